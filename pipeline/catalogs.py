@@ -1,0 +1,413 @@
+"""The one adapter for gettext catalogs: the folder convention, reading, writing, merging.
+
+Nothing else in the package imports polib. Catalogs live at
+``locales/<locale>/LC_MESSAGES/handouts.po``; the template at ``locales/handouts.pot``.
+Reading is polib's; writing is :mod:`pipeline.poformat` (GNU gettext's layout);
+every write is atomic and skipped when the content would not change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import polib
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog as BabelCatalog
+
+from .errors import CatalogError, LocaleError
+from .poformat import Entry, format_catalog
+
+DOMAIN = "handouts"
+LOCALES_DIR = Path("locales")
+TEMPLATE_PATH = LOCALES_DIR / f"{DOMAIN}.pot"
+FUZZY_THRESHOLD = 0.8  # stricter than msgmerge's 0.6: no guesses from weak matches
+LOCALE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z0-9]+)?$")
+Key = tuple[str | None, str]
+
+
+# --- locales -------------------------------------------------------------------------
+
+def parse_locale(code: str, where: str | None = None) -> Locale:
+    """A Babel Locale for a gettext locale code (``es``, ``zh_CN``, ``sr@latin``)."""
+    if not LOCALE_CODE.match(code):
+        raise LocaleError(f"'{code}' is not a gettext locale code (like es, zh_CN, pt_BR)",
+                          where)
+    try:
+        return Locale.parse(code.split("@")[0])
+    except (UnknownLocaleError, ValueError):
+        raise LocaleError(f"unknown locale '{code}' (not in CLDR)", where) from None
+
+
+def catalog_path(root: Path, locale: str) -> Path:
+    return root / LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def discover_locales(root: Path) -> list[str]:
+    """Locales that have a catalog folder, validated; a bad folder name is an error."""
+    folder = root / LOCALES_DIR
+    if not folder.is_dir():
+        return []
+    locales = []
+    for child in sorted(folder.iterdir()):
+        if not child.is_dir():
+            continue
+        parse_locale(child.name, f"{LOCALES_DIR.as_posix()}/{child.name}/")
+        if not catalog_path(root, child.name).is_file():
+            raise CatalogError(f"locale folder without a catalog: expected "
+                               f"LC_MESSAGES/{DOMAIN}.po", f"{LOCALES_DIR.as_posix()}/{child.name}/")
+        locales.append(child.name)
+    return locales
+
+
+# --- entries as the rest of the pipeline sees them ------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One catalog entry, immutable; ``line`` is the 1-based line of its msgid."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: tuple[str, ...] = ()
+    fuzzy: bool = False
+    obsolete: bool = False
+    flags: tuple[str, ...] = ()
+    line: int = 0
+    previous_msgid: str | None = None
+    comments: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> Key:
+        return (self.msgctxt, self.msgid)
+
+    @property
+    def translated(self) -> bool:
+        """THE completeness rule: not fuzzy, not obsolete, and every form non-empty."""
+        if self.fuzzy or self.obsolete:
+            return False
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural)
+        return self.msgstr != ""
+
+    @property
+    def has_translation(self) -> bool:
+        """Any translator work in it (even fuzzy or obsolete)?"""
+        return bool(self.msgstr) or any(self.msgstr_plural)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """All translated strings (one, or one per plural form)."""
+        return self.msgstr_plural if self.msgid_plural is not None else (self.msgstr,)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A read PO or POT file."""
+
+    path: str
+    locale: str | None
+    header: dict[str, str]
+    header_comment: tuple[str, ...]
+    messages: tuple[Message, ...]
+
+    def active(self) -> list[Message]:
+        return [m for m in self.messages if not m.obsolete]
+
+    def obsolete(self) -> list[Message]:
+        return [m for m in self.messages if m.obsolete]
+
+    def lookup(self) -> dict[Key, Message]:
+        return {m.key: m for m in self.messages if not m.obsolete}
+
+    @property
+    def plural_count(self) -> int:
+        match = re.search(r"nplurals\s*=\s*(\d+)", self.header.get("Plural-Forms", ""))
+        return int(match.group(1)) if match else 2
+
+
+def _message(entry: polib.POEntry) -> Message:
+    plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    return Message(
+        msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural or None, msgstr_plural=plural,
+        fuzzy="fuzzy" in entry.flags, obsolete=bool(entry.obsolete),
+        flags=tuple(f for f in entry.flags if f != "fuzzy"), line=entry.linenum,
+        previous_msgid=entry.previous_msgid,
+        comments=tuple(entry.tcomment.split("\n")) if entry.tcomment else (),
+        notes=tuple(entry.comment.split("\n")) if entry.comment else (),
+        references=tuple(f"{p}:{n}" if n else p for p, n in entry.occurrences),
+    )
+
+
+_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+
+
+def _refuse_non_text(path: Path, shown: str) -> None:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CatalogError(f"cannot read catalog: {error.strerror}", shown) from None
+    if not raw.strip():
+        raise CatalogError("catalog is empty (expected at least a header entry)", shown)
+    if b"\0" in raw:
+        line = raw[: raw.index(b"\0")].count(b"\n") + 1
+        raise CatalogError("not a text file (contains NUL bytes)", shown, line)
+
+
+def read_catalog(path: Path, root: Path, locale: str | None = None) -> Catalog:
+    """Read a PO/POT file; any defect is a CatalogError naming the file and line."""
+    shown = Path(os.path.relpath(path, root)).as_posix()
+    _refuse_non_text(path, shown)
+    try:
+        po = polib.pofile(str(path), wrapwidth=0, check_for_duplicates=False)
+    except (OSError, ValueError) as error:
+        text = str(error)
+        match = _SYNTAX_LINE.search(text)
+        message = _SYNTAX_LINE.sub("", text).strip().rstrip(":") or "syntax error"
+        raise CatalogError(f"invalid PO file: {message}", shown,
+                           int(match.group(1)) if match else None) from None
+    except (UnicodeDecodeError, LookupError) as error:
+        raise CatalogError(f"cannot decode catalog: {error}", shown) from None
+    seen: dict[Key, int] = {}
+    messages = []
+    for entry in po:
+        message = _message(entry)
+        if not message.obsolete:
+            if message.key in seen:
+                raise CatalogError(f"duplicate message definition (first at line "
+                                   f"{seen[message.key]}): msgfmt rejects this catalog",
+                                   shown, message.line)
+            seen[message.key] = message.line
+        messages.append(message)
+    header_comment = tuple(po.header.split("\n")) if po.header else ()
+    return Catalog(shown, locale, dict(po.metadata), header_comment, tuple(messages))
+
+
+def load_catalog(root: Path, locale: str) -> Catalog:
+    return read_catalog(catalog_path(root, locale), root, locale)
+
+
+def load_template(root: Path) -> Catalog:
+    path = root / TEMPLATE_PATH
+    if not path.is_file():
+        raise CatalogError("no template: run `handouts extract` first", TEMPLATE_PATH.as_posix())
+    return read_catalog(path, root)
+
+
+# --- writing ---------------------------------------------------------------------------
+
+def _entry(message: Message) -> Entry:
+    plural = {}
+    if message.msgid_plural is not None:  # a template has two empty forms
+        plural = dict(enumerate(message.msgstr_plural or ("", "")))
+    return Entry(
+        msgid=message.msgid, msgstr=message.msgstr, msgctxt=message.msgctxt,
+        msgid_plural=message.msgid_plural, msgstr_plural=plural,
+        translator_comments=list(message.comments), extracted_comments=list(message.notes),
+        references=list(message.references),
+        flags=(["fuzzy"] if message.fuzzy else []) + list(message.flags),
+        previous_msgid=message.previous_msgid if (message.fuzzy or message.obsolete) else None,
+        obsolete=message.obsolete,
+    )
+
+
+def header_text(fields: dict[str, str]) -> str:
+    return "".join(f"{name}: {value}\n" for name, value in fields.items())
+
+
+def render_catalog(header_comment: Iterable[str], header: dict[str, str],
+                   messages: Iterable[Message]) -> str:
+    """The text of a PO/POT file (GNU layout), header first and obsolete entries last."""
+    return format_catalog(list(header_comment), header_text(header),
+                          [_entry(m) for m in messages])
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` via a synced temp file and a rename; False if unchanged."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def now_stamp() -> str:
+    """The catalog date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+# --- init -------------------------------------------------------------------------------
+
+def plural_forms(locale: str) -> str:
+    """Plural-Forms for ``locale`` from Babel (CLDR plural rules)."""
+    return BabelCatalog(locale=parse_locale(locale)).plural_forms
+
+
+def init_catalog(root: Path, locale: str) -> Path:
+    """Create ``locale``'s catalog from the template; refuse to overwrite an existing one."""
+    babel_locale = parse_locale(locale)
+    path = catalog_path(root, locale)
+    if path.exists():
+        raise CatalogError("catalog exists already; use `handouts update` to merge",
+                           Path(os.path.relpath(path, root)).as_posix())
+    template = load_template(root)
+    header = dict(template.header)
+    header.update({
+        "PO-Revision-Date": now_stamp(),
+        "Last-Translator": "",
+        "Language-Team": f"{babel_locale.english_name} <>",
+        "Language": locale,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(locale),
+    })
+    comment = (f"{babel_locale.english_name} ({babel_locale.get_display_name(babel_locale)}) "
+               "translation of the patient handouts.",)
+    messages = [replace(m, msgstr="", msgstr_plural=("",) * _nplurals(header)
+                        if m.msgid_plural is not None else ())
+                for m in template.active()]
+    write_atomic(path, render_catalog(comment, header, messages))
+    return path
+
+
+def _nplurals(header: dict[str, str]) -> int:
+    match = re.search(r"nplurals\s*=\s*(\d+)", header.get("Plural-Forms", ""))
+    return int(match.group(1)) if match else 2
+
+
+# --- update (merge), like GNU msgmerge ---------------------------------------------------
+
+@dataclass(frozen=True)
+class MergeResult:
+    locale: str
+    path: str
+    changed: bool
+    kept: int
+    fuzzy_new: int
+    added: int
+    obsoleted: int
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two source texts are (0..1), cheap bounds first."""
+    shorter, longer = sorted((len(a), len(b)))
+    if longer == 0 or 2 * shorter / (shorter + longer) < FUZZY_THRESHOLD:
+        return 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
+
+
+def _best_fuzzy(new: Message, candidates: list[Message]) -> Message | None:
+    best, best_score = None, FUZZY_THRESHOLD
+    for candidate in candidates:
+        if candidate.msgctxt != new.msgctxt or \
+                (candidate.msgid_plural is None) != (new.msgid_plural is None):
+            continue
+        score = similarity(new.msgid, candidate.msgid)
+        if score >= best_score and (best is None or score > best_score):
+            best, best_score = candidate, score
+    return best
+
+
+def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Message], dict]:
+    """Merge ``template`` into ``catalog``: keep, fuzzy-match, add, obsolete. Loses nothing."""
+    old_active = {m.key: m for m in catalog.active()}
+    old_obsolete = {m.key: m for m in catalog.obsolete()}
+    wanted = {m.key for m in template.active()}
+    vanished = [m for k, m in old_active.items() if k not in wanted and m.has_translation]
+    vanished += [m for k, m in old_obsolete.items() if k not in wanted and m.has_translation]
+    merged: list[Message] = []
+    stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0}
+    for new in template.active():
+        old = old_active.get(new.key) or old_obsolete.get(new.key)
+        base = replace(new, msgstr="", msgstr_plural=("",) * nplurals
+                       if new.msgid_plural is not None else (), line=0)
+        if old is not None:
+            merged.append(replace(base, msgstr=old.msgstr,
+                                  msgstr_plural=old.msgstr_plural or base.msgstr_plural,
+                                  fuzzy=old.fuzzy, previous_msgid=old.previous_msgid,
+                                  comments=old.comments, flags=_flags(new, old)))
+            stats["kept"] += 1
+            continue
+        match = _best_fuzzy(new, vanished)
+        if match is not None:
+            merged.append(replace(base, msgstr=match.msgstr,
+                                  msgstr_plural=match.msgstr_plural or base.msgstr_plural,
+                                  fuzzy=True, previous_msgid=match.msgid,
+                                  comments=match.comments, flags=_flags(new, match)))
+            stats["fuzzy_new"] += 1
+        else:
+            merged.append(base)
+            stats["added"] += 1
+    for message in catalog.messages:
+        if message.key in wanted:
+            continue
+        if message.obsolete:
+            merged.append(message)
+        elif message.has_translation:  # never delete a translator's work
+            merged.append(replace(message, obsolete=True, references=(), notes=()))
+            stats["obsoleted"] += 1
+    return merged, stats
+
+
+def _flags(new: Message, old: Message) -> tuple[str, ...]:
+    """Format flags come from the template; the translator's own flags are kept."""
+    own = [f for f in old.flags if not f.endswith("-format") and f not in new.flags]
+    return tuple(new.flags) + tuple(own)
+
+
+def update_catalog(root: Path, locale: str, template: Catalog) -> MergeResult:
+    catalog = load_catalog(root, locale)
+    header = dict(catalog.header)
+    header["POT-Creation-Date"] = template.header.get("POT-Creation-Date", "")
+    header.setdefault("Plural-Forms", plural_forms(locale))
+    header["Content-Type"] = "text/plain; charset=UTF-8"
+    nplurals = _nplurals(header)
+    merged, stats = merge(template, catalog, nplurals)
+    before = render_catalog(catalog.header_comment, catalog.header, catalog.messages)
+    after = render_catalog(catalog.header_comment, header, merged)
+    # unchanged content: leave the file as its last editor (Poedit, msgcat) saved it
+    changed = before != after and write_atomic(catalog_path(root, locale), after)
+    return MergeResult(locale, catalog.path, changed, **stats)
+
+
+def update_catalogs(root: Path, locales: list[str] | None = None) -> list[MergeResult]:
+    """Merge the template into every (or the given) locale's catalog."""
+    template = load_template(root)
+    chosen = locales if locales is not None else discover_locales(root)
+    for locale in chosen:  # validate everything before writing anything
+        parse_locale(locale)
+        load_catalog(root, locale)
+    return [update_catalog(root, locale, template) for locale in chosen]

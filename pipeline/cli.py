@@ -1,0 +1,163 @@
+"""The ``handouts`` command line: parse arguments, call the library, print, exit.
+
+Exit codes: 0 ok, 1 a check failed, 2 bad input or usage. User errors print
+``path:line: message`` on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import HandoutError
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+Command = Callable[[argparse.Namespace], int]
+
+
+def _root(args: argparse.Namespace) -> Path:
+    root = Path(args.root).resolve()
+    if not root.is_dir():
+        raise HandoutError(f"project folder not found: {args.root}")
+    return root
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import extract_template
+
+    changed, path = extract_template(_root(args), check_only=args.check)
+    if args.check:
+        if changed:
+            print(f"{path.name} is out of date: run `handouts extract`", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+        print(f"{path.name} is up to date")
+        return EXIT_OK
+    print(f"{'wrote' if changed else 'unchanged'}: {path.relative_to(_root(args))}")
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .catalogs import init_catalog
+
+    path = init_catalog(_root(args), args.locale)
+    print(f"created: {path.relative_to(_root(args))}")
+    return EXIT_OK
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from .catalogs import update_catalogs
+
+    results = update_catalogs(_root(args), args.locale or None)
+    for result in results:
+        verb = "updated" if result.changed else "unchanged"
+        print(f"{verb}: {result.path} (kept {result.kept}, fuzzy {result.fuzzy_new}, "
+              f"new {result.added}, obsoleted {result.obsoleted})")
+    if not results:
+        print("no catalogs: create one with `handouts init LOCALE`")
+    return EXIT_OK
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .source import lint, load_monographs
+
+    monographs = load_monographs(_root(args))
+    findings = [finding for monograph in monographs for finding in lint(monograph)]
+    for finding in findings:
+        print(finding)
+    errors = sum(f.severity == "error" for f in findings)
+    print(f"{len(monographs)} monograph(s): {errors} error(s), "
+          f"{len(findings) - errors} warning(s)")
+    return EXIT_CHECK_FAILED if errors else EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .status import status_report
+
+    print(status_report(_root(args), args.locale), end="")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .report import run_check
+
+    return run_check(_root(args), args)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import run_build
+
+    return run_build(_root(args), args)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="handouts",
+        description="Multilingual patient handouts: monographs -> gettext catalogs -> "
+                    "checked HTML and plain-text handouts.")
+    main.add_argument("--version", action="version", version=f"handouts {__version__}")
+    main.add_argument("-C", "--root", default=".", metavar="DIR",
+                      help="project folder (default: the current folder)")
+    commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, function: Command, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(function=function)
+        return sub
+
+    extract = add("extract", cmd_extract,
+                  "write locales/handouts.pot from the monographs and the templates")
+    extract.add_argument("--check", action="store_true",
+                         help="write nothing; exit 1 if the template is out of date")
+    init = add("init", cmd_init, "create the catalog of a new locale from the template")
+    init.add_argument("locale", help="gettext locale code, e.g. es, zh_CN, pt_BR")
+    update = add("update", cmd_update,
+                 "merge the template into every catalog (like GNU msgmerge)")
+    update.add_argument("--locale", action="append", metavar="LOCALE",
+                        help="only this locale (repeatable)")
+    add("lint", cmd_lint, "validate the monographs and report recorded gaps")
+    status = add("status", cmd_status,
+                 "translation progress per locale; with LOCALE, what is left to do")
+    status.add_argument("locale", nargs="?", help="list the open work of this locale")
+    check = add("check", cmd_check, "coverage and quality gate for CI (exit 1 on failure)")
+    check.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
+    check.add_argument("--locale", action="append", metavar="LOCALE",
+                       help="only this locale (repeatable)")
+    build = add("build", cmd_build, "render HTML and text handouts into output/")
+    build.add_argument("--output", default="output", metavar="DIR",
+                       help="output folder (default: output)")
+    build.add_argument("--locale", action="append", metavar="LOCALE",
+                       help="only this locale (repeatable)")
+    build.add_argument("--drug", action="append", metavar="ID", help="only this drug (repeatable)")
+    build.add_argument("--jobs", type=int, default=0, metavar="N",
+                       help="worker processes (default: one per core)")
+    build.add_argument("--quiet", action="store_true", help="no progress display")
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse: --help (0) or a usage error (2)
+        return int(exit_.code or 0)
+    try:
+        return args.function(args)
+    except HandoutError as error:
+        print(f"handouts {args.command}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("handouts: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def entry_point() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()

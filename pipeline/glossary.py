@@ -1,0 +1,136 @@
+"""``source/glossary.yaml``: drug names and terms that must survive translation.
+
+Each term says, per locale, which wordings a translation may use:
+
+* ``translate: false`` (drug names, abbreviations): keep the term verbatim, or use
+  one of the locale's ``approved`` forms (an official local drug name);
+* ``translate: true``: the locale's ``approved`` forms are the ones to use (a locale
+  with none listed is not checked);
+* ``forbidden``: wordings that must never appear in that locale.
+
+Matching is on whole phrases, case-insensitive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from .errors import SourceError
+
+GLOSSARY_PATH = Path("source") / "glossary.yaml"
+
+
+@dataclass(frozen=True)
+class LocaleRule:
+    approved: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry."""
+
+    term: str
+    translate: bool = False
+    variants: tuple[str, ...] = ()
+    note: str | None = None
+    line: int = 0
+    locales: dict[str, LocaleRule] = field(default_factory=dict)
+
+    @cached_property
+    def source_pattern(self) -> re.Pattern[str]:
+        return phrase_pattern((self.term, *self.variants))
+
+    def accepted(self, locale: str) -> tuple[str, ...] | None:
+        """Wordings a ``locale`` translation may use for this term; None: not checked."""
+        rule = self.rule(locale)
+        if self.translate:
+            return rule.approved or None
+        return (self.term, *self.variants, *rule.approved)
+
+    def rule(self, locale: str) -> LocaleRule:
+        language = locale.split("_")[0]
+        return self.locales.get(locale) or self.locales.get(language) or LocaleRule()
+
+
+def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """A case-insensitive regex matching any of ``phrases`` as whole words (where the
+    phrase starts/ends with a word character)."""
+    alternatives = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        escaped = re.escape(phrase)
+        if phrase[:1].isalnum():
+            escaped = r"(?<!\w)" + escaped
+        if phrase[-1:].isalnum():
+            escaped += r"(?!\w)"
+        alternatives.append(escaped)
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[Term, ...] = ()
+
+    def terms_in(self, text: str) -> list[Term]:
+        """The glossary terms that occur in ``text`` (a source msgid)."""
+        return [term for term in self.terms if term.source_pattern.search(text)]
+
+
+def _strings(value: object, where: str, line: int, path: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise SourceError(f"{where} must be a text or a list of texts", path, line)
+    return tuple(v.strip() for v in value)
+
+
+def load_glossary(root: Path) -> Glossary:
+    """Read the project's glossary (an empty one when the file does not exist)."""
+    path = root / GLOSSARY_PATH
+    shown = GLOSSARY_PATH.as_posix()
+    if not path.exists():
+        return Glossary()
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except UnicodeDecodeError:
+        raise SourceError("not UTF-8 text", shown) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise SourceError(f"invalid YAML: {error.problem}", shown,
+                          mark.line + 1 if mark else None) from None
+    if node is None:
+        return Glossary()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or set(data) - {"terms"} or not isinstance(data.get("terms"), list):
+        raise SourceError("the glossary must be a mapping with one key, 'terms' (a list)", shown, 1)
+    term_nodes = dict(node.value)  # key node -> value node
+    lines = [n.start_mark.line + 1 for n in next(iter(term_nodes.values())).value]
+    terms = []
+    allowed = {"term", "translate", "variants", "note", "locales"}
+    for raw, line in zip(data["terms"], lines, strict=True):
+        if not isinstance(raw, dict) or not isinstance(raw.get("term"), str):
+            raise SourceError("each glossary entry needs 'term' (text)", shown, line)
+        unknown = set(raw) - allowed
+        if unknown:
+            raise SourceError(f"unknown key(s) {', '.join(sorted(unknown))} in glossary entry "
+                              f"'{raw['term']}' (allowed: {', '.join(sorted(allowed))})",
+                              shown, line)
+        locales = {}
+        for locale, rule in (raw.get("locales") or {}).items():
+            if not isinstance(rule, dict) or set(rule) - {"approved", "forbidden"}:
+                raise SourceError(f"glossary entry '{raw['term']}', locale {locale}: expected "
+                                  "'approved' and/or 'forbidden'", shown, line)
+            locales[str(locale)] = LocaleRule(
+                _strings(rule.get("approved"), f"'{raw['term']}' {locale} approved", line, shown),
+                _strings(rule.get("forbidden"), f"'{raw['term']}' {locale} forbidden", line, shown))
+        terms.append(Term(raw["term"].strip(), bool(raw.get("translate", False)),
+                          _strings(raw.get("variants"), "variants", line, shown),
+                          raw.get("note"), line, locales))
+    return Glossary(tuple(terms))

@@ -1,0 +1,104 @@
+"""Immutable data shared by every stage.
+
+Every node that came from a file carries its ``path`` and 1-based ``line``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "callout", "list"]
+SegmentKind = Literal[
+    "title", "classification", "heading", "paragraph", "callout",
+    "list-intro", "list-item", "disclaimer", "attribution", "ui",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A position in a file: path (relative to the project root) and 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A translatable text as written in the source, with its translator context."""
+
+    text: str
+    where: Where
+    note: str | None = None
+    context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph, a safety callout, or a list (optional intro text plus items)."""
+
+    kind: BlockKind
+    where: Where
+    text: Text | None = None
+    items: tuple[Text, ...] = ()
+    safety: bool = False
+    gap: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled group of blocks; ``editorial`` marks a heading the source did not have."""
+
+    id: str
+    where: Where
+    blocks: tuple[Block, ...]
+    heading: Text | None = None
+    editorial: bool = False
+    level: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Something the source lacks, recorded instead of being written."""
+
+    message: str
+    where: Where
+
+
+@dataclass(frozen=True, slots=True)
+class Monograph:
+    """One drug's patient monograph, as the clinical team wrote it."""
+
+    id: str
+    where: Where
+    title: Text
+    pronunciation: str | None
+    classification: Text | None
+    reviewed: dt.date | None
+    sections: tuple[Section, ...]
+    disclaimer: Text | None = None
+    attribution: Text | None = None
+    gaps: tuple[Gap, ...] = field(default=())
+
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One result of a check: which check, how bad, where, and what to do."""
+
+    check: str
+    severity: Severity
+    message: str
+    where: Where | None = None
+    locale: str | None = None
+    drug: str | None = None
+
+    def __str__(self) -> str:
+        place = f"{self.where}: " if self.where else ""
+        return f"{place}{self.severity}: [{self.check}] {self.message}"

@@ -1,0 +1,196 @@
+"""Serialise PO entries the way GNU gettext writes them (``msgcat``, ``msgmerge``).
+
+polib and Babel wrap with Python's ``textwrap`` (by code points, wrapping ``#.``
+comments, never breaking CJK text), so a catalog saved by Poedit or msgcat and
+one saved by them fight over line breaks. This module is a small hand-written
+port of the relevant parts of gettext's ``write-po.c``: page width 79, strings
+broken at Unicode line-break opportunities (a subset of UAX #14 that covers
+Latin, Arabic, Vietnamese and CJK text), display width of wide characters counted
+as two columns, ``#.`` comments unwrapped, ``#:`` references wrapped.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+PAGE_WIDTH = 79
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
+            "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+
+
+# Line-break classes of UAX #14 that matter for the texts of patient handouts.
+_CLOSERS = set(")]},.;:!?/%°、。，．：；！？）］｝〉》」』】〕〗〙〛،؛؟")  # CL CP EX IS SY PO: no break before
+_OPENERS = set("([{（［｛〈《「『【〔〖〘〚")  # OP: no break after
+_QUOTES = set("\"'‘’“”«»")  # QU: no break on either side
+_BREAK_AFTER = set("–|\t")  # BA: break after
+_NON_STARTERS = set("-–|ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ‐゠・…‥")  # HY BA NS
+
+
+def escape(text: str) -> str:
+    """C-style escaping as in PO files."""
+    return "".join(_ESCAPES.get(char, char) for char in text)
+
+
+def char_width(char: str) -> int:
+    """Display columns of one character (East Asian wide and fullwidth count two)."""
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def text_width(text: str) -> int:
+    return sum(char_width(char) for char in text)
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def may_break(before: str, after: str) -> bool:
+    """May a line break between these two characters? (a subset of UAX #14)"""
+    if after == " " or after in _CLOSERS or before in _OPENERS:
+        return False
+    if before == " ":
+        return True
+    if before in _QUOTES or after in _QUOTES:
+        return False
+    if after in _NON_STARTERS:
+        return False
+    if before == "-":
+        return not after.isdigit()
+    if before in _BREAK_AFTER or before in ".,:;/":
+        return not after.isdigit()
+    return _is_wide(before) or _is_wide(after)
+
+
+def _quote_before_opener(text: str, index: int) -> bool:
+    """UAX #14 rule LB15: no break in ``"quoted" (`` between the spaces and the opener."""
+    return text[index] in _OPENERS and text[:index].rstrip(" ")[-1:] in _QUOTES
+
+
+def _tokens(text: str) -> list[str]:
+    """Split ``text`` into escaped pieces a line may break between."""
+    pieces: list[str] = []
+    current = ""
+    for index, char in enumerate(text):
+        if current and may_break(text[index - 1], char) and not _quote_before_opener(text, index):
+            pieces.append(current)
+            current = ""
+        current += _ESCAPES.get(char, char)
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _wrap_portion(portion: str, width: int) -> list[str]:
+    """Break one portion into escaped lines of at most ``width`` columns."""
+    lines: list[str] = []
+    line = ""
+    col = 0
+    for piece in _tokens(portion):
+        piece_width = text_width(piece)
+        if line and col + piece_width > width:
+            lines.append(line)
+            line, col = "", 0
+        line += piece
+        col += piece_width
+    lines.append(line)
+    return lines
+
+
+def format_string(keyword: str, value: str, prefix: str = "",
+                  width: int = PAGE_WIDTH) -> list[str]:
+    """Lines for ``keyword "value"``, wrapped as GNU gettext does."""
+    portions = []
+    start = 0
+    for index, char in enumerate(value):
+        if char == "\n" and index + 1 < len(value):
+            portions.append(value[start:index + 1])
+            start = index + 1
+    portions.append(value[start:])
+    head = f"{prefix}{keyword} "
+    if len(portions) == 1:
+        escaped = escape(portions[0])
+        if text_width(head) + text_width(escaped) + 2 <= width:
+            return [f'{head}"{escaped}"']
+    lines = [f'{head}""']
+    inner = width - text_width(prefix) - 2
+    for portion in portions:
+        lines.extend(f'{prefix}"{line}"' for line in _wrap_portion(portion, inner))
+    return lines
+
+
+def format_references(references: Iterable[str], width: int = PAGE_WIDTH) -> list[str]:
+    """``#:`` lines, as many references per line as fit."""
+    lines: list[str] = []
+    line = "#:"
+    for reference in references:
+        if line != "#:" and len(line) + 1 + len(reference) > width:
+            lines.append(line)
+            line = "#:"
+        line += " " + reference
+    if line != "#:":
+        lines.append(line)
+    return lines
+
+
+@dataclass
+class Entry:
+    """A PO entry as plain data (the writer's input)."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: dict[int, str] = field(default_factory=dict)
+    translator_comments: list[str] = field(default_factory=list)
+    extracted_comments: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    previous_msgctxt: str | None = None
+    previous_msgid: str | None = None
+    previous_msgid_plural: str | None = None
+    obsolete: bool = False
+
+
+def format_entry(entry: Entry, width: int = PAGE_WIDTH) -> Iterator[str]:
+    """The lines of one entry, in GNU gettext's order."""
+    for comment in entry.translator_comments:
+        yield f"# {comment}" if comment else "#"
+    if not entry.obsolete:
+        for comment in entry.extracted_comments:
+            yield f"#. {comment}" if comment else "#."
+        yield from format_references(entry.references, width)
+    if entry.flags:
+        yield "#, " + ", ".join(entry.flags)
+    previous = "#~| " if entry.obsolete else "#| "
+    if entry.previous_msgctxt is not None:
+        yield from format_string("msgctxt", entry.previous_msgctxt, previous, width)
+    if entry.previous_msgid is not None:
+        yield from format_string("msgid", entry.previous_msgid, previous, width)
+    if entry.previous_msgid_plural is not None:
+        yield from format_string("msgid_plural", entry.previous_msgid_plural, previous, width)
+    prefix = "#~ " if entry.obsolete else ""
+    if entry.msgctxt is not None:
+        yield from format_string("msgctxt", entry.msgctxt, prefix, width)
+    yield from format_string("msgid", entry.msgid, prefix, width)
+    if entry.msgid_plural is not None:
+        yield from format_string("msgid_plural", entry.msgid_plural, prefix, width)
+        for index in sorted(entry.msgstr_plural):
+            yield from format_string(f"msgstr[{index}]", entry.msgstr_plural[index], prefix, width)
+    else:
+        yield from format_string("msgstr", entry.msgstr, prefix, width)
+
+
+def format_catalog(header_comments: list[str], header: str, entries: Iterable[Entry],
+                   header_flags: list[str] | None = None, width: int = PAGE_WIDTH) -> str:
+    """A whole PO/POT file: header entry first, obsolete entries last."""
+    entries = list(entries)
+    active = [e for e in entries if not e.obsolete]
+    obsolete = [e for e in entries if e.obsolete]
+    head = Entry("", header, translator_comments=header_comments, flags=header_flags or [])
+    blocks = ["\n".join(format_entry(entry, width)) for entry in [head, *active, *obsolete]]
+    return "\n\n".join(blocks) + "\n"
