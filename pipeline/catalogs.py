@@ -23,6 +23,7 @@ from babel.messages.catalog import Catalog as BabelCatalog
 
 from .errors import CatalogError, LocaleError
 from .poformat import Entry, format_catalog
+from .posyntax import declared_charset, syntax_errors
 
 DOMAIN = "handouts"
 LOCALES_DIR = Path("locales")
@@ -152,7 +153,8 @@ def _message(entry: polib.POEntry) -> Message:
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
-def _refuse_non_text(path: Path, shown: str) -> None:
+def _decode(path: Path, shown: str) -> str:
+    """The catalog's text, decoded with its declared charset; refuse what is not text."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -162,22 +164,34 @@ def _refuse_non_text(path: Path, shown: str) -> None:
     if b"\0" in raw:
         line = raw[: raw.index(b"\0")].count(b"\n") + 1
         raise CatalogError("not a text file (contains NUL bytes)", shown, line)
+    charset = declared_charset(raw)
+    try:
+        return raw.decode(charset).removeprefix("\ufeff")
+    except LookupError:
+        raise CatalogError(f"unknown charset '{charset}' in the header", shown) from None
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CatalogError(f"not valid {charset} text (the header declares charset={charset})",
+                           shown, line) from None
 
 
 def read_catalog(path: Path, root: Path, locale: str | None = None) -> Catalog:
     """Read a PO/POT file; any defect is a CatalogError naming the file and line."""
     shown = Path(os.path.relpath(path, root)).as_posix()
-    _refuse_non_text(path, shown)
+    text = _decode(path, shown)
+    errors = syntax_errors(text)
+    if errors:
+        line, problem = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise CatalogError(f"invalid PO syntax: {problem}{more}", shown, line)
     try:
-        po = polib.pofile(str(path), wrapwidth=0, check_for_duplicates=False)
+        po = polib.pofile(text if "\n" in text else text + "\n", wrapwidth=0,
+                          check_for_duplicates=False)
     except (OSError, ValueError) as error:
-        text = str(error)
-        match = _SYNTAX_LINE.search(text)
-        message = _SYNTAX_LINE.sub("", text).strip().rstrip(":") or "syntax error"
+        message = _SYNTAX_LINE.sub("", str(error)).strip().rstrip(":") or "syntax error"
+        match = _SYNTAX_LINE.search(str(error))
         raise CatalogError(f"invalid PO file: {message}", shown,
                            int(match.group(1)) if match else None) from None
-    except (UnicodeDecodeError, LookupError) as error:
-        raise CatalogError(f"cannot decode catalog: {error}", shown) from None
     seen: dict[Key, int] = {}
     messages = []
     for entry in po:
