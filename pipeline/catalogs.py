@@ -29,7 +29,8 @@ DOMAIN = "handouts"
 LOCALES_DIR = Path("locales")
 TEMPLATE_PATH = LOCALES_DIR / f"{DOMAIN}.pot"
 FUZZY_THRESHOLD = 0.8  # stricter than msgmerge's 0.6: no guesses from weak matches
-LOCALE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z0-9]+)?$")
+LOCALE_CODE = re.compile(
+    r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z0-9]+)?$")
 Key = tuple[str | None, str]
 
 
@@ -61,8 +62,8 @@ def discover_locales(root: Path) -> list[str]:
             continue
         parse_locale(child.name, f"{LOCALES_DIR.as_posix()}/{child.name}/")
         if not catalog_path(root, child.name).is_file():
-            raise CatalogError(f"locale folder without a catalog: expected "
-                               f"LC_MESSAGES/{DOMAIN}.po", f"{LOCALES_DIR.as_posix()}/{child.name}/")
+            raise CatalogError(f"locale folder without a catalog: expected LC_MESSAGES/{DOMAIN}.po",
+                               f"{LOCALES_DIR.as_posix()}/{child.name}/")
         locales.append(child.name)
     return locales
 

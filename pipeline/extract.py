@@ -85,7 +85,7 @@ def _add(drafts: dict[Key, _Draft], key: Key, msgid_plural: str | None = None) -
 
 def template_messages(root: Path, templates_dir: Path = TEMPLATES_DIR) -> Iterable[
         tuple[str, int, str | tuple[str, ...], list[str], str | None]]:
-    """UI strings of the Jinja2 templates, via Babel's extraction: (path, line, msg, comments, ctx)."""
+    """UI strings of the Jinja2 templates, via Babel: (path, line, msg, comments, ctx)."""
     for path in sorted(templates_dir.glob("*.*")):
         shown = f"pipeline/templates/{path.name}"
         with path.open("rb") as stream:

@@ -22,7 +22,8 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
 
 
 # Line-break classes of UAX #14 that matter for the texts of patient handouts.
-_CLOSERS = set(")]},.;:!?/%°、。，．：；！？）］｝〉》」』】〕〗〙〛،؛؟")  # CL CP EX IS SY PO: no break before
+# CL CP EX IS SY PO: no break before
+_CLOSERS = set(")]},.;:!?/%°、。，．：；！？）］｝〉》」』】〕〗〙〛،؛؟")
 _OPENERS = set("([{（［｛〈《「『【〔〖〘〚")  # OP: no break after
 _QUOTES = set("\"'‘’“”«»")  # QU: no break on either side
 _BREAK_AFTER = set("–|\t")  # BA: break after

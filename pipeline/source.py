@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
 import yaml
 
 from .errors import SourceError
@@ -149,7 +150,8 @@ def _block(reader: _Reader, node: Node, what: str) -> Block:
     optional = ("safety", "note", "context") + (("items", "gap") if kind == "list" else ())
     keys = reader.mapping(node, f"{what} ({kind})", (kind,), optional)
     note = reader.text_value(keys["note"][1], f"{what} note") if "note" in keys else None
-    context = reader.text_value(keys["context"][1], f"{what} context") if "context" in keys else None
+    context = reader.text_value(keys["context"][1], f"{what} context") \
+        if "context" in keys else None
     safety = reader.boolean(keys["safety"][1], f"{what} safety") if "safety" in keys else False
     value_node = keys[kind][1]
     if kind == "list":

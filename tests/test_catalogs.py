@@ -7,8 +7,15 @@ import os
 import polib
 import pytest
 
-from pipeline.catalogs import (catalog_path, discover_locales, init_catalog, load_catalog,
-                               plural_forms, similarity, update_catalogs)
+from pipeline.catalogs import (
+    catalog_path,
+    discover_locales,
+    init_catalog,
+    load_catalog,
+    plural_forms,
+    similarity,
+    update_catalogs,
+)
 from pipeline.errors import CatalogError, LocaleError
 from pipeline.extract import extract_template
 from tests.projects import copy_project
