@@ -33,6 +33,22 @@ LOCALE_CODE = re.compile(
     r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z0-9]+)?$")
 Key = tuple[str | None, str]
 
+_C_ESCAPE = re.compile(r'\\(?:([\\"ntrvbfa])|([0-7]{1,3})|x([0-9a-fA-F]{1,2}))')
+_C_CHARS = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a": "\a"}
+
+
+def _unescape(text: str) -> str:
+    """Every C escape GNU gettext writes (polib's own misses \\a, octal and hex)."""
+    def one(match: re.Match[str]) -> str:
+        simple, octal, hexadecimal = match.groups()
+        if simple:
+            return _C_CHARS.get(simple, simple)
+        return chr(int(octal, 8)) if octal else chr(int(hexadecimal, 16))
+    return _C_ESCAPE.sub(one, text)
+
+
+polib.unescape = _unescape  # the parser looks the function up at call time
+
 
 # --- locales -------------------------------------------------------------------------
 
@@ -154,8 +170,8 @@ def _message(entry: polib.POEntry) -> Message:
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
-def _decode(path: Path, shown: str) -> str:
-    """The catalog's text, decoded with its declared charset; refuse what is not text."""
+def _decode(path: Path, shown: str) -> tuple[str, str]:
+    """The catalog's text and charset (as declared); refuse what is not text."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -167,7 +183,7 @@ def _decode(path: Path, shown: str) -> str:
         raise CatalogError("not a text file (contains NUL bytes)", shown, line)
     charset = declared_charset(raw)
     try:
-        return raw.decode(charset).removeprefix("\ufeff")
+        return raw.decode(charset).removeprefix("\ufeff"), charset
     except LookupError:
         raise CatalogError(f"unknown charset '{charset}' in the header", shown) from None
     except UnicodeDecodeError as error:
@@ -179,15 +195,16 @@ def _decode(path: Path, shown: str) -> str:
 def read_catalog(path: Path, root: Path, locale: str | None = None) -> Catalog:
     """Read a PO/POT file; any defect is a CatalogError naming the file and line."""
     shown = Path(os.path.relpath(path, root)).as_posix()
-    text = _decode(path, shown)
+    text, charset = _decode(path, shown)
     errors = syntax_errors(text)
     if errors:
         line, problem = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise CatalogError(f"invalid PO syntax: {problem}{more}", shown, line)
     try:
-        po = polib.pofile(text if "\n" in text else text + "\n", wrapwidth=0,
-                          check_for_duplicates=False)
+        # polib reads the file itself: given a string it would split lines on U+0085,
+        # U+2028 and other characters that PO files allow inside strings
+        po = polib.pofile(str(path), encoding=charset, wrapwidth=0, check_for_duplicates=False)
     except (OSError, ValueError) as error:
         message = _SYNTAX_LINE.sub("", str(error)).strip().rstrip(":") or "syntax error"
         match = _SYNTAX_LINE.search(str(error))

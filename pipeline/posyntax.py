@@ -39,7 +39,7 @@ def syntax_errors(text: str) -> list[tuple[int, str]]:
     errors: list[tuple[int, str]] = []
     expect_msgstr = 0  # line of a msgid still waiting for its msgstr
     last = ""  # last keyword seen in the current entry
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
         line = raw.strip()
         obsolete = line.startswith("#~")
         if obsolete:
