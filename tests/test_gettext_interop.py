@@ -89,3 +89,23 @@ def test_after_a_source_edit_msgmerge_output_loads_and_ours_passes_msgfmt(projec
     before = merged.read_bytes()
     update_catalogs(project, ["es"])
     assert catalog_path(project, "es").read_bytes() == before
+
+
+def test_catalog_saved_with_windows_line_endings_loads_and_is_left_alone(project):
+    path = catalog_path(project, "es")
+    crlf = path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(crlf)
+    def translations(root):
+        return {m.key: m.msgstr for m in load_catalog(root, "es").active()}
+    assert translations(project) == translations(REPO)
+    assert not any(result.changed for result in update_catalogs(project))
+    assert path.read_bytes() == crlf
+
+
+def test_latin1_catalog_is_decoded_by_its_declared_charset(project):
+    path = catalog_path(project, "es")
+    text = path.read_text(encoding="utf-8").replace("charset=UTF-8", "charset=ISO-8859-1")
+    keep = [line for line in text.split("\n\n") if all(ord(c) < 256 for c in line)]
+    path.write_bytes("\n\n".join(keep).encode("iso-8859-1"))
+    catalog = load_catalog(project, "es")
+    assert any("ó" in m.msgstr for m in catalog.active())
