@@ -1,25 +1,30 @@
 """Quality checks on translated entries: small functions registered by id.
 
-Each check receives one translated entry (:class:`EntryContext`) and yields
-messages; severity is data in the registry. ``error`` blocks publication,
-``warning`` is reported. A translator silences a warning on one entry with the
-flag ``#, handouts-allow-<check-id>``; nothing silences an error on a
-safety-critical entry.
+Each check receives one translated entry (:class:`EntryContext`) and yields messages;
+a catalog-level check receives every translated entry of a catalog at once and
+yields (entry, message) pairs. Severity is data in the registry: ``error`` blocks
+publication, ``warning`` is reported. A translator silences a *warning* on one entry
+with the flag ``#, handouts-allow-<check-id>`` (for example
+``#, handouts-allow-doubled-word``); nothing silences an error.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from .catalogs import Catalog, Key, Message
 from .glossary import Glossary
 from .markup import markup_error, signature
 from .model import Finding, Severity, Where
+from .numbers import compare as compare_numbers
 
 ALLOW_FLAG = "handouts-allow-"
+Scope = Literal["entry", "catalog"]
 
 
 @dataclass(frozen=True)
@@ -35,13 +40,15 @@ class EntryContext:
 
 
 CheckFunction = Callable[[EntryContext], Iterable[str]]
+CatalogCheckFunction = Callable[[list[EntryContext]], Iterable[tuple[EntryContext, str]]]
 
 
 @dataclass(frozen=True)
 class Check:
     id: str
     severity: Severity
-    function: CheckFunction
+    function: Callable
+    scope: Scope = "entry"
 
     @property
     def title(self) -> str:
@@ -51,17 +58,18 @@ class Check:
 REGISTRY: dict[str, Check] = {}
 
 
-def check(check_id: str, severity: Severity) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check under ``check_id`` with its ``severity``."""
-    def register(function: CheckFunction) -> CheckFunction:
+def check(check_id: str, severity: Severity, scope: Scope = "entry") -> Callable[[Callable],
+                                                                                Callable]:
+    """Register a check under ``check_id`` with its ``severity`` (and ``scope``)."""
+    def register(function: Callable) -> Callable:
         if check_id in REGISTRY:
             raise ValueError(f"check '{check_id}' registered twice")
-        REGISTRY[check_id] = Check(check_id, severity, function)
+        REGISTRY[check_id] = Check(check_id, severity, function, scope)
         return function
     return register
 
 
-# --- checks ------------------------------------------------------------------------------
+# --- errors: what would mislead a patient or break the handout ---------------------------------
 
 _RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _SCRIPT_URL = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.IGNORECASE)
@@ -87,53 +95,242 @@ def check_markup(entry: EntryContext) -> Iterator[str]:
 
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+# every control (Cc), format (Cf), private-use (Co) and surrogate (Cs) character but "\n"
+_SUSPECT = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ud800-\uf8ff\ufeff"
+    "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000f0000-\U0010ffff]")
 
 
 @check("dangerous-characters", "error")
 def check_dangerous_characters(entry: EntryContext) -> Iterator[str]:
     """No bidirectional overrides or isolates, zero-width or control characters."""
-    for index, char in enumerate(entry.translation):
+    for match in _SUSPECT.finditer(entry.translation):
+        char = match.group(0)
         if char in entry.source:
             continue
         code = f"U+{ord(char):04X}"
         name = unicodedata.name(char, "unnamed")
+        where = f"at position {match.start() + 1}"
         if char in _BIDI_CONTROLS:
-            yield f"bidirectional control character {code} {name} at position {index + 1}"
-        elif char in _ZERO_WIDTH and not (char == "\u200c" and entry.locale.startswith("fa")):
-            yield f"invisible character {code} {name} at position {index + 1}"
-        elif unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") and char not in "\u200c":
-            yield f"control character {code} {name} at position {index + 1}"
+            yield f"bidirectional control character {code} {name} {where}"
+        elif char in _ZERO_WIDTH:
+            if not (char == "\u200c" and entry.locale.split("_")[0] in _ZWNJ_LANGUAGES):
+                yield f"invisible character {code} {name} {where}"
+        elif unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs"):
+            yield f"control character {code} {name} {where}"
 
 
-# --- running -----------------------------------------------------------------------------
+_ZWNJ_LANGUAGES = {"fa", "ps", "ckb", "ur"}  # the zero-width non-joiner is spelling there
+
+_NAMED = re.compile(r"%\((?P<name>[^)]*)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
+_POSITIONAL = re.compile(r"%[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
+
+
+def placeholders(text: str, python_format: bool) -> Counter[str]:
+    """The ``%(name)s`` placeholders of ``text`` (and ``%s``-style ones in python-format)."""
+    found = Counter(match.group(0) for match in _NAMED.finditer(text))
+    if python_format:
+        found.update(p for p in _POSITIONAL.findall(_NAMED.sub("", text)) if p != "%%")
+    return found
+
+
+def _python_format(entry: EntryContext) -> bool:
+    return "python-format" in entry.message.flags
+
+
+@check("placeholders", "error")
+def check_placeholders(entry: EntryContext) -> Iterator[str]:
+    """Placeholders such as %(date)s kept exactly as in the source."""
+    if "%" not in entry.source and "%" not in entry.translation:
+        return
+    source = placeholders(entry.source, _python_format(entry))
+    translation = placeholders(entry.translation, _python_format(entry))
+    for name in sorted(source - translation):
+        yield f"placeholder '{name}' of the source is missing; copy it unchanged"
+    for name in sorted(translation - source):
+        yield f"placeholder '{name}' is not in the source; the handout cannot fill it in"
+
+
+_DIGIT = re.compile(r"\d")
+
+
+@check("numbers-units", "error")
+def check_numbers(entry: EntryContext) -> Iterator[str]:
+    """Numbers, units and numbered names (CD19) mean the same as in the source."""
+    if not (_DIGIT.search(entry.source) or _DIGIT.search(entry.translation)):
+        return
+    python_format = _python_format(entry)
+    source, translation = entry.source, entry.translation
+    for name in placeholders(source, python_format) | placeholders(translation, python_format):
+        source, translation = source.replace(name, " "), translation.replace(name, " ")
+    yield from compare_numbers(source, translation, entry.locale)
+
+
+@check("glossary", "error")
+def check_glossary(entry: EntryContext) -> Iterator[str]:
+    """Drug names and glossary terms kept verbatim or in their approved local form."""
+    yield from entry.glossary.problems(entry.locale, entry.source, entry.translation)
+
+
+# --- warnings: what a reviewer should look at ---------------------------------------------------
+
+def _edges(text: str) -> tuple[str, str]:
+    return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+
+
+@check("whitespace", "warning")
+def check_whitespace(entry: EntryContext) -> Iterator[str]:
+    """Leading and trailing whitespace and line breaks as in the source."""
+    (source_lead, source_trail), (lead, trail) = _edges(entry.source), _edges(entry.translation)
+    if bool(lead) != bool(source_lead):
+        yield ("starts with whitespace; the source does not" if lead else
+               "the source starts with whitespace; the translation does not")
+    if bool(trail) != bool(source_trail):
+        yield ("ends with whitespace; the source does not" if trail else
+               "the source ends with whitespace; the translation does not")
+    breaks, source_breaks = entry.translation.count("\n"), entry.source.count("\n")
+    if breaks != source_breaks:
+        yield f"has {breaks} line break(s); the source has {source_breaks}"
+
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_PUNCTUATION = re.compile(r"[^\w]+")
+MIN_COPY_WORDS = 4
+
+
+@check("untranslated-copy", "warning")
+def check_untranslated_copy(entry: EntryContext) -> Iterator[str]:
+    """A long text is not left in English."""
+    if entry.locale.split("_")[0] == "en" or _normal(entry.source) != _normal(entry.translation):
+        return
+    remaining = _WORD.findall(entry.glossary.without_terms(entry.source))
+    if len(remaining) >= MIN_COPY_WORDS:
+        yield "is identical to the English source: translate it"
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+_DOUBLED = re.compile(r"(?<!\w)([^\W\d_]+)\s+\1(?!\w)", re.IGNORECASE)
+
+
+@check("doubled-word", "warning")
+def check_doubled_word(entry: EntryContext) -> Iterator[str]:
+    """No word written twice in a row ("the the")."""
+    source_doubles = {m.group(0).casefold() for m in _DOUBLED.finditer(entry.source)}
+    for match in _DOUBLED.finditer(entry.translation):
+        if match.group(0).casefold() not in source_doubles:
+            yield f"'{match.group(0)}': the word '{match.group(1)}' is written twice"
+
+
+# translation length / source length (characters) typical of each language
+EXPECTED_RATIO = {
+    "zh": 0.3, "ja": 0.4, "ko": 0.5, "ar": 0.9, "he": 0.85, "fa": 1.0, "ur": 1.0,
+    "es": 1.2, "fr": 1.2, "pt": 1.15, "it": 1.15, "de": 1.25, "nl": 1.2, "ru": 1.1,
+    "vi": 1.05, "ht": 1.1, "tl": 1.3, "pl": 1.15, "so": 1.2, "hi": 1.05, "bn": 1.0,
+}
+DEFAULT_RATIO = 1.1
+RATIO_TOLERANCE = 2.0  # a factor either way around the typical ratio
+MIN_RATIO_CHARS = 40  # shorter texts vary too much to judge
+
+
+def ratio_band(locale: str) -> tuple[float, float]:
+    """The acceptable translation/source length ratio for ``locale``."""
+    typical = EXPECTED_RATIO.get(locale.split("_")[0], DEFAULT_RATIO)
+    return typical / RATIO_TOLERANCE, typical * RATIO_TOLERANCE
+
+
+@check("length-ratio", "warning")
+def check_length_ratio(entry: EntryContext) -> Iterator[str]:
+    """Translation length within the usual range for the language."""
+    if len(entry.source) < MIN_RATIO_CHARS:
+        return
+    low, high = ratio_band(entry.locale)
+    ratio = len(entry.translation) / len(entry.source)
+    if not low <= ratio <= high:
+        word = "short" if ratio < low else "long"
+        yield (f"is {ratio:.2f} times as long as the source; translations into this language "
+               f"are usually {low:.2f}-{high:.2f} times: is something missing or added? "
+               f"(too {word})")
+
+
+@check("inconsistent", "warning", scope="catalog")
+def check_inconsistent(entries: list[EntryContext]) -> Iterator[tuple[EntryContext, str]]:
+    """The same source text translated the same way across the catalog."""
+    groups: dict[tuple[str | None, str], list[EntryContext]] = defaultdict(list)
+    for entry in entries:
+        if entry.message.msgid_plural is None:  # plural forms differ by design
+            groups[(entry.message.msgctxt, _loose(entry.source))].append(entry)
+    for group in groups.values():
+        first = group[0]
+        for entry in group[1:]:
+            if _loose(entry.translation) != _loose(first.translation):
+                yield entry, (f"the same source text is translated differently at line "
+                              f"{first.message.line}: '{_short(first.translation)}'")
+
+
+def _loose(text: str) -> str:
+    return _PUNCTUATION.sub(" ", text.casefold()).strip()
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# --- running --------------------------------------------------------------------------------------
+
+def _silenced(item: Check, message: Message) -> bool:
+    """Only a warning can be silenced, and only by its own flag on the entry."""
+    return item.severity == "warning" and f"{ALLOW_FLAG}{item.id}" in message.flags
+
+
+def _finding(item: Check, text: str, entry: EntryContext, path: str) -> Finding:
+    return Finding(item.id, item.severity, text, Where(path, entry.message.line), entry.locale)
+
 
 def entry_findings(entry: EntryContext, where: Where, checks: Iterable[Check] | None = None
                    ) -> list[Finding]:
-    """Run the registered checks on one translated entry."""
+    """Run the registered entry checks on one translated entry."""
     findings = []
     for item in checks or REGISTRY.values():
-        if item.severity == "warning" and f"{ALLOW_FLAG}{item.id}" in entry.message.flags:
-            continue  # errors cannot be silenced
+        if item.scope != "entry" or _silenced(item, entry.message):
+            continue
         for message in dict.fromkeys(item.function(entry)):
             findings.append(Finding(item.id, item.severity, message, where, entry.locale))
     return findings
 
 
-def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
-                     safety_keys: set[Key]) -> list[Finding]:
-    """Findings for every translated entry of ``catalog``."""
-    findings = []
+def entry_contexts(locale: str, catalog: Catalog, glossary: Glossary,
+                   safety_keys: set[Key]) -> Iterator[EntryContext]:
+    """One context per translated text (one per plural form) of ``catalog``."""
     for message in catalog.active():
         if not message.translated:
             continue
-        where = Where(catalog.path, message.line)
-        sources = (message.msgid, message.msgid_plural or message.msgid)
+        safety = message.key in safety_keys
         for index, text in enumerate(message.texts):
-            source = sources[min(index, 1)] if message.msgid_plural is not None else message.msgid
-            context = EntryContext(locale, message, source, text, message.key in safety_keys,
-                                   glossary)
-            findings.extend(entry_findings(context, where))
-    return findings
+            source = message.msgid_plural if message.msgid_plural is not None and index else \
+                message.msgid
+            yield EntryContext(locale, message, source, text, safety, glossary)
+
+
+def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
+                     safety_keys: set[Key]) -> list[Finding]:
+    """Findings of every check for every translated entry of ``catalog``, in line order."""
+    contexts = list(entry_contexts(locale, catalog, glossary, safety_keys))
+    findings = []
+    for entry in contexts:
+        findings.extend(entry_findings(entry, Where(catalog.path, entry.message.line)))
+    for item in REGISTRY.values():
+        if item.scope != "catalog":
+            continue
+        for entry, text in item.function(contexts):
+            if not _silenced(item, entry.message):
+                findings.append(_finding(item, text, entry, catalog.path))
+    findings.sort(key=lambda f: f.where.line if f.where else 0)
+    return list(dict.fromkeys(findings))
 
 
 def blocked_keys(findings: Iterable[Finding], catalog: Catalog) -> set[Key]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -58,16 +58,25 @@ class Term:
         return self.locales.get(locale) or self.locales.get(language) or LocaleRule()
 
 
+_LATIN = "A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff"
+_LATIN_CHAR = re.compile(f"[{_LATIN}]")
+
+
+@lru_cache(maxsize=4096)
 def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """A case-insensitive regex matching any of ``phrases`` as whole words (where the
-    phrase starts/ends with a word character)."""
+    """A case-insensitive regex matching any of ``phrases`` as whole words.
+
+    Word boundaries apply only to alphabets written with spaces between words (Latin,
+    Greek, Cyrillic): ``CD19`` matches in ``CD19蛋白`` and an Arabic term matches with
+    its attached prefixes (``و``, ``ب``, ``ال``), but ``WBC`` never matches ``WBCs2``.
+    """
     alternatives = []
     for phrase in sorted(phrases, key=len, reverse=True):
         escaped = re.escape(phrase)
-        if phrase[:1].isalnum():
-            escaped = r"(?<!\w)" + escaped
-        if phrase[-1:].isalnum():
-            escaped += r"(?!\w)"
+        if _LATIN_CHAR.match(phrase[:1]):
+            escaped = rf"(?<![{_LATIN}])" + escaped
+        if _LATIN_CHAR.match(phrase[-1:]):
+            escaped += rf"(?![{_LATIN}])"
         alternatives.append(escaped)
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
@@ -76,9 +85,39 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 class Glossary:
     terms: tuple[Term, ...] = ()
 
+    @cached_property
+    def _any_term(self) -> re.Pattern[str] | None:
+        phrases = tuple(p for t in self.terms for p in (t.term, *t.variants))
+        return phrase_pattern(phrases) if phrases else None
+
     def terms_in(self, text: str) -> list[Term]:
         """The glossary terms that occur in ``text`` (a source msgid)."""
+        if self._any_term is None or not self._any_term.search(text):
+            return []
         return [term for term in self.terms if term.source_pattern.search(text)]
+
+    def without_terms(self, text: str) -> str:
+        """``text`` with every source-side glossary term removed."""
+        return self._any_term.sub(" ", text) if self._any_term else text
+
+    def problems(self, locale: str, source: str, translation: str) -> list[str]:
+        """How a translation breaks the glossary, in words a translator understands."""
+        found = []
+        for term in self.terms_in(source):
+            accepted = term.accepted(locale)
+            if accepted and not phrase_pattern(accepted).search(translation):
+                found.append(f"the source says '{term.term}': the translation must use "
+                             + " or ".join(f"'{w}'" for w in dict.fromkeys(accepted))
+                             + " (glossary)")
+        for term in self.terms:
+            forbidden = term.rule(locale).forbidden
+            match = forbidden and phrase_pattern(forbidden).search(translation)
+            if match:
+                approved = term.accepted(locale)
+                instead = ("; use " + " or ".join(f"'{w}'" for w in approved)) if approved else ""
+                found.append(f"'{match.group(0)}' is not allowed for '{term.term}' "
+                             f"(glossary){instead}")
+        return found
 
 
 def _strings(value: object, where: str, line: int, path: str) -> tuple[str, ...]:
@@ -108,7 +147,8 @@ def load_glossary(root: Path) -> Glossary:
     if node is None:
         return Glossary()
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or set(data) - {"terms"} or not isinstance(data.get("terms"), list):
+    if not isinstance(data, dict) or set(data) - {"terms"} \
+            or not isinstance(data.get("terms"), list):
         raise SourceError("the glossary must be a mapping with one key, 'terms' (a list)", shown, 1)
     term_nodes = dict(node.value)  # key node -> value node
     lines = [n.start_mark.line + 1 for n in next(iter(term_nodes.values())).value]

@@ -1,38 +1,272 @@
-"""Numbers with their units, as they appear in English source text.
+"""Numbers with their units, in English source text and in any locale's translation.
 
 A quantity is a (value, unit) pair: ``100.4°F`` is (100.4, "°F"); ``48 hours`` is
-(48, "hour"). Translations are compared as pairs, not digit strings.
+(48, "hour"); in Spanish ``100,4 °F`` is (100.4, "°F"), in Arabic ``٣٨ °م`` is
+(38, "°C") and in Chinese ``24小时`` is (24, "hour"). Translations are compared as
+multisets of pairs, never as digit strings. A number glued to letters (``CD19``) is
+part of a name, not a quantity: it is a *protected token* that must stay verbatim.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
-_UNITS = {
-    "°F": "°F", "°C": "°C", "%": "%", "mg": "mg", "g": "g", "mcg": "mcg", "µg": "mcg",
-    "mL": "mL", "ml": "mL", "L": "L", "kg": "kg", "hours": "hour", "hour": "hour",
-    "days": "day", "day": "day", "weeks": "week", "week": "week", "minutes": "minute",
-    "minute": "minute", "months": "month", "month": "month",
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+from babel.units import format_unit
+
+# canonical unit -> English spellings that name it in source texts
+_SOURCE_UNITS = {
+    "°F": ("°F", "℉"), "°C": ("°C", "℃"), "%": ("%",),
+    "mg": ("mg",), "g": ("g",), "kg": ("kg",), "mcg": ("mcg", "µg", "μg"),
+    "mL": ("mL", "ml"), "L": ("L",),
+    "minute": ("minutes", "minute"), "hour": ("hours", "hour"), "day": ("days", "day"),
+    "week": ("weeks", "week"), "month": ("months", "month"), "year": ("years", "year"),
 }
-_UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
+# symbols accepted in every locale besides the CLDR names
+_SYMBOLS = {**{form: unit for unit, forms in _SOURCE_UNITS.items() for form in forms},
+            "٪": "%", "％": "%", "‰": "‰", "°": "°"}
+# canonical unit -> CLDR unit id (localized names come from Babel)
+_CLDR_UNITS = {
+    "°F": "temperature-fahrenheit", "°C": "temperature-celsius",
+    "mg": "mass-milligram", "g": "mass-gram", "kg": "mass-kilogram", "mcg": "mass-microgram",
+    "mL": "volume-milliliter", "L": "volume-liter",
+    "minute": "duration-minute", "hour": "duration-hour", "day": "duration-day",
+    "week": "duration-week", "month": "duration-month", "year": "duration-year",
+}
+_SAMPLE_COUNTS = (0, 1, 2, 3, 5, 11, 21, 100, 1.5)
+_SPACES = " \u00a0\u202f\u2009\u200e\u200f"
+_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+_LATIN_CHAR = re.compile(f"[{_LATIN}]")
+_KEEP_SHORT = {"h"}  # one-letter unit names other than these are too often words ("a", "d")
+
+PROTECTED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+-?\d+[A-Za-z0-9]*")
+_SOURCE_UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in _SYMBOLS if u != "°"),
+                                       key=len, reverse=True))
 SOURCE_QUANTITY = re.compile(
-    rf"(?<![\w.])(?P<value>\d+(?:\.\d+)?)(?:[ \u00a0]?(?P<unit>{_UNIT_PATTERN})(?!\w))?")
+    rf"(?<![\w.])(?P<value>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"(?:[ \u00a0]?(?P<unit>{_SOURCE_UNIT_PATTERN})(?![A-Za-z]))?")
 
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
+    """A number as written, its value (and other readings, if ambiguous) and unit."""
+
     value: Decimal
     unit: str | None
     text: str
+    readings: tuple[Decimal, ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in an English source text, with its unit when one follows."""
     found = []
-    for match in SOURCE_QUANTITY.finditer(text):
+    for match in SOURCE_QUANTITY.finditer(PROTECTED.sub(_blank, text)):
         unit = match.group("unit")
-        found.append(Quantity(Decimal(match.group("value")), _UNITS[unit] if unit else None,
-                              match.group(0)))
+        value = Decimal(match.group("value").replace(",", ""))
+        found.append(Quantity(value, _SYMBOLS[unit] if unit else None, match.group(0),
+                              (value,)))
     return found
+
+
+def protected_tokens(text: str) -> Counter[str]:
+    """Names containing digits (``CD19``, ``IL-6``) that a translation must keep verbatim."""
+    return Counter(PROTECTED.findall(text))
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+# --- translations: the locale's symbols, digits and unit names -----------------------------
+
+@dataclass(frozen=True)
+class LocaleNumbers:
+    """How one locale writes numbers and units, compiled once."""
+
+    decimals: frozenset[str]
+    groups: frozenset[str]
+    pattern: re.Pattern[str]
+    units: dict[str, str]  # lower-cased written form -> canonical unit
+
+
+def _babel_locale(locale: str) -> Locale | None:
+    try:
+        return Locale.parse(locale.split("@")[0])
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def _symbols(babel: Locale | None) -> tuple[set[str], set[str]]:
+    """Decimal and group separators of the locale's default and native digits,
+    plus the English '.' decimal point (always accepted)."""
+    decimals, groups = {"."}, set()
+    if babel is not None:
+        systems = {babel.default_numbering_system, *babel.other_numbering_systems.values()}
+        for system in systems:
+            try:
+                decimals.add(get_decimal_symbol(babel, numbering_system=system))
+                groups.add(get_group_symbol(babel, numbering_system=system))
+            except Exception:  # noqa: BLE001 - Babel has no symbols for some systems
+                continue
+    if "," not in decimals:
+        groups.add(",")
+    groups.discard(" ")
+    return decimals, groups
+
+
+def _unit_names(babel: Locale | None) -> dict[str, str]:
+    """Written unit forms of the locale (CLDR long/short/narrow, every plural form)."""
+    names: dict[str, str] = {}
+    if babel is None:
+        return names
+    for unit, cldr in _CLDR_UNITS.items():
+        for length in ("long", "short", "narrow"):
+            for count in _SAMPLE_COUNTS:
+                try:
+                    written = format_unit(count, cldr, length=length, locale=babel)
+                except Exception:  # noqa: BLE001 - unit missing in this locale
+                    continue
+                number = format_decimal(count, locale=babel)
+                name = written.replace(number, "").strip(_SPACES)
+                if (len(name) > 1 or name in _KEEP_SHORT) and cldr not in name \
+                        and not any(c.isdigit() for c in name):
+                    names.setdefault(name.lower(), unit)
+    return names
+
+
+def _is_cjk(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F") or "\uac00" <= char <= "\ud7af"
+
+
+@lru_cache(maxsize=64)
+def locale_numbers(locale: str) -> LocaleNumbers:
+    """The compiled number-and-unit reader of ``locale`` (cached)."""
+    babel = _babel_locale(locale)
+    decimals, groups = _symbols(babel)
+    units = {form.lower(): unit for form, unit in _SYMBOLS.items()}
+    units.update({k: v for k, v in _unit_names(babel).items() if k not in units})
+    separators = "".join(sorted(re.escape(s) for s in decimals | groups))
+    alternatives = []
+    for form in sorted(units, key=len, reverse=True):
+        escaped = re.escape(form)
+        if _LATIN_CHAR.match(form[-1]):
+            escaped += rf"(?![{_LATIN}])"
+        elif form[-1].isalpha() and not _is_cjk(form[-1]):
+            escaped += r"(?!\w)"
+        alternatives.append(escaped)
+    pattern = re.compile(
+        rf"(?P<value>\d+(?:[{separators}]\d+)*)"
+        rf"(?:[{_SPACES}]?(?P<unit>{'|'.join(alternatives)}))?", re.IGNORECASE)
+    return LocaleNumbers(frozenset(decimals), frozenset(groups), pattern, units)
+
+
+def _digits(text: str) -> str:
+    """ASCII digits for any script's decimal digits (Arabic-Indic, Persian, ...)."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdigit() else c for c in text)
+
+
+def _valid_groups(parts: list[str]) -> bool:
+    return len(parts[-1]) == 3 and all(len(p) in (2, 3) for p in parts[1:-1]) \
+        and 1 <= len(parts[0]) <= 3
+
+
+def readings(written: str, numbers: LocaleNumbers) -> tuple[Decimal, ...]:
+    """Every value a written number can mean with the locale's separators, most
+    likely first (``1.000`` in Spanish: 1000 or, with an English point, 1)."""
+    text = _digits(written)
+    seps = re.findall(r"\D", text)
+    parts = re.split(r"\D", text)
+    found: list[Decimal] = []
+    if not seps:
+        found.append(Decimal(text))
+    last = seps[-1] if seps else ""
+    if seps and last in numbers.decimals and all(s in numbers.groups for s in seps[:-1]) \
+            and (len(parts) == 2 or _valid_groups(parts[:-1])):
+        found.append(Decimal("".join(parts[:-1]) + "." + parts[-1]))
+    if seps and all(s in numbers.groups for s in seps) and _valid_groups(parts):
+        found.append(Decimal("".join(parts)))
+    return tuple(dict.fromkeys(found))
+
+
+def find_localized(text: str, locale: str) -> list[Quantity]:
+    """Every number of a translation, read the way ``locale`` writes numbers and units."""
+    numbers = locale_numbers(locale)
+    found = []
+    for match in numbers.pattern.finditer(PROTECTED.sub(_blank, text)):
+        try:
+            values = readings(match.group("value"), numbers)
+        except InvalidOperation:
+            continue
+        if not values:
+            values = (Decimal(re.split(r"\D", _digits(match.group("value")))[0]),)
+        unit = match.group("unit")
+        found.append(Quantity(values[0], numbers.units[unit.lower()] if unit else None,
+                              match.group(0).strip(_SPACES), values))
+    return found
+
+
+# --- comparison ------------------------------------------------------------------------------
+
+def compare(source: str, translation: str, locale: str) -> list[str]:
+    """What a translator changed in the numbers, units and numbered names, in words."""
+    problems = [f"'{token}' must appear unchanged (it is a name, not a number)"
+                for token in (protected_tokens(source) - protected_tokens(translation))]
+    wanted = find_quantities(source)
+    remaining = Counter((q.value, q.unit) for q in wanted)
+    extra: list[Quantity] = []
+    for quantity in find_localized(translation, locale):
+        key = _match(quantity, remaining)
+        if key is None:
+            extra.append(quantity)
+        else:
+            remaining[key] -= 1
+    missing = [q for q in wanted if _take(remaining, (q.value, q.unit))]
+    return problems + _describe(missing, extra)
+
+
+def _match(quantity: Quantity, remaining: Counter) -> tuple[Decimal, str | None] | None:
+    """The source pair a translated quantity stands for (a unit word added to a bare
+    source number is fine; a unit dropped or changed is not)."""
+    for value in quantity.readings or (quantity.value,):
+        for unit in dict.fromkeys((quantity.unit, None)):
+            if remaining[(value, unit)] > 0:
+                return (value, unit)
+    return None
+
+
+def _take(remaining: Counter, key: tuple[Decimal, str | None]) -> bool:
+    if remaining[key] > 0:
+        remaining[key] -= 1
+        return True
+    return False
+
+
+def _unit_text(unit: str | None) -> str:
+    return f"unit {unit}" if unit else "no unit"
+
+
+def _describe(missing: list[Quantity], extra: list[Quantity]) -> list[str]:
+    problems = []
+    for source in missing:
+        partner = next((q for q in extra if source.value in q.readings), None) or \
+            next((q for q in extra if q.unit == source.unit and source.unit), None)
+        if partner is None:
+            problems.append(f"'{source.text}' of the source is missing from the translation")
+            continue
+        extra.remove(partner)
+        if source.value in partner.readings:
+            problems.append(f"'{source.text}' became '{partner.text}': "
+                            f"{_unit_text(source.unit)} changed to {_unit_text(partner.unit)}")
+        else:
+            problems.append(f"'{source.text}' became '{partner.text}': the number changed")
+    problems += [f"'{q.text}' is not in the source text" for q in extra]
+    return problems

@@ -1,0 +1,117 @@
+"""``handouts.yaml``: which locales CI requires, and how complete each must be.
+
+    locales:
+      es:    {required: true}                    # min_coverage defaults to 100
+      ar:    {required: false, min_coverage: 0}  # reported, never fails CI
+
+``min_coverage`` is the percentage of template entries translated (not fuzzy). A
+locale missing from the policy is reported but not required. Whatever the threshold,
+a handout is published only when its safety-critical segments are translated, not
+fuzzy and free of errors; the build decides that per handout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .catalogs import parse_locale
+from .errors import SourceError
+
+POLICY_PATH = Path("handouts.yaml")
+LOCALE_KEYS = {"required", "min_coverage"}
+
+
+@dataclass(frozen=True, slots=True)
+class LocalePolicy:
+    locale: str
+    required: bool = False
+    min_coverage: float = 0.0
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Policy:
+    locales: dict[str, LocalePolicy]
+    path: str = POLICY_PATH.as_posix()
+
+    def get(self, locale: str) -> LocalePolicy:
+        """The policy of ``locale`` (not required, when the file does not name it)."""
+        return self.locales.get(locale) or LocalePolicy(locale)
+
+
+def load_policy(root: Path) -> Policy:
+    """Read ``handouts.yaml``; a mistake is a SourceError naming ``handouts.yaml:line``."""
+    path = root / POLICY_PATH
+    if not path.is_file():
+        return Policy({})
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except UnicodeDecodeError:
+        raise _error("not UTF-8 text") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise _error(f"invalid YAML: {error.problem}", mark.line + 1 if mark else None) from None
+    if node is None:
+        return Policy({})
+    top = _mapping(node, "the policy file")
+    unknown = [key for key in top if key.value != "locales"]
+    if unknown:
+        raise _error(f"unknown key '{unknown[0].value}' (expected 'locales')", _line(unknown[0]))
+    locales_node = next((value for key, value in top.items() if key.value == "locales"), None)
+    if locales_node is None:
+        raise _error("missing 'locales' (a mapping of locale to its policy)", 1)
+    return Policy({key.value: _locale_policy(key, value)
+                   for key, value in _mapping(locales_node, "'locales'").items()})
+
+
+def _locale_policy(key: yaml.Node, node: yaml.Node) -> LocalePolicy:
+    locale = str(key.value)
+    parse_locale(locale, f"{POLICY_PATH.as_posix()}:{_line(key)}")
+    if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+        fields: dict[yaml.Node, yaml.Node] = {}
+    else:
+        fields = _mapping(node, f"locale '{locale}'")
+    values = {}
+    for field_key, value in fields.items():
+        if field_key.value not in LOCALE_KEYS:
+            raise _error(f"unknown key '{field_key.value}' for locale '{locale}' (allowed: "
+                         f"{', '.join(sorted(LOCALE_KEYS))})", _line(field_key))
+        values[field_key.value] = _scalar(value, field_key.value, locale)
+    required = values.get("required", False)
+    coverage = values.get("min_coverage", 100.0 if required else 0.0)
+    return LocalePolicy(locale, required, coverage, _line(key))
+
+
+def _scalar(node: yaml.Node, name: str, locale: str) -> bool | float:
+    value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+    if name == "required":
+        if not isinstance(value, bool):
+            raise _error(f"'required' of locale '{locale}' must be true or false", _line(node))
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise _error(f"'min_coverage' of locale '{locale}' must be a percentage from 0 to 100",
+                     _line(node))
+    return float(value)
+
+
+def _mapping(node: yaml.Node, what: str) -> dict[yaml.Node, yaml.Node]:
+    if not isinstance(node, yaml.MappingNode):
+        raise _error(f"{what} must be a mapping", _line(node))
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        if key.value in seen:
+            raise _error(f"'{key.value}' appears twice in {what} (first at line "
+                         f"{seen[key.value]})", _line(key))
+        seen[key.value] = _line(key)
+    return dict(node.value)
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _error(message: str, line: int | None = None) -> SourceError:
+    return SourceError(message, POLICY_PATH.as_posix(), line)

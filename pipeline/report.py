@@ -1,0 +1,366 @@
+"""``handouts check``: coverage, staleness and quality per locale, judged by the policy.
+
+:func:`build_report` gathers the data (no output); the ``render_*`` functions turn it
+into a terminal table, JSON, Markdown or JUnit XML that all say the same thing;
+:func:`run_check` is the command: print, write the JUnit file, return the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from .catalogs import (
+    Catalog,
+    Key,
+    catalog_path,
+    discover_locales,
+    load_catalog,
+    load_template,
+    parse_locale,
+    write_atomic,
+)
+from .checks import REGISTRY, blocked_keys, catalog_findings
+from .coverage import Coverage, coverage
+from .errors import LocaleError
+from .extract import extract_template
+from .glossary import Glossary, load_glossary
+from .model import Finding
+from .policy import LocalePolicy, Policy, load_policy
+from .segments import iter_segments
+from .source import load_monographs
+
+EXIT_OK, EXIT_FAILED = 0, 1
+UI_PREFIX = "pipeline/templates/"
+PARALLEL_ENTRIES = 20_000  # below this many entries in all, one process is faster
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the template asks for: its keys, each drug's keys, the safety-critical keys."""
+
+    template: tuple[Key, ...]
+    drugs: dict[str, tuple[Key, ...]]
+    safety: frozenset[Key]
+
+
+@dataclass(frozen=True)
+class DrugResult:
+    drug: str
+    coverage: Coverage
+    publishable: bool
+
+
+@dataclass(frozen=True)
+class LocaleResult:
+    """One locale's coverage, findings, and the reasons it misses its policy."""
+
+    locale: str
+    policy: LocalePolicy
+    path: str
+    coverage: Coverage = field(default_factory=Coverage)
+    drugs: tuple[DrugResult, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    @property
+    def fails_ci(self) -> bool:
+        return self.policy.required and not self.passed
+
+    @property
+    def result(self) -> str:
+        if self.passed:
+            return "pass"
+        return "FAIL" if self.policy.required else "draft"
+
+    def failures(self, check_id: str) -> list[Finding]:
+        return [f for f in self.findings if f.check == check_id]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    template: str
+    template_stale: bool
+    locales: tuple[LocaleResult, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.template_stale and not any(r.fails_ci for r in self.locales)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OK if self.passed else EXIT_FAILED
+
+
+# --- gathering ------------------------------------------------------------------------------------
+
+def project_scope(root: Path, template: Catalog) -> Scope:
+    """Template keys, per-drug keys (its segments plus the UI strings), safety keys."""
+    keys = tuple(m.key for m in template.active())
+    ui = tuple(m.key for m in template.active()
+               if m.references and all(r.startswith(UI_PREFIX) for r in m.references))
+    drugs: dict[str, tuple[Key, ...]] = {}
+    safety: set[Key] = set()
+    for monograph in load_monographs(root):
+        segments = list(iter_segments(monograph))
+        drugs[monograph.id] = tuple(dict.fromkeys([s.key for s in segments] + list(ui)))
+        safety.update(s.key for s in segments if s.safety)
+    return Scope(keys, drugs, frozenset(safety))
+
+
+def chosen_locales(root: Path, policy: Policy, wanted: list[str] | None) -> list[str]:
+    """The locales to check: those asked for, else every catalog and policy locale."""
+    present = discover_locales(root)
+    if not wanted:
+        return sorted(set(present) | set(policy.locales))
+    for locale in wanted:
+        parse_locale(locale)
+        if locale not in present and locale not in policy.locales:
+            raise LocaleError(f"no catalog for locale '{locale}' and it is not in the policy")
+    return list(dict.fromkeys(wanted))
+
+
+def check_locale(root: Path, locale: str, policy: LocalePolicy, scope: Scope,
+                 glossary: Glossary) -> LocaleResult:
+    """Everything ``handouts check`` knows about one locale."""
+    path = catalog_path(root, locale)
+    shown = path.relative_to(root).as_posix()
+    if not path.is_file():
+        return LocaleResult(locale, policy, shown, problems=(
+            f"no catalog {shown}: create it with `handouts init {locale}`",))
+    catalog = load_catalog(root, locale)
+    findings = catalog_findings(locale, catalog, glossary, set(scope.safety))
+    blocked = blocked_keys(findings, catalog)
+    total = coverage(scope.template, catalog)
+    drugs = tuple(_drug(drug, keys, catalog, blocked) for drug, keys in scope.drugs.items())
+    problems = _problems(policy, total, findings, _staleness(catalog, scope.template))
+    return LocaleResult(locale, policy, catalog.path, total, drugs, tuple(findings), problems)
+
+
+def _drug(drug: str, keys: tuple[Key, ...], catalog: Catalog, blocked: set[Key]) -> DrugResult:
+    result = coverage(keys, catalog)
+    publishable = result.untranslated == 0 and result.fuzzy == 0 and not blocked & set(keys)
+    return DrugResult(drug, result, publishable)
+
+
+def _staleness(catalog: Catalog, template: tuple[Key, ...]) -> list[str]:
+    active = {m.key for m in catalog.active()}
+    wanted = set(template)
+    problems = []
+    if wanted - active:
+        problems.append(f"lacks {len(wanted - active)} entr(y/ies) of the template: "
+                        "run `handouts update`")
+    if active - wanted:
+        problems.append(f"has {len(active - wanted)} entr(y/ies) no longer in the template: "
+                        "run `handouts update`")
+    return problems
+
+
+def _problems(policy: LocalePolicy, total: Coverage, findings: list[Finding],
+              stale: list[str]) -> tuple[str, ...]:
+    problems = list(stale)
+    if total.percent < policy.min_coverage:
+        problems.append(f"coverage {total.percent:.1f}% is below the minimum "
+                        f"{policy.min_coverage:g}%")
+    errors = sum(f.severity == "error" for f in findings)
+    if errors:
+        problems.append(f"{errors} error finding(s)")
+    return tuple(problems)
+
+
+def build_report(root: Path, locales: list[str] | None = None, jobs: int = 0) -> CheckReport:
+    """Check the template's freshness and every chosen locale against the policy."""
+    policy = load_policy(root)
+    chosen = chosen_locales(root, policy, locales)
+    stale, template_path = extract_template(root, check_only=True)
+    template = load_template(root)
+    scope = project_scope(root, template)
+    glossary = load_glossary(root)
+    jobs = jobs or min(len(chosen), os.cpu_count() or 1)
+    if jobs > 1 and len(chosen) > 1 and len(scope.template) * len(chosen) >= PARALLEL_ENTRIES:
+        with ProcessPoolExecutor(jobs) as pool:
+            results = list(pool.map(check_locale, *zip(*[
+                (root, locale, policy.get(locale), scope, glossary) for locale in chosen],
+                strict=True)))
+    else:
+        results = [check_locale(root, locale, policy.get(locale), scope, glossary)
+                   for locale in chosen]
+    return CheckReport(template_path.relative_to(root).as_posix(), stale, tuple(results))
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+COLUMNS = ("locale", "required", "translated", "fuzzy", "untranslated", "words", "coverage",
+           "min", "errors", "warnings", "handouts", "result")
+
+
+def table_rows(report: CheckReport) -> list[tuple[str, ...]]:
+    """The summary table (shared by the terminal and Markdown renderings)."""
+    rows = []
+    for item in report.locales:
+        cov = item.coverage
+        published = sum(d.publishable for d in item.drugs)
+        rows.append((item.locale, "yes" if item.policy.required else "no",
+                     f"{cov.translated}/{cov.total}", str(cov.fuzzy), str(cov.untranslated),
+                     f"{cov.translated_words}/{cov.total_words}", f"{cov.percent:.1f}%",
+                     f"{item.policy.min_coverage:g}%", str(item.errors), str(item.warnings),
+                     f"{published}/{len(item.drugs)}", item.result))
+    return rows
+
+
+def _verdict(report: CheckReport) -> str:
+    if report.passed:
+        return "check passed: every required locale meets its policy"
+    failing = [r.locale for r in report.locales if r.fails_ci]
+    parts = ([f"{report.template} is out of date"] if report.template_stale else []) + \
+        ([f"required locale(s) failing: {', '.join(failing)}"] if failing else [])
+    return "check FAILED: " + "; ".join(parts)
+
+
+def _template_line(report: CheckReport) -> str:
+    if report.template_stale:
+        return f"{report.template}: out of date with source/ and the templates: " \
+               "run `handouts extract` and `handouts update`"
+    return f"{report.template}: up to date"
+
+
+def render_table(report: CheckReport) -> str:
+    """The terminal report: summary table, problems, findings, verdict."""
+    rows = [COLUMNS, *table_rows(report)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = [_template_line(report), ""]
+    lines += ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                        for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+              for row in rows]
+    for item in report.locales:
+        if item.problems or item.findings:
+            lines += ["", f"{item.locale} ({'required' if item.policy.required else 'optional'})"
+                      f": {item.result}"]
+            lines += [f"  {problem}" for problem in item.problems]
+            lines += [f"  {finding}" for finding in item.findings]
+            drafts = [d.drug for d in item.drugs if not d.publishable]
+            if drafts:
+                lines.append(f"  draft handouts: {', '.join(drafts)}")
+    lines += ["", _verdict(report)]
+    return "\n".join(lines) + "\n"
+
+
+def _finding_dict(finding: Finding) -> dict[str, object]:
+    return {"check": finding.check, "severity": finding.severity, "message": finding.message,
+            "path": finding.where.path if finding.where else None,
+            "line": finding.where.line if finding.where else None}
+
+
+def report_dict(report: CheckReport) -> dict[str, object]:
+    """The report as JSON-ready data (same numbers as the table)."""
+    return {
+        "passed": report.passed, "exit_code": report.exit_code,
+        "template": {"path": report.template, "up_to_date": not report.template_stale},
+        "checks": {c.id: {"severity": c.severity, "title": c.title} for c in REGISTRY.values()},
+        "locales": [{
+            "locale": r.locale, "required": r.policy.required,
+            "min_coverage": r.policy.min_coverage, "catalog": r.path, "result": r.result,
+            "passed": r.passed, "coverage": r.coverage.as_dict(),
+            "errors": r.errors, "warnings": r.warnings, "problems": list(r.problems),
+            "drugs": {d.drug: {**d.coverage.as_dict(), "publishable": d.publishable}
+                      for d in r.drugs},
+            "findings": [_finding_dict(f) for f in r.findings],
+        } for r in report.locales],
+    }
+
+
+def render_json(report: CheckReport) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: CheckReport) -> str:
+    """A pull-request comment: verdict, summary table, problems and findings."""
+    lines = [f"### Translation check: {'passed' if report.passed else 'FAILED'}", "",
+             f"`{_template_line(report)}`", "",
+             "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table_rows(report)]
+    for item in report.locales:
+        if not (item.problems or item.findings):
+            continue
+        lines += ["", f"#### {item.locale}: {item.result}", ""]
+        lines += [f"- {_cell(problem)}" for problem in item.problems]
+        lines += [f"- `{f.where}` **{f.severity}** [{f.check}] {_cell(f.message)}"
+                  for f in item.findings]
+    lines += ["", _verdict(report)]
+    return "\n".join(lines) + "\n"
+
+
+def _testcase(suite: ET.Element, classname: str, name: str, failures: Iterable[str],
+              failing: bool, notes: Iterable[str] = ()) -> None:
+    case = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
+    failures = list(failures)
+    if failures and failing:
+        failure = ET.SubElement(case, "failure", message=failures[0], type=name)
+        failure.text = "\n".join(failures)
+    notes = list(notes) + ([] if failing else failures)
+    if notes:
+        ET.SubElement(case, "system-out").text = "\n".join(notes)
+
+
+def render_junit(report: CheckReport) -> str:
+    """JUnit XML: one test case per locale and check; failures carry the findings.
+    Findings of optional locales and warnings are reported as output, not failures."""
+    root = ET.Element("testsuites", name="handouts check")
+    project = ET.SubElement(root, "testsuite", name="template")
+    _testcase(project, "handouts.template", "up-to-date",
+              [_template_line(report)] if report.template_stale else [], True)
+    for item in report.locales:
+        suite = ET.SubElement(root, "testsuite", name=item.locale)
+        classname = f"handouts.{item.locale}"
+        policy_problems = [p for p in item.problems if "error finding" not in p]
+        _testcase(suite, classname, "policy", policy_problems, item.policy.required,
+                  [f"coverage {item.coverage.percent:.1f}% (minimum "
+                   f"{item.policy.min_coverage:g}%); required: {item.policy.required}"])
+        for check in REGISTRY.values():
+            found = [str(f) for f in item.failures(check.id)]
+            failing = item.policy.required and check.severity == "error"
+            _testcase(suite, classname, check.id, found, failing)
+    for suite in root:
+        cases = suite.findall("testcase")
+        suite.set("tests", str(len(cases)))
+        suite.set("failures", str(sum(c.find("failure") is not None for c in cases)))
+        suite.set("errors", "0")
+    root.set("tests", str(sum(int(s.get("tests", 0)) for s in root)))
+    root.set("failures", str(sum(int(s.get("failures", 0)) for s in root)))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+RENDERERS = {"table": render_table, "json": render_json, "markdown": render_markdown}
+
+
+def run_check(root: Path, args: argparse.Namespace) -> int:
+    """The ``handouts check`` command: 0 all required locales pass, 1 one does not."""
+    report = build_report(root, getattr(args, "locale", None))
+    sys.stdout.write(RENDERERS[getattr(args, "format", "table") or "table"](report))
+    if getattr(args, "junit", None):
+        write_atomic(Path(args.junit), render_junit(report))
+    return report.exit_code
