@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogs import discover_locales, load_catalog, load_template, parse_locale
+from .catalogs import (
+    Key,
+    catalog_path,
+    discover_locales,
+    load_catalog,
+    load_template,
+    parse_locale,
+)
+from .checks import catalog_findings
 from .coverage import coverage, state
 from .errors import LocaleError
+from .glossary import load_glossary
+from .model import Finding
+from .segments import iter_segments
+from .source import load_monographs
 
 
 def progress_table(root: Path) -> str:
@@ -28,27 +41,74 @@ def progress_table(root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """One thing left for a translator: an entry to translate, review or fix."""
+
+    line: int | None
+    status: str  # untranslated | fuzzy | error | warning
+    place: str
+    detail: str
+
+
+def segment_places(root: Path) -> tuple[dict[Key, list[str]], set[Key]]:
+    """Where each template key is used ('drug, section (kind)'), and the safety keys."""
+    places: dict[Key, list[str]] = {}
+    safety: set[Key] = set()
+    for monograph in load_monographs(root):
+        for segment in iter_segments(monograph):
+            where = f"{segment.drug}, section {segment.section}" if segment.section \
+                else segment.drug
+            label = f"{where} ({segment.kind}{', safety-critical' if segment.safety else ''})"
+            places.setdefault(segment.key, []).append(label)
+            if segment.safety:
+                safety.add(segment.key)
+    return places, safety
+
+
+def open_items(root: Path, locale: str) -> list[OpenItem]:
+    """Untranslated, fuzzy and failing entries of ``locale``, in catalog order."""
+    template = load_template(root)
+    catalog = load_catalog(root, locale)
+    lookup = catalog.lookup()
+    places, safety = segment_places(root)
+    findings = catalog_findings(locale, catalog, load_glossary(root), safety)
+    by_line: dict[int, list[Finding]] = {}
+    for finding in findings:
+        by_line.setdefault(finding.where.line if finding.where else 0, []).append(finding)
+    items = []
+    for entry in template.active():
+        message = lookup.get(entry.key)
+        place = "; ".join(places.get(entry.key, [])) or "interface text"
+        status = state(message)
+        line = message.line if message else None
+        if status != "translated":
+            detail = entry.msgid if len(entry.msgid) <= 70 else entry.msgid[:69] + "…"
+            items.append(OpenItem(line, status, place, detail))
+        for finding in by_line.get(line or -1, []):
+            items.append(OpenItem(line, finding.severity, place,
+                                  f"[{finding.check}] {finding.message}"))
+    return sorted(items, key=lambda item: (item.line is None, item.line or 0))
+
+
 def open_work(root: Path, locale: str) -> str:
-    """What is left for a translator of ``locale``: untranslated and fuzzy entries."""
+    """What is left for a translator of ``locale``: untranslated, fuzzy, failing entries."""
     parse_locale(locale)
     if locale not in discover_locales(root):
         raise LocaleError(f"no catalog for locale '{locale}' (create it with "
                           f"`handouts init {locale}`)")
-    template = load_template(root)
-    catalog = load_catalog(root, locale)
-    lookup = catalog.lookup()
+    path = catalog_path(root, locale).relative_to(root).as_posix()
     lines = []
-    for entry in template.active():
-        message = lookup.get(entry.key)
-        status = state(message)
-        if status == "translated":
-            continue
-        where = f"{catalog.path}:{message.line}" if message else f"{catalog.path}: (missing)"
-        about = entry.notes[0] if entry.notes else ""
-        lines.append(f"{where}: {status}: {about}\n    {entry.msgid[:70]}")
-    cov = coverage([m.key for m in template.active()], catalog)
+    items = open_items(root, locale)
+    for item in items:
+        where = f"{path}:{item.line}" if item.line else f"{path}: (missing: run `handouts update`)"
+        lines.append(f"{where}: {item.status}: {item.place}\n    {item.detail}")
+    cov = coverage([m.key for m in load_template(root).active()], load_catalog(root, locale))
+    errors = sum(item.status == "error" for item in items)
+    warnings = sum(item.status == "warning" for item in items)
     lines.append(f"{locale}: {cov.translated}/{cov.total} translated, {cov.fuzzy} fuzzy, "
-                 f"{cov.untranslated} untranslated ({cov.percent:.1f}%)")
+                 f"{cov.untranslated} untranslated ({cov.percent:.1f}%); "
+                 f"{errors} error(s), {warnings} warning(s)")
     return "\n".join(lines) + "\n"
 
 
