@@ -96,6 +96,7 @@ class LocaleNumbers:
     groups: frozenset[str]
     pattern: re.Pattern[str]
     units: dict[str, str]  # lower-cased written form -> canonical unit
+    decimal: str = "."  # the locale's own decimal separator
 
 
 def _babel_locale(locale: str) -> Locale | None:
@@ -166,7 +167,8 @@ def locale_numbers(locale: str) -> LocaleNumbers:
     pattern = re.compile(
         rf"(?P<value>\d+(?:[{separators}]\d+)*)"
         rf"(?:[{_SPACES}]?(?P<unit>{'|'.join(alternatives)}))?", re.IGNORECASE)
-    return LocaleNumbers(frozenset(decimals), frozenset(groups), pattern, units)
+    decimal = get_decimal_symbol(babel) if babel is not None else "."
+    return LocaleNumbers(frozenset(decimals), frozenset(groups), pattern, units, decimal)
 
 
 def _digits(text: str) -> str:
@@ -193,7 +195,8 @@ def readings(written: str, numbers: LocaleNumbers) -> tuple[Decimal, ...]:
             and (len(parts) == 2 or _valid_groups(parts[:-1])):
         found.append(Decimal("".join(parts[:-1]) + "." + parts[-1]))
     if seps and all(s in numbers.groups for s in seps) and _valid_groups(parts):
-        found.append(Decimal("".join(parts)))
+        grouped = Decimal("".join(parts))
+        found.insert(0 if last != numbers.decimal else len(found), grouped)
     return tuple(dict.fromkeys(found))
 
 

@@ -1,0 +1,266 @@
+"""Every quality check, passing and failing, through translate-toolkit-style helpers."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.catalogs import Catalog, Message
+from pipeline.checks import (
+    REGISTRY,
+    EntryContext,
+    blocked_keys,
+    catalog_findings,
+    check,
+    ratio_band,
+)
+from pipeline.glossary import Glossary, LocaleRule, Term
+
+GLOSSARY = Glossary((
+    Term("blinatumomab", locales={"zh_CN": LocaleRule(("贝林妥欧单抗",), ("博纳吐单抗",)),
+                                  "ar": LocaleRule(("بليناتوموماب",))}),
+    Term("dexamethasone", locales={"es": LocaleRule(("dexametasona",))}),
+    Term("CRS", locales={"es": LocaleRule(forbidden=("SLC",))}),
+    Term("T cells", translate=True, variants=("T-cells",),
+         locales={"es": LocaleRule(("células T",))}),
+))
+FEVER = "You have a fever (temperature greater than 100.4°F or 38°C) or a cough."
+LONG = "Talk to your care team about these recommendations today."
+
+
+def problems(check_id: str, source: str, translation: str, locale: str = "es",
+             flags: tuple[str, ...] = ()) -> list[str]:
+    message = Message(msgid=source, msgstr=translation, flags=flags, line=7)
+    entry = EntryContext(locale, message, source, translation, False, GLOSSARY)
+    return list(REGISTRY[check_id].function(entry))
+
+
+def passes(check_id: str, source: str, translation: str, locale: str = "es", **kw) -> None:
+    assert problems(check_id, source, translation, locale, **kw) == []
+
+
+def fails(check_id: str, source: str, translation: str, locale: str = "es", **kw) -> str:
+    found = problems(check_id, source, translation, locale, **kw)
+    assert found, f"{check_id} should fail on {translation!r}"
+    return " ".join(found)
+
+
+def test_every_check_has_an_id_a_severity_and_a_title():
+    assert set(REGISTRY) == {
+        "markup", "dangerous-characters", "placeholders", "numbers-units", "glossary",
+        "whitespace", "untranslated-copy", "doubled-word", "length-ratio", "inconsistent"}
+    for item in REGISTRY.values():
+        assert item.severity in ("error", "warning") and item.title and item.title[0].isupper()
+
+
+def test_registering_an_id_twice_is_refused():
+    with pytest.raises(ValueError, match="registered twice"):
+        check("markup", "error")(lambda entry: [])
+
+
+# --- numbers-units (error) ---
+
+def test_numbers_spanish_decimal_comma_and_point_pass():
+    passes("numbers-units", FEVER, "Tiene fiebre (temperatura mayor de 100,4 °F o 38 °C) o tos.")
+    passes("numbers-units", FEVER, "Tiene fiebre (temperatura mayor de 100.4 °F o 38 °C) o tos.")
+
+
+def test_numbers_arabic_indic_digits_pass_in_arabic():
+    passes("numbers-units", FEVER, "لديك حمى (درجة حرارة أعلى من ١٠٠٫٤ °ف أو ٣٨ °م) أو سعال.",
+           "ar")
+
+
+def test_numbers_chinese_units_glued_to_the_number_pass():
+    passes("numbers-units", "over 24 hours a day", "每天输注24小时", "zh_CN")
+
+
+@pytest.mark.parametrize(("translation", "words"), [
+    ("Tiene fiebre (mayor de 100,4 °F o 37 °C) o tos.", "the number changed"),
+    ("Tiene fiebre (mayor de 100,4 °C o 38 °F) o tos.", "unit °F changed to unit °C"),
+    ("Tiene fiebre (mayor de 100,4 °F) o tos.", "missing from the translation"),
+])
+def test_numbers_changed_swapped_or_dropped_fail(translation, words):
+    assert words in fails("numbers-units", FEVER, translation)
+
+
+def test_numbers_mg_to_g_fails():
+    assert "mg changed to unit g" in fails("numbers-units", "Take 5 mg.", "Tome 5 g.")
+
+
+def test_numbers_ignore_placeholders_and_keep_protected_names():
+    passes("numbers-units", "%(num)d texts", "%(num)d textos", flags=("python-format",))
+    assert "CD19" in fails("numbers-units", "the CD19 protein", "la proteína CD 19")
+
+
+# --- glossary (error) ---
+
+def test_glossary_verbatim_or_approved_local_form_passes():
+    passes("glossary", "Blinatumomab is given", "Blinatumomab se administra")
+    passes("glossary", "Blinatumomab is given", "贝林妥欧单抗的给药方式", "zh_CN")
+    passes("glossary", "a steroid (dexamethasone)", "un esteroide (dexametasona)")
+    passes("glossary", "release by T-cells", "liberación por células T")
+
+
+def test_glossary_dropping_a_drug_name_fails():
+    message = fails("glossary", "Blinatumomab is given", "El medicamento se administra")
+    assert "'blinatumomab'" in message
+
+
+def test_glossary_forbidden_wording_fails_even_when_an_approved_one_is_there():
+    assert "not allowed" in fails("glossary", "Cytokine release syndrome (CRS)",
+                                  "Síndrome (CRS), también SLC")
+    assert "not allowed" in fails("glossary", "Blinatumomab", "贝林妥欧单抗（博纳吐单抗）",
+                                  "zh_CN")
+
+
+def test_glossary_matches_whole_words_only():
+    assert "T cells" in fails("glossary", "T cells", "célulasT")
+
+
+# --- markup (error) ---
+
+def test_markup_strong_used_as_in_the_source_passes():
+    passes("markup", "Call **right away**.", "Llame **de inmediato**.")
+
+
+@pytest.mark.parametrize("translation", [
+    "Llame <script>alert(1)</script> de inmediato.",
+    "Llame <a href='javascript:alert(1)'>aquí</a>.",
+    "Llame de inmediato.",  # emphasis dropped
+    "Llame **de inmediato.",  # unbalanced
+    '<img src=x onerror="alert(1)">',
+])
+def test_markup_raw_html_scripts_and_changed_emphasis_fail(translation):
+    fails("markup", "Call **right away**.", translation)
+
+
+# --- dangerous-characters (error) ---
+
+def test_dangerous_characters_ordinary_text_passes():
+    passes("dangerous-characters", LONG, "Hable con su equipo de atención sobre esto hoy.")
+    passes("dangerous-characters", "cell", "می\u200cشود", "fa")  # ZWNJ is Persian spelling
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200b", "\u0007", "\ufeff"])
+def test_dangerous_characters_fail(char):
+    assert f"U+{ord(char):04X}" in fails("dangerous-characters", LONG, f"Hable{char} hoy.")
+
+
+# --- placeholders (error) ---
+
+def test_placeholders_kept_pass():
+    passes("placeholders", "Last reviewed: %(date)s", "Última revisión: %(date)s",
+           flags=("python-format",))
+
+
+def test_placeholders_missing_renamed_or_added_fail():
+    assert "missing" in fails("placeholders", "Last reviewed: %(date)s", "Última revisión",
+                              flags=("python-format",))
+    assert "%(fecha)s" in fails("placeholders", "Last reviewed: %(date)s",
+                                "Última revisión: %(fecha)s", flags=("python-format",))
+    fails("placeholders", "Pain", "Dolor %(x)s")
+
+
+# --- whitespace (warning) ---
+
+def test_whitespace_as_in_the_source_passes():
+    passes("whitespace", "Pain", "Dolor")
+    passes("whitespace", "Line one\nline two", "Línea uno\nlínea dos")
+
+
+def test_whitespace_differences_fail():
+    assert "ends with whitespace" in fails("whitespace", "Pain", "Dolor ")
+    assert "starts with whitespace" in fails("whitespace", "Pain", " Dolor")
+    assert "line break" in fails("whitespace", "Pain and fever", "Dolor\ny fiebre")
+
+
+# --- untranslated-copy (warning) ---
+
+def test_untranslated_copy_short_or_glossary_only_texts_pass():
+    passes("untranslated-copy", "Blinatumomab", "Blinatumomab")
+    passes("untranslated-copy", "© 2025 Trustees of OncoLink", "© 2025 Trustees of OncoLink")
+    passes("untranslated-copy", LONG, "Hable con su equipo de atención hoy.")
+
+
+def test_untranslated_copy_of_a_long_text_fails():
+    assert "identical" in fails("untranslated-copy", LONG, LONG)
+
+
+# --- doubled-word (warning) ---
+
+def test_doubled_word_passes_when_not_doubled_or_doubled_in_the_source():
+    passes("doubled-word", LONG, "Hable con su equipo hoy.")
+    passes("doubled-word", "that that is", "eso eso es")
+
+
+def test_doubled_word_fails():
+    assert "'la'" in fails("doubled-word", LONG, "Hable con la la enfermera.")
+
+
+# --- length-ratio (warning) ---
+
+def test_length_ratio_within_the_language_norm_passes():
+    passes("length-ratio", LONG, "Hable con su equipo de atención sobre estas recomendaciones hoy.")
+    passes("length-ratio", LONG, "今天请与您的医疗团队讨论这些建议。", "zh_CN")
+
+
+def test_length_ratio_far_outside_the_norm_fails():
+    assert "too short" in fails("length-ratio", LONG, "Hable.")
+    assert "too long" in fails("length-ratio", LONG, LONG * 3)
+    assert ratio_band("zh_CN")[1] <= ratio_band("es")[0]  # Chinese is much shorter
+
+
+# --- inconsistent (warning, catalog-level) ---
+
+def catalog(*messages: Message) -> Catalog:
+    return Catalog("locales/es/LC_MESSAGES/handouts.po", "es", {}, (), messages)
+
+
+def test_inconsistent_translations_of_the_same_source_are_reported():
+    found = catalog_findings("es", catalog(
+        Message("Pain", "Dolor", line=10), Message("Pain.", "Dolores.", line=20),
+        Message("Fever", "Fiebre", line=30), Message("Fever:", "fiebre:", line=40)),
+        GLOSSARY, set())
+    assert [(f.check, f.where.line) for f in found] == [("inconsistent", 20)]
+    assert "line 10" in found[0].message
+
+
+# --- running: where, silencing, blocking ---
+
+def test_findings_name_the_catalog_and_entry_line():
+    found = catalog_findings("es", catalog(Message(FEVER, "Fiebre de 101 °F.", line=42)),
+                             GLOSSARY, set())
+    assert {str(f.where) for f in found} == {"locales/es/LC_MESSAGES/handouts.po:42"}
+
+
+def test_a_flag_silences_a_warning_on_one_entry_but_never_an_error():
+    flagged = ("handouts-allow-doubled-word", "handouts-allow-numbers-units")
+    found = catalog_findings("es", catalog(
+        Message(LONG, "Hable con la la enfermera sobre estas recomendaciones 5 veces.",
+                flags=flagged, line=3),
+        Message("Talk to your nurse about these recommendations today.",
+                "Hable con la la enfermera sobre estas recomendaciones hoy.", line=9)),
+        GLOSSARY, set())
+    assert [(f.check, f.where.line) for f in found] == [("numbers-units", 3),
+                                                        ("doubled-word", 9)]
+
+
+def test_untranslated_and_fuzzy_entries_are_not_checked():
+    found = catalog_findings("es", catalog(Message(FEVER, "", line=1),
+                                           Message(FEVER + "!", "<script>", fuzzy=True, line=5)),
+                             GLOSSARY, set())
+    assert found == []
+
+
+def test_plural_forms_are_checked_against_singular_and_plural_sources():
+    message = Message("%(num)d text", msgid_plural="%(num)d texts", line=8,
+                      msgstr_plural=("%(num)d texto", "%(n)d textos"), flags=("python-format",))
+    found = catalog_findings("es", catalog(message), GLOSSARY, set())
+    assert [f.check for f in found] == ["placeholders", "placeholders"]
+
+
+def test_blocked_keys_are_the_entries_with_errors_only():
+    messages = (Message(FEVER, "Fiebre de 101 °F.", line=1),
+                Message(LONG, "Hable con la la enfermera hoy.", line=9),
+                Message("Pain", "Dolor", line=20))
+    cat = catalog(*messages)
+    assert blocked_keys(catalog_findings("es", cat, GLOSSARY, set()), cat) == {(None, FEVER)}
