@@ -1,0 +1,523 @@
+"""``handouts build``: which handouts, published or draft, incremental, atomic, parallel.
+
+Everything is read and validated before the output is touched. The new output is
+assembled in a staging folder beside it (unchanged files are hard links to the
+previous ones, so they keep their inode and mtime), then swapped in with two
+renames; a build that fails or is killed leaves the previous output whole, and
+the next build cleans up after it. A second build with nothing changed renders
+and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .catalogs import (
+    Catalog,
+    Key,
+    Message,
+    catalog_path,
+    discover_locales,
+    load_catalog,
+    write_atomic,
+)
+from .checks import blocked_keys, catalog_findings
+from .errors import BuildError, LocaleError
+from .glossary import GLOSSARY_PATH, load_glossary
+from .localize import ENGLISH, Handout, Interface, interface_for, localize
+from .model import Monograph
+from .render import DRAFTS, Listing, render_drafts, render_html, render_index, render_text
+from .segments import iter_segments
+from .source import load_monographs, monograph_files
+
+PREFIX = ".handouts-build-"  # staging, previous-output and lock names (git-ignored)
+MANIFEST = ".handouts-manifest.json"
+REPORT = "report.json"
+MANIFEST_FORMAT = 1
+CHUNK = 50  # handouts per worker task
+IN_PROCESS_BELOW = 40  # fewer handouts than this render without worker processes
+PACKAGE_DIR = Path(__file__).parent
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    output: Path
+    rendered: int = 0  # handouts rendered
+    kept: int = 0  # handouts whose inputs did not change
+    files_written: int = 0  # files with new content
+    published: int = 0
+    drafts: int = 0
+    changed: bool = False  # the output folder was replaced
+
+
+# --- fingerprints --------------------------------------------------------------------
+
+def _digest(*parts: bytes | str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big") + data)
+    return hasher.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "absent"
+
+
+def code_digest() -> str:
+    """The renderer itself: package code, templates, and the libraries that shape output."""
+    files = sorted(PACKAGE_DIR.glob("*.py")) + sorted((PACKAGE_DIR / "templates").glob("*"))
+    parts: list[str] = [__version__]
+    for name in ("babel", "jinja2", "markupsafe", "wcwidth"):
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=?")
+    parts += [f"{path.name}:{_file_digest(path)}" for path in files]
+    return _digest(*parts)
+
+
+@dataclass(frozen=True)
+class RawInputs:
+    """Hashes of every input file, read as bytes (no parsing: the no-op check is quick)."""
+
+    code: str
+    glossary: str
+    monographs: dict[str, str]  # relative path -> sha256
+    catalogs: dict[str, str]  # locale -> sha256
+
+    def overall(self, selection: str) -> str:
+        return _digest(self.code, self.glossary, selection,
+                       *(f"{k}={v}" for k, v in sorted(self.monographs.items())),
+                       *(f"{k}={v}" for k, v in sorted(self.catalogs.items())))
+
+
+def raw_inputs(root: Path, locales: list[str]) -> RawInputs:
+    return RawInputs(
+        code_digest(), _file_digest(root / GLOSSARY_PATH),
+        {path.relative_to(root).as_posix(): _file_digest(path) for path in monograph_files(root)},
+        {locale: _file_digest(catalog_path(root, locale)) for locale in locales})
+
+
+# --- inputs --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LocaleInputs:
+    """One locale, loaded and checked once (picklable: sent to worker processes)."""
+
+    locale: str
+    catalog: Catalog | None  # None: English
+    blocked: frozenset[Key] = frozenset()
+    errors: dict[Key, int] = field(default_factory=dict)  # error findings per entry
+
+
+def _locale_inputs(root: Path, locale: str, glossary: Any, safety: set[Key]) -> LocaleInputs:
+    if locale == ENGLISH:
+        return LocaleInputs(ENGLISH, None)
+    catalog = load_catalog(root, locale)
+    findings = catalog_findings(locale, catalog, glossary, safety)
+    blocked = blocked_keys(findings, catalog)
+    by_line = {m.line: m.key for m in catalog.active()}
+    errors: dict[Key, int] = {}
+    for finding in findings:
+        if finding.severity == "error" and finding.where and finding.where.line in by_line:
+            key = by_line[finding.where.line]
+            errors[key] = errors.get(key, 0) + 1
+    return LocaleInputs(locale, catalog, frozenset(blocked), errors)
+
+
+def _select(wanted: Sequence[str] | None, available: list[str], what: str) -> list[str]:
+    if not wanted:
+        return available
+    unknown = [item for item in dict.fromkeys(wanted) if item not in available]
+    if unknown:
+        kind = LocaleError if what == "locale" else BuildError
+        raise kind(f"unknown {what} '{unknown[0]}' (available: {', '.join(available)})")
+    return [item for item in available if item in wanted]
+
+
+# --- output folder: lock, recovery, staging, swap --------------------------------------
+
+def _sibling(output: Path, suffix: str) -> Path:
+    return output.parent / f"{PREFIX}{output.name}.{suffix}"
+
+
+@contextmanager
+def build_lock(output: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``output`` (released by the kernel if we die)."""
+    path = _sibling(output, "lock")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise BuildError(f"another build is running (lock {path})") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def recover(output: Path) -> None:
+    """Undo an interrupted build: drop staging folders; restore a previous output."""
+    for stale in output.parent.glob(f"{PREFIX}{output.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    previous = sorted(output.parent.glob(f"{PREFIX}{output.name}.old-*"),
+                      key=lambda p: p.stat().st_mtime)
+    if previous and not output.exists():
+        os.rename(previous.pop(), output)
+    for stale in previous:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    old = _sibling(output, f"old-{os.getpid()}")
+    if output.exists():
+        os.rename(output, old)
+    os.rename(staging, output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> bool:
+    """Write ``data`` at ``staging/relative``; link the previous file if it is the same.
+    Return True when new content was written."""
+    target = staging / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if previous is not None:
+        old = previous / relative
+        try:
+            if old.stat().st_size == len(data) and old.read_bytes() == data:
+                _link(old, target)
+                return False
+        except FileNotFoundError:
+            pass
+    with target.open("xb") as stream:
+        stream.write(data)
+    return True
+
+
+def _link(old: Path, target: Path) -> None:
+    try:
+        os.link(old, target)
+    except OSError:  # no hard links on this file system: copy, keeping the mtime
+        shutil.copy2(old, target)
+
+
+def _check_output(root: Path, output: Path) -> None:
+    """Refuse an output folder the swap could destroy: the project, or foreign files."""
+    protected = [root / "source", root / "locales", root / "pipeline"]
+    if output == root or output in root.parents or any(
+            p == output or output in p.parents or p in output.parents for p in protected):
+        raise BuildError("the output folder must not contain or be inside the project's "
+                         "sources", str(output))
+    if output.exists() and not output.is_dir():
+        raise BuildError("the output path exists and is not a folder", str(output))
+    if output.is_dir() and not (output / MANIFEST).is_file() and any(output.iterdir()):
+        raise BuildError(f"the output folder has files not made by `handouts build` (no "
+                         f"{MANIFEST}); empty it or choose another --output", str(output))
+
+
+def _read_manifest(output: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"entries": {}}
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return {"entries": {}}
+    return data
+
+
+def _files_present(output: Path, entries: dict[str, Any]) -> bool:
+    names = [REPORT, "index.html", f"{DRAFTS}/index.html"]
+    names += [name for entry in entries.values() for name in (entry["html"], entry["text"])]
+    return all((output / name).is_file() for name in names)
+
+
+# --- rendering (in worker processes or in-process) ---------------------------------------
+
+@dataclass(frozen=True)
+class Shared:
+    """What every render task needs; sent once to each worker process."""
+
+    monographs: dict[str, Monograph]
+    locales: dict[str, LocaleInputs]
+    revisions: dict[str, str]
+    staging: str
+    previous: str | None
+
+
+@dataclass(frozen=True)
+class Task:
+    locale: str
+    drugs: tuple[str, ...]
+    fingerprints: tuple[str, ...]
+
+
+_shared: Shared | None = None
+_per_locale: dict[str, tuple[dict[Key, Message] | None, Interface]] = {}
+
+
+def _init_worker(shared: Shared) -> None:
+    global _shared
+    _shared = shared
+    _per_locale.clear()
+
+
+def _locale_state(inputs: LocaleInputs) -> tuple[dict[Key, Message] | None, Interface]:
+    """The catalog lookup and interface strings of a locale, made once per process."""
+    if inputs.locale not in _per_locale:
+        lookup = inputs.catalog.lookup() if inputs.catalog is not None else None
+        _per_locale[inputs.locale] = (lookup, interface_for(inputs.catalog, inputs.blocked))
+    return _per_locale[inputs.locale]
+
+
+def _coverage(handout: Handout) -> dict[str, float | int]:
+    return {"translated": handout.count("translated", "source"),
+            "fuzzy": handout.count("fuzzy"), "untranslated": handout.count("missing"),
+            "blocked": handout.count("blocked"), "total": handout.total,
+            "percent": round(100 * handout.ratio, 2)}
+
+
+def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, Any], int]:
+    """Render one handout into the staging folder; (manifest entry, files written)."""
+    inputs = shared.locales[locale]
+    lookup, interface = _locale_state(inputs)
+    monograph = shared.monographs[drug]
+    handout = localize(monograph, locale, lookup, inputs.blocked, interface)
+    folder = locale if handout.published else f"{DRAFTS}/{locale}"
+    english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}.html"
+    revision = shared.revisions[drug]
+    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
+    html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
+    written = put(staging, previous, html,
+                  render_html(handout, interface, revision, english).encode("utf-8"))
+    written += put(staging, previous, text,
+                   render_text(handout, interface, revision).encode("utf-8"))
+    entry = {
+        "locale": locale, "drug": drug, "title": monograph.title.text,
+        "status": "published" if handout.published else "draft", "html": html, "text": text,
+        "reviewed": monograph.reviewed.isoformat() if monograph.reviewed else None,
+        "coverage": _coverage(handout), "missing": handout.missing,
+        "blocking_findings": sum(inputs.errors.get(key, 0) for key in handout.states),
+    }
+    return entry, int(written)
+
+
+def _run_task(task: Task) -> list[tuple[dict[str, Any], int]]:
+    assert _shared is not None, "worker not initialised"
+    results = []
+    for drug, fingerprint in zip(task.drugs, task.fingerprints, strict=True):
+        entry, written = render_handout(_shared, task.locale, drug)
+        entry["fingerprint"] = fingerprint
+        results.append((entry, written))
+    return results
+
+
+def _render_all(shared: Shared, tasks: list[Task], jobs: int,
+                progress: Progress | None) -> list[tuple[dict[str, Any], int]]:
+    total = sum(len(task.drugs) for task in tasks)
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    results: list[tuple[dict[str, Any], int]] = []
+    if workers <= 1 or total < IN_PROCESS_BELOW:
+        _init_worker(shared)
+        for task in tasks:
+            results += _run_task(task)
+            if progress:
+                progress(len(results), total)
+        return results
+    with ProcessPoolExecutor(min(workers, len(tasks)), initializer=_init_worker,
+                             initargs=(shared,)) as pool:
+        for future in as_completed([pool.submit(_run_task, task) for task in tasks]):
+            results += future.result()
+            if progress:
+                progress(len(results), total)
+    return results
+
+
+# --- the build -----------------------------------------------------------------------
+
+def _listing(entry: dict[str, Any]) -> Listing:
+    return Listing(entry["locale"], entry["drug"], entry["title"], entry["status"],
+                   entry["html"], entry["text"], entry["reviewed"],
+                   float(entry["coverage"]["percent"]), int(entry["missing"]),
+                   int(entry["blocking_findings"]))
+
+
+def _report(entries: dict[str, Any]) -> dict[str, Any]:
+    locales: dict[str, dict[str, Any]] = {}
+    for entry in sorted(entries.values(), key=lambda e: (e["locale"], e["drug"])):
+        locales.setdefault(entry["locale"], {})[entry["drug"]] = {
+            "status": entry["status"], "html": entry["html"], "text": entry["text"],
+            "coverage": entry["coverage"], "blocking_findings": entry["blocking_findings"]}
+    return {"generator": f"handouts {__version__}", "locales": locales}
+
+
+def _pages(entries: dict[str, Any]) -> dict[str, bytes]:
+    listings = [_listing(entry) for entry in entries.values()]
+    report = json.dumps(_report(entries), ensure_ascii=False, indent=2, sort_keys=True)
+    return {"index.html": render_index(listings).encode("utf-8"),
+            f"{DRAFTS}/index.html": render_drafts(listings).encode("utf-8"),
+            REPORT: (report + "\n").encode("utf-8")}
+
+
+def _safety_keys(monographs: list[Monograph]) -> set[Key]:
+    return {s.key for m in monographs for s in iter_segments(m) if s.safety}
+
+
+def build(root: Path, output: Path, locales: Sequence[str] | None = None,
+          drugs: Sequence[str] | None = None, jobs: int = 0,
+          progress: Progress | None = None) -> BuildResult:
+    """Build the handouts of ``root`` into ``output``; raise HandoutError on bad input."""
+    root, output = root.resolve(), output.resolve()
+    _check_output(root, output)
+    all_locales = discover_locales(root)
+    chosen_locales = _select(locales, [ENGLISH, *all_locales], "locale")
+    result = BuildResult(output)
+    with build_lock(output):
+        recover(output)
+        _check_output(root, output)
+        manifest = _read_manifest(output)
+        old_entries: dict[str, Any] = manifest.get("entries", {})
+        raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH])
+        filtered = bool(locales or drugs)
+        overall = None if filtered else raw.overall("all")
+        if overall and manifest.get("inputs") == overall and _files_present(output, old_entries):
+            result.kept = len(old_entries)
+            _count(result, old_entries)
+            return result  # nothing changed: read nothing more, write nothing
+        # load and validate everything before touching the output
+        monographs = load_monographs(root)
+        by_id = {m.id: m for m in monographs}
+        chosen_drugs = _select(drugs, list(by_id), "drug")
+        glossary = load_glossary(root)
+        safety = _safety_keys(monographs)
+        inputs = {code: _locale_inputs(root, code, glossary, safety) for code in chosen_locales}
+        paths = {m.id: m.where.path for m in monographs}
+        safety_digest = _digest(*sorted(repr(k) for k in safety))
+        entries, tasks = {}, []
+        for code in chosen_locales:
+            locale_part = (_digest(raw.catalogs[code], raw.glossary, safety_digest)
+                           if code != ENGLISH else "")
+            todo, prints = [], []
+            for drug in chosen_drugs:
+                fingerprint = _digest(raw.code, code, drug, raw.monographs[paths[drug]],
+                                      locale_part)
+                old = old_entries.get(f"{code}/{drug}")
+                if old and old.get("fingerprint") == fingerprint and _files_present(
+                        output, {"": old}):
+                    entries[f"{code}/{drug}"] = old
+                else:
+                    todo.append(drug)
+                    prints.append(fingerprint)
+            for start in range(0, len(todo), CHUNK):
+                tasks.append(Task(code, tuple(todo[start:start + CHUNK]),
+                                  tuple(prints[start:start + CHUNK])))
+        for key, old in old_entries.items():  # outside the filters: keep what was built
+            outside = old["locale"] not in chosen_locales or old["drug"] not in chosen_drugs
+            if outside and _files_present(output, {"": old}):
+                entries[key] = old
+        result.kept = len(entries)
+        if not tasks and set(entries) == set(old_entries):
+            pages = _pages(entries)
+            if all(_same(output / name, data) for name, data in pages.items()):
+                if not filtered:  # remember the inputs: the next build stops early
+                    _write_manifest_only(output, manifest, overall)
+                _count(result, entries)
+                return result
+        staging = _sibling(output, f"new-{os.getpid()}")
+        previous = output if output.is_dir() else None
+        try:
+            staging.mkdir()
+            for entry in entries.values():
+                for name in (entry["html"], entry["text"]):
+                    (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                    _link(output / name, staging / name)
+            shared = Shared({d: by_id[d] for d in chosen_drugs}, inputs,
+                            {d: raw.monographs[paths[d]][:12] for d in chosen_drugs},
+                            str(staging), str(previous) if previous else None)
+            for entry, written in _render_all(shared, tasks, jobs, progress):
+                entries[f"{entry['locale']}/{entry['drug']}"] = entry
+                result.rendered += 1
+                result.files_written += written
+            for name, data in _pages(entries).items():
+                result.files_written += put(staging, previous, name, data)
+            manifest = {"format": MANIFEST_FORMAT, "inputs": overall,
+                        "entries": dict(sorted(entries.items()))}
+            put(staging, previous, MANIFEST, _json(manifest))
+            _swap(staging, output)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        result.changed = True
+        _count(result, entries)
+        return result
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
+def _write_manifest_only(output: Path, manifest: dict[str, Any], overall: str | None) -> None:
+    """Record the inputs fingerprint so the next unchanged build stops early."""
+    if manifest.get("inputs") == overall:
+        return
+    write_atomic(output / MANIFEST, _json({**manifest, "format": MANIFEST_FORMAT,
+                                           "inputs": overall}).decode("utf-8"))
+
+
+def _count(result: BuildResult, entries: dict[str, Any]) -> None:
+    result.published = sum(e["status"] == "published" for e in entries.values())
+    result.drafts = len(entries) - result.published
+
+
+# --- command line glue ---------------------------------------------------------------
+
+def _progress_printer() -> Progress:
+    def show(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        print(f"\rrendering handouts: {done}/{total}", end=end, file=sys.stderr, flush=True)
+    return show
+
+
+def run_build(root: Path, args: argparse.Namespace) -> int:
+    """``handouts build``: build, print a summary (progress on a terminal only)."""
+    output = Path(args.output)
+    output = output if output.is_absolute() else root / output
+    quiet = getattr(args, "quiet", False)
+    progress = _progress_printer() if sys.stderr.isatty() and not quiet else None
+    result = build(root, output, args.locale, args.drug, args.jobs, progress)
+    if not quiet:
+        shown = os.path.relpath(result.output, Path.cwd())
+        state = "updated" if result.changed else "unchanged"
+        print(f"{shown}: {state}; {result.published} published, {result.drafts} draft(s); "
+              f"{result.rendered} rendered, {result.files_written} file(s) written")
+    return 0

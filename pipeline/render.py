@@ -1,0 +1,289 @@
+"""Localized handout -> HTML (Jinja2 templates in ``templates/``) and plain text.
+
+Templates are compiled once per process. Every translation is plain text: it is
+escaped, and the only markup, ``**strong**``, becomes ``<strong>``. Interface
+strings that fall back to English are marked ``lang="en"``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+import posixpath
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import babel
+from babel import Locale
+from babel.core import get_locale_identifier
+from babel.dates import format_date
+from babel.numbers import format_percent
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup, escape
+
+from . import __version__
+from .catalogs import parse_locale
+from .localize import (
+    ENGLISH,
+    UI_BABEL,
+    UI_CLASSIFICATION,
+    UI_DRAFT,
+    UI_DRAFT_EXPLAINED,
+    UI_GAP,
+    UI_HANDOUT,
+    UI_IMPORTANT,
+    UI_MISSING,
+    UI_NOT_REVIEWED,
+    UI_PERCENT,
+    UI_PRONUNCIATION,
+    UI_REVIEWED,
+    UI_REVISION,
+    Handout,
+    Interface,
+    LocalText,
+)
+from .markup import parse, plain
+from .plaintext import WIDTH, underline, wrap
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STYLESHEET = "style.css"
+BABEL_VERSION = babel.__version__
+DRAFTS = "drafts"  # the translators' folder of the output
+
+
+# --- locales ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    """What a page needs to know about a locale, all from CLDR."""
+
+    code: str
+    tag: str  # BCP 47
+    direction: str  # "ltr" | "rtl"
+    name: str  # in its own language and script
+    babel: Locale
+
+
+@cache
+def locale_info(code: str) -> LocaleInfo:
+    locale = Locale("en") if code == ENGLISH else parse_locale(code)
+    tag = get_locale_identifier((locale.language, locale.territory, locale.script,
+                                 locale.variant), sep="-")
+    name = locale.get_display_name(locale) or code
+    return LocaleInfo(code, tag, locale.text_direction, name[:1].upper() + name[1:], locale)
+
+
+# --- shared helpers ----------------------------------------------------------------------
+
+def inline_html(text: str) -> Markup:
+    """Escape ``text``; its ``**strong**`` runs become ``<strong>``."""
+    return Markup("").join(Markup("<strong>%s</strong>") % run if strong else escape(run)
+                           for run, strong in parse(text))
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> tuple[Markup, str]:
+    """The inline CSS and the Content-Security-Policy allowing exactly it."""
+    css = (TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    policy = (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; "
+              "font-src 'none'; script-src 'none'; connect-src 'none'; base-uri 'none'; "
+              "form-action 'none'")
+    return Markup(css), policy
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
+                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+                      keep_trailing_newline=True)
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_null_translations(newstyle=True)  # real callables come with each render
+    env.filters["inline"] = inline_html
+    env.filters["plain"] = plain
+    return env
+
+
+def _format(text: str, english: str, usable: bool, variables: dict[str, Any],
+            html: bool) -> tuple[str, bool]:
+    """``text % variables``; a translation that does not format falls back to English."""
+    for candidate, ok in ((text, usable), (english, False)):
+        try:
+            return (escape(candidate) if html else candidate) % variables, ok
+        except (KeyError, ValueError, TypeError, IndexError):
+            continue
+    return escape(english) if html else english, False
+
+
+class _Strings:
+    """An interface bound to one output format; plain text or escaped Markup."""
+
+    def __init__(self, interface: Interface, html: bool):
+        self.interface = interface
+        self.html = html
+
+    def _mark(self, text: str, usable: bool) -> str:
+        if self.html and not usable:
+            return Markup('<span class="fallback-ui" lang="en" dir="ltr">%s</span>') % text
+        return text
+
+    def gettext(self, msgid: str, **variables: Any) -> str:
+        text, usable = self.interface.gettext(msgid)
+        return self._mark(*_format(text, msgid, usable, variables, self.html))
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text, usable = self.interface.ngettext(singular, plural, num)
+        english = singular if num == 1 else plural
+        return self._mark(*_format(text, english, usable, variables, self.html))
+
+    def callables(self) -> dict[str, Callable[..., str]]:
+        """``_``, ``gettext``, ``ngettext`` for a Jinja2 render context (new-style)."""
+        @pass_context
+        def gettext(_context: Any, msgid: str, **variables: Any) -> str:
+            return self.gettext(msgid, **variables)
+
+        @pass_context
+        def ngettext(_context: Any, singular: str, plural: str, num: int,
+                     **variables: Any) -> str:
+            return self.ngettext(singular, plural, num, **variables)
+
+        return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
+def _values(handout: Handout, info: LocaleInfo) -> dict[str, str | None]:
+    reviewed = handout.monograph.reviewed
+    return {
+        "reviewed": format_date(reviewed, "long", locale=info.babel) if reviewed else None,
+        "percent": format_percent(math.floor(handout.ratio * 100) / 100, locale=info.babel),
+        "babel_version": BABEL_VERSION,
+    }
+
+
+# --- handouts ----------------------------------------------------------------------------
+
+def render_html(handout: Handout, interface: Interface, revision: str,
+                english_href: str | None = None) -> str:
+    """The handout as one self-contained HTML page."""
+    info = locale_info(handout.locale)
+    css, policy = stylesheet()
+    template = environment().get_template("handout.html")
+    return template.render(
+        handout=handout, info=info, css=css, csp=policy, version=__version__,
+        revision=revision, localized=handout.locale != ENGLISH,
+        english_href=english_href if handout.locale != ENGLISH else None,
+        **_values(handout, info), **_Strings(interface, html=True).callables())
+
+
+def _text_block(shown: LocalText, indent: str = "", subsequent: str | None = None
+                ) -> list[str]:
+    text = plain(shown.text)
+    return list(wrap(f"[EN] {text}" if shown.fallback else text, WIDTH, indent, subsequent))
+
+
+def _text_heading(shown: LocalText, rule: str) -> list[str]:
+    lines = _text_block(shown)
+    return [*lines, underline("\n".join(lines), rule)]
+
+
+def render_text(handout: Handout, interface: Interface, revision: str) -> str:
+    """The handout as UTF-8 plain text, wrapped at 72 display columns."""
+    ui = _Strings(interface, html=False)
+    values = _values(handout, locale_info(handout.locale))
+    out: list[list[str]] = []  # paragraphs, joined by blank lines
+    if not handout.published:
+        out.append([*wrap(f"*** {ui.gettext(UI_DRAFT)} ***"), *wrap(ui.gettext(UI_DRAFT_EXPLAINED)),
+                    *wrap(ui.ngettext(*UI_MISSING, handout.missing)), "=" * WIDTH])
+    out.append([*wrap(ui.gettext(UI_HANDOUT)), *_text_heading(handout.title, "=")])
+    facts = []
+    if handout.monograph.pronunciation:
+        facts += wrap(f"{ui.gettext(UI_PRONUNCIATION)}: {handout.monograph.pronunciation}")
+    if handout.classification:
+        label = f"{ui.gettext(UI_CLASSIFICATION)}: "
+        facts += _text_block(LocalText(label + handout.classification.text,
+                                       handout.classification.state))
+    if facts:
+        out.append(facts)
+    for section in handout.sections:
+        if section.heading:
+            out.append(_text_heading(section.heading, "-" if section.level == 2 else "~"))
+        for block in section.blocks:
+            if block.kind == "callout":
+                assert block.text is not None
+                out.append([f"! {ui.gettext(UI_IMPORTANT).upper()}",
+                            *_text_block(block.text, "  | ")])
+            elif block.kind == "list":
+                if block.text:
+                    out.append(_text_block(block.text))
+                if block.items:
+                    out.append([line for item in block.items
+                                for line in _text_block(item, "- ", "  ")])
+                elif block.gap:
+                    out.append(list(wrap(ui.gettext(UI_GAP))))
+            elif block.text is not None:
+                out.append(_text_block(block.text))
+    out.append(["-" * WIDTH])
+    out += [_text_block(t) for t in (handout.disclaimer, handout.attribution) if t]
+    reviewed = (ui.gettext(UI_REVIEWED, date=values["reviewed"]) if values["reviewed"]
+                else ui.gettext(UI_NOT_REVIEWED))
+    provenance = [ui.gettext(UI_REVISION, revision=revision)]
+    if handout.locale != ENGLISH:
+        provenance.append(ui.gettext(UI_PERCENT, percent=values["percent"]))
+    provenance += [reviewed, ui.gettext(UI_BABEL, version=BABEL_VERSION)]
+    out.append([line for item in provenance for line in wrap(item)])
+    return "\n\n".join("\n".join(lines) for lines in out) + "\n"
+
+
+# --- index pages -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Listing:
+    """One built handout as the index pages list it (paths relative to the output)."""
+
+    locale: str
+    drug: str
+    title: str  # the English title, for sorting and the clinic's table
+    status: str  # "published" | "draft"
+    html: str
+    text: str
+    reviewed: str | None  # ISO date
+    percent: float
+    missing: int
+    blocking: int
+
+
+def _page(name: str, **context: Any) -> str:
+    css, policy = stylesheet()
+    return environment().get_template(name).render(css=css, csp=policy, version=__version__,
+                                                   **context)
+
+
+def render_index(listings: Iterable[Listing]) -> str:
+    """The clinic's download page: published handouts, drugs by languages."""
+    published = [item for item in listings if item.status == "published"]
+    codes = sorted({item.locale for item in published}, key=lambda c: (c != ENGLISH, c))
+    languages = [locale_info(code) for code in codes]
+    cells: dict[str, dict[str, Listing]] = {}
+    for item in published:
+        cells.setdefault(item.drug, {})[item.locale] = item
+    rows = []
+    for drug in sorted(cells, key=lambda d: (next(iter(cells[d].values())).title.lower(), d)):
+        first = next(iter(cells[drug].values()))
+        rows.append({"title": first.title, "reviewed": first.reviewed,
+                     "cells": [cells[drug].get(code) for code in codes]})
+    return _page("index.html", languages=languages, rows=rows)
+
+
+def render_drafts(listings: Iterable[Listing]) -> str:
+    """The translators' page: every draft with what is left to do."""
+    drafts = sorted((item for item in listings if item.status == "draft"),
+                    key=lambda item: (item.locale, item.title.lower(), item.drug))
+    rows = [{"item": item, "info": locale_info(item.locale),
+             "html": posixpath.relpath(item.html, DRAFTS),
+             "text": posixpath.relpath(item.text, DRAFTS)}
+            for item in drafts]
+    return _page("drafts.html", rows=rows)
