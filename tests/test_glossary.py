@@ -1,0 +1,72 @@
+"""source/glossary.yaml: loading, errors with file:line, whole-phrase matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.errors import SourceError
+from pipeline.glossary import load_glossary, phrase_pattern
+from tests.projects import REPO
+
+
+def write(tmp_path, text: str):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "glossary.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_the_shipped_glossary_loads_with_drug_names_and_local_forms():
+    glossary = load_glossary(REPO)
+    terms = {t.term: t for t in glossary.terms}
+    assert {"blinatumomab", "dexamethasone", "CRS", "CD19", "T cells", "B cells", "BiTE",
+            "WBC", "OncoLink"} <= set(terms)
+    assert "贝林妥欧单抗" in terms["blinatumomab"].accepted("zh_CN")
+    assert "dexametasona" in terms["dexamethasone"].accepted("es")
+    assert terms["dexamethasone"].accepted("vi") == ("dexamethasone",)
+
+
+def test_no_glossary_file_is_an_empty_glossary(tmp_path):
+    assert load_glossary(tmp_path).terms == ()
+
+
+def test_a_locale_rule_falls_back_to_the_language(tmp_path):
+    glossary = load_glossary(write(tmp_path, "terms:\n  - term: aspirin\n    locales:\n"
+                                             "      es: {approved: aspirina}\n"))
+    assert glossary.terms[0].accepted("es_MX") == ("aspirin", "aspirina")
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("terms:\n  - term: a\n  - term: b\n    colour: red\n", 3, "unknown key"),
+    ("terms:\n  - term: a\n  - nope: b\n", 3, "needs 'term'"),
+    ("terms:\n  - term: a\n    locales: {es: {approved: [1]}}\n", 2, "text or a list"),
+    ("terms: [\n", 2, "invalid YAML"),
+])
+def test_a_malformed_glossary_names_file_and_line(tmp_path, text, line, words):
+    with pytest.raises(SourceError) as error:
+        load_glossary(write(tmp_path, text))
+    assert f"source/glossary.yaml:{line}:" in str(error.value) and words in str(error.value)
+
+
+def test_phrases_match_whole_words_case_insensitively():
+    pattern = phrase_pattern(("WBC", "T cells"))
+    assert pattern.search("your wbc count") and pattern.search("the T Cells")
+    assert not pattern.search("WBCs") and not pattern.search("AT cells")
+
+
+def test_phrases_match_inside_cjk_text_and_with_arabic_prefixes():
+    assert phrase_pattern(("CD19",)).search("表面带有CD19蛋白")
+    assert phrase_pattern(("贝林妥欧单抗",)).search("使用贝林妥欧单抗时")
+    assert phrase_pattern(("بليناتوموماب",)).search("يُعطى وبليناتوموماب")
+
+
+def test_problems_are_worded_for_translators():
+    glossary = load_glossary(REPO)
+    assert glossary.problems("zh_CN", "Blinatumomab", "贝林妥欧单抗") == []
+    message = glossary.problems("es", "a steroid (dexamethasone)", "un esteroide")[0]
+    assert "'dexamethasone'" in message and "'dexametasona'" in message
+    assert "not allowed" in glossary.problems("es", "CRS", "CRS (SLC)")[0]
+
+
+def test_without_terms_removes_source_terms():
+    assert load_glossary(REPO).without_terms("Call OncoLink about CRS").split() == \
+        ["Call", "about"]

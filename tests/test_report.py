@@ -1,0 +1,192 @@
+"""`handouts check` on copies of the shipped project: exit codes, messages, reports."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from pipeline.catalogs import catalog_path, load_catalog
+from pipeline.cli import main
+from pipeline.report import build_report
+from tests.projects import copy_project, run_cli
+
+FEVER = "temperature greater than 100.4°F"
+
+
+@pytest.fixture
+def project(tmp_path):
+    return copy_project(tmp_path / "project")
+
+
+def edit(project, locale: str, old: str, new: str) -> None:
+    path = catalog_path(project, locale)
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in the {locale} catalog"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def where(project, locale: str, fragment: str) -> str:
+    """``path:line`` of the entry whose msgid contains ``fragment``."""
+    catalog = load_catalog(project, locale)
+    message = next(m for m in catalog.active() if fragment in m.msgid)
+    return f"{catalog.path}:{message.line}"
+
+
+def check(project, capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["-C", str(project), "check", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_shipped_catalogs_pass(project, capsys):
+    code, out, _ = check(project, capsys)
+    assert code == 0, out
+    assert "check passed" in out
+    for locale in ("es", "zh_CN", "vi", "ar"):
+        assert f"\n{locale} " in out
+    assert out.splitlines()[2].split()[:3] == ["locale", "required", "translated"]
+    report = build_report(project)
+    assert all(r.errors == 0 for r in report.locales if r.policy.required)
+
+
+def test_changing_one_translated_number_fails_naming_the_catalog_line(project, capsys):
+    edit(project, "es", "100,4 °F", "101,4 °F")
+    code, out, _ = check(project, capsys)
+    assert code == 1
+    assert f"{where(project, 'es', FEVER)}: error: [numbers-units]" in out
+    assert "'100.4°F' became '101,4 °F'" in out
+
+
+def test_a_decimal_comma_or_point_in_spanish_both_pass(project, capsys):
+    edit(project, "es", "100,4 °F", "100.4 °F")
+    assert check(project, capsys)[0] == 0
+
+
+def test_inserting_a_script_tag_fails_naming_the_catalog_line(project, capsys):
+    edit(project, "zh_CN", "感染的建议：", "感染的建议：<script>alert(1)</script>")
+    code, out, _ = check(project, capsys)
+    assert code == 1
+    assert f"{where(project, 'zh_CN', 'Tips to preventing')}: error: [markup]" in out
+
+
+def test_inserting_a_bidi_override_fails_naming_the_catalog_line(project, capsys):
+    edit(project, "vi", "Tác dụng phụ\"", "Tác dụng\u202e phụ\"")
+    code, out, _ = check(project, capsys)
+    assert code == 1
+    assert f"{where(project, 'vi', 'Side effects')}: error: [dangerous-characters]" in out
+    assert "U+202E" in out
+
+
+def test_dropping_a_drug_name_fails(project, capsys):
+    edit(project, "es", "(dexametasona)", "(un corticoide)")
+    code, out, _ = check(project, capsys)
+    assert code == 1
+    assert "error: [glossary]" in out and "'dexametasona'" in out
+
+
+def test_errors_in_an_optional_locale_are_reported_but_do_not_fail(project, capsys):
+    edit(project, "ar", "مهم\"", "مهم<script>\"")
+    code, out, _ = check(project, capsys)
+    assert code == 0
+    assert "error: [markup]" in out and "ar (optional): draft" in out
+
+
+def mark_fuzzy(project, locale: str, fragment: str) -> None:
+    path = catalog_path(project, locale)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines)
+                 if line.startswith("msgid") and fragment in "".join(lines[i:i + 6]))
+    lines.insert(index, "#, fuzzy")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_fuzzy_safety_entry_demotes_the_handout_to_a_draft_whatever_the_threshold(
+        project, capsys):
+    mark_fuzzy(project, "es", "WBC")
+    (project / "handouts.yaml").write_text("locales:\n  es: {required: true, min_coverage: 90}\n")
+    code, out, _ = check(project, capsys, "--format", "json", "--locale", "es")
+    data = json.loads(out)
+    assert code == 0  # 43/44 meets 90%
+    es = data["locales"][0]
+    assert es["coverage"]["fuzzy"] == 1
+    assert es["drugs"]["blinatumomab"]["publishable"] is False
+
+
+def test_json_and_junit_agree_with_the_table(project, capsys, tmp_path):
+    edit(project, "es", "100,4 °F", "101,4 °F")
+    edit(project, "vi", "Tác dụng phụ\"", "Tác dụng  dụng phụ \"")
+    code, table, _ = check(project, capsys)
+    junit = tmp_path / "junit.xml"
+    json_code, out, _ = check(project, capsys, "--format", "json", "--junit", str(junit))
+    data = json.loads(out)
+    assert code == json_code == data["exit_code"] == 1
+    rows = {line.split()[0]: line.split() for line in table.splitlines()[3:7]}
+    for item in data["locales"]:
+        row = rows[item["locale"]]
+        assert row[2] == f"{item['coverage']['translated']}/{item['coverage']['total']}"
+        assert (int(row[8]), int(row[9])) == (item["errors"], item["warnings"])
+        assert row[11] == item["result"]
+    suites = {s.get("name"): s for s in ET.parse(junit).getroot()}
+    assert set(suites) == {"template", "es", "zh_CN", "vi", "ar"}
+    es_numbers = suites["es"].find("testcase[@name='numbers-units']")
+    assert "101,4 °F" in es_numbers.find("failure").text
+    failed = {(s, c.get("name")) for s, suite in suites.items() for c in suite
+              if c.find("failure") is not None}
+    expected = {(r["locale"], f["check"]) for r in data["locales"] if r["required"]
+                for f in r["findings"] if f["severity"] == "error"}
+    assert failed == expected == {("es", "numbers-units")}
+    vi_whitespace = suites["vi"].find("testcase[@name='whitespace']")
+    assert vi_whitespace.find("failure") is None and vi_whitespace.find("system-out") is not None
+
+
+def test_markdown_has_the_summary_table(project, capsys):
+    code, out, _ = check(project, capsys, "--format", "markdown")
+    assert code == 0
+    assert "| locale | required |" in out and "| es | yes | 44/44 |" in out
+
+
+def test_a_duplicate_msgid_is_bad_input_exit_2(project, capsys):
+    path = catalog_path(project, "es")
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Dolor"\n',
+                    encoding="utf-8")
+    code, _, err = check(project, capsys)
+    assert code == 2
+    assert "locales/es/LC_MESSAGES/handouts.po:" in err and "duplicate" in err
+
+
+def test_a_stale_template_fails(project, capsys):
+    source = project / "source" / "monographs" / "blinatumomab.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("heading: Pain\n",
+                                                                 "heading: Pains\n"))
+    code, out, _ = check(project, capsys)
+    assert code == 1
+    assert "handouts.pot: out of date" in out
+
+
+def test_a_catalog_lacking_template_entries_fails(project, capsys):
+    path = catalog_path(project, "vi")
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    kept = [b for b in blocks if 'msgid "Pain"' not in b]
+    assert len(kept) == len(blocks) - 1
+    path.write_text("\n\n".join(kept), encoding="utf-8")
+    code, out, _ = check(project, capsys)
+    assert code == 1
+    assert "lacks 1 entr(y/ies) of the template: run `handouts update`" in out
+
+
+def test_only_the_chosen_locales_are_checked(project, capsys):
+    code, out, _ = check(project, capsys, "--locale", "es", "--format", "json")
+    assert code == 0 and [r["locale"] for r in json.loads(out)["locales"]] == ["es"]
+    assert check(project, capsys, "--locale", "xx_YY")[0] == 2
+
+
+def test_the_command_as_a_user_runs_it(project):
+    result = run_cli("check", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "check passed" in result.stdout
+    edit(project, "es", "100,4 °F", "100,4 °C")
+    result = run_cli("check", cwd=project)
+    assert result.returncode == 1
+    assert "unit °F changed to unit °C" in result.stdout
