@@ -86,14 +86,14 @@ def inline_html(text: str) -> Markup:
 
 
 @lru_cache(maxsize=1)
-def stylesheet() -> tuple[Markup, str]:
+def stylesheet() -> tuple[Markup, Markup]:
     """The inline CSS and the Content-Security-Policy allowing exactly it."""
     css = (TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     policy = (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; "
               "font-src 'none'; script-src 'none'; connect-src 'none'; base-uri 'none'; "
               "form-action 'none'")
-    return Markup(css), policy
+    return Markup(css), Markup(policy)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,118 @@
+"""Shared fixtures: throw-away copies of the project, catalog edits, built outputs."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import BuildResult, build
+from pipeline.catalogs import (
+    Message,
+    catalog_path,
+    discover_locales,
+    load_catalog,
+    render_catalog,
+    write_atomic,
+)
+from tests.projects import copy_project
+
+MONOGRAPH = Path("source") / "monographs" / "blinatumomab.yaml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the repository's source/, locales/ and config files."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def complete_project(project: Path) -> Path:
+    """The project with every catalog completed (missing texts copied from English)."""
+    for locale in discover_locales(project):
+        complete_catalog(project, locale)
+    return project
+
+
+@pytest.fixture
+def run_build(tmp_path: Path) -> Callable[..., BuildResult]:
+    """``run_build(root, **options)``: build into ``root/output`` (no progress display)."""
+    def run(root: Path, output: Path | None = None, **options) -> BuildResult:
+        return build(root, output or root / "output", **options)
+    return run
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of one build of a copy of the shipped project (read-only use)."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    build(root, root / "output")
+    return root / "output"
+
+
+def edit_catalog(root: Path, locale: str, change: Callable[[Message], Message]) -> None:
+    """Rewrite ``locale``'s catalog with ``change`` applied to every active entry."""
+    catalog = load_catalog(root, locale)
+    messages = [m if m.obsolete else change(m) for m in catalog.messages]
+    write_atomic(catalog_path(root, locale),
+                 render_catalog(catalog.header_comment, catalog.header, messages))
+
+
+def _completed(message: Message) -> Message:
+    if message.translated:
+        return message
+    if message.msgid_plural is not None:
+        count = max(len(message.msgstr_plural), 2)
+        forms = (message.msgid,) + (message.msgid_plural,) * (count - 1)
+        return replace(message, msgstr_plural=forms, fuzzy=False)
+    return replace(message, msgstr=message.msgid, fuzzy=False)
+
+
+def complete_catalog(root: Path, locale: str) -> None:
+    """Fill every untranslated or fuzzy entry with its English text (publishable)."""
+    edit_catalog(root, locale, _completed)
+
+
+def set_entry(root: Path, locale: str, msgid: str, **fields) -> None:
+    """Change the fields (msgstr, fuzzy...) of the entry whose msgid is ``msgid``."""
+    found = []
+
+    def change(message: Message) -> Message:
+        if message.msgid == msgid:
+            found.append(message)
+            return replace(message, **fields)
+        return message
+    edit_catalog(root, locale, change)
+    assert found, f"no entry {msgid!r} in {locale}"
+
+
+def add_monograph_copies(root: Path, count: int) -> list[str]:
+    """Add ``count`` copies of the shipped monograph under new ids; return the ids."""
+    text = (root / MONOGRAPH).read_text(encoding="utf-8")
+    ids = [f"copy-{n:03d}" for n in range(count)]
+    for drug in ids:
+        (root / MONOGRAPH.parent / f"{drug}.yaml").write_text(
+            re.sub(r"^id: .*$", f"id: {drug}", text, count=1, flags=re.M), encoding="utf-8")
+    return ids
+
+
+def file_states(folder: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime_ns) of every file under ``folder``: proves what was rewritten."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def need_file_tool(variable: str, default: str | None, what: str) -> str:
+    """A tool given by path (env var or default); skip without it unless CI=true."""
+    path = os.environ.get(variable) or default
+    if path and (Path(path).is_file() or shutil.which(path)):
+        return path
+    message = f"{what} not found (set {variable})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}, and CI=true: .ci/run must install it")
+    pytest.skip(message)

@@ -1,0 +1,123 @@
+"""Handout -> HTML and plain text: language, direction, safety, escaping, drafts."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+import pytest
+
+from pipeline.catalogs import load_catalog
+from pipeline.localize import UI_IMPORTANT, interface_for, localize
+from pipeline.plaintext import WIDTH, _tokens, width
+from pipeline.render import inline_html, locale_info, render_html, render_text
+from pipeline.source import load_monographs
+from tests.conftest import complete_catalog, set_entry
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _render(root, locale=None, blocked=frozenset()):
+    monograph = load_monographs(root)[0]
+    if locale is None:
+        handout, interface = localize(monograph), interface_for(None)
+    else:
+        catalog = load_catalog(root, locale)
+        interface = interface_for(catalog, blocked)
+        handout = localize(monograph, locale, catalog.lookup(), blocked, interface)
+    return (render_html(handout, interface, "0123456789ab", "../en/blinatumomab.html"),
+            render_text(handout, interface, "0123456789ab"))
+
+
+@pytest.mark.parametrize(("code", "tag", "direction"), [
+    ("en", "en", "ltr"), ("es", "es", "ltr"), ("zh_CN", "zh-Hans-CN", "ltr"),
+    ("ar", "ar", "rtl"), ("vi", "vi", "ltr")])
+def test_language_tag_and_direction_come_from_cldr(project, code, tag, direction):
+    assert (locale_info(code).tag, locale_info(code).direction) == (tag, direction)
+    html, _ = _render(project, None if code == "en" else code)
+    assert f'<html lang="{tag}" dir="{direction}">' in html
+
+
+def test_the_page_is_self_contained_with_a_csp_matching_its_style(project):
+    html, _ = _render(project)
+    assert '<meta charset="utf-8">' in html and 'name="viewport"' in html
+    assert not re.search(r"<script|<link|<img|<iframe|\ssrc=|url\(|@import", html)
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert "default-src 'none'" in policy and f"'sha256-{digest}'" in policy
+    assert "img-src 'none'" in policy and "unsafe-inline" not in policy
+    assert "@media print" in style and "@page" in style
+
+
+def test_structure_headings_callouts_gap_and_provenance(project):
+    html, text = _render(project)
+    assert html.count("<h1") == 1 and "<h2" in html and "<h3" in html
+    assert html.count('<aside class="callout" role="note" aria-labelledby=') == 4
+    assert 'class="callout-label"' in html and ">Important</p>" in html
+    assert "Tips to preventing infection:" in html
+    assert "This part of the handout is not available. Ask your care team." in html
+    assert "Source revision: 0123456789ab" in html and "Last reviewed: not recorded" in html
+    assert "Localized with Babel" in html and "OncoLink is designed" in html
+    assert "Read this handout in English" not in html  # the English page itself
+    assert "! IMPORTANT" in text and "\n  | Cytokine release syndrome" in text
+    assert "Blinatumomab\n============" in text and "\nSide effects\n------------\n" in text
+
+
+def test_hostile_translations_are_escaped_text(project):
+    complete_catalog(project, "es")
+    set_entry(project, "es", "Pain", msgstr=HOSTILE)
+    set_entry(project, "es", UI_IMPORTANT, msgstr=HOSTILE)
+    html, text = _render(project, "es")
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert HOSTILE in text
+
+
+def test_only_strong_markup_becomes_html():
+    assert inline_html("a **b** <i>c</i>") == "a <strong>b</strong> &lt;i&gt;c&lt;/i&gt;"
+    assert inline_html("odd ** star") == "odd ** star"
+
+
+def test_a_draft_shows_the_banner_and_marks_english_fallbacks(project):
+    complete_catalog(project, "es")
+    set_entry(project, "es", "Pain", msgstr="")
+    set_entry(project, "es", "DRAFT, not for patient use", msgstr="BORRADOR, no apto")
+    set_entry(project, "es", "%(num)d text is not translated yet.",
+              msgstr_plural=("%(num)d falta.", "%(num)d faltan."))
+    html, text = _render(project, "es")
+    assert 'class="draft-banner"' in html and "BORRADOR, no apto" in html
+    assert '<h3 id="s-pain" class=" fallback" lang="en" dir="ltr">' in html
+    assert '<span class="fallback-tag">EN</span>Pain</h3>' in html
+    assert text.startswith("*** BORRADOR, no apto ***\n")
+    assert "\n[EN] Pain\n" in text
+    assert "\n1 falta.\n" in text and "<p>1 falta.</p>" in html
+
+
+def test_untranslated_interface_strings_are_marked_english_in_html(project):
+    complete_catalog(project, "es")
+    set_entry(project, "es", UI_IMPORTANT, msgstr="")
+    html, _ = _render(project, "es")
+    assert '<span class="fallback-ui" lang="en" dir="ltr">Important</span>' in html
+
+
+def test_a_translation_that_breaks_its_placeholders_falls_back(project):
+    complete_catalog(project, "es")
+    set_entry(project, "es", "Source revision: %(revision)s", msgstr="Revisión: %(rev)s")
+    html, text = _render(project, "es")
+    assert "Source revision: 0123456789ab" in html and "Source revision: 0123456789ab" in text
+
+
+def test_text_has_the_same_content_in_the_same_order_as_html(project):
+    html, text = _render(project)
+    paragraphs = re.findall(r"<p>([^<]{40,})</p>", html)
+    positions = [" ".join(text.split()).find(p[:40]) for p in paragraphs]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+
+
+@pytest.mark.parametrize("code", ["en", "es", "zh_CN", "ar", "vi"])
+def test_text_lines_fit_72_columns(project, code):
+    _, text = _render(project, None if code == "en" else code)
+    for line in text.splitlines():
+        assert width(line) <= WIDTH or len(_tokens(line.strip())) == 1, line
