@@ -20,6 +20,7 @@ from pipeline.catalogs import (
     render_catalog,
     write_atomic,
 )
+from pipeline.glossary import GLOSSARY_PATH
 from tests.projects import copy_project
 
 MONOGRAPH = Path("source") / "monographs" / "blinatumomab.yaml"
@@ -33,7 +34,9 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def complete_project(project: Path) -> Path:
-    """The project with every catalog completed (missing texts copied from English)."""
+    """The project with every catalog complete (entries copied from English) and no
+    glossary (whose approved local forms an English copy cannot use): all publishable."""
+    (project / GLOSSARY_PATH).unlink(missing_ok=True)
     for locale in discover_locales(project):
         complete_catalog(project, locale)
     return project
@@ -63,9 +66,7 @@ def edit_catalog(root: Path, locale: str, change: Callable[[Message], Message]) 
                  render_catalog(catalog.header_comment, catalog.header, messages))
 
 
-def _completed(message: Message) -> Message:
-    if message.translated:
-        return message
+def _english_copy(message: Message) -> Message:
     if message.msgid_plural is not None:
         count = max(len(message.msgstr_plural), 2)
         forms = (message.msgid,) + (message.msgid_plural,) * (count - 1)
@@ -74,8 +75,9 @@ def _completed(message: Message) -> Message:
 
 
 def complete_catalog(root: Path, locale: str) -> None:
-    """Fill every untranslated or fuzzy entry with its English text (publishable)."""
-    edit_catalog(root, locale, _completed)
+    """Make every entry a translated copy of its English text: publishable, whatever
+    state the translators left the catalog in."""
+    edit_catalog(root, locale, _english_copy)
 
 
 def set_entry(root: Path, locale: str, msgid: str, **fields) -> None:

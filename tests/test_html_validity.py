@@ -1,0 +1,70 @@
+"""Built pages pass the Nu Html Checker and axe-core's WCAG 2.1 A/AA rules.
+
+Tools: ``VNU_JAR`` (vnu.jar from the npm package vnu-jar) with Java, and Chromium
+(``CHROMIUM_PATH``, default /usr/bin/chromium) driven by Playwright with
+axe-playwright-python. Without them these tests skip, except under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need_file_tool
+
+LOCAL_VNU = Path(__file__).resolve().parent.parent / ".tools" / "node_modules" / "vnu-jar" / \
+    "build" / "dist" / "vnu.jar"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LOCALES = ["en", "es", "zh_CN", "ar"]
+
+
+def _pages(output: Path) -> list[Path]:
+    pages = [output / "index.html", output / "drafts" / "index.html"]
+    for locale in LOCALES:
+        for folder in (output / locale, output / "drafts" / locale):
+            pages += sorted(folder.glob("*.html"))
+    assert len(pages) >= 2 + len(LOCALES)
+    return pages
+
+
+def test_nu_html_checker_finds_no_errors(built):
+    jar = need_file_tool("VNU_JAR", str(LOCAL_VNU) if LOCAL_VNU.is_file() else None,
+                         "vnu.jar (npm install --prefix .tools vnu-jar)")
+    java = shutil.which("java") or need_file_tool("JAVA", None, "java")
+    pages = _pages(built)
+    run = subprocess.run([java, "-jar", jar, "--errors-only", *map(str, pages)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr + run.stdout
+
+
+def test_axe_finds_no_wcag_21_aa_violations(built):
+    chromium = need_file_tool("CHROMIUM_PATH", "/usr/bin/chromium", "Chromium")
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{error}, and CI=true")
+        pytest.skip(str(error))
+    axe = Axe()
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(bypass_csp=True)  # lets axe's script in
+            page = context.new_page()
+            for path in _pages(built):
+                page.goto(path.as_uri())
+                results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG},
+                                                 "resultTypes": ["violations"]})
+                if results.violations_count:
+                    problems.append(f"{path.relative_to(built)}:\n{results.generate_report()}")
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
