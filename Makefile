@@ -18,7 +18,7 @@ setup: $(STAMP)
 ## build: the main job on the shipped content (reads source/ and locales/, writes output/)
 build: $(STAMP)
 	$(BIN)/handouts lint
-	$(BIN)/handouts status
+	$(BIN)/handouts build
 
 ## test: the whole test suite, with ruff
 test: $(STAMP)
