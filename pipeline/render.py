@@ -11,6 +11,7 @@ import base64
 import hashlib
 import math
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -79,10 +80,28 @@ def locale_info(code: str) -> LocaleInfo:
 
 # --- shared helpers ----------------------------------------------------------------------
 
-def inline_html(text: str) -> Markup:
-    """Escape ``text``; its ``**strong**`` runs become ``<strong>``."""
-    return Markup("").join(Markup("<strong>%s</strong>") % run if strong else escape(run)
-                           for run, strong in parse(text))
+# a number with a Latin-script unit ("100.4°F", "38 °C", "5 mg"): kept left-to-right
+# inside right-to-left text, where the bidi algorithm would show "F°100.4"
+_LTR_QUANTITY = re.compile(r"(?<![\w.,])\d[\d.,\u066b\u066c]*[ \u00a0]?"
+                           r"(?:°\s?[FC]|mcg|µg|mg|mL|ml|kg|g|L)(?![A-Za-z])")
+
+
+def _isolate_quantities(run: str) -> Markup:
+    out, last = [], 0
+    for match in _LTR_QUANTITY.finditer(run):
+        out += [escape(run[last:match.start()]),
+                Markup('<bdi dir="ltr">%s</bdi>') % match.group()]
+        last = match.end()
+    out.append(escape(run[last:]))
+    return Markup("").join(out)
+
+
+def inline_html(text: str, rtl: bool = False) -> Markup:
+    """Escape ``text``; its ``**strong**`` runs become ``<strong>``; in right-to-left
+    text, numbers with Latin units are isolated left-to-right."""
+    escaped = _isolate_quantities if rtl else escape
+    return Markup("").join(Markup("<strong>%s</strong>") % escaped(run) if strong
+                           else escaped(run) for run, strong in parse(text))
 
 
 @lru_cache(maxsize=1)

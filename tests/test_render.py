@@ -121,3 +121,10 @@ def test_text_lines_fit_72_columns(project, code):
     _, text = _render(project, None if code == "en" else code)
     for line in text.splitlines():
         assert width(line) <= WIDTH or len(_tokens(line.strip())) == 1, line
+
+
+def test_numbers_with_latin_units_stay_left_to_right_in_rtl_text():
+    html = inline_html("أعلى من 100.4°F أو 38 °C، CD19 و**5 mg** <b>", rtl=True)
+    assert '<bdi dir="ltr">100.4°F</bdi>' in html and '<bdi dir="ltr">38 °C</bdi>' in html
+    assert '<strong><bdi dir="ltr">5 mg</bdi></strong>' in html and "CD19 " in html
+    assert "&lt;b&gt;" in html and "<bdi" not in inline_html("100.4°F")
