@@ -204,6 +204,8 @@ def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> boo
     """Write ``data`` at ``staging/relative``; link the previous file if it is the same.
     Return True when new content was written."""
     target = staging / relative
+    if not staging.is_dir():  # removed by a later build: this one was abandoned
+        raise BuildError("the staging folder has vanished", str(staging))
     target.parent.mkdir(parents=True, exist_ok=True)
     if previous is not None:
         old = previous / relative
@@ -285,6 +287,25 @@ def _init_worker(shared: Shared) -> None:
     _per_locale.clear()
 
 
+def _init_pool_worker(shared: Shared) -> None:
+    _init_worker(shared)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker is killed when the build that started it dies (even by SIGKILL),
+    so no orphan keeps writing into a staging folder the next build removes."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _locale_state(inputs: LocaleInputs) -> tuple[dict[Key, Message] | None, Interface]:
     """The catalog lookup and interface strings of a locale, made once per process."""
     if inputs.locale not in _per_locale:
@@ -347,7 +368,7 @@ def _render_all(shared: Shared, tasks: list[Task], jobs: int,
             if progress:
                 progress(len(results), total)
         return results
-    with ProcessPoolExecutor(min(workers, len(tasks)), initializer=_init_worker,
+    with ProcessPoolExecutor(min(workers, len(tasks)), initializer=_init_pool_worker,
                              initargs=(shared,)) as pool:
         for future in as_completed([pool.submit(_run_task, task) for task in tasks]):
             results += future.result()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -227,3 +230,25 @@ def test_the_cli_builds_and_reports_bad_input_with_exit_2(project, capsys):
     assert main(["-C", str(project), "build"]) == 2
     err = capsys.readouterr().err
     assert "locales/vi/LC_MESSAGES/handouts.po:" in err and "Traceback" not in err
+
+
+def test_a_build_killed_midway_leaves_the_previous_output_whole(project, run_build):
+    add_monograph_copies(project, 60)
+    run_build(project)
+    before = snapshot(project / "output")
+    for locale in discover_locales(project):
+        set_entry(project, locale, "Pain", msgstr=f"Pain ({locale}, new)")
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--quiet",
+                                "--jobs", "2"], cwd=project)
+    staged = False
+    while process.poll() is None and not staged:
+        staged = any(project.glob(".handouts-build-output.new-*"))
+    process.send_signal(signal.SIGKILL)
+    if process.wait() != -signal.SIGKILL or not staged:
+        pytest.skip("the build finished before it could be killed")
+    assert snapshot(project / "output") == before
+    run_build(project)  # cleans up after the killed build
+    assert not [p for p in project.iterdir() if p.name.startswith(".handouts-build-output.")
+                and not p.name.endswith(".lock")]
+    assert "Pain (es, new)" in snapshot(project / "output")["es/copy-000.txt"].decode() or \
+        "Pain (es, new)" in snapshot(project / "output")["drafts/es/copy-000.txt"].decode()
