@@ -106,8 +106,8 @@ class RawInputs:
     monographs: dict[str, str]  # relative path -> sha256
     catalogs: dict[str, str]  # locale -> sha256
 
-    def overall(self, selection: str) -> str:
-        return _digest(self.code, self.glossary, selection,
+    def overall(self) -> str:
+        return _digest(self.code, self.glossary,
                        *(f"{k}={v}" for k, v in sorted(self.monographs.items())),
                        *(f"{k}={v}" for k, v in sorted(self.catalogs.items())))
 
@@ -407,14 +407,87 @@ def _safety_keys(monographs: list[Monograph]) -> set[Key]:
     return {s.key for m in monographs for s in iter_segments(m) if s.safety}
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """Every input of a build, read and validated (before the output is touched)."""
+
+    monographs: dict[str, Monograph]
+    drugs: list[str]  # the chosen ones
+    locales: dict[str, LocaleInputs]  # the chosen ones
+    paths: dict[str, str]  # drug -> monograph file
+    safety_digest: str
+
+
+def load_inputs(root: Path, locales: list[str], drugs: Sequence[str] | None) -> Loaded:
+    """Load monographs, glossary and catalogs, and check each catalog once."""
+    monographs = load_monographs(root)
+    by_id = {m.id: m for m in monographs}
+    chosen = _select(drugs, list(by_id), "drug")
+    glossary = load_glossary(root)
+    safety = _safety_keys(monographs)
+    inputs = {code: _locale_inputs(root, code, glossary, safety) for code in locales}
+    return Loaded(by_id, chosen, inputs, {m.id: m.where.path for m in monographs},
+                  _digest(*sorted(repr(k) for k in safety)))
+
+
+def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, Any],
+         filters: tuple[bool, bool]) -> tuple[dict[str, Any], list[Task]]:
+    """Split the build into handouts kept as they are (entries) and handouts to render
+    (tasks, chunked per locale). With filters, what they exclude is kept."""
+    entries: dict[str, Any] = {}
+    tasks: list[Task] = []
+    for code in loaded.locales:
+        locale_part = (_digest(raw.catalogs[code], raw.glossary, loaded.safety_digest)
+                       if code != ENGLISH else "")
+        todo: list[tuple[str, str]] = []
+        for drug in loaded.drugs:
+            fingerprint = _digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]],
+                                  locale_part)
+            old = old_entries.get(f"{code}/{drug}")
+            if old and old.get("fingerprint") == fingerprint and _files_present(
+                    output, {"": old}):
+                entries[f"{code}/{drug}"] = old
+            else:
+                todo.append((drug, fingerprint))
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start:start + CHUNK]
+            tasks.append(Task(code, tuple(d for d, _ in chunk), tuple(f for _, f in chunk)))
+    by_locale, by_drug = filters
+    for key, old in old_entries.items():
+        outside = (by_locale and old["locale"] not in loaded.locales) or \
+            (by_drug and old["drug"] not in loaded.drugs)
+        if outside and _files_present(output, {"": old}):
+            entries[key] = old
+    return entries, tasks
+
+
+def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shared,
+              tasks: list[Task], jobs: int, progress: Progress | None,
+              overall: str | None, result: BuildResult) -> None:
+    """Fill ``staging``: links to kept handouts, rendered ones, pages, manifest."""
+    previous = Path(shared.previous) if shared.previous else None
+    for entry in entries.values():
+        for name in (entry["html"], entry["text"]):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            _link(output / name, staging / name)
+    for entry, written in _render_all(shared, tasks, jobs, progress):
+        entries[f"{entry['locale']}/{entry['drug']}"] = entry
+        result.rendered += 1
+        result.files_written += written
+    for name, data in _pages(entries).items():
+        result.files_written += put(staging, previous, name, data)
+    manifest = {"format": MANIFEST_FORMAT, "inputs": overall,
+                "entries": dict(sorted(entries.items()))}
+    put(staging, previous, MANIFEST, _json(manifest))
+
+
 def build(root: Path, output: Path, locales: Sequence[str] | None = None,
           drugs: Sequence[str] | None = None, jobs: int = 0,
           progress: Progress | None = None) -> BuildResult:
     """Build the handouts of ``root`` into ``output``; raise HandoutError on bad input."""
     root, output = root.resolve(), output.resolve()
     _check_output(root, output)
-    all_locales = discover_locales(root)
-    chosen_locales = _select(locales, [ENGLISH, *all_locales], "locale")
+    chosen_locales = _select(locales, [ENGLISH, *discover_locales(root)], "locale")
     result = BuildResult(output)
     with build_lock(output):
         recover(output)
@@ -423,70 +496,27 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
         old_entries: dict[str, Any] = manifest.get("entries", {})
         raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH])
         filtered = bool(locales or drugs)
-        overall = None if filtered else raw.overall("all")
+        overall = None if filtered else raw.overall()
         if overall and manifest.get("inputs") == overall and _files_present(output, old_entries):
             result.kept = len(old_entries)
             _count(result, old_entries)
-            return result  # nothing changed: read nothing more, write nothing
-        # load and validate everything before touching the output
-        monographs = load_monographs(root)
-        by_id = {m.id: m for m in monographs}
-        chosen_drugs = _select(drugs, list(by_id), "drug")
-        glossary = load_glossary(root)
-        safety = _safety_keys(monographs)
-        inputs = {code: _locale_inputs(root, code, glossary, safety) for code in chosen_locales}
-        paths = {m.id: m.where.path for m in monographs}
-        safety_digest = _digest(*sorted(repr(k) for k in safety))
-        entries, tasks = {}, []
-        for code in chosen_locales:
-            locale_part = (_digest(raw.catalogs[code], raw.glossary, safety_digest)
-                           if code != ENGLISH else "")
-            todo, prints = [], []
-            for drug in chosen_drugs:
-                fingerprint = _digest(raw.code, code, drug, raw.monographs[paths[drug]],
-                                      locale_part)
-                old = old_entries.get(f"{code}/{drug}")
-                if old and old.get("fingerprint") == fingerprint and _files_present(
-                        output, {"": old}):
-                    entries[f"{code}/{drug}"] = old
-                else:
-                    todo.append(drug)
-                    prints.append(fingerprint)
-            for start in range(0, len(todo), CHUNK):
-                tasks.append(Task(code, tuple(todo[start:start + CHUNK]),
-                                  tuple(prints[start:start + CHUNK])))
-        for key, old in old_entries.items():  # outside the filters: keep what was built
-            outside = old["locale"] not in chosen_locales or old["drug"] not in chosen_drugs
-            if outside and _files_present(output, {"": old}):
-                entries[key] = old
+            return result  # nothing changed: parse nothing, write nothing
+        loaded = load_inputs(root, chosen_locales, drugs)  # may raise: output untouched
+        entries, tasks = plan(loaded, raw, output, old_entries, (bool(locales), bool(drugs)))
         result.kept = len(entries)
-        if not tasks and set(entries) == set(old_entries):
-            pages = _pages(entries)
-            if all(_same(output / name, data) for name, data in pages.items()):
-                if not filtered:  # remember the inputs: the next build stops early
-                    _write_manifest_only(output, manifest, overall)
-                _count(result, entries)
-                return result
+        if not tasks and set(entries) == set(old_entries) and all(
+                _same(output / name, data) for name, data in _pages(entries).items()):
+            if not filtered:  # remember the inputs: the next build stops early
+                _write_manifest_only(output, manifest, overall)
+            _count(result, entries)
+            return result
         staging = _sibling(output, f"new-{os.getpid()}")
-        previous = output if output.is_dir() else None
+        shared = Shared({d: loaded.monographs[d] for d in loaded.drugs}, loaded.locales,
+                        {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
+                        str(staging), str(output) if output.is_dir() else None)
         try:
             staging.mkdir()
-            for entry in entries.values():
-                for name in (entry["html"], entry["text"]):
-                    (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                    _link(output / name, staging / name)
-            shared = Shared({d: by_id[d] for d in chosen_drugs}, inputs,
-                            {d: raw.monographs[paths[d]][:12] for d in chosen_drugs},
-                            str(staging), str(previous) if previous else None)
-            for entry, written in _render_all(shared, tasks, jobs, progress):
-                entries[f"{entry['locale']}/{entry['drug']}"] = entry
-                result.rendered += 1
-                result.files_written += written
-            for name, data in _pages(entries).items():
-                result.files_written += put(staging, previous, name, data)
-            manifest = {"format": MANIFEST_FORMAT, "inputs": overall,
-                        "entries": dict(sorted(entries.items()))}
-            put(staging, previous, MANIFEST, _json(manifest))
+            _assemble(output, staging, entries, shared, tasks, jobs, progress, overall, result)
             _swap(staging, output)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

@@ -252,3 +252,13 @@ def test_a_build_killed_midway_leaves_the_previous_output_whole(project, run_bui
                 and not p.name.endswith(".lock")]
     assert "Pain (es, new)" in snapshot(project / "output")["es/copy-000.txt"].decode() or \
         "Pain (es, new)" in snapshot(project / "output")["drafts/es/copy-000.txt"].decode()
+
+
+def test_a_removed_monograph_disappears_from_a_full_build(project, run_build):
+    add_monograph_copies(project, 1)
+    run_build(project)
+    assert (project / "output" / "en" / "copy-000.html").is_file()
+    (project / MONOGRAPH.parent / "copy-000.yaml").unlink()
+    run_build(project)
+    assert not list((project / "output").rglob("copy-000.*"))
+    assert "copy-000" not in (project / "output" / "report.json").read_text()
