@@ -222,9 +222,9 @@ def render_text(handout: Handout, interface: Interface, revision: str) -> str:
     if handout.monograph.pronunciation:
         facts += wrap(f"{ui.gettext(UI_PRONUNCIATION)}: {handout.monograph.pronunciation}")
     if handout.classification:
-        label = f"{ui.gettext(UI_CLASSIFICATION)}: "
-        facts += _text_block(LocalText(label + handout.classification.text,
-                                       handout.classification.state))
+        shown = handout.classification
+        marker = "[EN] " if shown.fallback else ""
+        facts += wrap(f"{ui.gettext(UI_CLASSIFICATION)}: {marker}{plain(shown.text)}")
     if facts:
         out.append(facts)
     for section in handout.sections:
