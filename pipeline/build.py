@@ -227,18 +227,24 @@ def _link(old: Path, target: Path) -> None:
         shutil.copy2(old, target)
 
 
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as the user knows it: relative to the project when inside it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 def _check_output(root: Path, output: Path) -> None:
     """Refuse an output folder the swap could destroy: the project, or foreign files."""
     protected = [root / "source", root / "locales", root / "pipeline"]
     if output == root or output in root.parents or any(
             p == output or output in p.parents or p in output.parents for p in protected):
         raise BuildError("the output folder must not contain or be inside the project's "
-                         "sources", str(output))
+                         "sources", _shown(output, root))
     if output.exists() and not output.is_dir():
-        raise BuildError("the output path exists and is not a folder", str(output))
+        raise BuildError("the output path exists and is not a folder", _shown(output, root))
     if output.is_dir() and not (output / MANIFEST).is_file() and any(output.iterdir()):
         raise BuildError(f"the output folder has files not made by `handouts build` (no "
-                         f"{MANIFEST}); empty it or choose another --output", str(output))
+                         f"{MANIFEST}); empty it or choose another --output",
+                         _shown(output, root))
 
 
 def _read_manifest(output: Path) -> dict[str, Any]:
