@@ -19,7 +19,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -162,6 +162,9 @@ def _sibling(output: Path, suffix: str) -> Path:
     return output.parent / f"{PREFIX}{output.name}.{suffix}"
 
 
+_held_locks: set[int] = set()  # lock descriptors, closed in forked workers
+
+
 @contextmanager
 def build_lock(output: Path) -> Iterator[None]:
     """Hold an exclusive lock beside ``output`` (released by the kernel if we die)."""
@@ -173,9 +176,11 @@ def build_lock(output: Path) -> Iterator[None]:
     except BlockingIOError:
         handle.close()
         raise BuildError(f"another build is running (lock {path})") from None
+    _held_locks.add(handle.fileno())
     try:
         yield
     finally:
+        _held_locks.discard(handle.fileno())
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
 
@@ -294,6 +299,9 @@ def _init_worker(shared: Shared) -> None:
 
 
 def _init_pool_worker(shared: Shared) -> None:
+    for descriptor in _held_locks:  # a forked copy would keep the lock after the build died
+        with suppress(OSError):
+            os.close(descriptor)
     _init_worker(shared)
     _die_with_parent()
 
