@@ -152,7 +152,8 @@ def _select(wanted: Sequence[str] | None, available: list[str], what: str) -> li
     unknown = [item for item in dict.fromkeys(wanted) if item not in available]
     if unknown:
         kind = LocaleError if what == "locale" else BuildError
-        raise kind(f"unknown {what} '{unknown[0]}' (available: {', '.join(available)})")
+        shown = ", ".join(available[:10]) + (", ..." if len(available) > 10 else "")
+        raise kind(f"unknown {what} '{unknown[0]}' (available: {shown})")
     return [item for item in available if item in wanted]
 
 
