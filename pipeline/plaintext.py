@@ -40,19 +40,31 @@ def _unit_pattern(unit: str) -> str:
 _UNIT = "|".join(_unit_pattern(u) for u in sorted(UNITS, key=len, reverse=True))
 _QUANTITY = re.compile(rf"\d(?:[\d.,\u066b\u066c]*\d)?(?:[ {_JOINERS}]?(?:{_UNIT}))?")
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
-_width_cache: dict[str, int] = {}
+_DIGIT = re.compile(r"\d")
+# East Asian Wide and Fullwidth blocks: where spaceless text may break between characters
+_WIDE_CHAR = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf"
+                        "\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+                        "\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+_char_widths: dict[str, int] = {}
+_word_widths: dict[str, int] = {}
 
 
 def width(text: str) -> int:
     """Display columns of ``text`` (wide characters 2, combining marks 0)."""
     if text.isascii():
         return len(text)
+    known = _word_widths.get(text)
+    if known is not None:
+        return known
     total = 0
     for char in text:
-        w = _width_cache.get(char)
+        w = _char_widths.get(char)
         if w is None:
-            w = _width_cache[char] = max(wcwidth(char), 0)
+            w = _char_widths[char] = max(wcwidth(char), 0)
         total += w
+    if len(_word_widths) > 200_000:
+        _word_widths.clear()
+    _word_widths[text] = total
     return total
 
 
@@ -79,7 +91,7 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
 def _glued_spans(text: str) -> set[int]:
     """Offsets of characters that must stay on the line of the character before."""
     inside: set[int] = set()
-    if not any(c.isdigit() for c in text):
+    if not _DIGIT.search(text):
         return inside
     for match in _QUANTITY.finditer(text):
         inside.update(range(match.start() + 1, match.end()))
@@ -88,7 +100,7 @@ def _glued_spans(text: str) -> set[int]:
 
 def _split_wide(piece: str, offset: int, glued: set[int]) -> list[str]:
     """Split a spaceless run between wide characters (kinsoku and quantities respected)."""
-    if piece.isascii():
+    if piece.isascii() or not _WIDE_CHAR.search(piece):
         return [piece]
     parts = [piece[0]]
     for index in range(1, len(piece)):
