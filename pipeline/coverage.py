@@ -6,7 +6,7 @@ entries as untranslated. "Translated" is :attr:`Message.translated`, nowhere els
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .catalogs import Catalog, Key, Message
@@ -67,13 +67,22 @@ def state(message: Message | None) -> str:
 
 def coverage(keys: Iterable[Key], catalog: Catalog) -> Coverage:
     """Coverage of the given template keys (all of a template, or one handout's)."""
-    lookup = catalog.lookup()
+    return _count(keys, catalog.lookup(), len(catalog.obsolete()))
+
+
+def coverages(groups: Mapping[str, Iterable[Key]], catalog: Catalog) -> dict[str, Coverage]:
+    """:func:`coverage` of several key groups (one per handout), reading the catalog once."""
+    lookup, obsolete = catalog.lookup(), len(catalog.obsolete())
+    return {name: _count(keys, lookup, obsolete) for name, keys in groups.items()}
+
+
+def _count(keys: Iterable[Key], lookup: Mapping[Key, Message], obsolete: int) -> Coverage:
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
     word_counts = dict.fromkeys(counts, 0)
     for key in dict.fromkeys(keys):
         status = state(lookup.get(key))
         counts[status] += 1
         word_counts[status] += words(key[1])
-    return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"],
-                    len(catalog.obsolete()), word_counts["translated"], word_counts["fuzzy"],
+    return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"], obsolete,
+                    word_counts["translated"], word_counts["fuzzy"],
                     word_counts["untranslated"])

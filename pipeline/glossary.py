@@ -14,6 +14,7 @@ Matching is on whole phrases, case-insensitive.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -62,7 +63,7 @@ _LATIN = "A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff"
 _LATIN_CHAR = re.compile(f"[{_LATIN}]")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """A case-insensitive regex matching any of ``phrases`` as whole words.
 
@@ -81,24 +82,58 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """Lower-cased words and punctuation marks of ``text`` (spaces dropped)."""
+    return tuple(token.lower() for token in _TOKEN.findall(text))
+
+
 @dataclass(frozen=True)
 class Glossary:
+    """The terms, indexed by their words so a source text is scanned once, whatever
+    the size of the glossary."""
+
     terms: tuple[Term, ...] = ()
 
     @cached_property
-    def _any_term(self) -> re.Pattern[str] | None:
-        phrases = tuple(p for t in self.terms for p in (t.term, *t.variants))
-        return phrase_pattern(phrases) if phrases else None
+    def _phrases(self) -> tuple[dict[tuple[str, ...], list[int]], frozenset[str], int]:
+        table: dict[tuple[str, ...], list[int]] = {}
+        for i, term in enumerate(self.terms):
+            for phrase in dict.fromkeys(tokens(p) for p in (term.term, *term.variants)):
+                if phrase:
+                    table.setdefault(phrase, []).append(i)
+        return table, frozenset(p[0] for p in table), max(map(len, table), default=0)
+
+    @cached_property
+    def _forbidden(self) -> dict[str, tuple[re.Pattern[str], dict[str, list[int]]] | None]:
+        return {}  # per locale, filled on first use
+
+    def _spans(self, text: str) -> tuple[tuple[str, ...], list[tuple[int, int, list[int]]]]:
+        """The text's tokens, and (start, end, term indices) of each glossary phrase."""
+        table, firsts, longest = self._phrases
+        words = tokens(text)
+        spans = []
+        for start, word in enumerate(words):
+            if word not in firsts:
+                continue
+            for end in range(start + 1, min(start + longest, len(words)) + 1):
+                found = table.get(words[start:end])
+                if found:
+                    spans.append((start, end, found))
+        return words, spans
 
     def terms_in(self, text: str) -> list[Term]:
-        """The glossary terms that occur in ``text`` (a source msgid)."""
-        if self._any_term is None or not self._any_term.search(text):
-            return []
-        return [term for term in self.terms if term.source_pattern.search(text)]
+        """The glossary terms that occur in ``text`` (a source msgid), in glossary order."""
+        hits = {i for _, _, found in self._spans(text)[1] for i in found}
+        return [self.terms[i] for i in sorted(hits)]
 
     def without_terms(self, text: str) -> str:
-        """``text`` with every source-side glossary term removed."""
-        return self._any_term.sub(" ", text) if self._any_term else text
+        """The words of ``text`` that are not part of a glossary term."""
+        words, spans = self._spans(text)
+        covered = {i for start, end, _ in spans for i in range(start, end)}
+        return " ".join(w for i, w in enumerate(words) if i not in covered)
 
     def problems(self, locale: str, source: str, translation: str) -> list[str]:
         """How a translation breaks the glossary, in words a translator understands."""
@@ -109,15 +144,37 @@ class Glossary:
                 found.append(f"the source says '{term.term}': the translation must use "
                              + " or ".join(f"'{w}'" for w in dict.fromkeys(accepted))
                              + " (glossary)")
-        for term in self.terms:
-            forbidden = term.rule(locale).forbidden
-            match = forbidden and phrase_pattern(forbidden).search(translation)
-            if match:
-                approved = term.accepted(locale)
-                instead = ("; use " + " or ".join(f"'{w}'" for w in approved)) if approved else ""
-                found.append(f"'{match.group(0)}' is not allowed for '{term.term}' "
-                             f"(glossary){instead}")
+        for term, wording in self.forbidden_in(locale, translation):
+            approved = term.accepted(locale)
+            instead = ("; use " + " or ".join(f"'{w}'" for w in approved)) if approved else ""
+            found.append(f"'{wording}' is not allowed for '{term.term}' (glossary){instead}")
         return found
+
+    def forbidden_in(self, locale: str, text: str) -> list[tuple[Term, str]]:
+        """(term, wording) for each forbidden wording of ``locale`` found in ``text``."""
+        if locale not in self._forbidden:
+            lists = [term.rule(locale).forbidden for term in self.terms]
+            phrases = tuple(p for forbidden in lists for p in forbidden)
+            self._forbidden[locale] = (phrase_pattern(phrases), _index(lists)) \
+                if phrases else None
+        compiled = self._forbidden[locale]
+        if compiled is None:
+            return []
+        pattern, index = compiled
+        found: dict[int, str] = {}
+        for match in pattern.finditer(text):
+            for i in index.get(match.group(0).lower(), ()):
+                found.setdefault(i, match.group(0))
+        return [(self.terms[i], wording) for i, wording in sorted(found.items())]
+
+
+def _index(phrase_lists: Iterable[Iterable[str]]) -> dict[str, list[int]]:
+    """Lower-cased phrase -> indices of the terms (or lists) that contain it."""
+    index: dict[str, list[int]] = {}
+    for i, phrases in enumerate(phrase_lists):
+        for phrase in dict.fromkeys(p.lower() for p in phrases):
+            index.setdefault(phrase, []).append(i)
+    return index
 
 
 def _strings(value: object, where: str, line: int, path: str) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from .catalogs import (
     write_atomic,
 )
 from .checks import REGISTRY, blocked_keys, catalog_findings
-from .coverage import Coverage, coverage
+from .coverage import Coverage, coverage, coverages
 from .errors import LocaleError
 from .extract import extract_template
 from .glossary import Glossary, load_glossary
@@ -39,6 +39,7 @@ from .source import load_monographs
 
 EXIT_OK, EXIT_FAILED = 0, 1
 UI_PREFIX = "pipeline/templates/"
+MAX_LISTED = 10  # draft handouts named per locale in the table
 PARALLEL_ENTRIES = 20_000  # below this many entries in all, one process is faster
 
 
@@ -151,15 +152,16 @@ def check_locale(root: Path, locale: str, policy: LocalePolicy, scope: Scope,
     findings = catalog_findings(locale, catalog, glossary, set(scope.safety))
     blocked = blocked_keys(findings, catalog)
     total = coverage(scope.template, catalog)
-    drugs = tuple(_drug(drug, keys, catalog, blocked) for drug, keys in scope.drugs.items())
+    per_drug = coverages(scope.drugs, catalog)
+    drugs = tuple(DrugResult(drug, per_drug[drug], _publishable(per_drug[drug], keys, blocked))
+                  for drug, keys in scope.drugs.items())
     problems = _problems(policy, total, findings, _staleness(catalog, scope.template))
     return LocaleResult(locale, policy, catalog.path, total, drugs, tuple(findings), problems)
 
 
-def _drug(drug: str, keys: tuple[Key, ...], catalog: Catalog, blocked: set[Key]) -> DrugResult:
-    result = coverage(keys, catalog)
-    publishable = result.untranslated == 0 and result.fuzzy == 0 and not blocked & set(keys)
-    return DrugResult(drug, result, publishable)
+def _publishable(result: Coverage, keys: tuple[Key, ...], blocked: set[Key]) -> bool:
+    """Every text translated, none fuzzy, none with an error finding."""
+    return result.untranslated == 0 and result.fuzzy == 0 and blocked.isdisjoint(keys)
 
 
 def _staleness(catalog: Catalog, template: tuple[Key, ...]) -> list[str]:
@@ -259,7 +261,9 @@ def render_table(report: CheckReport) -> str:
             lines += [f"  {finding}" for finding in item.findings]
             drafts = [d.drug for d in item.drugs if not d.publishable]
             if drafts:
-                lines.append(f"  draft handouts: {', '.join(drafts)}")
+                shown = ", ".join(drafts[:MAX_LISTED]) + (", ..." if len(drafts) > MAX_LISTED
+                                                          else "")
+                lines.append(f"  {len(drafts)} draft handout(s): {shown}")
     lines += ["", _verdict(report)]
     return "\n".join(lines) + "\n"
 
