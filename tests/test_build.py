@@ -37,7 +37,9 @@ def _handout_paths(output, locale, drug=DRUG):
 
 
 def test_english_and_every_locale_are_built(project, run_build):
+    sources = snapshot(project / "source"), snapshot(project / "locales")
     result = run_build(project)
+    assert (snapshot(project / "source"), snapshot(project / "locales")) == sources
     output = project / "output"
     assert (output / "en" / f"{DRUG}.html").is_file() and (output / "en" / f"{DRUG}.txt").is_file()
     report = json.loads((output / "report.json").read_text())

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html as html_module
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.catalogs import load_catalog
 from pipeline.localize import UI_IMPORTANT, interface_for, localize
+from pipeline.markup import plain
 from pipeline.plaintext import WIDTH, _tokens, width
 from pipeline.render import inline_html, locale_info, render_html, render_text
 from pipeline.source import load_monographs
@@ -128,3 +132,13 @@ def test_numbers_with_latin_units_stay_left_to_right_in_rtl_text():
     assert '<bdi dir="ltr">100.4°F</bdi>' in html and '<bdi dir="ltr">38 °C</bdi>' in html
     assert '<strong><bdi dir="ltr">5 mg</bdi></strong>' in html and "CD19 " in html
     assert "&lt;b&gt;" in html and "<bdi" not in inline_html("100.4°F")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"<>&\"'*ab 1°F/=", "**", "<script>", "&amp;", " 38 °C"]))
+       .map("".join), st.booleans())
+def test_any_translation_renders_as_escaped_text(text, rtl):
+    html = str(inline_html(text, rtl))
+    tags = re.sub(r'</?strong>|<bdi dir="ltr">|</bdi>', "", html)
+    assert "<" not in tags and ">" not in tags
+    assert html_module.unescape(re.sub(r"<[^>]+>", "", html)) == plain(text)
