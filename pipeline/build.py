@@ -502,7 +502,11 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
     """Build the handouts of ``root`` into ``output``; raise HandoutError on bad input."""
     root, output = root.resolve(), output.resolve()
     _check_output(root, output)
-    chosen_locales = _select(locales, [ENGLISH, *discover_locales(root)], "locale")
+    catalogs = discover_locales(root)
+    if ENGLISH in catalogs:
+        raise BuildError("English is the source language: its handouts come from the "
+                         "monographs, not a catalog (remove this folder)", f"locales/{ENGLISH}/")
+    chosen_locales = _select(locales, [ENGLISH, *catalogs], "locale")
     result = BuildResult(output)
     with build_lock(output):
         recover(output)

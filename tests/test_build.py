@@ -264,3 +264,9 @@ def test_a_removed_monograph_disappears_from_a_full_build(project, run_build):
     run_build(project)
     assert not list((project / "output").rglob("copy-000.*"))
     assert "copy-000" not in (project / "output" / "report.json").read_text()
+
+
+def test_an_english_catalog_is_refused(project, run_build):
+    shutil.copytree(project / "locales" / "es", project / "locales" / "en")
+    with pytest.raises(BuildError, match="English is the source language"):
+        run_build(project)
