@@ -11,6 +11,9 @@ as two columns, ``#.`` comments unwrapped, ``#:`` references wrapped.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +23,8 @@ PAGE_WIDTH = 79
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
             "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
 
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ESCAPABLE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 # Line-break classes of UAX #14 that matter for the texts of patient handouts.
 # CL CP EX IS SY PO: no break before
@@ -32,9 +37,10 @@ _NON_STARTERS = set("-–|ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォ
 
 def escape(text: str) -> str:
     """C-style escaping as in PO files."""
-    return "".join(_ESCAPES.get(char, char) for char in text)
+    return text.translate(_ESCAPE_TABLE)
 
 
+@functools.cache
 def char_width(char: str) -> int:
     """Display columns of one character (East Asian wide and fullwidth count two)."""
     if unicodedata.combining(char):
@@ -43,7 +49,9 @@ def char_width(char: str) -> int:
 
 
 def text_width(text: str) -> int:
-    return sum(char_width(char) for char in text)
+    if text.isascii():  # every ASCII character is one column
+        return len(text)
+    return sum(map(char_width, text))
 
 
 def _is_wide(char: str) -> bool:
@@ -72,22 +80,43 @@ def _quote_before_opener(text: str, index: int) -> bool:
     return text[index] in _OPENERS and text[:index].rstrip(" ")[-1:] in _QUOTES
 
 
+# Without wide characters, a break can only follow one of these (see may_break).
+_BREAK_TRIGGERS = re.compile("[" + re.escape(" -.,:;/" + "".join(_BREAK_AFTER)) + "]")
+
+
+def _break_indexes(text: str, narrow: bool | None = None) -> list[int]:
+    """Indexes ``i`` such that a line may break between ``text[i - 1]`` and ``text[i]``;
+    ``narrow``: the text is known to have no wide characters."""
+    if narrow is None:
+        narrow = not any(_is_wide(char) for char in set(text))
+    candidates: Iterable[int] = range(1, len(text))
+    if narrow:  # only the characters after a trigger need a look
+        candidates = [match.end() for match in _BREAK_TRIGGERS.finditer(text, 0, len(text) - 1)]
+    return [index for index in candidates if may_break(text[index - 1], text[index])
+            and not _quote_before_opener(text, index)]
+
+
 def _tokens(text: str) -> list[str]:
     """Split ``text`` into escaped pieces a line may break between."""
     pieces: list[str] = []
-    current = ""
-    for index, char in enumerate(text):
-        if current and may_break(text[index - 1], char) and not _quote_before_opener(text, index):
-            pieces.append(current)
-            current = ""
-        current += _ESCAPES.get(char, char)
-    if current:
-        pieces.append(current)
+    start = 0
+    for index in _break_indexes(text):
+        pieces.append(escape(text[start:index]))
+        start = index
+    if start < len(text):
+        pieces.append(escape(text[start:]))
     return pieces
 
 
 def _wrap_portion(portion: str, width: int) -> list[str]:
     """Break one portion into escaped lines of at most ``width`` columns."""
+    if all(char_width(char) == 1 for char in set(portion)):
+        return _wrap_narrow(portion, width)
+    return _wrap_pieces(portion, width)
+
+
+def _wrap_pieces(portion: str, width: int) -> list[str]:
+    """The general case: fill lines greedily with the pieces of :func:`_tokens`."""
     lines: list[str] = []
     line = ""
     col = 0
@@ -99,6 +128,29 @@ def _wrap_portion(portion: str, width: int) -> list[str]:
         line += piece
         col += piece_width
     lines.append(line)
+    return lines
+
+
+def _wrap_narrow(portion: str, width: int) -> list[str]:
+    """:func:`_wrap_portion` for text whose characters are all one column wide: the
+    same greedy filling, a line at a time (columns are then escaped offsets)."""
+    escaped = escape(portion)
+    ends = _break_indexes(portion, narrow=True)
+    if len(escaped) != len(portion):  # shift to offsets in the escaped text
+        marks = [match.start() for match in _ESCAPABLE.finditer(portion)]
+        ends = [index + bisect.bisect_left(marks, index) for index in ends]
+    ends.append(len(escaped))
+    lines: list[str] = []
+    start = 0
+    while len(escaped) - start > width:
+        fits = bisect.bisect_right(ends, start + width) - 1
+        end = ends[fits] if fits >= 0 and ends[fits] > start \
+            else ends[bisect.bisect_right(ends, start)]  # one piece wider than a line
+        lines.append(escaped[start:end])
+        start = end
+        if start == len(escaped):
+            return lines
+    lines.append(escaped[start:])
     return lines
 
 

@@ -1,0 +1,575 @@
+"""``make bench``: time the real commands on a synthetic corpus of N monographs in L locales.
+
+The corpus is generated deterministically in a temporary folder: monographs shaped
+like the shipped one (its sections and block kinds, safety flags, a list with items),
+about 40% of the paragraphs drawn from a pool shared across monographs, the rest
+synthesised with the drug's name and numbers with units; one glossary term per drug;
+complete pseudo-translations that keep numbers, units, drug names and placeholders.
+
+Each stage runs ``python -m pipeline -C <corpus> ...`` as a fresh subprocess and is
+measured from outside: wall time, peak RSS (the largest of the child's own
+``ru_maxrss`` from ``wait4`` and the sampled sum over its process tree, so parallel
+workers count together) and files written (new, or changed inode/mtime/size). A stage
+whose command is not implemented yet is reported as unavailable. Generation is not
+timed. Results are printed as a table and written to ``output/bench.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .catalogs import Message, catalog_path, load_catalog, render_catalog, write_atomic
+
+LOCALES = ("es", "fr", "de", "it", "pt_BR", "vi", "zh_CN", "ja", "ar", "ru",
+           "pl", "tr", "ko", "nl", "el", "he", "hi", "uk", "fa", "th")
+STAGES = ("extract", "update", "update_5pct", "check", "build_full", "build_noop",
+          "build_one_catalog", "build_one_monograph")
+SHARED_SHARE = 0.4
+EDIT_SHARE = 0.05
+REQUIRES = {"check": "pipeline.report", "build": "pipeline.build"}
+
+
+# --- the synthetic corpus ----------------------------------------------------------------
+
+_SYLLABLES = ("ba", "ce", "da", "fi", "go", "la", "me", "no", "pi", "ra", "si", "to", "vu",
+              "xe", "zo", "ri", "ta", "lu", "ke", "mo", "der", "sul", "tra", "vin")
+_SUFFIXES = ("mab", "zumab", "ximab", "tinib", "rafenib", "platin", "taxel", "rubicin",
+             "lisib", "ciclib", "tecan", "mustine")
+_CLASSES = ("Bispecific T-Cell Engager", "Monoclonal Antibody", "Kinase Inhibitor",
+            "Alkylating Agent", "Antimetabolite", "Topoisomerase Inhibitor",
+            "Platinum Compound", "Taxane", "Anthracycline", "CDK4/6 Inhibitor")
+_SYMPTOMS = ("nausea", "diarrhea", "a skin rash", "mouth sores", "fatigue", "headache",
+             "swelling of the legs", "joint pain", "hair thinning", "loss of appetite",
+             "numbness in the fingers", "dry eyes", "high blood pressure", "constipation")
+_LABS = ("blood counts", "liver function", "kidney function", "blood sugar",
+         "heart rhythm", "thyroid levels", "electrolytes")
+_DRINKS = ("grapefruit juice", "alcohol", "herbal teas", "St. John's wort")
+_SENTENCES = (
+    "{Drug} may cause {symptom} in about {pct}% of patients within {n} days of a dose.",
+    "Call your care team if your temperature is {t}°C or higher for more than {h} hours.",
+    "Take {mg} mg of {drug} every {h} hours, with at least {ml} mL of water.",
+    "Your provider will check your {lab} every {d} days during the first {w} weeks.",
+    "{Drug} is given as an infusion over {m} minutes, once every {w} weeks.",
+    "Do not drink {drink} within {h} hours before or after a dose of {drug}.",
+    "If you miss a dose of {drug}, take it within {h} hours; otherwise skip it.",
+    "Keep {drug} at room temperature, below {t}°C, and away from children.",
+    "About {pct}% of people who take {drug} have {symptom}, which usually improves "
+    "after {w} weeks.",
+    "Tell your nurse right away about {symptom} that lasts longer than {d} days.",
+)
+_SECTIONS = (  # (id, heading, level, blocks): the shipped monograph's layout
+    ("overview", None, 2, ("paragraph",)),
+    ("administration", "How {drug} is given", 2, ("paragraph!", "paragraph!")),
+    ("precautions", "While receiving this medication", 2, ("paragraph!",)),
+    ("side-effects", "Side effects", 2, ("paragraph",)),
+    ("common-effects", "Common side effects", 3, ("callout!",)),
+    ("serious-effects", "Serious side effects", 3, ("callout!",)),
+    ("infection", "Infections", 3, ("paragraph!", "callout!", "list")),
+    ("allergic-reaction", "Allergic reaction", 3, ("callout!",)),
+    ("red-blood-cells", "Red blood cells", 3, ("paragraph",)),
+    ("pain", "Pain", 3, ("paragraph",)),
+    ("platelets", "Platelets", 3, ("paragraph",)),
+    ("pregnancy", "Pregnancy and breastfeeding", 3, ("paragraph!",)),
+)
+_SHARED = {  # paragraphs that real handout series share, a few wordings each
+    "infection": (
+        "White blood cells (WBC) are important for fighting infection. While receiving "
+        "treatment, your WBC count can drop, putting you at a higher risk of getting an "
+        "infection. You should let your doctor or nurse know right away if you have a fever "
+        "(temperature greater than 100.4°F or 38°C), sore throat or cold, shortness of "
+        "breath, cough, burning with urination, or a sore that doesn't heal.",
+        "This medication can cause life-threatening infections, with or without a decrease "
+        "in white blood cell counts.",
+        "Wash your hands often, especially before eating and after using the bathroom. Call "
+        "your care team if your temperature is 38°C (100.4°F) or higher.",
+    ),
+    "red-blood-cells": (
+        "Your red blood cells are responsible for carrying oxygen to the tissues in your "
+        "body. When the red cell count is low, you may feel tired or weak. You should let "
+        "your oncology care team know if you experience any shortness of breath, difficulty "
+        "breathing, or pain in your chest. If the count gets too low, you may receive a "
+        "blood transfusion.",
+        "A low red blood cell count (anemia) can make you feel tired, dizzy or short of "
+        "breath. Tell your care team if these symptoms last longer than 24 hours.",
+    ),
+    "platelets": (
+        "Platelets help your blood clot, so when the count is low you are at a higher risk "
+        "of bleeding. Let your oncology care team know if you have any excess bruising or "
+        "bleeding, including nose bleeds, bleeding gums, or blood in your urine or stool. If "
+        "the platelet count becomes too low, you may receive a transfusion of platelets.",
+        "Use a soft toothbrush and an electric razor while your platelet count is low. Call "
+        "your care team about bleeding that does not stop after 10 minutes of pressure.",
+    ),
+    "pain": (
+        "Your healthcare provider can recommend medications and other strategies to help "
+        "relieve pain.",
+        "Tell your care team about any new pain. Do not take more than 4 g of acetaminophen "
+        "in 24 hours unless your provider tells you to.",
+    ),
+    "pregnancy": (
+        "Exposure of an unborn child to this medication could cause birth defects, so you "
+        "should not become pregnant or father a child while on this medication. Effective "
+        "birth control is necessary during treatment and for 48 hours after your last dose "
+        "finishes. You should not breastfeed while receiving this medication and for 48 "
+        "hours after your last dose.",
+    ),
+    "allergic-reaction": (
+        "In some cases, patients can have an allergic reaction to this medication. Signs of "
+        "a reaction can include shortness of breath or difficulty breathing, chest pain, "
+        "rash, flushing or itching, or a decrease in blood pressure. If you notice any "
+        "changes in how you feel during the infusion, let your nurse know immediately.",
+    ),
+    "precautions": (
+        "While receiving this medication, you should not drive, operate heavy machinery or "
+        "do any dangerous activities. You also should not receive certain vaccines while "
+        "taking this medication. Ask your care provider which vaccines are safe for you.",
+    ),
+    "side-effects": (
+        "There are a number of things you can do to manage the side effects of this "
+        "medication. Talk to your care team about these recommendations. They can help you "
+        "decide what will work best for you. These are some of the most common or important "
+        "side effects:",
+    ),
+}
+_SHARED_ITEMS = (
+    "Wash your hands often with soap and water for at least 20 seconds.",
+    "Avoid people who are sick, and large crowds.",
+    "Check your temperature if you feel warm or unwell; call at 38°C (100.4°F) or higher.",
+    "Do not eat raw or undercooked meat, fish or eggs.",
+    "Keep cuts and scrapes clean and covered.",
+)
+DISCLAIMER = (
+    "This handout is designed for educational purposes only and is not engaged in rendering "
+    "medical advice or professional services. It is not a substitute for professional care. "
+    "If you have questions about the medication that you have been prescribed, you should "
+    "consult your health care provider.")
+ATTRIBUTION = "Information Provided By: the bench corpus | © 2025 Synthetic Hospital Network"
+
+
+def drug_names(rng: random.Random, count: int) -> list[str]:
+    """``count`` distinct invented drug names (``Taverimab``)."""
+    names: dict[str, None] = {}
+    while len(names) < count:
+        stem = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3)))
+        names[(stem + rng.choice(_SUFFIXES)).capitalize()] = None
+    return list(names)
+
+
+def unique_paragraph(rng: random.Random, drug: str, sentences: int) -> str:
+    """A paragraph only this drug's monograph has: its name, numbers with units."""
+    picks = rng.sample(_SENTENCES, sentences)
+    values = {
+        "Drug": drug, "drug": drug, "symptom": rng.choice(_SYMPTOMS), "lab": rng.choice(_LABS),
+        "drink": rng.choice(_DRINKS), "pct": rng.randint(2, 60), "n": rng.randint(2, 30),
+        "t": rng.choice((37.5, 38, 38.3, 25, 30)), "h": rng.choice((1, 2, 4, 6, 12, 24, 48, 72)),
+        "mg": rng.choice((5, 10, 25, 50, 100, 250, 400)), "ml": rng.choice((100, 200, 250)),
+        "d": rng.randint(2, 21), "w": rng.randint(2, 12), "m": rng.choice((30, 60, 90, 120)),
+    }
+    return " ".join(sentence.format(**values) for sentence in picks)
+
+
+def _quote(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+_SYLLABLE = re.compile(r"[^aeiou]*[aeiou]+(?:[^aeiou]+$)?")
+
+
+def monograph_yaml(rng: random.Random, drug: str) -> str:
+    """One monograph file, every translatable text on its own line."""
+    lines = [f"id: {drug.lower()}", f"title: {drug}",
+             f"pronunciation: {'-'.join(_SYLLABLE.findall(drug.lower()))}",
+             f"classification: {_quote(rng.choice(_CLASSES))}",
+             f"reviewed: 2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "",
+             "sections:"]
+    for section_id, heading, level, blocks in _SECTIONS:
+        lines.append(f"  - id: {section_id}")
+        if heading:
+            lines += [f"    heading: {_quote(heading.format(drug=drug.lower()))}",
+                      "    editorial: true"]
+        if level != 2:
+            lines.append(f"    level: {level}")
+        lines.append("    blocks:")
+        for block in blocks:
+            kind = block.rstrip("!")
+            if kind == "list":
+                items = [rng.choice(_SHARED_ITEMS) if rng.random() < SHARED_SHARE
+                         else unique_paragraph(rng, drug, 1) for _ in range(rng.randint(3, 5))]
+                lines += ['      - list: "Tips to prevent infection:"', "        safety: true",
+                          "        items:"]
+                lines += [f"          - {_quote(item)}" for item in dict.fromkeys(items)]
+                continue
+            pool = _SHARED.get(section_id)
+            text = (rng.choice(pool) if pool and rng.random() < SHARED_SHARE
+                    else unique_paragraph(rng, drug, rng.randint(2, 4)))
+            lines.append(f"      - {kind}: {_quote(text)}")
+            if block.endswith("!"):
+                lines.append("        safety: true")
+    lines += [f"disclaimer: {_quote(DISCLAIMER)}", f"attribution: {_quote(ATTRIBUTION)}", ""]
+    return "\n".join(lines)
+
+
+def glossary_yaml(repo_glossary: Path | None, drugs: list[str]) -> str:
+    """The repository's glossary (when it has one) plus one do-not-translate term per drug."""
+    text = repo_glossary.read_text(encoding="utf-8").rstrip() + "\n" \
+        if repo_glossary and repo_glossary.is_file() else "terms:\n"
+    return text + "".join(f"  - term: {drug}\n    translate: false\n" for drug in drugs)
+
+
+def policy_yaml(locales: list[str]) -> str:
+    """A CI policy listing the bench locales, none of them required."""
+    return "locales:\n" + "".join(f"  {locale}:\n    required: false\n" for locale in locales)
+
+
+def generate_sources(root: Path, count: int, locales: list[str], seed: int,
+                     repo: Path) -> list[str]:
+    """Write the monographs, glossary and policy under ``root``; return the drug names."""
+    rng = random.Random(seed)
+    drugs = drug_names(rng, count)
+    folder = root / "source" / "monographs"
+    folder.mkdir(parents=True)
+    for drug in drugs:
+        (folder / f"{drug.lower()}.yaml").write_text(monograph_yaml(rng, drug), encoding="utf-8")
+    (root / "source" / "glossary.yaml").write_text(
+        glossary_yaml(repo / "source" / "glossary.yaml", drugs), encoding="utf-8")
+    (root / "handouts.yaml").write_text(policy_yaml(locales), encoding="utf-8")
+    (root / "locales").mkdir()
+    return drugs
+
+
+# --- pseudo-translation ---------------------------------------------------------------
+
+_UNIT_WORDS = {"hour", "hours", "day", "days", "week", "weeks", "minute", "minutes", "month",
+               "months", "mg", "g", "mcg", "ml", "l", "kg", "°c", "°f"}
+_TOKEN = re.compile(r"%\(\w+\)[a-z]|°[CF]|[^\W\d_]+")
+_SCRIPTS = {  # locale -> (first code point, alphabet size) of the letters used
+    "ru": (0x0430, 32), "uk": (0x0430, 32), "el": (0x03B1, 24), "ar": (0x0628, 20),
+    "fa": (0x0628, 20), "he": (0x05D0, 27), "hi": (0x0915, 36), "th": (0x0E01, 46),
+    "ko": (0xAC00, 2000), "zh_CN": (0x4E00, 6000), "ja": (0x3041, 80),
+}
+_WIDE = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff]) (?=[\u3040-\u30ff\u4e00-\u9fff])")
+_VOWELS = "aeiou"
+
+
+def pseudo_word(word: str, locale: str) -> str:
+    """A stand-in translation of one word, deterministic per locale."""
+    if locale in _SCRIPTS:
+        start, size = _SCRIPTS[locale]
+        seed = zlib.crc32(f"{locale}:{word.lower()}".encode())
+        length = 1 + seed % 2 if locale in ("zh_CN", "ja", "ko") else len(word)
+        return "".join(chr(start + (seed >> (3 * i) ^ ord(c)) % size)
+                       for i, c in zip(range(length), word * 2, strict=False))
+    shift = LOCALES.index(locale) % 4 + 1 if locale in LOCALES else 1
+    flipped = "".join(_VOWELS[(_VOWELS.index(c) + shift) % 5] if c in _VOWELS else c
+                      for c in word.lower()[::-1])
+    if locale == "vi":
+        flipped = flipped.translate(str.maketrans("aeou", "ăêơư"))
+    return flipped.capitalize() if word[:1].isupper() else flipped
+
+
+def pseudo_translate(text: str, locale: str, keep: set[str]) -> str:
+    """Translate the words of ``text``; keep numbers, units, placeholders and ``keep``."""
+    def word(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token.startswith("%(") or token.lower() in keep or token.lower() in _UNIT_WORDS:
+            return token
+        return pseudo_word(token, locale)
+
+    translated = _TOKEN.sub(word, text)
+    return _WIDE.sub("", translated) if locale in ("zh_CN", "ja") else translated
+
+
+def translate_message(message: Message, locale: str, keep: set[str]) -> Message:
+    if message.msgid_plural is None:
+        return replace(message, msgstr=pseudo_translate(message.msgid, locale, keep),
+                       fuzzy=False)
+    forms = tuple(pseudo_translate(message.msgid if index == 0 else message.msgid_plural,
+                                   locale, keep) for index in range(len(message.msgstr_plural)))
+    return replace(message, msgstr_plural=forms, fuzzy=False)
+
+
+def fill_catalog(root: Path, locale: str, keep: set[str]) -> None:
+    """Translate every entry of ``locale``'s catalog (generation: not timed)."""
+    catalog = load_catalog(root, locale)
+    messages = [translate_message(m, locale, keep) for m in catalog.messages]
+    write_atomic(catalog_path(root, locale),
+                 render_catalog(catalog.header_comment, catalog.header, messages))
+
+
+# --- edits between stages ---------------------------------------------------------------
+
+_PARAGRAPH_LINE = re.compile(r'^(\s+- (?:paragraph|callout): )(".*")$')
+_NUMBER = re.compile(r"\d+")
+
+
+def edit_text(text: str) -> str:
+    """A small clinical edit: the first number changes (or a sentence is added)."""
+    match = _NUMBER.search(text)
+    if match is None:
+        return text + " Ask your care team."
+    return f"{text[:match.start()]}{int(match.group(0)) + 1}{text[match.end():]}"
+
+
+def edit_paragraphs(root: Path, share: float, seed: int) -> int:
+    """Edit ``share`` of all paragraphs and callouts in place (line numbers unchanged)."""
+    files = sorted((root / "source" / "monographs").glob("*.yaml"))
+    places = [(path, index) for path in files
+              for index, line in enumerate(path.read_text(encoding="utf-8").split("\n"))
+              if _PARAGRAPH_LINE.match(line)]
+    chosen = random.Random(seed).sample(places, max(1, round(share * len(places))))
+    by_file: dict[Path, list[int]] = {}
+    for path, index in chosen:
+        by_file.setdefault(path, []).append(index)
+    for path, indexes in by_file.items():
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for index in indexes:
+            match = _PARAGRAPH_LINE.match(lines[index])
+            assert match is not None
+            lines[index] = match.group(1) + _quote(edit_text(json.loads(match.group(2))))
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return len(chosen)
+
+
+def edit_review_date(root: Path, drug: str) -> None:
+    """Change one monograph's review date: its handouts change, no msgid does."""
+    path = root / "source" / "monographs" / f"{drug.lower()}.yaml"
+    text = re.sub(r"^reviewed: .*$", "reviewed: 2026-01-15", path.read_text(encoding="utf-8"),
+                  count=1, flags=re.MULTILINE)
+    path.write_text(text, encoding="utf-8")
+
+
+def edit_one_msgstr(root: Path, locale: str, drug: str) -> None:
+    """Change the translation of one paragraph only ``drug`` uses, in one catalog."""
+    catalog = load_catalog(root, locale)
+    reference = f"source/monographs/{drug.lower()}.yaml:"
+    messages = list(catalog.messages)
+    for index, message in enumerate(messages):
+        if len(message.references) == 1 and message.references[0].startswith(reference) \
+                and message.msgid.count(" ") > 10:
+            messages[index] = replace(message, msgstr=message.msgstr + " (revisado)")
+            break
+    write_atomic(catalog_path(root, locale),
+                 render_catalog(catalog.header_comment, catalog.header, messages))
+
+
+# --- measuring --------------------------------------------------------------------------
+
+@dataclass
+class Stage:
+    """What one stage cost; ``status`` is ok, failed, or unavailable."""
+
+    name: str
+    status: str = "ok"
+    wall_s: float | None = None
+    peak_rss_mb: float | None = None
+    files_written: int | None = None
+    detail: str = ""
+    runs: list[tuple[float, float]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        result: dict[str, object] = {"wall_s": self.wall_s, "peak_rss_mb": self.peak_rss_mb,
+                                     "files_written": self.files_written}
+        if self.status != "ok":
+            result["status"] = self.status
+        return result
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file under ``folder``: (inode, mtime in ns, size)."""
+    found = {}
+    for base, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(base, name)
+            with contextlib.suppress(FileNotFoundError):
+                info = os.stat(path)
+                found[path] = (info.st_ino, info.st_mtime_ns, info.st_size)
+    return found
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and its descendants (kB), from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stream:
+                fields = stream.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    tree, grew = {pid}, True
+    while grew:  # add children of members until nothing changes
+        grew = False
+        for child, parent in parents.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                grew = True
+    total = sum(rss.get(member, 0) for member in tree)
+    return total
+
+
+def run_command(argv: list[str], sample_every: float = 0.05) -> tuple[int, float, float, str]:
+    """Run ``argv``; return (exit code, wall seconds, peak RSS in MB, stderr)."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
+        peak_kb = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            peak_kb = max(peak_kb, _tree_rss_kb(process.pid))
+            time.sleep(sample_every)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        message = errors.read().decode("utf-8", "replace")
+    return process.returncode, wall, max(peak_kb, usage.ru_maxrss) / 1024, message
+
+
+class Bench:
+    """Runs and records the stages on one corpus."""
+
+    def __init__(self, root: Path, verbose: bool = True):
+        self.root = root
+        self.stages: dict[str, Stage] = {}
+        self.verbose = verbose
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "pipeline", "-C", str(self.root), *args]
+
+    def run(self, name: str, commands: list[list[str]], watch: str) -> Stage:
+        """Time ``commands`` (one stage: walls add up, peaks take the max)."""
+        stage = Stage(name)
+        needed = REQUIRES.get(commands[0][5]) if len(commands[0]) > 5 else None
+        if needed and importlib.util.find_spec(needed) is None:
+            stage.status, stage.detail = "unavailable", f"{needed} does not exist yet"
+            return self._record(stage)
+        before = snapshot(self.root / watch)
+        wall = peak = 0.0
+        for argv in commands:
+            code, seconds, rss, errors = run_command(argv)
+            wall, peak = wall + seconds, max(peak, rss)
+            if "No module named 'pipeline." in errors:
+                stage.status, stage.detail = "unavailable", errors.strip().splitlines()[-1]
+                return self._record(stage)
+            if code not in (0, 1) or "Traceback" in errors:
+                stage.status = "failed"
+                stage.detail = f"exit {code}: " + " | ".join(errors.strip().splitlines()[-3:])
+                break
+        after = snapshot(self.root / watch)
+        stage.wall_s, stage.peak_rss_mb = round(wall, 3), round(peak, 1)
+        stage.files_written = sum(before.get(path) != state for path, state in after.items())
+        return self._record(stage)
+
+    def _record(self, stage: Stage) -> Stage:
+        self.stages[stage.name] = stage
+        if self.verbose:
+            shown = f"{stage.wall_s:.2f} s" if stage.wall_s is not None else stage.status
+            print(f"  {stage.name}: {shown} {stage.detail}".rstrip(), file=sys.stderr)
+        return stage
+
+
+def run_bench(root: Path, count: int, locales: list[str], seed: int = 1,
+              repo: Path | None = None, verbose: bool = True) -> dict[str, object]:
+    """Generate the corpus in ``root`` (an empty folder), run every stage, return results."""
+    repo = repo or Path.cwd()
+    say: Callable[[str], None] = (lambda text: print(text, file=sys.stderr)) if verbose \
+        else (lambda text: None)
+    say(f"generating {count} monographs, {len(locales)} locales in {root}")
+    drugs = generate_sources(root, count, locales, seed, repo)
+    bench = Bench(root, verbose)
+    bench.run("extract", [bench.command("extract")], "locales")
+    bench.run("init", [bench.command("init", locale) for locale in locales], "locales")
+    say("filling the catalogs with pseudo-translations")
+    keep = {drug.lower() for drug in drugs}
+    for locale in locales:
+        fill_catalog(root, locale, keep)
+    bench.run("update", [bench.command("update")], "locales")
+    bench.run("check", [bench.command("check")], "output")
+    bench.run("build_full", [bench.command("build")], "output")
+    bench.run("build_noop", [bench.command("build")], "output")
+    edit_one_msgstr(root, locales[0], drugs[0])
+    bench.run("build_one_catalog", [bench.command("build")], "output")
+    edit_review_date(root, drugs[-1])
+    bench.run("build_one_monograph", [bench.command("build")], "output")
+    edited = edit_paragraphs(root, EDIT_SHARE, seed)
+    say(f"edited {edited} paragraphs")
+    bench.run("extract_5pct", [bench.command("extract")], "locales")
+    bench.run("update_5pct", [bench.command("update")], "locales")
+    stages = {name: bench.stages[name].as_dict() for name in (*STAGES, "init", "extract_5pct")}
+    return {"n_monographs": count, "n_locales": len(locales),
+            "handouts": count * len(locales) * 2, "stages": stages}
+
+
+def table(results: dict[str, object]) -> str:
+    """The results as a Markdown table."""
+    stages = results["stages"]
+    assert isinstance(stages, dict)
+    lines = [f"N={results['n_monographs']} monographs, L={results['n_locales']} locales, "
+             f"{results['handouts']} handout files", "",
+             "| stage | wall s | peak RSS MB | files written |", "| --- | ---: | ---: | ---: |"]
+    for name, stage in stages.items():
+        if stage.get("status"):
+            lines.append(f"| {name} | {stage['status']} | | |")
+        else:
+            lines.append(f"| {name} | {stage['wall_s']:.2f} | {stage['peak_rss_mb']:.0f} "
+                         f"| {stage['files_written']} |")
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def workspace(keep: bool) -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
+    try:
+        yield folder
+    finally:
+        if keep:
+            print(f"corpus kept in {folder}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__
+                                     .split("\n")[0] if __doc__ else None)
+    parser.add_argument("--monographs", type=int, default=200, metavar="N")
+    parser.add_argument("--locales", type=int, default=3, metavar="L",
+                        help=f"how many of: {' '.join(LOCALES)}")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--output", default="output/bench.json", metavar="FILE")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpus")
+    args = parser.parse_args(argv)
+    if not 1 <= args.locales <= len(LOCALES) or args.monographs < 1:
+        parser.error(f"need N >= 1 and 1 <= L <= {len(LOCALES)}")
+    with workspace(args.keep) as root:
+        results = run_bench(root, args.monographs, list(LOCALES[:args.locales]), args.seed)
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"\nwrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""The bench harness (a smoke run, no timing assertions) and the fast paths it led to:
+each must give exactly what the straightforward code gives."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import bench, poformat
+from pipeline.catalogs import catalog_path, read_catalog, render_catalog
+from pipeline.source import compose_yaml
+from tests.projects import REPO
+
+SMOKE_LOCALES = ["es", "zh_CN"]
+
+
+def test_bench_smoke_run_writes_every_stage(tmp_path, capsys):
+    output = tmp_path / "bench.json"
+    assert bench.main(["--monographs", "3", "--locales", "2", "--output", str(output)]) == 0
+    results = json.loads(output.read_text(encoding="utf-8"))
+    assert results["n_monographs"] == 3 and results["n_locales"] == 2
+    assert results["handouts"] == 3 * 2 * 2
+    assert set(bench.STAGES) <= set(results["stages"])
+    for name, stage in results["stages"].items():
+        assert set(stage) >= {"wall_s", "peak_rss_mb", "files_written"}, name
+        assert stage.get("status") in (None, "unavailable"), (name, stage)
+        if stage.get("status") is None:
+            assert stage["wall_s"] >= 0 and stage["peak_rss_mb"] > 0, name
+    for name in ("extract", "update", "update_5pct"):  # these commands always exist
+        assert "status" not in results["stages"][name]
+    assert results["stages"]["extract"]["files_written"] == 1
+    assert results["stages"]["update_5pct"]["files_written"] == 2
+    assert "| build_full |" in capsys.readouterr().out
+
+
+def test_corpus_is_deterministic_and_valid(tmp_path):
+    first = bench.generate_sources(tmp_path / "a", 4, SMOKE_LOCALES, 7, REPO)
+    second = bench.generate_sources(tmp_path / "b", 4, SMOKE_LOCALES, 7, REPO)
+    assert first == second
+    for path in sorted((tmp_path / "a").rglob("*.yaml")):
+        assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
+    subprocess.run([*bench.Bench(tmp_path / "a").command("lint")], check=True,
+                   capture_output=True)
+
+
+def test_pseudo_translation_keeps_what_must_survive():
+    source = "Take 50 mg of Taverimab every 24 hours; call at 38°C (100.4°F). %(date)s"
+    for locale in ("es", "ar", "zh_CN", "ru"):
+        text = bench.pseudo_translate(source, locale, {"taverimab"})
+        assert text != source
+        for kept in ("50 mg", "Taverimab", "24 hours", "38°C", "100.4°F", "%(date)s"):
+            assert kept in text or kept.replace(" ", "") in text, (locale, kept, text)
+
+
+# --- poformat: the fast wrapping is the general wrapping ----------------------------------
+
+def reference_tokens(text: str) -> list[str]:
+    """The original character-by-character tokenizer."""
+    pieces, current = [], ""
+    for index, char in enumerate(text):
+        if current and poformat.may_break(text[index - 1], char) \
+                and not poformat._quote_before_opener(text, index):
+            pieces.append(current)
+            current = ""
+        current += poformat.escape(char)
+    return [*pieces, current] if current else pieces
+
+
+NARROW = st.lists(st.sampled_from(list(" -–.,:;/|\t\"'‘’“”«»()[]{}%°aZ09éжع\\\a\r") +
+                                  ["word", "unbreakable" * 4, "38°C", "100.4", "  "]),
+                  max_size=60).map("".join)
+ANY = st.text(st.sampled_from(list(" -–.,:;/|\"'“”«»(（「%°、。ー々ぁ中文한a9\u0301\u200b")),
+              max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=NARROW, width=st.sampled_from([8, 20, 77]))
+def test_narrow_wrapping_is_the_general_wrapping(text, width):
+    assert poformat._wrap_narrow(text, width) == poformat._wrap_pieces(text, width)
+    assert poformat._tokens(text) == reference_tokens(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ANY)
+def test_break_opportunities_match_the_character_loop(text):
+    assert poformat._tokens(text) == reference_tokens(text)
+
+
+def test_writer_matches_msgcat_on_generated_catalogs_in_many_scripts(tmp_path):
+    msgcat = shutil.which("msgcat")
+    root = tmp_path / "corpus"
+    drugs = bench.generate_sources(root, 3, ["ar", "ja", "vi"], 3, REPO)
+    bench.Bench(root, verbose=False).run("extract", [bench.Bench(root).command("extract")],
+                                         "locales")
+    keep = {drug.lower() for drug in drugs}
+    for locale in ("ar", "ja", "vi"):
+        subprocess.run(bench.Bench(root).command("init", locale), check=True,
+                       capture_output=True)
+        bench.fill_catalog(root, locale, keep)
+        path = catalog_path(root, locale)
+        catalog = read_catalog(path, root, locale)
+        assert render_catalog(catalog.header_comment, catalog.header, catalog.messages) \
+            == path.read_text(encoding="utf-8")
+        if msgcat:
+            copy = tmp_path / f"{locale}.po"
+            subprocess.run([msgcat, str(path), "-o", str(copy)], check=True)
+            assert copy.read_bytes() == path.read_bytes(), locale
+
+
+# --- source: libyaml gives the nodes PyYAML gives ----------------------------------------
+
+def node_tree(node: yaml.Node | None) -> object:
+    if node is None or isinstance(node, yaml.ScalarNode):
+        return node and (node.tag, node.value, node.start_mark.line)
+    children = [node_tree(part) for item in node.value
+                for part in (item if isinstance(item, tuple) else (item,))]
+    return (node.tag, node.start_mark.line, children)
+
+
+def pure(text: str) -> object:
+    try:
+        return node_tree(yaml.compose(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as error:
+        return ("error", str(error))
+
+
+def fast(text: str) -> object:
+    try:
+        return node_tree(compose_yaml(text))
+    except yaml.YAMLError as error:
+        return ("error", str(error))
+
+
+def test_fast_yaml_composes_exactly_like_pyyaml_on_mutated_monographs():
+    original = (REPO / "source/monographs/blinatumomab.yaml").read_text(encoding="utf-8")
+    alphabet = list(":-#'\"\n\t >|[]{}&*!%@`,?\\\r") + [
+        "a", "  ", "\u2028", "\x85", "\ufeff", "é", "中", "\n- ", "---", "&a ", "*a", "\x07"]
+    rng = random.Random(11)
+    for _ in range(400):
+        chars = list(original)
+        for _ in range(rng.randint(1, 4)):
+            where = rng.randrange(len(chars))
+            if rng.random() < 0.5:
+                chars[where] = rng.choice(alphabet)
+            else:
+                chars.insert(where, rng.choice(alphabet))
+        text = "".join(chars)
+        assert fast(text) == pure(text)
+    assert fast(original) == pure(original)
+
+
+def test_bench_json_shape_of_an_unavailable_stage():
+    stage = bench.Stage("build_full", status="unavailable")
+    assert stage.as_dict() == {"wall_s": None, "peak_rss_mb": None, "files_written": None,
+                               "status": "unavailable"}
+
+
+def test_files_written_counts_new_and_changed_files(tmp_path):
+    (tmp_path / "a").write_text("1")
+    before = bench.snapshot(tmp_path)
+    (tmp_path / "b").write_text("2")
+    assert len(set(bench.snapshot(tmp_path)) - set(before)) == 1
+    assert Path(tmp_path / "a").read_text() == "1"
