@@ -133,6 +133,8 @@ def _compose(path: Path, shown: str) -> Node:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "invalid YAML"
+        if error.context and error.context_mark and mark is not error.context_mark:
+            problem += f" ({error.context} at line {error.context_mark.line + 1})"
         raise SourceError(f"invalid YAML: {problem}", shown, line) from None
     except yaml.YAMLError as error:
         raise SourceError(f"invalid YAML: {error}", shown) from None
