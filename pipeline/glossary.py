@@ -24,6 +24,7 @@ import yaml
 from .errors import SourceError
 
 GLOSSARY_PATH = Path("source") / "glossary.yaml"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,10 @@ class Glossary:
         return table, frozenset(p[0] for p in table), max(map(len, table), default=0)
 
     @cached_property
+    def _found(self) -> dict[str, tuple[Term, ...]]:
+        return {}  # source text -> its terms (the same for every locale)
+
+    @cached_property
     def _forbidden(self) -> dict[str, tuple[re.Pattern[str], dict[str, list[int]]] | None]:
         return {}  # per locale, filled on first use
 
@@ -126,8 +131,11 @@ class Glossary:
 
     def terms_in(self, text: str) -> list[Term]:
         """The glossary terms that occur in ``text`` (a source msgid), in glossary order."""
-        hits = {i for _, _, found in self._spans(text)[1] for i in found}
-        return [self.terms[i] for i in sorted(hits)]
+        cached = self._found.get(text)
+        if cached is None:
+            hits = {i for _, _, found in self._spans(text)[1] for i in found}
+            cached = self._found[text] = tuple(self.terms[i] for i in sorted(hits))
+        return list(cached)
 
     def without_terms(self, text: str) -> str:
         """The words of ``text`` that are not part of a glossary term."""
@@ -194,7 +202,8 @@ def load_glossary(root: Path) -> Glossary:
     if not path.exists():
         return Glossary()
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=_LOADER)
     except UnicodeDecodeError:
         raise SourceError("not UTF-8 text", shown) from None
     except yaml.MarkedYAMLError as error:
@@ -203,7 +212,7 @@ def load_glossary(root: Path) -> Glossary:
                           mark.line + 1 if mark else None) from None
     if node is None:
         return Glossary()
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(text, Loader=_LOADER)  # a safe loader (C or Python)
     if not isinstance(data, dict) or set(data) - {"terms"} \
             or not isinstance(data.get("terms"), list):
         raise SourceError("the glossary must be a mapping with one key, 'terms' (a list)", shown, 1)

@@ -171,8 +171,13 @@ def locale_numbers(locale: str) -> LocaleNumbers:
     return LocaleNumbers(frozenset(decimals), frozenset(groups), pattern, units, decimal)
 
 
+_NON_DIGIT = re.compile(r"\D")
+
+
 def _digits(text: str) -> str:
     """ASCII digits for any script's decimal digits (Arabic-Indic, Persian, ...)."""
+    if text.isascii():
+        return text
     return "".join(str(unicodedata.decimal(c)) if c.isdigit() else c for c in text)
 
 
@@ -185,8 +190,8 @@ def readings(written: str, numbers: LocaleNumbers) -> tuple[Decimal, ...]:
     """Every value a written number can mean with the locale's separators, most
     likely first (``1.000`` in Spanish: 1000 or, with an English point, 1)."""
     text = _digits(written)
-    seps = re.findall(r"\D", text)
-    parts = re.split(r"\D", text)
+    seps = _NON_DIGIT.findall(text)
+    parts = _NON_DIGIT.split(text)
     found: list[Decimal] = []
     if not seps:
         found.append(Decimal(text))
@@ -210,7 +215,7 @@ def find_localized(text: str, locale: str) -> list[Quantity]:
         except InvalidOperation:
             continue
         if not values:
-            values = (Decimal(re.split(r"\D", _digits(match.group("value")))[0]),)
+            values = (Decimal(_NON_DIGIT.split(_digits(match.group("value")))[0]),)
         unit = match.group("unit")
         found.append(Quantity(values[0], numbers.units[unit.lower()] if unit else None,
                               match.group(0).strip(_SPACES), values))
@@ -221,9 +226,9 @@ def find_localized(text: str, locale: str) -> list[Quantity]:
 
 def compare(source: str, translation: str, locale: str) -> list[str]:
     """What a translator changed in the numbers, units and numbered names, in words."""
+    wanted, names = _source_reading(source)
     problems = [f"'{token}' must appear unchanged (it is a name, not a number)"
-                for token in (protected_tokens(source) - protected_tokens(translation))]
-    wanted = find_quantities(source)
+                for token in (names - protected_tokens(translation))]
     remaining = Counter((q.value, q.unit) for q in wanted)
     extra: list[Quantity] = []
     for quantity in find_localized(translation, locale):
@@ -234,6 +239,12 @@ def compare(source: str, translation: str, locale: str) -> list[str]:
             remaining[key] -= 1
     missing = [q for q in wanted if _take(remaining, (q.value, q.unit))]
     return problems + _describe(missing, extra)
+
+
+@lru_cache(maxsize=65536)
+def _source_reading(source: str) -> tuple[tuple[Quantity, ...], Counter[str]]:
+    """A source text's quantities and protected names (the same for every locale)."""
+    return tuple(find_quantities(source)), protected_tokens(source)
 
 
 def _match(quantity: Quantity, remaining: Counter) -> tuple[Decimal, str | None] | None:

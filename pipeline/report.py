@@ -11,10 +11,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from xml.etree import ElementTree as ET
 
 from .catalogs import (
@@ -27,9 +28,9 @@ from .catalogs import (
     parse_locale,
     write_atomic,
 )
-from .checks import REGISTRY, blocked_keys, catalog_findings
+from .checks import ALLOW_FLAG, REGISTRY, blocked_keys, catalog_findings
 from .coverage import Coverage, coverage, coverages
-from .errors import LocaleError
+from .errors import HandoutError, LocaleError
 from .extract import extract_template
 from .glossary import Glossary, load_glossary
 from .model import Finding
@@ -37,6 +38,7 @@ from .policy import LocalePolicy, Policy, load_policy
 from .segments import iter_segments
 from .source import load_monographs
 
+T = TypeVar("T")
 EXIT_OK, EXIT_FAILED = 0, 1
 UI_PREFIX = "pipeline/templates/"
 MAX_LISTED = 10  # draft handouts named per locale in the table
@@ -189,21 +191,50 @@ def _problems(policy: LocalePolicy, total: Coverage, findings: list[Finding],
     return tuple(problems)
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """A user error raised in a worker process, carried back whole (path and line)."""
+
+    kind: type[HandoutError]
+    message: str
+    path: str | None
+    line: int | None
+
+
+def _in_worker(function: Callable[..., T], *args: object) -> T | _Failure:
+    try:
+        return function(*args)
+    except HandoutError as error:
+        return _Failure(type(error), error.message, error.path, error.line)
+
+
+def _result(value: T | _Failure) -> T:
+    if isinstance(value, _Failure):
+        raise value.kind(value.message, value.path, value.line)
+    return value
+
+
 def build_report(root: Path, locales: list[str] | None = None, jobs: int = 0) -> CheckReport:
-    """Check the template's freshness and every chosen locale against the policy."""
+    """Check the template's freshness and every chosen locale against the policy.
+
+    Large projects are checked in parallel: the template comparison and each locale
+    run in worker processes (``jobs``, default one per core)."""
     policy = load_policy(root)
     chosen = chosen_locales(root, policy, locales)
-    stale, template_path = extract_template(root, check_only=True)
     template = load_template(root)
-    scope = project_scope(root, template)
     glossary = load_glossary(root)
-    jobs = jobs or min(len(chosen), os.cpu_count() or 1)
-    if jobs > 1 and len(chosen) > 1 and len(scope.template) * len(chosen) >= PARALLEL_ENTRIES:
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
         with ProcessPoolExecutor(jobs) as pool:
-            results = list(pool.map(check_locale, *zip(*[
-                (root, locale, policy.get(locale), scope, glossary) for locale in chosen],
-                strict=True)))
+            freshness = pool.submit(_in_worker, extract_template, root, True)
+            scope = project_scope(root, template)
+            futures = [pool.submit(_in_worker, check_locale, root, locale, policy.get(locale),
+                                   scope, glossary) for locale in chosen]
+            results = [_result(future.result()) for future in futures]
+            stale, template_path = _result(freshness.result())
     else:
+        stale, template_path = extract_template(root, check_only=True)
+        scope = project_scope(root, template)
         results = [check_locale(root, locale, policy.get(locale), scope, glossary)
                    for locale in chosen]
     return CheckReport(template_path.relative_to(root).as_posix(), stale, tuple(results))
@@ -264,6 +295,9 @@ def render_table(report: CheckReport) -> str:
                 shown = ", ".join(drafts[:MAX_LISTED]) + (", ..." if len(drafts) > MAX_LISTED
                                                           else "")
                 lines.append(f"  {len(drafts)} draft handout(s): {shown}")
+    if any(item.warnings for item in report.locales):
+        lines += ["", f"A translator may silence a warning on one entry with the flag "
+                      f"'#, {ALLOW_FLAG}<check>' (errors cannot be silenced)."]
     lines += ["", _verdict(report)]
     return "\n".join(lines) + "\n"
 

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.catalogs import catalog_path, load_catalog
 from pipeline.cli import main
+from pipeline.errors import HandoutError
 from pipeline.report import build_report
 from tests.projects import copy_project, run_cli
 
@@ -190,3 +191,16 @@ def test_the_command_as_a_user_runs_it(project):
     result = run_cli("check", cwd=project)
     assert result.returncode == 1
     assert "unit °F changed to unit °C" in result.stdout
+
+
+def test_parallel_and_sequential_reports_agree_and_keep_error_lines(project, monkeypatch):
+    monkeypatch.setattr("pipeline.report.PARALLEL_ENTRIES", 0)
+    edit(project, "es", "100,4 °F", "101,4 °F")
+    parallel, sequential = build_report(project, jobs=2), build_report(project, jobs=1)
+    assert parallel == sequential and parallel.exit_code == 1
+    path = catalog_path(project, "vi")
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Đau"\n',
+                    encoding="utf-8")
+    with pytest.raises(HandoutError) as error:
+        build_report(project, jobs=2)
+    assert str(error.value).startswith("locales/vi/LC_MESSAGES/handouts.po:")
