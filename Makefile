@@ -39,8 +39,10 @@ update: extract
 status: $(STAMP)
 	$(BIN)/handouts status
 
+## check: coverage and quality gate (exit 1 when a required locale misses handouts.yaml);
+##        `make check JUNIT=output/check.xml FORMAT=markdown` for CI reports
 check: $(STAMP)
-	$(BIN)/handouts check
+	$(BIN)/handouts check --format $(or $(FORMAT),table) $(if $(JUNIT),--junit $(JUNIT))
 
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench --monographs $(N) --locales $(L)
