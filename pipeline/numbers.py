@@ -30,6 +30,7 @@ _SOURCE_UNITS = {
 }
 # symbols accepted in every locale besides the CLDR names
 _SYMBOLS = {**{form: unit for unit, forms in _SOURCE_UNITS.items() for form in forms},
+            "ºF": "°F", "ºC": "°C",  # the ordinal sign typed for the degree sign
             "٪": "%", "％": "%", "‰": "‰", "°": "°"}
 # canonical unit -> CLDR unit id (localized names come from Babel)
 _CLDR_UNITS = {
@@ -144,6 +145,14 @@ def _unit_names(babel: Locale | None) -> dict[str, str]:
     return names
 
 
+def _percent_first(babel: Locale | None) -> bool:
+    """Whether the locale writes the percent sign before the number (Turkish: %50)."""
+    try:
+        return babel is not None and babel.percent_formats[None].pattern.startswith("%")
+    except (KeyError, AttributeError):
+        return False
+
+
 def _is_cjk(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F") or "\uac00" <= char <= "\ud7af"
 
@@ -164,8 +173,9 @@ def locale_numbers(locale: str) -> LocaleNumbers:
         elif form[-1].isalpha() and not _is_cjk(form[-1]):
             escaped += r"(?!\w)"
         alternatives.append(escaped)
+    prefix = rf"(?P<pre>[%٪％][{_SPACES}]?)?" if _percent_first(babel) else ""
     pattern = re.compile(
-        rf"(?P<value>\d+(?:[{separators}]\d+)*)"
+        rf"{prefix}(?P<value>\d+(?:[{separators}]\d+)*)"
         rf"(?:[{_SPACES}]?(?P<unit>{'|'.join(alternatives)}))?", re.IGNORECASE)
     decimal = get_decimal_symbol(babel) if babel is not None else "."
     return LocaleNumbers(frozenset(decimals), frozenset(groups), pattern, units, decimal)
@@ -217,6 +227,8 @@ def find_localized(text: str, locale: str) -> list[Quantity]:
         if not values:
             values = (Decimal(_NON_DIGIT.split(_digits(match.group("value")))[0]),)
         unit = match.group("unit")
+        if unit is None and match.groupdict().get("pre"):
+            unit = "%"  # "%50" in Turkish
         found.append(Quantity(values[0], numbers.units[unit.lower()] if unit else None,
                               match.group(0).strip(_SPACES), values))
     return found

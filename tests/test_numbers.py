@@ -41,6 +41,9 @@ def test_a_number_glued_to_letters_is_a_protected_name_not_a_quantity():
     ("vi", "48 giờ", (Decimal(48), "hour")),
     ("es", "5 mg", (Decimal(5), "mg")),
     ("es", "1.000 mg", (Decimal(1000), "mg")),
+    ("es", "38 ºC", (Decimal(38), "°C")),
+    ("tr", "%50", (Decimal(50), "%")),
+    ("es", "50 %", (Decimal(50), "%")),
 ])
 def test_translations_are_read_with_the_locale_symbols_digits_and_unit_names(
         locale, text, expected):
