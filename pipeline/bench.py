@@ -153,6 +153,9 @@ _SHARED_ITEMS = (
     "Do not eat raw or undercooked meat, fish or eggs.",
     "Keep cuts and scrapes clean and covered.",
 )
+_SLOTS = [section for section, _, _, blocks in _SECTIONS for block in blocks if block != "list"]
+# a slot with a pool draws from it this often, so that SHARED_SHARE of all paragraphs are shared
+_POOLED_CHANCE = SHARED_SHARE * len(_SLOTS) / sum(section in _SHARED for section in _SLOTS)
 DISCLAIMER = (
     "This handout is designed for educational purposes only and is not engaged in rendering "
     "medical advice or professional services. It is not a substitute for professional care. "
@@ -216,7 +219,7 @@ def monograph_yaml(rng: random.Random, drug: str) -> str:
                 lines += [f"          - {_quote(item)}" for item in dict.fromkeys(items)]
                 continue
             pool = _SHARED.get(section_id)
-            text = (rng.choice(pool) if pool and rng.random() < SHARED_SHARE
+            text = (rng.choice(pool) if pool and rng.random() < _POOLED_CHANCE
                     else unique_paragraph(rng, drug, rng.randint(2, 4)))
             lines.append(f"      - {kind}: {_quote(text)}")
             if block.endswith("!"):

@@ -8,6 +8,7 @@ every write is atomic and skipped when the content would not change.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 import re
@@ -22,7 +23,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog as BabelCatalog
 
 from .errors import CatalogError, LocaleError
-from .poformat import Entry, format_catalog
+from .poformat import Entry, format_block, format_catalog, join_blocks
 from .posyntax import declared_charset, syntax_errors
 
 DOMAIN = "handouts"
@@ -264,6 +265,21 @@ def render_catalog(header_comment: Iterable[str], header: dict[str, str],
                           [_entry(m) for m in messages])
 
 
+def _render(header_comment: Iterable[str], header: dict[str, str],
+            messages: Iterable[Message], blocks: dict[tuple[object, ...], str]) -> str:
+    """:func:`render_catalog`, reusing the text of entries already in ``blocks``."""
+    def block(message: Message) -> str:
+        key = _render_key(message)
+        if key not in blocks:
+            blocks[key] = format_block(_entry(message))
+        return blocks[key]
+
+    messages = list(messages)
+    head = Entry("", header_text(header), translator_comments=list(header_comment))
+    return join_blocks([format_block(head), *(block(m) for m in messages if not m.obsolete),
+                        *(block(m) for m in messages if m.obsolete)])
+
+
 def write_atomic(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` via a synced temp file and a rename; False if unchanged."""
     data = text.encode("utf-8")
@@ -362,6 +378,8 @@ def similarity(a: str, b: str) -> float:
 
 
 def _best_fuzzy(new: Message, candidates: list[Message]) -> Message | None:
+    """The reference scan: the most similar candidate (the first of equals) at or above
+    the threshold. :class:`FuzzyIndex` finds the same one without comparing them all."""
     best, best_score = None, FUZZY_THRESHOLD
     for candidate in candidates:
         if candidate.msgctxt != new.msgctxt or \
@@ -373,6 +391,126 @@ def _best_fuzzy(new: Message, candidates: list[Message]) -> Message | None:
     return best
 
 
+def _lcs_length(a: str, b_masks: dict[str, int], b_length: int) -> int:
+    """Length of a longest common subsequence of ``a`` and b (bit-parallel, Hyyro 2004);
+    ``b_masks``: for each character of b, the bit set of its positions."""
+    full = (1 << b_length) - 1
+    row = full
+    for char in a:
+        matches = row & b_masks.get(char, 0)
+        row = ((row + matches) | (row - matches)) & full
+    return b_length - row.bit_count()
+
+
+_BIGRAM_WORD = re.compile(r"\w+")
+_SEED_DF = 4  # word pairs in at most this many candidates point to likely matches
+
+
+class FuzzyIndex:
+    """The choice of :func:`_best_fuzzy` over a fixed list of candidates, without
+    comparing a new msgid with every candidate (which made update quadratic).
+
+    Candidates sharing rare word pairs with the new msgid are scored first; every other
+    candidate is scored only if two upper bounds of its similarity leave it a chance to
+    win or tie: the length ratio, then the longest common subsequence (SequenceMatcher's
+    matching blocks are a common subsequence). Pruning only skips candidates that cannot
+    beat, or tie earlier than, the best so far, so the answer is the scan's answer.
+    """
+
+    def __init__(self, candidates: list[tuple[str | None, str, bool]]):
+        self.texts = [msgid for _, msgid, _ in candidates]
+        self.groups: dict[tuple[str | None, bool], list[int]] = {}
+        for index, (context, _, plural) in enumerate(candidates):
+            self.groups.setdefault((context, plural), []).append(index)
+        self.by_length = {group: sorted(members, key=lambda i: len(self.texts[i]))
+                          for group, members in self.groups.items()}
+        self.pairs: dict[tuple[str | None, bool], dict[tuple[str, str], list[int]]] = {}
+        for group, members in self.groups.items():
+            postings: dict[tuple[str, str], list[int]] = {}
+            for index in members:
+                for pair in self._pairs(self.texts[index]):
+                    postings.setdefault(pair, []).append(index)
+            self.pairs[group] = {p: ids for p, ids in postings.items() if len(ids) <= _SEED_DF}
+        self.masks: dict[int, dict[str, int]] = {}
+        self.answers: dict[tuple[str | None, str, bool], int | None] = {}
+
+    @staticmethod
+    def _pairs(text: str) -> set[tuple[str, str]]:
+        words = _BIGRAM_WORD.findall(text.lower())
+        return set(zip(words, words[1:], strict=False))
+
+    def _lcs(self, text: str, index: int) -> int:
+        if index not in self.masks:
+            masks: dict[str, int] = {}
+            for position, char in enumerate(self.texts[index]):
+                masks[char] = masks.get(char, 0) | (1 << position)
+            self.masks[index] = masks
+        return _lcs_length(text, self.masks[index], len(self.texts[index]))
+
+    def best(self, context: str | None, msgid: str, plural: bool) -> int | None:
+        """Position of the candidate :func:`_best_fuzzy` would choose, or None."""
+        key = (context, msgid, plural)
+        if key not in self.answers:
+            self.answers[key] = self._search(context, msgid, plural)
+        return self.answers[key]
+
+    def _search(self, context: str | None, msgid: str, plural: bool) -> int | None:
+        group = (context, plural)
+        if group not in self.groups:
+            return None
+        best: int | None = None
+        best_score = FUZZY_THRESHOLD
+        seen: set[int] = set()
+
+        def may_win(bound: float, index: int) -> bool:
+            if best is None:
+                return bound >= FUZZY_THRESHOLD
+            return bound > best_score or (bound == best_score and index < best)
+
+        def consider(index: int) -> None:
+            nonlocal best, best_score
+            seen.add(index)
+            text = self.texts[index]
+            total = len(msgid) + len(text)
+            if total == 0 or not may_win(2 * min(len(msgid), len(text)) / total, index) \
+                    or not may_win(2.0 * self._lcs(msgid, index) / total, index):
+                return
+            score = similarity(msgid, text)
+            if score >= FUZZY_THRESHOLD and (best is None or score > best_score
+                                             or (score == best_score and index < best)):
+                best, best_score = index, score
+
+        votes: dict[int, int] = {}
+        postings = self.pairs[group]
+        for pair in self._pairs(msgid):
+            for index in postings.get(pair, ()):
+                votes[index] = votes.get(index, 0) + 1
+        for index in sorted(votes, key=lambda i: (-votes[i], i))[:3]:
+            consider(index)
+        ordered = self.by_length[group]
+        lengths = [len(self.texts[i]) for i in ordered]
+        low = best_score * len(msgid) / (2 - best_score)  # the length bound's window
+        high = (2 - best_score) * len(msgid) / best_score
+        for index in ordered[bisect.bisect_left(lengths, low - 1):
+                             bisect.bisect_right(lengths, high + 1)]:
+            if index not in seen:
+                consider(index)
+        return best
+
+
+_INDEX_CACHE: dict[tuple[tuple[str | None, str, bool], ...], FuzzyIndex] = {}
+
+
+def fuzzy_index(candidates: list[Message]) -> FuzzyIndex:
+    """The index of these candidates; reused while the next catalog has the same ones
+    (catalogs of different locales usually lose the same entries)."""
+    key = tuple((m.msgctxt, m.msgid, m.msgid_plural is None) for m in candidates)
+    if key not in _INDEX_CACHE:
+        _INDEX_CACHE.clear()
+        _INDEX_CACHE[key] = FuzzyIndex(list(key))
+    return _INDEX_CACHE[key]
+
+
 def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Message], dict]:
     """Merge ``template`` into ``catalog``: keep, fuzzy-match, add, obsolete. Loses nothing."""
     old_active = {m.key: m for m in catalog.active()}
@@ -380,6 +518,7 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Mess
     wanted = {m.key for m in template.active()}
     vanished = [m for k, m in old_active.items() if k not in wanted and m.has_translation]
     vanished += [m for k, m in old_obsolete.items() if k not in wanted and m.has_translation]
+    index = fuzzy_index(vanished)
     merged: list[Message] = []
     stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0}
     for new in template.active():
@@ -393,7 +532,8 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Mess
                                   comments=old.comments, flags=_flags(new, old)))
             stats["kept"] += 1
             continue
-        match = _best_fuzzy(new, vanished)
+        position = index.best(new.msgctxt, new.msgid, new.msgid_plural is None)
+        match = vanished[position] if position is not None else None
         if match is not None:
             merged.append(replace(base, msgstr=match.msgstr,
                                   msgstr_plural=match.msgstr_plural or base.msgstr_plural,
@@ -420,16 +560,29 @@ def _flags(new: Message, old: Message) -> tuple[str, ...]:
     return tuple(new.flags) + tuple(own)
 
 
-def update_catalog(root: Path, locale: str, template: Catalog) -> MergeResult:
-    catalog = load_catalog(root, locale)
+def _render_key(message: Message) -> tuple[object, ...]:
+    """Every field the text of an entry depends on (all but ``line``)."""
+    m = message
+    return (m.msgid, m.msgstr, m.msgctxt, m.msgid_plural, m.msgstr_plural, m.fuzzy,
+            m.obsolete, m.flags, m.previous_msgid, m.comments, m.notes, m.references)
+
+
+def update_catalog(root: Path, locale: str, template: Catalog,
+                   catalog: Catalog | None = None) -> MergeResult:
+    """Merge ``template`` into ``locale``'s catalog (``catalog``: already read)."""
+    catalog = load_catalog(root, locale) if catalog is None else catalog
     header = dict(catalog.header)
     header["POT-Creation-Date"] = template.header.get("POT-Creation-Date", "")
     header.setdefault("Plural-Forms", plural_forms(locale))
     header["Content-Type"] = "text/plain; charset=UTF-8"
     nplurals = _nplurals(header)
     merged, stats = merge(template, catalog, nplurals)
-    before = render_catalog(catalog.header_comment, catalog.header, catalog.messages)
-    after = render_catalog(catalog.header_comment, header, merged)
+    if list(header.items()) == list(catalog.header.items()) and \
+            list(map(_render_key, merged)) == list(map(_render_key, catalog.messages)):
+        return MergeResult(locale, catalog.path, False, **stats)  # same entries: same text
+    blocks: dict[tuple[object, ...], str] = {}  # entries both versions share render once
+    before = _render(catalog.header_comment, catalog.header, catalog.messages, blocks)
+    after = _render(catalog.header_comment, header, merged, blocks)
     # unchanged content: leave the file as its last editor (Poedit, msgcat) saved it
     changed = before != after and write_atomic(catalog_path(root, locale), after)
     return MergeResult(locale, catalog.path, changed, **stats)
@@ -439,7 +592,9 @@ def update_catalogs(root: Path, locales: list[str] | None = None) -> list[MergeR
     """Merge the template into every (or the given) locale's catalog."""
     template = load_template(root)
     chosen = locales if locales is not None else discover_locales(root)
+    catalogs = []
     for locale in chosen:  # validate everything before writing anything
         parse_locale(locale)
-        load_catalog(root, locale)
-    return [update_catalog(root, locale, template) for locale in chosen]
+        catalogs.append(load_catalog(root, locale))
+    return [update_catalog(root, locale, template, catalog)
+            for locale, catalog in zip(chosen, catalogs, strict=True)]

@@ -245,5 +245,14 @@ def format_catalog(header_comments: list[str], header: str, entries: Iterable[En
     active = [e for e in entries if not e.obsolete]
     obsolete = [e for e in entries if e.obsolete]
     head = Entry("", header, translator_comments=header_comments, flags=header_flags or [])
-    blocks = ["\n".join(format_entry(entry, width)) for entry in [head, *active, *obsolete]]
+    return join_blocks([format_block(entry, width) for entry in [head, *active, *obsolete]])
+
+
+def format_block(entry: Entry, width: int = PAGE_WIDTH) -> str:
+    """The text of one entry, without the blank line that separates entries."""
+    return "\n".join(format_entry(entry, width))
+
+
+def join_blocks(blocks: list[str]) -> str:
+    """A file from entry texts: a blank line between entries, a newline at the end."""
     return "\n\n".join(blocks) + "\n"

@@ -14,7 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import bench, poformat
-from pipeline.catalogs import catalog_path, read_catalog, render_catalog
+from pipeline.catalogs import (
+    FuzzyIndex,
+    Message,
+    _best_fuzzy,
+    _lcs_length,
+    catalog_path,
+    read_catalog,
+    render_catalog,
+)
 from pipeline.source import compose_yaml
 from tests.projects import REPO
 
@@ -112,6 +120,56 @@ def test_writer_matches_msgcat_on_generated_catalogs_in_many_scripts(tmp_path):
             copy = tmp_path / f"{locale}.po"
             subprocess.run([msgcat, str(path), "-o", str(copy)], check=True)
             assert copy.read_bytes() == path.read_bytes(), locale
+
+
+# --- catalogs: the fuzzy index picks what the full scan picks ----------------------------
+
+def lcs_table(a: str, b: str) -> int:
+    row = [0] * (len(b) + 1)
+    for char in a:
+        diagonal, row[0] = 0, 0
+        for j, other in enumerate(b, 1):
+            diagonal, row[j] = row[j], diagonal + 1 if char == other else max(row[j], row[j - 1])
+    return row[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=st.text("abc ", max_size=30), b=st.text("abc ", max_size=30))
+def test_bit_parallel_lcs_is_the_lcs(a, b):
+    masks: dict[str, int] = {}
+    for position, char in enumerate(b):
+        masks[char] = masks.get(char, 0) | (1 << position)
+    assert _lcs_length(a, masks, len(b)) == lcs_table(a, b)
+
+
+def test_fuzzy_index_chooses_like_the_full_scan():
+    rng = random.Random(3)
+    words = ["the", "your", "care", "team", "fever", "38°C", "hours", "take", "call", "nurse",
+             "if", "pain", "blood", "low"]
+
+    def mutate(text: str) -> str:
+        chars = list(text)
+        for _ in range(rng.randint(0, 4)):
+            where = rng.randrange(len(chars) + 1)
+            if rng.random() < 0.5:
+                chars.insert(where, rng.choice("xyz "))
+            elif chars:
+                del chars[min(where, len(chars) - 1)]
+        return "".join(chars)
+
+    for _ in range(200):
+        base = [" ".join(rng.choices(words, k=rng.randint(1, 12))) for _ in range(6)]
+        candidates = [Message(msgid=mutate(rng.choice(base)), msgstr="x",
+                              msgctxt=rng.choice([None, None, "c"]),
+                              msgid_plural=rng.choice([None, None, None, "p"]))
+                      for _ in range(rng.randint(0, 25))]
+        index = FuzzyIndex([(m.msgctxt, m.msgid, m.msgid_plural is None) for m in candidates])
+        for _ in range(10):
+            new = Message(msgid=mutate(rng.choice(base)), msgctxt=rng.choice([None, "c"]),
+                          msgid_plural=rng.choice([None, None, "p"]))
+            position = index.best(new.msgctxt, new.msgid, new.msgid_plural is None)
+            assert (candidates[position] if position is not None else None) \
+                is _best_fuzzy(new, candidates)
 
 
 # --- source: libyaml gives the nodes PyYAML gives ----------------------------------------
