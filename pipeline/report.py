@@ -276,14 +276,39 @@ def _template_line(report: CheckReport) -> str:
     return f"{report.template}: up to date"
 
 
+MAX_DRUG_ROWS = 20  # above this, per-handout coverage is in the JSON report only
+
+
+def handout_rows(report: CheckReport) -> list[tuple[str, ...]]:
+    """Per handout and locale: coverage of its texts and whether it is published."""
+    drugs = [d.drug for d in report.locales[0].drugs] if report.locales else []
+    if not drugs or len(drugs) > MAX_DRUG_ROWS:
+        return []
+    rows = [("handout", *(r.locale for r in report.locales))]
+    for index, drug in enumerate(drugs):
+        cells = []
+        for item in report.locales:
+            found = item.drugs[index] if index < len(item.drugs) else None
+            cells.append(f"{found.coverage.percent:.1f}% "
+                         f"{'published' if found.publishable else 'draft'}" if found else "-")
+        rows.append((drug, *cells))
+    return rows
+
+
+def _grid(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows as aligned columns: the first left-aligned, the others right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                      for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+            for row in rows]
+
+
 def render_table(report: CheckReport) -> str:
     """The terminal report: summary table, problems, findings, verdict."""
-    rows = [COLUMNS, *table_rows(report)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    lines = [_template_line(report), ""]
-    lines += ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                        for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
-              for row in rows]
+    lines = [_template_line(report), "", *_grid([COLUMNS, *table_rows(report)])]
+    drug_rows = handout_rows(report)
+    if drug_rows:
+        lines += ["", *_grid(drug_rows)]
     for item in report.locales:
         if item.problems or item.findings:
             lines += ["", f"{item.locale} ({'required' if item.policy.required else 'optional'})"
@@ -340,6 +365,10 @@ def render_markdown(report: CheckReport) -> str:
              f"`{_template_line(report)}`", "",
              "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table_rows(report)]
+    drug_rows = handout_rows(report)
+    if drug_rows:
+        lines += ["", "| " + " | ".join(drug_rows[0]) + " |", "|" + "---|" * len(drug_rows[0])]
+        lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in drug_rows[1:]]
     for item in report.locales:
         if not (item.problems or item.findings):
             continue
