@@ -15,7 +15,10 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
+
+from babel import Locale, UnknownLocaleError
 
 from .catalogs import Catalog, Key, Message
 from .glossary import Glossary
@@ -113,16 +116,37 @@ def check_dangerous_characters(entry: EntryContext) -> Iterator[str]:
         code = f"U+{ord(char):04X}"
         name = unicodedata.name(char, "unnamed")
         where = f"at position {match.start() + 1}"
+        if _allowed_in(char, entry.locale):
+            continue
         if char in _BIDI_CONTROLS:
             yield f"bidirectional control character {code} {name} {where}"
         elif char in _ZERO_WIDTH:
-            if not (char == "\u200c" and entry.locale.split("_")[0] in _ZWNJ_LANGUAGES):
-                yield f"invisible character {code} {name} {where}"
+            yield f"invisible character {code} {name} {where}"
         elif unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs"):
             yield f"control character {code} {name} {where}"
 
 
-_ZWNJ_LANGUAGES = {"fa", "ps", "ckb", "ur"}  # the zero-width non-joiner is spelling there
+_BIDI_MARKS = set("\u200e\u200f\u061c")  # LRM, RLM, ALM: no overriding, no isolating
+_JOINERS = set("\u200c\u200d")
+# languages whose spelling uses the zero-width (non-)joiner
+_JOINER_LANGUAGES = {"fa", "ps", "ckb", "ur", "hi", "mr", "ne", "bn", "as", "pa", "gu", "or",
+                     "ta", "te", "kn", "ml", "si"}
+
+
+@lru_cache(maxsize=256)
+def is_rtl(locale: str) -> bool:
+    """Whether CLDR writes ``locale`` right to left."""
+    try:
+        return Locale.parse(locale.split("@")[0]).character_order == "right-to-left"
+    except (UnknownLocaleError, ValueError):
+        return False
+
+
+def _allowed_in(char: str, locale: str) -> bool:
+    """Invisible characters that are part of correct text in ``locale``."""
+    if char in _BIDI_MARKS:
+        return is_rtl(locale)  # direction marks fix numbers and Latin names in RTL text
+    return char in _JOINERS and locale.split("_")[0] in _JOINER_LANGUAGES
 
 _NAMED = re.compile(r"%\((?P<name>[^)]*)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 _POSITIONAL = re.compile(r"%[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")

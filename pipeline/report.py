@@ -429,5 +429,9 @@ def run_check(root: Path, args: argparse.Namespace) -> int:
     report = build_report(root, getattr(args, "locale", None))
     sys.stdout.write(RENDERERS[getattr(args, "format", "table") or "table"](report))
     if getattr(args, "junit", None):
-        write_atomic(Path(args.junit), render_junit(report))
+        try:
+            write_atomic(Path(args.junit), render_junit(report))
+        except OSError as error:
+            raise HandoutError(f"cannot write the JUnit report: {error.strerror}",
+                               args.junit) from None
     return report.exit_code

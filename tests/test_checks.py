@@ -138,6 +138,12 @@ def test_markup_raw_html_scripts_and_changed_emphasis_fail(translation):
 def test_dangerous_characters_ordinary_text_passes():
     passes("dangerous-characters", LONG, "Hable con su equipo de atención sobre esto hoy.")
     passes("dangerous-characters", "cell", "می\u200cشود", "fa")  # ZWNJ is Persian spelling
+    passes("dangerous-characters", "38°C", "\u200f38°C\u200f", "ar")  # RLM fixes RTL order
+
+
+def test_dangerous_characters_direction_marks_are_refused_outside_rtl_text():
+    assert "U+200F" in fails("dangerous-characters", "38°C", "\u200f38°C", "es")
+    assert "U+202E" in fails("dangerous-characters", "38°C", "\u202e38°C", "ar")
 
 
 @pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200b", "\u0007", "\ufeff"])

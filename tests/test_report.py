@@ -204,3 +204,10 @@ def test_parallel_and_sequential_reports_agree_and_keep_error_lines(project, mon
     with pytest.raises(HandoutError) as error:
         build_report(project, jobs=2)
     assert str(error.value).startswith("locales/vi/LC_MESSAGES/handouts.po:")
+
+
+def test_an_unwritable_junit_path_is_a_clear_error(project, capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, err = check(project, capsys, "--junit", str(blocker / "junit.xml"))
+    assert code == 2 and "cannot write the JUnit report" in err
