@@ -48,6 +48,8 @@ CatalogCheckFunction = Callable[[list[EntryContext]], Iterable[tuple[EntryContex
 
 @dataclass(frozen=True)
 class Check:
+    """One registered check: its id, severity, function and scope (entry or catalog)."""
+
     id: str
     severity: Severity
     function: Callable
@@ -55,6 +57,7 @@ class Check:
 
     @property
     def title(self) -> str:
+        """The user-facing title: the first line of the function's docstring."""
         return (self.function.__doc__ or self.id).strip().splitlines()[0]
 
 
