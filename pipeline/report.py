@@ -147,18 +147,20 @@ def check_locale(root: Path, locale: str, policy: LocalePolicy, scope: Scope,
     """Everything ``handouts check`` knows about one locale."""
     path = catalog_path(root, locale)
     shown = path.relative_to(root).as_posix()
-    if not path.is_file():
-        return LocaleResult(locale, policy, shown, problems=(
-            f"no catalog {shown}: create it with `handouts init {locale}`",))
-    catalog = load_catalog(root, locale)
-    findings = catalog_findings(locale, catalog, glossary, set(scope.safety))
+    if path.is_file():
+        catalog = load_catalog(root, locale)
+        findings = catalog_findings(locale, catalog, glossary, set(scope.safety))
+        stale = _staleness(catalog, scope.template)
+    else:  # counted as all untranslated
+        catalog, findings = Catalog(shown, locale, {}, (), ()), []
+        stale = [f"no catalog {shown}: create it with `handouts init {locale}`"]
     blocked = blocked_keys(findings, catalog)
     total = coverage(scope.template, catalog)
     per_drug = coverages(scope.drugs, catalog)
     drugs = tuple(DrugResult(drug, per_drug[drug], _publishable(per_drug[drug], keys, blocked))
                   for drug, keys in scope.drugs.items())
-    problems = _problems(policy, total, findings, _staleness(catalog, scope.template))
-    return LocaleResult(locale, policy, catalog.path, total, drugs, tuple(findings), problems)
+    problems = _problems(policy, total, findings, stale)
+    return LocaleResult(locale, policy, shown, total, drugs, tuple(findings), problems)
 
 
 def _publishable(result: Coverage, keys: tuple[Key, ...], blocked: set[Key]) -> bool:

@@ -211,3 +211,11 @@ def test_an_unwritable_junit_path_is_a_clear_error(project, capsys, tmp_path):
     blocker.write_text("not a folder")
     code, _, err = check(project, capsys, "--junit", str(blocker / "junit.xml"))
     assert code == 2 and "cannot write the JUnit report" in err
+
+
+def test_a_required_locale_without_a_catalog_fails_as_untranslated(project, capsys):
+    (project / "handouts.yaml").write_text("locales:\n  fr: {required: true}\n")
+    code, out, _ = check(project, capsys, "--format", "json", "--locale", "fr")
+    fr = json.loads(out)["locales"][0]
+    assert code == 1 and fr["coverage"]["untranslated"] == fr["coverage"]["total"] > 0
+    assert "handouts init fr" in fr["problems"][0]
