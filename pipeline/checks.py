@@ -284,6 +284,20 @@ def check_length_ratio(entry: EntryContext) -> Iterator[str]:
                f"(too {word})")
 
 
+@check("allow-flag", "warning")
+def check_allow_flag(entry: EntryContext) -> Iterator[str]:
+    """Every handouts-allow flag names a warning check."""
+    for flag in entry.message.flags:
+        if not flag.startswith(ALLOW_FLAG):
+            continue
+        named = REGISTRY.get(flag[len(ALLOW_FLAG):])
+        if named is None:
+            warnings = ", ".join(c.id for c in REGISTRY.values() if c.severity == "warning")
+            yield f"flag '{flag}' names no check (warnings that can be silenced: {warnings})"
+        elif named.severity == "error":
+            yield f"flag '{flag}' has no effect: an error ({named.id}) cannot be silenced"
+
+
 @check("inconsistent", "warning", scope="catalog")
 def check_inconsistent(entries: list[EntryContext]) -> Iterator[tuple[EntryContext, str]]:
     """The same source text translated the same way across the catalog."""

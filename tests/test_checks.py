@@ -47,7 +47,8 @@ def fails(check_id: str, source: str, translation: str, locale: str = "es", **kw
 def test_every_check_has_an_id_a_severity_and_a_title():
     assert set(REGISTRY) == {
         "markup", "dangerous-characters", "placeholders", "numbers-units", "glossary",
-        "whitespace", "untranslated-copy", "doubled-word", "length-ratio", "inconsistent"}
+        "whitespace", "untranslated-copy", "doubled-word", "length-ratio", "inconsistent",
+        "allow-flag"}
     for item in REGISTRY.values():
         assert item.severity in ("error", "warning") and item.title and item.title[0].isupper()
 
@@ -215,6 +216,19 @@ def test_length_ratio_far_outside_the_norm_fails():
     assert ratio_band("zh_CN")[1] <= ratio_band("es")[0]  # Chinese is much shorter
 
 
+# --- allow-flag (warning) ---
+
+def test_allow_flag_naming_a_warning_passes():
+    passes("allow-flag", "Pain", "Dolor", flags=("handouts-allow-doubled-word", "no-wrap"))
+
+
+def test_allow_flag_with_a_typo_or_naming_an_error_fails():
+    assert "names no check" in fails("allow-flag", "Pain", "Dolor",
+                                     flags=("handouts-allow-doubleword",))
+    assert "cannot be silenced" in fails("allow-flag", "Pain", "Dolor",
+                                         flags=("handouts-allow-glossary",))
+
+
 # --- inconsistent (warning, catalog-level) ---
 
 def catalog(*messages: Message) -> Catalog:
@@ -246,8 +260,8 @@ def test_a_flag_silences_a_warning_on_one_entry_but_never_an_error():
         Message("Talk to your nurse about these recommendations today.",
                 "Hable con la la enfermera sobre estas recomendaciones hoy.", line=9)),
         GLOSSARY, set())
-    assert [(f.check, f.where.line) for f in found] == [("numbers-units", 3),
-                                                        ("doubled-word", 9)]
+    assert [(f.check, f.where.line) for f in found] == [
+        ("numbers-units", 3), ("allow-flag", 3), ("doubled-word", 9)]
 
 
 def test_untranslated_and_fuzzy_entries_are_not_checked():
