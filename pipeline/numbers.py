@@ -215,17 +215,25 @@ def readings(written: str, numbers: LocaleNumbers) -> tuple[Decimal, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@lru_cache(maxsize=65536)
+def _values(written: str, locale: str) -> tuple[Decimal, ...]:
+    """:func:`readings` of a written number (cached: the same numbers recur), or its
+    leading digits when the separators fit no reading."""
+    try:
+        values = readings(written, locale_numbers(locale))
+        return values or (Decimal(_NON_DIGIT.split(_digits(written))[0]),)
+    except InvalidOperation:
+        return ()
+
+
 def find_localized(text: str, locale: str) -> list[Quantity]:
     """Every number of a translation, read the way ``locale`` writes numbers and units."""
     numbers = locale_numbers(locale)
     found = []
     for match in numbers.pattern.finditer(PROTECTED.sub(_blank, text)):
-        try:
-            values = readings(match.group("value"), numbers)
-        except InvalidOperation:
-            continue
+        values = _values(match.group("value"), locale)
         if not values:
-            values = (Decimal(_NON_DIGIT.split(_digits(match.group("value")))[0]),)
+            continue
         unit = match.group("unit")
         if unit is None and match.groupdict().get("pre"):
             unit = "%"  # "%50" in Turkish
