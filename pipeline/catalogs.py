@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -171,6 +172,192 @@ def _message(entry: polib.POEntry) -> Message:
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
+# --- reading, fast: polib's parse of the usual catalog, as polib would parse it ---------
+
+class _Unusual(Exception):
+    """A line or sequence the fast reader leaves to polib."""
+
+
+# polib's state machine: the states from which each symbol may come
+_ENTRY_STATES = {"st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "pp", "tc", "ms", "mp", "mx",
+                 "mi"}
+_FROM = {
+    "tc": _ENTRY_STATES - {"st", "he", "ct"}, "gc": _ENTRY_STATES, "oc": _ENTRY_STATES,
+    "fl": _ENTRY_STATES, "pc": _ENTRY_STATES, "pm": _ENTRY_STATES, "pp": _ENTRY_STATES,
+    "ct": {"st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mx"},
+    "mi": {"st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "pp", "ms", "mx"},
+    "mp": {"tc", "gc", "pc", "pm", "pp", "mi"}, "ms": {"mi", "mp", "tc"},
+    "mx": {"mi", "mx", "mp", "tc"},
+}
+_CONTINUED = {"ct": "msgctxt", "mi": "msgid", "mp": "msgid_plural", "ms": "msgstr",
+              "pc": "previous_msgctxt", "pm": "previous_msgid", "pp": "previous_msgid_plural"}
+_KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp"}
+_PREVIOUS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
+
+
+def _string(token: str) -> str:
+    inner = token[1:-1]
+    return _unescape(inner) if "\\" in inner else inner
+
+
+class _Draft:
+    """The fields of one entry while it is read (what polib's POEntry holds)."""
+
+    __slots__ = ("line", "msgid", "msgstr", "msgctxt", "msgid_plural", "plural", "flags",
+                 "tcomment", "comment", "occurrences", "previous_msgctxt", "previous_msgid",
+                 "previous_msgid_plural", "obsolete")
+
+    def __init__(self, line: int):
+        self.line = line
+        self.msgid = self.msgstr = self.tcomment = self.comment = ""
+        self.msgctxt = self.msgid_plural = None
+        self.previous_msgctxt = self.previous_msgid = self.previous_msgid_plural = None
+        self.plural: dict[int, str] = {}
+        self.flags: list[str] = []
+        self.occurrences: list[str] = []
+        self.obsolete = False
+
+    def message(self) -> Message:
+        """The entry; texts every locale's catalog repeats are interned (shared)."""
+        return Message(
+            msgid=sys.intern(self.msgid), msgstr=self.msgstr,
+            msgctxt=self.msgctxt and sys.intern(self.msgctxt),
+            msgid_plural=self.msgid_plural or None,
+            msgstr_plural=tuple(self.plural[i] for i in sorted(self.plural)),
+            fuzzy="fuzzy" in self.flags, obsolete=self.obsolete,
+            flags=tuple(f for f in self.flags if f != "fuzzy"), line=self.line,
+            previous_msgid=self.previous_msgid,
+            comments=tuple(self.tcomment.split("\n")) if self.tcomment else (),
+            notes=tuple(map(sys.intern, self.comment.split("\n"))) if self.comment else (),
+            references=tuple(map(sys.intern, self.occurrences)))
+
+
+def _fast_parse(text: str) -> tuple[str, dict[str, str], list[Message]]:
+    """(header comment, metadata, entries) exactly as polib reads ``text``; raise
+    :class:`_Unusual` on anything outside the usual layout (polib then decides)."""
+    if "\r" in text:  # polib reads with universal newlines
+        raise _Unusual
+    header = ""
+    entries: list[_Draft] = []
+    entry = _Draft(0)
+    state = "st"
+    plural_index = 0
+    last = ""  # first token of the last line that is not empty
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line[0] == '"':  # a continuation line (the most common kind)
+            last = line
+            if state == "mx":
+                entry.plural[plural_index] += _string(line)
+            elif state in _CONTINUED:
+                name = _CONTINUED[state]
+                setattr(entry, name, getattr(entry, name) + _string(line))
+            else:
+                raise _Unusual
+            continue
+        tokens = line.split(None, 2)
+        first = last = tokens[0]
+        if first == "#~|":
+            continue
+        obsolete = False
+        if first == "#~" and len(tokens) > 1:
+            line = line[3:].strip()
+            tokens = tokens[1:]
+            first = last = tokens[0]
+            obsolete = True
+        symbol = ""
+        if first in _KEYWORDS and len(tokens) > 1:
+            symbol, line = _KEYWORDS[first], line[len(first):].lstrip()
+        elif first == "#:":
+            if len(tokens) == 1:
+                continue
+            symbol = "oc"
+        elif line[:1] == '"':
+            if state not in _CONTINUED and state != "mx":
+                raise _Unusual
+            value = _string(line)
+            if state == "mx":
+                entry.plural[plural_index] += value
+            else:
+                name = _CONTINUED[state]
+                setattr(entry, name, getattr(entry, name) + value)
+            continue
+        elif line[:7] == "msgstr[":
+            symbol = "mx"
+        elif first == "#,":
+            if len(tokens) == 1:
+                continue
+            symbol = "fl"
+        elif first == "#" or first.startswith("##"):
+            symbol = "tc"
+        elif first == "#.":
+            if len(tokens) == 1:
+                continue
+            symbol = "gc"
+        elif first == "#|" and len(tokens) > 1 and tokens[1].startswith('"'):
+            line = line[2:].lstrip()
+            if state not in _CONTINUED and state != "mx":
+                raise _Unusual
+            if state == "mx":
+                entry.plural[plural_index] += _string(line)
+            else:
+                name = _CONTINUED[state]
+                setattr(entry, name, getattr(entry, name) + _string(line))
+            continue
+        elif first == "#|" and len(tokens) > 2 and tokens[1] in _PREVIOUS:
+            line = line[2:].lstrip()
+            symbol, line = _PREVIOUS[tokens[1]], line[len(tokens[1]):].lstrip()
+        else:
+            raise _Unusual
+        if symbol == "tc" and state in ("st", "he"):
+            header = f"{header}\n{line[2:]}" if header else line[2:]
+            state = "he"
+            continue
+        if state not in _FROM[symbol]:
+            raise _Unusual
+        if state in ("ms", "mx") and symbol not in ("mp", "ms", "mx"):
+            entries.append(entry)
+            entry = _Draft(number)
+        if symbol == "tc":
+            comment = line.lstrip("#")
+            comment = comment[1:] if comment.startswith(" ") else comment
+            entry.tcomment = f"{entry.tcomment}\n{comment}" if entry.tcomment else comment
+        elif symbol == "gc":
+            entry.comment = f"{entry.comment}\n{line[3:]}" if entry.comment else line[3:]
+        elif symbol == "oc":  # polib splits off the line number; Message joins it back
+            entry.occurrences += line[3:].split()
+        elif symbol == "fl":
+            entry.flags += [flag.strip() for flag in line[3:].split(",")]
+        elif symbol == "mx":
+            if not line[7:8].isdigit() or line[8:9] != "]":
+                raise _Unusual
+            plural_index = int(line[7])
+            entry.plural[plural_index] = _string(line[line.find('"'):])
+        else:
+            if symbol == "mi":
+                entry.obsolete = obsolete
+            setattr(entry, _CONTINUED[symbol], _string(line))
+        state = symbol
+    if last and not last.startswith("#"):
+        entries.append(entry)
+    metadata: dict[str, str] = {}
+    headers = [i for i, draft in enumerate(entries) if draft.msgid == "" and not draft.obsolete]
+    if len(headers) > 1:
+        raise _Unusual  # polib's find('') and remove() have their own ideas
+    for index in headers:  # the header entry, parsed as polib does
+        key = None
+        for part in entries.pop(index).msgstr.splitlines():
+            try:
+                key, value = part.split(":", 1)
+                metadata[key] = value.strip()
+            except ValueError:
+                if key is not None:
+                    metadata[key] += "\n" + part.strip()
+    return header, metadata, [draft.message() for draft in entries]
+
+
 def _decode(path: Path, shown: str) -> tuple[str, str]:
     """The catalog's text and charset (as declared); refuse what is not text."""
     try:
@@ -203,6 +390,26 @@ def read_catalog(path: Path, root: Path, locale: str | None = None) -> Catalog:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise CatalogError(f"invalid PO syntax: {problem}{more}", shown, line)
     try:
+        header, metadata, parsed = _fast_parse(text)
+    except _Unusual:
+        header, metadata, parsed = _polib_parse(path, shown, charset)
+    seen: dict[Key, int] = {}
+    messages = []
+    for message in parsed:
+        if not message.obsolete:
+            if message.key in seen:
+                raise CatalogError(f"duplicate message definition (first at line "
+                                   f"{seen[message.key]}): msgfmt rejects this catalog",
+                                   shown, message.line)
+            seen[message.key] = message.line
+        messages.append(message)
+    header_comment = tuple(header.split("\n")) if header else ()
+    return Catalog(shown, locale, metadata, header_comment, tuple(messages))
+
+
+def _polib_parse(path: Path, shown: str, charset: str
+                 ) -> tuple[str, dict[str, str], list[Message]]:
+    try:
         # polib reads the file itself: given a string it would split lines on U+0085,
         # U+2028 and other characters that PO files allow inside strings
         po = polib.pofile(str(path), encoding=charset, wrapwidth=0, check_for_duplicates=False)
@@ -211,19 +418,7 @@ def read_catalog(path: Path, root: Path, locale: str | None = None) -> Catalog:
         match = _SYNTAX_LINE.search(str(error))
         raise CatalogError(f"invalid PO file: {message}", shown,
                            int(match.group(1)) if match else None) from None
-    seen: dict[Key, int] = {}
-    messages = []
-    for entry in po:
-        message = _message(entry)
-        if not message.obsolete:
-            if message.key in seen:
-                raise CatalogError(f"duplicate message definition (first at line "
-                                   f"{seen[message.key]}): msgfmt rejects this catalog",
-                                   shown, message.line)
-            seen[message.key] = message.line
-        messages.append(message)
-    header_comment = tuple(po.header.split("\n")) if po.header else ()
-    return Catalog(shown, locale, dict(po.metadata), header_comment, tuple(messages))
+    return po.header, dict(po.metadata), [_message(entry) for entry in po]
 
 
 def load_catalog(root: Path, locale: str) -> Catalog:
@@ -268,16 +463,18 @@ def render_catalog(header_comment: Iterable[str], header: dict[str, str],
 def _render(header_comment: Iterable[str], header: dict[str, str],
             messages: Iterable[Message], blocks: dict[tuple[object, ...], str]) -> str:
     """:func:`render_catalog`, reusing the text of entries already in ``blocks``."""
-    def block(message: Message) -> str:
-        key = _render_key(message)
-        if key not in blocks:
-            blocks[key] = format_block(_entry(message))
-        return blocks[key]
-
     messages = list(messages)
     head = Entry("", header_text(header), translator_comments=list(header_comment))
-    return join_blocks([format_block(head), *(block(m) for m in messages if not m.obsolete),
-                        *(block(m) for m in messages if m.obsolete)])
+    return join_blocks([format_block(head),
+                        *(_block(m, _render_key(m), blocks) for m in messages if not m.obsolete),
+                        *(_block(m, _render_key(m), blocks) for m in messages if m.obsolete)])
+
+
+def _block(message: Message, key: tuple[object, ...], blocks: dict[tuple[object, ...], str]
+           ) -> str:
+    if key not in blocks:
+        blocks[key] = format_block(_entry(message))
+    return blocks[key]
 
 
 def write_atomic(path: Path, text: str) -> bool:
@@ -577,15 +774,35 @@ def update_catalog(root: Path, locale: str, template: Catalog,
     header["Content-Type"] = "text/plain; charset=UTF-8"
     nplurals = _nplurals(header)
     merged, stats = merge(template, catalog, nplurals)
-    if list(header.items()) == list(catalog.header.items()) and \
-            list(map(_render_key, merged)) == list(map(_render_key, catalog.messages)):
-        return MergeResult(locale, catalog.path, False, **stats)  # same entries: same text
     blocks: dict[tuple[object, ...], str] = {}  # entries both versions share render once
-    before = _render(catalog.header_comment, catalog.header, catalog.messages, blocks)
-    after = _render(catalog.header_comment, header, merged, blocks)
     # unchanged content: leave the file as its last editor (Poedit, msgcat) saved it
-    changed = before != after and write_atomic(catalog_path(root, locale), after)
+    changed = not _same_text(catalog, header, merged, blocks) and write_atomic(
+        catalog_path(root, locale), _render(catalog.header_comment, header, merged, blocks))
     return MergeResult(locale, catalog.path, changed, **stats)
+
+
+def _same_text(catalog: Catalog, header: dict[str, str], merged: list[Message],
+               blocks: dict[tuple[object, ...], str]) -> bool:
+    """Would ``merged`` under ``header`` render exactly as ``catalog`` renders?
+
+    Entry texts are joined by blank lines and hold none themselves (no comment has a
+    line break), so two renderings are equal exactly when their headers and their
+    entry texts, in order, are: a different number of entries is a difference, and
+    only entries whose fields differ need rendering to compare."""
+    old = [m for m in catalog.messages if not m.obsolete] + catalog.obsolete()
+    new = [m for m in merged if not m.obsolete] + [m for m in merged if m.obsolete]
+    if any("\n" in part for m in (*old, *new)
+           for part in (*m.comments, *m.notes, *m.flags, *m.references)):
+        return _render(catalog.header_comment, catalog.header, old, blocks) == \
+            _render(catalog.header_comment, header, new, blocks)
+    if header_text(header) != header_text(catalog.header) or len(old) != len(new):
+        return False
+    for before, after in zip(old, new, strict=True):
+        key_before, key_after = _render_key(before), _render_key(after)
+        if key_before != key_after and \
+                _block(before, key_before, blocks) != _block(after, key_after, blocks):
+            return False
+    return True
 
 
 def update_catalogs(root: Path, locales: list[str] | None = None) -> list[MergeResult]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -80,8 +81,10 @@ def _quote_before_opener(text: str, index: int) -> bool:
     return text[index] in _OPENERS and text[:index].rstrip(" ")[-1:] in _QUOTES
 
 
-# Without wide characters, a break can only follow one of these (see may_break).
-_BREAK_TRIGGERS = re.compile("[" + re.escape(" -.,:;/" + "".join(_BREAK_AFTER)) + "]")
+# Without wide characters, a break can only follow a space or one of these (may_break).
+_BREAK_TRIGGERS = re.compile("[" + re.escape("-.,:;/" + "".join(_BREAK_AFTER)) + "]")
+_SPACE_BREAKS = re.compile("(?<= )[^" + re.escape(" " + "".join(_CLOSERS | _OPENERS)) + "]")
+_SPACE_OPENERS = re.compile("(?<= )[" + re.escape("".join(_OPENERS)) + "]")
 
 
 def _break_indexes(text: str, narrow: bool | None = None) -> list[int]:
@@ -89,45 +92,51 @@ def _break_indexes(text: str, narrow: bool | None = None) -> list[int]:
     ``narrow``: the text is known to have no wide characters."""
     if narrow is None:
         narrow = not any(_is_wide(char) for char in set(text))
-    candidates: Iterable[int] = range(1, len(text))
-    if narrow:  # only the characters after a trigger need a look
-        candidates = [match.end() for match in _BREAK_TRIGGERS.finditer(text, 0, len(text) - 1)]
-    return [index for index in candidates if may_break(text[index - 1], text[index])
-            and not _quote_before_opener(text, index)]
-
-
-def _tokens(text: str) -> list[str]:
-    """Split ``text`` into escaped pieces a line may break between."""
-    pieces: list[str] = []
-    start = 0
-    for index in _break_indexes(text):
-        pieces.append(escape(text[start:index]))
-        start = index
-    if start < len(text):
-        pieces.append(escape(text[start:]))
-    return pieces
+    if not narrow:
+        return [index for index in range(1, len(text)) if may_break(text[index - 1], text[index])
+                and not _quote_before_opener(text, index)]
+    # after a space: a break unless a space, a closer or an opener follows (openers need
+    # a look); otherwise only the characters after a trigger need a look
+    breaks = [match.start() for match in _SPACE_BREAKS.finditer(text)]
+    candidates = [match.end() for match in _BREAK_TRIGGERS.finditer(text, 0, len(text) - 1)]
+    candidates += [match.start() for match in _SPACE_OPENERS.finditer(text)]
+    breaks += [index for index in candidates if may_break(text[index - 1], text[index])
+               and not _quote_before_opener(text, index)]
+    breaks.sort()
+    return breaks
 
 
 def _wrap_portion(portion: str, width: int) -> list[str]:
-    """Break one portion into escaped lines of at most ``width`` columns."""
+    """Break one portion into escaped lines of at most ``width`` columns: GNU's greedy
+    filling, pieces between break opportunities added while the line fits."""
     if all(char_width(char) == 1 for char in set(portion)):
         return _wrap_narrow(portion, width)
-    return _wrap_pieces(portion, width)
+    return _wrap_wide(portion, width)
 
 
-def _wrap_pieces(portion: str, width: int) -> list[str]:
-    """The general case: fill lines greedily with the pieces of :func:`_tokens`."""
+@functools.cache
+def _escaped_width(char: str) -> int:
+    """Columns ``char`` takes once escaped."""
+    return len(_ESCAPES[char]) if char in _ESCAPES else char_width(char)
+
+
+def _wrap_wide(portion: str, width: int) -> list[str]:
+    """:func:`_wrap_portion` for text with wide or zero-width characters: the columns
+    before each character are summed up once, then lines are found by bisection."""
+    columns = list(itertools.accumulate(map(_escaped_width, portion), initial=0))
+    ends = [*_break_indexes(portion), len(portion)]
+    end_columns = [columns[end] for end in ends]
     lines: list[str] = []
-    line = ""
-    col = 0
-    for piece in _tokens(portion):
-        piece_width = text_width(piece)
-        if line and col + piece_width > width:
-            lines.append(line)
-            line, col = "", 0
-        line += piece
-        col += piece_width
-    lines.append(line)
+    start = 0
+    while columns[-1] - columns[start] > width:
+        fits = bisect.bisect_right(end_columns, columns[start] + width) - 1
+        end = ends[fits] if fits >= 0 and ends[fits] > start \
+            else ends[bisect.bisect_right(ends, start)]  # one piece wider than a line
+        lines.append(escape(portion[start:end]))
+        start = end
+        if start == len(portion):
+            return lines
+    lines.append(escape(portion[start:]))
     return lines
 
 
@@ -157,23 +166,27 @@ def _wrap_narrow(portion: str, width: int) -> list[str]:
 def format_string(keyword: str, value: str, prefix: str = "",
                   width: int = PAGE_WIDTH) -> list[str]:
     """Lines for ``keyword "value"``, wrapped as GNU gettext does."""
-    portions = []
-    start = 0
-    for index, char in enumerate(value):
-        if char == "\n" and index + 1 < len(value):
-            portions.append(value[start:index + 1])
-            start = index + 1
-    portions.append(value[start:])
+    return list(_format_string(keyword, value, prefix, width))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # msgids recur in every locale's catalog
+def _format_string(keyword: str, value: str, prefix: str, width: int) -> tuple[str, ...]:
+    portions = [value]
+    if "\n" in value:  # a portion ends after each newline but a final one
+        parts = value.split("\n")
+        portions = [part + "\n" for part in parts[:-1]]
+        if parts[-1]:
+            portions.append(parts[-1])
     head = f"{prefix}{keyword} "
     if len(portions) == 1:
         escaped = escape(portions[0])
         if text_width(head) + text_width(escaped) + 2 <= width:
-            return [f'{head}"{escaped}"']
+            return (f'{head}"{escaped}"',)
     lines = [f'{head}""']
     inner = width - text_width(prefix) - 2
     for portion in portions:
         lines.extend(f'{prefix}"{line}"' for line in _wrap_portion(portion, inner))
-    return lines
+    return tuple(lines)
 
 
 def format_references(references: Iterable[str], width: int = PAGE_WIDTH) -> list[str]:

@@ -18,11 +18,16 @@ from pipeline.catalogs import (
     FuzzyIndex,
     Message,
     _best_fuzzy,
+    _fast_parse,
     _lcs_length,
+    _polib_parse,
+    _Unusual,
     catalog_path,
     read_catalog,
     render_catalog,
 )
+from pipeline.errors import CatalogError
+from pipeline.posyntax import syntax_errors
 from pipeline.source import compose_yaml
 from tests.projects import REPO
 
@@ -81,6 +86,19 @@ def reference_tokens(text: str) -> list[str]:
     return [*pieces, current] if current else pieces
 
 
+def reference_wrap(portion: str, width: int) -> list[str]:
+    """The original wrapping: pieces of the character loop, added while they fit."""
+    lines, line, col = [], "", 0
+    for piece in reference_tokens(portion):
+        piece_width = poformat.text_width(piece)
+        if line and col + piece_width > width:
+            lines.append(line)
+            line, col = "", 0
+        line += piece
+        col += piece_width
+    return [*lines, line]
+
+
 NARROW = st.lists(st.sampled_from(list(" -–.,:;/|\t\"'‘’“”«»()[]{}%°aZ09éжع\\\a\r") +
                                   ["word", "unbreakable" * 4, "38°C", "100.4", "  "]),
                   max_size=60).map("".join)
@@ -89,16 +107,38 @@ ANY = st.text(st.sampled_from(list(" -–.,:;/|\"'“”«»(（「%°、。ー�
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=NARROW, width=st.sampled_from([8, 20, 77]))
-def test_narrow_wrapping_is_the_general_wrapping(text, width):
-    assert poformat._wrap_narrow(text, width) == poformat._wrap_pieces(text, width)
-    assert poformat._tokens(text) == reference_tokens(text)
+@given(text=st.one_of(NARROW, ANY), width=st.sampled_from([8, 20, 77]))
+def test_wrapping_is_the_reference_wrapping(text, width):
+    assert poformat._wrap_portion(text, width) == reference_wrap(text, width)
+    assert poformat._wrap_wide(text, width) == reference_wrap(text, width)
+
+
+def reference_format_string(keyword: str, value: str, prefix: str, width: int) -> list[str]:
+    """The original format_string, on the general wrapping."""
+    portions, start = [], 0
+    for index, char in enumerate(value):
+        if char == "\n" and index + 1 < len(value):
+            portions.append(value[start:index + 1])
+            start = index + 1
+    portions.append(value[start:])
+    head = f"{prefix}{keyword} "
+    if len(portions) == 1:
+        escaped = poformat.escape(portions[0])
+        if poformat.text_width(head) + poformat.text_width(escaped) + 2 <= width:
+            return [f'{head}"{escaped}"']
+    lines = [f'{head}""']
+    inner = width - poformat.text_width(prefix) - 2
+    for portion in portions:
+        lines.extend(f'{prefix}"{line}"' for line in reference_wrap(portion, inner))
+    return lines
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=ANY)
-def test_break_opportunities_match_the_character_loop(text):
-    assert poformat._tokens(text) == reference_tokens(text)
+@given(text=st.one_of(NARROW, ANY, st.text("ab \n\"", max_size=20)),
+       prefix=st.sampled_from(["", "#~ ", "#| "]), width=st.sampled_from([12, 79]))
+def test_format_string_is_the_reference_layout(text, prefix, width):
+    assert poformat.format_string("msgid", text, prefix, width) == \
+        reference_format_string("msgid", text, prefix, width)
 
 
 def test_writer_matches_msgcat_on_generated_catalogs_in_many_scripts(tmp_path):
@@ -170,6 +210,56 @@ def test_fuzzy_index_chooses_like_the_full_scan():
             position = index.best(new.msgctxt, new.msgid, new.msgid_plural is None)
             assert (candidates[position] if position is not None else None) \
                 is _best_fuzzy(new, candidates)
+
+
+# --- catalogs: the fast reader reads what polib reads ------------------------------------
+
+def polib_and_fast(tmp_path: Path, text: str) -> tuple[object, object]:
+    path = tmp_path / "x.po"
+    path.write_bytes(text.encode("utf-8"))
+    try:
+        slow: object = _polib_parse(path, "x.po", "UTF-8")
+    except CatalogError as error:
+        slow = ("error", str(error))
+    try:
+        fast: object = _fast_parse(text)
+    except _Unusual:
+        fast = None
+    return slow, fast
+
+
+def test_fast_reader_reads_like_polib_on_shipped_and_mutated_catalogs(tmp_path):
+    originals = [path.read_text(encoding="utf-8")
+                 for path in sorted((REPO / "locales").rglob("*.po*"))]
+    for text in originals:
+        slow, fast = polib_and_fast(tmp_path, text)
+        assert fast == slow
+    extra = ["#", "# c", "##x", "#.", "#. n", "#:", "#: a:1 b", "#,", "#, fuzzy",
+             '#| msgid "p"', '#| "q"', '#~ msgid "o"', '#~ msgstr "o"', '#~| msgid "x"',
+             'msgid ""', 'msgstr ""', '"cont"', 'msgctxt "c"', 'msgid_plural "pl"',
+             'msgstr[0] "a"', 'msgstr[1] "b"', "", '#~ "z"', '"a\\nb"']
+    rng = random.Random(5)
+    compared = 0
+    while compared < 150:
+        lines = rng.choice(originals).split("\n")
+        for _ in range(rng.randint(1, 4)):
+            where = rng.randrange(len(lines))
+            choice = rng.random()
+            if choice < 0.4:
+                lines.insert(where, rng.choice(extra))
+            elif choice < 0.6:
+                del lines[where]
+            elif choice < 0.8:
+                lines[where] = rng.choice(extra)
+            else:
+                lines.insert(where, lines[rng.randrange(len(lines))])
+        text = "\n".join(lines)
+        if syntax_errors(text):
+            continue  # read_catalog refuses these before any parser sees them
+        slow, fast = polib_and_fast(tmp_path, text)
+        if fast is not None:
+            compared += 1
+            assert fast == slow
 
 
 # --- source: libyaml gives the nodes PyYAML gives ----------------------------------------
