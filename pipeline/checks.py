@@ -270,6 +270,19 @@ def ratio_band(locale: str) -> tuple[float, float]:
     return typical / RATIO_TOLERANCE, typical * RATIO_TOLERANCE
 
 
+LENGTH_LIMIT_FACTOR = 10  # no language needs ten times the source's length
+LENGTH_LIMIT_SLACK = 200  # characters: room for short sources (headings, labels)
+
+
+@check("length-limit", "error")
+def check_length_limit(entry: EntryContext) -> Iterator[str]:
+    """Translation not absurdly long (a paste accident, or an attack on the handout)."""
+    limit = LENGTH_LIMIT_FACTOR * len(entry.source) + LENGTH_LIMIT_SLACK
+    if len(entry.translation) > limit:
+        yield (f"is {len(entry.translation):,} characters long for a source of "
+               f"{len(entry.source):,} (at most {limit:,}): was something pasted by mistake?")
+
+
 @check("length-ratio", "warning")
 def check_length_ratio(entry: EntryContext) -> Iterator[str]:
     """Translation length within the usual range for the language."""

@@ -47,6 +47,7 @@ def fails(check_id: str, source: str, translation: str, locale: str = "es", **kw
 def test_every_check_has_an_id_a_severity_and_a_title():
     assert set(REGISTRY) == {
         "markup", "dangerous-characters", "placeholders", "numbers-units", "glossary",
+        "length-limit",
         "whitespace", "untranslated-copy", "doubled-word", "length-ratio", "inconsistent",
         "allow-flag"}
     for item in REGISTRY.values():
@@ -284,3 +285,12 @@ def test_blocked_keys_are_the_entries_with_errors_only():
                 Message("Pain", "Dolor", line=20))
     cat = catalog(*messages)
     assert blocked_keys(catalog_findings("es", cat, GLOSSARY, set()), cat) == {(None, FEVER)}
+
+
+def test_length_limit_passes_long_but_plausible_translations():
+    passes("length-limit", "Pain", "Dolor y molestias")
+    passes("length-limit", "Pain " * 20, "Dolor " * 60)
+
+
+def test_length_limit_fails_a_megabyte_string():
+    assert "1,000,000 characters" in fails("length-limit", "Pain", "x" * 1_000_000)
