@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import multiprocessing
 import os
 import re
 import sys
@@ -17,13 +18,14 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import polib
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog as BabelCatalog
 
-from .errors import CatalogError, LocaleError
+from .errors import CatalogError, HandoutError, LocaleError
 from .poformat import Entry, format_block, format_catalog, join_blocks
 from .posyntax import declared_charset, syntax_errors
 
@@ -720,25 +722,18 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Mess
     stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0}
     for new in template.active():
         old = old_active.get(new.key) or old_obsolete.get(new.key)
-        base = replace(new, msgstr="", msgstr_plural=("",) * nplurals
-                       if new.msgid_plural is not None else (), line=0)
+        empty = ("",) * nplurals if new.msgid_plural is not None else ()
         if old is not None:
-            merged.append(replace(base, msgstr=old.msgstr,
-                                  msgstr_plural=old.msgstr_plural or base.msgstr_plural,
-                                  fuzzy=old.fuzzy, previous_msgid=old.previous_msgid,
-                                  comments=old.comments, flags=_flags(new, old)))
+            merged.append(_translated(new, old, empty, old.fuzzy, old.previous_msgid))
             stats["kept"] += 1
             continue
         position = index.best(new.msgctxt, new.msgid, new.msgid_plural is None)
-        match = vanished[position] if position is not None else None
-        if match is not None:
-            merged.append(replace(base, msgstr=match.msgstr,
-                                  msgstr_plural=match.msgstr_plural or base.msgstr_plural,
-                                  fuzzy=True, previous_msgid=match.msgid,
-                                  comments=match.comments, flags=_flags(new, match)))
+        if position is not None:
+            match = vanished[position]
+            merged.append(_translated(new, match, empty, True, match.msgid))
             stats["fuzzy_new"] += 1
         else:
-            merged.append(base)
+            merged.append(replace(new, msgstr="", msgstr_plural=empty, line=0))
             stats["added"] += 1
     for message in catalog.messages:
         if message.key in wanted:
@@ -749,6 +744,14 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Mess
             merged.append(replace(message, obsolete=True, references=(), notes=()))
             stats["obsoleted"] += 1
     return merged, stats
+
+
+def _translated(new: Message, old: Message, empty: tuple[str, ...], fuzzy: bool,
+                previous_msgid: str | None) -> Message:
+    """The template's entry carrying ``old``'s translation (direct: this runs per entry)."""
+    return Message(new.msgid, old.msgstr, new.msgctxt, new.msgid_plural,
+                   old.msgstr_plural or empty, fuzzy, new.obsolete, _flags(new, old), 0,
+                   previous_msgid, old.comments, new.notes, new.references)
 
 
 def _flags(new: Message, old: Message) -> tuple[str, ...]:
@@ -806,12 +809,94 @@ def _same_text(catalog: Catalog, header: dict[str, str], merged: list[Message],
 
 
 def update_catalogs(root: Path, locales: list[str] | None = None) -> list[MergeResult]:
-    """Merge the template into every (or the given) locale's catalog."""
+    """Merge the template into every (or the given) locale's catalog.
+
+    Every catalog is read (validated) before any is written, and the error raised is
+    the first in locale order. With several catalogs and cores, forked workers share
+    the catalogs: each reads its own, reports, and merges them once all are valid."""
     template = load_template(root)
     chosen = locales if locales is not None else discover_locales(root)
-    catalogs = []
-    for locale in chosen:  # validate everything before writing anything
-        parse_locale(locale)
-        catalogs.append(load_catalog(root, locale))
-    return [update_catalog(root, locale, template, catalog)
-            for locale, catalog in zip(chosen, catalogs, strict=True)]
+    readable: list[str] = []
+    locale_error: HandoutError | None = None
+    for locale in chosen:
+        try:
+            parse_locale(locale)
+        except HandoutError as error:
+            locale_error = error  # raised unless a catalog before it is broken
+            break
+        readable.append(locale)
+    workers = min(len(readable), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        catalogs = [load_catalog(root, locale) for locale in readable]
+        if locale_error is not None:
+            raise locale_error
+        return [update_catalog(root, locale, template, catalog)
+                for locale, catalog in zip(readable, catalogs, strict=True)]
+    return _update_in_workers(root, template, readable, workers, locale_error)
+
+
+_Problem = tuple[type[HandoutError], str, str | None, int | None]
+
+
+def _update_in_workers(root: Path, template: Catalog, locales: list[str], workers: int,
+                       locale_error: HandoutError | None) -> list[MergeResult]:
+    context = multiprocessing.get_context("fork")  # workers inherit the template
+    connections = []
+    for group in (locales[start::workers] for start in range(workers)):
+        mine, theirs = context.Pipe()
+        process = context.Process(target=_update_worker, args=(theirs, root, template, group))
+        process.start()
+        theirs.close()
+        connections.append((process, mine))
+    try:
+        problems: dict[str, _Problem | None] = {}
+        for _, connection in connections:
+            problems.update(_receive(connection))
+        first = next((problems[locale] for locale in locales if problems[locale]), None)
+        go = first is None and locale_error is None
+        results: dict[str, MergeResult] = {}
+        for _, connection in connections:
+            connection.send(go)
+        if go:
+            for _, connection in connections:
+                results.update(_receive(connection))
+    finally:
+        for process, connection in connections:
+            connection.close()
+            process.join()
+    if first is not None:
+        kind, message, path, line = first
+        raise kind(message, path, line)
+    if locale_error is not None:
+        raise locale_error
+    return [results[locale] for locale in locales]
+
+
+def _receive(connection: Connection) -> dict:
+    reply = connection.recv()
+    if isinstance(reply, BaseException):
+        raise reply
+    return reply
+
+
+def _update_worker(connection: Connection, root: Path, template: Catalog,
+                   locales: list[str]) -> None:
+    """In a worker: read ``locales``' catalogs, report their errors (as plain data: an
+    exception would lose its path and line), merge them if told to go."""
+    try:
+        catalogs: dict[str, Catalog] = {}
+        problems: dict[str, _Problem | None] = {}
+        for locale in locales:
+            try:
+                catalogs[locale] = load_catalog(root, locale)
+                problems[locale] = None
+            except HandoutError as error:
+                problems[locale] = (type(error), error.message, error.path, error.line)
+        connection.send(problems)
+        if connection.recv():
+            connection.send({locale: update_catalog(root, locale, template, catalogs.pop(locale))
+                             for locale in locales})
+    except Exception as error:  # noqa: BLE001 - a bug: let the parent raise it
+        connection.send(error)
+    finally:
+        connection.close()
