@@ -58,8 +58,10 @@ class _Draft:
                        references=tuple(self.references))
 
 
-def segment_notes(segment: Segment, glossary: Glossary) -> list[str]:
-    """The ``#.`` lines a translator sees for one use of a segment."""
+def segment_notes(segment: Segment, glossary: Glossary,
+                  survivors: dict[str, str | None] | None = None) -> list[str]:
+    """The ``#.`` lines a translator sees for one use of a segment; ``survivors`` caches
+    the line naming what must survive, by msgid (shared paragraphs recur)."""
     place = f"section '{segment.section}'" if segment.section else "handout"
     lines = [f"{segment.drug_title} | {place} | {KIND_LABELS[segment.kind]}"]
     if segment.editorial:
@@ -67,14 +69,23 @@ def segment_notes(segment: Segment, glossary: Glossary) -> list[str]:
     if segment.safety:
         lines.append("SAFETY-CRITICAL: the handout is published only when this is translated, "
                      "not fuzzy, and passes every check.")
-    keep = [q.text for q in find_quantities(segment.msgid)]
-    keep += [t.term for t in glossary.terms_in(segment.msgid) if not t.translate]
-    if keep:
-        lines.append("Must survive translation: " + "; ".join(dict.fromkeys(keep)) +
-                     " (numbers in your locale's format; drug names as in the glossary).")
+    survivors = {} if survivors is None else survivors
+    if segment.msgid not in survivors:
+        survivors[segment.msgid] = _survivors(segment.msgid, glossary)
+    if survivors[segment.msgid]:
+        lines.append(survivors[segment.msgid])
     if segment.text.note:
         lines.append(f"Note: {segment.text.note}")
     return lines
+
+
+def _survivors(msgid: str, glossary: Glossary) -> str | None:
+    keep = [q.text for q in find_quantities(msgid)]
+    keep += [t.term for t in glossary.terms_in(msgid) if not t.translate]
+    if not keep:
+        return None
+    return ("Must survive translation: " + "; ".join(dict.fromkeys(keep)) +
+            " (numbers in your locale's format; drug names as in the glossary).")
 
 
 def _add(drafts: dict[Key, _Draft], key: Key, msgid_plural: str | None = None) -> _Draft:
@@ -101,11 +112,12 @@ def build_template(root: Path, monographs: list[Monograph] | None = None,
     monographs = load_monographs(root) if monographs is None else monographs
     glossary = load_glossary(root) if glossary is None else glossary
     drafts: dict[Key, _Draft] = {}
+    survivors: dict[str, str | None] = {}
     for monograph in monographs:
         for segment in iter_segments(monograph):
             draft = _add(drafts, segment.key)
             draft.references.append(str(segment.where))
-            for line in segment_notes(segment, glossary):
+            for line in segment_notes(segment, glossary, survivors):
                 draft.note(line)
     for path, line, message, comments, context in template_messages(root):
         msgid, plural = (message, None) if isinstance(message, str) else message[:2]
