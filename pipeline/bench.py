@@ -7,11 +7,12 @@ synthesised with the drug's name and numbers with units; one glossary term per d
 complete pseudo-translations that keep numbers, units, drug names and placeholders.
 
 Each stage runs ``python -m pipeline -C <corpus> ...`` as a fresh subprocess and is
-measured from outside: wall time, peak RSS (the largest of the child's own
-``ru_maxrss`` from ``wait4`` and the sampled sum over its process tree, so parallel
-workers count together) and files written (new, or changed inode/mtime/size). A stage
-whose command is not implemented yet is reported as unavailable. Generation is not
-timed. Results are printed as a table and written to ``output/bench.json``.
+measured from outside: wall time, peak memory (the larger of the biggest process's
+``ru_maxrss``, from ``wait4``, and the sum of proportional set sizes over the process
+tree sampled every 50 ms, so parallel workers count together and pages they share
+count once) and files written (new, or changed inode/mtime/size). A stage whose
+command is not implemented yet is reported as unavailable. Generation is not timed.
+Results are printed as a table and written to ``output/bench.json``.
 """
 
 from __future__ import annotations
@@ -405,20 +406,17 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
     return found
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and its descendants (kB), from /proc."""
+def _tree_memory_kb(pid: int) -> int:
+    """Memory of ``pid`` and its descendants (kB): the sum of their proportional set
+    sizes (pages shared after a fork counted once), from /proc."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as stream:
-                fields = stream.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(fields[1])
-        rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as stream:
+                    parents[int(entry.name)] = int(stream.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
     tree, grew = {pid}, True
     while grew:  # add children of members until nothing changes
         grew = False
@@ -426,8 +424,18 @@ def _tree_rss_kb(pid: int) -> int:
             if parent in tree and child not in tree:
                 tree.add(child)
                 grew = True
-    total = sum(rss.get(member, 0) for member in tree)
-    return total
+    return sum(_pss_kb(member) for member in tree)
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
+            for line in stream:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def run_command(argv: list[str], sample_every: float = 0.05) -> tuple[int, float, float, str]:
@@ -440,7 +448,7 @@ def run_command(argv: list[str], sample_every: float = 0.05) -> tuple[int, float
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
-            peak_kb = max(peak_kb, _tree_rss_kb(process.pid))
+            peak_kb = max(peak_kb, _tree_memory_kb(process.pid))
             time.sleep(sample_every)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -530,7 +538,7 @@ def table(results: dict[str, object]) -> str:
     assert isinstance(stages, dict)
     lines = [f"N={results['n_monographs']} monographs, L={results['n_locales']} locales, "
              f"{results['handouts']} handout files", "",
-             "| stage | wall s | peak RSS MB | files written |", "| --- | ---: | ---: | ---: |"]
+             "| stage | wall s | peak MB | files written |", "| --- | ---: | ---: | ---: |"]
     for name, stage in stages.items():
         if stage.get("status"):
             lines.append(f"| {name} | {stage['status']} | | |")
