@@ -9,10 +9,13 @@ every write is atomic and skipped when the content would not change.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import ctypes
 import datetime as dt
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -844,7 +847,8 @@ def _update_in_workers(root: Path, template: Catalog, locales: list[str], worker
     connections = []
     for group in (locales[start::workers] for start in range(workers)):
         mine, theirs = context.Pipe()
-        process = context.Process(target=_update_worker, args=(theirs, root, template, group))
+        process = context.Process(target=_update_worker,
+                                  args=(theirs, root, template, group, os.getpid()))
         process.start()
         theirs.close()
         connections.append((process, mine))
@@ -880,9 +884,10 @@ def _receive(connection: Connection) -> dict:
 
 
 def _update_worker(connection: Connection, root: Path, template: Catalog,
-                   locales: list[str]) -> None:
+                   locales: list[str], parent: int) -> None:
     """In a worker: read ``locales``' catalogs, report their errors (as plain data: an
     exception would lose its path and line), merge them if told to go."""
+    _die_with_parent(parent)
     try:
         catalogs: dict[str, Catalog] = {}
         problems: dict[str, _Problem | None] = {}
@@ -900,3 +905,13 @@ def _update_worker(connection: Connection, root: Path, template: Catalog,
         connection.send(error)
     finally:
         connection.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: a worker is killed when the update that forked it dies (even by SIGKILL),
+    so no orphan writes a catalog after the command is gone."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before that took effect
+        os._exit(1)

@@ -23,13 +23,15 @@ from pipeline.catalogs import (
     _polib_parse,
     _Unusual,
     catalog_path,
+    discover_locales,
     read_catalog,
     render_catalog,
+    update_catalogs,
 )
 from pipeline.errors import CatalogError
 from pipeline.posyntax import syntax_errors
 from pipeline.source import compose_yaml
-from tests.projects import REPO
+from tests.projects import REPO, copy_project
 
 SMOKE_LOCALES = ["es", "zh_CN"]
 
@@ -260,6 +262,25 @@ def test_fast_reader_reads_like_polib_on_shipped_and_mutated_catalogs(tmp_path):
         if fast is not None:
             compared += 1
             assert fast == slow
+
+
+def test_parallel_update_raises_the_first_error_in_locale_order_and_writes_nothing(tmp_path):
+    root = copy_project(tmp_path / "project")
+    locales = discover_locales(root)
+    assert len(locales) >= 3
+    for locale in (locales[1], locales[2]):
+        path = catalog_path(root, locale)
+        path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "broken\n',
+                        encoding="utf-8")
+    before = {loc: catalog_path(root, loc).stat().st_mtime_ns for loc in locales}
+    try:
+        update_catalogs(root)
+    except CatalogError as error:
+        assert error.path == f"locales/{locales[1]}/LC_MESSAGES/handouts.po"
+        assert error.line is not None
+    else:
+        raise AssertionError("a broken catalog was merged")
+    assert {loc: catalog_path(root, loc).stat().st_mtime_ns for loc in locales} == before
 
 
 # --- source: libyaml gives the nodes PyYAML gives ----------------------------------------
