@@ -95,7 +95,7 @@ def discover_locales(root: Path) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One catalog entry, immutable; ``line`` is the 1-based line of its msgid."""
+    """One catalog entry, immutable; ``line`` is the 1-based line where the entry starts."""
 
     msgid: str
     msgstr: str = ""
