@@ -77,7 +77,7 @@ def test_one_fuzzy_safety_entry_makes_a_draft_kept_off_the_index(complete_projec
     output = complete_project / "output"
     assert not (output / "es").exists()
     draft = (output / "drafts" / "es" / f"{DRUG}.html").read_text(encoding="utf-8")
-    assert 'class="draft-banner"' in draft and 'class=" fallback" lang="en"' in draft
+    assert 'class="draft-banner"' in draft and 'class="fallback" lang="en"' in draft
     assert 'href="es/' not in (output / "index.html").read_text(encoding="utf-8")
     drafts = (output / "drafts" / "index.html").read_text(encoding="utf-8")
     assert f'href="es/{DRUG}.html"' in drafts

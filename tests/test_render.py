@@ -92,7 +92,7 @@ def test_a_draft_shows_the_banner_and_marks_english_fallbacks(project):
               msgstr_plural=("%(num)d falta.", "%(num)d faltan."))
     html, text = _render(project, "es")
     assert 'class="draft-banner"' in html and "BORRADOR, no apto" in html
-    assert '<h3 id="s-pain" class=" fallback" lang="en" dir="ltr">' in html
+    assert '<h3 id="s-pain" class="fallback" lang="en" dir="ltr">' in html
     assert '<span class="fallback-tag">EN</span>Pain</h3>' in html
     assert text.startswith("*** BORRADOR, no apto ***\n")
     assert "\n[EN] Pain\n" in text
