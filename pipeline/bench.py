@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .catalogs import Message, catalog_path, load_catalog, render_catalog, write_atomic
+from .glossary import Glossary, load_glossary, phrase_pattern
 
 LOCALES = ("es", "fr", "de", "it", "pt_BR", "vi", "zh_CN", "ja", "ar", "ru",
            "pl", "tr", "ko", "nl", "el", "he", "hi", "uk", "fa", "th")
@@ -261,7 +262,7 @@ def generate_sources(root: Path, count: int, locales: list[str], seed: int,
 
 _UNIT_WORDS = {"hour", "hours", "day", "days", "week", "weeks", "minute", "minutes", "month",
                "months", "mg", "g", "mcg", "ml", "l", "kg", "°c", "°f"}
-_TOKEN = re.compile(r"%\(\w+\)[a-z]|°[CF]|[^\W\d_]+")
+_TOKEN = re.compile(r"%\(\w+\)[a-z]|°[CF]|\w+")
 _SCRIPTS = {  # locale -> (first code point, alphabet size) of the letters used
     "ru": (0x0430, 32), "uk": (0x0430, 32), "el": (0x03B1, 24), "ar": (0x0628, 20),
     "fa": (0x0628, 20), "he": (0x05D0, 27), "hi": (0x0915, 36), "th": (0x0E01, 46),
@@ -287,31 +288,62 @@ def pseudo_word(word: str, locale: str) -> str:
     return flipped.capitalize() if word[:1].isupper() else flipped
 
 
-def pseudo_translate(text: str, locale: str, keep: set[str]) -> str:
-    """Translate the words of ``text``; keep numbers, units, placeholders and ``keep``."""
+_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _glossary_spans(text: str, locale: str, glossary: Glossary) -> list[tuple[int, int, str]]:
+    """(start, end, wording) of each glossary term in ``text``: the locale's approved
+    form, else the term itself when it is not to be translated."""
+    spans = []
+    for term in glossary.terms_in(text):
+        rule = term.rule(locale)
+        if term.translate and not rule.approved:
+            continue
+        phrases = (term.term, *term.variants)
+        if phrases not in _PATTERNS:
+            _PATTERNS[phrases] = phrase_pattern(phrases)
+        spans += [(match.start(), match.end(),
+                   rule.approved[0] if rule.approved else match.group(0))
+                  for match in _PATTERNS[phrases].finditer(text)]
+    return sorted(spans)
+
+
+def pseudo_translate(text: str, locale: str, keep: set[str],
+                     glossary: Glossary | None = None) -> str:
+    """Translate the words of ``text``; keep numbers (and names with digits), units,
+    placeholders, ``keep`` and glossary terms (in their approved local form)."""
     def word(match: re.Match[str]) -> str:
         token = match.group(0)
-        if token.startswith("%(") or token.lower() in keep or token.lower() in _UNIT_WORDS:
+        if token.startswith("%(") or token.lower() in keep or token.lower() in _UNIT_WORDS \
+                or any(char.isdigit() for char in token):
             return token
         return pseudo_word(token, locale)
 
-    translated = _TOKEN.sub(word, text)
+    parts, done = [], 0
+    for start, end, wording in _glossary_spans(text, locale, glossary) if glossary else []:
+        if start >= done:
+            parts += [_TOKEN.sub(word, text[done:start]), wording]
+            done = end
+    translated = "".join([*parts, _TOKEN.sub(word, text[done:])])
     return _WIDE.sub("", translated) if locale in ("zh_CN", "ja") else translated
 
 
-def translate_message(message: Message, locale: str, keep: set[str]) -> Message:
+def translate_message(message: Message, locale: str, keep: set[str],
+                      glossary: Glossary | None = None) -> Message:
     if message.msgid_plural is None:
-        return replace(message, msgstr=pseudo_translate(message.msgid, locale, keep),
+        return replace(message, msgstr=pseudo_translate(message.msgid, locale, keep, glossary),
                        fuzzy=False)
     forms = tuple(pseudo_translate(message.msgid if index == 0 else message.msgid_plural,
-                                   locale, keep) for index in range(len(message.msgstr_plural)))
+                                   locale, keep, glossary)
+                  for index in range(len(message.msgstr_plural)))
     return replace(message, msgstr_plural=forms, fuzzy=False)
 
 
 def fill_catalog(root: Path, locale: str, keep: set[str]) -> None:
     """Translate every entry of ``locale``'s catalog (generation: not timed)."""
     catalog = load_catalog(root, locale)
-    messages = [translate_message(m, locale, keep) for m in catalog.messages]
+    glossary = load_glossary(root)
+    messages = [translate_message(m, locale, keep, glossary) for m in catalog.messages]
     write_atomic(catalog_path(root, locale),
                  render_catalog(catalog.header_comment, catalog.header, messages))
 
