@@ -37,7 +37,7 @@ from .catalogs import (
 )
 from .checks import blocked_keys, catalog_findings
 from .errors import BuildError, LocaleError
-from .glossary import GLOSSARY_PATH, load_glossary
+from .glossary import GLOSSARY_PATH, Glossary, load_glossary
 from .localize import ENGLISH, Handout, Interface, interface_for, localize
 from .model import Monograph
 from .render import DRAFTS, Listing, render_drafts, render_html, render_index, render_text
@@ -273,10 +273,14 @@ def _files_present(output: Path, entries: dict[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class Shared:
-    """What every render task needs; sent once to each worker process."""
+    """What every render task needs; sent once to each worker process. Catalogs are
+    read and checked in the workers, once per locale and process, only for the locales
+    that have something to render."""
 
+    root: str
     monographs: dict[str, Monograph]
-    locales: dict[str, LocaleInputs]
+    glossary: Glossary
+    safety: frozenset[Key]
     revisions: dict[str, str]
     staging: str
     previous: str | None
@@ -290,7 +294,7 @@ class Task:
 
 
 _shared: Shared | None = None
-_per_locale: dict[str, tuple[dict[Key, Message] | None, Interface]] = {}
+_per_locale: dict[str, tuple[LocaleInputs, dict[Key, Message] | None, Interface]] = {}
 
 
 def _init_worker(shared: Shared) -> None:
@@ -321,12 +325,14 @@ def _die_with_parent() -> None:
         pass
 
 
-def _locale_state(inputs: LocaleInputs) -> tuple[dict[Key, Message] | None, Interface]:
-    """The catalog lookup and interface strings of a locale, made once per process."""
-    if inputs.locale not in _per_locale:
+def _locale_state(shared: Shared, locale: str
+                  ) -> tuple[LocaleInputs, dict[Key, Message] | None, Interface]:
+    """A locale's checked catalog, lookup and interface strings, made once per process."""
+    if locale not in _per_locale:
+        inputs = _locale_inputs(Path(shared.root), locale, shared.glossary, set(shared.safety))
         lookup = inputs.catalog.lookup() if inputs.catalog is not None else None
-        _per_locale[inputs.locale] = (lookup, interface_for(inputs.catalog, inputs.blocked))
-    return _per_locale[inputs.locale]
+        _per_locale[locale] = (inputs, lookup, interface_for(inputs.catalog, inputs.blocked))
+    return _per_locale[locale]
 
 
 def _coverage(handout: Handout) -> dict[str, float | int]:
@@ -338,8 +344,7 @@ def _coverage(handout: Handout) -> dict[str, float | int]:
 
 def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, Any], int]:
     """Render one handout into the staging folder; (manifest entry, files written)."""
-    inputs = shared.locales[locale]
-    lookup, interface = _locale_state(inputs)
+    inputs, lookup, interface = _locale_state(shared, locale)
     monograph = shared.monographs[drug]
     handout = localize(monograph, locale, lookup, inputs.blocked, interface)
     folder = locale if handout.published else f"{DRAFTS}/{locale}"
@@ -428,29 +433,40 @@ class Loaded:
 
     monographs: dict[str, Monograph]
     drugs: list[str]  # the chosen ones
-    locales: dict[str, LocaleInputs]  # the chosen ones
+    locales: list[str]  # the chosen ones
     paths: dict[str, str]  # drug -> monograph file
-    safety_digest: str
+    glossary: Glossary
+    safety: frozenset[Key]
+
+    @property
+    def safety_digest(self) -> str:
+        return _digest(*sorted(repr(key) for key in self.safety))
 
 
 def load_inputs(root: Path, locales: list[str], drugs: Sequence[str] | None) -> Loaded:
-    """Load monographs, glossary and catalogs, and check each catalog once."""
+    """Load and validate the monographs and the glossary (catalogs: see :class:`Shared`)."""
     monographs = load_monographs(root)
     by_id = {m.id: m for m in monographs}
     chosen = _select(drugs, list(by_id), "drug")
-    glossary = load_glossary(root)
-    safety = _safety_keys(monographs)
-    inputs = {code: _locale_inputs(root, code, glossary, safety) for code in locales}
-    return Loaded(by_id, chosen, inputs, {m.id: m.where.path for m in monographs},
-                  _digest(*sorted(repr(k) for k in safety)))
+    return Loaded(by_id, chosen, locales, {m.id: m.where.path for m in monographs},
+                  load_glossary(root), frozenset(_safety_keys(monographs)))
+
+
+def _chunks(todo: list[tuple[str, str]], parts: int) -> Iterator[list[tuple[str, str]]]:
+    """``todo`` in ``parts`` near-equal slices (none empty)."""
+    size = max(1, -(-len(todo) // parts))
+    for start in range(0, len(todo), size):
+        yield todo[start:start + size]
 
 
 def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, Any],
-         filters: tuple[bool, bool]) -> tuple[dict[str, Any], list[Task]]:
+         filters: tuple[bool, bool], workers: int = 1) -> tuple[dict[str, Any], list[Task]]:
     """Split the build into handouts kept as they are (entries) and handouts to render
-    (tasks, chunked per locale). With filters, what they exclude is kept."""
+    (tasks). A locale's handouts go to as few workers as keep every core busy, since
+    each worker reads and checks the catalog of every locale it renders.
+    With filters, what they exclude is kept."""
     entries: dict[str, Any] = {}
-    tasks: list[Task] = []
+    todo_by_locale: dict[str, list[tuple[str, str]]] = {}
     for code in loaded.locales:
         locale_part = (_digest(raw.catalogs[code], raw.glossary, loaded.safety_digest)
                        if code != ENGLISH else "")
@@ -464,9 +480,12 @@ def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, An
                 entries[f"{code}/{drug}"] = old
             else:
                 todo.append((drug, fingerprint))
-        for start in range(0, len(todo), CHUNK):
-            chunk = todo[start:start + CHUNK]
-            tasks.append(Task(code, tuple(d for d, _ in chunk), tuple(f for _, f in chunk)))
+        if todo:
+            todo_by_locale[code] = todo
+    parts = max(1, workers // max(1, len(todo_by_locale)))
+    tasks = [Task(code, tuple(d for d, _ in chunk), tuple(f for _, f in chunk))
+             for code, todo in todo_by_locale.items()
+             for chunk in _chunks(todo, parts if code != ENGLISH else -(-len(todo) // CHUNK))]
     by_locale, by_drug = filters
     for key, old in old_entries.items():
         outside = (by_locale and old["locale"] not in loaded.locales) or \
@@ -521,7 +540,9 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
             _count(result, old_entries)
             return result  # nothing changed: parse nothing, write nothing
         loaded = load_inputs(root, chosen_locales, drugs)  # may raise: output untouched
-        entries, tasks = plan(loaded, raw, output, old_entries, (bool(locales), bool(drugs)))
+        workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+        entries, tasks = plan(loaded, raw, output, old_entries, (bool(locales), bool(drugs)),
+                              workers)
         result.kept = len(entries)
         if not tasks and set(entries) == set(old_entries) and all(
                 _same(output / name, data) for name, data in _pages(entries).items()):
@@ -530,7 +551,8 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
             _count(result, entries)
             return result
         staging = _sibling(output, f"new-{os.getpid()}")
-        shared = Shared({d: loaded.monographs[d] for d in loaded.drugs}, loaded.locales,
+        shared = Shared(str(root), {d: loaded.monographs[d] for d in loaded.drugs},
+                        loaded.glossary, loaded.safety,
                         {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
                         str(staging), str(output) if output.is_dir() else None)
         try:

@@ -20,6 +20,10 @@ class HandoutError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self) -> tuple:
+        """Keep path and line when the error crosses a process boundary."""
+        return (self.__class__, (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         if self.path and self.line:
             return f"{self.path}:{self.line}: {self.message}"
