@@ -17,10 +17,10 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -35,10 +35,10 @@ from .catalogs import (
     load_catalog,
     write_atomic,
 )
-from .checks import blocked_keys, catalog_findings
+from .checks import REGISTRY, blocked_keys, catalog_findings
 from .errors import BuildError, LocaleError
 from .glossary import GLOSSARY_PATH, Glossary, load_glossary
-from .localize import ENGLISH, Handout, Interface, interface_for, localize
+from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
 from .model import Monograph
 from .render import DRAFTS, Listing, render_drafts, render_html, render_index, render_text
 from .segments import iter_segments
@@ -121,29 +121,53 @@ def raw_inputs(root: Path, locales: list[str]) -> RawInputs:
 
 # --- inputs --------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class LocaleInputs:
-    """One locale, loaded and checked once (picklable: sent to worker processes)."""
+@dataclass
+class LocaleState:
+    """One locale in one process: its catalog, read once, and the entries checked so far.
+
+    Only the entries that the handouts being rendered use are checked (the interface
+    strings first): publication depends on their error findings alone, so a build that
+    re-renders one handout does not check a whole catalog."""
 
     locale: str
     catalog: Catalog | None  # None: English
-    blocked: frozenset[Key] = frozenset()
+    lookup: dict[Key, Message] | None = None
+    blocked: set[Key] = field(default_factory=set)
     errors: dict[Key, int] = field(default_factory=dict)  # error findings per entry
+    checked: set[Key] = field(default_factory=set)
+    interface: Interface = field(default_factory=Interface)
 
 
-def _locale_inputs(root: Path, locale: str, glossary: Any, safety: set[Key]) -> LocaleInputs:
+def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[Key]
+                ) -> LocaleState:
+    """Read ``locale``'s catalog and check its interface strings."""
     if locale == ENGLISH:
-        return LocaleInputs(ENGLISH, None)
+        return LocaleState(ENGLISH, None)
     catalog = load_catalog(root, locale)
-    findings = catalog_findings(locale, catalog, glossary, safety)
-    blocked = blocked_keys(findings, catalog)
-    by_line = {m.line: m.key for m in catalog.active()}
-    errors: dict[Key, int] = {}
+    state = LocaleState(locale, catalog, catalog.lookup())
+    whole = any(c.scope == "catalog" and c.severity == "error" for c in REGISTRY.values())
+    keys = set(state.lookup) if whole else {(None, msgid) for msgid in UI_MSGIDS}
+    check_entries(state, keys, glossary, safety)
+    state.interface = interface_for(catalog, state.blocked)
+    return state
+
+
+def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
+                  safety: frozenset[Key]) -> None:
+    """Check the entries of ``keys`` not checked yet; record the blocked ones."""
+    assert state.catalog is not None and state.lookup is not None
+    wanted = {key for key in keys if key not in state.checked and key in state.lookup}
+    if not wanted:
+        return
+    state.checked |= wanted
+    subset = replace(state.catalog, messages=tuple(state.lookup[key] for key in wanted))
+    findings = catalog_findings(state.locale, subset, glossary, set(safety))
+    state.blocked |= blocked_keys(findings, subset)
+    by_line = {state.lookup[key].line: key for key in wanted}
     for finding in findings:
         if finding.severity == "error" and finding.where and finding.where.line in by_line:
             key = by_line[finding.where.line]
-            errors[key] = errors.get(key, 0) + 1
-    return LocaleInputs(locale, catalog, frozenset(blocked), errors)
+            state.errors[key] = state.errors.get(key, 0) + 1
 
 
 def _select(wanted: Sequence[str] | None, available: list[str], what: str) -> list[str]:
@@ -294,7 +318,7 @@ class Task:
 
 
 _shared: Shared | None = None
-_per_locale: dict[str, tuple[LocaleInputs, dict[Key, Message] | None, Interface]] = {}
+_per_locale: dict[str, LocaleState] = {}
 
 
 def _init_worker(shared: Shared) -> None:
@@ -325,14 +349,16 @@ def _die_with_parent() -> None:
         pass
 
 
-def _locale_state(shared: Shared, locale: str
-                  ) -> tuple[LocaleInputs, dict[Key, Message] | None, Interface]:
-    """A locale's checked catalog, lookup and interface strings, made once per process."""
-    if locale not in _per_locale:
-        inputs = _locale_inputs(Path(shared.root), locale, shared.glossary, set(shared.safety))
-        lookup = inputs.catalog.lookup() if inputs.catalog is not None else None
-        _per_locale[locale] = (inputs, lookup, interface_for(inputs.catalog, inputs.blocked))
-    return _per_locale[locale]
+def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleState:
+    """A locale's state in this process, with the entries of ``drugs`` checked."""
+    state = _per_locale.get(locale)
+    if state is None:
+        state = _per_locale[locale] = open_locale(Path(shared.root), locale, shared.glossary,
+                                                  shared.safety)
+    if state.catalog is not None:
+        keys = (s.key for drug in drugs for s in iter_segments(shared.monographs[drug]))
+        check_entries(state, keys, shared.glossary, shared.safety)
+    return state
 
 
 def _coverage(handout: Handout) -> dict[str, float | int]:
@@ -344,9 +370,10 @@ def _coverage(handout: Handout) -> dict[str, float | int]:
 
 def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, Any], int]:
     """Render one handout into the staging folder; (manifest entry, files written)."""
-    inputs, lookup, interface = _locale_state(shared, locale)
+    state = _locale_state(shared, locale, [drug])
     monograph = shared.monographs[drug]
-    handout = localize(monograph, locale, lookup, inputs.blocked, interface)
+    handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
+    interface = state.interface
     folder = locale if handout.published else f"{DRAFTS}/{locale}"
     english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}.html"
     revision = shared.revisions[drug]
@@ -361,7 +388,7 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, An
         "status": "published" if handout.published else "draft", "html": html, "text": text,
         "reviewed": monograph.reviewed.isoformat() if monograph.reviewed else None,
         "coverage": _coverage(handout), "missing": handout.missing,
-        "blocking_findings": sum(inputs.errors.get(key, 0) for key in handout.states),
+        "blocking_findings": sum(state.errors.get(key, 0) for key in handout.states),
     }
     return entry, int(written)
 
@@ -369,6 +396,7 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, An
 def _run_task(task: Task) -> list[tuple[dict[str, Any], int]]:
     assert _shared is not None, "worker not initialised"
     results = []
+    _locale_state(_shared, task.locale, task.drugs)  # check the task's entries at once
     for drug, fingerprint in zip(task.drugs, task.fingerprints, strict=True):
         entry, written = render_handout(_shared, task.locale, drug)
         entry["fingerprint"] = fingerprint
