@@ -24,6 +24,8 @@ from pipeline.catalogs import (
 )
 from pipeline.errors import HandoutError
 from pipeline.extract import build_template, extract_template
+from pipeline.localize import Interface, localize
+from pipeline.render import inline_html, render_html
 from pipeline.source import load_monograph
 from tests.projects import REPO
 
@@ -79,6 +81,14 @@ def test_any_text_survives_yaml_template_and_catalog(tmp_path_factory, source, t
                                       translated))
     (read,) = read_catalog(path, root).messages
     assert (read.msgid, read.msgstr) == (source, translation)
+    # ... and into the handouts, as escaped text (checks would block a hostile one;
+    # here nothing is blocked, to prove the renderer alone never lets markup through)
+    english = render_html(localize(monograph), Interface(), "r")
+    assert str(inline_html(source)) in english
+    lookup = {read.key: read}
+    spanish = render_html(localize(monograph, "es", lookup, (), Interface(lookup)),
+                          Interface(lookup), "r")
+    assert str(inline_html(translation)) in spanish
 
 
 @st.composite
