@@ -150,17 +150,23 @@ def render_template(messages: list[Message], created: str) -> str:
     return render_catalog(HEADER_COMMENT, template_header(created), messages)
 
 
-def extract_template(root: Path, check_only: bool = False) -> tuple[bool, Path]:
+def extract_template(root: Path, check_only: bool = False,
+                     monographs: list[Monograph] | None = None,
+                     glossary: Glossary | None = None,
+                     header: dict[str, str] | None = None) -> tuple[bool, Path]:
     """Write ``locales/handouts.pot``; return (changed, path). Unchanged content keeps
-    its old creation date, so re-running leaves the file byte-identical."""
+    its old creation date, so re-running leaves the file byte-identical.
+
+    ``monographs`` and ``glossary``, when given, are used instead of reading them again;
+    ``header`` is the existing template's header when the caller has already read it."""
     from .catalogs import now_stamp
 
     path = root / TEMPLATE_PATH
-    messages = build_template(root)
+    messages = build_template(root, monographs, glossary)
     created = now_stamp()
     if path.is_file():
-        old = read_catalog(path, root)
-        old_created = old.header.get("POT-Creation-Date", created)
+        old_header = read_catalog(path, root).header if header is None else header
+        old_created = old_header.get("POT-Creation-Date", created)
         if render_template(messages, old_created) == path.read_text(encoding="utf-8"):
             return False, path
     if check_only:

@@ -33,7 +33,7 @@ from .coverage import Coverage, coverage, coverages
 from .errors import HandoutError, LocaleError
 from .extract import extract_template
 from .glossary import Glossary, load_glossary
-from .model import Finding
+from .model import Finding, Monograph
 from .policy import LocalePolicy, Policy, load_policy
 from .segments import iter_segments
 from .source import load_monographs
@@ -116,14 +116,16 @@ class CheckReport:
 
 # --- gathering ------------------------------------------------------------------------------------
 
-def project_scope(root: Path, template: Catalog) -> Scope:
-    """Template keys, per-drug keys (its segments plus the UI strings), safety keys."""
+def project_scope(root: Path, template: Catalog,
+                  monographs: list[Monograph] | None = None) -> Scope:
+    """Template keys, per-drug keys (its segments plus the UI strings), safety keys
+    (of ``monographs``, read from ``root`` when not given)."""
     keys = tuple(m.key for m in template.active())
     ui = tuple(m.key for m in template.active()
                if m.references and all(r.startswith(UI_PREFIX) for r in m.references))
     drugs: dict[str, tuple[Key, ...]] = {}
     safety: set[Key] = set()
-    for monograph in load_monographs(root):
+    for monograph in load_monographs(root) if monographs is None else monographs:
         segments = list(iter_segments(monograph))
         drugs[monograph.id] = tuple(dict.fromkeys([s.key for s in segments] + list(ui)))
         safety.update(s.key for s in segments if s.safety)
@@ -228,15 +230,18 @@ def build_report(root: Path, locales: list[str] | None = None, jobs: int = 0) ->
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
         with ProcessPoolExecutor(jobs) as pool:
-            freshness = pool.submit(_in_worker, extract_template, root, True)
+            freshness = pool.submit(_in_worker, extract_template, root, True, None, glossary,
+                                    template.header)
             scope = project_scope(root, template)
             futures = [pool.submit(_in_worker, check_locale, root, locale, policy.get(locale),
                                    scope, glossary) for locale in chosen]
             results = [_result(future.result()) for future in futures]
             stale, template_path = _result(freshness.result())
     else:
-        stale, template_path = extract_template(root, check_only=True)
-        scope = project_scope(root, template)
+        monographs = load_monographs(root)
+        stale, template_path = extract_template(root, True, monographs, glossary,
+                                                template.header)
+        scope = project_scope(root, template, monographs)
         results = [check_locale(root, locale, policy.get(locale), scope, glossary)
                    for locale in chosen]
     return CheckReport(template_path.relative_to(root).as_posix(), stale, tuple(results))
