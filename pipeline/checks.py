@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError
 
 from .catalogs import Catalog, Key, Message
 from .glossary import Glossary
-from .markup import markup_error, signature
+from .markup import STRONG, markup_error, signature
 from .model import Finding, Severity, Where
 from .numbers import compare as compare_numbers
 
@@ -85,12 +85,18 @@ _EVENT_HANDLER = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
 @check("markup", "error")
 def check_markup(entry: EntryContext) -> Iterator[str]:
     """Inline markup used as in the source; no raw HTML, script URLs or event handlers."""
-    if _RAW_HTML.search(entry.translation) and not _RAW_HTML.search(entry.source):
+    # each pattern needs its literal character ('<' or '&', ':', '='): skip it cheaply
+    translation = entry.translation
+    if ("<" in translation or "&" in translation) and _RAW_HTML.search(translation) \
+            and not _RAW_HTML.search(entry.source):
         yield "contains HTML markup or an HTML entity; only '**strong**' markup is allowed"
-    if _SCRIPT_URL.search(entry.translation):
+    if ":" in translation and _SCRIPT_URL.search(translation):
         yield "contains a script URL (javascript:, vbscript:, data:text/html)"
-    if _EVENT_HANDLER.search(entry.translation) and not _EVENT_HANDLER.search(entry.source):
+    if "=" in translation and _EVENT_HANDLER.search(translation) \
+            and not _EVENT_HANDLER.search(entry.source):
         yield "contains what looks like an HTML event handler (on...=)"
+    if STRONG not in translation and STRONG not in entry.source:
+        return  # no '**' on either side: well formed, both signatures 0
     problem = markup_error(entry.translation)
     if problem:
         yield problem
@@ -188,10 +194,12 @@ def check_numbers(entry: EntryContext) -> Iterator[str]:
     """Numbers, units and numbered names (CD19) mean the same as in the source."""
     if not (_DIGIT.search(entry.source) or _DIGIT.search(entry.translation)):
         return
-    python_format = _python_format(entry)
     source, translation = entry.source, entry.translation
-    for name in placeholders(source, python_format) | placeholders(translation, python_format):
-        source, translation = source.replace(name, " "), translation.replace(name, " ")
+    if "%" in source or "%" in translation:  # every placeholder starts with '%'
+        python_format = _python_format(entry)
+        for name in placeholders(source, python_format) | placeholders(translation,
+                                                                        python_format):
+            source, translation = source.replace(name, " "), translation.replace(name, " ")
     yield from compare_numbers(source, translation, entry.locale)
 
 
@@ -244,10 +252,16 @@ def _normal(text: str) -> str:
 _DOUBLED = re.compile(r"(?<!\w)([^\W\d_]+)\s+\1(?!\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
+def _doubled_in_source(source: str) -> bool:
+    """Whether a source text has a doubled word (cached: every locale asks again)."""
+    return _DOUBLED.search(source) is not None
+
+
 @check("doubled-word", "warning")
 def check_doubled_word(entry: EntryContext) -> Iterator[str]:
     """No word written twice in a row ("the the")."""
-    if _DOUBLED.search(entry.source):
+    if _doubled_in_source(entry.source):
         return  # doubled on purpose in the source
     for match in _DOUBLED.finditer(entry.translation):
         yield f"'{match.group(0)}': the word '{match.group(1)}' is written twice"
@@ -349,8 +363,9 @@ def entry_findings(entry: EntryContext, where: Where, checks: Iterable[Check] | 
                    ) -> list[Finding]:
     """Run the registered entry checks on one translated entry."""
     findings = []
+    flags = entry.message.flags  # no flags: nothing silenced
     for item in checks or REGISTRY.values():
-        if item.scope != "entry" or _silenced(item, entry.message):
+        if item.scope != "entry" or (flags and _silenced(item, entry.message)):
             continue
         for message in dict.fromkeys(item.function(entry)):
             findings.append(Finding(item.id, item.severity, message, where, entry.locale))
@@ -375,8 +390,10 @@ def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
     """Findings of every check for every translated entry of ``catalog``, in line order."""
     contexts = list(entry_contexts(locale, catalog, glossary, safety_keys))
     findings = []
+    entry_checks = [item for item in REGISTRY.values() if item.scope == "entry"]
     for entry in contexts:
-        findings.extend(entry_findings(entry, Where(catalog.path, entry.message.line)))
+        findings.extend(entry_findings(entry, Where(catalog.path, entry.message.line),
+                                       entry_checks))
     for item in REGISTRY.values():
         if item.scope != "catalog":
             continue

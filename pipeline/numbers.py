@@ -248,7 +248,7 @@ def compare(source: str, translation: str, locale: str) -> list[str]:
     """What a translator changed in the numbers, units and numbered names, in words."""
     wanted, names = _source_reading(source)
     problems = [f"'{token}' must appear unchanged (it is a name, not a number)"
-                for token in (names - protected_tokens(translation))]
+                for token in (names - protected_tokens(translation))] if names else []
     remaining = Counter((q.value, q.unit) for q in wanted)
     extra: list[Quantity] = []
     for quantity in find_localized(translation, locale):
