@@ -214,7 +214,8 @@ class _Draft:
 
     def __init__(self, line: int):
         self.line = line
-        self.msgid = self.msgstr = self.tcomment = self.comment = ""
+        self.msgid = self.msgstr = self.tcomment = ""
+        self.comment: list[str] = []  # the '#.' lines, joined once at the end
         self.msgctxt = self.msgid_plural = None
         self.previous_msgctxt = self.previous_msgid = self.previous_msgid_plural = None
         self.plural: dict[int, str] = {}
@@ -233,7 +234,8 @@ class _Draft:
             flags=tuple(f for f in self.flags if f != "fuzzy"), line=self.line,
             previous_msgid=self.previous_msgid,
             comments=tuple(self.tcomment.split("\n")) if self.tcomment else (),
-            notes=tuple(map(sys.intern, self.comment.split("\n"))) if self.comment else (),
+            notes=tuple(map(sys.intern, "\n".join(self.comment).split("\n")))
+            if self.comment else (),
             references=tuple(map(sys.intern, self.occurrences)))
 
 
@@ -261,6 +263,19 @@ def _fast_parse(text: str) -> tuple[str, dict[str, str], list[Message]]:
                 setattr(entry, name, getattr(entry, name) + _string(line))
             else:
                 raise _Unusual
+            continue
+        if line[:2] == "#." and (len(line) == 2 or line[2].isspace()):
+            last = "#."  # an extracted comment (the next most common kind), as below
+            if len(line) == 2:
+                continue
+            if state not in _FROM["gc"]:
+                raise _Unusual
+            if state in ("ms", "mx"):
+                entries.append(entry)
+                entry = _Draft(number)
+            if entry.comment or line[3:]:
+                entry.comment.append(line[3:])
+            state = "gc"
             continue
         tokens = line.split(None, 2)
         first = last = tokens[0]
@@ -330,7 +345,8 @@ def _fast_parse(text: str) -> tuple[str, dict[str, str], list[Message]]:
             comment = comment[1:] if comment.startswith(" ") else comment
             entry.tcomment = f"{entry.tcomment}\n{comment}" if entry.tcomment else comment
         elif symbol == "gc":
-            entry.comment = f"{entry.comment}\n{line[3:]}" if entry.comment else line[3:]
+            if entry.comment or line[3:]:  # as polib: leading empty lines are dropped
+                entry.comment.append(line[3:])
         elif symbol == "oc":  # polib splits off the line number; Message joins it back
             entry.occurrences += line[3:].split()
         elif symbol == "fl":

@@ -23,6 +23,9 @@ def declared_charset(raw: bytes) -> str:
 
 
 def _string_problem(text: str) -> str | None:
+    if len(text) > 1 and text[0] == text[-1] == '"' and "\\" not in text \
+            and '"' not in text[1:-1]:
+        return None  # the usual string: no escape, no quote inside (what _STRING accepts)
     if not text.startswith('"'):
         return "expected a quoted string"
     match = _STRING.match(text)
@@ -40,6 +43,8 @@ def syntax_errors(text: str) -> list[tuple[int, str]]:
     expect_msgstr = 0  # line of a msgid still waiting for its msgstr
     last = ""  # last keyword seen in the current entry
     for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
+        if raw[:1] == "#" and raw[1:2] != "~":
+            continue  # a comment (the most common line)
         line = raw.strip()
         obsolete = line.startswith("#~")
         if obsolete:
