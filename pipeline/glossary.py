@@ -83,6 +83,37 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
+def _ends_word(char: str) -> bool:
+    """An ASCII space or punctuation mark: no alphabet's letter, in any case."""
+    return char.isascii() and not char.isalnum()
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def verbatim_in(phrases: tuple[str, ...], text: str) -> bool:
+    """Whether one of ``phrases`` is written in ``text`` exactly (up to the case of ASCII
+    letters), between characters that surely end a word: then :func:`phrase_pattern`
+    finds it too. A quick yes, without compiling the pattern; False says nothing (ask
+    the pattern)."""
+    folded = text.translate(_ASCII_LOWER)  # same length: positions are the text's
+    for phrase in phrases:
+        open_start = not _LATIN_CHAR.match(phrase[:1])
+        open_end = not _LATIN_CHAR.match(phrase[-1:])
+        searches = [(text, phrase)]
+        if phrase.isascii():
+            searches.append((folded, phrase.translate(_ASCII_LOWER)))
+        for haystack, needle in searches:
+            start = haystack.find(needle)
+            while start != -1:
+                end = start + len(needle)
+                if (open_start or start == 0 or _ends_word(text[start - 1])) and \
+                        (open_end or end == len(text) or _ends_word(text[end])):
+                    return True
+                start = haystack.find(needle, start + 1)
+    return False
+
+
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 
 
@@ -148,7 +179,8 @@ class Glossary:
         found = []
         for term in self.terms_in(source):
             accepted = term.accepted(locale)
-            if accepted and not phrase_pattern(accepted).search(translation):
+            if accepted and not verbatim_in(accepted, translation) \
+                    and not phrase_pattern(accepted).search(translation):
                 found.append(f"the source says '{term.term}': the translation must use "
                              + " or ".join(f"'{w}'" for w in dict.fromkeys(accepted))
                              + " (glossary)")

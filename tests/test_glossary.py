@@ -70,3 +70,21 @@ def test_problems_are_worded_for_translators():
 def test_without_terms_removes_source_terms():
     assert load_glossary(REPO).without_terms("Call OncoLink about CRS").split() == \
         ["call", "about"]
+
+
+def test_verbatim_in_is_a_sound_shortcut_of_phrase_pattern():
+    from pipeline.glossary import phrase_pattern, verbatim_in
+
+    cases = [(("CD19",), "anti-CD19 therapy"), (("CD19",), "CD19蛋白"), (("WBC",), "WBCs2"),
+             (("Abc",), "xAbc"), (("Abc",), "Abc."), (("Abc",), "(Abc)"), (("Abc",), "Abc_"),
+             (("Abc", "Xyz"), "the Xyz"), (("Abc",), "abc"), (("Abc",), "Abcé"),
+             (("زيت",), "والزيت"), (("Abc",), "Abc Abcx"), (("Abc",), "Abcx Abc"),
+             (("a b",), "a b"), (("Abc",), ""), (("Abc",), "la abc."), (("ABC",), "xabc"),
+             (("Abc",), "ABCx abC")]
+    for phrases, text in cases:
+        if verbatim_in(phrases, text):
+            assert phrase_pattern(phrases).search(text), (phrases, text)
+    assert verbatim_in(("Abc",), "Abcx Abc")
+    assert not verbatim_in(("Abc",), "xAbc")
+    assert verbatim_in(("Bacelumab",), "Wuh bacelumab so nivog")
+    assert not verbatim_in(("Abc",), "Abc_") or phrase_pattern(("Abc",)).search("Abc_")
