@@ -96,14 +96,19 @@ def verbatim_in(phrases: tuple[str, ...], text: str) -> bool:
     letters), between characters that surely end a word: then :func:`phrase_pattern`
     finds it too. A quick yes, without compiling the pattern; False says nothing (ask
     the pattern)."""
-    folded = text.translate(_ASCII_LOWER)  # same length: positions are the text's
+    folded = None
     for phrase in phrases:
         open_start = not _LATIN_CHAR.match(phrase[:1])
         open_end = not _LATIN_CHAR.match(phrase[-1:])
-        searches = [(text, phrase)]
-        if phrase.isascii():
-            searches.append((folded, phrase.translate(_ASCII_LOWER)))
-        for haystack, needle in searches:
+        for exact in (True, False):
+            if exact:
+                haystack, needle = text, phrase
+            elif phrase.isascii():
+                if folded is None:  # same length: positions are the text's
+                    folded = text.translate(_ASCII_LOWER)
+                haystack, needle = folded, phrase.translate(_ASCII_LOWER)
+            else:
+                break
             start = haystack.find(needle)
             while start != -1:
                 end = start + len(needle)
