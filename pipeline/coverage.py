@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .catalogs import Catalog, Key, Message
 
@@ -76,13 +77,16 @@ def coverages(groups: Mapping[str, Iterable[Key]], catalog: Catalog) -> dict[str
     return {name: _count(keys, lookup, obsolete) for name, keys in groups.items()}
 
 
+_cached_words = lru_cache(maxsize=65536)(words)  # every handout and locale asks again
+
+
 def _count(keys: Iterable[Key], lookup: Mapping[Key, Message], obsolete: int) -> Coverage:
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
     word_counts = dict.fromkeys(counts, 0)
     for key in dict.fromkeys(keys):
         status = state(lookup.get(key))
         counts[status] += 1
-        word_counts[status] += words(key[1])
+        word_counts[status] += _cached_words(key[1])
     return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"], obsolete,
                     word_counts["translated"], word_counts["fuzzy"],
                     word_counts["untranslated"])

@@ -45,6 +45,10 @@ def syntax_errors(text: str) -> list[tuple[int, str]]:
     for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
         if raw[:1] == "#" and raw[1:2] != "~":
             continue  # a comment (the most common line)
+        if raw[:1] == '"' and _string_problem(raw) is None:  # a plain string line
+            if not last:
+                errors.append((number, "string without a keyword before it"))
+            continue
         line = raw.strip()
         obsolete = line.startswith("#~")
         if obsolete:
