@@ -331,7 +331,7 @@ def check_inconsistent(entries: list[EntryContext]) -> Iterator[tuple[EntryConte
     groups: dict[tuple[str | None, str], list[EntryContext]] = defaultdict(list)
     for entry in entries:
         if entry.message.msgid_plural is None:  # plural forms differ by design
-            groups[(entry.message.msgctxt, _loose(entry.source))].append(entry)
+            groups[(entry.message.msgctxt, _loose_source(entry.source))].append(entry)
     for group in groups.values():
         first = group[0]
         for entry in group[1:]:
@@ -342,6 +342,9 @@ def check_inconsistent(entries: list[EntryContext]) -> Iterator[tuple[EntryConte
 
 def _loose(text: str) -> str:
     return _PUNCTUATION.sub(" ", text.casefold()).strip()
+
+
+_loose_source = lru_cache(maxsize=65536)(_loose)  # the same sources in every locale
 
 
 def _short(text: str, width: int = 60) -> str:

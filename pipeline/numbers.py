@@ -67,6 +67,9 @@ class Quantity:
         return self.text
 
 
+_PROTECTED_HINT = re.compile(r"[A-Za-z]-?\d")
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in an English source text, with its unit when one follows."""
     found = []
@@ -230,7 +233,9 @@ def find_localized(text: str, locale: str) -> list[Quantity]:
     """Every number of a translation, read the way ``locale`` writes numbers and units."""
     numbers = locale_numbers(locale)
     found = []
-    for match in numbers.pattern.finditer(PROTECTED.sub(_blank, text)):
+    if _PROTECTED_HINT.search(text):  # what every protected name contains
+        text = PROTECTED.sub(_blank, text)
+    for match in numbers.pattern.finditer(text):
         values = _values(match.group("value"), locale)
         if not values:
             continue
