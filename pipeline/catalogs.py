@@ -29,7 +29,9 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog as BabelCatalog
 
 from .errors import CatalogError, HandoutError, LocaleError
+from .model import Key, Message
 from .poformat import Entry, format_block, format_catalog, join_blocks
+from .poread import Unusual, parse_lines, scan_usual, unescape
 from .posyntax import declared_charset, syntax_errors
 
 DOMAIN = "handouts"
@@ -38,23 +40,8 @@ TEMPLATE_PATH = LOCALES_DIR / f"{DOMAIN}.pot"
 FUZZY_THRESHOLD = 0.8  # stricter than msgmerge's 0.6: no guesses from weak matches
 LOCALE_CODE = re.compile(
     r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z0-9]+)?$")
-Key = tuple[str | None, str]
 
-_C_ESCAPE = re.compile(r'\\(?:([\\"ntrvbfa])|([0-7]{1,3})|x([0-9a-fA-F]{1,2}))')
-_C_CHARS = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a": "\a"}
-
-
-def _unescape(text: str) -> str:
-    """Every C escape GNU gettext writes (polib's own misses \\a, octal and hex)."""
-    def one(match: re.Match[str]) -> str:
-        simple, octal, hexadecimal = match.groups()
-        if simple:
-            return _C_CHARS.get(simple, simple)
-        return chr(int(octal, 8)) if octal else chr(int(hexadecimal, 16))
-    return _C_ESCAPE.sub(one, text)
-
-
-polib.unescape = _unescape  # the parser looks the function up at call time
+polib.unescape = unescape  # the parser looks the function up at call time
 
 
 # --- locales -------------------------------------------------------------------------
@@ -89,50 +76,6 @@ def discover_locales(root: Path) -> list[str]:
                                f"{LOCALES_DIR.as_posix()}/{child.name}/")
         locales.append(child.name)
     return locales
-
-
-# --- entries as the rest of the pipeline sees them ------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """One catalog entry, immutable; ``line`` is the 1-based line where the entry starts."""
-
-    msgid: str
-    msgstr: str = ""
-    msgctxt: str | None = None
-    msgid_plural: str | None = None
-    msgstr_plural: tuple[str, ...] = ()
-    fuzzy: bool = False
-    obsolete: bool = False
-    flags: tuple[str, ...] = ()
-    line: int = 0
-    previous_msgid: str | None = None
-    comments: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    references: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> Key:
-        return (self.msgctxt, self.msgid)
-
-    @property
-    def translated(self) -> bool:
-        """THE completeness rule: not fuzzy, not obsolete, and every form non-empty."""
-        if self.fuzzy or self.obsolete:
-            return False
-        if self.msgid_plural is not None:
-            return bool(self.msgstr_plural) and all(self.msgstr_plural)
-        return self.msgstr != ""
-
-    @property
-    def has_translation(self) -> bool:
-        """Any translator work in it (even fuzzy or obsolete)?"""
-        return bool(self.msgstr) or any(self.msgstr_plural)
-
-    @property
-    def texts(self) -> tuple[str, ...]:
-        """All translated strings (one, or one per plural form)."""
-        return self.msgstr_plural if self.msgid_plural is not None else (self.msgstr,)
 
 
 @dataclass(frozen=True)
@@ -177,208 +120,6 @@ def _message(entry: polib.POEntry) -> Message:
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
-# --- reading, fast: polib's parse of the usual catalog, as polib would parse it ---------
-
-class _Unusual(Exception):
-    """A line or sequence the fast reader leaves to polib."""
-
-
-# polib's state machine: the states from which each symbol may come
-_ENTRY_STATES = {"st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "pp", "tc", "ms", "mp", "mx",
-                 "mi"}
-_FROM = {
-    "tc": _ENTRY_STATES - {"st", "he", "ct"}, "gc": _ENTRY_STATES, "oc": _ENTRY_STATES,
-    "fl": _ENTRY_STATES, "pc": _ENTRY_STATES, "pm": _ENTRY_STATES, "pp": _ENTRY_STATES,
-    "ct": {"st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mx"},
-    "mi": {"st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "pp", "ms", "mx"},
-    "mp": {"tc", "gc", "pc", "pm", "pp", "mi"}, "ms": {"mi", "mp", "tc"},
-    "mx": {"mi", "mx", "mp", "tc"},
-}
-_CONTINUED = {"ct": "msgctxt", "mi": "msgid", "mp": "msgid_plural", "ms": "msgstr",
-              "pc": "previous_msgctxt", "pm": "previous_msgid", "pp": "previous_msgid_plural"}
-_KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp"}
-_PREVIOUS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
-
-
-def _string(token: str) -> str:
-    inner = token[1:-1]
-    return _unescape(inner) if "\\" in inner else inner
-
-
-class _Draft:
-    """The fields of one entry while it is read (what polib's POEntry holds)."""
-
-    __slots__ = ("line", "msgid", "msgstr", "msgctxt", "msgid_plural", "plural", "flags",
-                 "tcomment", "comment", "occurrences", "previous_msgctxt", "previous_msgid",
-                 "previous_msgid_plural", "obsolete")
-
-    def __init__(self, line: int):
-        self.line = line
-        self.msgid = self.msgstr = self.tcomment = ""
-        self.comment: list[str] = []  # the '#.' lines, joined once at the end
-        self.msgctxt = self.msgid_plural = None
-        self.previous_msgctxt = self.previous_msgid = self.previous_msgid_plural = None
-        self.plural: dict[int, str] = {}
-        self.flags: list[str] = []
-        self.occurrences: list[str] = []
-        self.obsolete = False
-
-    def message(self) -> Message:
-        """The entry; texts every locale's catalog repeats are interned (shared)."""
-        return Message(
-            msgid=sys.intern(self.msgid), msgstr=self.msgstr,
-            msgctxt=self.msgctxt and sys.intern(self.msgctxt),
-            msgid_plural=self.msgid_plural or None,
-            msgstr_plural=tuple(self.plural[i] for i in sorted(self.plural)),
-            fuzzy="fuzzy" in self.flags, obsolete=self.obsolete,
-            flags=tuple(f for f in self.flags if f != "fuzzy"), line=self.line,
-            previous_msgid=self.previous_msgid,
-            comments=tuple(self.tcomment.split("\n")) if self.tcomment else (),
-            notes=tuple(map(sys.intern, "\n".join(self.comment).split("\n")))
-            if self.comment else (),
-            references=tuple(map(sys.intern, self.occurrences)))
-
-
-def _fast_parse(text: str) -> tuple[str, dict[str, str], list[Message]]:
-    """(header comment, metadata, entries) exactly as polib reads ``text``; raise
-    :class:`_Unusual` on anything outside the usual layout (polib then decides)."""
-    if "\r" in text:  # polib reads with universal newlines
-        raise _Unusual
-    header = ""
-    entries: list[_Draft] = []
-    entry = _Draft(0)
-    state = "st"
-    plural_index = 0
-    last = ""  # first token of the last line that is not empty
-    for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
-        if line[0] == '"':  # a continuation line (the most common kind)
-            last = line
-            if state == "mx":
-                entry.plural[plural_index] += _string(line)
-            elif state in _CONTINUED:
-                name = _CONTINUED[state]
-                setattr(entry, name, getattr(entry, name) + _string(line))
-            else:
-                raise _Unusual
-            continue
-        if line[:2] == "#." and (len(line) == 2 or line[2].isspace()):
-            last = "#."  # an extracted comment (the next most common kind), as below
-            if len(line) == 2:
-                continue
-            if state not in _FROM["gc"]:
-                raise _Unusual
-            if state in ("ms", "mx"):
-                entries.append(entry)
-                entry = _Draft(number)
-            if entry.comment or line[3:]:
-                entry.comment.append(line[3:])
-            state = "gc"
-            continue
-        tokens = line.split(None, 2)
-        first = last = tokens[0]
-        if first == "#~|":
-            continue
-        obsolete = False
-        if first == "#~" and len(tokens) > 1:
-            line = line[3:].strip()
-            tokens = tokens[1:]
-            first = last = tokens[0]
-            obsolete = True
-        symbol = ""
-        if first in _KEYWORDS and len(tokens) > 1:
-            symbol, line = _KEYWORDS[first], line[len(first):].lstrip()
-        elif first == "#:":
-            if len(tokens) == 1:
-                continue
-            symbol = "oc"
-        elif line[:1] == '"':
-            if state not in _CONTINUED and state != "mx":
-                raise _Unusual
-            value = _string(line)
-            if state == "mx":
-                entry.plural[plural_index] += value
-            else:
-                name = _CONTINUED[state]
-                setattr(entry, name, getattr(entry, name) + value)
-            continue
-        elif line[:7] == "msgstr[":
-            symbol = "mx"
-        elif first == "#,":
-            if len(tokens) == 1:
-                continue
-            symbol = "fl"
-        elif first == "#" or first.startswith("##"):
-            symbol = "tc"
-        elif first == "#.":
-            if len(tokens) == 1:
-                continue
-            symbol = "gc"
-        elif first == "#|" and len(tokens) > 1 and tokens[1].startswith('"'):
-            line = line[2:].lstrip()
-            if state not in _CONTINUED and state != "mx":
-                raise _Unusual
-            if state == "mx":
-                entry.plural[plural_index] += _string(line)
-            else:
-                name = _CONTINUED[state]
-                setattr(entry, name, getattr(entry, name) + _string(line))
-            continue
-        elif first == "#|" and len(tokens) > 2 and tokens[1] in _PREVIOUS:
-            line = line[2:].lstrip()
-            symbol, line = _PREVIOUS[tokens[1]], line[len(tokens[1]):].lstrip()
-        else:
-            raise _Unusual
-        if symbol == "tc" and state in ("st", "he"):
-            header = f"{header}\n{line[2:]}" if header else line[2:]
-            state = "he"
-            continue
-        if state not in _FROM[symbol]:
-            raise _Unusual
-        if state in ("ms", "mx") and symbol not in ("mp", "ms", "mx"):
-            entries.append(entry)
-            entry = _Draft(number)
-        if symbol == "tc":
-            comment = line.lstrip("#")
-            comment = comment[1:] if comment.startswith(" ") else comment
-            entry.tcomment = f"{entry.tcomment}\n{comment}" if entry.tcomment else comment
-        elif symbol == "gc":
-            if entry.comment or line[3:]:  # as polib: leading empty lines are dropped
-                entry.comment.append(line[3:])
-        elif symbol == "oc":  # polib splits off the line number; Message joins it back
-            entry.occurrences += line[3:].split()
-        elif symbol == "fl":
-            entry.flags += [flag.strip() for flag in line[3:].split(",")]
-        elif symbol == "mx":
-            if not line[7:8].isdigit() or line[8:9] != "]":
-                raise _Unusual
-            plural_index = int(line[7])
-            entry.plural[plural_index] = _string(line[line.find('"'):])
-        else:
-            if symbol == "mi":
-                entry.obsolete = obsolete
-            setattr(entry, _CONTINUED[symbol], _string(line))
-        state = symbol
-    if last and not last.startswith("#"):
-        entries.append(entry)
-    metadata: dict[str, str] = {}
-    headers = [i for i, draft in enumerate(entries) if draft.msgid == "" and not draft.obsolete]
-    if len(headers) > 1:
-        raise _Unusual  # polib's find('') and remove() have their own ideas
-    for index in headers:  # the header entry, parsed as polib does
-        key = None
-        for part in entries.pop(index).msgstr.splitlines():
-            try:
-                key, value = part.split(":", 1)
-                metadata[key] = value.strip()
-            except ValueError:
-                if key is not None:
-                    metadata[key] += "\n" + part.strip()
-    return header, metadata, [draft.message() for draft in entries]
-
-
 def _decode(path: Path, shown: str) -> tuple[str, str]:
     """The catalog's text and charset (as declared); refuse what is not text."""
     try:
@@ -405,15 +146,18 @@ def read_catalog(path: Path, root: Path, locale: str | None = None) -> Catalog:
     """Read a PO/POT file; any defect is a CatalogError naming the file and line."""
     shown = Path(os.path.relpath(path, root)).as_posix()
     text, charset = _decode(path, shown)
-    errors = syntax_errors(text)
-    if errors:
-        line, problem = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise CatalogError(f"invalid PO syntax: {problem}{more}", shown, line)
     try:
-        header, metadata, parsed = _fast_parse(text)
-    except _Unusual:
-        header, metadata, parsed = _polib_parse(path, shown, charset)
+        header, metadata, parsed = scan_usual(text)  # valid by construction
+    except Unusual:
+        errors = syntax_errors(text)
+        if errors:
+            line, problem = errors[0]
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise CatalogError(f"invalid PO syntax: {problem}{more}", shown, line) from None
+        try:
+            header, metadata, parsed = parse_lines(text)
+        except Unusual:
+            header, metadata, parsed = _polib_parse(path, shown, charset)
     seen: dict[Key, int] = {}
     messages = []
     for message in parsed:

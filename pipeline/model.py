@@ -102,3 +102,50 @@ class Finding:
     def __str__(self) -> str:
         place = f"{self.where}: " if self.where else ""
         return f"{place}{self.severity}: [{self.check}] {self.message}"
+
+
+# --- catalog entries, as the rest of the pipeline sees them -------------------------
+
+Key = tuple[str | None, str]  # (msgctxt, msgid): what identifies an entry
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One catalog entry, immutable; ``line`` is the 1-based line where the entry starts."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: tuple[str, ...] = ()
+    fuzzy: bool = False
+    obsolete: bool = False
+    flags: tuple[str, ...] = ()
+    line: int = 0
+    previous_msgid: str | None = None
+    comments: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> Key:
+        return (self.msgctxt, self.msgid)
+
+    @property
+    def translated(self) -> bool:
+        """THE completeness rule: not fuzzy, not obsolete, and every form non-empty."""
+        if self.fuzzy or self.obsolete:
+            return False
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural)
+        return self.msgstr != ""
+
+    @property
+    def has_translation(self) -> bool:
+        """Any translator work in it (even fuzzy or obsolete)?"""
+        return bool(self.msgstr) or any(self.msgstr_plural)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """All translated strings (one, or one per plural form)."""
+        return self.msgstr_plural if self.msgid_plural is not None else (self.msgstr,)

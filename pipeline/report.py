@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import gc
 import json
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -244,28 +245,61 @@ def build_report(root: Path, locales: list[str] | None = None, jobs: int = 0) ->
         return _build_report(root, locales, jobs)
 
 
+@dataclass(frozen=True)
+class _Project:
+    """What every part of the check reads once: handed to forked workers, not pickled."""
+
+    root: Path
+    policy: Policy
+    glossary: Glossary
+    scope: Scope
+    monographs: list[Monograph]
+    template_header: dict[str, str]
+
+
+_project: _Project | None = None  # in a worker: set by the pool's initializer
+
+
+def _adopt(project: _Project) -> None:
+    global _project
+    _project = project
+
+
+def _freshness() -> tuple[bool, Path]:
+    assert _project is not None
+    return extract_template(_project.root, True, _project.monographs, _project.glossary,
+                            _project.template_header)
+
+
+def _check(locale: str) -> LocaleResult:
+    assert _project is not None
+    return check_locale(_project.root, locale, _project.policy.get(locale), _project.scope,
+                        _project.glossary)
+
+
 def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckReport:
     policy = load_policy(root)
     chosen = chosen_locales(root, policy, locales)
     template = load_template(root)
     glossary = load_glossary(root)
+    monographs = load_monographs(root)
+    project = _Project(root, policy, glossary, project_scope(root, template, monographs),
+                       monographs, template.header)
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
-        with ProcessPoolExecutor(jobs) as pool:
-            freshness = pool.submit(_in_worker, extract_template, root, True, None, glossary,
-                                    template.header)
-            scope = project_scope(root, template)
-            futures = [pool.submit(_in_worker, check_locale, root, locale, policy.get(locale),
-                                   scope, glossary) for locale in chosen]
+        # forked workers inherit the project; elsewhere it is pickled once per worker
+        context = multiprocessing.get_context("fork") \
+            if "fork" in multiprocessing.get_all_start_methods() else None
+        with ProcessPoolExecutor(min(jobs, len(chosen) + 1), mp_context=context,
+                                 initializer=_adopt, initargs=(project,)) as pool:
+            freshness = pool.submit(_in_worker, _freshness)
+            futures = [pool.submit(_in_worker, _check, locale) for locale in chosen]
             results = [_result(future.result()) for future in futures]
             stale, template_path = _result(freshness.result())
     else:
-        monographs = load_monographs(root)
-        stale, template_path = extract_template(root, True, monographs, glossary,
-                                                template.header)
-        scope = project_scope(root, template, monographs)
-        results = [check_locale(root, locale, policy.get(locale), scope, glossary)
-                   for locale in chosen]
+        _adopt(project)
+        stale, template_path = _freshness()
+        results = [_check(locale) for locale in chosen]
     return CheckReport(template_path.relative_to(root).as_posix(), stale, tuple(results))
 
 

@@ -18,10 +18,8 @@ from pipeline.catalogs import (
     FuzzyIndex,
     Message,
     _best_fuzzy,
-    _fast_parse,
     _lcs_length,
     _polib_parse,
-    _Unusual,
     catalog_path,
     discover_locales,
     read_catalog,
@@ -29,6 +27,7 @@ from pipeline.catalogs import (
     update_catalogs,
 )
 from pipeline.errors import CatalogError
+from pipeline.poread import Unusual, parse_lines, scan_usual
 from pipeline.posyntax import syntax_errors
 from pipeline.source import compose_yaml
 from tests.projects import REPO, copy_project
@@ -216,33 +215,39 @@ def test_fuzzy_index_chooses_like_the_full_scan():
 
 # --- catalogs: the fast reader reads what polib reads ------------------------------------
 
-def polib_and_fast(tmp_path: Path, text: str) -> tuple[object, object]:
+def read_three_ways(tmp_path: Path, text: str) -> tuple[object, object, object]:
+    """(polib's reading, the line reader's, the whole-file scanner's); None where a
+    fast reader leaves the text to polib."""
     path = tmp_path / "x.po"
     path.write_bytes(text.encode("utf-8"))
     try:
         slow: object = _polib_parse(path, "x.po", "UTF-8")
     except CatalogError as error:
         slow = ("error", str(error))
-    try:
-        fast: object = _fast_parse(text)
-    except _Unusual:
-        fast = None
-    return slow, fast
+    readings: list[object] = [slow]
+    for reader in (parse_lines, scan_usual):
+        try:
+            readings.append(reader(text))
+        except Unusual:
+            readings.append(None)
+    return readings[0], readings[1], readings[2]
 
 
-def test_fast_reader_reads_like_polib_on_shipped_and_mutated_catalogs(tmp_path):
+def test_fast_readers_read_like_polib_on_shipped_and_mutated_catalogs(tmp_path):
     originals = [path.read_text(encoding="utf-8")
                  for path in sorted((REPO / "locales").rglob("*.po*"))]
     for text in originals:
-        slow, fast = polib_and_fast(tmp_path, text)
-        assert fast == slow
+        slow, lines, scanned = read_three_ways(tmp_path, text)
+        assert lines == slow
+        assert scanned == slow  # the shipped catalogs are in the usual layout
     extra = ["#", "# c", "##x", "#.", "#. n", "#:", "#: a:1 b", "#,", "#, fuzzy",
              '#| msgid "p"', '#| "q"', '#~ msgid "o"', '#~ msgstr "o"', '#~| msgid "x"',
              'msgid ""', 'msgstr ""', '"cont"', 'msgctxt "c"', 'msgid_plural "pl"',
-             'msgstr[0] "a"', 'msgstr[1] "b"', "", '#~ "z"', '"a\\nb"']
+             'msgstr[0] "a"', 'msgstr[1] "b"', "", '#~ "z"', '"a\\nb"', "#.x", "#foo",
+             '#| msgctxt "c"', "# ", "#\tt", '"q\\"', '"x" ', "#~", "#|", "#:x"]
     rng = random.Random(5)
-    compared = 0
-    while compared < 150:
+    compared = scanned_count = 0
+    while compared < 150 or scanned_count < 150:
         lines = rng.choice(originals).split("\n")
         for _ in range(rng.randint(1, 4)):
             where = rng.randrange(len(lines))
@@ -256,12 +261,16 @@ def test_fast_reader_reads_like_polib_on_shipped_and_mutated_catalogs(tmp_path):
             else:
                 lines.insert(where, lines[rng.randrange(len(lines))])
         text = "\n".join(lines)
+        slow, read, scanned = read_three_ways(tmp_path, text)
+        if scanned is not None:  # accepted whole: valid by construction
+            scanned_count += 1
+            assert syntax_errors(text) == []
+            assert scanned == slow
         if syntax_errors(text):
-            continue  # read_catalog refuses these before any parser sees them
-        slow, fast = polib_and_fast(tmp_path, text)
-        if fast is not None:
+            continue  # read_catalog refuses these before the line reader sees them
+        if read is not None:
             compared += 1
-            assert fast == slow
+            assert read == slow
 
 
 def test_parallel_update_raises_the_first_error_in_locale_order_and_writes_nothing(tmp_path):
