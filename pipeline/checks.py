@@ -238,7 +238,13 @@ MIN_COPY_WORDS = 4
 @check("untranslated-copy", "warning")
 def check_untranslated_copy(entry: EntryContext) -> Iterator[str]:
     """A long text is not left in English."""
-    if entry.locale.split("_")[0] == "en" or _normal(entry.source) != _normal(entry.translation):
+    source_words, source_normal = _normal_source(entry.source)
+    translation = entry.translation
+    if not source_normal.startswith(translation.lstrip()[:1].casefold()) \
+            or len(translation.split()) != source_words \
+            or _normal(translation) != source_normal:  # casefold never adds or joins words
+        return
+    if entry.locale.split("_")[0] == "en":
         return
     remaining = _WORD.findall(entry.glossary.without_terms(entry.source))
     if len(remaining) >= MIN_COPY_WORDS:
@@ -249,7 +255,13 @@ def _normal(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-_DOUBLED = re.compile(r"(?<!\w)([^\W\d_]+)\s+\1(?!\w)", re.IGNORECASE)
+@lru_cache(maxsize=65536)
+def _normal_source(source: str) -> tuple[int, str]:
+    """A source's word count and normal form (cached: every locale asks again)."""
+    return len(source.split()), _normal(source)
+
+
+_DOUBLED = re.compile(r"(?<!\w)([^\W\d_]++)\s+\1(?!\w)", re.IGNORECASE)  # no backtracking
 
 
 @lru_cache(maxsize=65536)
@@ -370,8 +382,10 @@ def entry_findings(entry: EntryContext, where: Where, checks: Iterable[Check] | 
     for item in checks or REGISTRY.values():
         if item.scope != "entry" or (flags and _silenced(item, entry.message)):
             continue
-        for message in dict.fromkeys(item.function(entry)):
-            findings.append(Finding(item.id, item.severity, message, where, entry.locale))
+        found = [*item.function(entry)]  # most checks find nothing
+        if found:
+            findings += [Finding(item.id, item.severity, message, where, entry.locale)
+                         for message in dict.fromkeys(found)]
     return findings
 
 

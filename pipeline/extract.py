@@ -7,6 +7,7 @@ date would change.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,15 @@ from pathlib import Path
 from babel.messages.catalog import PYTHON_FORMAT
 from babel.messages.extract import DEFAULT_KEYWORDS, extract
 
-from .catalogs import TEMPLATE_PATH, Key, Message, read_catalog, render_catalog, write_atomic
+from .catalogs import (
+    TEMPLATE_PATH,
+    Catalog,
+    Key,
+    Message,
+    read_catalog,
+    render_catalog,
+    write_atomic,
+)
 from .glossary import Glossary, load_glossary
 from .model import Monograph
 from .numbers import find_quantities
@@ -45,12 +54,11 @@ class _Draft:
     msgctxt: str | None = None
     msgid_plural: str | None = None
     references: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: dict[str, None] = field(default_factory=dict)  # ordered, without repeats
     flags: list[str] = field(default_factory=list)
 
     def note(self, line: str) -> None:
-        if line not in self.notes:
-            self.notes.append(line)
+        self.notes[line] = None
 
     def message(self) -> Message:
         return Message(msgid=self.msgid, msgctxt=self.msgctxt, msgid_plural=self.msgid_plural,
@@ -150,19 +158,49 @@ def render_template(messages: list[Message], created: str) -> str:
     return render_catalog(HEADER_COMMENT, template_header(created), messages)
 
 
+def _content(message: Message) -> tuple[object, ...]:
+    """What a translator sees of an entry (its line and empty plural forms aside)."""
+    return (message.msgctxt, message.msgid, message.msgid_plural, message.msgstr,
+            any(message.msgstr_plural), message.fuzzy, message.obsolete, message.flags,
+            message.notes, message.references, message.comments, message.previous_msgid)
+
+
+def holds(template: Catalog, messages: list[Message]) -> bool:
+    """Whether a read template has exactly ``messages`` and our header, its creation
+    date aside: its content is current, whatever its line layout (msgcat may re-wrap)."""
+    created = template.header.get("POT-Creation-Date", "")
+    return template.header_comment == HEADER_COMMENT \
+        and template.header == template_header(created) \
+        and len(template.messages) == len(messages) \
+        and all(map(operator.eq, map(_content, template.messages), map(_content, messages)))
+
+
+def template_is_stale(root: Path, template: Catalog, monographs: list[Monograph],
+                      glossary: Glossary) -> tuple[bool, Path]:
+    """(whether ``handouts extract`` would change the template's content, its path):
+    compared as read entries, then, if they differ, as :func:`extract_template` compares."""
+    messages = build_template(root, monographs, glossary)
+    if holds(template, messages):
+        return False, root / TEMPLATE_PATH
+    return extract_template(root, True, monographs, glossary, template.header, messages)
+
+
 def extract_template(root: Path, check_only: bool = False,
                      monographs: list[Monograph] | None = None,
                      glossary: Glossary | None = None,
-                     header: dict[str, str] | None = None) -> tuple[bool, Path]:
+                     header: dict[str, str] | None = None,
+                     messages: list[Message] | None = None) -> tuple[bool, Path]:
     """Write ``locales/handouts.pot``; return (changed, path). Unchanged content keeps
     its old creation date, so re-running leaves the file byte-identical.
 
     ``monographs`` and ``glossary``, when given, are used instead of reading them again;
-    ``header`` is the existing template's header when the caller has already read it."""
+    ``header`` is the existing template's header and ``messages`` the built entries,
+    when the caller already has them."""
     from .catalogs import now_stamp
 
     path = root / TEMPLATE_PATH
-    messages = build_template(root, monographs, glossary)
+    if messages is None:
+        messages = build_template(root, monographs, glossary)
     created = now_stamp()
     if path.is_file():
         old_header = read_catalog(path, root).header if header is None else header

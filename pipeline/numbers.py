@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
@@ -54,8 +55,7 @@ SOURCE_QUANTITY = re.compile(
     rf"(?:[ \u00a0]?(?P<unit>{_SOURCE_UNIT_PATTERN})(?![A-Za-z]))?")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number as written, its value (and other readings, if ambiguous) and unit."""
 
     value: Decimal
@@ -176,10 +176,10 @@ def locale_numbers(locale: str) -> LocaleNumbers:
         elif form[-1].isalpha() and not _is_cjk(form[-1]):
             escaped += r"(?!\w)"
         alternatives.append(escaped)
-    prefix = rf"(?P<pre>[%٪％][{_SPACES}]?)?" if _percent_first(babel) else ""
-    pattern = re.compile(
-        rf"{prefix}(?P<value>\d+(?:[{separators}]\d+)*)"
-        rf"(?:[{_SPACES}]?(?P<unit>{'|'.join(alternatives)}))?", re.IGNORECASE)
+    prefix = rf"([%٪％][{_SPACES}]?)?" if _percent_first(babel) else "()"
+    pattern = re.compile(  # groups: the whole, a leading percent sign, the value, the unit
+        rf"({prefix}(\d+(?:[{separators}]\d+)*)"
+        rf"(?:[{_SPACES}]?({'|'.join(alternatives)}))?)", re.IGNORECASE)
     decimal = get_decimal_symbol(babel) if babel is not None else "."
     return LocaleNumbers(frozenset(decimals), frozenset(groups), pattern, units, decimal)
 
@@ -232,18 +232,16 @@ def _values(written: str, locale: str) -> tuple[Decimal, ...]:
 def find_localized(text: str, locale: str) -> list[Quantity]:
     """Every number of a translation, read the way ``locale`` writes numbers and units."""
     numbers = locale_numbers(locale)
+    units = numbers.units
     found = []
     if _PROTECTED_HINT.search(text):  # what every protected name contains
         text = PROTECTED.sub(_blank, text)
-    for match in numbers.pattern.finditer(text):
-        values = _values(match.group("value"), locale)
-        if not values:
-            continue
-        unit = match.group("unit")
-        if unit is None and match.groupdict().get("pre"):
-            unit = "%"  # "%50" in Turkish
-        found.append(Quantity(values[0], numbers.units[unit.lower()] if unit else None,
-                              match.group(0).strip(_SPACES), values))
+    for whole, percent_first, written, unit in numbers.pattern.findall(text):
+        values = _values(written, locale)
+        if values:
+            found.append(Quantity(values[0], units[unit.lower()] if unit else
+                                  "%" if percent_first else None,  # "%50" in Turkish
+                                  whole.strip(_SPACES), values))
     return found
 
 
@@ -251,12 +249,17 @@ def find_localized(text: str, locale: str) -> list[Quantity]:
 
 def compare(source: str, translation: str, locale: str) -> list[str]:
     """What a translator changed in the numbers, units and numbered names, in words."""
-    wanted, names = _source_reading(source)
+    wanted, names, pairs = _source_reading(source)
     problems = [f"'{token}' must appear unchanged (it is a name, not a number)"
                 for token in (names - protected_tokens(translation))] if names else []
-    remaining = Counter((q.value, q.unit) for q in wanted)
+    found = find_localized(translation, locale)
+    if len(found) == len(pairs):  # the usual case: the same pairs, often in the same order
+        written = tuple([(q.value, q.unit) for q in found])
+        if written == pairs or Counter(written) == Counter(pairs):
+            return problems  # every quantity matches its own pair first: none is missing
+    remaining = Counter(pairs)
     extra: list[Quantity] = []
-    for quantity in find_localized(translation, locale):
+    for quantity in found:
         key = _match(quantity, remaining)
         if key is None:
             extra.append(quantity)
@@ -267,9 +270,12 @@ def compare(source: str, translation: str, locale: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _source_reading(source: str) -> tuple[tuple[Quantity, ...], Counter[str]]:
-    """A source text's quantities and protected names (the same for every locale)."""
-    return tuple(find_quantities(source)), protected_tokens(source)
+def _source_reading(source: str) -> tuple[tuple[Quantity, ...], Counter[str],
+                                          tuple[tuple[Decimal, str | None], ...]]:
+    """A source text's quantities, protected names and (value, unit) pairs (the same
+    for every locale)."""
+    quantities = tuple(find_quantities(source))
+    return quantities, protected_tokens(source), tuple((q.value, q.unit) for q in quantities)
 
 
 def _match(quantity: Quantity, remaining: Counter) -> tuple[Decimal, str | None] | None:

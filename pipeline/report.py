@@ -34,7 +34,7 @@ from .catalogs import (
 from .checks import ALLOW_FLAG, REGISTRY, blocked_keys, catalog_findings
 from .coverage import Coverage, coverage, coverages
 from .errors import HandoutError, LocaleError
-from .extract import extract_template
+from .extract import template_is_stale
 from .glossary import Glossary, load_glossary
 from .model import Finding, Monograph
 from .policy import LocalePolicy, Policy, load_policy
@@ -254,7 +254,7 @@ class _Project:
     glossary: Glossary
     scope: Scope
     monographs: list[Monograph]
-    template_header: dict[str, str]
+    template: Catalog
 
 
 _project: _Project | None = None  # in a worker: set by the pool's initializer
@@ -267,8 +267,8 @@ def _adopt(project: _Project) -> None:
 
 def _freshness() -> tuple[bool, Path]:
     assert _project is not None
-    return extract_template(_project.root, True, _project.monographs, _project.glossary,
-                            _project.template_header)
+    return template_is_stale(_project.root, _project.template, _project.monographs,
+                             _project.glossary)
 
 
 def _check(locale: str) -> LocaleResult:
@@ -284,7 +284,7 @@ def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckRepo
     glossary = load_glossary(root)
     monographs = load_monographs(root)
     project = _Project(root, policy, glossary, project_scope(root, template, monographs),
-                       monographs, template.header)
+                       monographs, template)
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
         # forked workers inherit the project; elsewhere it is pickled once per worker
