@@ -6,7 +6,7 @@ entries as untranslated. "Translated" is :attr:`Message.translated`, nowhere els
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,23 +68,21 @@ def state(message: Message | None) -> str:
 
 def coverage(keys: Iterable[Key], catalog: Catalog) -> Coverage:
     """Coverage of the given template keys (all of a template, or one handout's)."""
-    return _count(keys, catalog.lookup(), len(catalog.obsolete()))
-
-
-def coverages(groups: Mapping[str, Iterable[Key]], catalog: Catalog) -> dict[str, Coverage]:
-    """:func:`coverage` of several key groups (one per handout), reading the catalog once."""
-    lookup, obsolete = catalog.lookup(), len(catalog.obsolete())
-    return {name: _count(keys, lookup, obsolete) for name, keys in groups.items()}
+    lookup = catalog.lookup()
+    return count_states(keys, lambda key: state(lookup.get(key)), len(catalog.obsolete()))
 
 
 _cached_words = lru_cache(maxsize=65536)(words)  # every handout and locale asks again
 
 
-def _count(keys: Iterable[Key], lookup: Mapping[Key, Message], obsolete: int) -> Coverage:
+def count_states(keys: Iterable[Key], state_of: Callable[[Key], str],
+                 obsolete: int = 0) -> Coverage:
+    """Coverage of ``keys``, whose states (as :func:`state` names them) ``state_of``
+    tells: a catalog lookup, or a mapping's ``get`` when the states came from a worker."""
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
     word_counts = dict.fromkeys(counts, 0)
     for key in dict.fromkeys(keys):
-        status = state(lookup.get(key))
+        status = state_of(key)
         counts[status] += 1
         word_counts[status] += _cached_words(key[1])
     return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"], obsolete,

@@ -124,6 +124,8 @@ _TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 
 def tokens(text: str) -> tuple[str, ...]:
     """Lower-cased words and punctuation marks of ``text`` (spaces dropped)."""
+    if text.isascii():  # lower-casing ASCII text first makes the same tokens, faster
+        return tuple(_TOKEN.findall(text.lower()))
     return tuple(token.lower() for token in _TOKEN.findall(text))
 
 

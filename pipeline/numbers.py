@@ -50,8 +50,8 @@ _KEEP_SHORT = {"h"}  # one-letter unit names other than these are too often word
 PROTECTED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+-?\d+[A-Za-z0-9]*")
 _SOURCE_UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in _SYMBOLS if u != "°"),
                                        key=len, reverse=True))
-SOURCE_QUANTITY = re.compile(
-    rf"(?<![\w.])(?P<value>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+SOURCE_QUANTITY = re.compile(  # a digit first, not after a letter or point: scanned fast
+    rf"(?P<value>\d(?<![\w.]\d)(?:\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*(?:\.\d+)?))"
     rf"(?:[ \u00a0]?(?P<unit>{_SOURCE_UNIT_PATTERN})(?![A-Za-z]))?")
 
 
@@ -73,7 +73,9 @@ _PROTECTED_HINT = re.compile(r"[A-Za-z]-?\d")
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in an English source text, with its unit when one follows."""
     found = []
-    for match in SOURCE_QUANTITY.finditer(PROTECTED.sub(_blank, text)):
+    if _PROTECTED_HINT.search(text):  # what every protected name contains
+        text = PROTECTED.sub(_blank, text)
+    for match in SOURCE_QUANTITY.finditer(text):
         unit = match.group("unit")
         value = Decimal(match.group("value").replace(",", ""))
         found.append(Quantity(value, _SYMBOLS[unit] if unit else None, match.group(0),

@@ -32,9 +32,9 @@ from .catalogs import (
     write_atomic,
 )
 from .checks import ALLOW_FLAG, REGISTRY, blocked_keys, catalog_findings
-from .coverage import Coverage, coverage, coverages
+from .coverage import Coverage, count_states, coverage, state
 from .errors import HandoutError, LocaleError
-from .extract import template_is_stale
+from .extract import safety_keys, template_is_stale
 from .glossary import Glossary, load_glossary
 from .model import Finding, Monograph
 from .policy import LocalePolicy, Policy, load_policy
@@ -147,33 +147,73 @@ def chosen_locales(root: Path, policy: Policy, wanted: list[str] | None) -> list
     return list(dict.fromkeys(wanted))
 
 
-def check_locale(root: Path, locale: str, policy: LocalePolicy, scope: Scope,
-                 glossary: Glossary) -> LocaleResult:
-    """Everything ``handouts check`` knows about one locale."""
+@dataclass(frozen=True)
+class CatalogReading:
+    """What one locale's catalog says, before the policy and the handouts are applied:
+    small, so a worker process sends it back cheaply."""
+
+    locale: str
+    path: str
+    findings: tuple[Finding, ...]
+    stale: tuple[str, ...]
+    total: Coverage
+    states: str  # one letter per template key, in template order (see STATE_LETTERS)
+    others: dict[Key, str]  # the state of catalog keys the template lacks
+    blocked: frozenset[Key]
+
+    def states_by_key(self, template: tuple[Key, ...]) -> dict[Key, str]:
+        """Every known key's state ('translated', 'fuzzy', 'untranslated')."""
+        found = dict(zip(template, map(STATE_NAMES.__getitem__, self.states), strict=True))
+        found.update(self.others)
+        return found
+
+
+STATE_LETTERS = {"translated": "t", "fuzzy": "f", "untranslated": "u"}
+STATE_NAMES = {letter: name for name, letter in STATE_LETTERS.items()}
+
+
+def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
+                safety: frozenset[Key]) -> CatalogReading:
+    """Read and check one locale's catalog against the template."""
     path = catalog_path(root, locale)
     shown = path.relative_to(root).as_posix()
+    keys = [m.key for m in template.active()]
     if path.is_file():
         catalog = load_catalog(root, locale)
-        findings = catalog_findings(locale, catalog, glossary, set(scope.safety))
-        stale = _staleness(catalog, scope.template)
+        findings = catalog_findings(locale, catalog, glossary, set(safety))
+        stale = _staleness(catalog, keys)
     else:  # counted as all untranslated
         catalog, findings = Catalog(shown, locale, {}, (), ()), []
         stale = [f"no catalog {shown}: create it with `handouts init {locale}`"]
-    blocked = blocked_keys(findings, catalog)
-    total = coverage(scope.template, catalog)
-    per_drug = coverages(scope.drugs, catalog)
-    drugs = tuple(DrugResult(drug, per_drug[drug], _publishable(per_drug[drug], keys, blocked))
-                  for drug, keys in scope.drugs.items())
-    problems = _problems(policy, total, findings, stale)
-    return LocaleResult(locale, policy, shown, total, drugs, tuple(findings), problems)
+    lookup = catalog.lookup()
+    states = "".join([STATE_LETTERS[state(lookup.get(key))] for key in keys])
+    wanted = set(keys)
+    others = {key: state(message) for key, message in lookup.items() if key not in wanted}
+    return CatalogReading(locale, shown, tuple(findings), tuple(stale), coverage(keys, catalog),
+                          states, others, frozenset(blocked_keys(findings, catalog)))
 
 
-def _publishable(result: Coverage, keys: tuple[Key, ...], blocked: set[Key]) -> bool:
+def judge_locale(reading: CatalogReading, policy: LocalePolicy, scope: Scope) -> LocaleResult:
+    """A locale's reading, judged by its policy, with each handout's coverage."""
+    states = reading.states_by_key(scope.template)
+    def state_of(key: Key) -> str:
+        return states.get(key, "untranslated")
+
+    drugs = []
+    for drug, keys in scope.drugs.items():
+        result = count_states(keys, state_of, reading.total.obsolete)
+        drugs.append(DrugResult(drug, result, _publishable(result, keys, reading.blocked)))
+    problems = _problems(policy, reading.total, reading.findings, reading.stale)
+    return LocaleResult(reading.locale, policy, reading.path, reading.total, tuple(drugs),
+                        reading.findings, problems)
+
+
+def _publishable(result: Coverage, keys: tuple[Key, ...], blocked: frozenset[Key]) -> bool:
     """Every text translated, none fuzzy, none with an error finding."""
     return result.untranslated == 0 and result.fuzzy == 0 and blocked.isdisjoint(keys)
 
 
-def _staleness(catalog: Catalog, template: tuple[Key, ...]) -> list[str]:
+def _staleness(catalog: Catalog, template: list[Key]) -> list[str]:
     active = {m.key for m in catalog.active()}
     wanted = set(template)
     problems = []
@@ -186,8 +226,8 @@ def _staleness(catalog: Catalog, template: tuple[Key, ...]) -> list[str]:
     return problems
 
 
-def _problems(policy: LocalePolicy, total: Coverage, findings: list[Finding],
-              stale: list[str]) -> tuple[str, ...]:
+def _problems(policy: LocalePolicy, total: Coverage, findings: tuple[Finding, ...],
+              stale: tuple[str, ...]) -> tuple[str, ...]:
     problems = list(stale)
     if total.percent < policy.min_coverage:
         problems.append(f"coverage {total.percent:.1f}% is below the minimum "
@@ -247,14 +287,12 @@ def build_report(root: Path, locales: list[str] | None = None, jobs: int = 0) ->
 
 @dataclass(frozen=True)
 class _Project:
-    """What every part of the check reads once: handed to forked workers, not pickled."""
+    """What every locale's check reads: handed to forked workers, not pickled."""
 
     root: Path
-    policy: Policy
     glossary: Glossary
-    scope: Scope
-    monographs: list[Monograph]
     template: Catalog
+    safety: frozenset[Key]
 
 
 _project: _Project | None = None  # in a worker: set by the pool's initializer
@@ -265,41 +303,43 @@ def _adopt(project: _Project) -> None:
     _project = project
 
 
-def _freshness() -> tuple[bool, Path]:
+def _read(locale: str) -> CatalogReading:
     assert _project is not None
-    return template_is_stale(_project.root, _project.template, _project.monographs,
-                             _project.glossary)
+    return _read_in(_project, locale)
 
 
-def _check(locale: str) -> LocaleResult:
-    assert _project is not None
-    return check_locale(_project.root, locale, _project.policy.get(locale), _project.scope,
-                        _project.glossary)
+def _read_in(project: _Project, locale: str) -> CatalogReading:
+    return read_locale(project.root, locale, project.template, project.glossary,
+                       project.safety)
 
 
 def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckReport:
+    """The catalogs are read and checked in worker processes (when large enough) while
+    this process reads the monographs and compares the template with them."""
     policy = load_policy(root)
     chosen = chosen_locales(root, policy, locales)
     template = load_template(root)
     glossary = load_glossary(root)
-    monographs = load_monographs(root)
-    project = _Project(root, policy, glossary, project_scope(root, template, monographs),
-                       monographs, template)
+    project = _Project(root, glossary, template, safety_keys(template))
     jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
-        # forked workers inherit the project; elsewhere it is pickled once per worker
-        context = multiprocessing.get_context("fork") \
-            if "fork" in multiprocessing.get_all_start_methods() else None
-        with ProcessPoolExecutor(min(jobs, len(chosen) + 1), mp_context=context,
-                                 initializer=_adopt, initargs=(project,)) as pool:
-            freshness = pool.submit(_in_worker, _freshness)
-            futures = [pool.submit(_in_worker, _check, locale) for locale in chosen]
-            results = [_result(future.result()) for future in futures]
-            stale, template_path = _result(freshness.result())
-    else:
-        _adopt(project)
-        stale, template_path = _freshness()
-        results = [_check(locale) for locale in chosen]
+    with contextlib.ExitStack() as stack:
+        if jobs > 1 and len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
+            # forked workers inherit the project; elsewhere it is pickled once per worker
+            context = multiprocessing.get_context("fork") \
+                if "fork" in multiprocessing.get_all_start_methods() else None
+            pool = stack.enter_context(ProcessPoolExecutor(
+                min(jobs, len(chosen)), mp_context=context, initializer=_adopt,
+                initargs=(project,)))
+            stack.callback(pool.shutdown, cancel_futures=True)  # on an error: stop soon
+            futures = [pool.submit(_in_worker, _read, locale) for locale in chosen]
+            readings: Iterable[CatalogReading] = (_result(f.result()) for f in futures)
+        else:
+            readings = (_read_in(project, locale) for locale in chosen)
+        monographs = load_monographs(root)
+        stale, template_path = template_is_stale(root, template, monographs, glossary)
+        scope = project_scope(root, template, monographs)
+        results = [judge_locale(reading, policy.get(reading.locale), scope)
+                   for reading in readings]
     return CheckReport(template_path.relative_to(root).as_posix(), stale, tuple(results))
 
 
