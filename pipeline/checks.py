@@ -169,6 +169,13 @@ def placeholders(text: str, python_format: bool) -> Counter[str]:
     return found
 
 
+@lru_cache(maxsize=65536)
+def _source_placeholders(source: str, python_format: bool) -> Counter[str]:
+    """:func:`placeholders` of a source (cached: every locale asks again; not to be
+    changed in place)."""
+    return placeholders(source, python_format)
+
+
 def _python_format(entry: EntryContext) -> bool:
     return "python-format" in entry.message.flags
 
@@ -178,7 +185,7 @@ def check_placeholders(entry: EntryContext) -> Iterator[str]:
     """Placeholders such as %(date)s kept exactly as in the source."""
     if "%" not in entry.source and "%" not in entry.translation:
         return
-    source = placeholders(entry.source, _python_format(entry))
+    source = _source_placeholders(entry.source, _python_format(entry))
     translation = placeholders(entry.translation, _python_format(entry))
     for name in sorted(source - translation):
         yield f"placeholder '{name}' of the source is missing; copy it unchanged"
@@ -189,16 +196,21 @@ def check_placeholders(entry: EntryContext) -> Iterator[str]:
 _DIGIT = re.compile(r"\d")
 
 
+@lru_cache(maxsize=65536)
+def _has_digit(source: str) -> bool:
+    return _DIGIT.search(source) is not None
+
+
 @check("numbers-units", "error")
 def check_numbers(entry: EntryContext) -> Iterator[str]:
     """Numbers, units and numbered names (CD19) mean the same as in the source."""
-    if not (_DIGIT.search(entry.source) or _DIGIT.search(entry.translation)):
+    if not (_has_digit(entry.source) or _DIGIT.search(entry.translation)):
         return
     source, translation = entry.source, entry.translation
     if "%" in source or "%" in translation:  # every placeholder starts with '%'
         python_format = _python_format(entry)
-        for name in placeholders(source, python_format) | placeholders(translation,
-                                                                        python_format):
+        for name in _source_placeholders(source, python_format) | placeholders(
+                translation, python_format):
             source, translation = source.replace(name, " "), translation.replace(name, " ")
     yield from compare_numbers(source, translation, entry.locale)
 

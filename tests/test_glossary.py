@@ -88,3 +88,26 @@ def test_verbatim_in_is_a_sound_shortcut_of_phrase_pattern():
     assert not verbatim_in(("Abc",), "xAbc")
     assert verbatim_in(("Bacelumab",), "Wuh bacelumab so nivog")
     assert not verbatim_in(("Abc",), "Abc_") or phrase_pattern(("Abc",)).search("Abc_")
+
+
+def test_tokens_of_lowered_text_are_the_lowered_tokens():
+    """tokens() lower-cases the whole text first (faster): the same tokens as lowering
+    each one, on every character, the dotted capital I and final sigma included."""
+    import random
+    import sys
+
+    from pipeline.glossary import _TOKEN, tokens
+
+    def slow(text: str) -> tuple[str, ...]:
+        return tuple(token.lower() for token in _TOKEN.findall(text))
+
+    rng = random.Random(3)
+    every = [chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF]
+    for start in range(0, len(every), 4096):  # every character, in 4096-character texts
+        text = " ".join(every[start:start + 4096])
+        assert tokens(text) == slow(text)
+    edges = ["ΑΣ'Β", "ΟΔΟΣ.", "İstanbul", "DİKKAT", "ΣΑΣ ΣΑΣ", "Straße", "ǅemal", "K-Ras"]
+    pieces = edges + ["a", "Β", "'", " ", "-", "Σ", "İ", "x", "ß", "."]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert tokens(text) == slow(text), text

@@ -219,3 +219,22 @@ def test_a_required_locale_without_a_catalog_fails_as_untranslated(project, caps
     fr = json.loads(out)["locales"][0]
     assert code == 1 and fr["coverage"]["untranslated"] == fr["coverage"]["total"] > 0
     assert "handouts init fr" in fr["problems"][0]
+
+
+def test_template_freshness_is_its_content_not_its_date(project, capsys):
+    pot = project / "locales" / "handouts.pot"
+    text = pot.read_text(encoding="utf-8")
+    created = next(line for line in text.splitlines() if "POT-Creation-Date" in line)
+    pot.write_text(text.replace(created, '"POT-Creation-Date: 2001-01-01 00:00+0000\\n"'),
+                   encoding="utf-8")
+    code, out, _ = check(project, capsys)
+    assert code == 0 and "handouts.pot: up to date" in out
+    assert text.count("#. SAFETY-CRITICAL:") > 1
+    pot.write_text(text.replace("#. SAFETY-CRITICAL:", "#. SAFETY CRITICAL:", 1),
+                   encoding="utf-8")
+    code, out, _ = check(project, capsys)
+    assert code == 1 and "handouts.pot: out of date" in out
+    pot.write_text(text.replace('"Generated-By: handouts extract\\n"',
+                                '"Generated-By: by hand\\n"'), encoding="utf-8")
+    code, out, _ = check(project, capsys)
+    assert code == 1 and "handouts.pot: out of date" in out
