@@ -143,7 +143,7 @@ def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[K
     """Read ``locale``'s catalog and check its interface strings."""
     if locale == ENGLISH:
         return LocaleState(ENGLISH, None)
-    catalog = load_catalog(root, locale)
+    catalog = load_catalog(root, locale, comments=False)  # handouts show no notes
     state = LocaleState(locale, catalog, catalog.lookup())
     whole = any(c.scope == "catalog" and c.severity == "error" for c in REGISTRY.values())
     keys = set(state.lookup) if whole else {(None, msgid) for msgid in UI_MSGIDS}

@@ -142,12 +142,16 @@ def _decode(path: Path, shown: str) -> tuple[str, str]:
                            shown, line) from None
 
 
-def read_catalog(path: Path, root: Path, locale: str | None = None) -> Catalog:
-    """Read a PO/POT file; any defect is a CatalogError naming the file and line."""
+def read_catalog(path: Path, root: Path, locale: str | None = None, *,
+                 comments: bool = True) -> Catalog:
+    """Read a PO/POT file; any defect is a CatalogError naming the file and line.
+
+    ``comments=False`` leaves out every entry's translator comments, extracted notes and
+    references (the check and the build never read them): faster."""
     shown = Path(os.path.relpath(path, root)).as_posix()
     text, charset = _decode(path, shown)
     try:
-        header, metadata, parsed = scan_usual(text)  # valid by construction
+        header, metadata, parsed = scan_usual(text, comments)  # valid by construction
     except Unusual:
         errors = syntax_errors(text)
         if errors:
@@ -158,6 +162,8 @@ def read_catalog(path: Path, root: Path, locale: str | None = None) -> Catalog:
             header, metadata, parsed = parse_lines(text)
         except Unusual:
             header, metadata, parsed = _polib_parse(path, shown, charset)
+        if not comments:
+            parsed = [replace(m, comments=(), notes=(), references=()) for m in parsed]
     seen: dict[Key, int] = {}
     messages = []
     for message in parsed:
@@ -186,8 +192,8 @@ def _polib_parse(path: Path, shown: str, charset: str
     return po.header, dict(po.metadata), [_message(entry) for entry in po]
 
 
-def load_catalog(root: Path, locale: str) -> Catalog:
-    return read_catalog(catalog_path(root, locale), root, locale)
+def load_catalog(root: Path, locale: str, *, comments: bool = True) -> Catalog:
+    return read_catalog(catalog_path(root, locale), root, locale, comments=comments)
 
 
 def load_template(root: Path) -> Catalog:
