@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 from xml.etree import ElementTree as ET
@@ -55,6 +55,17 @@ class Scope:
     template: tuple[Key, ...]
     drugs: dict[str, tuple[Key, ...]]
     safety: frozenset[Key]
+    complete: dict[str, Coverage] = field(default_factory=dict)  # a drug's, all translated
+
+    @classmethod
+    def of(cls, template: tuple[Key, ...], drugs: dict[str, tuple[Key, ...]],
+           safety: frozenset[Key]) -> Scope:
+        """With each drug's coverage when every text is translated (most locales, most
+        handouts): a locale then counts only the handouts its untranslated texts touch."""
+        known = set(template)
+        complete = {drug: count_states(keys, lambda key: "translated")
+                    for drug, keys in drugs.items() if known.issuperset(keys)}
+        return cls(template, drugs, safety, complete)
 
 
 @dataclass(frozen=True)
@@ -132,7 +143,7 @@ def project_scope(root: Path, template: Catalog,
         segments = list(iter_segments(monograph))
         drugs[monograph.id] = tuple(dict.fromkeys([s.key for s in segments] + list(ui)))
         safety.update(s.key for s in segments if s.safety)
-    return Scope(keys, drugs, frozenset(safety))
+    return Scope.of(keys, drugs, frozenset(safety))
 
 
 def chosen_locales(root: Path, policy: Policy, wanted: list[str] | None) -> list[str]:
@@ -196,12 +207,19 @@ def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
 def judge_locale(reading: CatalogReading, policy: LocalePolicy, scope: Scope) -> LocaleResult:
     """A locale's reading, judged by its policy, with each handout's coverage."""
     states = reading.states_by_key(scope.template)
+    unfinished = {key for key, name in states.items() if name != "translated"}
+    obsolete = reading.total.obsolete
+
     def state_of(key: Key) -> str:
         return states.get(key, "untranslated")
 
     drugs = []
     for drug, keys in scope.drugs.items():
-        result = count_states(keys, state_of, reading.total.obsolete)
+        complete = scope.complete.get(drug)
+        if complete is not None and unfinished.isdisjoint(keys):
+            result = replace(complete, obsolete=obsolete)
+        else:
+            result = count_states(keys, state_of, obsolete)
         drugs.append(DrugResult(drug, result, _publishable(result, keys, reading.blocked)))
     problems = _problems(policy, reading.total, reading.findings, reading.stale)
     return LocaleResult(reading.locale, policy, reading.path, reading.total, tuple(drugs),

@@ -238,3 +238,24 @@ def test_template_freshness_is_its_content_not_its_date(project, capsys):
                                 '"Generated-By: by hand\\n"'), encoding="utf-8")
     code, out, _ = check(project, capsys)
     assert code == 1 and "handouts.pot: out of date" in out
+
+
+def test_each_handouts_coverage_is_counted_from_its_catalog(project):
+    """Workers send states per template key and a complete handout takes a short cut:
+    every handout's figures still equal a count made straight from the catalog."""
+    from pipeline.catalogs import load_template
+    from pipeline.coverage import coverage
+    from pipeline.report import project_scope
+
+    edit(project, "es", "#: source/monographs/blinatumomab.yaml", "#, fuzzy\n#: "
+         "source/monographs/blinatumomab.yaml")  # one es entry fuzzy
+    scope = project_scope(project, load_template(project))
+    report = build_report(project)
+    assert {r.locale for r in report.locales} >= {"es", "ar", "vi"}
+    for result in report.locales:
+        catalog = load_catalog(project, result.locale)
+        for drug in result.drugs:
+            assert drug.coverage == coverage(scope.drugs[drug.drug], catalog)
+    counted = {r.locale: r.drugs[0].coverage for r in report.locales}
+    assert counted["es"].fuzzy == 1 and counted["ar"].untranslated > 0
+    assert counted["vi"].translated == counted["vi"].total
