@@ -160,9 +160,7 @@ class Glossary:
         table, firsts, longest = self._phrases
         words = tokens(text)
         spans = []
-        for start, word in enumerate(words):
-            if word not in firsts:
-                continue
+        for start in _positions(words, firsts.intersection(words)):
             for end in range(start + 1, min(start + longest, len(words)) + 1):
                 found = table.get(words[start:end])
                 if found:
@@ -215,6 +213,21 @@ class Glossary:
             for i in index.get(match.group(0).lower(), ()):
                 found.setdefault(i, match.group(0))
         return [(self.terms[i], wording) for i, wording in sorted(found.items())]
+
+
+def _positions(words: tuple[str, ...], wanted: set[str]) -> list[int]:
+    """Where any of ``wanted`` occurs in ``words``, in order (found by the tuple's own
+    search: most words of a text start no glossary phrase)."""
+    found = []
+    for word in wanted:
+        position = words.index(word)
+        while True:
+            found.append(position)
+            try:
+                position = words.index(word, position + 1)
+            except ValueError:
+                break
+    return sorted(found)
 
 
 def _index(phrase_lists: Iterable[Iterable[str]]) -> dict[str, list[int]]:

@@ -51,8 +51,8 @@ PROTECTED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+-?\d+[A-Za-z0-9]*")
 _SOURCE_UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in _SYMBOLS if u != "°"),
                                        key=len, reverse=True))
 SOURCE_QUANTITY = re.compile(  # a digit first, not after a letter or point: scanned fast
-    rf"(?P<value>\d(?<![\w.]\d)(?:\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*(?:\.\d+)?))"
-    rf"(?:[ \u00a0]?(?P<unit>{_SOURCE_UNIT_PATTERN})(?![A-Za-z]))?")
+    rf"((?P<value>\d(?<![\w.]\d)(?:\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*(?:\.\d+)?))"
+    rf"(?:[ \u00a0]?(?P<unit>{_SOURCE_UNIT_PATTERN})(?![A-Za-z]))?)")  # the whole, value, unit
 
 
 class Quantity(NamedTuple):
@@ -77,12 +77,16 @@ def find_quantities(text: str) -> list[Quantity]:
     found = []
     if _PROTECTED_HINT.search(text):  # what every protected name contains
         text = PROTECTED.sub(_blank, text)
-    for match in SOURCE_QUANTITY.finditer(text):
-        unit = match.group("unit")
-        value = Decimal(match.group("value").replace(",", ""))
-        found.append(Quantity(value, _SYMBOLS[unit] if unit else None, match.group(0),
-                              (value,)))
+    for written, value, unit in SOURCE_QUANTITY.findall(text):
+        number = _decimal(value)
+        found.append(Quantity(number, _SYMBOLS[unit] if unit else None, written, (number,)))
     return found
+
+
+@lru_cache(maxsize=4096)
+def _decimal(written: str) -> Decimal:
+    """An English number's value ("1,000.5" -> 1000.5); cached, the same numbers recur."""
+    return Decimal(written.replace(",", ""))
 
 
 def protected_tokens(text: str) -> Counter[str]:
