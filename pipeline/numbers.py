@@ -43,6 +43,7 @@ _CLDR_UNITS = {
 }
 _SAMPLE_COUNTS = (0, 1, 2, 3, 5, 11, 21, 100, 1.5)
 _SPACES = " \u00a0\u202f\u2009\u200e\u200f"
+_PERCENT_SIGNS = "%٪％"
 _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 _LATIN_CHAR = re.compile(f"[{_LATIN}]")
 _KEEP_SHORT = {"h"}  # one-letter unit names other than these are too often words ("a", "d")
@@ -184,10 +185,11 @@ def locale_numbers(locale: str) -> LocaleNumbers:
         elif form[-1].isalpha() and not _is_cjk(form[-1]):
             escaped += r"(?!\w)"
         alternatives.append(escaped)
-    prefix = rf"([%٪％][{_SPACES}]?)?" if _percent_first(babel) else "()"
-    pattern = re.compile(  # groups: the whole, a leading percent sign, the value, the unit
-        rf"({prefix}(\d+(?:[{separators}]\d+)*)"
-        rf"(?:[{_SPACES}]?({'|'.join(alternatives)}))?)", re.IGNORECASE)
+    number = rf"(\d\d*(?:[{separators}]\d+)*)(?:[{_SPACES}]?({'|'.join(alternatives)}))?"
+    prefix = rf"(?:[{_PERCENT_SIGNS}][{_SPACES}]?)?" if _percent_first(babel) else ""
+    # groups: the whole, the value, the unit; without a prefix, a digit comes first and
+    # the regex engine skips fast from digit to digit
+    pattern = re.compile(rf"({prefix}{number})", re.IGNORECASE)
     decimal = get_decimal_symbol(babel) if babel is not None else "."
     return LocaleNumbers(frozenset(decimals), frozenset(groups), pattern, units, decimal)
 
@@ -244,11 +246,11 @@ def find_localized(text: str, locale: str) -> list[Quantity]:
     found = []
     if _PROTECTED_HINT.search(text):  # what every protected name contains
         text = PROTECTED.sub(_blank, text)
-    for whole, percent_first, written, unit in numbers.pattern.findall(text):
+    for whole, written, unit in numbers.pattern.findall(text):
         values = _values(written, locale)
         if values:
             found.append(Quantity(values[0], units[unit.lower()] if unit else
-                                  "%" if percent_first else None,  # "%50" in Turkish
+                                  "%" if whole[0] in _PERCENT_SIGNS else None,  # "%50"
                                   whole.strip(_SPACES), values))
     return found
 

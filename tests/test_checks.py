@@ -294,3 +294,14 @@ def test_length_limit_passes_long_but_plausible_translations():
 
 def test_length_limit_fails_a_megabyte_string():
     assert "1,000,000 characters" in fails("length-limit", "Pain", "x" * 1_000_000)
+
+
+def test_every_suspect_character_is_unprintable():
+    """dangerous-characters skips printable texts without its regex: sound only if no
+    character it looks for is printable, which holds for every code point."""
+    import sys
+
+    from pipeline.checks import _SUSPECT
+
+    assert not [hex(i) for i in range(sys.maxunicode + 1)
+                if _SUSPECT.match(chr(i)) and chr(i).isprintable()]
