@@ -2,7 +2,8 @@
 
 Nothing else in the package imports polib. Catalogs live at
 ``locales/<locale>/LC_MESSAGES/handouts.po``; the template at ``locales/handouts.pot``.
-Reading is polib's; writing is :mod:`pipeline.poformat` (GNU gettext's layout);
+Reading gives polib's reading: :mod:`pipeline.poread` reads the usual layouts fast and
+leaves any other to polib; writing is :mod:`pipeline.poformat` (GNU gettext's layout);
 every write is atomic and skipped when the content would not change.
 """
 
