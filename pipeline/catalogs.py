@@ -13,6 +13,7 @@ import bisect
 import contextlib
 import ctypes
 import datetime as dt
+import glob
 import multiprocessing
 import os
 import re
@@ -258,7 +259,9 @@ def write_atomic(path: Path, text: str) -> bool:
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _remove_orphans(path)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -272,6 +275,25 @@ def write_atomic(path: Path, text: str) -> bool:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return True
+
+
+def _remove_orphans(path: Path) -> None:
+    """Remove the temp files of earlier writes of ``path`` that were killed between
+    writing and renaming: those whose writing process (named in the file) is gone."""
+    for orphan in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = orphan.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            orphan.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: leave its file alone
+        return True
     return True
 
 
@@ -548,6 +570,7 @@ def update_catalog(root: Path, locale: str, template: Catalog,
     nplurals = _nplurals(header)
     merged, stats = merge(template, catalog, nplurals)
     blocks: dict[tuple[object, ...], str] = {}  # entries both versions share render once
+    _remove_orphans(catalog_path(root, locale))  # even when nothing is written
     # unchanged content: leave the file as its last editor (Poedit, msgcat) saved it
     changed = not _same_text(catalog, header, merged, blocks) and write_atomic(
         catalog_path(root, locale), _render(catalog.header_comment, header, merged, blocks))

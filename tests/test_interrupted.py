@@ -78,8 +78,16 @@ def test_update_killed_at_any_moment_leaves_old_or_new_catalogs(tmp_path):
             load_catalog(root, locale)  # still a valid catalog
     leftovers = [p.name for p in root.rglob(".*.tmp")]
     # a kill between writing the temp file and renaming it can leave one behind; it is
-    # never read (a hidden name) and is not a catalog
+    # never read (a hidden name) and is not a catalog ...
     assert all(name.startswith(".handouts.po.") for name in leftovers)
+    orphan = catalog_path(root, "es").parent / ".handouts.po.999999999.x1y2z3.tmp"
+    orphan.write_text("left by a killed update")  # (no process has that number)
+    mine = catalog_path(root, "es").parent / f".handouts.po.{os.getpid()}.a1b2c3.tmp"
+    mine.write_text("being written by a running process")
+    subprocess.run([sys.executable, "-m", "pipeline", "update"], cwd=root, check=True,
+                   capture_output=True)
+    # ... and the next update removes those of dead processes only
+    assert [p.name for p in root.rglob(".*.tmp")] == [mine.name]
     assert os.listdir(root / "locales" / "es" / "LC_MESSAGES").count("handouts.po") == 1
     assert outcomes  # at least one state was observed (usually both)
     print("observed states (True = finished update):", sorted(outcomes))
