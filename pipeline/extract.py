@@ -166,10 +166,16 @@ def render_template(messages: list[Message], created: str) -> str:
 
 
 def _content(message: Message) -> tuple[object, ...]:
-    """What a translator sees of an entry (its line and empty plural forms aside)."""
+    """What a translator sees of an entry (its line and empty plural forms aside; a
+    comment with line breaks is written, and read back, as several lines)."""
     return (message.msgctxt, message.msgid, message.msgid_plural, message.msgstr,
             any(message.msgstr_plural), message.fuzzy, message.obsolete, message.flags,
-            message.notes, message.references, message.comments, message.previous_msgid)
+            _lines(message.notes), message.references, _lines(message.comments),
+            message.previous_msgid)
+
+
+def _lines(comments: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(line for comment in comments for line in comment.split("\n"))
 
 
 def holds(template: Catalog, messages: list[Message]) -> bool:

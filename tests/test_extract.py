@@ -112,3 +112,23 @@ def test_extract_check_mode_reports_staleness_without_writing(tmp_path):
     assert extract_template(project, check_only=True)[0]
     assert (project / TEMPLATE_PATH).read_bytes() == before
     shutil.rmtree(project / "locales")
+
+
+def test_a_note_with_line_breaks_becomes_comment_lines(tmp_path):
+    """A translator note written over several lines in the YAML used to put a bare line
+    into the template (msgfmt: 'keyword unknown'); each line is a '#.' line now."""
+    from pipeline.report import build_report
+
+    project = copy_project(tmp_path / "project")
+    source = project / "source" / "monographs" / "blinatumomab.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert text.count("      - paragraph: >-\n") >= 1
+    source.write_text(text.replace("      - paragraph: >-\n", "      - note: \"first line\\n"
+                                   "second line\"\n        paragraph: >-\n", 1), encoding="utf-8")
+    extract_template(project)
+    written = (project / TEMPLATE_PATH).read_text(encoding="utf-8")
+    assert "#. Note: first line\n#. second line\n" in written
+    notes = [m.notes for m in load_template(project).messages if "second line" in m.notes]
+    assert notes and "Note: first line" in notes[0]  # read back (strict syntax) as two lines
+    assert not extract_template(project, check_only=True)[0]
+    assert not build_report(project).template_stale

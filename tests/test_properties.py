@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.catalogs import (
+    Message,
     catalog_path,
     init_catalog,
     load_catalog,
@@ -197,3 +198,34 @@ def test_arbitrary_bytes_never_crash_the_loaders(tmp_path_factory, data):
         path.write_bytes(data)
         with contextlib.suppress(HandoutError):  # a clean error is fine; anything else fails
             load(path)
+
+
+entries = st.builds(
+    lambda msgid, msgstr, context, fuzzy, note, obsolete: replace(
+        Message(msgid=msgid, msgstr=msgstr, msgctxt=context, fuzzy=fuzzy and bool(msgstr),
+                notes=(note,) if note else (), references=("source/x.yaml:3",)),
+        obsolete=obsolete),
+    any_text("\x00\r"), st.one_of(st.just(""), any_text("\x00\r")),
+    st.one_of(st.none(), any_text("\x00\r\n")), st.booleans(),
+    st.one_of(st.none(), any_text("\x00\r\n")), st.booleans())
+
+
+@PROPERTY
+@given(messages=st.lists(entries, max_size=6, unique_by=lambda m: (m.msgctxt, m.msgid)))
+def test_the_scanner_reads_what_we_write_as_polib_does(tmp_path_factory, messages):
+    """Our own catalogs are always in the usual layout: the whole-file scanner accepts
+    them (no fall-back) and reads exactly what polib and the line reader read."""
+    from pipeline.catalogs import _polib_parse
+    from pipeline.poread import parse_lines, scan_usual
+    from pipeline.posyntax import syntax_errors
+
+    text = render_catalog(("A header comment",), {"Content-Type": "text/plain; charset=UTF-8"},
+                          messages)
+    path = tmp_path_factory.mktemp("scan") / "x.po"
+    path.write_bytes(text.encode("utf-8"))
+    scanned = scan_usual(text)
+    assert syntax_errors(text) == []
+    assert scanned == parse_lines(text) == _polib_parse(path, "x.po", "UTF-8")
+    written = sorted(messages, key=lambda m: m.obsolete)  # obsolete entries go last
+    assert [(m.msgid, m.msgstr, m.obsolete) for m in scanned[2]] == \
+        [(m.msgid, m.msgstr, m.obsolete) for m in written]
