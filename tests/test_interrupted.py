@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.catalogs import (
+    _running,
     catalog_path,
     init_catalog,
     load_catalog,
@@ -84,6 +85,10 @@ def test_update_killed_at_any_moment_leaves_old_or_new_catalogs(tmp_path):
     orphan.write_text("left by a killed update")  # (no process has that number)
     mine = catalog_path(root, "es").parent / f".handouts.po.{os.getpid()}.a1b2c3.tmp"
     mine.write_text("being written by a running process")
+    writers = {int(p.name.split(".")[3]) for p in root.rglob(".*.tmp")} - {os.getpid()}
+    deadline = time.monotonic() + 10  # a killed update's workers die just after it
+    while any(_running(pid) for pid in writers) and time.monotonic() < deadline:
+        time.sleep(0.05)
     subprocess.run([sys.executable, "-m", "pipeline", "update"], cwd=root, check=True,
                    capture_output=True)
     # ... and the next update removes those of dead processes only
