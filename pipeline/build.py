@@ -375,14 +375,14 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, An
     handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
     interface = state.interface
     folder = locale if handout.published else f"{DRAFTS}/{locale}"
-    english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}.html"
+    english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}"
     revision = shared.revisions[drug]
     staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
     html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
     written = put(staging, previous, html,
-                  render_html(handout, interface, revision, english).encode("utf-8"))
+                  render_html(handout, interface, revision, f"{english}.html").encode("utf-8"))
     written += put(staging, previous, text,
-                   render_text(handout, interface, revision).encode("utf-8"))
+                   render_text(handout, interface, revision, f"{english}.txt").encode("utf-8"))
     entry = {
         "locale": locale, "drug": drug, "title": monograph.title.text,
         "status": "published" if handout.published else "draft", "html": html, "text": text,

@@ -34,6 +34,7 @@ from .localize import (
     UI_CLASSIFICATION,
     UI_DRAFT,
     UI_DRAFT_EXPLAINED,
+    UI_ENGLISH,
     UI_GAP,
     UI_HANDOUT,
     UI_IMPORTANT,
@@ -209,8 +210,10 @@ def _text_heading(shown: LocalText, rule: str) -> list[str]:
     return [*lines, underline("\n".join(lines), rule)]
 
 
-def render_text(handout: Handout, interface: Interface, revision: str) -> str:
-    """The handout as UTF-8 plain text, wrapped at 72 display columns."""
+def render_text(handout: Handout, interface: Interface, revision: str,
+                english_path: str | None = None) -> str:
+    """The handout as UTF-8 plain text, wrapped at 72 display columns; a translation
+    ends with the relative path of the English text."""
     ui = _Strings(interface, html=False)
     values = _values(handout, locale_info(handout.locale))
     out: list[list[str]] = []  # paragraphs, joined by blank lines
@@ -253,6 +256,8 @@ def render_text(handout: Handout, interface: Interface, revision: str) -> str:
     if handout.locale != ENGLISH:
         provenance.append(ui.gettext(UI_PERCENT, percent=values["percent"]))
     provenance += [reviewed, ui.gettext(UI_BABEL, version=BABEL_VERSION)]
+    if english_path and handout.locale != ENGLISH:
+        provenance.append(f"{ui.gettext(UI_ENGLISH)}: {english_path}")
     out.append([line for item in provenance for line in wrap(item)])
     return "\n\n".join("\n".join(lines) for lines in out) + "\n"
 

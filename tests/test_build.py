@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -270,3 +271,24 @@ def test_an_english_catalog_is_refused(project, run_build):
     shutil.copytree(project / "locales" / "es", project / "locales" / "en")
     with pytest.raises(BuildError, match="English is the source language"):
         run_build(project)
+
+
+def test_every_translation_points_to_its_english_original(project, run_build):
+    """The HTML page links to the English page; the text handout ends with the English
+    text's path, in the locale's words; both paths resolve."""
+    run_build(project)
+    output = project / "output"
+    wording = {"es": "Leer este folleto en inglés", "zh_CN": "阅读本须知的英文版"}
+    for locale, words in wording.items():
+        html, text = _handout_paths(output, locale)
+        last = text.read_text(encoding="utf-8").rstrip("\n").splitlines()[-1]
+        words_part, _, path = last.partition(": ")
+        assert words_part == words and (text.parent / path).resolve() == \
+            (output / "en" / f"{DRUG}.txt").resolve()
+        href = re.search(r'<a href="([^"]+)" hreflang="en">', html.read_text(encoding="utf-8"))
+        assert href and (html.parent / href.group(1)).resolve() == \
+            (output / "en" / f"{DRUG}.html").resolve()
+    _, draft_text = _handout_paths(output, "ar")  # a draft, one folder deeper
+    assert (draft_text.parent / draft_text.read_text(encoding="utf-8").splitlines()[-1]
+            .rpartition(": ")[2]).is_file()
+    assert "inglés" not in (output / "en" / f"{DRUG}.txt").read_text(encoding="utf-8")
