@@ -364,12 +364,17 @@ def _message(match: re.Match[str], comments: _Comments, line: int,
         notes=tuple(comments.notes), references=tuple(comments.references))
 
 
-def _obsolete_body(block: str) -> re.Match[str]:
-    """The entry an obsolete block holds ('#~|' lines dropped, '#~ ' prefixes removed)."""
-    lines = []
+def _obsolete_body(block: str) -> tuple[re.Match[str], int]:
+    """The entry an obsolete block holds ('#~|' lines dropped, '#~ ' prefixes removed),
+    and how many '#~|' lines come first (polib starts the entry after them)."""
+    lines: list[str] = []
+    skipped = 0
     for line in block.split("\n")[:-1]:
         line = line.rstrip()
         if line.startswith("#~| "):
+            if lines:
+                raise Unusual  # after the entry began: not how gettext writes it
+            skipped += 1
             continue
         if line[:3] != "#~ " or line[3:4].isspace():
             raise Unusual
@@ -377,7 +382,7 @@ def _obsolete_body(block: str) -> re.Match[str]:
     match = _OBSOLETE_BODY.fullmatch("\n".join(lines) + "\n")
     if match is None:
         raise Unusual
-    return match
+    return match, skipped
 
 
 def scan_usual(text: str, details: bool = True) -> tuple[str, dict[str, str], list[Message]]:
@@ -405,9 +410,15 @@ def scan_usual(text: str, details: bool = True) -> tuple[str, dict[str, str], li
             match = _OBSOLETE.match(text, position)
             if match is None:
                 raise Unusual
-        comments = _Comments(match.group("comments"), details or metadata is None)
-        body = _obsolete_body(match.group("obsolete")) if obsolete else match
-        message = _message(body, comments, line + comments.lead, obsolete)
+        block = match.group("comments")
+        comments = _Comments(block, details or metadata is None)
+        first = line + comments.lead  # the entry's first line that counts, as polib sees it
+        body = match
+        if obsolete:
+            body, skipped = _obsolete_body(match.group("obsolete"))
+            if comments.lead == block.count("\n"):  # no comment line counted
+                first += skipped
+        message = _message(body, comments, first, obsolete)
         if message.msgid == "" and not obsolete:
             if metadata is not None or messages or message.msgctxt is not None \
                     or comments.notes or comments.references or comments.previous:

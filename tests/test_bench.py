@@ -241,6 +241,17 @@ def test_fast_readers_read_like_polib_on_shipped_and_mutated_catalogs(tmp_path):
         slow, lines, scanned = read_three_ways(tmp_path, text)
         assert lines == slow
         assert scanned == slow  # the shipped catalogs are in the usual layout
+    head = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\n' \
+        'msgstr "b"\n\n'
+    for tail in ('#~| msgid "old"\n#~ msgid "x"\n#~ msgstr "y"\n',  # as msgmerge writes
+                 '#.\n#~| msgid "old"\n#~| "more"\n#~ msgid "x"\n#~ msgstr "y"\n',
+                 '# t\n#~| msgid "old"\n#~ msgid "x"\n#~ msgstr "y"\n',
+                 '#:\n#,\n#~| msgid "o"\n#~ msgid "x"\n#~ msgstr "y"\n',
+                 '#| msgid "p"\n#| "q"\n#, fuzzy\nmsgid "x"\nmsgstr "y"\n',
+                 '#.\n#. n\n#: f:1\nmsgctxt "c"\nmsgid "x"\nmsgid_plural "xs"\n'
+                 'msgstr[0] "y"\nmsgstr[1] "ys"\n'):
+        slow, read, scanned = read_three_ways(tmp_path, head + tail)
+        assert scanned is not None and scanned == read == slow, tail
     extra = ["#", "# c", "##x", "#.", "#. n", "#:", "#: a:1 b", "#,", "#, fuzzy",
              '#| msgid "p"', '#| "q"', '#~ msgid "o"', '#~ msgstr "o"', '#~| msgid "x"',
              'msgid ""', 'msgstr ""', '"cont"', 'msgctxt "c"', 'msgid_plural "pl"',
@@ -276,6 +287,45 @@ def test_fast_readers_read_like_polib_on_shipped_and_mutated_catalogs(tmp_path):
             header, metadata, messages = scanned
             assert scan_usual(text, details=False) == (header, metadata, [
                 replace(m, comments=(), notes=(), references=()) for m in messages])
+
+
+def test_fast_readers_read_like_polib_on_generated_catalogs(tmp_path):
+    """Random entries from the parts PO files are made of (every comment kind, contexts,
+    plurals, continuations, obsolete entries with previous msgids): whatever a fast reader
+    accepts, it reads as polib does."""
+    comments = ["#", "# t", "#  t2", "##x", "#.", "#. n", "#.  n2", "#:", "#: a:1 b", "#,",
+                "#, fuzzy", "#, fuzzy, python-format", '#| msgid "p"', '#| "q"',
+                '#| msgctxt "c"', "#. n ", "#: f:2 ", "#.x", "#|"]
+
+    def entry(rng: random.Random) -> str:
+        body = [f'msgctxt "c{rng.randint(0, 3)}"'] if rng.random() < 0.2 else []
+        body.append(f'msgid "m{rng.randint(0, 50)}"')
+        body += ['"cont"'] if rng.random() < 0.3 else []
+        if rng.random() < 0.2:
+            body += ['msgid_plural "pl"', 'msgstr[0] "a"', 'msgstr[1] "b"']
+        else:
+            body.append('msgstr "' + rng.choice(["", "x", "y\\n", "z\\\\"]) + '"')
+            body += ['"more"'] if rng.random() < 0.2 else []
+        if rng.random() < 0.3:  # obsolete, sometimes with its previous msgid
+            body = (['#~| msgid "old"'] if rng.random() < 0.5 else []) + \
+                ["#~ " + line for line in body]
+            if rng.random() < 0.2:
+                body.insert(rng.randrange(len(body) + 1), '#~| "x"')
+        return "\n".join([rng.choice(comments) for _ in range(rng.randint(0, 4))] + body)
+
+    rng = random.Random(11)
+    head = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    scanned_count = read_count = 0
+    for _ in range(800):
+        text = head + "\n\n".join(entry(rng) for _ in range(rng.randint(1, 5))) + "\n"
+        slow, read, scanned = read_three_ways(tmp_path, text)
+        if scanned is not None:
+            scanned_count += 1
+            assert syntax_errors(text) == [] and scanned == slow, text
+        if read is not None and not syntax_errors(text):
+            read_count += 1
+            assert read == slow, text
+    assert scanned_count > 200 and read_count > 200
 
 
 def test_parallel_update_raises_the_first_error_in_locale_order_and_writes_nothing(tmp_path):
