@@ -163,7 +163,7 @@ def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
     subset = replace(state.catalog, messages=tuple(state.lookup[key] for key in wanted))
     findings = catalog_findings(state.locale, subset, glossary, set(safety))
     state.blocked |= blocked_keys(findings, subset)
-    by_line = {state.lookup[key].line: key for key in wanted}
+    by_line = {state.lookup[key].text_line: key for key in wanted}
     for finding in findings:
         if finding.severity == "error" and finding.where and finding.where.line in by_line:
             key = by_line[finding.where.line]

@@ -363,7 +363,7 @@ def check_inconsistent(entries: list[EntryContext]) -> Iterator[tuple[EntryConte
         for entry in group[1:]:
             if _loose(entry.translation) != _loose(first.translation):
                 yield entry, (f"the same source text is translated differently at line "
-                              f"{first.message.line}: '{_short(first.translation)}'")
+                              f"{first.message.text_line}: '{_short(first.translation)}'")
 
 
 def _loose(text: str) -> str:
@@ -385,7 +385,7 @@ def _silenced(item: Check, message: Message) -> bool:
 
 
 def _finding(item: Check, text: str, entry: EntryContext, path: str) -> Finding:
-    return Finding(item.id, item.severity, text, Where(path, entry.message.line), entry.locale)
+    return Finding(item.id, item.severity, text, Where(path, entry.message.text_line), entry.locale)
 
 
 def entry_findings(entry: EntryContext, where: Where, checks: Iterable[Check] | None = None
@@ -423,7 +423,7 @@ def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
     findings = []
     entry_checks = [item for item in REGISTRY.values() if item.scope == "entry"]
     for entry in contexts:
-        findings.extend(entry_findings(entry, Where(catalog.path, entry.message.line),
+        findings.extend(entry_findings(entry, Where(catalog.path, entry.message.text_line),
                                        entry_checks))
     for item in REGISTRY.values():
         if item.scope != "catalog":
@@ -437,6 +437,6 @@ def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
 
 def blocked_keys(findings: Iterable[Finding], catalog: Catalog) -> set[Key]:
     """Keys of entries with an error finding (they count as not publishable)."""
-    by_line = {m.line: m.key for m in catalog.active()}
+    by_line = {m.text_line: m.key for m in catalog.active()}
     return {by_line[f.where.line] for f in findings
             if f.severity == "error" and f.where is not None and f.where.line in by_line}

@@ -111,7 +111,9 @@ Key = tuple[str | None, str]  # (msgctxt, msgid): what identifies an entry
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One catalog entry, immutable; ``line`` is the 1-based line where the entry starts."""
+    """One catalog entry, immutable; ``line`` is the 1-based line where the entry starts
+    (as polib counts), ``msgstr_line`` the line of its (first) msgstr, where a translator
+    fixes a finding: 0 when unknown, and never part of equality."""
 
     msgid: str
     msgstr: str = ""
@@ -126,10 +128,16 @@ class Message:
     comments: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    msgstr_line: int = field(default=0, compare=False)
 
     @property
     def key(self) -> Key:
         return (self.msgctxt, self.msgid)
+
+    @property
+    def text_line(self) -> int:
+        """Where to point a translator: the msgstr line, else the entry's first line."""
+        return self.msgstr_line or self.line
 
     @property
     def translated(self) -> bool:

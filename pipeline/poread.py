@@ -60,10 +60,11 @@ class _Draft:
 
     __slots__ = ("line", "msgid", "msgstr", "msgctxt", "msgid_plural", "plural", "flags",
                  "tcomment", "comment", "occurrences", "previous_msgctxt", "previous_msgid",
-                 "previous_msgid_plural", "obsolete")
+                 "previous_msgid_plural", "obsolete", "msgstr_line")
 
     def __init__(self, line: int):
         self.line = line
+        self.msgstr_line = 0
         self.msgid = self.msgstr = self.tcomment = ""
         self.comment: list[str] = []  # the '#.' lines, joined once at the end
         self.msgctxt = self.msgid_plural = None
@@ -86,7 +87,8 @@ class _Draft:
             comments=tuple(self.tcomment.split("\n")) if self.tcomment else (),
             notes=tuple(map(sys.intern, "\n".join(self.comment).split("\n")))
             if self.comment else (),
-            references=tuple(map(sys.intern, self.occurrences)))
+            references=tuple(map(sys.intern, self.occurrences)),
+            msgstr_line=0 if self.obsolete else self.msgstr_line)
 
 
 def parse_lines(text: str) -> tuple[str, dict[str, str], list[Message]]:
@@ -210,6 +212,8 @@ def parse_lines(text: str) -> tuple[str, dict[str, str], list[Message]]:
             if symbol == "mi":
                 entry.obsolete = obsolete
             setattr(entry, _CONTINUED[symbol], _string(line))
+        if symbol in ("ms", "mx") and not entry.msgstr_line:
+            entry.msgstr_line = number
         state = symbol
     if last and not last.startswith("#"):
         entries.append(entry)
@@ -346,8 +350,8 @@ class _Comments:
         return field
 
 
-def _message(match: re.Match[str], comments: _Comments, line: int,
-             obsolete: bool) -> Message:
+def _message(match: re.Match[str], comments: _Comments, line: int, obsolete: bool,
+             msgstr_line: int) -> Message:
     forms = match.group("forms")
     plural = dict((int(n), _field(text)) for n, text in _FORM.findall(forms)) if forms else {}
     context = match.group("msgctxt")
@@ -361,7 +365,8 @@ def _message(match: re.Match[str], comments: _Comments, line: int,
         flags=tuple(f for f in comments.flags if f != "fuzzy"), line=line,
         previous_msgid=comments.previous,
         comments=tuple(comments.translator.split("\n")) if comments.translator else (),
-        notes=tuple(comments.notes), references=tuple(comments.references))
+        notes=tuple(comments.notes), references=tuple(comments.references),
+        msgstr_line=msgstr_line)
 
 
 def _obsolete_body(block: str) -> tuple[re.Match[str], int]:
@@ -418,7 +423,10 @@ def scan_usual(text: str, details: bool = True) -> tuple[str, dict[str, str], li
             body, skipped = _obsolete_body(match.group("obsolete"))
             if comments.lead == block.count("\n"):  # no comment line counted
                 first += skipped
-        message = _message(body, comments, first, obsolete)
+        msgstr_line = 0 if obsolete else \
+            line + text.count("\n", position, match.start("msgstr") if match.group("msgstr")
+                              is not None else match.start("forms"))
+        message = _message(body, comments, first, obsolete, msgstr_line)
         if message.msgid == "" and not obsolete:
             if metadata is not None or messages or message.msgctxt is not None \
                     or comments.notes or comments.references or comments.previous:

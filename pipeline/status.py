@@ -81,7 +81,7 @@ def open_items(root: Path, locale: str) -> list[OpenItem]:
         message = lookup.get(entry.key)
         place = "; ".join(places.get(entry.key, [])) or "interface text"
         status = state(message)
-        line = message.line if message else None
+        line = message.text_line if message else None
         if status != "translated":
             detail = entry.msgid if len(entry.msgid) <= 70 else entry.msgid[:69] + "…"
             items.append(OpenItem(line, status, place, detail))

@@ -241,6 +241,7 @@ def test_fast_readers_read_like_polib_on_shipped_and_mutated_catalogs(tmp_path):
         slow, lines, scanned = read_three_ways(tmp_path, text)
         assert lines == slow
         assert scanned == slow  # the shipped catalogs are in the usual layout
+        assert_msgstr_lines(text, scanned[2], lines[2])
     head = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\n' \
         'msgstr "b"\n\n'
     for tail in ('#~| msgid "old"\n#~ msgid "x"\n#~ msgstr "y"\n',  # as msgmerge writes
@@ -322,10 +323,23 @@ def test_fast_readers_read_like_polib_on_generated_catalogs(tmp_path):
         if scanned is not None:
             scanned_count += 1
             assert syntax_errors(text) == [] and scanned == slow, text
+            assert_msgstr_lines(text, scanned[2], read[2] if read else None)
         if read is not None and not syntax_errors(text):
             read_count += 1
             assert read == slow, text
+            assert_msgstr_lines(text, read[2], None)
     assert scanned_count > 200 and read_count > 200
+
+
+def assert_msgstr_lines(text: str, messages: list, others: list | None) -> None:
+    """Each active entry's msgstr_line is the line of its (first) msgstr, as both fast
+    readers count it (equality of entries leaves it out: polib does not know it)."""
+    lines = text.split("\n")
+    for message in messages:
+        if not message.obsolete:
+            assert lines[message.msgstr_line - 1].startswith("msgstr"), (message, text)
+    if others is not None:
+        assert [m.msgstr_line for m in messages] == [m.msgstr_line for m in others]
 
 
 def test_parallel_update_raises_the_first_error_in_locale_order_and_writes_nothing(tmp_path):

@@ -48,7 +48,7 @@ class _MarkupAudit(HTMLParser):
 def test_hostile_translation_is_reported_and_never_rendered(project, capsys, case):
     check_id, payload = HOSTILE[case]
     set_entry(project, "es", PAIN, msgstr=payload)
-    line = next(m.line for m in load_catalog(project, "es").active() if m.msgid == PAIN)
+    line = next(m.text_line for m in load_catalog(project, "es").active() if m.msgid == PAIN)
 
     assert main(["-C", str(project), "check", "--format", "json"]) == 1
     report = capsys.readouterr().out

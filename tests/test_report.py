@@ -32,7 +32,7 @@ def where(project, locale: str, fragment: str) -> str:
     """``path:line`` of the entry whose msgid contains ``fragment``."""
     catalog = load_catalog(project, locale)
     message = next(m for m in catalog.active() if fragment in m.msgid)
-    return f"{catalog.path}:{message.line}"
+    return f"{catalog.path}:{message.text_line}"
 
 
 def check(project, capsys, *args: str) -> tuple[int, str, str]:

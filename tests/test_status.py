@@ -17,7 +17,7 @@ def project(tmp_path):
 
 
 def line_of(project, locale: str, fragment: str) -> int:
-    return next(m.line for m in load_catalog(project, locale).active() if fragment in m.msgid)
+    return next(m.text_line for m in load_catalog(project, locale).active() if fragment in m.msgid)
 
 
 def test_a_complete_locale_has_nothing_left(project):
