@@ -448,6 +448,8 @@ def _tree(pid: int) -> set[int]:
     """``pid`` and its descendants: from each thread's ``children`` list (cheap), or
     from the parent of every process in /proc where the kernel has no such list."""
     tree, pending = {pid}, [pid]
+    if not _CHILDREN_LISTS:
+        return _tree_from_parents(pid)
     try:
         while pending:
             member = pending.pop()
@@ -460,7 +462,14 @@ def _tree(pid: int) -> set[int]:
     except FileNotFoundError:  # a process ended meanwhile: the next sample counts it
         return tree
     except OSError:
-        pass
+        return _tree_from_parents(pid)
+
+
+_CHILDREN_LISTS = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
+
+
+def _tree_from_parents(pid: int) -> set[int]:
+    """``pid`` and its descendants, from the parent of every process in /proc."""
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():

@@ -3,10 +3,14 @@ each must give exactly what the straightforward code gives."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import random
 import shutil
+import signal
 import subprocess
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -415,3 +419,22 @@ def test_files_written_counts_new_and_changed_files(tmp_path):
     (tmp_path / "b").write_text("2")
     assert len(set(bench.snapshot(tmp_path)) - set(before)) == 1
     assert Path(tmp_path / "a").read_text() == "1"
+
+
+def test_the_memory_sampler_finds_every_descendant_both_ways():
+    """The bench follows the kernel's children lists; where a kernel has none it scans
+    /proc for parents: both find the same process tree."""
+    from pipeline.bench import _tree, _tree_from_parents
+
+    shell = subprocess.Popen(["sh", "-c", "sleep 5 & sleep 5 & sh -c 'sleep 5' & wait"])
+    try:
+        deadline = time.monotonic() + 5
+        while len(_tree_from_parents(shell.pid)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        found = _tree_from_parents(shell.pid)
+        assert len(found) >= 4 and _tree(shell.pid) == found
+    finally:
+        for pid in sorted(_tree_from_parents(shell.pid), reverse=True):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        shell.wait()
