@@ -252,12 +252,14 @@ MIN_COPY_WORDS = 4
 @check("untranslated-copy", "warning")
 def check_untranslated_copy(entry: EntryContext) -> Iterator[str]:
     """A long text is not left in English."""
-    source_words, source_normal = _normal_source(entry.source)
     translation = entry.translation
-    if not source_normal.startswith(translation.lstrip()[:1].casefold()) \
-            or len(translation.split()) != source_words \
-            or _normal(translation) != source_normal:  # casefold never adds or joins words
+    # equal normal forms begin with the case-folded first letters of both texts
+    first, source_first = (text.lstrip()[:1].casefold() for text in (translation, entry.source))
+    if not (first.startswith(source_first) or source_first.startswith(first)):
         return
+    source_words, source_normal = _normal_source(entry.source)
+    if len(translation.split()) != source_words or _normal(translation) != source_normal:
+        return  # (casefold never adds or joins words)
     if entry.locale.split("_")[0] == "en":
         return
     remaining = _WORD.findall(entry.glossary.without_terms(entry.source))
@@ -287,10 +289,10 @@ def _doubled_in_source(source: str) -> bool:
 @check("doubled-word", "warning")
 def check_doubled_word(entry: EntryContext) -> Iterator[str]:
     """No word written twice in a row ("the the")."""
-    if _doubled_in_source(entry.source):
-        return  # doubled on purpose in the source
-    for match in _DOUBLED.finditer(entry.translation):
-        yield f"'{match.group(0)}': the word '{match.group(1)}' is written twice"
+    # rare in a translation: the source is looked at only then
+    if _DOUBLED.search(entry.translation) and not _doubled_in_source(entry.source):
+        for match in _DOUBLED.finditer(entry.translation):
+            yield f"'{match.group(0)}': the word '{match.group(1)}' is written twice"
 
 
 # translation length / source length (characters) typical of each language

@@ -305,3 +305,31 @@ def test_every_suspect_character_is_unprintable():
 
     assert not [hex(i) for i in range(sys.maxunicode + 1)
                 if _SUSPECT.match(chr(i)) and chr(i).isprintable()]
+
+
+def test_untranslated_copy_short_cuts_agree_with_its_definition():
+    """The check compares first letters and word counts before normal forms: it reports
+    exactly when case-folded texts with collapsed whitespace are equal (and long)."""
+    import random
+
+    from pipeline.checks import _WORD, MIN_COPY_WORDS
+
+    def normal(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    pieces = ["Call", "call", "CALL", " ", "  ", "\n", "ß", "SS", "ss", "Straße", "STRASSE",
+              "İ", "i", "your", "care", "team", "today", "\u00a0", ".", "ﬁ", "fi"]
+    rng = random.Random(4)
+    copies = 0
+    for _ in range(5000):
+        source = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        translation = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if rng.random() < 0.3:  # often the same text, up to case and spacing
+            translation = rng.choice([source.upper(), source.casefold(), f" {source} ",
+                                      source.replace(" ", "  ")])
+        reported = problems("untranslated-copy", source, translation)
+        expected = normal(source) == normal(translation) and \
+            len(_WORD.findall(GLOSSARY.without_terms(source))) >= MIN_COPY_WORDS
+        assert bool(reported) == expected, (source, translation)
+        copies += expected
+    assert copies > 100
