@@ -241,18 +241,23 @@ def _values(written: str, locale: str) -> tuple[Decimal, ...]:
 
 def find_localized(text: str, locale: str) -> list[Quantity]:
     """Every number of a translation, read the way ``locale`` writes numbers and units."""
-    numbers = locale_numbers(locale)
-    units = numbers.units
-    found = []
     if _PROTECTED_HINT.search(text):  # what every protected name contains
         text = PROTECTED.sub(_blank, text)
-    for whole, written, unit in numbers.pattern.findall(text):
-        values = _values(written, locale)
-        if values:
-            found.append(Quantity(values[0], units[unit.lower()] if unit else
-                                  "%" if whole[0] in _PERCENT_SIGNS else None,  # "%50"
-                                  whole.strip(_SPACES), values))
-    return found
+    found = [_localized(whole, written, unit, locale)
+             for whole, written, unit in locale_numbers(locale).pattern.findall(text)]
+    return [quantity for quantity in found if quantity is not None]
+
+
+@lru_cache(maxsize=65536)
+def _localized(whole: str, written: str, unit: str, locale: str) -> Quantity | None:
+    """One match of a locale's pattern as a quantity (cached: "24 horas" recurs), or
+    None when its digits make no number."""
+    values = _values(written, locale)
+    if not values:
+        return None
+    canonical = locale_numbers(locale).units[unit.lower()] if unit else \
+        "%" if whole[0] in _PERCENT_SIGNS else None  # "%50" in Turkish
+    return Quantity(values[0], canonical, whole.strip(_SPACES), values)
 
 
 # --- comparison ------------------------------------------------------------------------------
