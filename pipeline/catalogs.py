@@ -575,10 +575,12 @@ def update_catalog(root: Path, locale: str, template: Catalog,
     nplurals = _nplurals(header)
     merged, stats = merge(template, catalog, nplurals)
     blocks: dict[tuple[object, ...], str] = {}  # entries both versions share render once
-    _remove_orphans(catalog_path(root, locale))  # even when nothing is written
+    path = catalog_path(root, locale)
     # unchanged content: leave the file as its last editor (Poedit, msgcat) saved it
     changed = not _same_text(catalog, header, merged, blocks) and write_atomic(
-        catalog_path(root, locale), _render(catalog.header_comment, header, merged, blocks))
+        path, _render(catalog.header_comment, header, merged, blocks))
+    if not changed:
+        _remove_orphans(path)  # (a write removes them itself)
     return MergeResult(locale, catalog.path, changed, **stats)
 
 

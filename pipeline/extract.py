@@ -27,6 +27,7 @@ from .catalogs import (
 from .glossary import Glossary, load_glossary
 from .model import Monograph
 from .numbers import find_quantities
+from .poformat import comment_lines
 from .segments import Segment, iter_segments
 from .source import load_monographs
 
@@ -170,12 +171,8 @@ def _content(message: Message) -> tuple[object, ...]:
     comment with line breaks is written, and read back, as several lines)."""
     return (message.msgctxt, message.msgid, message.msgid_plural, message.msgstr,
             any(message.msgstr_plural), message.fuzzy, message.obsolete, message.flags,
-            _lines(message.notes), message.references, _lines(message.comments),
-            message.previous_msgid)
-
-
-def _lines(comments: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(line for comment in comments for line in comment.split("\n"))
+            tuple(comment_lines(message.notes)), message.references,
+            tuple(comment_lines(message.comments)), message.previous_msgid)
 
 
 def holds(template: Catalog, messages: list[Message]) -> bool:

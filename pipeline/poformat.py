@@ -222,7 +222,7 @@ class Entry:
     obsolete: bool = False
 
 
-def _lines(comments: Iterable[str]) -> Iterator[str]:
+def comment_lines(comments: Iterable[str]) -> Iterator[str]:
     """Comment lines: a comment with line breaks (a multi-line source note) is several."""
     for comment in comments:
         yield from comment.split("\n")
@@ -230,10 +230,10 @@ def _lines(comments: Iterable[str]) -> Iterator[str]:
 
 def format_entry(entry: Entry, width: int = PAGE_WIDTH) -> Iterator[str]:
     """The lines of one entry, in GNU gettext's order."""
-    for comment in _lines(entry.translator_comments):
+    for comment in comment_lines(entry.translator_comments):
         yield f"# {comment}" if comment else "#"
     if not entry.obsolete:
-        for comment in _lines(entry.extracted_comments):
+        for comment in comment_lines(entry.extracted_comments):
             yield f"#. {comment}" if comment else "#."
         yield from format_references(entry.references, width)
     if entry.flags:
