@@ -1,10 +1,9 @@
 """Multilingual patient-handout pipeline.
 
-Stages, one module each: ``source`` (YAML -> Monograph), ``segments`` (the
-translatable units), ``extract`` (-> POT), ``catalogs`` (PO files),
-``checks`` (coverage and quality), ``localize`` (Monograph + catalog ->
-localized handout), ``render`` (-> HTML / text), ``build`` (orchestration),
-``cli`` (the command line).
+One folder per stage, imports only going down (see ``docs/architecture.md``):
+``source`` (monographs and glossary) -> ``catalogs`` (POT and PO files) ->
+``checks`` (what may be published) -> ``publish`` (handouts into ``output/``);
+``cli`` is the command line over them.
 """
 
 __version__ = "0.1.0"

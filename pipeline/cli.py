@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage. User errors print
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,7 +27,7 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import extract_template
+    from .catalogs.extract import extract_template
 
     changed, path = extract_template(_root(args), check_only=args.check)
     if args.check:
@@ -40,7 +41,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .catalogs import init_catalog
+    from .catalogs.initialize import init_catalog
 
     path = init_catalog(_root(args), args.locale)
     print(f"created: {path.relative_to(_root(args))}")
@@ -48,7 +49,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    from .catalogs import update_catalogs
+    from .catalogs.merge import update_catalogs
 
     results = update_catalogs(_root(args), args.locale or None)
     for result in results:
@@ -61,7 +62,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from .source import lint, load_monographs
+    from .source.monographs import lint, load_monographs
 
     monographs = load_monographs(_root(args))
     findings = [finding for monograph in monographs for finding in lint(monograph)]
@@ -74,22 +75,46 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .status import status_report
+    from .checks.status import status_report
 
     print(status_report(_root(args), args.locale), end="")
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .report import run_check
+    from .catalogs.pofile import write_atomic
+    from .checks.report import RENDERERS, build_report, render_junit
 
-    return run_check(_root(args), args)
+    report = build_report(_root(args), args.locale)
+    sys.stdout.write(RENDERERS[args.format](report))
+    if args.junit:
+        try:
+            write_atomic(Path(args.junit), render_junit(report))
+        except OSError as error:
+            raise HandoutError(f"cannot write the JUnit report: {error.strerror}",
+                               args.junit) from None
+    return report.exit_code
+
+
+def _progress(done: int, total: int) -> None:
+    end = "\n" if done == total else ""
+    print(f"\rrendering handouts: {done}/{total}", end=end, file=sys.stderr, flush=True)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import run_build
+    from .publish.build import build
 
-    return run_build(_root(args), args)
+    root = _root(args)
+    output = Path(args.output)
+    output = output if output.is_absolute() else root / output
+    progress = _progress if sys.stderr.isatty() and not args.quiet else None
+    result = build(root, output, args.locale, args.drug, args.jobs, progress)
+    if not args.quiet:
+        shown = os.path.relpath(result.output, Path.cwd())
+        state = "updated" if result.changed else "unchanged"
+        print(f"{shown}: {state}; {result.published} published, {result.drafts} draft(s); "
+              f"{result.rendered} rendered, {result.files_written} file(s) written")
+    return EXIT_OK
 
 
 def parser() -> argparse.ArgumentParser:

@@ -11,16 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import BuildResult, build
-from pipeline.catalogs import (
-    Message,
-    catalog_path,
-    discover_locales,
-    load_catalog,
-    render_catalog,
-    write_atomic,
-)
-from pipeline.glossary import GLOSSARY_PATH
+from pipeline.catalogs.locales import catalog_path, discover_locales
+from pipeline.catalogs.pofile import load_catalog, render_catalog, write_atomic
+from pipeline.model import Message
+from pipeline.publish.build import BuildResult, build
+from pipeline.source.glossary import GLOSSARY_PATH
 from tests.projects import copy_project
 
 MONOGRAPH = Path("source") / "monographs" / "blinatumomab.yaml"

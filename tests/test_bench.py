@@ -18,23 +18,16 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import bench, poformat
-from pipeline.catalogs import (
-    FuzzyIndex,
-    Message,
-    _best_fuzzy,
-    _lcs_length,
-    _polib_parse,
-    catalog_path,
-    discover_locales,
-    read_catalog,
-    render_catalog,
-    update_catalogs,
-)
+from pipeline.bench import corpus, run
+from pipeline.catalogs import poformat
+from pipeline.catalogs.locales import catalog_path, discover_locales
+from pipeline.catalogs.merge import FuzzyIndex, _best_fuzzy, _lcs_length, update_catalogs
+from pipeline.catalogs.pofile import _polib_parse, read_catalog, render_catalog
+from pipeline.catalogs.poread import Unusual, parse_lines, scan_usual
+from pipeline.catalogs.posyntax import syntax_errors
 from pipeline.errors import CatalogError
-from pipeline.poread import Unusual, parse_lines, scan_usual
-from pipeline.posyntax import syntax_errors
-from pipeline.source import compose_yaml
+from pipeline.model import Message
+from pipeline.source.monographs import compose_yaml
 from tests.projects import REPO, copy_project
 
 SMOKE_LOCALES = ["es", "zh_CN"]
@@ -42,11 +35,11 @@ SMOKE_LOCALES = ["es", "zh_CN"]
 
 def test_bench_smoke_run_writes_every_stage(tmp_path, capsys):
     output = tmp_path / "bench.json"
-    assert bench.main(["--monographs", "3", "--locales", "2", "--output", str(output)]) == 0
+    assert run.main(["--monographs", "3", "--locales", "2", "--output", str(output)]) == 0
     results = json.loads(output.read_text(encoding="utf-8"))
     assert results["n_monographs"] == 3 and results["n_locales"] == 2
     assert results["handouts"] == 3 * 2 * 2
-    assert set(bench.STAGES) <= set(results["stages"])
+    assert set(run.STAGES) <= set(results["stages"])
     for name, stage in results["stages"].items():
         assert set(stage) >= {"wall_s", "peak_rss_mb", "files_written"}, name
         assert stage.get("status") in (None, "unavailable"), (name, stage)
@@ -60,19 +53,19 @@ def test_bench_smoke_run_writes_every_stage(tmp_path, capsys):
 
 
 def test_corpus_is_deterministic_and_valid(tmp_path):
-    first = bench.generate_sources(tmp_path / "a", 4, SMOKE_LOCALES, 7, REPO)
-    second = bench.generate_sources(tmp_path / "b", 4, SMOKE_LOCALES, 7, REPO)
+    first = corpus.generate_sources(tmp_path / "a", 4, SMOKE_LOCALES, 7, REPO)
+    second = corpus.generate_sources(tmp_path / "b", 4, SMOKE_LOCALES, 7, REPO)
     assert first == second
     for path in sorted((tmp_path / "a").rglob("*.yaml")):
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
-    subprocess.run([*bench.Bench(tmp_path / "a").command("lint")], check=True,
+    subprocess.run([*run.Bench(tmp_path / "a").command("lint")], check=True,
                    capture_output=True)
 
 
 def test_pseudo_translation_keeps_what_must_survive():
     source = "Take 50 mg of Taverimab every 24 hours; call at 38°C (100.4°F). %(date)s"
     for locale in ("es", "ar", "zh_CN", "ru"):
-        text = bench.pseudo_translate(source, locale, {"taverimab"})
+        text = corpus.pseudo_translate(source, locale, {"taverimab"})
         assert text != source
         for kept in ("50 mg", "Taverimab", "24 hours", "38°C", "100.4°F", "%(date)s"):
             assert kept in text or kept.replace(" ", "") in text, (locale, kept, text)
@@ -150,14 +143,14 @@ def test_format_string_is_the_reference_layout(text, prefix, width):
 def test_writer_matches_msgcat_on_generated_catalogs_in_many_scripts(tmp_path):
     msgcat = shutil.which("msgcat")
     root = tmp_path / "corpus"
-    drugs = bench.generate_sources(root, 3, ["ar", "ja", "vi"], 3, REPO)
-    bench.Bench(root, verbose=False).run("extract", [bench.Bench(root).command("extract")],
+    drugs = corpus.generate_sources(root, 3, ["ar", "ja", "vi"], 3, REPO)
+    run.Bench(root, verbose=False).run("extract", [run.Bench(root).command("extract")],
                                          "locales")
     keep = {drug.lower() for drug in drugs}
     for locale in ("ar", "ja", "vi"):
-        subprocess.run(bench.Bench(root).command("init", locale), check=True,
+        subprocess.run(run.Bench(root).command("init", locale), check=True,
                        capture_output=True)
-        bench.fill_catalog(root, locale, keep)
+        corpus.fill_catalog(root, locale, keep)
         path = catalog_path(root, locale)
         catalog = read_catalog(path, root, locale)
         assert render_catalog(catalog.header_comment, catalog.header, catalog.messages) \
@@ -408,23 +401,23 @@ def test_fast_yaml_composes_exactly_like_pyyaml_on_mutated_monographs():
 
 
 def test_bench_json_shape_of_an_unavailable_stage():
-    stage = bench.Stage("build_full", status="unavailable")
+    stage = run.Stage("build_full", status="unavailable")
     assert stage.as_dict() == {"wall_s": None, "peak_rss_mb": None, "files_written": None,
                                "status": "unavailable"}
 
 
 def test_files_written_counts_new_and_changed_files(tmp_path):
     (tmp_path / "a").write_text("1")
-    before = bench.snapshot(tmp_path)
+    before = run.snapshot(tmp_path)
     (tmp_path / "b").write_text("2")
-    assert len(set(bench.snapshot(tmp_path)) - set(before)) == 1
+    assert len(set(run.snapshot(tmp_path)) - set(before)) == 1
     assert Path(tmp_path / "a").read_text() == "1"
 
 
 def test_the_memory_sampler_finds_every_descendant_both_ways():
     """The bench follows the kernel's children lists; where a kernel has none it scans
     /proc for parents: both find the same process tree."""
-    from pipeline.bench import _tree, _tree_from_parents
+    from pipeline.bench.run import _tree, _tree_from_parents
 
     shell = subprocess.Popen(["sh", "-c", "sleep 5 & sleep 5 & sh -c 'sleep 5' & wait"])
     try:

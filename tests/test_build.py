@@ -12,13 +12,13 @@ import sys
 
 import pytest
 
-import pipeline.build as build_module
-from pipeline.build import MANIFEST, build_lock
-from pipeline.catalogs import catalog_path, discover_locales
+import pipeline.publish.build as build_module
+from pipeline.catalogs.locales import catalog_path, discover_locales
 from pipeline.cli import main
 from pipeline.errors import BuildError, CatalogError, LocaleError, SourceError
-from pipeline.segments import iter_segments
-from pipeline.source import load_monographs
+from pipeline.publish.build import MANIFEST, build_lock
+from pipeline.source.monographs import load_monographs
+from pipeline.source.segments import iter_segments
 from tests.conftest import (
     MONOGRAPH,
     add_monograph_copies,

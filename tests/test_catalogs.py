@@ -7,17 +7,12 @@ import os
 import polib
 import pytest
 
-from pipeline.catalogs import (
-    catalog_path,
-    discover_locales,
-    init_catalog,
-    load_catalog,
-    plural_forms,
-    similarity,
-    update_catalogs,
-)
+from pipeline.catalogs.extract import extract_template
+from pipeline.catalogs.initialize import init_catalog, plural_forms
+from pipeline.catalogs.locales import catalog_path, discover_locales
+from pipeline.catalogs.merge import similarity, update_catalogs
+from pipeline.catalogs.pofile import load_catalog
 from pipeline.errors import CatalogError, LocaleError
-from pipeline.extract import extract_template
 from tests.projects import copy_project
 
 MONOGRAPH = "source/monographs/blinatumomab.yaml"

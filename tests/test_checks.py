@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.catalogs import Catalog, Message
-from pipeline.checks import (
+from pipeline.catalogs.pofile import Catalog
+from pipeline.checks.rules import (
     REGISTRY,
     EntryContext,
     blocked_keys,
@@ -13,7 +13,8 @@ from pipeline.checks import (
     check,
     ratio_band,
 )
-from pipeline.glossary import Glossary, LocaleRule, Term
+from pipeline.model import Message
+from pipeline.source.glossary import Glossary, LocaleRule, Term
 
 GLOSSARY = Glossary((
     Term("blinatumomab", locales={"zh_CN": LocaleRule(("贝林妥欧单抗",), ("博纳吐单抗",)),
@@ -301,7 +302,7 @@ def test_every_suspect_character_is_unprintable():
     character it looks for is printable, which holds for every code point."""
     import sys
 
-    from pipeline.checks import _SUSPECT
+    from pipeline.checks.rules import _SUSPECT
 
     assert not [hex(i) for i in range(sys.maxunicode + 1)
                 if _SUSPECT.match(chr(i)) and chr(i).isprintable()]
@@ -312,7 +313,7 @@ def test_untranslated_copy_short_cuts_agree_with_its_definition():
     exactly when case-folded texts with collapsed whitespace are equal (and long)."""
     import random
 
-    from pipeline.checks import _WORD, MIN_COPY_WORDS
+    from pipeline.checks.rules import _WORD, MIN_COPY_WORDS
 
     def normal(text: str) -> str:
         return " ".join(text.casefold().split())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.catalogs import catalog_path
+from pipeline.catalogs.locales import catalog_path
 from pipeline.cli import main, parser
 from tests.projects import copy_project, run_cli
 

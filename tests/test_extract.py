@@ -7,8 +7,9 @@ import shutil
 
 import polib
 
-from pipeline.catalogs import TEMPLATE_PATH, load_template
-from pipeline.extract import extract_template
+from pipeline.catalogs.extract import extract_template
+from pipeline.catalogs.locales import TEMPLATE_PATH
+from pipeline.catalogs.pofile import load_template
 from tests.projects import REPO, copy_project
 
 SEED = REPO / "source" / "reference" / "blinatumomab.txt"
@@ -117,7 +118,7 @@ def test_extract_check_mode_reports_staleness_without_writing(tmp_path):
 def test_a_note_with_line_breaks_becomes_comment_lines(tmp_path):
     """A translator note written over several lines in the YAML used to put a bare line
     into the template (msgfmt: 'keyword unknown'); each line is a '#.' line now."""
-    from pipeline.report import build_report
+    from pipeline.checks.report import build_report
 
     project = copy_project(tmp_path / "project")
     source = project / "source" / "monographs" / "blinatumomab.yaml"

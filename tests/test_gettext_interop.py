@@ -8,16 +8,10 @@ import subprocess
 
 import pytest
 
-from pipeline.catalogs import (
-    TEMPLATE_PATH,
-    catalog_path,
-    discover_locales,
-    load_catalog,
-    read_catalog,
-    render_catalog,
-    update_catalogs,
-)
-from pipeline.extract import extract_template
+from pipeline.catalogs.extract import extract_template
+from pipeline.catalogs.locales import TEMPLATE_PATH, catalog_path, discover_locales
+from pipeline.catalogs.merge import update_catalogs
+from pipeline.catalogs.pofile import load_catalog, read_catalog, render_catalog
 from tests.projects import REPO, copy_project, need_tool
 
 LOCALES = discover_locales(REPO)
@@ -114,7 +108,7 @@ def test_latin1_catalog_is_decoded_by_its_declared_charset(project):
 def test_a_template_rewrapped_by_msgcat_is_current_for_check(project):
     """check compares the template's entries, not its line layout: msgcat's re-wrapped
     copy holds the same entries (extract --check, comparing bytes, would rewrite it)."""
-    from pipeline.report import build_report
+    from pipeline.checks.report import build_report
 
     pot = project / TEMPLATE_PATH
     assert gnu("msgcat", "--width=40", str(pot), "-o", str(pot)).returncode == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import SourceError
-from pipeline.glossary import load_glossary, phrase_pattern
+from pipeline.source.glossary import load_glossary, phrase_pattern
 from tests.projects import REPO
 
 
@@ -73,7 +73,7 @@ def test_without_terms_removes_source_terms():
 
 
 def test_verbatim_in_is_a_sound_shortcut_of_phrase_pattern():
-    from pipeline.glossary import phrase_pattern, verbatim_in
+    from pipeline.source.glossary import phrase_pattern, verbatim_in
 
     cases = [(("CD19",), "anti-CD19 therapy"), (("CD19",), "CD19蛋白"), (("WBC",), "WBCs2"),
              (("Abc",), "xAbc"), (("Abc",), "Abc."), (("Abc",), "(Abc)"), (("Abc",), "Abc_"),
@@ -96,7 +96,7 @@ def test_tokens_of_lowered_text_are_the_lowered_tokens():
     import random
     import sys
 
-    from pipeline.glossary import _TOKEN, tokens
+    from pipeline.source.glossary import _TOKEN, tokens
 
     def slow(text: str) -> tuple[str, ...]:
         return tuple(token.lower() for token in _TOKEN.findall(text))

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pipeline.catalogs import load_catalog
+from pipeline.catalogs.pofile import load_catalog
 from pipeline.cli import main
 from tests.conftest import set_entry
 

@@ -13,15 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.catalogs import (
-    _running,
-    catalog_path,
-    init_catalog,
-    load_catalog,
-    render_catalog,
-    write_atomic,
-)
-from pipeline.extract import extract_template
+from pipeline.catalogs.extract import extract_template
+from pipeline.catalogs.initialize import init_catalog
+from pipeline.catalogs.locales import catalog_path
+from pipeline.catalogs.pofile import _running, load_catalog, render_catalog, write_atomic
 
 PARAGRAPHS = 1500
 LOCALES = ("es", "fr", "de")

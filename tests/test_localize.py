@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.catalogs import load_catalog
-from pipeline.extract import template_messages
-from pipeline.localize import (
+from pipeline.catalogs.extract import template_messages
+from pipeline.catalogs.pofile import load_catalog
+from pipeline.publish.localize import (
     UI_IMPORTANT,
     UI_MISSING,
     UI_MSGIDS,
@@ -15,8 +15,8 @@ from pipeline.localize import (
     plural_function,
     published_interface,
 )
-from pipeline.segments import iter_segments
-from pipeline.source import load_monographs
+from pipeline.source.monographs import load_monographs
+from pipeline.source.segments import iter_segments
 from tests.conftest import complete_catalog, set_entry
 
 SAFETY_CALLOUT = "Cytokine release syndrome (CRS) can occur."

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.numbers import compare, find_localized, find_quantities, protected_tokens
+from pipeline.checks.numbers import compare, find_localized, find_quantities, protected_tokens
 
 FEVER = "a fever (temperature greater than 100.4°F or 38°C)"
 
@@ -106,15 +106,15 @@ def test_protected_hint_finds_what_every_protected_name_contains():
     import random
     import re
 
-    from pipeline.numbers import _PROTECTED_HINT, PROTECTED
+    from pipeline.source.quantities import PROTECTED, PROTECTED_HINT
 
     plain = re.compile(r"[A-Za-z]-?\d")
     rng = random.Random(7)
     for _ in range(20000):
         text = "".join(rng.choice("aZ-9 0x-é.") for _ in range(rng.randint(0, 9)))
-        assert bool(_PROTECTED_HINT.search(text)) == bool(plain.search(text)), text
+        assert bool(PROTECTED_HINT.search(text)) == bool(plain.search(text)), text
         if PROTECTED.search(text):
-            assert _PROTECTED_HINT.search(text), text
+            assert PROTECTED_HINT.search(text), text
 
 
 def test_digit_first_source_pattern_reads_like_the_plain_one():
@@ -123,7 +123,7 @@ def test_digit_first_source_pattern_reads_like_the_plain_one():
     import random
     import re
 
-    from pipeline.numbers import _SOURCE_UNIT_PATTERN, SOURCE_QUANTITY
+    from pipeline.source.quantities import _SOURCE_UNIT_PATTERN, SOURCE_QUANTITY
 
     plain = re.compile(
         rf"(?<![\w.])(?P<value>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.plaintext import WIDTH, _tokens, underline, width, wrap
+from pipeline.publish.plaintext import WIDTH, _tokens, underline, width, wrap
 
 ZH = ("如果您出现发热（体温高于100.4°F或38°C）、咽喉痛或感冒、气短、咳嗽、排尿时有烧灼感，"
       "或有不愈合的疮口，应立即告知您的医生或护士。在最后一剂药物后48小时内不应进行母乳喂养。")

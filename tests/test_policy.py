@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.checks.policy import load_policy
 from pipeline.cli import main
 from pipeline.errors import HandoutError
-from pipeline.policy import load_policy
 from tests.projects import REPO, copy_project
 
 

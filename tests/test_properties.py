@@ -13,21 +13,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import (
-    Message,
-    catalog_path,
-    init_catalog,
-    load_catalog,
-    read_catalog,
-    render_catalog,
-    update_catalogs,
-    write_atomic,
-)
+from pipeline.catalogs.extract import build_template, extract_template
+from pipeline.catalogs.initialize import init_catalog
+from pipeline.catalogs.locales import catalog_path
+from pipeline.catalogs.merge import update_catalogs
+from pipeline.catalogs.pofile import load_catalog, read_catalog, render_catalog, write_atomic
 from pipeline.errors import HandoutError
-from pipeline.extract import build_template, extract_template
-from pipeline.localize import Interface, localize
-from pipeline.render import inline_html, render_html
-from pipeline.source import load_monograph
+from pipeline.model import Message
+from pipeline.publish.localize import Interface, localize
+from pipeline.publish.render import inline_html, render_html
+from pipeline.source.monographs import load_monograph
 from tests.projects import REPO
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "60"))
@@ -215,9 +210,9 @@ entries = st.builds(
 def test_the_scanner_reads_what_we_write_as_polib_does(tmp_path_factory, messages):
     """Our own catalogs are always in the usual layout: the whole-file scanner accepts
     them (no fall-back) and reads exactly what polib and the line reader read."""
-    from pipeline.catalogs import _polib_parse
-    from pipeline.poread import parse_lines, scan_usual
-    from pipeline.posyntax import syntax_errors
+    from pipeline.catalogs.pofile import _polib_parse
+    from pipeline.catalogs.poread import parse_lines, scan_usual
+    from pipeline.catalogs.posyntax import syntax_errors
 
     text = render_catalog(("A header comment",), {"Content-Type": "text/plain; charset=UTF-8"},
                           messages)

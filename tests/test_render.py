@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import load_catalog
-from pipeline.localize import UI_IMPORTANT, interface_for, localize
-from pipeline.markup import plain
-from pipeline.plaintext import WIDTH, _tokens, width
-from pipeline.render import inline_html, locale_info, render_html, render_text
-from pipeline.source import load_monographs
+from pipeline.catalogs.pofile import load_catalog
+from pipeline.publish.localize import UI_IMPORTANT, interface_for, localize
+from pipeline.publish.plaintext import WIDTH, _tokens, width
+from pipeline.publish.render import inline_html, locale_info, render_html, render_text
+from pipeline.source.markup import plain
+from pipeline.source.monographs import load_monographs
 from tests.conftest import complete_catalog, set_entry
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'

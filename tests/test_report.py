@@ -7,10 +7,11 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from pipeline.catalogs import catalog_path, load_catalog
+from pipeline.catalogs.locales import catalog_path
+from pipeline.catalogs.pofile import load_catalog
+from pipeline.checks.report import build_report
 from pipeline.cli import main
 from pipeline.errors import HandoutError
-from pipeline.report import build_report
 from tests.projects import copy_project, run_cli
 
 FEVER = "temperature greater than 100.4°F"
@@ -194,7 +195,7 @@ def test_the_command_as_a_user_runs_it(project):
 
 
 def test_parallel_and_sequential_reports_agree_and_keep_error_lines(project, monkeypatch):
-    monkeypatch.setattr("pipeline.report.PARALLEL_ENTRIES", 0)
+    monkeypatch.setattr("pipeline.checks.report.PARALLEL_ENTRIES", 0)
     edit(project, "es", "100,4 °F", "101,4 °F")
     parallel, sequential = build_report(project, jobs=2), build_report(project, jobs=1)
     assert parallel == sequential and parallel.exit_code == 1
@@ -243,9 +244,9 @@ def test_template_freshness_is_its_content_not_its_date(project, capsys):
 def test_each_handouts_coverage_is_counted_from_its_catalog(project):
     """Workers send states per template key and a complete handout takes a short cut:
     every handout's figures still equal a count made straight from the catalog."""
-    from pipeline.catalogs import load_template
-    from pipeline.coverage import coverage
-    from pipeline.report import project_scope
+    from pipeline.catalogs.pofile import load_template
+    from pipeline.checks.coverage import coverage
+    from pipeline.checks.report import project_scope
 
     edit(project, "es", "#: source/monographs/blinatumomab.yaml", "#, fuzzy\n#: "
          "source/monographs/blinatumomab.yaml")  # one es entry fuzzy

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import SourceError
-from pipeline.source import lint, load_monograph, load_monographs
+from pipeline.source.monographs import lint, load_monograph, load_monographs
 from tests.projects import REPO
 
 MINIMAL = """\

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.catalogs import catalog_path, load_catalog
+from pipeline.catalogs.locales import catalog_path
+from pipeline.catalogs.pofile import load_catalog
+from pipeline.checks.status import open_items, open_work
 from pipeline.cli import main
 from pipeline.errors import LocaleError
-from pipeline.status import open_items, open_work
 from tests.projects import copy_project
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import SourceError
+from ..errors import SourceError
 
 GLOSSARY_PATH = Path("source") / "glossary.yaml"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available

@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .catalogs import Catalog, Key, Message
+from ..catalogs.pofile import Catalog
+from ..model import Key, Message
 
 
 def words(text: str) -> int:

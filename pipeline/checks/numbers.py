@@ -15,24 +15,21 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import NamedTuple
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from babel.units import format_unit
 
-# canonical unit -> English spellings that name it in source texts
-_SOURCE_UNITS = {
-    "°F": ("°F", "℉"), "°C": ("°C", "℃"), "%": ("%",),
-    "mg": ("mg",), "g": ("g",), "kg": ("kg",), "mcg": ("mcg", "µg", "μg"),
-    "mL": ("mL", "ml"), "L": ("L",),
-    "minute": ("minutes", "minute"), "hour": ("hours", "hour"), "day": ("days", "day"),
-    "week": ("weeks", "week"), "month": ("months", "month"), "year": ("years", "year"),
-}
-# symbols accepted in every locale besides the CLDR names
-_SYMBOLS = {**{form: unit for unit, forms in _SOURCE_UNITS.items() for form in forms},
-            "ºF": "°F", "ºC": "°C",  # the ordinal sign typed for the degree sign
-            "٪": "%", "％": "%", "‰": "‰", "°": "°"}
+from ..source.quantities import (
+    PROTECTED,
+    PROTECTED_HINT,
+    SYMBOLS,
+    Quantity,
+    blank,
+    find_quantities,
+    protected_tokens,
+)
+
 # canonical unit -> CLDR unit id (localized names come from Babel)
 _CLDR_UNITS = {
     "°F": "temperature-fahrenheit", "°C": "temperature-celsius",
@@ -48,55 +45,7 @@ _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 _LATIN_CHAR = re.compile(f"[{_LATIN}]")
 _KEEP_SHORT = {"h"}  # one-letter unit names other than these are too often words ("a", "d")
 
-PROTECTED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+-?\d+[A-Za-z0-9]*")
-_SOURCE_UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in _SYMBOLS if u != "°"),
-                                       key=len, reverse=True))
-SOURCE_QUANTITY = re.compile(  # a digit first, not after a letter or point: scanned fast
-    rf"((?P<value>\d(?<![\w.]\d)(?:\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*(?:\.\d+)?))"
-    rf"(?:[ \u00a0]?(?P<unit>{_SOURCE_UNIT_PATTERN})(?![A-Za-z]))?)")  # the whole, value, unit
 
-
-class Quantity(NamedTuple):
-    """A number as written, its value (and other readings, if ambiguous) and unit."""
-
-    value: Decimal
-    unit: str | None
-    text: str
-    readings: tuple[Decimal, ...] = ()
-
-    def __str__(self) -> str:
-        return self.text
-
-
-# a digit after a letter (or a letter and '-'), what every protected name contains;
-# written digit first so that the regex engine skips fast to the digits
-_PROTECTED_HINT = re.compile(r"\d(?:(?<=[A-Za-z]\d)|(?<=[A-Za-z]-\d))")
-
-
-def find_quantities(text: str) -> list[Quantity]:
-    """Every number in an English source text, with its unit when one follows."""
-    found = []
-    if _PROTECTED_HINT.search(text):  # what every protected name contains
-        text = PROTECTED.sub(_blank, text)
-    for written, value, unit in SOURCE_QUANTITY.findall(text):
-        number = _decimal(value)
-        found.append(Quantity(number, _SYMBOLS[unit] if unit else None, written, (number,)))
-    return found
-
-
-@lru_cache(maxsize=4096)
-def _decimal(written: str) -> Decimal:
-    """An English number's value ("1,000.5" -> 1000.5); cached, the same numbers recur."""
-    return Decimal(written.replace(",", ""))
-
-
-def protected_tokens(text: str) -> Counter[str]:
-    """Names containing digits (``CD19``, ``IL-6``) that a translation must keep verbatim."""
-    return Counter(PROTECTED.findall(text)) if _PROTECTED_HINT.search(text) else Counter()
-
-
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group(0))
 
 
 # --- translations: the locale's symbols, digits and unit names -----------------------------
@@ -174,7 +123,7 @@ def locale_numbers(locale: str) -> LocaleNumbers:
     """The compiled number-and-unit reader of ``locale`` (cached)."""
     babel = _babel_locale(locale)
     decimals, groups = _symbols(babel)
-    units = {form.lower(): unit for form, unit in _SYMBOLS.items()}
+    units = {form.lower(): unit for form, unit in SYMBOLS.items()}
     units.update({k: v for k, v in _unit_names(babel).items() if k not in units})
     separators = "".join(sorted(re.escape(s) for s in decimals | groups))
     alternatives = []
@@ -241,8 +190,8 @@ def _values(written: str, locale: str) -> tuple[Decimal, ...]:
 
 def find_localized(text: str, locale: str) -> list[Quantity]:
     """Every number of a translation, read the way ``locale`` writes numbers and units."""
-    if _PROTECTED_HINT.search(text):  # what every protected name contains
-        text = PROTECTED.sub(_blank, text)
+    if PROTECTED_HINT.search(text):  # what every protected name contains
+        text = PROTECTED.sub(blank, text)
     found = [_localized(whole, written, unit, locale)
              for whole, written, unit in locale_numbers(locale).pattern.findall(text)]
     return [quantity for quantity in found if quantity is not None]

@@ -20,10 +20,10 @@ from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 
-from .catalogs import Catalog, Key, Message
-from .glossary import Glossary
-from .markup import STRONG, markup_error, signature
-from .model import Finding, Severity, Where
+from ..catalogs.pofile import Catalog
+from ..model import Finding, Key, Message, Severity, Where
+from ..source.glossary import Glossary
+from ..source.markup import STRONG, markup_error, signature
 from .numbers import compare as compare_numbers
 
 ALLOW_FLAG = "handouts-allow-"

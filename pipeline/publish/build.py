@@ -10,7 +10,6 @@ and writes nothing.
 
 from __future__ import annotations
 
-import argparse
 import fcntl
 import hashlib
 import json
@@ -25,24 +24,17 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .catalogs import (
-    Catalog,
-    Key,
-    Message,
-    catalog_path,
-    discover_locales,
-    load_catalog,
-    write_atomic,
-)
-from .checks import REGISTRY, blocked_keys, catalog_findings
-from .errors import BuildError, LocaleError
-from .glossary import GLOSSARY_PATH, Glossary, load_glossary
+from .. import __version__
+from ..catalogs.locales import catalog_path, discover_locales
+from ..catalogs.pofile import Catalog, load_catalog, write_atomic
+from ..checks.rules import REGISTRY, blocked_keys, catalog_findings
+from ..errors import BuildError, LocaleError
+from ..model import Key, Message, Monograph
+from ..source.glossary import GLOSSARY_PATH, Glossary, load_glossary
+from ..source.monographs import load_monographs, monograph_files
+from ..source.segments import iter_segments
 from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
-from .model import Monograph
 from .render import DRAFTS, Listing, render_drafts, render_html, render_index, render_text
-from .segments import iter_segments
-from .source import load_monographs, monograph_files
 
 PREFIX = ".handouts-build-"  # staging, previous-output and lock names (git-ignored)
 MANIFEST = ".handouts-manifest.json"
@@ -50,7 +42,7 @@ REPORT = "report.json"
 MANIFEST_FORMAT = 1
 CHUNK = 50  # handouts per worker task
 IN_PROCESS_BELOW = 40  # fewer handouts than this render without worker processes
-PACKAGE_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
 Progress = Callable[[int, int], None]
 
 
@@ -86,14 +78,15 @@ def _file_digest(path: Path) -> str:
 
 def code_digest() -> str:
     """The renderer itself: package code, templates, and the libraries that shape output."""
-    files = sorted(PACKAGE_DIR.glob("*.py")) + sorted((PACKAGE_DIR / "templates").glob("*"))
+    files = sorted(p for p in PACKAGE_DIR.rglob("*.py") if "bench" not in p.parts) \
+        + sorted((PACKAGE_DIR / "templates").glob("*"))
     parts: list[str] = [__version__]
     for name in ("babel", "jinja2", "markupsafe", "wcwidth"):
         try:
             parts.append(f"{name}={version(name)}")
         except PackageNotFoundError:
             parts.append(f"{name}=?")
-    parts += [f"{path.name}:{_file_digest(path)}" for path in files]
+    parts += [f"{path.relative_to(PACKAGE_DIR)}:{_file_digest(path)}" for path in files]
     return _digest(*parts)
 
 
@@ -617,27 +610,3 @@ def _write_manifest_only(output: Path, manifest: dict[str, Any], overall: str | 
 def _count(result: BuildResult, entries: dict[str, Any]) -> None:
     result.published = sum(e["status"] == "published" for e in entries.values())
     result.drafts = len(entries) - result.published
-
-
-# --- command line glue ---------------------------------------------------------------
-
-def _progress_printer() -> Progress:
-    def show(done: int, total: int) -> None:
-        end = "\n" if done == total else ""
-        print(f"\rrendering handouts: {done}/{total}", end=end, file=sys.stderr, flush=True)
-    return show
-
-
-def run_build(root: Path, args: argparse.Namespace) -> int:
-    """``handouts build``: build, print a summary (progress on a terminal only)."""
-    output = Path(args.output)
-    output = output if output.is_absolute() else root / output
-    quiet = getattr(args, "quiet", False)
-    progress = _progress_printer() if sys.stderr.isatty() and not quiet else None
-    result = build(root, output, args.locale, args.drug, args.jobs, progress)
-    if not quiet:
-        shown = os.path.relpath(result.output, Path.cwd())
-        state = "updated" if result.changed else "unchanged"
-        print(f"{shown}: {state}; {result.published} published, {result.drafts} draft(s); "
-              f"{result.rendered} rendered, {result.files_written} file(s) written")
-    return 0

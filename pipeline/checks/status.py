@@ -5,21 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogs import (
-    Key,
-    catalog_path,
-    discover_locales,
-    load_catalog,
-    load_template,
-    parse_locale,
-)
-from .checks import catalog_findings
+from ..catalogs.locales import catalog_path, discover_locales, parse_locale
+from ..catalogs.pofile import load_catalog, load_template
+from ..errors import LocaleError
+from ..model import Finding, Key
+from ..source.glossary import load_glossary
+from ..source.monographs import load_monographs
+from ..source.segments import iter_segments
 from .coverage import coverage, state
-from .errors import LocaleError
-from .glossary import load_glossary
-from .model import Finding
-from .segments import iter_segments
-from .source import load_monographs
+from .rules import catalog_findings
 
 
 def progress_table(root: Path) -> str:

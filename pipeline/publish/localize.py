@@ -13,10 +13,10 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from .catalogs import Catalog, Key, Message
-from .coverage import state as entry_state
-from .model import Monograph, Text
-from .segments import iter_segments
+from ..catalogs.pofile import Catalog
+from ..checks.coverage import state as entry_state
+from ..model import Key, Message, Monograph, Text
+from ..source.segments import iter_segments
 
 State = Literal["source", "translated", "fuzzy", "missing", "blocked"]
 FALLBACK_STATES = ("fuzzy", "missing", "blocked")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from .catalogs import parse_locale
-from .errors import SourceError
+from ..catalogs.locales import parse_locale
+from ..errors import SourceError
 
 POLICY_PATH = Path("handouts.yaml")
 LOCALE_KEYS = {"required", "min_coverage"}

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import SourceError
+from ..errors import SourceError
+from ..model import Block, Finding, Gap, Monograph, Section, Text, Where
 from .markup import markup_error
-from .model import Block, Finding, Gap, Monograph, Section, Text, Where
 
 MONOGRAPH_DIR = Path("source") / "monographs"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Monograph, SegmentKind, Text, Where
+from ..model import Monograph, SegmentKind, Text, Where
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 
-from .model import Message
+from ..model import Message
 
 _C_ESCAPE = re.compile(r'\\(?:([\\"ntrvbfa])|([0-7]{1,3})|x([0-9a-fA-F]{1,2}))')
 _C_CHARS = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a": "\a"}

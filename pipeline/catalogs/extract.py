@@ -15,23 +15,16 @@ from pathlib import Path
 from babel.messages.catalog import PYTHON_FORMAT
 from babel.messages.extract import DEFAULT_KEYWORDS, extract
 
-from .catalogs import (
-    TEMPLATE_PATH,
-    Catalog,
-    Key,
-    Message,
-    read_catalog,
-    render_catalog,
-    write_atomic,
-)
-from .glossary import Glossary, load_glossary
-from .model import Monograph
-from .numbers import find_quantities
+from ..model import Key, Message, Monograph
+from ..source.glossary import Glossary, load_glossary
+from ..source.monographs import load_monographs
+from ..source.quantities import find_quantities
+from ..source.segments import Segment, iter_segments
+from .locales import TEMPLATE_PATH
+from .pofile import Catalog, read_catalog, render_catalog, write_atomic
 from .poformat import comment_lines
-from .segments import Segment, iter_segments
-from .source import load_monographs
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"  # shared with publish
 JINJA_EXTRACTOR = "jinja2.ext:babel_extract"
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "newstyle_gettext": "true"}
 HEADER_COMMENT = (
@@ -206,7 +199,7 @@ def extract_template(root: Path, check_only: bool = False,
     ``monographs`` and ``glossary``, when given, are used instead of reading them again;
     ``header`` is the existing template's header and ``messages`` the built entries,
     when the caller already has them."""
-    from .catalogs import now_stamp
+    from .pofile import now_stamp
 
     path = root / TEMPLATE_PATH
     if messages is None:

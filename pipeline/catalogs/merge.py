@@ -1,10 +1,8 @@
-"""The one adapter for gettext catalogs: the folder convention, reading, writing, merging.
+"""``handouts update``: merge the template into the catalogs, like GNU msgmerge.
 
-Nothing else in the package imports polib. Catalogs live at
-``locales/<locale>/LC_MESSAGES/handouts.po``; the template at ``locales/handouts.pot``.
-Reading gives polib's reading: :mod:`pipeline.poread` reads the usual layouts fast and
-leaves any other to polib; writing is :mod:`pipeline.poformat` (GNU gettext's layout);
-every write is atomic and skipped when the content would not change.
+Translations are kept; a changed source text keeps its old translation as fuzzy with
+the previous msgid; a removed one becomes obsolete, never deleted. Fuzzy matching is
+strict (no guesses from weak matches) and never crosses msgctxt.
 """
 
 from __future__ import annotations
@@ -12,344 +10,34 @@ from __future__ import annotations
 import bisect
 import contextlib
 import ctypes
-import datetime as dt
-import glob
 import multiprocessing
 import os
 import re
 import signal
 import sys
-import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import polib
-from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog as BabelCatalog
+from ..errors import HandoutError
+from ..model import Message
+from .initialize import nplurals, plural_forms
+from .locales import catalog_path, discover_locales, parse_locale
+from .pofile import (
+    Catalog,
+    entry_text,
+    header_text,
+    load_catalog,
+    load_template,
+    remove_orphans,
+    render_entries,
+    render_key,
+    write_atomic,
+)
 
-from .errors import CatalogError, HandoutError, LocaleError
-from .model import Key, Message
-from .poformat import Entry, format_block, format_catalog, join_blocks
-from .poread import Unusual, parse_lines, scan_usual, unescape
-from .posyntax import declared_charset, syntax_errors
-
-DOMAIN = "handouts"
-LOCALES_DIR = Path("locales")
-TEMPLATE_PATH = LOCALES_DIR / f"{DOMAIN}.pot"
 FUZZY_THRESHOLD = 0.8  # stricter than msgmerge's 0.6: no guesses from weak matches
-LOCALE_CODE = re.compile(
-    r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z0-9]+)?$")
 
-polib.unescape = unescape  # the parser looks the function up at call time
-
-
-# --- locales -------------------------------------------------------------------------
-
-def parse_locale(code: str, where: str | None = None) -> Locale:
-    """A Babel Locale for a gettext locale code (``es``, ``zh_CN``, ``sr@latin``)."""
-    if not LOCALE_CODE.match(code):
-        raise LocaleError(f"'{code}' is not a gettext locale code (like es, zh_CN, pt_BR)",
-                          where)
-    try:
-        return Locale.parse(code.split("@")[0])
-    except (UnknownLocaleError, ValueError):
-        raise LocaleError(f"unknown locale '{code}' (not in CLDR)", where) from None
-
-
-def catalog_path(root: Path, locale: str) -> Path:
-    return root / LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-def discover_locales(root: Path) -> list[str]:
-    """Locales that have a catalog folder, validated; a bad folder name is an error."""
-    folder = root / LOCALES_DIR
-    if not folder.is_dir():
-        return []
-    locales = []
-    for child in sorted(folder.iterdir()):
-        if not child.is_dir():
-            continue
-        parse_locale(child.name, f"{LOCALES_DIR.as_posix()}/{child.name}/")
-        if not catalog_path(root, child.name).is_file():
-            raise CatalogError(f"locale folder without a catalog: expected LC_MESSAGES/{DOMAIN}.po",
-                               f"{LOCALES_DIR.as_posix()}/{child.name}/")
-        locales.append(child.name)
-    return locales
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """A read PO or POT file."""
-
-    path: str
-    locale: str | None
-    header: dict[str, str]
-    header_comment: tuple[str, ...]
-    messages: tuple[Message, ...]
-
-    def active(self) -> list[Message]:
-        return [m for m in self.messages if not m.obsolete]
-
-    def obsolete(self) -> list[Message]:
-        return [m for m in self.messages if m.obsolete]
-
-    def lookup(self) -> dict[Key, Message]:
-        return {m.key: m for m in self.messages if not m.obsolete}
-
-    @property
-    def plural_count(self) -> int:
-        match = re.search(r"nplurals\s*=\s*(\d+)", self.header.get("Plural-Forms", ""))
-        return int(match.group(1)) if match else 2
-
-
-def _message(entry: polib.POEntry) -> Message:
-    plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
-    return Message(
-        msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt,
-        msgid_plural=entry.msgid_plural or None, msgstr_plural=plural,
-        fuzzy="fuzzy" in entry.flags, obsolete=bool(entry.obsolete),
-        flags=tuple(f for f in entry.flags if f != "fuzzy"), line=entry.linenum,
-        previous_msgid=entry.previous_msgid,
-        comments=tuple(entry.tcomment.split("\n")) if entry.tcomment else (),
-        notes=tuple(entry.comment.split("\n")) if entry.comment else (),
-        references=tuple(f"{p}:{n}" if n else p for p, n in entry.occurrences),
-    )
-
-
-_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
-
-
-def _decode(path: Path, shown: str) -> tuple[str, str]:
-    """The catalog's text and charset (as declared); refuse what is not text."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise CatalogError(f"cannot read catalog: {error.strerror}", shown) from None
-    if not raw.strip():
-        raise CatalogError("catalog is empty (expected at least a header entry)", shown)
-    if b"\0" in raw:
-        line = raw[: raw.index(b"\0")].count(b"\n") + 1
-        raise CatalogError("not a text file (contains NUL bytes)", shown, line)
-    charset = declared_charset(raw)
-    try:
-        return raw.decode(charset).removeprefix("\ufeff"), charset
-    except LookupError:
-        raise CatalogError(f"unknown charset '{charset}' in the header", shown) from None
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise CatalogError(f"not valid {charset} text (the header declares charset={charset})",
-                           shown, line) from None
-
-
-def read_catalog(path: Path, root: Path, locale: str | None = None, *,
-                 comments: bool = True) -> Catalog:
-    """Read a PO/POT file; any defect is a CatalogError naming the file and line.
-
-    ``comments=False`` leaves out every entry's translator comments, extracted notes and
-    references (the check and the build never read them): faster."""
-    shown = Path(os.path.relpath(path, root)).as_posix()
-    text, charset = _decode(path, shown)
-    try:
-        header, metadata, parsed = scan_usual(text, comments)  # valid by construction
-    except Unusual:
-        errors = syntax_errors(text)
-        if errors:
-            line, problem = errors[0]
-            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-            raise CatalogError(f"invalid PO syntax: {problem}{more}", shown, line) from None
-        try:
-            header, metadata, parsed = parse_lines(text)
-        except Unusual:
-            header, metadata, parsed = _polib_parse(path, shown, charset)
-        if not comments:
-            parsed = [replace(m, comments=(), notes=(), references=()) for m in parsed]
-    seen: dict[Key, int] = {}
-    messages = []
-    for message in parsed:
-        if not message.obsolete:
-            if message.key in seen:
-                raise CatalogError(f"duplicate message definition (first at line "
-                                   f"{seen[message.key]}): msgfmt rejects this catalog",
-                                   shown, message.line)
-            seen[message.key] = message.line
-        messages.append(message)
-    header_comment = tuple(header.split("\n")) if header else ()
-    return Catalog(shown, locale, metadata, header_comment, tuple(messages))
-
-
-def _polib_parse(path: Path, shown: str, charset: str
-                 ) -> tuple[str, dict[str, str], list[Message]]:
-    try:
-        # polib reads the file itself: given a string it would split lines on U+0085,
-        # U+2028 and other characters that PO files allow inside strings
-        po = polib.pofile(str(path), encoding=charset, wrapwidth=0, check_for_duplicates=False)
-    except (OSError, ValueError) as error:
-        message = _SYNTAX_LINE.sub("", str(error)).strip().rstrip(":") or "syntax error"
-        match = _SYNTAX_LINE.search(str(error))
-        raise CatalogError(f"invalid PO file: {message}", shown,
-                           int(match.group(1)) if match else None) from None
-    return po.header, dict(po.metadata), [_message(entry) for entry in po]
-
-
-def load_catalog(root: Path, locale: str, *, comments: bool = True) -> Catalog:
-    return read_catalog(catalog_path(root, locale), root, locale, comments=comments)
-
-
-def load_template(root: Path) -> Catalog:
-    path = root / TEMPLATE_PATH
-    if not path.is_file():
-        raise CatalogError("no template: run `handouts extract` first", TEMPLATE_PATH.as_posix())
-    return read_catalog(path, root)
-
-
-# --- writing ---------------------------------------------------------------------------
-
-def _entry(message: Message) -> Entry:
-    plural = {}
-    if message.msgid_plural is not None:  # a template has two empty forms
-        plural = dict(enumerate(message.msgstr_plural or ("", "")))
-    return Entry(
-        msgid=message.msgid, msgstr=message.msgstr, msgctxt=message.msgctxt,
-        msgid_plural=message.msgid_plural, msgstr_plural=plural,
-        translator_comments=list(message.comments), extracted_comments=list(message.notes),
-        references=list(message.references),
-        flags=(["fuzzy"] if message.fuzzy else []) + list(message.flags),
-        previous_msgid=message.previous_msgid if (message.fuzzy or message.obsolete) else None,
-        obsolete=message.obsolete,
-    )
-
-
-def header_text(fields: dict[str, str]) -> str:
-    return "".join(f"{name}: {value}\n" for name, value in fields.items())
-
-
-def render_catalog(header_comment: Iterable[str], header: dict[str, str],
-                   messages: Iterable[Message]) -> str:
-    """The text of a PO/POT file (GNU layout), header first and obsolete entries last."""
-    return format_catalog(list(header_comment), header_text(header),
-                          [_entry(m) for m in messages])
-
-
-def _render(header_comment: Iterable[str], header: dict[str, str],
-            messages: Iterable[Message], blocks: dict[tuple[object, ...], str]) -> str:
-    """:func:`render_catalog`, reusing the text of entries already in ``blocks``."""
-    messages = list(messages)
-    head = Entry("", header_text(header), translator_comments=list(header_comment))
-    return join_blocks([format_block(head),
-                        *(_block(m, _render_key(m), blocks) for m in messages if not m.obsolete),
-                        *(_block(m, _render_key(m), blocks) for m in messages if m.obsolete)])
-
-
-def _block(message: Message, key: tuple[object, ...], blocks: dict[tuple[object, ...], str]
-           ) -> str:
-    if key not in blocks:
-        blocks[key] = format_block(_entry(message))
-    return blocks[key]
-
-
-def write_atomic(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` via a synced temp file and a rename; False if unchanged."""
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_orphans(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
-                                    dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return True
-
-
-def _remove_orphans(path: Path) -> None:
-    """Remove the temp files of earlier writes of ``path`` that were killed between
-    writing and renaming: those whose writing process (named in the file) is gone."""
-    for orphan in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        pid = orphan.name[len(path.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            orphan.unlink(missing_ok=True)
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie (dead, not yet reaped)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process, or no way to tell: leave its file alone
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stream:
-            return stream.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
-
-
-def now_stamp() -> str:
-    """The catalog date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return moment.strftime("%Y-%m-%d %H:%M+0000")
-
-
-# --- init -------------------------------------------------------------------------------
-
-def plural_forms(locale: str) -> str:
-    """Plural-Forms for ``locale`` from Babel (CLDR plural rules)."""
-    return BabelCatalog(locale=parse_locale(locale)).plural_forms
-
-
-def init_catalog(root: Path, locale: str) -> Path:
-    """Create ``locale``'s catalog from the template; refuse to overwrite an existing one."""
-    babel_locale = parse_locale(locale)
-    path = catalog_path(root, locale)
-    if path.exists():
-        raise CatalogError("catalog exists already; use `handouts update` to merge",
-                           Path(os.path.relpath(path, root)).as_posix())
-    template = load_template(root)
-    header = dict(template.header)
-    header.update({
-        "PO-Revision-Date": now_stamp(),
-        "Last-Translator": "",
-        "Language-Team": f"{babel_locale.english_name} <>",
-        "Language": locale,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": plural_forms(locale),
-    })
-    comment = (f"{babel_locale.english_name} ({babel_locale.get_display_name(babel_locale)}) "
-               "translation of the patient handouts.",)
-    messages = [replace(m, msgstr="", msgstr_plural=("",) * _nplurals(header)
-                        if m.msgid_plural is not None else ())
-                for m in template.active()]
-    write_atomic(path, render_catalog(comment, header, messages))
-    return path
-
-
-def _nplurals(header: dict[str, str]) -> int:
-    match = re.search(r"nplurals\s*=\s*(\d+)", header.get("Plural-Forms", ""))
-    return int(match.group(1)) if match else 2
-
-
-# --- update (merge), like GNU msgmerge ---------------------------------------------------
 
 @dataclass(frozen=True)
 class MergeResult:
@@ -557,13 +245,6 @@ def _flags(new: Message, old: Message) -> tuple[str, ...]:
     return tuple(new.flags) + tuple(own)
 
 
-def _render_key(message: Message) -> tuple[object, ...]:
-    """Every field the text of an entry depends on (all but ``line``)."""
-    m = message
-    return (m.msgid, m.msgstr, m.msgctxt, m.msgid_plural, m.msgstr_plural, m.fuzzy,
-            m.obsolete, m.flags, m.previous_msgid, m.comments, m.notes, m.references)
-
-
 def update_catalog(root: Path, locale: str, template: Catalog,
                    catalog: Catalog | None = None) -> MergeResult:
     """Merge ``template`` into ``locale``'s catalog (``catalog``: already read)."""
@@ -572,15 +253,15 @@ def update_catalog(root: Path, locale: str, template: Catalog,
     header["POT-Creation-Date"] = template.header.get("POT-Creation-Date", "")
     header.setdefault("Plural-Forms", plural_forms(locale))
     header["Content-Type"] = "text/plain; charset=UTF-8"
-    nplurals = _nplurals(header)
-    merged, stats = merge(template, catalog, nplurals)
+    forms = nplurals(header)
+    merged, stats = merge(template, catalog, forms)
     blocks: dict[tuple[object, ...], str] = {}  # entries both versions share render once
     path = catalog_path(root, locale)
     # unchanged content: leave the file as its last editor (Poedit, msgcat) saved it
     changed = not _same_text(catalog, header, merged, blocks) and write_atomic(
-        path, _render(catalog.header_comment, header, merged, blocks))
+        path, render_entries(catalog.header_comment, header, merged, blocks))
     if not changed:
-        _remove_orphans(path)  # (a write removes them itself)
+        remove_orphans(path)  # (a write removes them itself)
     return MergeResult(locale, catalog.path, changed, **stats)
 
 
@@ -596,14 +277,14 @@ def _same_text(catalog: Catalog, header: dict[str, str], merged: list[Message],
     new = [m for m in merged if not m.obsolete] + [m for m in merged if m.obsolete]
     if any("\n" in part for m in (*old, *new)
            for part in (*m.comments, *m.notes, *m.flags, *m.references)):
-        return _render(catalog.header_comment, catalog.header, old, blocks) == \
-            _render(catalog.header_comment, header, new, blocks)
+        return render_entries(catalog.header_comment, catalog.header, old, blocks) == \
+            render_entries(catalog.header_comment, header, new, blocks)
     if header_text(header) != header_text(catalog.header) or len(old) != len(new):
         return False
     for before, after in zip(old, new, strict=True):
-        key_before, key_after = _render_key(before), _render_key(after)
+        key_before, key_after = render_key(before), render_key(after)
         if key_before != key_after and \
-                _block(before, key_before, blocks) != _block(after, key_after, blocks):
+                entry_text(before, key_before, blocks) != entry_text(after, key_after, blocks):
             return False
     return True
 

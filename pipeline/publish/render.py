@@ -26,8 +26,9 @@ from babel.numbers import format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
-from . import __version__
-from .catalogs import parse_locale
+from .. import __version__
+from ..catalogs.locales import parse_locale
+from ..source.markup import parse, plain
 from .localize import (
     ENGLISH,
     UI_BABEL,
@@ -48,10 +49,9 @@ from .localize import (
     Interface,
     LocalText,
 )
-from .markup import parse, plain
 from .plaintext import WIDTH, underline, wrap
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"  # shared with publish
 STYLESHEET = "style.css"
 BABEL_VERSION = babel.__version__
 DRAFTS = "drafts"  # the translators' folder of the output

@@ -2,18 +2,16 @@
 
 :func:`build_report` gathers the data (no output); the ``render_*`` functions turn it
 into a terminal table, JSON, Markdown or JUnit XML that all say the same thing;
-:func:`run_check` is the command: print, write the JUnit file, return the exit code.
+:class:`CheckReport` carries the exit code; the CLI prints and writes the files.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import json
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -21,25 +19,17 @@ from pathlib import Path
 from typing import TypeVar
 from xml.etree import ElementTree as ET
 
-from .catalogs import (
-    Catalog,
-    Key,
-    catalog_path,
-    discover_locales,
-    load_catalog,
-    load_template,
-    parse_locale,
-    write_atomic,
-)
-from .checks import ALLOW_FLAG, REGISTRY, blocked_keys, catalog_findings
+from ..catalogs.extract import safety_keys, template_is_stale
+from ..catalogs.locales import catalog_path, discover_locales, parse_locale
+from ..catalogs.pofile import Catalog, load_catalog, load_template
+from ..errors import HandoutError, LocaleError
+from ..model import Finding, Key, Monograph
+from ..source.glossary import Glossary, load_glossary
+from ..source.monographs import load_monographs
+from ..source.segments import iter_segments
 from .coverage import Coverage, count_states, coverage, state
-from .errors import HandoutError, LocaleError
-from .extract import safety_keys, template_is_stale
-from .glossary import Glossary, load_glossary
-from .model import Finding, Monograph
 from .policy import LocalePolicy, Policy, load_policy
-from .segments import iter_segments
-from .source import load_monographs
+from .rules import ALLOW_FLAG, REGISTRY, blocked_keys, catalog_findings
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -543,16 +533,3 @@ def render_junit(report: CheckReport) -> str:
 
 
 RENDERERS = {"table": render_table, "json": render_json, "markdown": render_markdown}
-
-
-def run_check(root: Path, args: argparse.Namespace) -> int:
-    """The ``handouts check`` command: 0 all required locales pass, 1 one does not."""
-    report = build_report(root, getattr(args, "locale", None))
-    sys.stdout.write(RENDERERS[getattr(args, "format", "table") or "table"](report))
-    if getattr(args, "junit", None):
-        try:
-            write_atomic(Path(args.junit), render_junit(report))
-        except OSError as error:
-            raise HandoutError(f"cannot write the JUnit report: {error.strerror}",
-                               args.junit) from None
-    return report.exit_code

@@ -1,0 +1,7 @@
+"""``python -m pipeline.bench``."""
+
+import sys
+
+from .run import main
+
+sys.exit(main())

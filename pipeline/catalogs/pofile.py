@@ -1,0 +1,264 @@
+"""Reading and writing PO and POT files: the one module that uses polib.
+
+Reading gives polib's reading: :mod:`.poread` reads the usual layouts fast and leaves
+any other to polib; writing is :mod:`.poformat` (GNU gettext's layout); every write is
+atomic and skipped when the content would not change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import polib
+
+from ..errors import CatalogError
+from ..model import Key, Message
+from .locales import TEMPLATE_PATH, catalog_path
+from .poformat import Entry, format_block, format_catalog, join_blocks
+from .poread import Unusual, parse_lines, scan_usual, unescape
+from .posyntax import declared_charset, syntax_errors
+
+polib.unescape = unescape  # the parser looks the function up at call time
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A read PO or POT file."""
+
+    path: str
+    locale: str | None
+    header: dict[str, str]
+    header_comment: tuple[str, ...]
+    messages: tuple[Message, ...]
+
+    def active(self) -> list[Message]:
+        return [m for m in self.messages if not m.obsolete]
+
+    def obsolete(self) -> list[Message]:
+        return [m for m in self.messages if m.obsolete]
+
+    def lookup(self) -> dict[Key, Message]:
+        return {m.key: m for m in self.messages if not m.obsolete}
+
+    @property
+    def plural_count(self) -> int:
+        match = re.search(r"nplurals\s*=\s*(\d+)", self.header.get("Plural-Forms", ""))
+        return int(match.group(1)) if match else 2
+
+
+def _message(entry: polib.POEntry) -> Message:
+    plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    return Message(
+        msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural or None, msgstr_plural=plural,
+        fuzzy="fuzzy" in entry.flags, obsolete=bool(entry.obsolete),
+        flags=tuple(f for f in entry.flags if f != "fuzzy"), line=entry.linenum,
+        previous_msgid=entry.previous_msgid,
+        comments=tuple(entry.tcomment.split("\n")) if entry.tcomment else (),
+        notes=tuple(entry.comment.split("\n")) if entry.comment else (),
+        references=tuple(f"{p}:{n}" if n else p for p, n in entry.occurrences),
+    )
+
+
+_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+
+
+def _decode(path: Path, shown: str) -> tuple[str, str]:
+    """The catalog's text and charset (as declared); refuse what is not text."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CatalogError(f"cannot read catalog: {error.strerror}", shown) from None
+    if not raw.strip():
+        raise CatalogError("catalog is empty (expected at least a header entry)", shown)
+    if b"\0" in raw:
+        line = raw[: raw.index(b"\0")].count(b"\n") + 1
+        raise CatalogError("not a text file (contains NUL bytes)", shown, line)
+    charset = declared_charset(raw)
+    try:
+        return raw.decode(charset).removeprefix("\ufeff"), charset
+    except LookupError:
+        raise CatalogError(f"unknown charset '{charset}' in the header", shown) from None
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CatalogError(f"not valid {charset} text (the header declares charset={charset})",
+                           shown, line) from None
+
+
+def read_catalog(path: Path, root: Path, locale: str | None = None, *,
+                 comments: bool = True) -> Catalog:
+    """Read a PO/POT file; any defect is a CatalogError naming the file and line.
+
+    ``comments=False`` leaves out every entry's translator comments, extracted notes and
+    references (the check and the build never read them): faster."""
+    shown = Path(os.path.relpath(path, root)).as_posix()
+    text, charset = _decode(path, shown)
+    try:
+        header, metadata, parsed = scan_usual(text, comments)  # valid by construction
+    except Unusual:
+        errors = syntax_errors(text)
+        if errors:
+            line, problem = errors[0]
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise CatalogError(f"invalid PO syntax: {problem}{more}", shown, line) from None
+        try:
+            header, metadata, parsed = parse_lines(text)
+        except Unusual:
+            header, metadata, parsed = _polib_parse(path, shown, charset)
+        if not comments:
+            parsed = [replace(m, comments=(), notes=(), references=()) for m in parsed]
+    seen: dict[Key, int] = {}
+    messages = []
+    for message in parsed:
+        if not message.obsolete:
+            if message.key in seen:
+                raise CatalogError(f"duplicate message definition (first at line "
+                                   f"{seen[message.key]}): msgfmt rejects this catalog",
+                                   shown, message.line)
+            seen[message.key] = message.line
+        messages.append(message)
+    header_comment = tuple(header.split("\n")) if header else ()
+    return Catalog(shown, locale, metadata, header_comment, tuple(messages))
+
+
+def _polib_parse(path: Path, shown: str, charset: str
+                 ) -> tuple[str, dict[str, str], list[Message]]:
+    try:
+        # polib reads the file itself: given a string it would split lines on U+0085,
+        # U+2028 and other characters that PO files allow inside strings
+        po = polib.pofile(str(path), encoding=charset, wrapwidth=0, check_for_duplicates=False)
+    except (OSError, ValueError) as error:
+        message = _SYNTAX_LINE.sub("", str(error)).strip().rstrip(":") or "syntax error"
+        match = _SYNTAX_LINE.search(str(error))
+        raise CatalogError(f"invalid PO file: {message}", shown,
+                           int(match.group(1)) if match else None) from None
+    return po.header, dict(po.metadata), [_message(entry) for entry in po]
+
+
+def load_catalog(root: Path, locale: str, *, comments: bool = True) -> Catalog:
+    return read_catalog(catalog_path(root, locale), root, locale, comments=comments)
+
+
+def load_template(root: Path) -> Catalog:
+    path = root / TEMPLATE_PATH
+    if not path.is_file():
+        raise CatalogError("no template: run `handouts extract` first", TEMPLATE_PATH.as_posix())
+    return read_catalog(path, root)
+
+
+# --- writing ---------------------------------------------------------------------------
+
+def _entry(message: Message) -> Entry:
+    plural = {}
+    if message.msgid_plural is not None:  # a template has two empty forms
+        plural = dict(enumerate(message.msgstr_plural or ("", "")))
+    return Entry(
+        msgid=message.msgid, msgstr=message.msgstr, msgctxt=message.msgctxt,
+        msgid_plural=message.msgid_plural, msgstr_plural=plural,
+        translator_comments=list(message.comments), extracted_comments=list(message.notes),
+        references=list(message.references),
+        flags=(["fuzzy"] if message.fuzzy else []) + list(message.flags),
+        previous_msgid=message.previous_msgid if (message.fuzzy or message.obsolete) else None,
+        obsolete=message.obsolete,
+    )
+
+
+def header_text(fields: dict[str, str]) -> str:
+    return "".join(f"{name}: {value}\n" for name, value in fields.items())
+
+
+def render_catalog(header_comment: Iterable[str], header: dict[str, str],
+                   messages: Iterable[Message]) -> str:
+    """The text of a PO/POT file (GNU layout), header first and obsolete entries last."""
+    return format_catalog(list(header_comment), header_text(header),
+                          [_entry(m) for m in messages])
+
+
+def render_entries(header_comment: Iterable[str], header: dict[str, str],
+            messages: Iterable[Message], blocks: dict[tuple[object, ...], str]) -> str:
+    """:func:`render_catalog`, reusing the text of entries already in ``blocks``."""
+    messages = list(messages)
+    head = Entry("", header_text(header), translator_comments=list(header_comment))
+    return join_blocks([format_block(head),
+                        *(entry_text(m, render_key(m), blocks) for m in messages if not m.obsolete),
+                        *(entry_text(m, render_key(m), blocks) for m in messages if m.obsolete)])
+
+
+def entry_text(message: Message, key: tuple[object, ...], blocks: dict[tuple[object, ...], str]
+           ) -> str:
+    if key not in blocks:
+        blocks[key] = format_block(_entry(message))
+    return blocks[key]
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` via a synced temp file and a rename; False if unchanged."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_orphans(path)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def remove_orphans(path: Path) -> None:
+    """Remove the temp files of earlier writes of ``path`` that were killed between
+    writing and renaming: those whose writing process (named in the file) is gone."""
+    for orphan in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = orphan.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            orphan.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (dead, not yet reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: leave its file alone
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stream:
+            return stream.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+def now_stamp() -> str:
+    """The catalog date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def render_key(message: Message) -> tuple[object, ...]:
+    """Every field the text of an entry depends on (all but ``line``)."""
+    m = message
+    return (m.msgid, m.msgstr, m.msgctxt, m.msgid_plural, m.msgstr_plural, m.fuzzy,
+            m.obsolete, m.flags, m.previous_msgid, m.comments, m.notes, m.references)

@@ -1,0 +1,78 @@
+"""The package reads like the pipeline: imports only go down the stages, nothing imports
+the benchmark, and the README's layout names every module there is."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+README = PACKAGE.parent / "README.md"
+# a module may import from its own stage and from the stages before it
+STAGES = {"model": 0, "errors": 0, "source": 1, "catalogs": 2, "checks": 3, "publish": 4,
+          "cli": 5, "__main__": 5, "__init__": 5, "bench": 6}
+
+
+def stage_of(dotted: str) -> str:
+    """The stage a module of the package belongs to ('pipeline.checks.numbers' -> checks)."""
+    parts = dotted.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in STAGES else "__init__"
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def dotted(path: Path) -> str:
+    relative = path.relative_to(PACKAGE.parent).with_suffix("")
+    return ".".join(relative.parts)
+
+
+def imported(path: Path) -> list[tuple[int, str]]:
+    """Every module of the package that ``path`` imports, with the line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = dotted(path).rsplit(".", 1)[0] if path.name != "__init__.py" else dotted(path)
+    if path.name == "__init__.py":
+        package = package.rsplit(".", 1)[0] if package.endswith("__init__") else package
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.startswith("pipeline"):
+                names = [target] if node.module else [f"{target}.{a.name}" for a in node.names]
+                found += [(node.lineno, name) for name in names]
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("pipeline")]
+    return found
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: dotted(p))
+def test_imports_only_go_down_the_stages(path):
+    here = stage_of(dotted(path))
+    for line, target in imported(path):
+        there = stage_of(target)
+        if there == "__init__":  # `from pipeline import __version__`
+            continue
+        assert STAGES[there] <= STAGES[here], \
+            f"{path.relative_to(PACKAGE.parent)}:{line}: {here} imports {target} (a later stage)"
+        assert there != "bench" or here == "bench", f"{path}:{line}: imports the benchmark"
+
+
+def test_every_folder_of_the_package_is_a_known_stage():
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders <= set(STAGES) | {"templates"}
+
+
+def test_the_readme_layout_names_every_module():
+    text = README.read_text(encoding="utf-8")
+    layout = text[text.index("## Layout"):]
+    missing = [dotted(p) for p in modules()
+               if p.name not in ("__init__.py", "__main__.py") and p.name not in layout]
+    assert not missing, f"README layout lacks: {missing}"
