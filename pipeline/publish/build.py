@@ -76,16 +76,27 @@ def _file_digest(path: Path) -> str:
         return "absent"
 
 
+SHAPING_LIBRARIES = ("babel", "jinja2", "markupsafe", "wcwidth")
+
+
+def tool_versions() -> dict[str, str]:
+    """The libraries that shape the output, with their versions: recorded in
+    ``report.json`` and the manifest, never printed on a handout."""
+    found = {}
+    for name in SHAPING_LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "?"
+    return found
+
+
 def code_digest() -> str:
     """The renderer itself: package code, templates, and the libraries that shape output."""
     files = sorted(p for p in PACKAGE_DIR.rglob("*.py") if "bench" not in p.parts) \
         + sorted((PACKAGE_DIR / "templates").glob("*"))
     parts: list[str] = [__version__]
-    for name in ("babel", "jinja2", "markupsafe", "wcwidth"):
-        try:
-            parts.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            parts.append(f"{name}=?")
+    parts += [f"{name}={found}" for name, found in tool_versions().items()]
     parts += [f"{path.relative_to(PACKAGE_DIR)}:{_file_digest(path)}" for path in files]
     return _digest(*parts)
 
@@ -433,7 +444,7 @@ def _report(entries: dict[str, Any]) -> dict[str, Any]:
         locales.setdefault(entry["locale"], {})[entry["drug"]] = {
             "status": entry["status"], "html": entry["html"], "text": entry["text"],
             "coverage": entry["coverage"], "blocking_findings": entry["blocking_findings"]}
-    return {"generator": f"handouts {__version__}", "locales": locales}
+    return {"generator": f"handouts {__version__}", "tools": tool_versions(), "locales": locales}
 
 
 def _pages(entries: dict[str, Any]) -> dict[str, bytes]:

@@ -37,10 +37,9 @@ UI_GAP = "This part of the handout is not available. Ask your care team."
 UI_ENGLISH = "Read this handout in English"
 UI_PERCENT = "Translation: %(percent)s complete"
 UI_REVISION = "Source revision: %(revision)s"
-UI_BABEL = "Localized with Babel %(version)s"
 UI_MSGIDS = (UI_HANDOUT, UI_PRONUNCIATION, UI_CLASSIFICATION, UI_REVIEWED, UI_NOT_REVIEWED,
              UI_DRAFT, UI_DRAFT_EXPLAINED, UI_MISSING[0], UI_IMPORTANT, UI_GAP, UI_ENGLISH,
-             UI_PERCENT, UI_REVISION, UI_BABEL)
+             UI_PERCENT, UI_REVISION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +178,7 @@ def _state(message: Message | None, key: Key, blocked: Collection[Key]) -> State
 def published_interface(monograph: Monograph) -> list[str]:
     """The interface msgids a published handout of ``monograph`` shows."""
     blocks = [b for s in monograph.sections for b in s.blocks]
-    wanted = [UI_HANDOUT, UI_ENGLISH, UI_PERCENT, UI_REVISION, UI_BABEL,
+    wanted = [UI_HANDOUT, UI_ENGLISH, UI_PERCENT, UI_REVISION,
               UI_REVIEWED if monograph.reviewed else UI_NOT_REVIEWED]
     if monograph.pronunciation:
         wanted.append(UI_PRONUNCIATION)

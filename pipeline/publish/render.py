@@ -18,7 +18,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import babel
 from babel import Locale
 from babel.core import get_locale_identifier
 from babel.dates import format_date
@@ -31,7 +30,6 @@ from ..catalogs.locales import parse_locale
 from ..source.markup import parse, plain
 from .localize import (
     ENGLISH,
-    UI_BABEL,
     UI_CLASSIFICATION,
     UI_DRAFT,
     UI_DRAFT_EXPLAINED,
@@ -53,7 +51,6 @@ from .plaintext import WIDTH, underline, wrap
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"  # shared with publish
 STYLESHEET = "style.css"
-BABEL_VERSION = babel.__version__
 DRAFTS = "drafts"  # the translators' folder of the output
 
 
@@ -180,7 +177,6 @@ def _values(handout: Handout, info: LocaleInfo) -> dict[str, str | None]:
     return {
         "reviewed": format_date(reviewed, "long", locale=info.babel) if reviewed else None,
         "percent": format_percent(math.floor(handout.ratio * 100) / 100, locale=info.babel),
-        "babel_version": BABEL_VERSION,
     }
 
 
@@ -255,7 +251,7 @@ def render_text(handout: Handout, interface: Interface, revision: str,
     provenance = [ui.gettext(UI_REVISION, revision=revision)]
     if handout.locale != ENGLISH:
         provenance.append(ui.gettext(UI_PERCENT, percent=values["percent"]))
-    provenance += [reviewed, ui.gettext(UI_BABEL, version=BABEL_VERSION)]
+    provenance.append(reviewed)
     if english_path and handout.locale != ENGLISH:
         provenance.append(f"{ui.gettext(UI_ENGLISH)}: {english_path}")
     out.append([line for item in provenance for line in wrap(item)])
