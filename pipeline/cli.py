@@ -67,12 +67,20 @@ def cmd_update(args: argparse.Namespace) -> int:
 
     results = update_catalogs(_root(args), args.locale or None)
     for result in results:
+        if result.left_alone:
+            continue
         verb = "updated" if result.changed else "unchanged"
+        reshaped = f", reshaped {result.reshaped}" if result.reshaped else ""
         print(f"{verb}: {result.path} (kept {result.kept}, fuzzy {result.fuzzy_new}, "
-              f"new {result.added}, obsoleted {result.obsoleted})")
+              f"new {result.added}, obsoleted {result.obsoleted}{reshaped})")
     if not results:
         print("no catalogs: create one with `handouts init LOCALE`")
-    return EXIT_OK
+    left = [result.path for result in results if result.left_alone]
+    for path in left:
+        print(f"handouts update: error: {path}: saved by someone else while `handouts update` "
+              "ran: left as it is (nothing lost); run `handouts update` again",
+              file=sys.stderr)
+    return EXIT_USAGE if left else EXIT_OK
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -198,10 +206,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"handouts {args.command}: error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("handouts: interrupted", file=sys.stderr)
+        print(f"handouts {args.command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as error:  # a file-system failure the library did not name itself
+        place = f"{error.filename}: " if error.filename else ""
+        print(f"handouts {args.command}: error: {place}{error.strerror or error}",
+              file=sys.stderr)
+        return EXIT_USAGE
 
 
 def entry_point() -> None:

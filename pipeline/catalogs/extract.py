@@ -15,12 +15,13 @@ from pathlib import Path
 from babel.messages.catalog import PYTHON_FORMAT
 from babel.messages.extract import DEFAULT_KEYWORDS, extract
 
+from ..errors import CatalogError
 from ..model import Key, Message, Monograph
 from ..source.glossary import Glossary, load_glossary
 from ..source.monographs import load_monographs
 from ..source.quantities import find_quantities
 from ..source.segments import Segment, iter_segments
-from .locales import TEMPLATE_PATH
+from .locales import TEMPLATE_PATH, catalogs_lock, template_file
 from .pofile import Catalog, read_catalog, render_catalog, write_atomic
 from .poformat import comment_lines
 
@@ -212,5 +213,11 @@ def extract_template(root: Path, check_only: bool = False,
             return False, path
     if check_only:
         return True, path
-    write_atomic(path, render_template(messages, created))
+    with catalogs_lock(root):
+        real = template_file(root)
+        try:
+            write_atomic(real, render_template(messages, created))
+        except OSError as error:
+            raise CatalogError(f"cannot write the template: {error.strerror} (the previous "
+                               "template is unchanged)", TEMPLATE_PATH.as_posix()) from None
     return True, path

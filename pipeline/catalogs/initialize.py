@@ -7,18 +7,29 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import CatalogError, LocaleError
-from .locales import catalog_path, parse_locale
+from .locales import ENGLISH, catalog_file, catalog_path, catalogs_lock, parse_locale
 from .plurals import PluralFormsError, parse_plural_forms, standard_plural_forms
-from .pofile import load_template, now_stamp, render_catalog, write_atomic
+from .pofile import commit_catalog, load_template, now_stamp, prepare_file, render_catalog
 
 
 def init_catalog(root: Path, locale: str) -> Path:
-    """Create ``locale``'s catalog from the template; refuse to overwrite an existing one."""
+    """Create ``locale``'s catalog from the template; refuse to overwrite an existing one
+    (even one created while this runs), English, and a path leading out of the project."""
+    with catalogs_lock(root):
+        return _init(root, locale)
+
+
+def _init(root: Path, locale: str) -> Path:
     babel_locale = parse_locale(locale)
+    if locale.partition("@")[0] == ENGLISH:
+        raise LocaleError(f"'{locale}': English is the source language: its handouts come "
+                          "from the monographs, not a catalog (a catalog would make every "
+                          "build fail)")
     path = catalog_path(root, locale)
+    shown = Path(os.path.relpath(path, root)).as_posix()
     if path.exists():
-        raise CatalogError("catalog exists already; use `handouts update` to merge",
-                           Path(os.path.relpath(path, root)).as_posix())
+        raise CatalogError("catalog exists already; use `handouts update` to merge", shown)
+    real = catalog_file(root, locale)
     try:
         plural_forms = standard_plural_forms(locale)
     except PluralFormsError as error:
@@ -41,5 +52,14 @@ def init_catalog(root: Path, locale: str) -> Path:
     messages = [replace(m, msgstr="", msgstr_plural=("",) * forms
                         if m.msgid_plural is not None else ())
                 for m in template.active()]
-    write_atomic(path, render_catalog(comment, header, messages))
+    data = render_catalog(comment, header, messages).encode("utf-8")
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        temp = prepare_file(real, data)
+        created = commit_catalog(temp, real, None)
+    except OSError as error:
+        raise CatalogError(f"cannot create the catalog: {error.strerror}", shown) from None
+    if not created:
+        raise CatalogError("catalog created by someone else while `init` ran: left as it "
+                           "is; use `handouts update` to merge", shown)
     return path

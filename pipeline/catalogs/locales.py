@@ -8,28 +8,57 @@ Catalogs live at ``locales/<locale>/LC_MESSAGES/handouts.po``; the template at
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
 from ..errors import CatalogError, LocaleError
+from ..files import CATALOGS_LOCK, inside_project, project_lock
 
 DOMAIN = "handouts"
 LOCALES_DIR = Path("locales")
 TEMPLATE_PATH = LOCALES_DIR / f"{DOMAIN}.pot"
 LOCALE_CODE = re.compile(
     r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z0-9]+)?$")
+ENGLISH = "en"  # the source language: its handouts come from the monographs
+# gettext modifiers that name a script or a variant (glibc's locale names)
+SCRIPT_MODIFIERS = {"latin": "Latn", "cyrillic": "Cyrl", "devanagari": "Deva",
+                    "arabic": "Arab", "hebrew": "Hebr", "mongolian": "Mong"}
+VARIANT_MODIFIERS = {"valencia": "VALENCIA", "saaho": "SAAHO"}
 
 
 def parse_locale(code: str, where: str | None = None) -> Locale:
-    """A Babel Locale for a gettext locale code (``es``, ``zh_CN``, ``sr@latin``)."""
+    """A Babel Locale for a gettext locale code (``es``, ``zh_CN``, ``sr@latin``): a
+    modifier naming a script gives that script (``sr@latin`` is ``sr-Latn``, named in
+    Latin script), one naming a variant that variant (``ca@valencia``)."""
     if not LOCALE_CODE.match(code):
         raise LocaleError(f"'{code}' is not a gettext locale code (like es, zh_CN, pt_BR)",
                           where)
+    base, _, modifier = code.partition("@")
     try:
-        return Locale.parse(code.split("@")[0])
+        locale = Locale.parse(base)
     except (UnknownLocaleError, ValueError):
         raise LocaleError(f"unknown locale '{code}' (not in CLDR)", where) from None
+    script = SCRIPT_MODIFIERS.get(modifier) if not locale.script else None
+    variant = VARIANT_MODIFIERS.get(modifier) if not locale.variant else None
+    if script or variant:
+        try:
+            return Locale(locale.language, locale.territory, script or locale.script,
+                          variant or locale.variant)
+        except (UnknownLocaleError, ValueError):
+            pass  # CLDR has no data for that script: the language's own
+    return locale
+
+
+def language_tag(code: str) -> str:
+    """The BCP 47 tag of a gettext locale code: ``sr@latin`` -> ``sr-Latn``, ``zh_CN``
+    -> ``zh-CN`` (a script modifier counts even where CLDR has no data for it)."""
+    locale = parse_locale(code)
+    script = locale.script or SCRIPT_MODIFIERS.get(code.partition("@")[2])
+    return "-".join(part for part in (locale.language, script, locale.territory,
+                                      locale.variant) if part)
 
 
 def catalog_path(root: Path, locale: str) -> Path:
@@ -46,8 +75,30 @@ def discover_locales(root: Path) -> list[str]:
         if not child.is_dir():
             continue
         parse_locale(child.name, f"{LOCALES_DIR.as_posix()}/{child.name}/")
+        catalog_file(root, child.name)
         if not catalog_path(root, child.name).is_file():
             raise CatalogError(f"locale folder without a catalog: expected LC_MESSAGES/{DOMAIN}.po",
                                f"{LOCALES_DIR.as_posix()}/{child.name}/")
         locales.append(child.name)
     return locales
+
+
+def catalog_file(root: Path, locale: str) -> Path:
+    """``locale``'s catalog path, resolved; an error when a symbolic link on the way
+    (``locales``, the locale folder, ``LC_MESSAGES``, the file) leads outside the project."""
+    return inside_project(root, catalog_path(root, locale), "the catalog's path")
+
+
+def template_file(root: Path) -> Path:
+    """The template's path, resolved inside the project (as :func:`catalog_file`)."""
+    return inside_project(root, root / TEMPLATE_PATH, "the template's path")
+
+
+@contextmanager
+def catalogs_lock(root: Path, *, shared: bool = False) -> Iterator[None]:
+    """The catalogs' lock: exclusive for the commands that write under ``locales/``
+    (update, init, extract, migrate-plurals), shared for a build reading the catalogs."""
+    holder = ("a command is writing the catalogs (update, init, extract)" if shared else
+              "another command is using the catalogs (update, init, extract, or a build)")
+    with project_lock(root / CATALOGS_LOCK, holder, shared=shared):
+        yield

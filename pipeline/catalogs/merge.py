@@ -15,14 +15,17 @@ import os
 import re
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..errors import HandoutError
+from ..errors import CatalogError, HandoutError
+from ..files import close_inherited_locks, replace_if_unchanged, signals_deferred
 from ..model import Message
-from .locales import catalog_path, discover_locales, parse_locale
+from .locales import catalog_file, catalog_path, catalogs_lock, discover_locales, parse_locale
 from .plurals import parse_plural_forms, standard_rule
 from .pofile import (
     Catalog,
@@ -30,10 +33,10 @@ from .pofile import (
     header_text,
     load_catalog,
     load_template,
+    prepare_file,
     remove_orphans,
     render_entries,
     render_key,
-    write_atomic,
 )
 
 FUZZY_THRESHOLD = 0.8  # stricter than msgmerge's 0.6: no guesses from weak matches
@@ -43,11 +46,13 @@ FUZZY_THRESHOLD = 0.8  # stricter than msgmerge's 0.6: no guesses from weak matc
 class MergeResult:
     locale: str
     path: str
-    changed: bool
+    changed: bool  # the catalog was rewritten
     kept: int
     fuzzy_new: int
     added: int
     obsoleted: int
+    reshaped: int = 0  # entries turned singular <-> plural as the template's (fuzzy)
+    left_alone: bool = False  # saved by someone else while the update ran: not written
 
 
 def similarity(a: str, b: str) -> float:
@@ -204,10 +209,14 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Mess
     vanished += [m for k, m in old_obsolete.items() if k not in wanted and m.has_translation]
     index = fuzzy_index(vanished)
     merged: list[Message] = []
-    stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0}
+    stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0, "reshaped": 0}
     for new in template.active():
         old = old_active.get(new.key) or old_obsolete.get(new.key)
         empty = ("",) * nplurals if new.msgid_plural is not None else ()
+        if old is not None and (old.msgid_plural is None) != (new.msgid_plural is None):
+            merged.append(reshaped(new, old, nplurals))
+            stats["reshaped"] += 1
+            continue
         if old is not None:
             merged.append(_translated(new, old, empty, old.fuzzy, old.previous_msgid))
             stats["kept"] += 1
@@ -239,16 +248,52 @@ def _translated(new: Message, old: Message, empty: tuple[str, ...], fuzzy: bool,
                    previous_msgid, old.comments, new.notes, new.references)
 
 
+EARLIER_FORM = "handouts: earlier plural form"
+
+
+def reshaped(new: Message, old: Message, nplurals: int) -> Message:
+    """``old``'s translation in the shape of ``new``, which became singular or plural,
+    as msgmerge does: fuzzy, plural forms from the singular text, or the singular text
+    from form 0. The other forms are kept as translator comments: nothing is lost."""
+    comments = old.comments
+    if new.msgid_plural is None:
+        forms = old.msgstr_plural
+        msgstr = forms[0] if forms else ""
+        comments += tuple(f'{EARLIER_FORM} msgstr[{i}]: "{_escaped(form)}"'
+                          for i, form in enumerate(forms) if i and form and form != msgstr)
+        plural: tuple[str, ...] = ()
+    else:
+        msgstr, plural = "", (old.msgstr,) * nplurals
+    return Message(new.msgid, msgstr, new.msgctxt, new.msgid_plural, plural,
+                   old.has_translation, False, _flags(new, old), 0, old.msgid, comments,
+                   new.notes, new.references)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
+        .replace("\t", "\\t")
+
+
 def _flags(new: Message, old: Message) -> tuple[str, ...]:
     """Format flags come from the template; the translator's own flags are kept."""
     own = [f for f in old.flags if not f.endswith("-format") and f not in new.flags]
     return tuple(new.flags) + tuple(own)
 
 
-def update_catalog(root: Path, locale: str, template: Catalog,
-                   catalog: Catalog | None = None) -> MergeResult:
-    """Merge ``template`` into ``locale``'s catalog (``catalog``: already read)."""
-    catalog = load_catalog(root, locale) if catalog is None else catalog
+@dataclass(frozen=True)
+class Prepared:
+    """One catalog merged: its result and, when its text changes, the finished temp file
+    that is to replace it (if the catalog still holds what was read, ``digest``)."""
+
+    result: MergeResult
+    path: Path  # the catalog, resolved
+    temp: Path | None
+    digest: str | None
+
+
+def prepare_update(root: Path, locale: str, template: Catalog, catalog: Catalog) -> Prepared:
+    """Merge ``template`` into ``locale``'s catalog (already read) and write the new
+    text to a temp file beside it; nothing is replaced yet."""
     header = dict(catalog.header)
     header["POT-Creation-Date"] = template.header.get("POT-Creation-Date", "")
     standard = standard_rule(locale)
@@ -259,13 +304,56 @@ def update_catalog(root: Path, locale: str, template: Catalog,
         else catalog.plural_count
     merged, stats = merge(template, catalog, forms)
     blocks: dict[tuple[object, ...], str] = {}  # entries both versions share render once
-    path = catalog_path(root, locale)
+    path = catalog_file(root, locale)
+    result = MergeResult(locale, catalog.path, False, **stats)
     # unchanged content: leave the file as its last editor (Poedit, msgcat) saved it
-    changed = not _same_text(catalog, header, merged, blocks) and write_atomic(
-        path, render_entries(catalog.header_comment, header, merged, blocks))
-    if not changed:
-        remove_orphans(path)  # (a write removes them itself)
-    return MergeResult(locale, catalog.path, changed, **stats)
+    if _same_text(catalog, header, merged, blocks):
+        return Prepared(result, path, None, catalog.digest)
+    data = render_entries(catalog.header_comment, header, merged, blocks).encode("utf-8")
+    remove_orphans(path)
+    try:
+        temp = prepare_file(path, data)
+    except OSError as error:
+        raise CatalogError(f"cannot write the updated catalog: {error.strerror}",
+                           catalog.path) from None
+    return Prepared(result, path, temp, catalog.digest)
+
+
+def commit_updates(prepared: list[Prepared]) -> list[MergeResult]:
+    """Replace each catalog by its prepared version, in order, unless it was saved
+    meanwhile (then it is left alone, and says so). Ctrl-C waits for the renames."""
+    results: list[MergeResult] = []
+    try:
+        with signals_deferred():
+            for index, item in enumerate(prepared):
+                if item.temp is None:
+                    results.append(item.result)
+                    continue
+                try:
+                    written = replace_if_unchanged(item.temp, item.path, item.digest)
+                except OSError as error:
+                    raise CatalogError(_partial(error, prepared, index), item.result.path) \
+                        from None
+                results.append(replace(item.result, changed=written, left_alone=not written))
+    finally:
+        discard(prepared)
+    return results
+
+
+def _partial(error: OSError, prepared: list[Prepared], failed: int) -> str:
+    """What a failed commit wrote and what it did not, catalog by catalog."""
+    wrote = [p.result.path for p in prepared[:failed] if p.temp is not None]
+    rest = [p.result.path for p in prepared[failed:] if p.temp is not None]
+    return (f"cannot replace the catalog: {error.strerror}; updated before this: "
+            f"{', '.join(wrote) or 'none'}; not updated: {', '.join(rest)}")
+
+
+def discard(prepared: list[Prepared]) -> None:
+    """Remove the temp files that were not renamed into place."""
+    for item in prepared:
+        if item.temp is not None:
+            with contextlib.suppress(OSError):
+                item.temp.unlink(missing_ok=True)
 
 
 def _same_text(catalog: Catalog, header: dict[str, str], merged: list[Message],
@@ -293,82 +381,147 @@ def _same_text(catalog: Catalog, header: dict[str, str], merged: list[Message],
 
 
 def update_catalogs(root: Path, locales: list[str] | None = None) -> list[MergeResult]:
-    """Merge the template into every (or the given) locale's catalog.
+    """Merge the template into every (or the given) locale's catalog, all or nothing.
 
-    Every catalog is read (validated) before any is written, and the error raised is
-    the first in locale order. With several catalogs and cores, forked workers share
-    the catalogs: each reads its own, reports, and merges them once all are valid."""
-    template = load_template(root)
-    chosen = locales if locales is not None else discover_locales(root)
-    readable: list[str] = []
-    locale_error: HandoutError | None = None
-    for locale in chosen:
-        try:
-            parse_locale(locale)
-        except HandoutError as error:
-            locale_error = error  # raised unless a catalog before it is broken
-            break
-        readable.append(locale)
-    workers = min(len(readable), os.cpu_count() or 1)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        catalogs = [load_catalog(root, locale) for locale in readable]
-        if locale_error is not None:
-            raise locale_error
-        return [update_catalog(root, locale, template, catalog)
-                for locale, catalog in zip(readable, catalogs, strict=True)]
-    return _update_in_workers(root, template, readable, workers, locale_error)
+    Under the catalogs' lock, every catalog is read (validated) and its new text written
+    to a temp file before any is replaced; an error (the first in locale order: a broken
+    catalog, a full disk, a read-only folder) then changes no catalog. The replacing is
+    last: a catalog saved by someone else since it was read is left alone (its result
+    says so). With several catalogs and cores, forked workers read and merge them."""
+    with catalogs_lock(root):
+        template = load_template(root)
+        chosen = locales if locales is not None else discover_locales(root)
+        readable: list[str] = []
+        locale_error: HandoutError | None = None
+        for locale in chosen:
+            try:
+                parse_locale(locale)
+                catalog_file(root, locale)
+            except HandoutError as error:
+                locale_error = error  # raised unless a catalog before it is broken
+                break
+            readable.append(locale)
+        workers = min(len(readable), os.cpu_count() or 1)
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            prepared = _prepare_here(root, template, readable, locale_error)
+        else:
+            prepared = _prepare_in_workers(root, template, readable, workers, locale_error)
+        return commit_updates(prepared)
+
+
+def _prepare_here(root: Path, template: Catalog, locales: list[str],
+                  locale_error: HandoutError | None) -> list[Prepared]:
+    catalogs = [load_catalog(root, locale) for locale in locales]
+    if locale_error is not None:
+        raise locale_error
+    prepared: list[Prepared] = []
+    try:
+        for locale, catalog in zip(locales, catalogs, strict=True):
+            prepared.append(prepare_update(root, locale, template, catalog))
+    except BaseException:
+        discard(prepared)
+        raise
+    return prepared
 
 
 _Problem = tuple[type[HandoutError], str, str | None, int | None]
 
 
-def _update_in_workers(root: Path, template: Catalog, locales: list[str], workers: int,
-                       locale_error: HandoutError | None) -> list[MergeResult]:
+def _prepare_in_workers(root: Path, template: Catalog, locales: list[str], workers: int,
+                        locale_error: HandoutError | None) -> list[Prepared]:
+    """Workers read their catalogs and report problems; if there are none, they merge
+    and prepare them; any problem (a broken catalog, a write that fails) discards all.
+    Workers ignore Ctrl-C: the command stops them and cleans up after them."""
     context = multiprocessing.get_context("fork")  # workers inherit the template
     connections = []
-    for group in (locales[start::workers] for start in range(workers)):
-        mine, theirs = context.Pipe()
-        process = context.Process(target=_update_worker,
-                                  args=(theirs, root, template, group, os.getpid()))
-        process.start()
-        theirs.close()
-        connections.append((process, mine))
+    prepared: dict[str, Prepared] = {}
+    complete = False
     try:
-        problems: dict[str, _Problem | None] = {}
-        for _, connection in connections:
-            problems.update(_receive(connection))
-        first = next((problems[locale] for locale in locales if problems[locale]), None)
+        for group in (locales[start::workers] for start in range(workers)):
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_update_worker,
+                                      args=(theirs, root, template, group, os.getpid()))
+            with _interrupts_ignored():  # the worker is born ignoring Ctrl-C
+                process.start()
+            theirs.close()
+            connections.append((process, mine))
+        problems = _gather(connections)
+        first = _first(problems, locales)
         go = first is None and locale_error is None
-        results: dict[str, MergeResult] = {}
         for _, connection in connections:
             connection.send(go)
         if go:
-            for _, connection in connections:
-                results.update(_receive(connection))
+            replies = _gather(connections)
+            for reply in replies.values():
+                if isinstance(reply, Prepared):
+                    prepared[reply.result.locale] = reply
+            first = _first(replies, locales)
+        if first is not None:
+            kind, message, path, line = first
+            raise kind(message, path, line)
+        if locale_error is not None:
+            raise locale_error
+        complete = True
+        return [prepared[locale] for locale in locales]
     finally:
         for process, connection in connections:
             connection.close()
+            if not complete:
+                process.kill()
             process.join()
-    if first is not None:
-        kind, message, path, line = first
-        raise kind(message, path, line)
-    if locale_error is not None:
-        raise locale_error
-    return [results[locale] for locale in locales]
+        if not complete:
+            discard(list(prepared.values()))
+            for locale in locales:  # what a killed worker was still writing
+                remove_orphans(catalog_path(root, locale))
+
+
+def _gather(connections: list) -> dict:
+    found: dict = {}
+    for _, connection in connections:
+        found.update(_receive(connection))
+    return found
+
+
+def _first(replies: dict, locales: list[str]) -> _Problem | None:
+    """The first problem in locale order (a tuple), or None."""
+    return next((replies[locale] for locale in locales if isinstance(replies.get(locale), tuple)),
+                None)
+
+
+@contextlib.contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """SIGINT ignored while a worker is forked (it inherits that), in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _receive(connection: Connection) -> dict:
-    reply = connection.recv()
+    try:
+        reply = connection.recv()
+    except EOFError:  # the worker died (killed, out of memory)
+        raise CatalogError("a worker process of `handouts update` died; no catalog was "
+                           "changed") from None
     if isinstance(reply, BaseException):
         raise reply
     return reply
 
 
+def _problem(error: HandoutError) -> _Problem:
+    return (type(error), error.message, error.path, error.line)
+
+
 def _update_worker(connection: Connection, root: Path, template: Catalog,
                    locales: list[str], parent: int) -> None:
     """In a worker: read ``locales``' catalogs, report their errors (as plain data: an
-    exception would lose its path and line), merge them if told to go."""
+    exception would lose its path and line), merge and prepare them if told to go."""
     _die_with_parent(parent)
+    close_inherited_locks()
     try:
         catalogs: dict[str, Catalog] = {}
         problems: dict[str, _Problem | None] = {}
@@ -377,13 +530,23 @@ def _update_worker(connection: Connection, root: Path, template: Catalog,
                 catalogs[locale] = load_catalog(root, locale)
                 problems[locale] = None
             except HandoutError as error:
-                problems[locale] = (type(error), error.message, error.path, error.line)
+                problems[locale] = _problem(error)
         connection.send(problems)
-        if connection.recv():
-            connection.send({locale: update_catalog(root, locale, template, catalogs.pop(locale))
-                             for locale in locales})
+        if not connection.recv():
+            return
+        replies: dict[str, Prepared | _Problem] = {}
+        for locale in locales:
+            try:
+                replies[locale] = prepare_update(root, locale, template, catalogs.pop(locale))
+            except HandoutError as error:
+                replies[locale] = _problem(error)
+                break
+        connection.send(replies)
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        pass  # the command is gone or stopping: nothing to say
     except Exception as error:  # noqa: BLE001 - a bug: let the parent raise it
-        connection.send(error)
+        with contextlib.suppress(OSError):
+            connection.send(error)
     finally:
         connection.close()
 

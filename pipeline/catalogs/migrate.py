@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..errors import CatalogError, LocaleError
 from ..model import Message
-from .locales import catalog_path, parse_locale
+from .locales import catalog_file, catalogs_lock, parse_locale
 from .plurals import PluralFormsError, remap, standard_rule
-from .pofile import load_catalog, render_catalog, write_atomic
+from .pofile import commit_catalog, load_catalog, prepare_file, render_catalog
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,13 @@ class Migration:
 
 
 def migrate_plural_forms(root: Path, locale: str) -> Migration:
-    """Rewrite ``locale``'s catalog with the standard Plural-Forms, remapping forms."""
+    """Rewrite ``locale``'s catalog with the standard Plural-Forms, remapping forms
+    (under the catalogs' lock; a catalog saved meanwhile is left alone)."""
+    with catalogs_lock(root):
+        return _migrate(root, locale)
+
+
+def _migrate(root: Path, locale: str) -> Migration:
     parse_locale(locale)
     new = standard_rule(locale)
     if new is None:
@@ -56,6 +62,16 @@ def migrate_plural_forms(root: Path, locale: str) -> Migration:
             message = replace(message, msgstr_plural=forms)
         messages.append(message)
     header = {**catalog.header, "Plural-Forms": new.header}
-    changed = write_atomic(catalog_path(root, locale),
-                           render_catalog(catalog.header_comment, header, messages))
-    return Migration(catalog.path, before, new.header, mapping, moved, changed)
+    path = catalog_file(root, locale)
+    data = render_catalog(catalog.header_comment, header, messages).encode("utf-8")
+    if data == path.read_bytes():
+        return Migration(catalog.path, before, new.header, mapping, moved, False)
+    try:
+        written = commit_catalog(prepare_file(path, data), path, catalog)
+    except OSError as error:
+        raise CatalogError(f"cannot write the catalog: {error.strerror}", catalog.path) \
+            from None
+    if not written:
+        raise CatalogError("the catalog was saved by someone else while this ran: left as "
+                           "it is; run the command again", catalog.path)
+    return Migration(catalog.path, before, new.header, mapping, moved, True)

@@ -7,20 +7,23 @@ atomic and skipped when the content would not change.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polib
 
 from ..errors import CatalogError
+from ..files import digest, replace_if_unchanged
 from ..model import Key, Message
-from .locales import TEMPLATE_PATH, catalog_path
+from .locales import TEMPLATE_PATH, catalog_file, catalog_path, template_file
 from .plurals import PluralFormsError, PluralRule, parse_plural_forms
 from .poformat import Entry, format_block, format_catalog, join_blocks
 from .poread import Unusual, parse_lines, scan_usual, unescape
@@ -39,6 +42,7 @@ class Catalog:
     header: dict[str, str]
     header_comment: tuple[str, ...]
     messages: tuple[Message, ...]
+    digest: str | None = None  # sha256 of the bytes read (None: not read from a file)
 
     def active(self) -> list[Message]:
         return [m for m in self.messages if not m.obsolete]
@@ -77,12 +81,16 @@ def _message(entry: polib.POEntry) -> Message:
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
-def _decode(path: Path, shown: str) -> tuple[str, str]:
-    """The catalog's text and charset (as declared); refuse what is not text."""
+def _decode(path: Path, shown: str) -> tuple[str, str, str]:
+    """The catalog's text, charset (as declared) and digest; refuse what is not text."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise CatalogError(f"cannot read catalog: {error.strerror}", shown) from None
+    return *_text(raw, shown), digest(raw)
+
+
+def _text(raw: bytes, shown: str) -> tuple[str, str]:
     if not raw.strip():
         raise CatalogError("catalog is empty (expected at least a header entry)", shown)
     if b"\0" in raw:
@@ -106,7 +114,7 @@ def read_catalog(path: Path, root: Path, locale: str | None = None, *,
     ``comments=False`` leaves out every entry's translator comments, extracted notes and
     references (the check and the build never read them): faster."""
     shown = Path(os.path.relpath(path, root)).as_posix()
-    text, charset = _decode(path, shown)
+    text, charset, read_digest = _decode(path, shown)
     try:
         header, metadata, parsed = scan_usual(text, comments)  # valid by construction
     except Unusual:
@@ -122,23 +130,66 @@ def read_catalog(path: Path, root: Path, locale: str | None = None, *,
         if not comments:
             parsed = [replace(m, comments=(), notes=(), references=()) for m in parsed]
     forms = _plural_forms(metadata, text, shown)
-    seen: dict[Key, int] = {}
+    if not unicodedata.is_normalized("NFC", text):
+        parsed = [_nfc(message) for message in parsed]
+    seen: dict[Key, Message] = {}
     messages = []
     for message in parsed:
-        if not message.obsolete:
-            if forms and message.msgid_plural is not None \
-                    and len(message.msgstr_plural) != forms:
-                raise CatalogError(f"{len(message.msgstr_plural)} plural form(s), but the "
-                                   f"header's Plural-Forms says nplurals={forms}: msgfmt "
-                                   "rejects this catalog", shown, message.text_line)
-            if message.key in seen:
-                raise CatalogError(f"duplicate message definition (first at line "
-                                   f"{seen[message.key]}): msgfmt rejects this catalog",
-                                   shown, message.line)
-            seen[message.key] = message.line
+        if not message.obsolete and forms and message.msgid_plural is not None \
+                and len(message.msgstr_plural) != forms:
+            raise CatalogError(f"{len(message.msgstr_plural)} plural form(s), but the "
+                               f"header's Plural-Forms says nplurals={forms}: msgfmt "
+                               "rejects this catalog", shown, message.text_line)
+        first = seen.get(message.key)
+        if first is not None:  # GNU tools count obsolete entries too
+            raise CatalogError(_duplicate(first, message), shown, message.line)
+        seen[message.key] = message
         messages.append(message)
     header_comment = tuple(header.split("\n")) if header else ()
-    return Catalog(shown, locale, metadata, header_comment, tuple(messages))
+    return Catalog(shown, locale, metadata, header_comment, tuple(messages), read_digest)
+
+
+def _duplicate(first: Message, again: Message) -> str:
+    if not (first.obsolete or again.obsolete):
+        return f"duplicate message definition (first at line {first.line}): msgfmt " \
+               "rejects this catalog"
+    which = "an obsolete entry (#~)" if again.obsolete else "an entry"
+    other = "an obsolete entry" if first.obsolete else "a live entry"
+    return (f"duplicate message definition: {which} with the msgid of {other} at line "
+            f"{first.line}; GNU gettext rejects this catalog and `update` would lose one "
+            "of the two translations: keep the one you want and delete the other")
+
+
+def _nfc(message: Message) -> Message:
+    """``message`` with its texts in Unicode NFC (an editor may save them decomposed,
+    NFD): keys, checks and handouts then compare and show the same characters."""
+    def nfc(text: str | None) -> str | None:
+        return None if text is None else unicodedata.normalize("NFC", text)
+    return replace(message, msgid=nfc(message.msgid), msgctxt=nfc(message.msgctxt),
+                   msgid_plural=nfc(message.msgid_plural), msgstr=nfc(message.msgstr),
+                   msgstr_plural=tuple(map(nfc, message.msgstr_plural)),
+                   previous_msgid=nfc(message.previous_msgid))
+
+
+def check_shapes(catalog: Catalog, plural: Mapping[Key, bool]) -> None:
+    """Refuse an entry whose shape (singular, or plural with ``msgid_plural``) is not
+    the shape of the text it answers: ``plural[key]`` says which that text is.
+
+    A plural entry answering a singular text leaves its ``msgstr`` empty, and a handout
+    would show an empty text (a blank safety callout); msgfmt cannot see it (it does
+    not know the template). `update` converts such an entry, keeping it fuzzy."""
+    for message in catalog.active():
+        wanted = plural.get(message.key)
+        if wanted is None or wanted == (message.msgid_plural is not None):
+            continue
+        if wanted:
+            problem = ("a singular entry answers a text that has plural forms in the "
+                       "template (msgid_plural)")
+        else:
+            problem = ("a plural entry (msgid_plural, msgstr[n]) answers a text that is "
+                       "singular in the template: a handout would show it empty")
+        raise CatalogError(f"{problem}; run `handouts update`, which converts it and "
+                           "marks it fuzzy for review", catalog.path, message.line)
 
 
 def _plural_forms(metadata: dict[str, str], text: str, shown: str) -> int:
@@ -170,11 +221,13 @@ def _polib_parse(path: Path, shown: str, charset: str
 
 
 def load_catalog(root: Path, locale: str, *, comments: bool = True) -> Catalog:
+    catalog_file(root, locale)  # no symbolic link out of the project
     return read_catalog(catalog_path(root, locale), root, locale, comments=comments)
 
 
 def load_template(root: Path) -> Catalog:
     path = root / TEMPLATE_PATH
+    template_file(root)
     if not path.is_file():
         raise CatalogError("no template: run `handouts extract` first", TEMPLATE_PATH.as_posix())
     return read_catalog(path, root)
@@ -235,22 +288,41 @@ def write_atomic(path: Path, text: str) -> bool:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_orphans(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+    temp = prepare_file(path, data)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def prepare_file(path: Path, data: bytes) -> Path:
+    """A synced temp file beside ``path`` holding ``data``, with ``path``'s permissions:
+    the first half of an atomic write (the caller renames it, or removes it)."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
                                     dir=path.parent)
+    temp = Path(name)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        if path.exists():
+        try:
             os.chmod(temp, path.stat().st_mode & 0o777)
-        else:
+        except FileNotFoundError:
             os.chmod(temp, 0o644)
-        os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
-    return True
+    return temp
+
+
+def commit_catalog(temp: Path, path: Path, catalog: Catalog | None) -> bool:
+    """Replace ``path`` by ``temp`` if it still holds what ``catalog`` was read from
+    (``catalog`` None: if it still does not exist); False (``temp`` removed) when it
+    was saved or created meanwhile: that version is kept."""
+    return replace_if_unchanged(temp, path, catalog.digest if catalog is not None else None)
 
 
 def remove_orphans(path: Path) -> None:
@@ -259,7 +331,8 @@ def remove_orphans(path: Path) -> None:
     for orphan in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         pid = orphan.name[len(path.name) + 2:].split(".", 1)[0]
         if pid.isdigit() and not _running(int(pid)):
-            orphan.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # housekeeping: a read-only folder is fine
+                orphan.unlink(missing_ok=True)
 
 
 def _running(pid: int) -> bool:
