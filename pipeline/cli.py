@@ -26,9 +26,19 @@ def _root(args: argparse.Namespace) -> Path:
     return root
 
 
+def _warn_unread(args: argparse.Namespace) -> None:
+    """Name the files of source/monographs that look like monographs but are not read."""
+    from .source.monographs import stray_files
+
+    for finding in stray_files(_root(args)):
+        print(f"handouts {args.command}: warning: {finding.where}: {finding.message}",
+              file=sys.stderr)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from .catalogs.extract import extract_template
 
+    _warn_unread(args)
     changed, path = extract_template(_root(args), check_only=args.check)
     if args.check:
         if changed:
@@ -84,10 +94,11 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from .source.monographs import lint, load_monographs
+    from .source.monographs import lint, load_monographs, stray_files
 
     monographs = load_monographs(_root(args))
-    findings = [finding for monograph in monographs for finding in lint(monograph)]
+    findings = stray_files(_root(args))
+    findings += [finding for monograph in monographs for finding in lint(monograph)]
     for finding in findings:
         print(finding)
     errors = sum(f.severity == "error" for f in findings)
@@ -107,6 +118,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .catalogs.pofile import write_atomic
     from .checks.report import RENDERERS, build_report, render_junit
 
+    _warn_unread(args)
     report = build_report(_root(args), args.locale)
     sys.stdout.write(RENDERERS[args.format](report))
     if args.junit:
@@ -128,6 +140,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .publish.build import build
 
     root = _root(args)
+    _warn_unread(args)
     output = Path(args.output)
     output = output if output.is_absolute() else root / output
     progress = _progress if sys.stderr.isatty() and not args.quiet else None

@@ -19,8 +19,10 @@ import yaml
 
 from ..catalogs.locales import parse_locale
 from ..errors import SourceError
+from ..source.yamlfile import KB, read_yaml
 
 POLICY_PATH = Path("handouts.yaml")
+MAX_POLICY_BYTES = 256 * KB
 LOCALE_KEYS = {"required", "min_coverage"}
 
 
@@ -51,13 +53,7 @@ def load_policy(root: Path) -> Policy:
     path = root / POLICY_PATH
     if not path.is_file():
         return Policy({})
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except UnicodeDecodeError:
-        raise _error("not UTF-8 text") from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise _error(f"invalid YAML: {error.problem}", mark.line + 1 if mark else None) from None
+    _, node = read_yaml(path, POLICY_PATH.as_posix(), "the policy file", MAX_POLICY_BYTES)
     if node is None:
         return Policy({})
     top = _mapping(node, "the policy file")

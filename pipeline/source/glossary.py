@@ -14,6 +14,7 @@ Matching is on whole phrases, case-insensitive.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -22,8 +23,10 @@ from pathlib import Path
 import yaml
 
 from ..errors import SourceError
+from .yamlfile import MB, read_yaml
 
 GLOSSARY_PATH = Path("source") / "glossary.yaml"
+MAX_GLOSSARY_BYTES = 4 * MB  # the shipped glossary is 4 KB
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
@@ -246,7 +249,12 @@ def _strings(value: object, where: str, line: int, path: str) -> tuple[str, ...]
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise SourceError(f"{where} must be a text or a list of texts", path, line)
-    return tuple(v.strip() for v in value)
+    return tuple(_nfc(v.strip()) for v in value)
+
+
+def _nfc(text: str) -> str:
+    """Glossary wordings in Unicode NFC, as every text they are compared with."""
+    return unicodedata.normalize("NFC", text)
 
 
 def load_glossary(root: Path) -> Glossary:
@@ -255,15 +263,7 @@ def load_glossary(root: Path) -> Glossary:
     shown = GLOSSARY_PATH.as_posix()
     if not path.exists():
         return Glossary()
-    try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=_LOADER)
-    except UnicodeDecodeError:
-        raise SourceError("not UTF-8 text", shown) from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise SourceError(f"invalid YAML: {error.problem}", shown,
-                          mark.line + 1 if mark else None) from None
+    text, node = read_yaml(path, shown, "the glossary", MAX_GLOSSARY_BYTES)
     if node is None:
         return Glossary()
     data = yaml.load(text, Loader=_LOADER)  # a safe loader (C or Python)
@@ -282,6 +282,16 @@ def load_glossary(root: Path) -> Glossary:
             raise SourceError(f"unknown key(s) {', '.join(sorted(unknown))} in glossary entry "
                               f"'{raw['term']}' (allowed: {', '.join(sorted(allowed))})",
                               shown, line)
+        translate = raw.get("translate", False)
+        if not isinstance(translate, bool):
+            raise SourceError(f"glossary entry '{raw['term']}': 'translate' must be true or "
+                              "false", shown, line)
+        if not isinstance(raw.get("note"), str | None):
+            raise SourceError(f"glossary entry '{raw['term']}': 'note' must be text", shown,
+                              line)
+        if not isinstance(raw.get("locales"), dict | None):
+            raise SourceError(f"glossary entry '{raw['term']}': 'locales' must be a mapping "
+                              "of locale to its rules", shown, line)
         locales = {}
         for locale, rule in (raw.get("locales") or {}).items():
             if not isinstance(rule, dict) or set(rule) - {"approved", "forbidden"}:
@@ -290,7 +300,7 @@ def load_glossary(root: Path) -> Glossary:
             locales[str(locale)] = LocaleRule(
                 _strings(rule.get("approved"), f"'{raw['term']}' {locale} approved", line, shown),
                 _strings(rule.get("forbidden"), f"'{raw['term']}' {locale} forbidden", line, shown))
-        terms.append(Term(raw["term"].strip(), bool(raw.get("translate", False)),
+        terms.append(Term(_nfc(raw["term"].strip()), translate,
                           _strings(raw.get("variants"), "variants", line, shown),
                           raw.get("note"), line, locales))
     return Glossary(tuple(terms))

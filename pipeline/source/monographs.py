@@ -7,10 +7,10 @@ documented in ``docs/source-format.md``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +19,8 @@ import yaml
 from ..errors import SourceError
 from ..model import Block, Finding, Gap, Monograph, Section, Text, Where
 from .markup import markup_error
+from .yamlfile import MB, read_yaml
+from .yamlfile import compose_yaml as compose_yaml  # (re-exported: the tests fuzz it)
 
 MONOGRAPH_DIR = Path("source") / "monographs"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -33,6 +35,9 @@ def relative(path: Path, root: Path) -> str:
         return Path(os.path.relpath(path, root)).as_posix()
     except ValueError:  # another drive on Windows
         return path.as_posix()
+
+
+_BOOLEANS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
 class _Reader:
@@ -77,9 +82,11 @@ class _Reader:
         return list(node.value)
 
     def scalar(self, node: Node, what: str) -> str:
+        """A text (a number or a date written plainly counts: it is read as written), in
+        Unicode NFC whatever form the editor saved."""
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             raise self.fail(node, f"{what} must be text")
-        return node.value
+        return unicodedata.normalize("NFC", node.value)
 
     def text_value(self, node: Node, what: str) -> str:
         value = self.scalar(node, what).strip()
@@ -91,9 +98,11 @@ class _Reader:
         return value
 
     def boolean(self, node: Node, what: str) -> bool:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
+        """true or false, and nothing else: never a default for a word that is neither."""
+        value = node.value.lower() if isinstance(node, yaml.ScalarNode) else None
+        if node.tag != "tag:yaml.org,2002:bool" or value not in _BOOLEANS:
             raise self.fail(node, f"{what} must be true or false")
-        return node.value.lower() in ("true", "yes", "on")
+        return _BOOLEANS[value]
 
     def slug(self, node: Node, what: str) -> str:
         value = self.scalar(node, what)
@@ -115,50 +124,14 @@ class _Reader:
         return Text(self.text_value(node, what), self.where(node), note, context)
 
 
+MAX_MONOGRAPH_BYTES = 1 * MB  # the shipped monograph is 8 KB
+
+
 def _compose(path: Path, shown: str) -> Node:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SourceError(f"cannot read file: {error.strerror}", shown) from None
-    if not raw.strip():
-        raise SourceError("file is empty", shown)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise SourceError("not UTF-8 text (is this a YAML file?)", shown, line) from None
-    try:
-        node = compose_yaml(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        problem = error.problem or error.context or "invalid YAML"
-        if error.context and error.context_mark and mark is not error.context_mark:
-            problem += f" ({error.context} at line {error.context_mark.line + 1})"
-        raise SourceError(f"invalid YAML: {problem}", shown, line) from None
-    except yaml.YAMLError as error:
-        raise SourceError(f"invalid YAML: {error}", shown) from None
-    if node is None:
+    text, node = read_yaml(path, shown, "the monograph", MAX_MONOGRAPH_BYTES)
+    if node is None or not text.strip():
         raise SourceError("file is empty", shown)
     return node
-
-
-# libyaml and PyYAML's pure-Python parser disagree on a few malformed inputs (tabs, a
-# BOM or a tag inside the document, directives, a comment right after a block scalar
-# indicator, characters the pure reader refuses): those texts take the pure-Python path,
-# so every file gets exactly the nodes or the error it always got (fuzzed in the tests).
-_LIBYAML_DIFFERS = re.compile(r"[\t\ufeff!]|^%|[>|][-+0-9]*#", re.MULTILINE)
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
-
-
-def compose_yaml(text: str) -> Node | None:
-    """``yaml.compose`` with the safe loader; libyaml's when it gives the same result
-    (about 15 times faster), PyYAML's for any text it rejects or might read differently."""
-    if _FAST_LOADER is not None and not _LIBYAML_DIFFERS.search(text) \
-            and not yaml.reader.Reader.NON_PRINTABLE.search(text):
-        with contextlib.suppress(yaml.YAMLError):
-            return yaml.compose(text, Loader=_FAST_LOADER)
-    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _block(reader: _Reader, node: Node, what: str) -> Block:
@@ -277,7 +250,32 @@ def monograph_files(root: Path) -> list[Path]:
     folder = root / MONOGRAPH_DIR
     if not folder.is_dir():
         raise SourceError("no monograph folder", relative(folder, root))
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in folder.iterdir() if p.suffix in MONOGRAPH_SUFFIXES and p.is_file())
+
+
+MONOGRAPH_SUFFIXES = (".yaml", ".yml")
+_LOOKS_LIKE_YAML = re.compile(r"\.ya?ml", re.IGNORECASE)
+
+
+def stray_files(root: Path) -> list[Finding]:
+    """Warnings for the files of ``source/monographs`` that look like monographs but are
+    not read (``x.YAML``, ``x.yml.txt``): a monograph is never skipped silently. Hidden
+    files and editor backups (``x.yaml~``) are not named."""
+    folder = root / MONOGRAPH_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name.startswith((".", "#")) or name.endswith("~") or not _LOOKS_LIKE_YAML.search(name):
+            continue
+        if path.is_file() and path.suffix in MONOGRAPH_SUFFIXES:
+            continue
+        found.append(Finding("source-file", "warning",
+                             "not read: a monograph is a file ending in .yaml or .yml (lower "
+                             "case) directly in source/monographs; rename it to be read",
+                             Where(relative(path, root), 0)))
+    return found
 
 
 def load_monographs(root: Path) -> list[Monograph]:
