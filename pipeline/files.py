@@ -68,7 +68,8 @@ _held: set[int] = set()  # descriptors of held locks: closed in forked workers
 
 
 @contextmanager
-def project_lock(path: Path, holder: str, *, shared: bool = False) -> Iterator[None]:
+def project_lock(path: Path, holder: str, *, shared: bool = False,
+                 kind: type[HandoutError] = HandoutError) -> Iterator[None]:
     """Hold an advisory lock on the file ``path`` (created if needed; released by the
     kernel if the process dies). Never waits: a HandoutError names ``holder``, what
     holds it. A shared lock on a read-only file system is skipped (nothing can write)."""
@@ -78,13 +79,12 @@ def project_lock(path: Path, holder: str, *, shared: bool = False) -> Iterator[N
         if shared and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             yield
             return
-        raise HandoutError(f"cannot create the lock file: {error.strerror}", path.name) \
-            from None
+        raise kind(f"cannot create the lock file: {error.strerror}", path.name) from None
     try:
         fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise HandoutError(f"{holder} (lock {path.name}); try again when it ends") from None
+        raise kind(f"{holder} (lock {path.name}); try again when it ends") from None
     _held.add(handle.fileno())
     try:
         yield

@@ -11,7 +11,6 @@ from pipeline.catalogs.locales import catalog_path
 from pipeline.catalogs.pofile import load_catalog
 from pipeline.checks.report import build_report
 from pipeline.cli import main
-from pipeline.errors import HandoutError
 from tests.projects import copy_project, run_cli
 
 FEVER = "temperature greater than 100.4°F"
@@ -202,9 +201,10 @@ def test_parallel_and_sequential_reports_agree_and_keep_error_lines(project, mon
     path = catalog_path(project, "vi")
     path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Đau"\n',
                     encoding="utf-8")
-    with pytest.raises(HandoutError) as error:
-        build_report(project, jobs=2)
-    assert str(error.value).startswith("locales/vi/LC_MESSAGES/handouts.po:")
+    parallel, sequential = build_report(project, jobs=2), build_report(project, jobs=1)
+    assert [r.locale for r in parallel.broken] == ["vi"] and parallel.exit_code == 2
+    assert str(parallel.broken[0].broken) == str(sequential.broken[0].broken)
+    assert str(parallel.broken[0].broken).startswith("locales/vi/LC_MESSAGES/handouts.po:")
 
 
 def test_an_unwritable_junit_path_is_a_clear_error(project, capsys, tmp_path):

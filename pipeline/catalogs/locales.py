@@ -100,5 +100,5 @@ def catalogs_lock(root: Path, *, shared: bool = False) -> Iterator[None]:
     (update, init, extract, migrate-plurals), shared for a build reading the catalogs."""
     holder = ("a command is writing the catalogs (update, init, extract)" if shared else
               "another command is using the catalogs (update, init, extract, or a build)")
-    with project_lock(root / CATALOGS_LOCK, holder, shared=shared):
+    with project_lock(root / CATALOGS_LOCK, holder, shared=shared, kind=CatalogError):
         yield

@@ -306,11 +306,11 @@ def prepare_update(root: Path, locale: str, template: Catalog, catalog: Catalog)
     blocks: dict[tuple[object, ...], str] = {}  # entries both versions share render once
     path = catalog_file(root, locale)
     result = MergeResult(locale, catalog.path, False, **stats)
+    remove_orphans(path)  # temp files of killed updates
     # unchanged content: leave the file as its last editor (Poedit, msgcat) saved it
     if _same_text(catalog, header, merged, blocks):
         return Prepared(result, path, None, catalog.digest)
     data = render_entries(catalog.header_comment, header, merged, blocks).encode("utf-8")
-    remove_orphans(path)
     try:
         temp = prepare_file(path, data)
     except OSError as error:

@@ -12,6 +12,7 @@ import gc
 import json
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ from xml.etree import ElementTree as ET
 
 from ..catalogs.extract import safety_keys, template_is_stale
 from ..catalogs.locales import catalog_path, discover_locales, parse_locale
-from ..catalogs.pofile import Catalog, load_catalog, load_template
+from ..catalogs.pofile import Catalog, check_shapes, load_catalog, load_template
 from ..errors import HandoutError, LocaleError
 from ..model import Finding, Key, Monograph
 from ..source.glossary import Glossary, load_glossary
@@ -32,7 +33,7 @@ from .policy import LocalePolicy, Policy, load_policy
 from .rules import ALLOW_FLAG, REGISTRY, blocked_keys, catalog_findings
 
 T = TypeVar("T")
-EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_OK, EXIT_FAILED, EXIT_BROKEN = 0, 1, 2
 UI_PREFIX = "pipeline/templates/"
 MAX_LISTED = 10  # draft handouts named per locale in the table
 PARALLEL_ENTRIES = 100  # entries in all; the 176 of the shipped catalogs are 13% faster forked
@@ -76,6 +77,7 @@ class LocaleResult:
     drugs: tuple[DrugResult, ...] = ()
     findings: tuple[Finding, ...] = ()
     problems: tuple[str, ...] = ()
+    broken: HandoutError | None = None  # the catalog cannot be read: why (file:line)
 
     @property
     def errors(self) -> int:
@@ -87,7 +89,7 @@ class LocaleResult:
 
     @property
     def passed(self) -> bool:
-        return not self.problems
+        return not self.problems and self.broken is None
 
     @property
     def fails_ci(self) -> bool:
@@ -95,6 +97,8 @@ class LocaleResult:
 
     @property
     def result(self) -> str:
+        if self.broken is not None:
+            return "BROKEN"
         if self.passed:
             return "pass"
         return "FAIL" if self.policy.required else "draft"
@@ -111,10 +115,18 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        return not self.template_stale and not any(r.fails_ci for r in self.locales)
+        return not self.template_stale and not self.broken \
+            and not any(r.fails_ci for r in self.locales)
+
+    @property
+    def broken(self) -> list[LocaleResult]:
+        """Locales whose catalog cannot be read: bad input, whatever the policy."""
+        return [r for r in self.locales if r.broken is not None]
 
     @property
     def exit_code(self) -> int:
+        if self.broken:
+            return EXIT_BROKEN
         return EXIT_OK if self.passed else EXIT_FAILED
 
 
@@ -181,6 +193,7 @@ def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
     keys = [m.key for m in template.active()]
     if path.is_file():
         catalog = load_catalog(root, locale, comments=False)  # notes are not checked
+        check_shapes(catalog, _shapes(template))
         findings = catalog_findings(locale, catalog, glossary, set(safety))
         stale = _staleness(catalog, keys)
     else:  # counted as all untranslated
@@ -192,6 +205,27 @@ def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
     others = {key: state(message) for key, message in lookup.items() if key not in wanted}
     return CatalogReading(locale, shown, tuple(findings), tuple(stale), coverage(keys, catalog),
                           states, others, frozenset(blocked_keys(findings, catalog)))
+
+
+_shape_cache: dict[int, dict[Key, bool]] = {}
+
+
+def _shapes(template: Catalog) -> dict[Key, bool]:
+    """Whether each template text is plural (computed once per template)."""
+    if id(template) not in _shape_cache:
+        _shape_cache.clear()
+        _shape_cache[id(template)] = {m.key: m.msgid_plural is not None
+                                      for m in template.active()}
+    return _shape_cache[id(template)]
+
+
+def broken_locale(locale: str, policy: LocalePolicy, root: Path,
+                  error: HandoutError) -> LocaleResult:
+    """A locale whose catalog cannot be read: reported as that locale's failure (the
+    other locales are still checked and reported)."""
+    shown = catalog_path(root, locale).relative_to(root).as_posix()
+    return LocaleResult(locale, policy, shown, problems=(f"cannot be read: {error}",),
+                        broken=error)
 
 
 def judge_locale(reading: CatalogReading, policy: LocalePolicy, scope: Scope) -> LocaleResult:
@@ -278,10 +312,18 @@ def _in_worker(function: Callable[..., T], *args: object) -> T | _Failure:
         return _Failure(type(error), error.message, error.path, error.line)
 
 
-def _result(value: T | _Failure) -> T:
+def _result(value: T | _Failure) -> T | HandoutError:
+    """A worker's value; a user error it met, rebuilt whole (with its path and line)."""
     if isinstance(value, _Failure):
-        raise value.kind(value.message, value.path, value.line)
+        return value.kind(value.message, value.path, value.line)
     return value
+
+
+def _read_here(project: _Project, locale: str) -> CatalogReading | HandoutError:
+    try:
+        return _read_in(project, locale)
+    except HandoutError as error:
+        return error
 
 
 def build_report(root: Path, locales: list[str] | None = None, jobs: int = 0) -> CheckReport:
@@ -309,6 +351,7 @@ _project: _Project | None = None  # in a worker: set by the pool's initializer
 def _adopt(project: _Project) -> None:
     global _project
     _project = project
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the command stops the pool
 
 
 def _read(locale: str) -> CatalogReading:
@@ -340,14 +383,17 @@ def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckRepo
                 initargs=(project,)))
             stack.callback(pool.shutdown, cancel_futures=True)  # on an error: stop soon
             futures = [pool.submit(_in_worker, _read, locale) for locale in chosen]
-            readings: Iterable[CatalogReading] = (_result(f.result()) for f in futures)
+            readings: Iterable[CatalogReading | HandoutError] = (
+                _result(f.result()) for f in futures)
         else:
-            readings = (_read_in(project, locale) for locale in chosen)
+            readings = (_read_here(project, locale) for locale in chosen)
         monographs = load_monographs(root)
         stale, template_path = template_is_stale(root, template, monographs, glossary)
         scope = project_scope(root, template, monographs)
-        results = [judge_locale(reading, policy.get(reading.locale), scope)
-                   for reading in readings]
+        results = [broken_locale(locale, policy.get(locale), root, reading)
+                   if isinstance(reading, HandoutError) else
+                   judge_locale(reading, policy.get(locale), scope)
+                   for locale, reading in zip(chosen, readings, strict=True)]
     return CheckReport(template_path.relative_to(root).as_posix(), stale, tuple(results))
 
 
@@ -361,6 +407,10 @@ def table_rows(report: CheckReport) -> list[tuple[str, ...]]:
     """The summary table (shared by the terminal and Markdown renderings)."""
     rows = []
     for item in report.locales:
+        if item.broken is not None:
+            rows.append((item.locale, "yes" if item.policy.required else "no",
+                         *("-",) * (len(COLUMNS) - 3), item.result))
+            continue
         cov = item.coverage
         published = sum(d.publishable for d in item.drugs)
         rows.append((item.locale, "yes" if item.policy.required else "no",
@@ -374,8 +424,10 @@ def table_rows(report: CheckReport) -> list[tuple[str, ...]]:
 def _verdict(report: CheckReport) -> str:
     if report.passed:
         return "check passed: every required locale meets its policy"
-    failing = [r.locale for r in report.locales if r.fails_ci]
+    failing = [r.locale for r in report.locales if r.fails_ci and r.broken is None]
+    broken = [r.locale for r in report.broken]
     parts = ([f"{report.template} is out of date"] if report.template_stale else []) + \
+        ([f"catalog(s) that cannot be read: {', '.join(broken)}"] if broken else []) + \
         ([f"required locale(s) failing: {', '.join(failing)}"] if failing else [])
     return "check FAILED: " + "; ".join(parts)
 
@@ -392,7 +444,8 @@ MAX_DRUG_ROWS = 20  # above this, per-handout coverage is in the JSON report onl
 
 def handout_rows(report: CheckReport) -> list[tuple[str, ...]]:
     """Per handout and locale: coverage of its texts and whether it is published."""
-    drugs = [d.drug for d in report.locales[0].drugs] if report.locales else []
+    readable = [r for r in report.locales if r.broken is None]
+    drugs = [d.drug for d in readable[0].drugs] if readable else []
     if not drugs or len(drugs) > MAX_DRUG_ROWS:
         return []
     rows = [("handout", *(r.locale for r in report.locales))]
@@ -458,6 +511,8 @@ def report_dict(report: CheckReport) -> dict[str, object]:
             "drugs": {d.drug: {**d.coverage.as_dict(), "publishable": d.publishable}
                       for d in r.drugs},
             "findings": [_finding_dict(f) for f in r.findings],
+            "broken": None if r.broken is None else {
+                "message": r.broken.message, "path": r.broken.path, "line": r.broken.line},
         } for r in report.locales],
     }
 
@@ -513,6 +568,12 @@ def render_junit(report: CheckReport) -> str:
     for item in report.locales:
         suite = ET.SubElement(root, "testsuite", name=item.locale)
         classname = f"handouts.{item.locale}"
+        if item.broken is not None:  # nothing else can be said of this locale
+            case = ET.SubElement(suite, "testcase", classname=classname, name="catalog",
+                                 time="0")
+            ET.SubElement(case, "error", message=str(item.broken),
+                          type="broken-catalog").text = str(item.broken)
+            continue
         policy_problems = [p for p in item.problems if "error finding" not in p]
         _testcase(suite, classname, "policy", policy_problems, item.policy.required,
                   [f"coverage {item.coverage.percent:.1f}% (minimum "
@@ -525,9 +586,10 @@ def render_junit(report: CheckReport) -> str:
         cases = suite.findall("testcase")
         suite.set("tests", str(len(cases)))
         suite.set("failures", str(sum(c.find("failure") is not None for c in cases)))
-        suite.set("errors", "0")
+        suite.set("errors", str(sum(c.find("error") is not None for c in cases)))
     root.set("tests", str(sum(int(s.get("tests", 0)) for s in root)))
     root.set("failures", str(sum(int(s.get("failures", 0)) for s in root)))
+    root.set("errors", str(sum(int(s.get("errors", 0)) for s in root)))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 

@@ -116,11 +116,31 @@ _SUSPECT = re.compile(
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000f0000-\U0010ffff]")
 
 
+# printable, yet invisible: a blank that is not a space (a spoofing device; no handout
+# needs one): combining grapheme joiner, Hangul fillers, the blank Braille pattern
+_FILLERS = re.compile("[\u034f\u115f\u1160\u3164\uffa0\u2800]")
+_SEPARATORS = {"\u2028": "line separator", "\u2029": "paragraph separator"}
+_LINE_SEPARATORS = re.compile("[\u2028\u2029]")
+
+
 @check("dangerous-characters", "error")
 def check_dangerous_characters(entry: EntryContext) -> Iterator[str]:
-    """No bidirectional overrides or isolates, zero-width or control characters."""
-    if entry.translation.isprintable():
+    """No bidirectional overrides or isolates, zero-width, invisible or control characters."""
+    translation = entry.translation
+    for match in _FILLERS.finditer(translation):
+        char = match.group(0)
+        if char not in entry.source:
+            yield (f"invisible filler character U+{ord(char):04X} "
+                   f"{unicodedata.name(char, 'unnamed')} at position {match.start() + 1}: "
+                   "write a space, or nothing")
+    if translation.isprintable():
         return  # every suspect character is unprintable (a test proves it): none here
+    for match in _LINE_SEPARATORS.finditer(translation):
+        char = match.group(0)
+        if char not in entry.source:
+            yield (f"{_SEPARATORS[char]} U+{ord(char):04X} at position {match.start() + 1}: "
+                   "tools and plain text show it differently; write a line break as the "
+                   "source does, or a space")
     for match in _SUSPECT.finditer(entry.translation):
         char = match.group(0)
         if char in entry.source:
@@ -143,6 +163,11 @@ _JOINERS = set("\u200c\u200d")
 # languages whose spelling uses the zero-width (non-)joiner
 _JOINER_LANGUAGES = {"fa", "ps", "ckb", "ur", "hi", "mr", "ne", "bn", "as", "pa", "gu", "or",
                      "ta", "te", "kn", "ml", "si"}
+ZERO_WIDTH_SPACE = "\u200b"
+# languages written without spaces between words, whose writers mark word (or phrase)
+# boundaries with the zero-width space, for line breaking: Khmer, Thai, Lao, Burmese
+# and the languages written in its script, Tibetan and Dzongkha
+_WORD_BREAK_LANGUAGES = {"km", "th", "lo", "my", "shn", "ksw", "bo", "dz"}
 
 
 @lru_cache(maxsize=256)
@@ -158,7 +183,10 @@ def _allowed_in(char: str, locale: str) -> bool:
     """Invisible characters that are part of correct text in ``locale``."""
     if char in _BIDI_MARKS:
         return is_rtl(locale)  # direction marks fix numbers and Latin names in RTL text
-    return char in _JOINERS and locale.split("_")[0] in _JOINER_LANGUAGES
+    language = re.split("[_@]", locale)[0]
+    if char == ZERO_WIDTH_SPACE:
+        return language in _WORD_BREAK_LANGUAGES
+    return char in _JOINERS and language in _JOINER_LANGUAGES
 
 _NAMED = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 _POSITIONAL = re.compile(r"%[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
@@ -340,15 +368,24 @@ def check_length_ratio(entry: EntryContext) -> Iterator[str]:
                f"(too {word})")
 
 
+UNSILENCEABLE = frozenset({"allow-flag"})  # the check that reports bogus allow flags
+
+
 @check("allow-flag", "warning")
 def check_allow_flag(entry: EntryContext) -> Iterator[str]:
-    """Every handouts-allow flag names a warning check."""
+    """Every handouts-allow flag names a warning check that can be silenced."""
     for flag in entry.message.flags:
+        if not flag.lower().startswith(ALLOW_FLAG):
+            continue
         if not flag.startswith(ALLOW_FLAG):
+            yield f"flag '{flag}' has no effect: write it in lower case, '{flag.lower()}'"
             continue
         named = REGISTRY.get(flag[len(ALLOW_FLAG):])
-        if named is None:
-            warnings = ", ".join(c.id for c in REGISTRY.values() if c.severity == "warning")
+        if named is not None and named.id in UNSILENCEABLE:
+            yield f"flag '{flag}' has no effect: the {named.id} check cannot be silenced"
+        elif named is None:
+            warnings = ", ".join(c.id for c in REGISTRY.values()
+                                 if c.severity == "warning" and c.id not in UNSILENCEABLE)
             yield f"flag '{flag}' names no check (warnings that can be silenced: {warnings})"
         elif named.severity == "error":
             yield f"flag '{flag}' has no effect: an error ({named.id}) cannot be silenced"
@@ -395,8 +432,10 @@ def check_plural_forms(locale: str, catalog: Catalog) -> Iterator[str]:
 # --- running --------------------------------------------------------------------------------------
 
 def _silenced(item: Check, message: Message) -> bool:
-    """Only a warning can be silenced, and only by its own flag on the entry."""
-    return item.severity == "warning" and f"{ALLOW_FLAG}{item.id}" in message.flags
+    """Only a warning can be silenced, and only by its own flag on the entry; the check
+    that reports bogus allow flags cannot be."""
+    return item.severity == "warning" and item.id not in UNSILENCEABLE \
+        and f"{ALLOW_FLAG}{item.id}" in message.flags
 
 
 def _finding(item: Check, text: str, entry: EntryContext, path: str) -> Finding:

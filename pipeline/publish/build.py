@@ -10,30 +10,41 @@ and writes nothing.
 
 from __future__ import annotations
 
-import fcntl
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..catalogs.locales import catalog_path, discover_locales
-from ..catalogs.pofile import Catalog, load_catalog, write_atomic
+from ..catalogs.locales import catalog_path, catalogs_lock, discover_locales
+from ..catalogs.pofile import Catalog, check_shapes, load_catalog, write_atomic
 from ..checks.rules import REGISTRY, blocked_keys, catalog_findings
-from ..errors import BuildError, LocaleError
+from ..errors import BuildError, HandoutError, LocaleError
+from ..files import close_inherited_locks, inside_project, project_lock
 from ..model import Key, Message, Monograph
 from ..source.glossary import GLOSSARY_PATH, Glossary, load_glossary
 from ..source.monographs import load_monographs, monograph_files
 from ..source.segments import iter_segments
-from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
+from .localize import (
+    ENGLISH,
+    UI_MSGIDS,
+    Handout,
+    Interface,
+    interface_for,
+    interface_shapes,
+    localize,
+)
 from .render import DRAFTS, Listing, render_drafts, render_html, render_index, render_text
 
 PREFIX = ".handouts-build-"  # staging, previous-output and lock names (git-ignored)
@@ -157,12 +168,15 @@ class LocaleState:
     interface: Interface = field(default_factory=Interface)
 
 
-def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[Key]
-                ) -> LocaleState:
-    """Read ``locale``'s catalog and check its interface strings."""
+def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[Key],
+                shapes: Mapping[Key, bool] | None = None) -> LocaleState:
+    """Read ``locale``'s catalog and check its interface strings; ``shapes`` says which
+    texts the handouts use singular (False) and plural (True): an entry of the other
+    shape is an error (it would render empty)."""
     if locale == ENGLISH:
         return LocaleState(ENGLISH, None)
     catalog = load_catalog(root, locale, comments=False)  # handouts show no notes
+    check_shapes(catalog, shapes if shapes is not None else interface_shapes())
     state = LocaleState(locale, catalog, catalog.lookup())
     whole = any(c.scope == "catalog" and c.severity == "error" for c in REGISTRY.values())
     keys = set(state.lookup) if whole else {(None, msgid) for msgid in UI_MSGIDS}
@@ -206,27 +220,13 @@ def _sibling(output: Path, suffix: str) -> Path:
     return output.parent / f"{PREFIX}{output.name}.{suffix}"
 
 
-_held_locks: set[int] = set()  # lock descriptors, closed in forked workers
-
-
 @contextmanager
 def build_lock(output: Path) -> Iterator[None]:
     """Hold an exclusive lock beside ``output`` (released by the kernel if we die)."""
     path = _sibling(output, "lock")
     output.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise BuildError(f"another build is running (lock {path})") from None
-    _held_locks.add(handle.fileno())
-    try:
+    with project_lock(path, "another build is running", kind=BuildError):
         yield
-    finally:
-        _held_locks.discard(handle.fileno())
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
 
 
 def recover(output: Path) -> None:
@@ -244,8 +244,19 @@ def recover(output: Path) -> None:
 def _swap(staging: Path, output: Path) -> None:
     old = _sibling(output, f"old-{os.getpid()}")
     if output.exists():
-        os.rename(output, old)
-    os.rename(staging, output)
+        try:
+            os.rename(output, old)
+        except OSError as error:
+            if error.errno in (errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES):
+                raise BuildError(f"{MOUNT_POINT} ({error.strerror}); the previous output is "
+                                 "unchanged", output.name) from None
+            raise
+    try:
+        os.rename(staging, output)
+    except BaseException:
+        if old.exists() and not output.exists():
+            os.rename(old, output)  # put the previous output back
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -347,9 +358,8 @@ def _init_worker(shared: Shared) -> None:
 
 
 def _init_pool_worker(shared: Shared) -> None:
-    for descriptor in _held_locks:  # a forked copy would keep the lock after the build died
-        with suppress(OSError):
-            os.close(descriptor)
+    close_inherited_locks()  # a forked copy would keep the lock after the build died
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the build stops its workers
     _init_worker(shared)
     _die_with_parent()
 
@@ -373,11 +383,25 @@ def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleSt
     state = _per_locale.get(locale)
     if state is None:
         state = _per_locale[locale] = open_locale(Path(shared.root), locale, shared.glossary,
-                                                  shared.safety)
+                                                  shared.safety, _shapes(shared))
     if state.catalog is not None:
         keys = (s.key for drug in drugs for s in iter_segments(shared.monographs[drug]))
         check_entries(state, keys, shared.glossary, shared.safety)
     return state
+
+
+_shapes_of: dict[int, dict[Key, bool]] = {}
+
+
+def _shapes(shared: Shared) -> dict[Key, bool]:
+    """Every text the build renders: the monographs' (singular) and the interface's."""
+    if id(shared) not in _shapes_of:
+        shapes = interface_shapes()
+        shapes.update((s.key, False) for m in shared.monographs.values()
+                      for s in iter_segments(m))
+        _shapes_of.clear()
+        _shapes_of[id(shared)] = shapes
+    return _shapes_of[id(shared)]
 
 
 def _coverage(handout: Handout) -> dict[str, float | int]:
@@ -565,7 +589,53 @@ def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shar
 def build(root: Path, output: Path, locales: Sequence[str] | None = None,
           drugs: Sequence[str] | None = None, jobs: int = 0,
           progress: Progress | None = None) -> BuildResult:
-    """Build the handouts of ``root`` into ``output``; raise HandoutError on bad input."""
+    """Build the handouts of ``root`` into ``output``; raise HandoutError on bad input.
+
+    The catalogs are read under the catalogs' shared lock (no update writes them
+    meanwhile); a file-system failure (a full disk, a folder that cannot be written)
+    is a BuildError naming the file, and leaves the previous output as it was."""
+    root = root.resolve()
+    output = output_folder(root, output)
+    with catalogs_lock(root, shared=True):
+        try:
+            return _build(root, output, locales, drugs, jobs, progress)
+        except OSError as error:
+            raise _file_error(error, root, output) from None
+
+
+def output_folder(root: Path, output: Path) -> Path:
+    """The real output folder: one inside the project (as written) must stay inside it
+    through any symbolic link; one outside was chosen by the user. A mount point is
+    refused (the swap renames the folder)."""
+    absolute = Path(os.path.abspath(output if output.is_absolute() else root / output))
+    if absolute == root or absolute.is_relative_to(root):
+        try:
+            real = inside_project(root, absolute, "the output folder")
+        except HandoutError as error:
+            raise BuildError(error.message, error.path) from None
+    else:
+        real = absolute.resolve()
+    if real.is_dir() and os.path.ismount(real):
+        raise BuildError(MOUNT_POINT, _shown(real, root))
+    return real
+
+
+MOUNT_POINT = ("the output folder is a mount point, which the build cannot replace (it "
+               "builds beside the folder and renames): build into a folder inside it "
+               "(--output output/site) or mount its parent")
+
+
+def _file_error(error: OSError, root: Path, output: Path) -> BuildError:
+    """A file-system failure as the user sees it: the file named as in ``output``."""
+    name = str(error.filename or "")
+    name = re.sub(re.escape(f"{PREFIX}{output.name}.") + r"(?:new|old)-\d+", output.name, name)
+    shown = _shown(Path(name), root) if name else _shown(output, root)
+    return BuildError(f"cannot write: {error.strerror or error}; the previous output is "
+                      "unchanged", shown)
+
+
+def _build(root: Path, output: Path, locales: Sequence[str] | None,
+           drugs: Sequence[str] | None, jobs: int, progress: Progress | None) -> BuildResult:
     root, output = root.resolve(), output.resolve()
     _check_output(root, output)
     catalogs = discover_locales(root)

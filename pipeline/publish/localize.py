@@ -36,6 +36,7 @@ UI_GAP = "This part of the handout is not available. Ask your care team."
 UI_ENGLISH = "Read this handout in English"
 UI_PERCENT = "Translation: %(percent)s complete"
 UI_REVISION = "Source revision: %(revision)s"
+UI_PLURAL_MSGIDS = (UI_MISSING[0],)  # the interface strings with plural forms
 UI_MSGIDS = (UI_HANDOUT, UI_PRONUNCIATION, UI_CLASSIFICATION, UI_REVIEWED, UI_NOT_REVIEWED,
              UI_DRAFT, UI_DRAFT_EXPLAINED, UI_MISSING[0], UI_IMPORTANT, UI_GAP, UI_ENGLISH,
              UI_PERCENT, UI_REVISION)
@@ -147,6 +148,11 @@ class Interface:
             if 0 <= index < len(forms):
                 return forms[index], True
         return (singular if n == 1 else plural), state == "source"
+
+
+def interface_shapes() -> dict[Key, bool]:
+    """Whether each interface string is plural (its catalog entry must be too)."""
+    return {(None, msgid): msgid in UI_PLURAL_MSGIDS for msgid in UI_MSGIDS}
 
 
 def plural_function(catalog: Catalog) -> Callable[[int], int]:
