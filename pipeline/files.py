@@ -43,9 +43,9 @@ def inside_project(root: Path, path: Path, what: str = "path") -> Path:
         return real
     link = _first_link(root, path)
     named = shown(link, root) if link is not None else shown(path, root)
-    raise HandoutError(f"{what} is a symbolic link to {real}, outside the project: "
-                       "refusing to read or write there (make it a real folder, or a link "
-                       "inside the project)", named)
+    raise HandoutError(f"{what} leads outside the project through this symbolic link: "
+                       "refusing to read or write there (make it a real file or folder, or "
+                       "a link to one inside the project)", named)
 
 
 def _first_link(root: Path, path: Path) -> Path | None:

@@ -44,6 +44,12 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes (to prove nothing changed)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under ``folder`` with its bytes (to prove nothing changed), through
+    symbolic links to folders too (os.walk(followlinks=True))."""
+    found = {}
+    for top, _, names in os.walk(folder, followlinks=True):
+        for name in names:
+            path = Path(top) / name
+            if path.is_file():
+                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return dict(sorted(found.items()))

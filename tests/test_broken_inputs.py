@@ -24,12 +24,16 @@ CASES = Path(__file__).parent / "broken"
 REGENERATE = os.environ.get("REGENERATE_BROKEN") == "1"
 
 
-def apply_case(project: Path, case: dict) -> None:
-    for name, (old, new) in case.get("replace", {}).items():
+def apply_case(project: Path, case: dict, outside: Path) -> None:
+    """Break ``project`` as ``case`` says; ``outside`` is a folder beside the project, for
+    symbolic links that lead out of it."""
+    for name, pairs in case.get("replace", {}).items():
         path = project / name
         text = path.read_text(encoding="utf-8")
-        assert old in text, f"{name}: the text to break is not there: {old!r}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        for old, new in [pairs] if isinstance(pairs[0], str) else pairs:
+            assert old in text, f"{name}: the text to break is not there: {old!r}"
+            text = text.replace(old, new, 1)
+        path.write_text(text, encoding="utf-8")
     for name, text in case.get("append", {}).items():
         with (project / name).open("a", encoding="utf-8") as stream:
             stream.write(text)
@@ -45,6 +49,19 @@ def apply_case(project: Path, case: dict) -> None:
         (project / name).write_bytes(base64.b64decode(data))
     for name in case.get("delete", []):
         (project / name).unlink()
+    for name, repeat in case.get("repeat", {}).items():  # [text, times]: a large file
+        (project / name).write_text(repeat[0] * repeat[1], encoding="utf-8")
+    for name in case.get("move_outside", []):  # the folder moves out; a link stays
+        target = outside / Path(name).name
+        shutil.move(project / name, target)
+        (project / name).symlink_to(target, target_is_directory=True)
+    for name in case.get("link_outside", []):  # replaced by a link to an empty folder
+        path = project / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        target = outside / Path(name).name
+        target.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(target, target_is_directory=True)
 
 
 def expectations(folder: Path) -> dict[str, str]:
@@ -61,16 +78,19 @@ def expectations(folder: Path) -> dict[str, str]:
 def test_broken_input_gets_a_clear_error_and_changes_nothing(tmp_path, folder):
     case = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
     project = copy_project(tmp_path / "project")
+    outside = tmp_path / "outside"
+    outside.mkdir()
     if "build" in case["commands"]:
         assert run_cli("build", "--quiet", cwd=project).returncode == 0
-    apply_case(project, case)
+    apply_case(project, case, outside)
     output_before = snapshot(project / "output") if (project / "output").is_dir() else None
     locales_before = snapshot(project / "locales")
     source_before = snapshot(project / "source")
+    outside_before = snapshot(outside)
     expected = expectations(folder)
     seen = {}
     for command in case["commands"]:
-        result = run_cli(command, cwd=project)
+        result = run_cli(*command.split(), cwd=project)
         assert result.returncode == 2, f"{command}: exit {result.returncode}\n{result.stderr}"
         assert "Traceback" not in result.stderr, result.stderr
         first = result.stderr.strip().splitlines()[0]
@@ -81,6 +101,7 @@ def test_broken_input_gets_a_clear_error_and_changes_nothing(tmp_path, folder):
             assert snapshot(project / "output") == output_before, f"{command} changed output/"
         assert snapshot(project / "locales") == locales_before, f"{command} changed locales/"
         assert snapshot(project / "source") == source_before, f"{command} changed source/"
+        assert snapshot(outside) == outside_before, f"{command} wrote outside the project"
     if REGENERATE:
         (folder / "expected.txt").write_text(
             "".join(f"{command}: {message}\n" for command, message in seen.items()),

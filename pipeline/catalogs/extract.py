@@ -203,6 +203,7 @@ def extract_template(root: Path, check_only: bool = False,
     from .pofile import now_stamp
 
     path = root / TEMPLATE_PATH
+    template_file(root)  # no symbolic link out of the project, even to compare
     if messages is None:
         messages = build_template(root, monographs, glossary)
     created = now_stamp()

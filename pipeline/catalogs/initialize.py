@@ -27,9 +27,9 @@ def _init(root: Path, locale: str) -> Path:
                           "build fail)")
     path = catalog_path(root, locale)
     shown = Path(os.path.relpath(path, root)).as_posix()
+    real = catalog_file(root, locale)
     if path.exists():
         raise CatalogError("catalog exists already; use `handouts update` to merge", shown)
-    real = catalog_file(root, locale)
     try:
         plural_forms = standard_plural_forms(locale)
     except PluralFormsError as error:

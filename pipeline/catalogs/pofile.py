@@ -153,11 +153,11 @@ def _duplicate(first: Message, again: Message) -> str:
     if not (first.obsolete or again.obsolete):
         return f"duplicate message definition (first at line {first.line}): msgfmt " \
                "rejects this catalog"
-    which = "an obsolete entry (#~)" if again.obsolete else "an entry"
-    other = "an obsolete entry" if first.obsolete else "a live entry"
-    return (f"duplicate message definition: {which} with the msgid of {other} at line "
-            f"{first.line}; GNU gettext rejects this catalog and `update` would lose one "
-            "of the two translations: keep the one you want and delete the other")
+    which = "obsolete (#~) " if again.obsolete else ""
+    other = "obsolete " if first.obsolete else ""
+    return (f"duplicate message definition: this {which}entry has the msgid of the "
+            f"{other}entry at line {first.line} (msgfmt rejects this catalog; an update "
+            "would keep only one translation): keep the one you want, delete the other")
 
 
 def _nfc(message: Message) -> Message:

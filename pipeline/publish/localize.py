@@ -200,8 +200,12 @@ def localize(monograph: Monograph, locale: str = ENGLISH,
         if lookup is None:
             shown = LocalText(segment.msgid, "source")
         else:
-            status = _state(lookup.get(segment.key), segment.key, blocked)
-            text = lookup[segment.key].msgstr if status == "translated" else segment.msgid
+            message = lookup.get(segment.key)
+            status = _state(message, segment.key, blocked)
+            if message is not None and message.msgid_plural is not None:
+                status = "blocked"  # never its empty msgstr (the build refuses this catalog)
+            text = message.msgstr if message is not None and status == "translated" \
+                else segment.msgid
             shown = LocalText(text, status)
         local[segment.text] = shown
         states[segment.key] = shown.state
