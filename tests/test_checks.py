@@ -144,6 +144,23 @@ def test_dangerous_characters_ordinary_text_passes():
     passes("dangerous-characters", "38°C", "\u200f38°C\u200f", "ar")  # RLM fixes RTL order
 
 
+@pytest.mark.parametrize("locale", ["th", "km", "lo", "my", "bo", "dz", "th_TH", "my_MM"])
+def test_the_zero_width_space_passes_where_the_script_separates_words_with_it(locale):
+    passes("dangerous-characters", "Pain medicine", "ยา\u200bแก้ปวด", locale)
+
+
+@pytest.mark.parametrize("locale", ["es", "zh_CN", "ja", "vi", "ar", "hi"])
+def test_the_zero_width_space_fails_elsewhere(locale):
+    assert "U+200B" in fails("dangerous-characters", "Pain medicine", "ab\u200bcd", locale)
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u034f", "\u115f", "\u1160", "\u3164",
+                                  "\uffa0", "\u2800"])
+def test_separators_and_invisible_fillers_fail_unless_the_source_has_them(char):
+    assert f"U+{ord(char):04X}" in fails("dangerous-characters", LONG, f"Hable{char} hoy.", "ko")
+    passes("dangerous-characters", f"Talk{char} today.", f"Hable{char} hoy.", "ko")
+
+
 def test_dangerous_characters_direction_marks_are_refused_outside_rtl_text():
     assert "U+200F" in fails("dangerous-characters", "38°C", "\u200f38°C", "es")
     assert "U+202E" in fails("dangerous-characters", "38°C", "\u202e38°C", "ar")
@@ -229,6 +246,15 @@ def test_allow_flag_with_a_typo_or_naming_an_error_fails():
                                      flags=("handouts-allow-doubleword",))
     assert "cannot be silenced" in fails("allow-flag", "Pain", "Dolor",
                                          flags=("handouts-allow-glossary",))
+    assert "cannot be silenced" in fails("allow-flag", "Pain", "Dolor",
+                                         flags=("handouts-allow-allow-flag",))
+
+
+def test_the_allow_flag_check_reports_even_with_its_own_flag_on_the_entry():
+    found = catalog_findings("es", catalog(Message(
+        "Pain", "Dolor", flags=("handouts-allow-allow-flag", "handouts-allow-typo"), line=4)),
+        GLOSSARY, set())
+    assert [f.check for f in found] == ["allow-flag", "allow-flag"]
 
 
 # --- inconsistent (warning, catalog-level) ---

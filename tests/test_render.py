@@ -6,6 +6,7 @@ import base64
 import hashlib
 import html as html_module
 import re
+import shutil
 
 import pytest
 from hypothesis import given, settings
@@ -41,6 +42,28 @@ def test_language_tag_and_direction_come_from_cldr(project, code, tag, direction
     assert (locale_info(code).tag, locale_info(code).direction) == (tag, direction)
     html, _ = _render(project, None if code == "en" else code)
     assert f'<html lang="{tag}" dir="{direction}">' in html
+
+
+@pytest.mark.parametrize(("code", "tag", "name"), [
+    ("sr@latin", "sr-Latn", "Srpski (latinica)"), ("sr", "sr", "Српски"),
+    ("sr_RS@latin", "sr-Latn-RS", "Srpski (latinica, Srbija)"),
+    ("uz@cyrillic", "uz-Cyrl", "Ўзбекча (Кирил)"), ("be@latin", "be-Latn", None)])
+def test_a_script_modifier_gives_the_script_in_the_tag_and_the_name(code, tag, name):
+    """gettext's sr@latin is BCP 47 sr-Latn, and names itself in Latin script."""
+    info = locale_info(code)
+    assert info.tag == tag
+    if name is not None:  # (CLDR has no Latin Belarusian: its name stays Cyrillic)
+        assert info.name == name
+
+
+def test_a_serbian_latin_catalog_builds_pages_tagged_sr_latn(complete_project, run_build):
+    shutil.copytree(complete_project / "locales" / "es",
+                    complete_project / "locales" / "sr@latin")
+    run_build(complete_project)
+    html = (complete_project / "output" / "sr@latin" / "blinatumomab.html").read_text()
+    assert '<html lang="sr-Latn" dir="ltr">' in html
+    index = (complete_project / "output" / "index.html").read_text(encoding="utf-8")
+    assert "Srpski (latinica)" in index and "Српски" not in index
 
 
 def test_the_page_is_self_contained_with_a_csp_matching_its_style(project):

@@ -26,7 +26,8 @@ ENGLISH = "en"  # the source language: its handouts come from the monographs
 # gettext modifiers that name a script or a variant (glibc's locale names)
 SCRIPT_MODIFIERS = {"latin": "Latn", "cyrillic": "Cyrl", "devanagari": "Deva",
                     "arabic": "Arab", "hebrew": "Hebr", "mongolian": "Mong"}
-VARIANT_MODIFIERS = {"valencia": "VALENCIA", "saaho": "SAAHO"}
+VARIANT_MODIFIERS = {"valencia": "VALENCIA"}
+_DEFAULT_TERRITORY = {"ca": "ES"}  # CLDR has ca_ES_VALENCIA, not ca_VALENCIA
 
 
 def parse_locale(code: str, where: str | None = None) -> Locale:
@@ -41,14 +42,17 @@ def parse_locale(code: str, where: str | None = None) -> Locale:
         locale = Locale.parse(base)
     except (UnknownLocaleError, ValueError):
         raise LocaleError(f"unknown locale '{code}' (not in CLDR)", where) from None
-    script = SCRIPT_MODIFIERS.get(modifier) if not locale.script else None
-    variant = VARIANT_MODIFIERS.get(modifier) if not locale.variant else None
-    if script or variant:
+    explicit_script = any(len(part) == 4 for part in base.split("_")[1:])
+    script = None if explicit_script else SCRIPT_MODIFIERS.get(modifier)
+    variant = VARIANT_MODIFIERS.get(modifier)
+    for territory in dict.fromkeys((locale.territory, _DEFAULT_TERRITORY.get(locale.language))):
+        if not (script or variant):
+            break
         try:
-            return Locale(locale.language, locale.territory, script or locale.script,
+            return Locale(locale.language, territory, script or locale.script,
                           variant or locale.variant)
         except (UnknownLocaleError, ValueError):
-            pass  # CLDR has no data for that script: the language's own
+            continue  # CLDR has no data for it: the language's own, below
     return locale
 
 

@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.core import get_locale_identifier
 from babel.dates import format_date
 from babel.numbers import format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..catalogs.locales import parse_locale
+from ..catalogs.locales import language_tag, parse_locale
 from ..source.markup import parse, plain
 from .localize import (
     ENGLISH,
@@ -70,8 +69,7 @@ class LocaleInfo:
 @cache
 def locale_info(code: str) -> LocaleInfo:
     locale = Locale("en") if code == ENGLISH else parse_locale(code)
-    tag = get_locale_identifier((locale.language, locale.territory, locale.script,
-                                 locale.variant), sep="-")
+    tag = ENGLISH if code == ENGLISH else language_tag(code)  # sr@latin: sr-Latn
     name = locale.get_display_name(locale) or code
     return LocaleInfo(code, tag, locale.text_direction, name[:1].upper() + name[1:], locale)
 
