@@ -246,11 +246,13 @@ def _refuse_duplicates(ids: list[tuple[str, Where]], what: str) -> None:
 
 
 def monograph_files(root: Path) -> list[Path]:
-    """Every ``*.yaml`` under ``source/monographs`` in a stable order."""
+    """Every ``*.yaml`` (or ``*.yml``) in ``source/monographs`` in a stable order; hidden
+    files (macOS ``._x.yaml``, editors' files) are not monographs."""
     folder = root / MONOGRAPH_DIR
     if not folder.is_dir():
         raise SourceError("no monograph folder", relative(folder, root))
-    return sorted(p for p in folder.iterdir() if p.suffix in MONOGRAPH_SUFFIXES and p.is_file())
+    return sorted(p for p in folder.iterdir() if p.suffix in MONOGRAPH_SUFFIXES
+                  and not p.name.startswith(".") and p.is_file())
 
 
 MONOGRAPH_SUFFIXES = (".yaml", ".yml")

@@ -7,7 +7,7 @@ limits, each refusal naming the file and line.
   nested aliases (the "billion laughs") expand to billions of nodes for any code that
   walks them;
 * no explicit tags (``!!bool perhaps``, ``!!binary``, ``!!str 5``, ``!custom``): a value
-  means what it says; quote a text;
+  means what it says; quote a text (a tag that changes nothing, ``!!bool yes``, passes);
 * at most :data:`MAX_DEPTH` levels of nesting (a monograph needs six).
 """
 
@@ -42,9 +42,15 @@ def compose_yaml(text: str) -> yaml.Node | None:
     (about 15 times faster), PyYAML's for any text it rejects or might read differently."""
     if _FAST_LOADER is not None and not _LIBYAML_DIFFERS.search(text) \
             and not yaml.reader.Reader.NON_PRINTABLE.search(text):
-        with contextlib.suppress(yaml.YAMLError):
+        try:
             return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError as error:
+            if _TOO_DEEP in str(getattr(error, "problem", "")):
+                raise  # (PyYAML's composer would recurse until it fails, slowly)
     return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+_TOO_DEEP = "maximum nesting depth"  # libyaml's own limit (1,000 levels)
 
 
 def read_yaml(path: Path, shown: str, what: str, max_bytes: int) -> tuple[str, yaml.Node | None]:
@@ -86,6 +92,9 @@ def _compose(text: str, shown: str) -> yaml.Node | None:
         raise SourceError(f"nested more than {MAX_DEPTH} levels deep", shown,
                           _too_deep_line(text)) from None
     except yaml.MarkedYAMLError as error:
+        if _TOO_DEEP in str(error.problem):
+            raise SourceError(f"nested more than {MAX_DEPTH} levels deep", shown,
+                              _too_deep_line(text)) from None
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "invalid YAML"
@@ -123,7 +132,7 @@ def _audit(root: yaml.Node, text: str, shown: str) -> None:
             raise SourceError("YAML aliases (*name) are not allowed: write the text out in "
                               "full", shown, _alias_line(text))
         seen.add(id(node))
-        if depth > MAX_DEPTH:
+        if depth > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):  # collections count
             raise SourceError(f"nested more than {MAX_DEPTH} levels deep", shown,
                               node.start_mark.line + 1)
         if tags:
