@@ -7,7 +7,9 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage. User errors print
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .errors import HandoutError
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 Command = Callable[[argparse.Namespace], int]
 
 
@@ -215,14 +217,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exit_:  # argparse: --help (0) or a usage error (2)
         return int(exit_.code or 0)
+    except KeyboardInterrupt:
+        print("handouts: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     try:
         return args.function(args)
     except HandoutError as error:
         print(f"handouts {args.command}: error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print(f"handouts {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted(args)
     except BrokenPipeError:
         return EXIT_OK
     except OSError as error:  # a file-system failure the library did not name itself
@@ -230,10 +234,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"handouts {args.command}: error: {place}{error.strerror or error}",
               file=sys.stderr)
         return EXIT_USAGE
+    except RuntimeError as error:  # Ctrl-C while a module loads may come wrapped in one
+        if isinstance(error.__cause__ or error.__context__, KeyboardInterrupt):
+            return _interrupted(args)
+        raise
+
+
+def _interrupted(args: argparse.Namespace) -> int:
+    print(f"handouts {args.command}: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def entry_point() -> None:
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print("handouts: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    if code == EXIT_INTERRUPTED:  # exit now: a Ctrl-C still pending would raise again
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -37,10 +37,37 @@ def need_tool(name: str) -> str:
     pytest.skip(message)
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: Path, preexec_fn=None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m pipeline`` as a user would, capturing its output."""
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, preexec_fn=preexec_fn)
+
+
+def file_size_limit(limit: int):
+    """A ``preexec_fn``: the command can write no file beyond ``limit`` bytes (a write
+    past it fails with EFBIG, as a full disk fails with ENOSPC): a real file-system
+    failure inside the real write path, without privileges."""
+    def apply() -> None:
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an error, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def without_root_override() -> None:
+    """A ``preexec_fn``: as root, drop the capabilities that ignore file permissions
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) from the command, so a read-only folder is
+    read-only for it too; nothing to do for another user."""
+    if os.geteuid() != 0:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -15,7 +15,6 @@ import os
 import re
 import signal
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -439,12 +438,12 @@ def _prepare_in_workers(root: Path, template: Catalog, locales: list[str], worke
     try:
         for group in (locales[start::workers] for start in range(workers)):
             mine, theirs = context.Pipe()
-            process = context.Process(target=_update_worker,
+            process = context.Process(target=_update_worker, daemon=True,
                                       args=(theirs, root, template, group, os.getpid()))
-            with _interrupts_ignored():  # the worker is born ignoring Ctrl-C
-                process.start()
+            with _interrupts_held():  # the worker is born unable to take Ctrl-C, and is
+                process.start()  # known to the cleanup below before Ctrl-C can come
+                connections.append((process, mine))
             theirs.close()
-            connections.append((process, mine))
         problems = _gather(connections)
         first = _first(problems, locales)
         go = first is None and locale_error is None
@@ -489,16 +488,14 @@ def _first(replies: dict, locales: list[str]) -> _Problem | None:
 
 
 @contextlib.contextmanager
-def _interrupts_ignored() -> Iterator[None]:
-    """SIGINT ignored while a worker is forked (it inherits that), in the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C held back (blocked, not lost) while a worker is forked: the worker is born
+    with it blocked and ignores it before unblocking; the command gets it right after."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _receive(connection: Connection) -> dict:
@@ -520,6 +517,8 @@ def _update_worker(connection: Connection, root: Path, template: Catalog,
                    locales: list[str], parent: int) -> None:
     """In a worker: read ``locales``' catalogs, report their errors (as plain data: an
     exception would lose its path and line), merge and prepare them if told to go."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command stops its workers itself
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with_parent(parent)
     close_inherited_locks()
     try:
