@@ -275,8 +275,11 @@ def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> boo
                 return False
         except FileNotFoundError:
             pass
-    with target.open("xb") as stream:
-        stream.write(data)
+    try:
+        with target.open("xb") as stream:
+            stream.write(data)
+    except OSError as error:  # (a failed write names no file: name it)
+        raise OSError(error.errno, error.strerror, str(target)) from None
     return True
 
 
