@@ -161,13 +161,13 @@ def _duplicate(first: Message, again: Message) -> str:
 
 
 def _nfc(message: Message) -> Message:
-    """``message`` with its texts in Unicode NFC (an editor may save them decomposed,
-    NFD): keys, checks and handouts then compare and show the same characters."""
+    """``message`` with its keys (msgctxt, msgid, msgid_plural, the previous msgid) in
+    Unicode NFC, as the template's: an editor may save a catalog decomposed (NFD). The
+    translation stays exactly as written; the checks compare it in NFC."""
     def nfc(text: str | None) -> str | None:
         return None if text is None else unicodedata.normalize("NFC", text)
     return replace(message, msgid=nfc(message.msgid), msgctxt=nfc(message.msgctxt),
-                   msgid_plural=nfc(message.msgid_plural), msgstr=nfc(message.msgstr),
-                   msgstr_plural=tuple(map(nfc, message.msgstr_plural)),
+                   msgid_plural=nfc(message.msgid_plural),
                    previous_msgid=nfc(message.previous_msgid))
 
 

@@ -467,7 +467,15 @@ def entry_contexts(locale: str, catalog: Catalog, glossary: Glossary,
         for index, text in enumerate(message.texts):
             source = message.msgid_plural if message.msgid_plural is not None and index else \
                 message.msgid
-            yield EntryContext(locale, message, source, text, safety, glossary)
+            yield EntryContext(locale, message, nfc(source), nfc(text), safety, glossary)
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode NFC: every check compares texts in that form, whatever form an
+    editor saved (macOS editors may save NFD); a handout shows the text as written."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
