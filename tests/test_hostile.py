@@ -32,13 +32,13 @@ HOSTILE = {
     "control": ("dangerous-characters", "Dolor\x07\x1b[31m"),
     "megabyte": ("length-limit", "Dolor " + "x" * 1_000_000),
     # invisible, yet printable or a line break no tool agrees on (round two)
-    "line-separator": ("dangerous-characters", "Dolor\u2028<b>"),
+    "line-separator": ("dangerous-characters", "Dolor\u2028fuerte"),
     "paragraph-separator": ("dangerous-characters", "Do\u2029lor"),
     "hangul-filler": ("dangerous-characters", "Dolor \u3164\u3164 fuerte"),
     "halfwidth-hangul-filler": ("dangerous-characters", "Dolor\uffa0"),
-    "braille-blank": ("dangerous-characters", "Tome\u28001\u280005 mg"),
+    "braille-blank": ("dangerous-characters", "Dol\u2800or"),
     "grapheme-joiner": ("dangerous-characters", "Do\u034flor"),
-    "zero-width-space-in-spanish": ("dangerous-characters", "Tome 1\u200b05 mg"),
+    "zero-width-space-in-spanish": ("dangerous-characters", "Dolor\u200bfuerte"),
 }
 INVISIBLE = "\u202e\u200b\x1b\u2028\u2029\u3164\uffa0\u2800\u034f"
 
@@ -68,9 +68,9 @@ def test_hostile_translation_is_reported_and_never_rendered(project, capsys, cas
     line = next(m.text_line for m in load_catalog(project, "es").active() if m.msgid == PAIN)
 
     assert main(["-C", str(project), "check", "--format", "json"]) == 1
-    report = capsys.readouterr().out
-    assert check_id in report
-    assert f"locales/es/LC_MESSAGES/handouts.po:{line}" in report or f'"line": {line}' in report
+    es = next(r for r in json.loads(capsys.readouterr().out)["locales"] if r["locale"] == "es")
+    assert any(f["check"] == check_id and f["severity"] == "error" and f["line"] == line
+               for f in es["findings"]), es["findings"]  # this check, at this entry
 
     assert main(["-C", str(project), "build", "--quiet"]) == 0
     output = project / "output"
