@@ -365,12 +365,14 @@ def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckRepo
 # --- rendering ----------------------------------------------------------------------------------
 
 COLUMNS = ("locale", "required", "publish", "untranslated", "fuzzy", "translated", "reviewed",
-           "ready entries", "ready words", "min", "errors", "warnings", "handouts", "result")
+           "ready", "share", "words", "min", "errors", "warnings", "handouts", "result")
 LEGEND = ("untranslated, fuzzy, translated, reviewed: catalog entries of the template in "
           "each state (an entry is a block or an interface text; translated excludes "
-          "reviewed); ready: entries (and their English words) translated, or reviewed "
-          "where the locale publishes reviewed translations only; min: the policy's minimum "
-          "share of ready entries; handouts: published/all, counting each handout's texts.")
+          "reviewed); ready: entries ready to publish (translated, or reviewed where the "
+          "locale publishes reviewed translations only), of all entries; share: ready "
+          "entries in percent; words: the English source words of the ready entries; min: "
+          "the policy's minimum share; handouts: published of all (see the table of texts "
+          "per handout).")
 
 
 def ready_counts(cov: Coverage, needs_review: bool) -> tuple[int, int]:
@@ -388,7 +390,7 @@ def table_rows(report: CheckReport) -> list[tuple[str, ...]]:
         rows.append((item.locale, "yes" if item.policy.required else "no", item.policy.publish,
                      str(cov.untranslated), str(cov.fuzzy), str(cov.translated),
                      str(cov.reviewed),
-                     f"{entries}/{cov.total} ({cov.ready(item.policy.needs_review):.1f}%)",
+                     f"{entries}/{cov.total}", f"{cov.ready(item.policy.needs_review):.1f}%",
                      f"{words_ready}/{cov.total_words}",
                      f"{item.policy.min_coverage:g}%", str(item.errors), str(item.warnings),
                      f"{published}/{len(item.drugs)}", item.result))
