@@ -66,6 +66,11 @@ class DrugResult:
     drug: str
     coverage: Coverage
     publishable: bool
+    blocked: int = 0  # of its translated texts, those an error finding holds back
+
+    def ready(self, needs_review: bool) -> int:
+        """Texts ready to publish: translated (or reviewed) and free of errors."""
+        return ready_counts(self.coverage, needs_review)[0] - self.blocked
 
 
 @dataclass(frozen=True)
@@ -215,7 +220,8 @@ def judge_locale(reading: CatalogReading, policy: LocalePolicy, scope: Scope) ->
         else:
             result = count_states(keys, state_of, obsolete)
         drugs.append(DrugResult(drug, result, _publishable(result, keys, reading.blocked,
-                                                           policy.needs_review)))
+                                                           policy.needs_review),
+                                len(reading.blocked.intersection(keys))))
     problems = _problems(policy, reading.total, reading.findings, reading.stale)
     return LocaleResult(reading.locale, policy, reading.path, reading.total, tuple(drugs),
                         reading.findings, problems)
@@ -430,7 +436,7 @@ def handout_rows(report: CheckReport) -> list[tuple[str, ...]]:
             if found is None:
                 cells.append("-")
                 continue
-            ready = ready_counts(found.coverage, item.policy.needs_review)[0]
+            ready = found.ready(item.policy.needs_review)
             cells.append(f"{ready}/{found.coverage.total} "
                          f"{'published' if found.publishable else 'draft'}")
         rows.append((drug, *cells))
@@ -488,8 +494,9 @@ def report_dict(report: CheckReport) -> dict[str, object]:
             "catalog": r.path, "result": r.result,
             "passed": r.passed, "coverage": r.coverage.as_dict(),
             "errors": r.errors, "warnings": r.warnings, "problems": list(r.problems),
-            "drugs": {d.drug: {**d.coverage.as_dict(), "publishable": d.publishable}
-                      for d in r.drugs},
+            "drugs": {d.drug: {**d.coverage.as_dict(), "blocked": d.blocked,
+                               "ready": d.ready(r.policy.needs_review),
+                               "publishable": d.publishable} for d in r.drugs},
             "findings": [_finding_dict(f) for f in r.findings],
         } for r in report.locales],
     }

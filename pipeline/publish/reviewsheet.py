@@ -40,7 +40,7 @@ class SheetRow:
     findings: tuple[Finding, ...]
     marks: tuple[str, ...]  # "Name, credential, date" of the marks that count
     void: tuple[str, ...]  # marks that do not count
-    where: str  # catalog path:line, or "" when the catalog lacks the entry
+    line: int  # the catalog line of the translation; 0 when the catalog lacks the entry
 
 
 def sheet_rows(root: Path, locale: str, drug: str) -> list[SheetRow]:
@@ -65,7 +65,6 @@ def sheet_rows(root: Path, locale: str, drug: str) -> list[SheetRow]:
         where = f"section {segment.section}, {segment.kind}" if segment.section \
             else segment.kind
         places.setdefault(segment.key, (where, segment.safety))
-    shown = catalog_path(root, locale).relative_to(root).as_posix()
     rows = []
     for number, key in enumerate(handout_keys(monograph), 1):
         message = lookup.get(key)
@@ -81,7 +80,7 @@ def sheet_rows(root: Path, locale: str, drug: str) -> list[SheetRow]:
             any(f.severity == "error" for f in findings), findings,
             tuple(f"{m.reviewer}, {m.date.isoformat()}" for m in counted),
             tuple(void_marks(message, trust)) if message else (),
-            f"{shown}:{message.text_line}" if message else ""))
+            message.text_line if message else 0))
     return rows
 
 
@@ -92,6 +91,7 @@ def render_review_sheet(root: Path, locale: str, drug: str) -> str:
     counts = {name: sum(r.state == name for r in rows)
               for name in ("untranslated", "fuzzy", "translated", "reviewed")}
     return _page("review-sheet.html", rows=rows, info=locale_info(locale),
+                 catalog=catalog_path(root, locale).relative_to(root).as_posix(),
                  title=monograph.title.text, drug=drug, counts=counts,
                  held=sum(r.held_back for r in rows),
                  policy=load_policy(root).get(locale), marks_seen=any(
