@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 N ?= 200
 L ?= 3
 
-.PHONY: setup build test lint extract update status check bench clean
+.PHONY: setup build test lint extract update status check publish bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ status: $(STAMP)
 ##        `make check JUNIT=output/check.xml FORMAT=markdown` for CI reports
 check: $(STAMP)
 	$(BIN)/handouts check --format $(or $(FORMAT),table) $(if $(JUNIT),--junit $(JUNIT))
+
+## publish: record the editions published now in editions/ (then commit editions/)
+publish: $(STAMP)
+	$(BIN)/handouts publish
 
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench --monographs $(N) --locales $(L)
