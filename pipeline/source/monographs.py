@@ -227,8 +227,10 @@ def _date(reader: _Reader, node: Node, key: str = "reviewed") -> dt.date | None:
             raise ValueError
         return dt.date.fromisoformat(value)
     except ValueError:
+        meaning = "or null when the source gives none" if key == "reviewed" \
+            else "the day of the latest clinically significant edit"
         raise reader.fail(node, f"{key} '{value}' must be a date YYYY-MM-DD, "
-                                "or null when the source gives none") from None
+                                f"{meaning}") from None
 
 
 TOP_REQUIRED = ("id", "title", "reviewed", "sections")
