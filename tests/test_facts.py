@@ -115,3 +115,21 @@ def test_check_status_and_drafts_page_count_the_same_texts(project, capsys):
     assert cli(project, "check") == 1
     table = capsys.readouterr().out
     assert re.search(rf"blinatumomab .*{coverage['total'] - 1}/{coverage['total']} draft", table)
+
+
+def test_the_shipped_translations_are_honestly_unreviewed(built):
+    from pipeline.catalogs.review import marks_of
+    from tests.projects import REPO
+
+    for locale in ("es", "zh_CN", "vi", "ar"):
+        assert not any(marks_of(m)[0] or marks_of(m)[1]
+                       for m in load_catalog(REPO, locale).messages)
+    notices = {"es": "Esta traducción aún no ha sido revisada por un traductor médico "
+                     "calificado.",
+               "zh_CN": "此翻译尚未经过合格的医学翻译人员审核。",
+               "vi": "Bản dịch này chưa được một biên dịch viên y khoa có trình độ xem xét."}
+    for locale, notice in notices.items():
+        page = (built / locale / "blinatumomab.html").read_text(encoding="utf-8")
+        assert notice in page and 'class="fallback-ui"' not in page  # all in the language
+    index = (built / "index.html").read_text(encoding="utf-8")
+    assert index.count("translation not reviewed") == 3
