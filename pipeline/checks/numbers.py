@@ -68,6 +68,9 @@ def compare(source: str, translation: str, locale: str) -> list[str]:
             q.value == value and q.unit == unit and not q.optional
             for q, (value, unit) in zip(found, pairs, strict=True)):
         return problems  # the usual case: the same pairs in the same order
+    if any(q.unit and "/" in q.unit for q in wanted):  # mg/kg: "1,5 mg por kg", "kg당"
+        mentioned = reader(locale).mentions(translation)
+        found = tuple(_per_reading(q, mentioned) for q in found)
     matched = _match(wanted, found)
     missing = [s for i, s in enumerate(wanted) if i not in matched]
     used = set(matched.values())
@@ -75,6 +78,14 @@ def compare(source: str, translation: str, locale: str) -> list[str]:
     if not missing and not extra:
         return problems
     return problems + _describe(missing, extra, translation, locale)
+
+
+def _per_reading(quantity: Quantity, mentioned: frozenset[str]) -> Quantity:
+    """``1,5 mg por kg`` says 1.5 mg/kg when the translation names kilograms: the
+    per-unit is written in words, in any order ("体重1kgあたり1.5mg")."""
+    extra = tuple((value, f"{unit}/{per}") for value, unit in quantity.readings
+                  for per in mentioned if unit and unit != per and "/" not in unit)
+    return quantity._replace(readings=quantity.readings + extra) if extra else quantity
 
 
 def _may_hold_quantities(text: str) -> bool:

@@ -100,6 +100,7 @@ class Lexicon:
     glued: bool = False  # units and particles follow without a space (CJK, Korean)
     reads_words: bool = True  # whether spelled-out numbers are read at all
     not_quantities: tuple[str, ...] = ()  # words written with numerals (十分: very)
+    per_words: tuple[str, ...] = ()  # "mg per kg": a compound unit in words
 
 
 # --- normalisation --------------------------------------------------------------------------
@@ -321,6 +322,9 @@ class Reader:
         self.units = units
         self._unit = re.compile(f"{gap}{linker}({_alternation(units)})", re.IGNORECASE) \
             if units else None
+        self._unit_anywhere = re.compile(_alternation(units), re.IGNORECASE) if units else None
+        self._per = re.compile(f"[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+",
+                               re.IGNORECASE) if lex.per_words else None
         self.prefix_units = {self._key(f): u for f, u in lex.prefix_units.items()}
         self._prefix = re.compile(f"({_alternation(self.prefix_units)}){gap}$",
                                   re.IGNORECASE) if self.prefix_units else None
@@ -541,15 +545,36 @@ class Reader:
         return best
 
     def _compound(self, text: str, token: _Token, pos: int) -> int:
-        """``mg/kg``, ``mL/h``: a unit per another unit."""
-        if pos < len(text) and text[pos] == "/" and self._unit is not None:
-            match = self._unit.match(text, pos + 1)
-            if match and match.start(1) == pos + 1 and _boundary_ok(
-                    text, match.end(), self.lexicon.glued, match.group(1)):
+        """``mg/kg``, ``mL/h`` (and, where the lexicon says so, ``mg per kg``): a unit per
+        another unit."""
+        if self._unit is None or pos >= len(text):
+            return pos
+        slash = text[pos] == "/"
+        start = pos + 1 if slash else None
+        if start is None and self._per is not None:
+            per = self._per.match(text, pos)
+            start = per.end() if per else None
+        if start is not None:
+            match = self._unit.match(text, start)
+            if match and match.start(1) == start and _boundary_ok(
+                    text, match.end(), self.lexicon.glued, match.group(1)) and (
+                    slash or self.units[match.group(1).lower()] in _BODY_UNITS):
                 token.unit = f"{token.unit}/{self.units[match.group(1).lower()]}"
                 token.end = match.end()
                 return match.end()
         return pos
+
+    def mentions(self, text: str) -> frozenset[str]:
+        """The units named anywhere in ``text`` (with or without a number)."""
+        if self._unit is None:
+            return frozenset()
+        text = normalize(text)
+        found = set()
+        for match in self._unit_anywhere.finditer(text):
+            if _boundary_ok(text, match.end(), self.lexicon.glued, match.group(0)):
+                found.add(self.units[match.group(0).lower()])
+        found |= {q.unit for q in self.read(text) if q.unit}
+        return frozenset(found)
 
     def _attach_period(self, text: str, token: _Token, pos: int, window: str) -> None:
         timelike = token.clock or token.hour_capable or (
@@ -618,7 +643,8 @@ class Reader:
         return len(gap.strip(SPACES + "にに에에의")) == 0 and len(gap) <= 2
 
 
-RATE_UNITS = frozenset({"day", "week", "month", "time", "dose", "hour"})
+_BODY_UNITS = frozenset({"kg", "m2", "lb"})  # "mg per kg": a dose per body weight or area
+RATE_UNITS = frozenset({"day", "week", "month", "time", "dose", "hour", "kg", "m2"})
 
 
 def _clock_minutes(token: _Token) -> list[int]:
@@ -692,6 +718,7 @@ ENGLISH = Lexicon(
     word_quantities={"once": (Decimal(1), "time"), "twice": (Decimal(2), "time"),
                      "noon": (Decimal(12), CLOCK), "midnight": (Decimal(0), CLOCK)},
     optional_words=frozenset({"one"}),
+    per_words=("per", "a", "each"),
 )
 
 # a letter before the digits: a name (CD19, IL-6, H2O), not a quantity
