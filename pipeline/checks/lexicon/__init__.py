@@ -212,8 +212,14 @@ def lexicon_for(locale: str) -> Lexicon:
     code = entry[0] if entry else locale
     lang = _candidates(locale)[-1]
 
-    def drop(mapping: dict) -> dict:
-        return {f: v for f, v in mapping.items() if normalize(f).lower() not in excluded}
+    # an exclusion removes a form from CLDR, num2words and the curated forms of every
+    # language; the language's own curated units and periods stay (Korean 일: a day, not one)
+    own = {normalize(f).lower() for s in sections[1:] for key in ("units", "periods")
+           for item in s.get(key, ()) for f in item["forms"]}
+
+    def drop(mapping: dict, keep_own: bool = True) -> dict:
+        return {f: v for f, v in mapping.items() if normalize(f).lower() not in excluded
+                or (keep_own and normalize(f).lower() in own)}
 
     return Lexicon(
         name=code,
@@ -224,7 +230,7 @@ def lexicon_for(locale: str) -> Lexicon:
         linkers=tuple(options["linkers"]), connectors=tuple(options["connectors"]),
         periods=drop(periods), periods_before=drop(periods_before),
         clock_prefixes=tuple(options["clock_prefixes"]), multipliers=multipliers,
-        words=drop(spelled), word_quantities=word_quantities,
+        words=drop(spelled, keep_own=False), word_quantities=word_quantities,
         optional_words=frozenset(options["optional_words"]),
         optional_units=frozenset(options["optional_units"]),
         han_numerals=lang in CHINESE_JAPANESE, glued=lang in GLUED,
