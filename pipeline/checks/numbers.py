@@ -106,15 +106,36 @@ def _fits(source: Quantity, target: Quantity) -> bool:
         if value == source.value and (unit == source.unit or (
                 source.unit is None and unit != TIME)):
             return True
+        if _same_amount(source.value, source.unit, value, unit):
+            return True  # "30 minutes" as "nửa giờ", "1,000 mg" as "1 g"
         if source.unit is None and unit == TIME and value == source.value * 60:
             return True  # "at 7" -> "a las 7"
     return False
 
 
+# units one converts into another exactly: (dimension, size in the smallest unit)
+_SIZES = {"second": ("time", 1), "minute": ("time", 60), "hour": ("time", 3600),
+          "day": ("time", 86400), "week": ("time", 604800),
+          "mcg": ("mass", 1), "mg": ("mass", 1000), "g": ("mass", 1000000),
+          "kg": ("mass", 1000000000), "mL": ("volume", 1), "dL": ("volume", 100),
+          "L": ("volume", 1000)}
+
+
+def _same_amount(value: Decimal, unit: str | None, other: Decimal, other_unit: str | None
+                 ) -> bool:
+    """The same amount in another unit of its kind, exactly (0.5 hour is 30 minutes)."""
+    if unit == other_unit or unit not in _SIZES or other_unit not in _SIZES:
+        return False
+    (kind, size), (other_kind, other_size) = _SIZES[unit], _SIZES[other_unit]
+    return kind == other_kind and value * size == other * other_size
+
+
 def _match(wanted: tuple[Quantity, ...], found: tuple[Quantity, ...]) -> dict[int, int]:
     """The most source quantities matched one to one with translated ones (augmenting
     paths; texts hold a handful of quantities)."""
-    options = [[j for j, t in enumerate(found) if _fits(s, t)] for s in wanted]
+    # a quantity that must be in the source (not optional) is tried first
+    options = [sorted((j for j, t in enumerate(found) if _fits(s, t)),
+                      key=lambda j: found[j].optional) for s in wanted]
     owner: dict[int, int] = {}  # translation index -> source index
 
     def place(i: int, seen: set[int]) -> bool:
@@ -129,6 +150,17 @@ def _match(wanted: tuple[Quantity, ...], found: tuple[Quantity, ...]) -> dict[in
 
     for i in range(len(wanted)):
         place(i, set())
+    # an unmatched quantity that must be in the source takes the place of an optional one
+    for j, target in enumerate(found):
+        if j in owner or target.optional:
+            continue
+        for i in range(len(wanted)):
+            if j in options[i]:
+                held = next((k for k, owner_i in owner.items() if owner_i == i), None)
+                if held is not None and found[held].optional:
+                    del owner[held]
+                    owner[j] = i
+                    break
     return {i: j for j, i in owner.items()}
 
 
