@@ -66,7 +66,8 @@ def _name(pattern: str) -> tuple[str, str] | None:
     if "{0}" not in pattern:
         return None
     before, _, after = pattern.partition("{0}")
-    before, after = before.strip(" \u00a0\u202f\u200e\u200f"), after.strip(" \u00a0\u202f\u200e\u200f")
+    spaces = " \u00a0\u202f\u200e\u200f"
+    before, after = before.strip(spaces), after.strip(spaces)
     if after and not before:
         return "suffix", after
     if before and not after:
@@ -132,7 +133,6 @@ def dump_locale(code: str) -> dict:
 
 def dump() -> dict:
     import babel
-
     from babel import localedata
 
     return {"babel": babel.__version__,

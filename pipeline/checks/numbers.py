@@ -63,7 +63,9 @@ def compare(source: str, translation: str, locale: str) -> list[str]:
     wanted, names, pairs = _source_reading(source)
     problems = [f"'{token}' must appear unchanged (it is a name, not a number)"
                 for token in (names - protected_tokens(translation))] if names else []
-    found = _read(translation, locale) if _may_hold_quantities(translation) else ()
+    if translation == source:
+        return problems  # an untranslated copy says what the source says
+    found = _read(translation, locale)
     if len(found) == len(pairs) and all(
             q.value == value and q.unit == unit and not q.optional
             for q, (value, unit) in zip(found, pairs, strict=True)):
@@ -86,11 +88,6 @@ def _per_reading(quantity: Quantity, mentioned: frozenset[str]) -> Quantity:
     extra = tuple((value, f"{unit}/{per}") for value, unit in quantity.readings
                   for per in mentioned if unit and unit != per and "/" not in unit)
     return quantity._replace(readings=quantity.readings + extra) if extra else quantity
-
-
-def _may_hold_quantities(text: str) -> bool:
-    """Every translation is read: a number may be spelled out."""
-    return bool(text)
 
 
 def _fits(source: Quantity, target: Quantity) -> bool:

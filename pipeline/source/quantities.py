@@ -696,9 +696,10 @@ _ENGLISH_UNITS = {
     "week": ("weeks", "week", "wk"), "month": ("months", "month"), "year": ("years", "year"),
     "time": ("times",), CLOCK: ("o'clock", "o’clock"),
 }
-_ENGLISH_WORDS = {w: Decimal(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_ENGLISH_WORDS = {w: Decimal(i) for i, w in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"])}
 _ENGLISH_WORDS.update({w: Decimal(v) for w, v in (
     ("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60), ("seventy", 70),
     ("eighty", 80), ("ninety", 90), ("hundred", 100), ("half", "0.5"), ("a half", "0.5"),

@@ -25,7 +25,16 @@ from typing import Any
 
 import yaml
 
-from ...source.quantities import AM, CLOCK, DEGREE, HOUR_OR_CLOCK, PM, Lexicon, normalize
+from ...source.quantities import (
+    AM,
+    CLOCK,
+    DEGREE,
+    ENGLISH,
+    HOUR_OR_CLOCK,
+    PM,
+    Lexicon,
+    normalize,
+)
 
 CHINESE_JAPANESE = frozenset({"zh", "ja", "yue"})
 GLUED = frozenset({"zh", "ja", "ko", "yue", "th", "lo", "km", "my"})
@@ -129,7 +138,8 @@ def lexicon_for(locale: str) -> Lexicon:
     """How ``locale`` writes quantities: CLDR's forms and the curated ones, united."""
     entry = cldr_entry(locale)
     sections = curated_entries(locale)
-    keep = frozenset(_KEEP_SHORT | {f for s in sections for f in s.get("keep_short", ())})
+    keep = frozenset(_KEEP_SHORT | {f for s in sections
+                                    for f in s.get("keep_short", {}).get("forms", ())})
     excluded = {normalize(f).lower() for s in sections for item in s.get("exclude", ())
                 for f in item["forms"]}
     units: dict[str, set[str]] = {}
@@ -166,6 +176,11 @@ def lexicon_for(locale: str) -> Lexicon:
     word_quantities: dict[str, tuple[Decimal, str | None]] = {}
     extra_decimals: set[str] = set()
     number_words, reads_words, period_position = None, True, "after"
+    # English unit words stay readable in every language: translations keep them
+    # ("24 hours" in a Tagalog text, a paragraph left in English)
+    for form, unit in ENGLISH.units.items():
+        if len(form) > 1 and unit not in (CLOCK,):
+            unit_map.setdefault(form, unit)
     for section in sections:
         for item in section.get("units", ()):
             target = prefix_map if item.get("before") else unit_map
