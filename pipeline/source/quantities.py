@@ -29,6 +29,7 @@ quantities in the catalog ("must survive"); the check compares them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -240,6 +241,28 @@ def _alternation(forms: Iterable[str]) -> str:
     return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
 
 
+def _trie(forms: Iterable[str]) -> str:
+    """An alternation of ``forms`` as a trie, longest form first: the regex engine picks
+    the branch by the next character instead of trying hundreds of forms in turn."""
+    root: dict = {}
+    for form in forms:
+        node = root
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items())
+                    if char != ""]
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return pattern(root) if root else "(?!)"
+
+
 def _boundary_ok(text: str, end: int, glued: bool, form: str) -> bool:
     """A unit or word ends where a word ends (``g`` in "3 g", not in "3 gotas"); in
     Chinese, Japanese and Korean units run on into particles."""
@@ -291,13 +314,28 @@ _NUMBER = re.compile(
     r"|(?P<num>\d+)[\u2044/](?P<den>\d+)(?![\d\u2044/])"  # 1/2, 3/4
     r"|(?P<h>\d{1,2})[:](?P<m>\d\d)(?!\d)"  # 7:00, 19:30
     r"|(?P<n>\d+(?:(?:[.,\u066b\u066c'/]|[ \u00a0\u202f\u2009\u2007](?=\d{3}(?!\d)))\d+)*)")
-# what separates words, for the quick test whether a text may hold a number word
-_WORD_SPLIT = re.compile(r"[\s\d.,;:!?()\[\]{}\"'«»“”‘’/\\*%°\-–—]+")
+# the same, written to begin with one character class: the regex engine skips fast from
+# digit to digit instead of trying every alternative at every position
+_NUMBER_PATTERN = (
+    "[\\d\u2064](?:(?<=\u2064)\\d+\u2044\\d+|(?<=\\d)(?:\\d*\u2064\\d+\u2044\\d+"
+    "|\\d*[\u2044/]\\d+(?![\\d\u2044/])|\\d?:\\d\\d(?!\\d)"
+    "|\\d*(?:(?:[.,\u066b\u066c'/]|[ \u00a0\u202f\u2009\u2007](?=\\d{3}(?!\\d)))\\d+)*))")
+_MINUTES = re.compile(f"[{SPACES}]?(\\d\\d)(?!\\d)")
+# combining marks of the scripts whose words they end (Devanagari, Arabic, Hebrew, Thai...)
+_MARKS = "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed" \
+    "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc-\u09d7" \
+    "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+_WORD_END = f"(?![^\\W_]|[{_MARKS}])"  # no letter, digit or mark follows
+_CACHE_SIZE = 65536
+# what may open or close a word, for the quick test whether a text holds a number word
+_OPENING = ("", "(", "¿", "¡", "«", '"', "“", "'", "‘", "[", "—", "-", "«\u00a0")
+_CLOSING = ("", ",", ".", ";", ":", ")", "!", "?", "»", '"', "”", "'", "’", "…", "),", ").",
+            "،", "؛", "؟", "।")
 _HOUR_MINUTES = re.compile(r"(\d{1,2})[.,h](\d\d)")
 _SMALL_FRACTION = 16  # 1/2 ... 15/16 is a fraction; 24/7 or 12/25 is two numbers
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     start: int
     end: int
@@ -320,9 +358,8 @@ class Reader:
         linker = f"(?:(?:{_alternation(lex.linkers)}){gap})?" if lex.linkers else ""
         units = {self._key(f): u for f, u in lex.units.items()}
         self.units = units
-        self._unit = re.compile(f"{gap}{linker}({_alternation(units)})", re.IGNORECASE) \
-            if units else None
-        self._unit_anywhere = re.compile(_alternation(units), re.IGNORECASE) if units else None
+        unit_forms = self._bounded_trie(units)
+        self._unit_pattern = f"{gap}{linker}({unit_forms})"
         self._per = re.compile(f"[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+",
                                re.IGNORECASE) if lex.per_words else None
         self.prefix_units = {self._key(f): u for f, u in lex.prefix_units.items()}
@@ -343,8 +380,13 @@ class Reader:
             f"[{SPACES}]*(?:[-\u2010-\u2014~\u301c]|{connectors})[{SPACES}]*" if connectors
             else f"[{SPACES}]*[-\u2010-\u2014~\u301c][{SPACES}]*", re.IGNORECASE)
         self.multipliers = {self._key(f): v for f, v in lex.multipliers.items()}
-        self._multiplier = re.compile(f"[{SPACES}]?({_alternation(self.multipliers)})",
-                                      re.IGNORECASE) if self.multipliers else None
+        multipliers = self._bounded_trie(self.multipliers)
+        self._multiplier = re.compile(f"[{SPACES}]?({multipliers})", re.IGNORECASE) \
+            if self.multipliers else None
+        after = (f"(?:[{SPACES}]?(?:{multipliers}))?" if self.multipliers else "") + (
+            f"(?:{gap}{linker}(?:{unit_forms}))?" if units else "")
+        self._quantity_re = re.compile(f"(?:{_NUMBER_PATTERN}){after}", re.IGNORECASE)
+        self._local_cache: dict[str, tuple] = {}
         words = {self._key(w): (v, None) for w, v in lex.words.items()} if lex.reads_words \
             else {}
         words.update({self._key(w): q for w, q in lex.word_quantities.items()})
@@ -353,17 +395,48 @@ class Reader:
         self.words = words
         self.optional_words = frozenset(self._key(w) for w in lex.optional_words) | \
             frozenset(self._key(w) for w in lex.optional_units)
-        self._word_first = frozenset(_WORD_SPLIT.split(w)[0] for w in words
-                                     if not _is_wide(w[0]))
+        firsts = {w.split()[0] for w in words if not _is_wide(w[0])}
+        # the first words as a plain split of a text finds them, punctuation and all
+        self._word_first = frozenset(f"{a}{w}{b}" for w in firsts for a in _OPENING
+                                     for b in _CLOSING)
         self._wide_words = re.compile(_alternation(w for w in words if _is_wide(w[0]))) \
             if any(_is_wide(w[0]) for w in words) else None
-        end = "" if lex.glued else "(?![^\\W\\d_])"  # Korean: 두번, 한달
-        self._word = re.compile(
-            f"(?<![^\\W\\d_])(?:{_alternation(w for w in words if not _is_wide(w[0]))}){end}",
-            re.IGNORECASE) if self._word_first else None
+        self._has_words = bool(self._word_first)
         self._unprotected = frozenset(self._key(f) for f in lex.clock_prefixes)
         self._not_quantities = re.compile(_alternation(lex.not_quantities)) \
             if lex.not_quantities else None
+
+    def _bounded_trie(self, forms: Iterable[str]) -> str:
+        """``forms`` as one pattern where each form ends where a word ends ("g" in
+        "3 g", not in "3 gotas"); Chinese, Japanese and Korean forms run on into
+        particles. Grouped by how a form ends, each group a trie."""
+        words, symbols, free = [], [], []
+        for form in forms:
+            last = form[-1]
+            if self.lexicon.glued or _is_wide(last) or last == "/":
+                free.append(form)
+            elif last.isalpha() or unicodedata.category(last)[0] == "M":
+                words.append(form)
+            else:
+                symbols.append(form)
+        groups = [f"{_trie(words)}{_WORD_END}" if words else "",
+                  f"{_trie(symbols)}(?!\\d)" if symbols else "", _trie(free) if free else ""]
+        return "|".join(g for g in groups if g) or "(?!)"
+
+    @functools.cached_property
+    def _word(self) -> re.Pattern[str]:
+        """Number words (compiled on first need: most texts have none)."""
+        end = "" if self.lexicon.glued else "(?![^\\W\\d_])"  # Korean: 두번, 한달
+        forms = _trie(w for w in self.words if not _is_wide(w[0]))
+        return re.compile(f"(?<![^\\W\\d_])(?:{forms}){end}", re.IGNORECASE)
+
+    @functools.cached_property
+    def _unit_anywhere(self) -> re.Pattern[str]:
+        return re.compile(_alternation(self.units), re.IGNORECASE)
+
+    @functools.cached_property
+    def _unit(self) -> re.Pattern[str] | None:
+        return re.compile(self._unit_pattern, re.IGNORECASE) if self.units else None
 
     def _blank_name(self, match: re.Match[str]) -> str:
         """A name with digits is no quantity (CD19), but a clock word glued to its hour
@@ -384,9 +457,11 @@ class Reader:
             text = PROTECTED.sub(self._blank_name, text)
         if self._not_quantities is not None:
             text = self._not_quantities.sub(blank, text)
-        tokens = self._digit_tokens(text)
+        tokens = self._local_tokens(text)
         words = self._word_tokens(text, tokens)
         if words:
+            for token in words:
+                token.end = self._attach_local(text, token)
             tokens = sorted(tokens + words, key=lambda t: t.start)
         if not tokens:
             return []
@@ -394,12 +469,35 @@ class Reader:
         for token in tokens:
             if kept and token.start < kept[-1].end:
                 continue  # read as part of the one before ("7 giờ 30", "7 h 30")
-            self._attach(text, token)
+            self._attach_context(text, token)
             kept.append(token)
         tokens = kept
-        self._propagate(text, tokens)
+        if len(tokens) > 1:
+            self._propagate(text, tokens)
         return [q for q in (self._quantity(text, t, i, tokens) for i, t in enumerate(tokens))
                 if q is not None]
+
+    def _local_tokens(self, text: str) -> list[_Token]:
+        """The numbers of ``text`` with the multiplier and unit written after them: each
+        match of the quantity pattern is read once per reader (the same "24 horas" recur)."""
+        found = []
+        cache = self._local_cache
+        for match in self._quantity_re.finditer(text):
+            written = match.group(0)
+            local = cache.get(written)
+            if local is None:
+                if len(cache) > _CACHE_SIZE:
+                    cache.clear()
+                local = cache[written] = tuple(self._read_local(written))
+            start = match.start()
+            found += [_Token(start + a, start + b, *rest) for a, b, *rest in local]
+        return found
+
+    def _read_local(self, written: str) -> Iterable[tuple]:
+        for token in self._digit_tokens(written):
+            self._attach_local(written, token)
+            yield (token.start, token.end, token.value, token.unit, token.minutes, token.clock,
+                   token.hour_capable)
 
     def _digit_tokens(self, text: str) -> list[_Token]:
         tokens = []
@@ -453,8 +551,8 @@ class Reader:
     def _word_tokens(self, text: str, digits: list[_Token]) -> list[_Token]:
         lower = text.lower()
         found: list[_Token] = []
-        if self._word is not None and not self._word_first.isdisjoint(
-                _WORD_SPLIT.split(lower)):
+        if self._has_words and not self._word_first.isdisjoint(
+                lower.replace("-", " ").split()):
             for match in self._word.finditer(lower):
                 found.append(self._word_token(match.start(), match.end(), match.group(0)))
         if self._wide_words is not None:
@@ -486,20 +584,20 @@ class Reader:
         else:
             token.unit = unit
 
-    def _attach(self, text: str, token: _Token) -> None:
-        """The multiplier, unit, clock minutes and day period written around a number."""
-        if token.value is None:
-            return
+    def _attach_local(self, text: str, token: _Token) -> int:
+        """The multiplier and unit written right after a number (``text`` holds no more
+        than one match of the quantity pattern: the result is cached); returns where the
+        quantity ends."""
         pos = token.end
+        if token.value is None:
+            return pos
         if self._multiplier is not None and token.unit is None:
             match = self._multiplier.match(text, pos)
-            if match and _boundary_ok(text, match.end(), self.lexicon.glued, match.group(1)):
+            if match:
                 token.value *= self.multipliers[match.group(1).lower()]
                 pos = token.end = match.end()
         if token.unit is None and not token.clock or token.clock and token.minutes is not None:
             match = self._unit.match(text, pos) if self._unit is not None else None
-            if match and not _boundary_ok(text, match.end(), self.lexicon.glued, match.group(1)):
-                match = self._shorter_unit(text, pos)
             if match:
                 unit = self.units[match.group(1).lower()]
                 if not (token.clock and unit not in (CLOCK, HOUR_OR_CLOCK)):
@@ -509,20 +607,35 @@ class Reader:
                     if token.clock and token.unit == "hour":
                         token.unit = None  # "7:00 h": the clock time, said again
                     pos = token.end = match.end()
-                    pos = self._compound(text, token, pos)
-        if (token.hour_capable or token.clock) and token.minutes is None:
-            minutes = re.compile(f"[{SPACES}]?(\\d\\d)(?!\\d)").match(text, pos)
+        return pos
+
+    def _attach_context(self, text: str, token: _Token) -> None:
+        """What the words around a quantity say: clock minutes (7 h 30), a unit or clock
+        word before it (摄氏38度, a las 7), its day period. Only a bare number, a degree
+        or a clock-like quantity looks around."""
+        if token.value is None:
+            return
+        pos = token.end
+        if token.unit is not None and pos < len(text) and (
+                text[pos] == "/" or self._per is not None):
+            pos = self._compound(text, token, pos)
+        clockish = token.hour_capable or token.clock
+        if clockish and token.minutes is None:
+            minutes = _MINUTES.match(text, pos)
             if minutes and int(ascii_digits(minutes.group(1))) < 60:  # 7 h 30
                 token.minutes, token.clock, token.unit = int(ascii_digits(minutes.group(1))), \
                     True, None
                 pos = token.end = minutes.end()
+        bare = token.unit is None or token.unit == DEGREE
+        if not (clockish or bare):
+            return
         window = text[max(0, token.start - 24):token.start]
-        if self._prefix is not None and token.unit in (None, DEGREE):
+        if self._prefix is not None and bare:
             match = self._prefix.search(window)
             if match:
                 token.unit = self.prefix_units[match.group(1).lower()]
         if self._clock_prefix is not None and token.unit is None and not token.clock \
-                and self._clock_prefix.search(window) and token.value <= 24:
+                and token.value <= 24 and self._clock_prefix.search(window):
             token.clock, token.minutes = True, token.minutes or 0
         self._attach_period(text, token, pos, window)
 
@@ -532,17 +645,6 @@ class Reader:
         match = _HOUR_MINUTES.fullmatch(ascii_digits(text[token.start:token.end]))
         if match and token.minutes is None and int(match.group(2)) < 60:
             token.value, token.minutes = Decimal(int(match.group(1))), int(match.group(2))
-
-    def _shorter_unit(self, text: str, pos: int) -> re.Match[str] | None:
-        """The longest unit form that ends where a word ends (the regex takes the longest
-        form, which may run into the next word)."""
-        best = None
-        for form in self.units:
-            match = re.compile(f"[{SPACES}\\-]?{re.escape(form)}", re.IGNORECASE).match(text, pos)
-            if match and _boundary_ok(text, match.end(), self.lexicon.glued, form) and (
-                    best is None or match.end() > best.end()):
-                best = match
-        return best
 
     def _compound(self, text: str, token: _Token, pos: int) -> int:
         """``mg/kg``, ``mL/h`` (and, where the lexicon says so, ``mg per kg``): a unit per
@@ -556,8 +658,7 @@ class Reader:
             start = per.end() if per else None
         if start is not None:
             match = self._unit.match(text, start)
-            if match and match.start(1) == start and _boundary_ok(
-                    text, match.end(), self.lexicon.glued, match.group(1)) and (
+            if match and match.start(1) == start and (
                     slash or self.units[match.group(1).lower()] in _BODY_UNITS):
                 token.unit = f"{token.unit}/{self.units[match.group(1).lower()]}"
                 token.end = match.end()
@@ -566,7 +667,7 @@ class Reader:
 
     def mentions(self, text: str) -> frozenset[str]:
         """The units named anywhere in ``text`` (with or without a number)."""
-        if self._unit is None:
+        if not self.units:
             return frozenset()
         text = normalize(text)
         found = set()
@@ -629,9 +730,11 @@ class Reader:
             readings.append((token.value, unit))
         if token.hour_capable and not token.clock and token.value <= 24:
             readings.append((token.value * 60, TIME))  # "19 h", "7 giờ": also o'clock
-        optional = token.optional or self._is_rate(text, token, index, tokens)
+        optional = token.optional or (token.value == 1 and self._is_rate(text, token, index,
+                                                                           tokens))
         value, first = readings[0]
-        return Quantity(value, first, written, tuple(dict.fromkeys(readings)), optional,
+        return Quantity(value, first, written, tuple(dict.fromkeys(readings))
+                        if len(readings) > 1 else (readings[0],), optional,
                         token.start, token.end)
 
     @staticmethod

@@ -46,7 +46,9 @@ _KEEP_SHORT = frozenset({"h", "g", "l", "L"})
 
 def _read(name: str) -> Any:
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
+    if name.endswith(".json"):
+        return json.loads(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
 @lru_cache(maxsize=1)
