@@ -65,6 +65,8 @@ def compare(source: str, translation: str, locale: str) -> list[str]:
                 for token in (names - protected_tokens(translation))] if names else []
     if translation == source:
         return problems  # an untranslated copy says what the source says
+    if reader(locale).simple_pairs(translation) == pairs:
+        return problems  # the usual case: the same pairs, no quantity that needs context
     found = _read(translation, locale)
     if len(found) == len(pairs) and all(
             q.value == value and q.unit == unit and not q.optional

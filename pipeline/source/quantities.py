@@ -387,6 +387,7 @@ class Reader:
             f"(?:{gap}{linker}(?:{unit_forms}))?" if units else "")
         self._quantity_re = re.compile(f"(?:{_NUMBER_PATTERN}){after}", re.IGNORECASE)
         self._local_cache: dict[str, tuple] = {}
+        self._simple_cache: dict[str, tuple | None] = {}
         words = {self._key(w): (v, None) for w, v in lex.words.items()} if lex.reads_words \
             else {}
         words.update({self._key(w): q for w, q in lex.word_quantities.items()})
@@ -476,6 +477,49 @@ class Reader:
             self._propagate(text, tokens)
         return [q for q in (self._quantity(text, t, i, tokens) for i, t in enumerate(tokens))
                 if q is not None]
+
+    def simple_pairs(self, text: str) -> tuple[tuple[Decimal, str], ...] | None:
+        """The (value, unit) pairs of ``text`` when no quantity in it needs the words
+        around it (every number has a unit that is no degree or clock word, and no number
+        word is written), else None. The check's fast path: the same pairs as the
+        source's mean the full reading could find nothing either."""
+        text = normalize(text)
+        if PROTECTED_HINT.search(text):
+            text = PROTECTED.sub(self._blank_name, text)
+        if self._per is not None or (self._has_words and not self._word_first.isdisjoint(
+                text.lower().replace("-", " ").split())) or (
+                self._wide_words is not None and self._wide_words.search(text.lower())):
+            return None
+        if self.lexicon.han_numerals and _HAN_RUN.search(text):
+            if self._not_quantities is not None:
+                text = self._not_quantities.sub(blank, text)
+            for run in _HAN_RUN.finditer(text):  # 两次, 三天, 两到三天: a bound numeral
+                if self._unit.match(text, run.end()) or self._connector.match(text, run.end()):
+                    return None
+        pairs: list[tuple[Decimal, str]] = []
+        cache, simple = self._local_cache, self._simple_cache
+        for match in self._quantity_re.finditer(text):
+            written = match.group(0)
+            found = simple.get(written, False)
+            if found is False:
+                local = cache.get(written)
+                if local is None:
+                    local = cache[written] = tuple(self._read_local(written))
+                found = simple[written] = tuple(
+                    (value, unit) for _, _, value, unit, _, clock, hour_capable in local
+                    if value is not None and unit not in (None, DEGREE) and not clock
+                    and not hour_capable) if all(
+                    t[2] is not None and t[3] not in (None, DEGREE) and not t[5] and not t[6]
+                    for t in local) else None
+                if len(simple) > _CACHE_SIZE:
+                    simple.clear()
+            if found is None:
+                return None
+            end = match.end()
+            if end < len(text) and text[end] == "/":
+                return None
+            pairs += found
+        return tuple(pairs)
 
     def _local_tokens(self, text: str) -> list[_Token]:
         """The numbers of ``text`` with the multiplier and unit written after them: each
