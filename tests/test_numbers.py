@@ -159,7 +159,8 @@ def test_an_added_fraction_superscript_roman_numeral_or_digit_is_an_error(added)
 
 def test_a_dropped_quantity_and_an_unreadable_number_are_errors():
     assert compare("Take 2 tablets for 5 days.", "Tome 2 comprimidos.", "es")
-    assert "cannot be read" in compare("Take 1500 mg.", "Tome 1.5.00 mg.", "es")[0]
+    assert "cannot take for one number" in compare("Take 1500 mg.", "Tome 1.5.00 mg.", "es")[0]
+    assert "cannot take for one number" in compare("Take 1.5 mg.", "Prenez 1.500 mg.", "fr")[0]
 
 
 def test_a_number_word_not_bound_to_a_unit_is_not_read():

@@ -195,8 +195,9 @@ def _describe(missing: list[Quantity], extra: list[Quantity], translation: str,
 def _changed(source: Quantity, target: Quantity, translation: str, locale: str) -> str:
     written = _shown(target, translation)
     if target.value is None:
-        return (f"'{source.text}' became '{written}', which cannot be read as a number in "
-                f"{locale} (its separators fit neither a decimal nor a grouping)")
+        return (f"'{source.text}' became '{written}', which a reader in {locale} cannot "
+                "take for one number: its separators fit neither the decimal mark nor the "
+                "grouping there (write it as the source's value)")
     read = format_reading(target.value, target.unit)
     head = f"'{source.text}' became '{written}', read as {read} in {locale}"
     if source.unit == TIME:
@@ -214,8 +215,8 @@ def _changed(source: Quantity, target: Quantity, translation: str, locale: str) 
 def _added(target: Quantity, translation: str, locale: str) -> str:
     written = _shown(target, translation)
     if target.value is None:
-        return f"'{written}' is not in the source text, and cannot be read as a number in " \
-               f"{locale}"
+        return f"'{written}' is not in the source text, and a reader in {locale} cannot " \
+               "take it for one number"
     return f"'{written}' is not in the source text (read as " \
            f"{format_reading(target.value, target.unit)} in {locale})"
 

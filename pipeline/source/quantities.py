@@ -190,9 +190,10 @@ def read_number(written: str, lexicon: Lexicon) -> Decimal | None:
             sep = last
             if (sep in lexicon.groups or sep == " ") and _groups_valid(parts, lexicon.lakh):
                 return Decimal("".join(parts))
-            if len(seps) == 1 and (sep in decimals or sep in ".,"):
-                # the locale's decimal separator, or the other one where it cannot be a
-                # group separator (1.5 in Spanish, 0,5 in Chinese): read as a decimal point
+            if len(seps) == 1 and (sep in decimals or sep in "." "," and len(parts[1]) != 3):
+                # the locale's decimal separator, or the other mark where no reader can
+                # take it for a grouping (1.5 in Spanish, 0,5 in Chinese); "1.500" in
+                # French could be either: unreadable, never a guess
                 return Decimal(f"{parts[0]}.{parts[1]}")
             return None
         body, groups_used = parts[:-1], set(seps[:-1])
@@ -633,9 +634,7 @@ class Reader:
         than one match of the quantity pattern: the result is cached); returns where the
         quantity ends."""
         pos = token.end
-        if token.value is None:
-            return pos
-        if self._multiplier is not None and token.unit is None:
+        if self._multiplier is not None and token.unit is None and token.value is not None:
             match = self._multiplier.match(text, pos)
             if match:
                 token.value *= self.multipliers[match.group(1).lower()]
