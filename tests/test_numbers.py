@@ -285,3 +285,26 @@ def test_verdicts_need_no_babel_at_all():
         assert without_babel[path.name] == [c["verdict"] == "dangerous" for c in data["cases"]]
     for locale in ("es", "zh_CN", "vi", "ar"):
         assert without_babel[locale] == [], (locale, without_babel[locale])
+
+
+def test_check_text_runs_every_entry_check_of_the_gate_on_one_pair():
+    import pipeline
+    from pipeline.checks.rules import REGISTRY
+
+    findings = pipeline.check_text("Take 1.5 mg at 7:00 pm.", "Tome 1.500 mg a las 7:00 <b>.",
+                                   "es")
+    assert {f.check for f in findings} == {"numbers-units", "markup"}
+    assert all(f.where is None and f.locale == "es" and f.severity == "error" for f in findings)
+    assert "read as 1500 mg in es" in findings[0].message or \
+        "read as 1500 mg in es" in findings[1].message
+    assert pipeline.check_text("Take 1.5 mg.", "Tome 1,5 mg.", "es") == []
+    flagged = pipeline.check_text("the the", "le le", "fr",
+                                  flags=("handouts-allow-doubled-word",))
+    assert flagged == [] and "doubled-word" in REGISTRY
+
+
+def test_import_pipeline_is_cheap():
+    code = "import sys, pipeline; print('pipeline.checks' in sys.modules, 'babel' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
