@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage. User errors print
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -45,6 +46,20 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     path = init_catalog(_root(args), args.locale)
     print(f"created: {path.relative_to(_root(args))}")
+    return EXIT_OK
+
+
+def cmd_migrate_plurals(args: argparse.Namespace) -> int:
+    from .catalogs.migrate import migrate_plural_forms
+
+    result = migrate_plural_forms(_root(args), args.locale)
+    if not result.changed:
+        print(f"unchanged: {result.path} (Plural-Forms is already {result.after})")
+        return EXIT_OK
+    moves = ", ".join(f"form {new} <- {old}" for new, old in enumerate(result.mapping)
+                      if new != old) or "no form moved"
+    print(f"migrated: {result.path}\n  before: {result.before}\n  after:  {result.after}\n"
+          f"  {moves}; {result.entries} plural entr(y/ies) remapped")
     return EXIT_OK
 
 
@@ -102,6 +117,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .checks.policy import load_policy
     from .publish.build import build
 
     root = _root(args)
@@ -114,7 +130,81 @@ def cmd_build(args: argparse.Namespace) -> int:
         state = "updated" if result.changed else "unchanged"
         print(f"{shown}: {state}; {result.published} published, {result.drafts} draft(s); "
               f"{result.rendered} rendered, {result.files_written} file(s) written")
+    for locale in load_policy(root).required():
+        reasons = result.draft_reasons(locale)
+        if reasons:  # the build succeeded; `handouts check` is the gate that fails
+            print(f"{locale}: required, built as a draft: {reasons}; run `handouts check "
+                  f"--locale {locale}`", file=sys.stderr)
     return EXIT_OK
+
+
+def _date(text: str) -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .checks.review import review
+
+    result = review(_root(args), args.locale, args.reviewer, args.drug or (), args.line or (),
+                    args.date, args.dry_run)
+    verb = "would mark" if args.dry_run else "marked"
+    for decision in result.decisions:
+        detail = f": {decision.reason}" if decision.reason else ""
+        outcome = verb if decision.outcome == "marked" else decision.outcome
+        print(f"{result.path}:{decision.line}: {outcome}{detail}\n    {_short(decision.msgid)}")
+    marked = len(result.having("marked"))
+    refused = result.having("refused")
+    print(f"{result.locale}: {verb} {marked} entr{'y' if marked == 1 else 'ies'} reviewed by "
+          f"{result.reviewer} on {result.date.isoformat()}; "
+          f"{len(result.having('already reviewed'))} already reviewed by them; "
+          f"{len(refused)} refused (untranslated, fuzzy or failing a check)"
+          + (f"; removed {result.removed} void mark(s)" if result.removed else ""))
+    if not result.written and marked and not args.dry_run:
+        print(f"{result.path}: unchanged")
+    return result.exit_code
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def cmd_review_sheet(args: argparse.Namespace) -> int:
+    from .catalogs.pofile import write_atomic
+    from .publish.reviewsheet import render_review_sheet
+
+    page = render_review_sheet(_root(args), args.locale, args.drug)
+    if args.output in (None, "-"):
+        sys.stdout.write(page)
+        return EXIT_OK
+    try:
+        write_atomic(Path(args.output), page)
+    except OSError as error:
+        raise HandoutError(f"cannot write the review sheet: {error.strerror}",
+                           args.output) from None
+    print(f"wrote: {args.output}")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish.release import publish
+
+    result = publish(_root(args), args.locale, args.drug, args.date, check=args.check)
+    verb = "out of date" if args.check else "recorded"
+    for path in result.written:
+        print(f"{verb}: {path}")
+    for path in result.removed:
+        print(f"{'would remove' if args.check else 'removed'}: {path}")
+    for path in result.kept:
+        print(f"kept (a draft now; its last edition stays): {path}")
+    print(f"editions: {len(result.written)} {verb}, {len(result.unchanged)} unchanged, "
+          f"{len(result.kept)} kept, {len(result.removed)} removed")
+    return EXIT_CHECK_FAILED if args.check and result.changed else EXIT_OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -138,6 +228,10 @@ def parser() -> argparse.ArgumentParser:
                          help="write nothing; exit 1 if the template is out of date")
     init = add("init", cmd_init, "create the catalog of a new locale from the template")
     init.add_argument("locale", help="gettext locale code, e.g. es, zh_CN, pt_BR")
+    migrate = add("migrate-plurals", cmd_migrate_plurals,
+                  "rewrite a catalog with the standard Plural-Forms, moving every plural "
+                  "entry's forms so each number keeps its text")
+    migrate.add_argument("locale", help="the catalog's locale")
     update = add("update", cmd_update,
                  "merge the template into every catalog (like GNU msgmerge)")
     update.add_argument("--locale", action="append", metavar="LOCALE",
@@ -151,6 +245,33 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
     check.add_argument("--locale", action="append", metavar="LOCALE",
                        help="only this locale (repeatable)")
+    review = add("review", cmd_review,
+                 "mark entries reviewed (translated, not fuzzy, free of errors) for a reviewer")
+    review.add_argument("locale", help="the catalog's locale, e.g. es")
+    review.add_argument("--reviewer", required=True, metavar='"NAME, CREDENTIAL"',
+                        help="who reviewed, as the handouts will name them")
+    review.add_argument("--drug", action="append", metavar="ID",
+                        help="every text of this drug's handout (repeatable)")
+    review.add_argument("--line", action="append", type=int, metavar="N",
+                        help="the entry at this line of the catalog (repeatable)")
+    review.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                        help="the day of the review (default: today)")
+    review.add_argument("--dry-run", action="store_true", help="say what would be marked")
+    sheet = add("review-sheet", cmd_review_sheet,
+                "an HTML sheet for a reviewer: English and translation side by side")
+    sheet.add_argument("locale")
+    sheet.add_argument("--drug", required=True, metavar="ID")
+    sheet.add_argument("-o", "--output", metavar="FILE", help="write it here (default: stdout)")
+    publish = add("publish", cmd_publish,
+                  "record the editions published now in editions/ (commit them)")
+    publish.add_argument("--locale", action="append", metavar="LOCALE",
+                         help="only this locale (repeatable)")
+    publish.add_argument("--drug", action="append", metavar="ID",
+                         help="only this drug (repeatable)")
+    publish.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                         help="the publication date (default: today)")
+    publish.add_argument("--check", action="store_true",
+                         help="write nothing; exit 1 if the record is out of date")
     build = add("build", cmd_build, "render HTML and text handouts into output/")
     build.add_argument("--output", default="output", metavar="DIR",
                        help="output folder (default: output)")

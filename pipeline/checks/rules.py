@@ -20,6 +20,7 @@ from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 
+from ..catalogs.plurals import standard_rule
 from ..catalogs.pofile import Catalog
 from ..model import Finding, Key, Message, Severity, Where
 from ..source.glossary import Glossary
@@ -27,7 +28,7 @@ from ..source.markup import STRONG, markup_error, signature
 from .numbers import compare as compare_numbers
 
 ALLOW_FLAG = "handouts-allow-"
-Scope = Literal["entry", "catalog"]
+Scope = Literal["entry", "catalog", "header"]
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,9 @@ def check_placeholders(entry: EntryContext) -> Iterator[str]:
         return
     source = _source_placeholders(entry.source, _python_format(entry))
     translation = placeholders(entry.translation, _python_format(entry))
+    if _python_format(entry) and "%" in _POSITIONAL.sub("", _NAMED.sub("", entry.translation)):
+        yield ("a '%' that is not a placeholder: write a literal percent sign as '%%' "
+               "(msgfmt -c refuses this text)")
     if translation == source:
         return
     for name in sorted(source - translation):
@@ -319,10 +323,13 @@ def check_length_limit(entry: EntryContext) -> Iterator[str]:
 @check("length-ratio", "warning")
 def check_length_ratio(entry: EntryContext) -> Iterator[str]:
     """Translation length within the usual range for the language."""
-    if len(entry.source) < MIN_RATIO_CHARS:
+    source, translation = entry.source, entry.translation
+    if "%" in source and _python_format(entry):  # placeholders are not the language's words
+        source, translation = _NAMED.sub("", source), _NAMED.sub("", translation)
+    if len(source) < MIN_RATIO_CHARS:
         return
     low, high = ratio_band(entry.locale)
-    ratio = len(entry.translation) / len(entry.source)
+    ratio = len(translation) / len(source)
     if not low <= ratio <= high:
         word = "short" if ratio < low else "long"
         yield (f"is {ratio:.2f} times as long as the source; translations into this language "
@@ -368,6 +375,18 @@ _loose_source = lru_cache(maxsize=65536)(_loose)  # the same sources in every lo
 
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@check("plural-forms", "warning", scope="header")
+def check_plural_forms(locale: str, catalog: Catalog) -> Iterator[str]:
+    """Plural-Forms as translators' tools write it for the language."""
+    value = catalog.header.get("Plural-Forms")
+    standard = standard_rule(locale)
+    if value is None or standard is None or catalog.plural_rule.same_as(standard):
+        return
+    yield (f"Plural-Forms '{value}' is not the standard rule for {locale} "
+           f"('{standard.header}'): its forms mean other numbers than Weblate's, Poedit's "
+           f"and msginit's; run `handouts migrate-plurals {locale}` to remap them")
 
 
 # --- running --------------------------------------------------------------------------------------
@@ -435,6 +454,9 @@ def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
         findings.extend(entry_findings(entry, Where(catalog.path, entry.message.text_line),
                                        entry_checks))
     for item in REGISTRY.values():
+        if item.scope == "header":
+            findings += [Finding(item.id, item.severity, text, Where(catalog.path, 1), locale)
+                         for text in item.function(locale, catalog)]
         if item.scope != "catalog":
             continue
         for entry, text in item.function(contexts):
