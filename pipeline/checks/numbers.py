@@ -21,6 +21,7 @@ from ..source.quantities import (
     Lexicon,
     Quantity,
     Reader,
+    english_reader,
     find_quantities,
     format_reading,
     original_span,
@@ -48,19 +49,24 @@ def _read(text: str, locale: str) -> tuple[Quantity, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _source_reading(source: str) -> tuple[tuple[Quantity, ...], Counter[str],
-                                          tuple[tuple[Decimal | None, str | None], ...]]:
-    """A source text's quantities, protected names and (value, unit) pairs (the same
-    for every locale; not to be changed in place)."""
-    quantities = tuple(find_quantities(source))
-    return quantities, protected_tokens(source), tuple((q.value, q.unit) for q in quantities)
+def _source_pairs(source: str) -> tuple[tuple[Decimal | None, str | None], ...]:
+    """A source text's (value, unit) pairs (the same for every locale; cached)."""
+    simple = english_reader().simple_pairs(source)
+    return simple if simple is not None else tuple((q.value, q.unit)
+                                                   for q in find_quantities(source))
+
+
+@lru_cache(maxsize=65536)
+def _source_names(source: str) -> Counter[str]:
+    """A source text's protected names (cached; not to be changed in place)."""
+    return protected_tokens(source)
 
 
 # --- comparison ------------------------------------------------------------------------------
 
 def compare(source: str, translation: str, locale: str) -> list[str]:
     """What a translator changed in the numbers, units and numbered names, in words."""
-    wanted, names, pairs = _source_reading(source)
+    pairs, names = _source_pairs(source), _source_names(source)
     problems = [f"'{token}' must appear unchanged (it is a name, not a number)"
                 for token in (names - protected_tokens(translation))] if names else []
     if translation == source:
@@ -68,6 +74,7 @@ def compare(source: str, translation: str, locale: str) -> list[str]:
     if reader(locale).simple_pairs(translation) == pairs:
         return problems  # the usual case: the same pairs, no quantity that needs context
     found = _read(translation, locale)
+    wanted = tuple(find_quantities(source))
     if len(found) == len(pairs) and all(
             q.value == value and q.unit == unit and not q.optional
             for q, (value, unit) in zip(found, pairs, strict=True)):

@@ -487,10 +487,17 @@ class Reader:
         text = normalize(text)
         if PROTECTED_HINT.search(text):
             text = PROTECTED.sub(self._blank_name, text)
-        if self._per is not None or (self._has_words and not self._word_first.isdisjoint(
-                text.lower().replace("-", " ").split())) or (
-                self._wide_words is not None and self._wide_words.search(text.lower())):
+        if self._wide_words is not None and self._wide_words.search(text.lower()):
             return None
+        placed: list[tuple[int, tuple]] = []
+        if self._has_words and not self._word_first.isdisjoint(
+                text.lower().replace("-", " ").split()):
+            for match in self._word.finditer(text.lower()):  # "once", "twice": unit and all
+                value, unit = self.words[match.group(0)]
+                if unit in (None, CLOCK, HOUR_OR_CLOCK) or match.group(0) in \
+                        self.optional_words or self._connector.match(text, match.end()):
+                    return None
+                placed.append((match.start(), ((value, unit),)))
         if self.lexicon.han_numerals and _HAN_RUN.search(text):
             if self._not_quantities is not None:
                 text = self._not_quantities.sub(blank, text)
@@ -517,9 +524,15 @@ class Reader:
             if found is None:
                 return None
             end = match.end()
-            if end < len(text) and text[end] == "/":
-                return None
-            pairs += found
+            if end < len(text) and text[end] == "/" or (
+                    self._per is not None and self._per.match(text, end)):
+                return None  # mg/kg, mg per kg
+            if placed:
+                placed.append((match.start(), found))
+            else:
+                pairs += found
+        if placed:
+            return tuple(pair for _, found in sorted(placed) for pair in found)
         return tuple(pairs)
 
     def _local_tokens(self, text: str) -> list[_Token]:
@@ -848,7 +861,7 @@ _ENGLISH_WORDS = {w: Decimal(i) for i, w in enumerate([
     "nineteen", "twenty"])}
 _ENGLISH_WORDS.update({w: Decimal(v) for w, v in (
     ("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60), ("seventy", 70),
-    ("eighty", 80), ("ninety", 90), ("hundred", 100), ("half", "0.5"), ("a half", "0.5"),
+    ("eighty", 80), ("ninety", 90), ("hundred", 100), ("half", "0.5"),
     ("half a", "0.5"), ("half an", "0.5"),
     ("one-half", "0.5"), ("one half", "0.5"), ("twenty-four", 24), ("forty-eight", 48),
     ("seventy-two", 72))})
