@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 N ?= 200
 L ?= 3
 
-.PHONY: setup build test lint extract update status check bench clean
+.PHONY: setup build test lint extract update status check bench dist clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,9 +44,14 @@ status: $(STAMP)
 check: $(STAMP)
 	$(BIN)/handouts check --format $(or $(FORMAT),table) $(if $(JUNIT),--junit $(JUNIT))
 
+## dist: build, then zip each locale's published handouts into dist/ (with SHA256SUMS);
+##       byte-reproducible: `SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) make dist`
+dist: build
+	$(BIN)/handouts bundle
+
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench --monographs $(N) --locales $(L)
 
 clean:
-	rm -rf output .pytest_cache .ruff_cache .hypothesis
+	rm -rf output dist .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -117,6 +117,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _inside(root: Path, name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else root / path
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from .publish.bundle import bundle
+
+    root = _root(args)
+    result = bundle(root, _inside(root, args.output), _inside(root, args.dist))
+    shown = os.path.relpath(result.dist, Path.cwd())
+    for locale, count in result.zips.items():
+        print(f"{shown}/handouts-{locale}.zip: {count} published handout(s)")
+    for name in result.removed:
+        print(f"removed: {shown}/{name} (no published handout left)")
+    print(f"{shown}: {len(result.written)} file(s) written (SHA256SUMS, report.json, zips)")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="handouts",
@@ -160,6 +179,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="worker processes (default: one per core)")
     build.add_argument("--quiet", action="store_true", help="no progress display")
+    bundle = add("bundle", cmd_bundle, "zip each locale's published handouts of a built "
+                 "output, with SHA256SUMS and the report (reproducible: SOURCE_DATE_EPOCH)")
+    bundle.add_argument("--output", default="output", metavar="DIR",
+                        help="the built output folder (default: output)")
+    bundle.add_argument("--dist", default="dist", metavar="DIR",
+                        help="where the zips go (default: dist)")
     return main
 
 
