@@ -26,6 +26,11 @@ def _root(args: argparse.Namespace) -> Path:
     return root
 
 
+def _inside(root: Path, name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else root / path
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from .catalogs.extract import extract_template
 
@@ -51,11 +56,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_update(args: argparse.Namespace) -> int:
     from .catalogs.merge import update_catalogs
 
-    results = update_catalogs(_root(args), args.locale or None)
+    root = _root(args)
+    compendium = _inside(root, args.compendium) if args.compendium else None
+    results = update_catalogs(root, args.locale or None, memory=not args.no_memory,
+                              compendium=compendium)
     for result in results:
         verb = "updated" if result.changed else "unchanged"
+        memory = f", {result.memory} pre-filled from memory (fuzzy)" if result.memory else ""
         print(f"{verb}: {result.path} (kept {result.kept}, fuzzy {result.fuzzy_new}, "
-              f"new {result.added}, obsoleted {result.obsoleted})")
+              f"new {result.added}{memory}, obsoleted {result.obsoleted})")
     if not results:
         print("no catalogs: create one with `handouts init LOCALE`")
     return EXIT_OK
@@ -117,11 +126,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _inside(root: Path, name: str) -> Path:
-    path = Path(name)
-    return path if path.is_absolute() else root / path
-
-
 def cmd_bundle(args: argparse.Namespace) -> int:
     from .publish.bundle import bundle
 
@@ -161,6 +165,11 @@ def parser() -> argparse.ArgumentParser:
                  "merge the template into every catalog (like GNU msgmerge)")
     update.add_argument("--locale", action="append", metavar="LOCALE",
                         help="only this locale (repeatable)")
+    update.add_argument("--compendium", metavar="FILE",
+                        help="a PO file of known translations, offered (fuzzy) to new entries "
+                             "like msgmerge -C")
+    update.add_argument("--no-memory", action="store_true",
+                        help="offer no translation memory to new entries")
     add("lint", cmd_lint, "validate the monographs and report recorded gaps")
     status = add("status", cmd_status,
                  "translation progress per locale; with LOCALE, what is left to do")
