@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -86,7 +87,34 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from .checks.status import status_report
 
-    print(status_report(_root(args), args.locale), end="")
+    print(status_report(_root(args), args.locale, args.url), end="")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .publish.serve import serve
+
+    root = _root(args)
+    started = []
+
+    def ready(base: str) -> None:
+        started.append(base)
+        print(f"serving {base}/ (drafts: {base}/drafts/); saving a catalog or a monograph "
+              f"rebuilds what it touches; Ctrl-C stops", flush=True)
+        locale = args.locale or "LOCALE"
+        print(f"the work left, with links: handouts status {locale} --url {base}", flush=True)
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt  # a `kill` stops the server as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        serve(root, _inside(root, args.output), args.locale, args.port,
+              lambda text: print(text, flush=True), ready, args.jobs)
+    except KeyboardInterrupt:
+        if not started:
+            raise
+        print("stopped", flush=True)
     return EXIT_OK
 
 
@@ -174,6 +202,9 @@ def parser() -> argparse.ArgumentParser:
     status = add("status", cmd_status,
                  "translation progress per locale; with LOCALE, what is left to do")
     status.add_argument("locale", nargs="?", help="list the open work of this locale")
+    status.add_argument("--url", metavar="BASE",
+                        help="name each entry's handout at this preview server "
+                             "(`handouts serve` prints it)")
     check = add("check", cmd_check, "coverage and quality gate for CI (exit 1 on failure)")
     check.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
@@ -188,6 +219,14 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="worker processes (default: one per core)")
     build.add_argument("--quiet", action="store_true", help="no progress display")
+    serve = add("serve", cmd_serve, "preview the handouts on http://127.0.0.1: rebuild what a "
+                "saved catalog or monograph touches and reload the open page")
+    serve.add_argument("locale", nargs="?", help="only this locale (and English)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
+    serve.add_argument("--output", default="output", metavar="DIR",
+                       help="output folder (default: output)")
+    serve.add_argument("--jobs", type=int, default=0, metavar="N",
+                       help="worker processes of full rebuilds (default: one per core)")
     bundle = add("bundle", cmd_bundle, "zip each locale's published handouts of a built "
                  "output, with SHA256SUMS and the report (reproducible: SOURCE_DATE_EPOCH)")
     bundle.add_argument("--output", default="output", metavar="DIR",

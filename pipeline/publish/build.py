@@ -300,7 +300,14 @@ def _check_output(root: Path, output: Path) -> None:
                          _shown(output, root))
 
 
+PENDING = ".handouts-preview-pending"  # `handouts serve` is rewriting files in place
+
+
 def _read_manifest(output: Path) -> dict[str, Any]:
+    """The previous build's manifest; none when a preview server died mid-update (its
+    files may be newer than the manifest says: render everything again)."""
+    if (output / PENDING).exists():
+        return {"entries": {}}
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -403,19 +410,25 @@ def _coverage(handout: Handout) -> dict[str, float | int]:
 
 def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, Any], int]:
     """Render one handout into the staging folder; (manifest entry, files written)."""
-    state = _locale_state(shared, locale, [drug])
+    entry, files = handout_files(shared, _locale_state(shared, locale, [drug]), drug)
+    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
+    written = sum(put(staging, previous, name, data) for name, data in files.items())
+    return entry, int(written)
+
+
+def handout_files(shared: Shared, state: LocaleState, drug: str
+                  ) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """One handout of ``state``'s locale (its entries checked): (manifest entry, files)."""
+    locale = state.locale
     monograph = shared.monographs[drug]
     handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
     interface = state.interface
     folder = locale if handout.published else f"{DRAFTS}/{locale}"
     english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}"
     revision = shared.revisions[drug]
-    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
     html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
-    written = put(staging, previous, html,
-                  render_html(handout, interface, revision, f"{english}.html").encode("utf-8"))
-    written += put(staging, previous, text,
-                   render_text(handout, interface, revision, f"{english}.txt").encode("utf-8"))
+    files = {html: render_html(handout, interface, revision, f"{english}.html").encode("utf-8"),
+             text: render_text(handout, interface, revision, f"{english}.txt").encode("utf-8")}
     entry = {
         "locale": locale, "drug": drug, "title": monograph.title.text,
         "status": "published" if handout.published else "draft", "html": html, "text": text,
@@ -423,7 +436,7 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, An
         "coverage": _coverage(handout), "missing": handout.missing,
         "blocking_findings": sum(state.errors.get(key, 0) for key in handout.states),
     }
-    return entry, int(written)
+    return entry, files
 
 
 def _run_task(task: Task) -> list[tuple[dict[str, Any], int]]:
