@@ -37,6 +37,10 @@ class Policy:
     locales: dict[str, LocalePolicy]
     path: str = POLICY_PATH.as_posix()
 
+    def required(self) -> list[str]:
+        """The locales CI requires, in the file's order."""
+        return [code for code, item in self.locales.items() if item.required]
+
     def get(self, locale: str) -> LocalePolicy:
         """The policy of ``locale`` (not required, when the file does not name it)."""
         return self.locales.get(locale) or LocalePolicy(locale)

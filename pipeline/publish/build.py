@@ -68,6 +68,21 @@ class BuildResult:
     published: int = 0
     drafts: int = 0
     changed: bool = False  # the output folder was replaced
+    draft_entries: list[dict[str, Any]] = field(default_factory=list)  # manifest entries
+
+    def draft_reasons(self, locale: str) -> str | None:
+        """Why ``locale``'s handouts fell to drafts, in a few words; None if none did."""
+        drafts = [e for e in self.draft_entries if e["locale"] == locale]
+        if not drafts:
+            return None
+        blocking = sum(int(e["blocking_findings"]) for e in drafts)
+        missing = sum(int(e["missing"]) for e in drafts)
+        parts = [f"{len(drafts)} draft handout(s)"]
+        if blocking:
+            parts.append(f"{blocking} blocking finding(s)")
+        if missing:
+            parts.append(f"{missing} text(s) shown in English")
+        return ", ".join(parts)
 
 
 # --- fingerprints --------------------------------------------------------------------
@@ -750,3 +765,4 @@ def _write_manifest_only(output: Path, manifest: dict[str, Any], overall: str | 
 def _count(result: BuildResult, entries: dict[str, Any]) -> None:
     result.published = sum(e["status"] == "published" for e in entries.values())
     result.drafts = len(entries) - result.published
+    result.draft_entries = [e for e in entries.values() if e["status"] != "published"]
