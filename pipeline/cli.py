@@ -188,6 +188,71 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_file(path: Path, data: bytes) -> None:
+    from .catalogs.pofile import write_atomic
+
+    try:
+        write_atomic(path, data.decode("utf-8"))
+    except OSError as error:
+        raise HandoutError(f"cannot write: {error.strerror}", str(path)) from None
+
+
+def cmd_export_xliff(args: argparse.Namespace) -> int:
+    from .catalogs.locales import discover_locales
+    from .checks.exchange import export_locale
+
+    root = _root(args)
+    if args.locale not in discover_locales(root):
+        raise HandoutError(f"no catalog for locale '{args.locale}'")
+    path = _inside(root, args.output or f"handouts-{args.locale}.xlf")
+    _write_file(path, export_locale(root, args.locale))
+    print(f"wrote: {os.path.relpath(path, Path.cwd())} (XLIFF 1.2)")
+    return EXIT_OK
+
+
+def cmd_import_xliff(args: argparse.Namespace) -> int:
+    from .checks.exchange import import_checked
+
+    root = _root(args)
+    result, findings = import_checked(root, _inside(root, args.file), args.locale,
+                                      overwrite_reviewed=args.overwrite_reviewed)
+    for reason in result.skipped:
+        print(f"skipped: {reason}")
+    for line, msgid in result.kept_reviewed:
+        print(f"{result.path}:{line}: kept the reviewed translation of '{msgid[:50]}' "
+              f"(the file changes it: --overwrite-reviewed takes it, as fuzzy)")
+    for line, msgid in result.overwritten_reviewed:
+        print(f"{result.path}:{line}: replaced a reviewed translation of '{msgid[:50]}'; "
+              f"it is fuzzy until reviewed again")
+    for finding in findings:
+        print(finding)
+    verb = "updated" if result.changed else "unchanged"
+    print(f"{verb}: {result.path} ({len(result.imported)} translation(s) imported, "
+          f"{len(result.kept_reviewed)} reviewed kept, {len(result.skipped)} skipped)")
+    errors = any(f.severity == "error" for f in findings)
+    return EXIT_CHECK_FAILED if errors or result.kept_reviewed else EXIT_OK
+
+
+def cmd_export_glossary(args: argparse.Namespace) -> int:
+    from .catalogs.locales import discover_locales
+    from .catalogs.termbase import export_csv, export_tbx
+    from .source.glossary import load_glossary
+
+    root = _root(args)
+    glossary = load_glossary(root)
+    if args.format == "csv":
+        if not args.locale:
+            raise HandoutError("a CSV glossary is for one locale: give --locale")
+        data = export_csv(glossary, args.locale)
+    else:
+        data = export_tbx(glossary, [args.locale] if args.locale else discover_locales(root))
+    default = f"glossary{'-' + args.locale if args.locale else ''}.{args.format}"
+    path = _inside(root, args.output or default)
+    _write_file(path, data)
+    print(f"wrote: {os.path.relpath(path, Path.cwd())} ({len(glossary.terms)} terms)")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="handouts",
@@ -251,6 +316,24 @@ def parser() -> argparse.ArgumentParser:
                        help="output folder (default: output)")
     serve.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="worker processes of full rebuilds (default: one per core)")
+    export = add("export-xliff", cmd_export_xliff,
+                 "write a locale's catalog as XLIFF 1.2 for an agency's CAT tool")
+    export.add_argument("locale")
+    export.add_argument("--output", metavar="FILE",
+                        help="where (default: handouts-LOCALE.xlf)")
+    imported = add("import-xliff", cmd_import_xliff,
+                   "take the translations of an XLIFF file into its catalog, checked "
+                   "(exit 1 on an error finding or a reviewed translation kept)")
+    imported.add_argument("file")
+    imported.add_argument("--locale", help="the catalog (default: the file's target-language)")
+    imported.add_argument("--overwrite-reviewed", action="store_true",
+                          help="take changes to reviewed translations (they become fuzzy)")
+    glossary = add("export-glossary", cmd_export_glossary,
+                   "write the glossary as TBX (CAT tools, Weblate) or CSV (Weblate)")
+    glossary.add_argument("--format", choices=("tbx", "csv"), default="tbx")
+    glossary.add_argument("--locale", help="only this locale (required for CSV)")
+    glossary.add_argument("--output", metavar="FILE",
+                          help="where (default: glossary[-LOCALE].tbx|csv)")
     bundle = add("bundle", cmd_bundle, "zip each locale's published handouts of a built "
                  "output, with SHA256SUMS and the report (reproducible: SOURCE_DATE_EPOCH)")
     bundle.add_argument("--output", default="output", metavar="DIR",
