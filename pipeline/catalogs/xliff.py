@@ -31,10 +31,10 @@ from ..model import Key, Message
 from ..source.glossary import Glossary
 from .locales import catalog_path, discover_locales, parse_locale
 from .pofile import Catalog, load_catalog, render_entries, write_atomic
+from .reviewmarks import is_reviewed as reviewed
 
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 SAFETY_NOTE = "SAFETY-CRITICAL"
-REVIEW_MARK = "reviewed"  # provisional: see reviewed()
 FINAL_STATES = ("translated", "final", "signed-off")  # XLIFF 1.2 states a CAT tool confirms
 
 
@@ -61,12 +61,6 @@ def unit_id(key: Key) -> str:
     context, msgid = key
     raw = f"{context or ''}\x04{msgid}".encode()
     return "h" + hashlib.sha256(raw).hexdigest()[:20]
-
-
-def reviewed(message: Message) -> bool:
-    """Whether a reviewer has approved ``message``'s translation. Provisional rule
-    until review marks land: a translator comment that starts with ``reviewed``."""
-    return any(comment.strip().lower().startswith(REVIEW_MARK) for comment in message.comments)
 
 
 def bcp47(locale: str) -> str:
