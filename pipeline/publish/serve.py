@@ -269,11 +269,14 @@ class Preview:
         marker.write_text("a preview server is writing this output\n", encoding="utf-8")
         for name, data in changed.items():
             _write_bytes(self.output / name, data)
+        for name in changed:  # the handouts are fresh: their pages may reload now
+            self.versions[name] = self.versions.get(name, 0) + 1
         if not pages_same:
             for name, data in builder._pages(entries).items():
                 if not builder._same(self.output / name, data):
                     _write_bytes(self.output / name, data)
                     changed[name] = data
+                    self.versions[name] = self.versions.get(name, 0) + 1
         for name in sorted(gone):  # a handout that became a draft, or was published
             (self.output / name).unlink(missing_ok=True)
         write_atomic(self.output / builder.MANIFEST,
@@ -281,7 +284,7 @@ class Preview:
         marker.unlink()
         self.manifest = manifest
         self.manifest_stamp = _stamp(self.output / builder.MANIFEST)
-        for name in [*changed, *gone]:
+        for name in gone:
             self.versions[name] = self.versions.get(name, 0) + 1
         update.written = sorted(changed)
 
@@ -414,6 +417,11 @@ def watch(preview: Preview, stop: threading.Event, log: Log) -> None:
             update = preview.rebuild(changed)
         except HandoutError as error:
             log(f"error: {error} (the preview shows the last good build)")
+            continue
+        except Exception as error:  # noqa: BLE001 - a bug or a full disk: say so, keep serving
+            preview.error = f"the preview could not rebuild: {error!r}"
+            preview.watched = preview._signatures()
+            log(f"error: {preview.error} (run `handouts build` to see it)")
             continue
         shown = ", ".join(update.rendered[:5]) + (" ..." if len(update.rendered) > 5 else "")
         how = "build" if update.full else f"{len(update.rendered)} handout(s) rendered"
