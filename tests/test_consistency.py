@@ -4,7 +4,11 @@ is the reference the others are compared with."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 from pipeline.catalogs.pofile import Catalog
+from pipeline.catalogs.review import format_mark
 from pipeline.checks.rules import EntryContext, catalog_findings, consistency_reference
 from pipeline.model import Message
 from pipeline.source.glossary import Glossary
@@ -30,10 +34,11 @@ def test_both_places_are_named_with_their_drugs():
 
 
 def test_a_reviewed_translation_is_the_reference():
+    reviewed = Message("Side Effects", "Efectos secundarios", line=20)
+    mark = format_mark(reviewed, dt.date(2026, 11, 1), "A. Pérez, CoreCHI")
     [found] = findings(
         Message("Side effects", "Efectos adversos", line=10),
-        Message("Side Effects", "Efectos secundarios", line=20,
-                comments=("reviewed by A. Pérez, 2026-11-01",)))
+        replace(reviewed, comments=(mark,)))
     assert found.where.line == 10  # the unreviewed one is the one to fix
     assert "at line 20 (reviewed): 'Efectos secundarios'" in found.message
 
@@ -50,3 +55,11 @@ def test_the_reference_rule_takes_is_reviewed_as_input():
              for n in (1, 2, 3)]
     assert consistency_reference(group, lambda m: False) is group[0]
     assert consistency_reference(group, lambda m: m.line == 3) is group[2]
+
+
+def test_an_edited_translation_is_no_longer_reviewed():
+    message = Message("Side Effects", "Efectos secundarios", line=20)
+    mark = format_mark(message, dt.date(2026, 11, 1), "A. Pérez, CoreCHI")
+    edited = replace(message, msgstr="Efectos adversos", comments=(mark,))
+    [found] = findings(Message("Side effects", "Efectos secundarios", line=10), edited)
+    assert found.where.line == 20 and "(reviewed)" not in found.message

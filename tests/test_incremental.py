@@ -66,7 +66,9 @@ def test_an_entry_every_handout_shares_re_renders_the_locale(project, tmp_path):
 
 def test_a_save_that_changes_only_the_header_dates_renders_nothing(project, tmp_path):
     catalog = load_catalog(project, "es")
-    header = {**catalog.header, "PO-Revision-Date": "2031-01-01 00:00+0000"}
+    day = catalog.header["PO-Revision-Date"][:10]  # the day is on the handout; the time not
+    header = {**catalog.header, "PO-Revision-Date": f"{day} 23:59+0000",
+              "Last-Translator": "Someone Else"}
     write_atomic(catalog_path(project, "es"),
                  render_catalog(catalog.header_comment, header, catalog.messages))
     before = snapshot(project / "output")
@@ -77,6 +79,11 @@ def test_a_save_that_changes_only_the_header_dates_renders_nothing(project, tmp_
         {".handouts-manifest.json"}  # the new catalog hash, for the next quick build
     assert after == fresh_build(project, tmp_path)
     assert build(project, project / "output").files_written == 0
+    header["PO-Revision-Date"] = "2031-01-01 00:00+0000"  # a new day: the locale's handouts
+    write_atomic(catalog_path(project, "es"),
+                 render_catalog(catalog.header_comment, header, catalog.messages))
+    assert build(project, project / "output").rendered == 4
+    assert snapshot(project / "output") == fresh_build(project, tmp_path)
 
 
 def test_plural_forms_change_every_handout_of_the_locale(project):

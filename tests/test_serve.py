@@ -52,7 +52,7 @@ def preview(project):
 
 
 def fresh_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
-    other = Path(tempfile.mkdtemp(dir=tmp_path)) / "fresh"
+    other = copy_project(Path(tempfile.mkdtemp(dir=tmp_path)) / "fresh")
     for name in ("source", "locales"):
         for path in (root / name).rglob("*"):
             if path.is_file():

@@ -3,6 +3,7 @@ edited; reviewed translations never overwritten silently), the glossary as TBX a
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from dataclasses import replace
@@ -15,6 +16,7 @@ from translate.storage import csvl10n, po, tbx
 
 from pipeline.catalogs.locales import catalog_path, discover_locales
 from pipeline.catalogs.pofile import load_catalog, render_catalog, write_atomic
+from pipeline.catalogs.review import format_mark
 from pipeline.catalogs.xliff import XLIFF_12, Xliff12, unit_id
 from pipeline.checks.exchange import export_locale, import_checked
 from pipeline.cli import main
@@ -122,7 +124,8 @@ def test_a_good_cat_edit_imports_cleanly_and_a_fuzzy_one_stays_fuzzy(project, tm
 
 def test_a_reviewed_translation_is_never_overwritten_silently(project, tmp_path, capsys):
     catalog = load_catalog(project, "es")
-    messages = [replace(m, comments=("reviewed by A. Pérez, 2026-11-01",))
+    messages = [replace(m, comments=(format_mark(m, dt.date(2026, 11, 1),
+                                                 "A. Pérez, CoreCHI"),))
                 if m.msgid == "Side effects" else m for m in catalog.messages]
     write_atomic(catalog_path(project, "es"),
                  render_catalog(catalog.header_comment, catalog.header, messages))

@@ -39,7 +39,12 @@ class Offer:
 
     msgid: str
     msgstr: str
-    origin: str  # e.g. "locales/es/LC_MESSAGES/handouts.po (source/monographs/x.yaml:12)"
+    where: str  # the catalog (or "compendium <path>")
+    message: Message | None = None  # the entry it comes from (its origin, said lazily)
+
+    @property
+    def origin(self) -> str:
+        return _origin(self.where, self.message) if self.message is not None else self.where
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:
@@ -59,7 +64,7 @@ def offers(catalog: Catalog) -> list[Offer]:
     """The confirmed singular translations of ``catalog`` (active first, then obsolete)."""
     ordered = [m for m in catalog.messages if not m.obsolete] + \
         [m for m in catalog.messages if m.obsolete]
-    return [Offer(m.msgid, m.msgstr, _origin(catalog.path, m)) for m in ordered
+    return [Offer(m.msgid, m.msgstr, catalog.path, m) for m in ordered
             if m.msgid and m.msgid_plural is None and m.msgstr and not m.fuzzy]
 
 
@@ -73,11 +78,7 @@ class Memory:
         for offer in known:
             self.exact.setdefault(offer.msgid, offer)
         self.texts = list(self.exact.values())
-        postings: dict[tuple[str, str], list[int]] = {}
-        for index, offer in enumerate(self.texts):
-            for pair in _pairs(offer.msgid):
-                postings.setdefault(pair, []).append(index)
-        self.postings = {pair: ids for pair, ids in postings.items() if len(ids) <= _RARE}
+        self.postings = _postings(tuple(offer.msgid for offer in self.texts))
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -112,12 +113,27 @@ class Memory:
                        previous_msgid=offer.msgid if score < 1.0 else None)
 
 
+_POSTINGS: dict[tuple[str, ...], dict[tuple[str, str], list[int]]] = {}
+
+
+def _postings(texts: tuple[str, ...]) -> dict[tuple[str, str], list[int]]:
+    """Rare word pairs -> positions in ``texts``; reused while the next catalog has the
+    same English translated (the catalogs of one project mostly do)."""
+    if texts not in _POSTINGS:
+        _POSTINGS.clear()
+        postings: dict[tuple[str, str], list[int]] = {}
+        for index, text in enumerate(texts):
+            for pair in _pairs(text):
+                postings.setdefault(pair, []).append(index)
+        _POSTINGS[texts] = {pair: ids for pair, ids in postings.items() if len(ids) <= _RARE}
+    return _POSTINGS[texts]
+
+
 def memory_for(catalog: Catalog, compendium: Catalog | None,
                score: Callable[[str, str], float]) -> Memory:
     """The memory a catalog's update uses: its own translations, then the compendium's."""
     known = offers(catalog)
     if compendium is not None:
-        known += [replace(o, origin=o.origin.replace(compendium.path, f"compendium "
-                                                      f"{compendium.path}", 1))
+        known += [replace(o, where=f"compendium {compendium.path}")
                   for o in offers(compendium)]
     return Memory(known, score)

@@ -1,18 +1,17 @@
-"""Whether a catalog entry's translation was reviewed: the one rule that XLIFF import
-(never overwrite silently) and the consistency check (the reviewed one is the
-reference) share.
+"""Whether a catalog entry's translation carries a review: the rule that XLIFF import
+(never overwrite a reviewed translation silently) and the consistency check (the
+reviewed translation is the reference) share.
 
-Provisional until review marks have their own format: a translator comment that starts
-with ``reviewed`` (``# reviewed by A. Pérez, 2026-11-01``). Read catalogs with their
-comments for it to see anything; without them nothing counts as reviewed.
+An entry counts as reviewed when one of its review marks (:mod:`.review`) still covers
+its text: an edit since voids it. Whose marks the policy trusts is the publication's
+question (``checks/review.py``); protecting a reviewer's work does not ask it.
 """
 
 from __future__ import annotations
 
 from ..model import Message
-
-REVIEW_MARK = "reviewed"
+from .review import marks_of
 
 
 def is_reviewed(message: Message) -> bool:
-    return any(comment.strip().lower().startswith(REVIEW_MARK) for comment in message.comments)
+    return any(mark.covers(message) for mark in marks_of(message)[0])

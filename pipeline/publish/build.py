@@ -28,18 +28,25 @@ from typing import Any, TypeVar
 from .. import __version__
 from ..catalogs.locales import catalog_path, discover_locales
 from ..catalogs.pofile import Catalog, load_catalog, write_atomic
-from ..checks.rules import blocked_keys, catalog_findings
-from ..errors import BuildError, LocaleError
-from ..model import Key, Message, Monograph
+from ..checks.coverage import count_states
+from ..checks.coverage import state as entry_state
+from ..checks.policy import POLICY_PATH, LocalePolicy, Policy, load_policy
+from ..checks.review import NO_TRUST, Trust, trust_for
+from ..checks.rules import catalog_findings
+from ..errors import BuildError, HandoutError, LocaleError
+from ..model import Finding, Key, Message, Monograph
 from ..source.glossary import GLOSSARY_PATH, Glossary, load_glossary
+from ..source.interface import handout_keys
 from ..source.monographs import load_monographs, monograph_files
 from ..source.segments import iter_segments
+from . import editions
+from .facts import Facts, handout_facts, translated_on
 from .incremental import (
     UI_KEYS,
     WHOLE_CATALOG,
     CatalogDigests,
     content_fingerprint,
-    handout_keys,
+    dependent_keys,
     present_files,
 )
 from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
@@ -49,7 +56,7 @@ from .sources import MonographInfo, SourceIndex, load_index
 PREFIX = ".handouts-build-"  # staging, previous-output and lock names (git-ignored)
 MANIFEST = ".handouts-manifest.json"
 REPORT = "report.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: entries may own an edition's files
 CHUNK = 50  # handouts per worker task
 IN_PROCESS_BELOW = 40  # fewer handouts than this render without worker processes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
@@ -76,12 +83,18 @@ class BuildResult:
         if not drafts:
             return None
         blocking = sum(int(e["blocking_findings"]) for e in drafts)
-        missing = sum(int(e["missing"]) for e in drafts)
+        unreviewed = sum(int(e["coverage"].get("unreviewed", 0)) for e in drafts)
+        english = sum(int(e["missing"]) for e in drafts) - unreviewed
+        kept = sum((e.get("edition") or {}).get("status") == "kept" for e in drafts)
         parts = [f"{len(drafts)} draft handout(s)"]
         if blocking:
             parts.append(f"{blocking} blocking finding(s)")
-        if missing:
-            parts.append(f"{missing} text(s) shown in English")
+        if english:
+            parts.append(f"{english} text(s) shown in English")
+        if unreviewed:
+            parts.append(f"{unreviewed} text(s) not reviewed")
+        if kept:
+            parts.append(f"{kept} earlier edition(s) kept on the index")
         return ", ".join(parts)
 
 
@@ -135,18 +148,25 @@ class RawInputs:
     glossary: str
     monographs: dict[str, str]  # relative path -> sha256
     catalogs: dict[str, str]  # locale -> sha256
+    policy: str = ""  # handouts.yaml: who must review, whose marks count
+    editions: dict[str, str] = field(default_factory=dict)  # "locale/drug" -> record sha256
 
     def overall(self) -> str:
-        return _digest(self.code, self.glossary,
+        return _digest(self.code, self.glossary, self.policy,
                        *(f"{k}={v}" for k, v in sorted(self.monographs.items())),
-                       *(f"{k}={v}" for k, v in sorted(self.catalogs.items())))
+                       *(f"{k}={v}" for k, v in sorted(self.catalogs.items())),
+                       *(f"{k}={v}" for k, v in sorted(self.editions.items())))
 
 
 def raw_inputs(root: Path, locales: list[str]) -> RawInputs:
+    records = root / editions.EDITIONS_DIR
+    recorded = {f"{path.parent.name}/{path.stem}": _file_digest(path)
+                for path in sorted(records.glob("*/*.json"))} if records.is_dir() else {}
     return RawInputs(
         code_digest(), _file_digest(root / GLOSSARY_PATH),
         {path.relative_to(root).as_posix(): _file_digest(path) for path in monograph_files(root)},
-        {locale: _file_digest(catalog_path(root, locale)) for locale in locales})
+        {locale: _file_digest(catalog_path(root, locale)) for locale in locales},
+        _file_digest(root / POLICY_PATH), recorded)
 
 
 # --- inputs --------------------------------------------------------------------------
@@ -162,10 +182,23 @@ class LocaleState:
     locale: str
     catalog: Catalog | None  # None: English
     lookup: dict[Key, Message] | None = None
-    blocked: set[Key] = field(default_factory=set)
-    errors: dict[Key, int] = field(default_factory=dict)  # error findings per entry
+    blocked: dict[Key, tuple[str, ...]] = field(default_factory=dict)  # -> checks that erred
+    errors: dict[Key, list[Finding]] = field(default_factory=dict)  # error findings per entry
     checked: set[Key] = field(default_factory=set)
     interface: Interface = field(default_factory=Interface)
+    trust: Trust = NO_TRUST
+    policy: LocalePolicy | None = None
+
+    @property
+    def needs_review(self) -> bool:
+        return self.policy is not None and self.policy.needs_review
+
+    def usable(self, key: Key) -> bool:
+        """Whether the entry's translation may be published (ready, no error)."""
+        assert self.lookup is not None
+        status = entry_state(self.lookup.get(key), self.trust)
+        ready = status == "reviewed" or (status == "translated" and not self.needs_review)
+        return ready and key not in self.blocked
     digests: CatalogDigests | None = None
 
     def content(self, base: str, keys: Iterable[Key]) -> str:
@@ -173,20 +206,23 @@ class LocaleState:
         if self.catalog is None:
             return base
         if self.digests is None:
-            self.digests = CatalogDigests(self.catalog, self.lookup)
+            self.digests = CatalogDigests(self.catalog, self.lookup,
+                                          str(translated_on(self.catalog)))
         return content_fingerprint(base, self.digests, keys)
 
 
-def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[Key]
-                ) -> LocaleState:
-    """Read ``locale``'s catalog and check its interface strings."""
+def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[Key],
+                policy: Policy | None = None) -> LocaleState:
+    """Read ``locale``'s catalog and check its interface strings; ``policy`` (read from
+    ``root`` when not given) says whose review marks count and whether review is needed."""
     if locale == ENGLISH:
         return LocaleState(ENGLISH, None)
     catalog = load_catalog(root, locale, comments=False)  # handouts show no notes
-    state = LocaleState(locale, catalog, catalog.lookup())
+    rules = (policy or load_policy(root)).get(locale)
+    state = LocaleState(locale, catalog, catalog.lookup(), trust=trust_for(rules), policy=rules)
     keys = set(state.lookup) if WHOLE_CATALOG else {(None, msgid) for msgid in UI_MSGIDS}
     check_entries(state, keys, glossary, safety)
-    state.interface = interface_for(catalog, state.blocked)
+    state.interface = interface_for(catalog, state.blocked, state.trust, rules.needs_review)
     return state
 
 
@@ -200,12 +236,13 @@ def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
     state.checked |= wanted
     subset = replace(state.catalog, messages=tuple(state.lookup[key] for key in wanted))
     findings = catalog_findings(state.locale, subset, glossary, set(safety))
-    state.blocked |= blocked_keys(findings, subset)
     by_line = {state.lookup[key].text_line: key for key in wanted}
     for finding in findings:
         if finding.severity == "error" and finding.where and finding.where.line in by_line:
             key = by_line[finding.where.line]
-            state.errors[key] = state.errors.get(key, 0) + 1
+            state.errors.setdefault(key, []).append(finding)
+            state.blocked[key] = tuple(dict.fromkeys((*state.blocked.get(key, ()),
+                                                      finding.check)))
 
 
 def _select(wanted: Sequence[str] | None, available: list[str], what: str) -> list[str]:
@@ -302,7 +339,8 @@ def _shown(path: Path, root: Path) -> str:
 
 def _check_output(root: Path, output: Path) -> None:
     """Refuse an output folder the swap could destroy: the project, or foreign files."""
-    protected = [root / "source", root / "locales", root / "pipeline"]
+    protected = [root / "source", root / "locales", root / "pipeline",
+                 root / editions.EDITIONS_DIR]
     if output == root or output in root.parents or any(
             p == output or output in p.parents or p in output.parents for p in protected):
         raise BuildError("the output folder must not contain or be inside the project's "
@@ -335,14 +373,22 @@ def _read_manifest(output: Path) -> dict[str, Any]:
 PAGES = (REPORT, "index.html", f"{DRAFTS}/index.html")
 
 
+def entry_files(entry: dict[str, Any]) -> list[str]:
+    """The files one manifest entry owns: the handout, and a kept edition's pair."""
+    names = [entry["html"], entry["text"]]
+    edition = entry.get("edition") or {}
+    if edition.get("status") == "kept":
+        names += [edition["html"], edition["text"]]
+    return names
+
+
 def _files_present(output: Path, entries: dict[str, Any]) -> bool:
-    names = [*PAGES, *(name for entry in entries.values() for name in (entry["html"],
-                                                                          entry["text"]))]
+    names = [*PAGES, *(name for entry in entries.values() for name in entry_files(entry))]
     return all((output / name).is_file() for name in names)
 
 
 def _has_files(entry: dict[str, Any], present: set[str]) -> bool:
-    return entry["html"] in present and entry["text"] in present
+    return all(name in present for name in entry_files(entry))
 
 
 # --- rendering (in worker processes or in-process) ---------------------------------------
@@ -360,6 +406,7 @@ class Shared:
     revisions: dict[str, str]
     staging: str
     previous: str | None
+    policy: Policy = field(default_factory=lambda: Policy({}))
 
 
 @dataclass(frozen=True)
@@ -408,7 +455,7 @@ def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleSt
     state = _per_locale.get(locale)
     if state is None:
         state = _preloaded.pop(locale, None) or open_locale(
-            Path(shared.root), locale, shared.glossary, shared.safety)
+            Path(shared.root), locale, shared.glossary, shared.safety, shared.policy)
         _per_locale[locale] = state
     if state.catalog is not None:
         keys = (s.key for drug in drugs for s in iter_segments(shared.monographs[drug]))
@@ -416,42 +463,121 @@ def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleSt
     return state
 
 
-def _coverage(handout: Handout) -> dict[str, float | int]:
-    return {"translated": handout.count("translated", "source"),
-            "fuzzy": handout.count("fuzzy"), "untranslated": handout.count("missing"),
-            "blocked": handout.count("blocked"), "total": handout.total,
-            "percent": round(100 * handout.ratio, 2)}
+def _coverage(handout: Handout, state: LocaleState) -> dict[str, float | int]:
+    """The handout's texts in the four states of the check (``blocked``: of those
+    translated, held back by an error; ``ready``: publishable), counted alike."""
+    keys = handout_keys(handout.monograph)
+    if state.lookup is None:
+        counts = count_states(keys, lambda key: "translated")
+    else:
+        lookup, trust = state.lookup, state.trust
+        counts = count_states(keys, lambda key: entry_state(lookup.get(key), trust))
+    ready = handout.total - handout.missing
+    return {"untranslated": counts.untranslated, "fuzzy": counts.fuzzy,
+            "translated": counts.translated, "reviewed": counts.reviewed,
+            "blocked": handout.count("blocked"), "unreviewed": handout.count("unreviewed"),
+            "ready": ready, "total": counts.total,
+            "percent": round(counts.percent, 2),
+            "percent_ready": round(100 * ready / handout.total, 2) if handout.total else 100.0}
+
+
+def _findings(handout: Handout, state: LocaleState) -> list[dict[str, Any]]:
+    """The error findings that hold the handout's texts back, with their catalog line."""
+    found = [f for key in handout.states for f in state.errors.get(key, ())]
+    return [{"check": f.check, "message": f.message, "where": str(f.where)}
+            for f in sorted(found, key=lambda f: (f.where.line if f.where else 0, f.check))]
+
+
+def _write_pair(shared: Shared, folder: str, drug: str, handout: Handout,
+                interface: Interface, facts: Facts) -> tuple[str, str, int]:
+    english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}"
+    revision = facts.revision
+    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
+    html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
+    written = put(staging, previous, html, render_html(
+        handout, interface, revision, f"{english}.html", facts=facts).encode("utf-8"))
+    written += put(staging, previous, text, render_text(
+        handout, interface, revision, f"{english}.txt", facts=facts).encode("utf-8"))
+    return html, text, int(written)
 
 
 def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, Any], int]:
-    """Render one handout into the staging folder; (manifest entry, files written)."""
-    entry, files = handout_files(shared, _locale_state(shared, locale, [drug]), drug)
-    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
-    written = sum(put(staging, previous, name, data) for name, data in files.items())
-    return entry, int(written)
-
-
-def handout_files(shared: Shared, state: LocaleState, drug: str
-                  ) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """One handout of ``state``'s locale (its entries checked): (manifest entry, files)."""
-    locale = state.locale
+    """Render one handout into the staging folder; (manifest entry, files written). A
+    translation that is a draft because the English changed keeps its last published
+    edition (``editions/``) in its place, or has it withdrawn."""
+    state = _locale_state(shared, locale, [drug])
     monograph = shared.monographs[drug]
     handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
-    interface = state.interface
-    folder = locale if handout.published else f"{DRAFTS}/{locale}"
-    english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}"
     revision = shared.revisions[drug]
-    html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
-    files = {html: render_html(handout, interface, revision, f"{english}.html").encode("utf-8"),
-             text: render_text(handout, interface, revision, f"{english}.txt").encode("utf-8")}
-    entry = {
+    facts = handout_facts(monograph, revision, handout_keys(monograph), state.lookup,
+                          state.trust, state.catalog)
+    folder = locale if handout.published else f"{DRAFTS}/{locale}"
+    html, text, written = _write_pair(shared, folder, drug, handout, state.interface, facts)
+    entry: dict[str, Any] = {
         "locale": locale, "drug": drug, "title": monograph.title.text,
         "status": "published" if handout.published else "draft", "html": html, "text": text,
         "reviewed": monograph.reviewed.isoformat() if monograph.reviewed else None,
-        "coverage": _coverage(handout), "missing": handout.missing,
-        "blocking_findings": sum(state.errors.get(key, 0) for key in handout.states),
+        "coverage": _coverage(handout, state), "missing": handout.missing,
+        "blocking_findings": sum(len(state.errors.get(key, ())) for key in handout.states),
+        "findings": _findings(handout, state),
+        "review": {"fully_reviewed": facts.fully_reviewed, "reviewers": list(facts.reviewers),
+                   "reviewed": facts.reviewed.isoformat() if facts.reviewed else None},
     }
-    return entry, files
+    if not handout.published and locale != ENGLISH:
+        edition, extra = _edition(shared, state, monograph, revision)
+        if edition:
+            entry["edition"] = edition
+        written += extra
+    return entry, written
+
+
+def _edition(shared: Shared, state: LocaleState, monograph: Monograph, revision: str
+             ) -> tuple[dict[str, Any] | None, int]:
+    """The recorded edition of a draft handout: kept (rendered in the published place,
+    with its notice) or withdrawn, with the reason; None when there is none to show."""
+    root = Path(shared.root)
+    try:
+        recorded = editions.read_edition(root, state.locale, monograph.id)
+        if recorded is None or recorded.revision == revision:
+            return None, 0  # never published, or not made stale by the English
+        old = editions.edition_monograph(root, recorded)
+    except HandoutError as error:
+        return {"status": "withdrawn", "reason": str(error)}, 0
+    reason = editions.withdrawal(recorded, old, monograph, state.needs_review)
+    shown = None if reason else _edition_handout(shared, state, recorded, old)
+    if isinstance(shown, str) or shown is None:
+        return {"status": "withdrawn", "published": recorded.published.isoformat(),
+                "reason": reason or shown}, 0
+    handout, interface = shown
+    facts = replace(recorded.facts, edition=recorded.published)
+    html, text, written = _write_pair(shared, state.locale, monograph.id, handout, interface,
+                                      facts)
+    return {"status": "kept", "published": recorded.published.isoformat(), "html": html,
+            "text": text, "fully_reviewed": recorded.facts.fully_reviewed,
+            "reviewers": list(recorded.facts.reviewers),
+            "reviewed": recorded.facts.reviewed.isoformat() if recorded.facts.reviewed
+            else None}, written
+
+
+def _edition_handout(shared: Shared, state: LocaleState, recorded: editions.Edition,
+                     old: Monograph) -> tuple[Handout, Interface] | str:
+    """The edition as a handout, its texts re-checked now; or why it cannot be shown."""
+    assert state.lookup is not None
+    lookup = {key: message for key, message in state.lookup.items()
+              if key[0] is None and key[1] in UI_MSGIDS and state.usable(key)}
+    lookup.update(recorded.texts)  # the edition's own texts first, exactly as published
+    catalog = Catalog(recorded.path, state.locale, {"Plural-Forms": recorded.plural_forms},
+                      (), tuple(lookup.values()))
+    safety = {s.key for s in iter_segments(old) if s.safety}
+    errors = [f for f in catalog_findings(state.locale, catalog, shared.glossary, safety)
+              if f.severity == "error"]
+    if errors:
+        return f"the edition's texts fail a check now: [{errors[0].check}] {errors[0].message}"
+    interface = interface_for(catalog)
+    handout = localize(old, state.locale, lookup, {}, interface)
+    if not handout.published:
+        return "the edition lacks a text the handout shows now (a new interface text)"
+    return handout, interface
 
 
 def _run_task(task: Task) -> list[tuple[dict[str, Any], int]]:
@@ -461,8 +587,8 @@ def _run_task(task: Task) -> list[tuple[dict[str, Any], int]]:
     state = _per_locale[task.locale]
     for drug, fingerprint, base in zip(task.drugs, task.fingerprints, task.bases, strict=True):
         entry, written = render_handout(_shared, task.locale, drug)
-        entry["fingerprint"] = fingerprint
-        entry["content"] = state.content(base, handout_keys(_shared.monographs[drug]))
+        entry["fingerprint"], entry["base"] = fingerprint, base
+        entry["content"] = state.content(base, dependent_keys(_shared.monographs[drug]))
         results.append((entry, written))
     return results
 
@@ -494,7 +620,8 @@ def _listing(entry: dict[str, Any]) -> Listing:
     return Listing(entry["locale"], entry["drug"], entry["title"], entry["status"],
                    entry["html"], entry["text"], entry["reviewed"],
                    float(entry["coverage"]["percent"]), int(entry["missing"]),
-                   int(entry["blocking_findings"]))
+                   int(entry["blocking_findings"]), entry["coverage"],
+                   tuple(entry.get("findings", ())), entry.get("edition"), entry.get("review"))
 
 
 def _report(entries: dict[str, Any]) -> dict[str, Any]:
@@ -502,7 +629,9 @@ def _report(entries: dict[str, Any]) -> dict[str, Any]:
     for entry in sorted(entries.values(), key=lambda e: (e["locale"], e["drug"])):
         locales.setdefault(entry["locale"], {})[entry["drug"]] = {
             "status": entry["status"], "html": entry["html"], "text": entry["text"],
-            "coverage": entry["coverage"], "blocking_findings": entry["blocking_findings"]}
+            "coverage": entry["coverage"], "blocking_findings": entry["blocking_findings"],
+            "findings": entry.get("findings", []), "review": entry.get("review"),
+            "edition": entry.get("edition")}
     return {"generator": f"handouts {__version__}", "tools": tool_versions(), "locales": locales}
 
 
@@ -524,6 +653,7 @@ class Loaded:
     locales: list[str]  # the chosen ones
     glossary: Glossary
     safety: frozenset[Key]
+    policy: Policy = field(default_factory=lambda: Policy({}))
 
     @functools.cached_property
     def paths(self) -> dict[str, str]:  # drug -> monograph file
@@ -545,7 +675,8 @@ def load_inputs(root: Path, locales: list[str], drugs: Sequence[str] | None,
     else:
         index = load_index(root, raw.monographs, _sibling(output, "sources.json"), raw.code)
     chosen = _select(drugs, list(index.infos), "drug")
-    return Loaded(index, chosen, locales, load_glossary(root), index.safety())
+    return Loaded(index, chosen, locales, load_glossary(root), index.safety(),
+                  load_policy(root))
 
 
 def _chunks(todo: list[T], parts: int) -> Iterator[list[T]]:
@@ -553,6 +684,25 @@ def _chunks(todo: list[T], parts: int) -> Iterator[list[T]]:
     size = max(1, -(-len(todo) // parts))
     for start in range(0, len(todo), size):
         yield todo[start:start + size]
+
+
+def _locale_part(raw: RawInputs, loaded: Loaded, code: str) -> str:
+    return (_digest(raw.catalogs[code], raw.glossary, loaded.safety_digest, raw.policy)
+            if code != ENGLISH else "")
+
+
+def quick_fingerprint(raw: RawInputs, loaded: Loaded, code: str, drug: str,
+                      locale_part: str | None = None) -> str:
+    """A handout's inputs as file hashes (its whole catalog): no parsing needed."""
+    part = _locale_part(raw, loaded, code) if locale_part is None else locale_part
+    return _digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]], part,
+                   raw.editions.get(f"{code}/{drug}", ""))
+
+
+def content_base(raw: RawInputs, loaded: Loaded, code: str, drug: str) -> str:
+    """A handout's inputs but its catalog entries (:meth:`LocaleState.content` adds them)."""
+    return _digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]], raw.glossary,
+                   loaded.safety_digest, raw.policy, raw.editions.get(f"{code}/{drug}", ""))
 
 
 def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, Any],
@@ -570,24 +720,22 @@ def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, An
     todo_by_locale: dict[str, list[tuple[str, str, str]]] = {}
     present = present_files(output)
     for code in loaded.locales:
-        locale_part = (_digest(raw.catalogs[code], raw.glossary, loaded.safety_digest)
-                       if code != ENGLISH else "")
+        locale_part = _locale_part(raw, loaded, code)
         todo: list[tuple[str, str, str]] = []
         state: LocaleState | None = None
         for drug in loaded.drugs:
-            monograph_hash = raw.monographs[loaded.paths[drug]]
-            fingerprint = _digest(raw.code, code, drug, monograph_hash, locale_part)
+            fingerprint = quick_fingerprint(raw, loaded, code, drug, locale_part)
             old = old_entries.get(f"{code}/{drug}")
             if old and old.get("fingerprint") == fingerprint and _has_files(old, present):
                 entries[f"{code}/{drug}"] = old
                 continue
-            base = _digest(raw.code, code, drug, monograph_hash, raw.glossary,
-                           loaded.safety_digest) if code != ENGLISH else fingerprint
-            if old and old.get("content") and root is not None and code != ENGLISH \
-                    and not WHOLE_CATALOG and _has_files(old, present):
+            base = content_base(raw, loaded, code, drug) if code != ENGLISH else fingerprint
+            if old and old.get("content") and old.get("base") == base and root is not None \
+                    and code != ENGLISH and not WHOLE_CATALOG and _has_files(old, present):
+                # (only the catalog changed: read it, once, to compare the entries)
                 if state is None:
                     state = _preloaded[code] = open_locale(root, code, loaded.glossary,
-                                                           loaded.safety)
+                                                           loaded.safety, loaded.policy)
                 keys = (*loaded.index.infos[drug].keys, *UI_KEYS)
                 if state.content(base, keys) == old["content"]:
                     entries[f"{code}/{drug}"] = {**old, "fingerprint": fingerprint}
@@ -618,7 +766,7 @@ def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shar
     folders: set[str] = set()
     into, source = str(staging), str(output)
     for entry in entries.values():  # (strings, not Paths: 20,000 links at N=1000)
-        for name in (entry["html"], entry["text"]):
+        for name in entry_files(entry):
             folder = name.rpartition("/")[0]
             if folder not in folders:
                 os.makedirs(os.path.join(into, folder), exist_ok=True)
@@ -642,7 +790,7 @@ def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shar
     put(staging, previous, MANIFEST, _json(manifest))
 
 
-_NOT_SHOWN = ("fingerprint", "content")  # entry fields no page shows
+_NOT_SHOWN = ("fingerprint", "content", "base")  # entry fields no page shows
 
 
 def pages_unchanged(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -716,7 +864,7 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
     shared = Shared(str(root), {d: loaded.index.monograph(d) for d in sorted(rendered)},
                     loaded.glossary, loaded.safety,
                     {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
-                    str(staging), str(output) if output.is_dir() else None)
+                    str(staging), str(output) if output.is_dir() else None, loaded.policy)
     try:
         staging.mkdir()
         _assemble(output, staging, entries, shared, tasks, jobs, progress, overall, result,

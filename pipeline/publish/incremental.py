@@ -3,10 +3,12 @@
 A handout of a locale shows the catalog entries of its drug's segments and the
 interface strings, and its publication depends on their checks (every error check is
 an entry check, see :data:`WHOLE_CATALOG`), so its **content fingerprint** digests
-exactly those entries (every field but the line numbers) with the catalog's
-Plural-Forms, the monograph, the glossary, the safety keys and the code. A save that
-changes other entries, or only the header's dates (Poedit rewrites PO-Revision-Date
-on every save), leaves it unchanged.
+exactly those entries (every field but the line numbers, review marks included) with
+the catalog's Plural-Forms and the day of its PO-Revision-Date (a handout states when
+its translation was last saved), the monograph, the glossary, the safety keys, the
+policy, the edition record and the code. A save that changes other entries, or only the
+time of PO-Revision-Date within the same day (Poedit rewrites it on every save), leaves
+it unchanged; the first save of a day re-renders the locale.
 """
 
 from __future__ import annotations
@@ -46,9 +48,11 @@ def entry_digest(message: Message | None) -> str:
 class CatalogDigests:
     """The entry digests of one read catalog, computed on first use."""
 
-    def __init__(self, catalog: Catalog, lookup: dict[Key, Message] | None = None):
+    def __init__(self, catalog: Catalog, lookup: dict[Key, Message] | None = None,
+                 dated: str = ""):
         self.lookup = lookup if lookup is not None else catalog.lookup()
-        self.plural_forms = catalog.header.get("Plural-Forms", "")
+        # what of the header a handout shows: its plural rule, and the day it was saved
+        self.plural_forms = catalog.header.get("Plural-Forms", "") + "\n" + dated
         self._done: dict[Key, str] = {}
 
     def of(self, key: Key) -> str:
@@ -58,7 +62,7 @@ class CatalogDigests:
         return found
 
 
-def handout_keys(monograph: Monograph) -> list[Key]:
+def dependent_keys(monograph: Monograph) -> list[Key]:
     """Every catalog key a handout of ``monograph`` may show."""
     return [*(segment.key for segment in iter_segments(monograph)), *UI_KEYS]
 

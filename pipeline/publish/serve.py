@@ -26,22 +26,24 @@ import http.server
 import json
 import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..catalogs.locales import catalog_path, discover_locales
-from ..catalogs.pofile import write_atomic
+from ..catalogs.pofile import render_key, write_atomic
 from ..errors import HandoutError
 from ..model import Key, Monograph
 from ..source.glossary import GLOSSARY_PATH
 from ..source.monographs import monograph_files
 from . import build as builder
-from .incremental import UI_KEYS, WHOLE_CATALOG, entry_digest
+from .facts import translated_on
+from .incremental import UI_KEYS, WHOLE_CATALOG, dependent_keys
 from .localize import ENGLISH
 from .render import DRAFTS
 from .sources import SourceIndex
@@ -148,7 +150,8 @@ class Preview:
         self.manifest = builder._read_manifest(self.output)
         self.manifest_stamp = _stamp(self.output / builder.MANIFEST)
         self.known = {code: _reading(builder.open_locale(
-            self.root, code, self.loaded.glossary, self.loaded.safety)) for code in self.catalogs}
+            self.root, code, self.loaded.glossary, self.loaded.safety, self.loaded.policy))
+            for code in self.catalogs}
         self.key_drugs: dict[Key, set[str]] = {}
         for drug, info in self.loaded.index.infos.items():
             for key in info.keys:
@@ -157,7 +160,7 @@ class Preview:
             str(self.root), _Monographs(self.loaded.index),  # type: ignore[arg-type]
             self.loaded.glossary, self.loaded.safety,
             {d: self.raw.monographs[p][:12] for d, p in self.loaded.paths.items()},
-            str(self.output), None)
+            str(self.output), None, self.loaded.policy)
         self.watched = self._signatures()
 
     # - watching
@@ -200,46 +203,54 @@ class Preview:
             entries = dict(self.manifest.get("entries", {}))
             todo: dict[str, list[str]] = {}
             readings: dict[str, builder.LocaleState] = {}
+            known: dict[str, Reading] = {}
             catalogs = dict(self.raw.catalogs)
             for locale in locales:
                 catalogs[locale] = builder._file_digest(catalog_path(self.root, locale))
                 new = builder.open_locale(self.root, locale, self.loaded.glossary,
-                                          self.loaded.safety)  # may raise: nothing written
+                                          self.loaded.safety, self.loaded.policy)  # may raise
                 readings[locale] = new
-                todo[locale] = self._touched(self.known[locale], _reading(new))
-            raw = builder.RawInputs(self.raw.code, self.raw.glossary, self.raw.monographs,
-                                    catalogs)
+                known[locale] = _reading(new)
+                todo[locale] = self._touched(self.known[locale], known[locale])
+            raw = replace(self.raw, catalogs=catalogs)
             files: dict[str, bytes] = {}
             gone: set[str] = set()
-            for locale, drugs in todo.items():
-                state = readings[locale]
-                locale_part = builder._digest(raw.catalogs[locale], raw.glossary,
-                                              self.loaded.safety_digest)
-                for drug in self.loaded.drugs:
-                    key = f"{locale}/{drug}"
-                    monograph_hash = raw.monographs[self.loaded.paths[drug]]
-                    fingerprint = builder._digest(raw.code, locale, drug, monograph_hash,
-                                                  locale_part)
-                    if drug not in drugs and key in entries:
-                        entries[key] = {**entries[key], "fingerprint": fingerprint}
-                        continue
-                    base = builder._digest(raw.code, locale, drug, monograph_hash,
-                                           raw.glossary, self.loaded.safety_digest)
-                    keys = (*self.loaded.index.infos[drug].keys, *UI_KEYS)
-                    builder.check_entries(state, keys, self.loaded.glossary, self.loaded.safety)
-                    entry, rendered = builder.handout_files(self.shared, state, drug)
-                    entry["fingerprint"] = fingerprint
-                    entry["content"] = state.content(base, keys)
-                    old = entries.get(key)
-                    if old is not None:
-                        gone.update({old["html"], old["text"]} - set(rendered))
-                    entries[key] = entry
-                    files.update(rendered)
-                    update.rendered.append(key)
+            staging = builder._sibling(self.output, f"new-serve-{os.getpid()}")
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()  # (a killed server's is removed by the next build)
+            shared = replace(self.shared, staging=str(staging), previous=str(self.output))
+            try:
+                for locale, drugs in todo.items():
+                    builder._per_locale[locale] = readings[locale]
+                    part = builder._locale_part(raw, self.loaded, locale)
+                    for drug in self.loaded.drugs:
+                        key = f"{locale}/{drug}"
+                        fingerprint = builder.quick_fingerprint(raw, self.loaded, locale, drug,
+                                                                part)
+                        if drug not in drugs and key in entries:
+                            entries[key] = {**entries[key], "fingerprint": fingerprint}
+                            continue
+                        entry, _ = builder.render_handout(shared, locale, drug)
+                        base = builder.content_base(raw, self.loaded, locale, drug)
+                        entry["fingerprint"], entry["base"] = fingerprint, base
+                        entry["content"] = readings[locale].content(
+                            base, dependent_keys(self.shared.monographs[drug]))
+                        names = builder.entry_files(entry)
+                        files.update({name: (staging / name).read_bytes() for name in names})
+                        old = entries.get(key)
+                        if old is not None:
+                            gone.update(set(builder.entry_files(old)) - set(names))
+                        entries[key] = entry
+                        update.rendered.append(key)
+            finally:
+                builder._per_locale.clear()
+                shutil.rmtree(staging, ignore_errors=True)
             self._write(files, gone, entries, raw, update)
             self.raw = raw
-            self.known.update({code: _reading(state) for code, state in readings.items()})
-        self.watched = self._signatures()
+            self.known.update(known)
+        for locale in locales:  # (the rest was not touched)
+            path = str(catalog_path(self.root, locale))
+            self.watched[path] = _stamp(Path(path))
         update.seconds = time.perf_counter() - started
         return update
 
@@ -294,13 +305,14 @@ class Preview:
                 "error": self.error}
 
 
-Reading = tuple[str, dict[Key, str]]  # a catalog's Plural-Forms and entry digests
+Reading = tuple[str, dict[Key, int]]  # a catalog's header part and entry hashes
 
 
 def _reading(state: builder.LocaleState) -> Reading:
     assert state.catalog is not None and state.lookup is not None
-    return (state.catalog.header.get("Plural-Forms", ""),
-            {key: entry_digest(message) for key, message in state.lookup.items()})
+    return (state.catalog.header.get("Plural-Forms", "") + "\n"
+            + str(translated_on(state.catalog)),
+            {key: hash(render_key(message)) for key, message in state.lookup.items()})
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
