@@ -57,8 +57,8 @@ def test_a_save_during_update_is_kept_and_that_catalog_left_alone(project, monke
     saved = before["es"].replace(b'msgstr "Dolor"', b'msgstr "Dolor (revisado)"')
     real_prepare = merge_module.prepare_update
 
-    def prepare_then_translator_saves(root, locale, template, catalog):
-        prepared = real_prepare(root, locale, template, catalog)  # merged from what was read
+    def prepare_then_translator_saves(root, locale, template, catalog, **options):
+        prepared = real_prepare(root, locale, template, catalog, **options)  # from what was read
         if locale == "es":  # ... and Poedit saves the catalog before the update replaces it
             if how == "in place":
                 with path.open("r+b") as stream:

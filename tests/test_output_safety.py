@@ -19,8 +19,10 @@ from tests.projects import file_size_limit, run_cli, snapshot
 
 
 def staging_left(project: Path) -> list[str]:
+    """Staging or previous-output folders left beside the project's outputs (the lock and
+    the sources cache belong there)."""
     return sorted(p.name for p in project.parent.rglob(".handouts-build-*")
-                  if not p.name.endswith(".lock"))
+                  if not p.name.endswith((".lock", ".sources.json")))
 
 
 def test_an_output_link_inside_the_project_is_followed(project, run_build):
@@ -38,7 +40,7 @@ def test_an_output_link_leading_out_is_refused_and_nothing_is_written_there(proj
     assert result.returncode == 2
     assert result.stderr.splitlines()[0].startswith(
         "handouts build: error: output: the output folder leads outside the project")
-    assert not outside.exists() and staging_left(tmp_path) == []
+    assert not outside.exists() and staging_left(project) == []
     nested = project / "out" / "site"
     (project / "out").symlink_to(tmp_path, target_is_directory=True)  # a parent that leads out
     result = run_cli("build", "--output", "out/site", cwd=project)
@@ -110,20 +112,26 @@ def _mount_tmpfs(folder: Path, size: str) -> bool:
 def test_a_really_full_disk_enospc_during_build(project, tmp_path):
     """The same on a tiny tmpfs, where the kernel answers ENOSPC (needs root to mount)."""
     disk = tmp_path / "disk"
-    if not _mount_tmpfs(disk, "300k"):
+    if not _mount_tmpfs(disk, "8m"):
         pytest.skip("cannot mount a tmpfs here (needs root)")
     try:
         output = disk / "output"
         assert run_cli("build", "--quiet", "--locale", "es", "--output", str(output),
                        cwd=project).returncode == 0
         before = snapshot(output)
-        filler = disk / "filler"  # leave less room than a full build needs
-        with filler.open("wb") as stream, contextlib.suppress(OSError):
-            stream.write(b"x" * (280 * 1024 - sum(len(d) for d in before.values())))
+        status = os.statvfs(disk)  # leave 16 KB: less than a full build needs
+        room = status.f_bavail * status.f_frsize - 16 * 1024
+        handle = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            with contextlib.suppress(OSError):
+                while room > 0:
+                    room -= os.write(handle, b"x" * min(room, 1 << 20))
+        finally:
+            os.close(handle)
         result = run_cli("build", "--quiet", "--output", str(output), cwd=project)
         assert result.returncode == 2, result.stderr
         assert result.stderr.splitlines()[0].endswith(
             ": cannot write: No space left on device; the previous output is unchanged")
-        assert snapshot(output) == before and staging_left(disk) == []
+        assert snapshot(output) == before and staging_left(output) == []
     finally:
         subprocess.run(["umount", str(disk)], check=False)

@@ -15,7 +15,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from multiprocessing.connection import Connection
@@ -25,6 +25,7 @@ from ..errors import CatalogError, HandoutError
 from ..files import close_inherited_locks, replace_if_unchanged, signals_deferred
 from ..model import Message
 from .locales import catalog_file, catalog_path, catalogs_lock, discover_locales, parse_locale
+from .memory import Memory, memory_for
 from .plurals import parse_plural_forms, standard_rule
 from .pofile import (
     Catalog,
@@ -33,6 +34,7 @@ from .pofile import (
     load_catalog,
     load_template,
     prepare_file,
+    read_catalog,
     remove_orphans,
     render_entries,
     render_key,
@@ -52,6 +54,7 @@ class MergeResult:
     obsoleted: int
     reshaped: int = 0  # entries turned singular <-> plural as the template's (fuzzy)
     left_alone: bool = False  # saved by someone else while the update ran: not written
+    memory: int = 0  # new entries pre-filled (fuzzy) from the translation memory
 
 
 def similarity(a: str, b: str) -> float:
@@ -199,8 +202,10 @@ def fuzzy_index(candidates: list[Message]) -> FuzzyIndex:
     return _INDEX_CACHE[key]
 
 
-def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Message], dict]:
-    """Merge ``template`` into ``catalog``: keep, fuzzy-match, add, obsolete. Loses nothing."""
+def merge(template: Catalog, catalog: Catalog, nplurals: int,
+          memory: Callable[[], Memory] | None = None) -> tuple[list[Message], dict]:
+    """Merge ``template`` into ``catalog``: keep, fuzzy-match, add, obsolete. Loses nothing.
+    ``memory`` (built on first need) offers translations to the entries added."""
     old_active = {m.key: m for m in catalog.active()}
     old_obsolete = {m.key: m for m in catalog.obsolete()}
     wanted = {m.key for m in template.active()}
@@ -208,7 +213,9 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Mess
     vanished += [m for k, m in old_obsolete.items() if k not in wanted and m.has_translation]
     index = fuzzy_index(vanished)
     merged: list[Message] = []
-    stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0, "reshaped": 0}
+    stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0, "reshaped": 0,
+             "memory": 0}
+    known: Memory | None = None
     for new in template.active():
         old = old_active.get(new.key) or old_obsolete.get(new.key)
         empty = ("",) * nplurals if new.msgid_plural is not None else ()
@@ -226,7 +233,13 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Mess
             merged.append(_translated(new, match, empty, True, match.msgid))
             stats["fuzzy_new"] += 1
         else:
-            merged.append(replace(new, msgstr="", msgstr_plural=empty, line=0))
+            blank = replace(new, msgstr="", msgstr_plural=empty, line=0)
+            if memory is not None:
+                known = known or memory()
+                offered = known.fill(blank)
+                stats["memory"] += offered is not None
+                blank = offered or blank
+            merged.append(blank)
             stats["added"] += 1
     for message in catalog.messages:
         if message.key in wanted:
@@ -290,9 +303,11 @@ class Prepared:
     digest: str | None
 
 
-def prepare_update(root: Path, locale: str, template: Catalog, catalog: Catalog) -> Prepared:
+def prepare_update(root: Path, locale: str, template: Catalog, catalog: Catalog, *,
+                   memory: bool = True, compendium: Catalog | None = None) -> Prepared:
     """Merge ``template`` into ``locale``'s catalog (already read) and write the new
-    text to a temp file beside it; nothing is replaced yet."""
+    text to a temp file beside it; nothing is replaced yet. With ``memory``, new entries
+    get fuzzy offers from the catalog and the ``compendium``."""
     header = dict(catalog.header)
     header["POT-Creation-Date"] = template.header.get("POT-Creation-Date", "")
     standard = standard_rule(locale)
@@ -301,7 +316,9 @@ def prepare_update(root: Path, locale: str, template: Catalog, catalog: Catalog)
     header["Content-Type"] = "text/plain; charset=UTF-8"
     forms = parse_plural_forms(header["Plural-Forms"]).count if "Plural-Forms" in header \
         else catalog.plural_count
-    merged, stats = merge(template, catalog, forms)
+    known = catalog
+    offer = (lambda: memory_for(known, compendium, similarity)) if memory else None
+    merged, stats = merge(template, catalog, forms, offer)
     blocks: dict[tuple[object, ...], str] = {}  # entries both versions share render once
     path = catalog_file(root, locale)
     result = MergeResult(locale, catalog.path, False, **stats)
@@ -379,8 +396,11 @@ def _same_text(catalog: Catalog, header: dict[str, str], merged: list[Message],
     return True
 
 
-def update_catalogs(root: Path, locales: list[str] | None = None) -> list[MergeResult]:
-    """Merge the template into every (or the given) locale's catalog, all or nothing.
+def update_catalogs(root: Path, locales: list[str] | None = None, *, memory: bool = True,
+                    compendium: Path | None = None) -> list[MergeResult]:
+    """Merge the template into every (or the given) locale's catalog, all or nothing;
+    with ``memory``, new entries get fuzzy offers from the catalog's own translations
+    and the ``compendium`` (a PO file, read first: a broken one changes nothing).
 
     Under the catalogs' lock, every catalog is read (validated) and its new text written
     to a temp file before any is replaced; an error (the first in locale order: a broken
@@ -389,6 +409,8 @@ def update_catalogs(root: Path, locales: list[str] | None = None) -> list[MergeR
     says so). With several catalogs and cores, forked workers read and merge them."""
     with catalogs_lock(root):
         template = load_template(root)
+        options = {"memory": memory, "compendium": read_catalog(compendium, root)
+                   if compendium and memory else None}
         chosen = locales if locales is not None else discover_locales(root)
         readable: list[str] = []
         locale_error: HandoutError | None = None
@@ -402,21 +424,22 @@ def update_catalogs(root: Path, locales: list[str] | None = None) -> list[MergeR
             readable.append(locale)
         workers = min(len(readable), os.cpu_count() or 1)
         if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            prepared = _prepare_here(root, template, readable, locale_error)
+            prepared = _prepare_here(root, template, readable, locale_error, options)
         else:
-            prepared = _prepare_in_workers(root, template, readable, workers, locale_error)
+            prepared = _prepare_in_workers(root, template, readable, workers, locale_error,
+                                           options)
         return commit_updates(prepared)
 
 
 def _prepare_here(root: Path, template: Catalog, locales: list[str],
-                  locale_error: HandoutError | None) -> list[Prepared]:
+                  locale_error: HandoutError | None, options: dict) -> list[Prepared]:
     catalogs = [load_catalog(root, locale) for locale in locales]
     if locale_error is not None:
         raise locale_error
     prepared: list[Prepared] = []
     try:
         for locale, catalog in zip(locales, catalogs, strict=True):
-            prepared.append(prepare_update(root, locale, template, catalog))
+            prepared.append(prepare_update(root, locale, template, catalog, **options))
     except BaseException:
         discard(prepared)
         raise
@@ -427,7 +450,7 @@ _Problem = tuple[type[HandoutError], str, str | None, int | None]
 
 
 def _prepare_in_workers(root: Path, template: Catalog, locales: list[str], workers: int,
-                        locale_error: HandoutError | None) -> list[Prepared]:
+                        locale_error: HandoutError | None, options: dict) -> list[Prepared]:
     """Workers read their catalogs and report problems; if there are none, they merge
     and prepare them; any problem (a broken catalog, a write that fails) discards all.
     Workers ignore Ctrl-C: the command stops them and cleans up after them."""
@@ -439,7 +462,7 @@ def _prepare_in_workers(root: Path, template: Catalog, locales: list[str], worke
         for group in (locales[start::workers] for start in range(workers)):
             mine, theirs = context.Pipe()
             process = context.Process(target=_update_worker, daemon=True,
-                                      args=(theirs, root, template, group, os.getpid()))
+                                      args=(theirs, root, template, group, os.getpid(), options))
             with _interrupts_held():  # the worker is born unable to take Ctrl-C, and is
                 process.start()  # known to the cleanup below before Ctrl-C can come
                 connections.append((process, mine))
@@ -514,7 +537,7 @@ def _problem(error: HandoutError) -> _Problem:
 
 
 def _update_worker(connection: Connection, root: Path, template: Catalog,
-                   locales: list[str], parent: int) -> None:
+                   locales: list[str], parent: int, options: dict) -> None:
     """In a worker: read ``locales``' catalogs, report their errors (as plain data: an
     exception would lose its path and line), merge and prepare them if told to go."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command stops its workers itself
@@ -536,7 +559,8 @@ def _update_worker(connection: Connection, root: Path, template: Catalog,
         replies: dict[str, Prepared | _Problem] = {}
         for locale in locales:
             try:
-                replies[locale] = prepare_update(root, locale, template, catalogs.pop(locale))
+                replies[locale] = prepare_update(root, locale, template, catalogs.pop(locale),
+                                                 **options)
             except HandoutError as error:
                 replies[locale] = _problem(error)
                 break

@@ -22,6 +22,7 @@ from babel import Locale, UnknownLocaleError
 
 from ..catalogs.plurals import standard_rule
 from ..catalogs.pofile import Catalog
+from ..catalogs.reviewmarks import is_reviewed
 from ..model import Finding, Key, Message, Severity, Where
 from ..source.glossary import Glossary
 from ..source.markup import STRONG, markup_error, signature
@@ -229,19 +230,10 @@ def check_placeholders(entry: EntryContext) -> Iterator[str]:
         yield f"placeholder '{name}' is not in the source; the handout cannot fill it in"
 
 
-_DIGIT = re.compile(r"\d")
-
-
-@lru_cache(maxsize=65536)
-def _has_digit(source: str) -> bool:
-    return _DIGIT.search(source) is not None
-
-
 @check("numbers-units", "error")
 def check_numbers(entry: EntryContext) -> Iterator[str]:
     """Numbers, units and numbered names (CD19) mean the same as in the source."""
-    if not (_has_digit(entry.source) or _DIGIT.search(entry.translation)):
-        return
+    # every text is read: a number may be spelled out ("dos comprimidos", "两次")
     source, translation = entry.source, entry.translation
     if "%" in source or "%" in translation:  # every placeholder starts with '%'
         python_format = _python_format(entry)
@@ -405,11 +397,33 @@ def check_inconsistent(entries: list[EntryContext]) -> Iterator[tuple[EntryConte
         if entry.message.msgid_plural is None:  # plural forms differ by design
             groups[(entry.message.msgctxt, _loose_source(entry.source))].append(entry)
     for group in groups.values():
-        first = group[0]
-        for entry in group[1:]:
-            if _loose(entry.translation) != _loose(first.translation):
-                yield entry, (f"the same source text is translated differently at line "
-                              f"{first.message.text_line}: '{_short(first.translation)}'")
+        if len(group) < 2:
+            continue
+        reference = consistency_reference(group, is_reviewed)
+        for entry in group:
+            if entry is not reference and \
+                    _loose(entry.translation) != _loose(reference.translation):
+                reviewed = " (reviewed)" if is_reviewed(reference.message) else ""
+                yield entry, (f"'{_short(entry.source, 40)}' is translated differently at "
+                              f"{_place(reference.message)}{reviewed}: "
+                              f"'{_short(reference.translation)}'; here, at "
+                              f"{_place(entry.message)}: '{_short(entry.translation)}'")
+
+
+def consistency_reference(group: list[EntryContext],
+                          reviewed: Callable[[Message], bool]) -> EntryContext:
+    """The translation the others are compared with: the first reviewed one (given the
+    rule for "reviewed"), else the first in catalog order."""
+    return next((entry for entry in group if reviewed(entry.message)), group[0])
+
+
+def _place(message: Message) -> str:
+    """An entry's catalog line, with the monographs that use it when the catalog was
+    read with its references."""
+    drugs = dict.fromkeys(reference.rsplit("/", 1)[-1].split(".yaml")[0]
+                          for reference in message.references
+                          if reference.startswith("source/monographs/"))
+    return f"line {message.text_line}" + (f" ({', '.join(drugs)})" if drugs else "")
 
 
 def _loose(text: str) -> str:
@@ -448,8 +462,8 @@ def _finding(item: Check, text: str, entry: EntryContext, path: str) -> Finding:
     return Finding(item.id, item.severity, text, Where(path, entry.message.text_line), entry.locale)
 
 
-def entry_findings(entry: EntryContext, where: Where, checks: Iterable[Check] | None = None
-                   ) -> list[Finding]:
+def entry_findings(entry: EntryContext, where: Where | None,
+                   checks: Iterable[Check] | None = None) -> list[Finding]:
     """Run the registered entry checks on one translated entry."""
     findings = []
     flags = entry.message.flags  # no flags: nothing silenced
@@ -461,6 +475,22 @@ def entry_findings(entry: EntryContext, where: Where, checks: Iterable[Check] | 
             findings += [Finding(item.id, item.severity, message, where, entry.locale)
                          for message in dict.fromkeys(found)]
     return findings
+
+
+def check_text(source: str, translation: str, locale: str, *,
+               glossary: Glossary | None = None, flags: Iterable[str] = (),
+               context: str | None = None) -> list[Finding]:
+    """Every entry check of the gate on one source/translation pair, as ``handouts check``
+    runs them (numbers-units, glossary, markup, placeholders...): the stable API for
+    editors' integrations and tests. No file is read; findings carry no ``where``.
+
+    ``glossary`` defaults to an empty one (pass :func:`~pipeline.source.glossary.load_glossary`'s
+    to check drug names); ``flags`` are the entry's flags (``python-format``, a
+    ``handouts-allow-<check>`` that silences a warning); ``context`` its msgctxt. The
+    catalog-wide check ``inconsistent`` needs a whole catalog and is not run here."""
+    message = Message(msgid=source, msgstr=translation, msgctxt=context, flags=tuple(flags))
+    entry = EntryContext(locale, message, source, translation, False, glossary or Glossary())
+    return entry_findings(entry, None)
 
 
 def entry_contexts(locale: str, catalog: Catalog, glossary: Glossary,
