@@ -39,8 +39,15 @@ def _warn_unread(args: argparse.Namespace) -> None:
 
 
 def _inside(root: Path, name: str) -> Path:
+    """A path the user gave: relative to the project; one inside the project stays inside
+    it through any symbolic link (one outside was chosen by the user)."""
+    from .files import inside_project
+
     path = Path(name)
-    return path if path.is_absolute() else root / path
+    path = path if path.is_absolute() else root / path
+    if Path(os.path.abspath(path)).is_relative_to(root):
+        return inside_project(root, Path(os.path.abspath(path)), name)
+    return path
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

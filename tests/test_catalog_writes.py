@@ -103,8 +103,12 @@ def test_init_never_overwrites_a_catalog_created_while_it_runs(project, monkeypa
 
 # --- one lock among our own commands ------------------------------------------------------------
 
-@pytest.mark.parametrize("command", ["update", "init fr", "extract", "migrate-plurals es"])
+@pytest.mark.parametrize("command", [
+    "update", "init fr", "extract", "migrate-plurals es", "import-xliff handouts-es.xlf",
+    "review es --reviewer Ana_García,_CoreCHI --drug blinatumomab"])
 def test_commands_that_write_catalogs_never_run_together(project, command):
+    if command.startswith("import-xliff"):
+        assert run_cli("export-xliff", "es", cwd=project).returncode == 0
     change_the_source(project)
     if command == "extract":  # something to write
         path = project / MONOGRAPH
@@ -113,7 +117,7 @@ def test_commands_that_write_catalogs_never_run_together(project, command):
                         encoding="utf-8")
     before = snapshot(project / "locales")
     with catalogs_lock(project):  # another update, init or extract holds it
-        result = run_cli(*command.split(), cwd=project)
+        result = run_cli(*(word.replace("_", " ") for word in command.split()), cwd=project)
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [
         f"handouts {command.split()[0]}: error: another command is using the catalogs "

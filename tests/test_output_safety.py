@@ -135,3 +135,17 @@ def test_a_really_full_disk_enospc_during_build(project, tmp_path):
         assert snapshot(output) == before and staging_left(output) == []
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_every_output_path_given_inside_the_project_stays_inside(project, tmp_path):
+    """The bundle's dist/ and an XLIFF export's folder, links leading out: refused."""
+    assert run_cli("build", "--quiet", cwd=project).returncode == 0
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (project / "dist").symlink_to(outside, target_is_directory=True)
+    (project / "exchange").symlink_to(outside, target_is_directory=True)
+    for command in (["bundle"], ["export-xliff", "es", "--output", "exchange/es.xlf"]):
+        result = run_cli(*command, cwd=project)
+        assert result.returncode == 2, (command, result.stderr)
+        assert "leads outside the project through this symbolic link" in result.stderr
+    assert list(outside.iterdir()) == []

@@ -29,8 +29,8 @@ from translate.storage import xliff
 from ..errors import CatalogError
 from ..model import Key, Message
 from ..source.glossary import Glossary
-from .locales import catalog_path, discover_locales, parse_locale
-from .pofile import Catalog, load_catalog, render_entries, write_atomic
+from .locales import catalog_file, catalogs_lock, discover_locales, parse_locale
+from .pofile import Catalog, commit_catalog, load_catalog, prepare_file, render_entries
 from .reviewmarks import is_reviewed as reviewed
 
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -212,7 +212,14 @@ def _locale_of(store: Xliff12, root: Path, path: Path, wanted: str | None) -> st
 def import_xliff(root: Path, path: Path, locale: str | None = None, *,
                  overwrite_reviewed: bool = False,
                  is_reviewed: Callable[[Message], bool] = reviewed) -> ImportResult:
-    """Take the translations of an XLIFF file into its locale's catalog."""
+    """Take the translations of an XLIFF file into its locale's catalog (under the
+    catalogs' lock; a catalog saved meanwhile is left as it is)."""
+    with catalogs_lock(root):
+        return _import_xliff(root, path, locale, overwrite_reviewed, is_reviewed)
+
+
+def _import_xliff(root: Path, path: Path, locale: str | None, overwrite_reviewed: bool,
+                  is_reviewed: Callable[[Message], bool]) -> ImportResult:
     store = _read(path)
     locale = _locale_of(store, root, path, locale)
     if locale not in discover_locales(root):
@@ -257,8 +264,19 @@ def import_xliff(root: Path, path: Path, locale: str | None = None, *,
             messages[position[message.key]] = changed
             result.imported.append(message.key)
     if result.imported:
-        text = render_entries(catalog.header_comment, catalog.header, messages, {})
-        result.changed = write_atomic(catalog_path(root, locale), text)
+        data = render_entries(catalog.header_comment, catalog.header, messages, {}) \
+            .encode("utf-8")
+        target = catalog_file(root, locale)
+        if data != target.read_bytes():
+            try:
+                written = commit_catalog(prepare_file(target, data), target, catalog)
+            except OSError as error:
+                raise CatalogError(f"cannot write the catalog: {error.strerror}",
+                                   catalog.path) from None
+            if not written:
+                raise CatalogError("the catalog was saved by someone else while the import "
+                                   "ran: left as it is; import again", catalog.path)
+            result.changed = True
     return result
 
 
