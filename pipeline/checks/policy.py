@@ -5,7 +5,14 @@
       ar:    {required: false, min_coverage: 0}  # reported, never fails CI
 
 ``min_coverage`` is the percentage of template entries translated (not fuzzy). A
-locale missing from the policy is reported but not required. Whatever the threshold,
+locale missing from the policy is reported but not required.
+
+Two optional keys shape the handouts the build writes (see :mod:`pipeline.publish.editions`):
+
+    base_url: https://handouts.example.org/   # the public address of output/
+    pdf:
+      paper: letter                           # letter, a4, or [letter, a4]
+ Whatever the threshold,
 a handout is published only when its safety-critical segments are translated, not
 fuzzy and free of errors; the build decides that per handout.
 """
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -22,6 +30,8 @@ from ..errors import SourceError
 
 POLICY_PATH = Path("handouts.yaml")
 LOCALE_KEYS = {"required", "min_coverage"}
+TOP_KEYS = ("locales", "base_url", "pdf")
+PAPERS = ("letter", "a4")  # PDF page sizes (Chromium's names: Letter, A4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +46,8 @@ class LocalePolicy:
 class Policy:
     locales: dict[str, LocalePolicy]
     path: str = POLICY_PATH.as_posix()
+    base_url: str | None = None  # ends with "/"; None: handouts name files plainly
+    papers: tuple[str, ...] = ("letter",)  # PDF sizes, in PAPERS
 
     def get(self, locale: str) -> LocalePolicy:
         """The policy of ``locale`` (not required, when the file does not name it)."""
@@ -57,14 +69,46 @@ def load_policy(root: Path) -> Policy:
     if node is None:
         return Policy({})
     top = _mapping(node, "the policy file")
-    unknown = [key for key in top if key.value != "locales"]
+    unknown = [key for key in top if key.value not in TOP_KEYS]
     if unknown:
-        raise _error(f"unknown key '{unknown[0].value}' (expected 'locales')", _line(unknown[0]))
-    locales_node = next((value for key, value in top.items() if key.value == "locales"), None)
+        raise _error(f"unknown key '{unknown[0].value}' (expected one of: "
+                     f"{', '.join(TOP_KEYS)})", _line(unknown[0]))
+    values = {key.value: value for key, value in top.items()}
+    locales_node = values.get("locales")
     if locales_node is None:
         raise _error("missing 'locales' (a mapping of locale to its policy)", 1)
     return Policy({key.value: _locale_policy(key, value)
-                   for key, value in _mapping(locales_node, "'locales'").items()})
+                   for key, value in _mapping(locales_node, "'locales'").items()},
+                  base_url=_base_url(values["base_url"]) if "base_url" in values else None,
+                  papers=_papers(values["pdf"]) if "pdf" in values else ("letter",))
+
+
+def _base_url(node: yaml.Node) -> str:
+    """An absolute http(s) address, with a trailing slash (the folder of index.html)."""
+    value = node.value if isinstance(node, yaml.ScalarNode) else None
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if not parts or parts.scheme not in ("http", "https") or not parts.netloc \
+            or parts.query or parts.fragment or any(c.isspace() for c in value):
+        raise _error("'base_url' must be an absolute http:// or https:// address (the folder "
+                     "the output is published at), without query or fragment", _line(node))
+    return value if value.endswith("/") else value + "/"
+
+
+def _papers(node: yaml.Node) -> tuple[str, ...]:
+    fields = _mapping(node, "'pdf'")
+    papers: tuple[str, ...] = ("letter",)
+    for key, value in fields.items():
+        if key.value != "paper":
+            raise _error(f"unknown key '{key.value}' in 'pdf' (allowed: paper)", _line(key))
+        items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        names = [item.value.lower() if isinstance(item, yaml.ScalarNode) else None
+                 for item in items]
+        if not names or any(name not in PAPERS for name in names) or \
+                len(set(names)) != len(names):
+            raise _error(f"'paper' must be one of {', '.join(PAPERS)}, or a list of them",
+                         _line(value))
+        papers = tuple(names)  # type: ignore[arg-type]
+    return papers
 
 
 def _locale_policy(key: yaml.Node, node: yaml.Node) -> LocalePolicy:

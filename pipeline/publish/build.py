@@ -27,19 +27,31 @@ from typing import Any
 from .. import __version__
 from ..catalogs.locales import catalog_path, discover_locales
 from ..catalogs.pofile import Catalog, load_catalog, write_atomic
+from ..checks.policy import POLICY_PATH, load_policy
 from ..checks.rules import REGISTRY, blocked_keys, catalog_findings
 from ..errors import BuildError, LocaleError
 from ..model import Key, Message, Monograph
 from ..source.glossary import GLOSSARY_PATH, Glossary, load_glossary
 from ..source.monographs import load_monographs, monograph_files
 from ..source.segments import iter_segments
+from . import pdf as pdfs
+from .bilingual import render_bilingual_html, render_bilingual_text
+from .clinic import language_pages, render_index
+from .editions import (
+    DRAFTS,
+    english_address,
+    folder_of,
+    handout_files,
+    navigation,
+    print_digest,
+)
 from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
-from .render import DRAFTS, Listing, render_drafts, render_html, render_index, render_text
+from .render import Listing, render_drafts, render_html, render_text
 
 PREFIX = ".handouts-build-"  # staging, previous-output and lock names (git-ignored)
 MANIFEST = ".handouts-manifest.json"
 REPORT = "report.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 CHUNK = 50  # handouts per worker task
 IN_PROCESS_BELOW = 40  # fewer handouts than this render without worker processes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
@@ -57,6 +69,8 @@ class BuildResult:
     published: int = 0
     drafts: int = 0
     changed: bool = False  # the output folder was replaced
+    pdfs: int = 0  # PDFs printed by this build
+    skipped: dict[str, int] = field(default_factory=dict)  # why PDFs are missing -> how many
 
 
 # --- fingerprints --------------------------------------------------------------------
@@ -109,18 +123,21 @@ class RawInputs:
     glossary: str
     monographs: dict[str, str]  # relative path -> sha256
     catalogs: dict[str, str]  # locale -> sha256
+    editions: str = ""  # handouts.yaml (base_url, paper sizes) and the PDF environment
 
     def overall(self) -> str:
-        return _digest(self.code, self.glossary,
+        return _digest(self.code, self.glossary, self.editions,
                        *(f"{k}={v}" for k, v in sorted(self.monographs.items())),
                        *(f"{k}={v}" for k, v in sorted(self.catalogs.items())))
 
 
-def raw_inputs(root: Path, locales: list[str]) -> RawInputs:
+def raw_inputs(root: Path, locales: list[str], pdf: bool = False) -> RawInputs:
+    editions = _digest(_file_digest(root / POLICY_PATH),
+                       pdfs.environment_signature() if pdf else "no PDFs")
     return RawInputs(
         code_digest(), _file_digest(root / GLOSSARY_PATH),
         {path.relative_to(root).as_posix(): _file_digest(path) for path in monograph_files(root)},
-        {locale: _file_digest(catalog_path(root, locale)) for locale in locales})
+        {locale: _file_digest(catalog_path(root, locale)) for locale in locales}, editions)
 
 
 # --- inputs --------------------------------------------------------------------------
@@ -291,9 +308,14 @@ def _read_manifest(output: Path) -> dict[str, Any]:
     return data
 
 
+def entry_files(entry: dict[str, Any]) -> list[str]:
+    """Every file of a handout's manifest entry: its editions and its PDFs."""
+    return [*entry["files"], *entry["pdf"]]
+
+
 def _files_present(output: Path, entries: dict[str, Any]) -> bool:
     names = [REPORT, "index.html", f"{DRAFTS}/index.html"]
-    names += [name for entry in entries.values() for name in (entry["html"], entry["text"])]
+    names += [name for entry in entries.values() for name in entry_files(entry)]
     return all((output / name).is_file() for name in names)
 
 
@@ -312,6 +334,11 @@ class Shared:
     revisions: dict[str, str]
     staging: str
     previous: str | None
+    base_url: str | None = None
+    papers: tuple[str, ...] = ()  # PDF sizes; () when PDFs are off
+    pdf_problem: str | None = None  # why no PDF can be made at all
+    coverage: pdfs.Coverage | None = None  # the installed fonts
+    published_guess: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drug -> locales
 
 
 @dataclass(frozen=True)
@@ -373,23 +400,68 @@ def _coverage(handout: Handout) -> dict[str, float | int]:
 
 
 def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, Any], int]:
-    """Render one handout into the staging folder; (manifest entry, files written)."""
+    """Render one handout's editions into the staging folder; (manifest entry, files
+    written). Its PDFs are printed later, from the HTML (:func:`_print_pdfs`)."""
     state = _locale_state(shared, locale, [drug])
     monograph = shared.monographs[drug]
     handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
-    interface = state.interface
-    folder = locale if handout.published else f"{DRAFTS}/{locale}"
-    english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}"
+    interface, published = state.interface, handout.published
+    files = handout_files(locale, drug, published, shared.papers if published else ())
+    folder = folder_of(locale, published)
+    english_href = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}.html"
     revision = shared.revisions[drug]
     staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
-    html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
-    written = put(staging, previous, html,
-                  render_html(handout, interface, revision, f"{english}.html").encode("utf-8"))
-    written += put(staging, previous, text,
-                   render_text(handout, interface, revision, f"{english}.txt").encode("utf-8"))
+    text = render_text(handout, interface, revision,
+                       english_address(drug, shared.base_url, text=True))
+    written = put(staging, previous, files.text, text.encode("utf-8"))
+    pages: dict[str, str] = {}
+    made: list[str] = []
+    skipped: dict[str, int] = {}
+    others: dict[str, str] = {}
+    address = english_address(drug, shared.base_url, text=False)
+    if published:
+        others = {code: handout_files(code, drug, True).html
+                  for code in shared.published_guess.get(drug, ()) if code != locale}
+        english = localize(shared.monographs[drug]) if locale != ENGLISH else None
+        printed = text
+        if english is not None and files.bilingual_text:
+            bilingual_text = render_bilingual_text(handout, english, interface, revision,
+                                                   english_address(drug, shared.base_url,
+                                                                   text=True))
+            written += put(staging, previous, files.bilingual_text,
+                           bilingual_text.encode("utf-8"))
+            printed += bilingual_text
+        if files.pdfs:
+            reason = shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage)
+            if reason:
+                skipped[reason] = len(files.pdfs)
+            else:
+                made = list(files.pdfs)
+        for edition in ("standard", "large", "bilingual"):
+            page = files.html_of(edition)
+            if page is None:
+                continue
+            nav = navigation(files, edition, page, made, others, shared.papers)
+            if edition == "bilingual":
+                assert english is not None
+                pages[page] = render_bilingual_html(handout, english, interface, revision,
+                                                    english_href, nav=nav,
+                                                    english_address=address)
+            else:
+                pages[page] = render_html(handout, interface, revision, english_href,
+                                          edition=edition, nav=nav, english_address=address)
+    else:
+        pages[files.html] = render_html(handout, interface, revision, english_href,
+                                        english_address=address)
+    for page, html in pages.items():
+        written += put(staging, previous, page, html.encode("utf-8"))
     entry = {
         "locale": locale, "drug": drug, "title": monograph.title.text,
-        "status": "published" if handout.published else "draft", "html": html, "text": text,
+        "status": "published" if published else "draft", "html": files.html,
+        "text": files.text, "files": files.written(),
+        "pdf": {name: {"html": files.pdfs[name][0], "paper": files.pdfs[name][1],
+                       "digest": print_digest(pages[files.pdfs[name][0]])} for name in made},
+        "pdf_skipped": skipped, "languages": sorted(others),
         "reviewed": monograph.reviewed.isoformat() if monograph.reviewed else None,
         "coverage": _coverage(handout), "missing": handout.missing,
         "blocking_findings": sum(state.errors.get(key, 0) for key in handout.states),
@@ -435,7 +507,9 @@ def _listing(entry: dict[str, Any]) -> Listing:
     return Listing(entry["locale"], entry["drug"], entry["title"], entry["status"],
                    entry["html"], entry["text"], entry["reviewed"],
                    float(entry["coverage"]["percent"]), int(entry["missing"]),
-                   int(entry["blocking_findings"]))
+                   int(entry["blocking_findings"]), tuple(entry["files"]),
+                   tuple((name, pdf["html"], pdf["paper"])
+                         for name, pdf in sorted(entry["pdf"].items())))
 
 
 def _report(entries: dict[str, Any]) -> dict[str, Any]:
@@ -443,6 +517,7 @@ def _report(entries: dict[str, Any]) -> dict[str, Any]:
     for entry in sorted(entries.values(), key=lambda e: (e["locale"], e["drug"])):
         locales.setdefault(entry["locale"], {})[entry["drug"]] = {
             "status": entry["status"], "html": entry["html"], "text": entry["text"],
+            "editions": entry_files(entry), "pdf_skipped": entry["pdf_skipped"],
             "coverage": entry["coverage"], "blocking_findings": entry["blocking_findings"]}
     return {"generator": f"handouts {__version__}", "tools": tool_versions(), "locales": locales}
 
@@ -450,9 +525,11 @@ def _report(entries: dict[str, Any]) -> dict[str, Any]:
 def _pages(entries: dict[str, Any]) -> dict[str, bytes]:
     listings = [_listing(entry) for entry in entries.values()]
     report = json.dumps(_report(entries), ensure_ascii=False, indent=2, sort_keys=True)
-    return {"index.html": render_index(listings).encode("utf-8"),
-            f"{DRAFTS}/index.html": render_drafts(listings).encode("utf-8"),
-            REPORT: (report + "\n").encode("utf-8")}
+    pages = {"index.html": render_index(listings).encode("utf-8"),
+             f"{DRAFTS}/index.html": render_drafts(listings).encode("utf-8"),
+             REPORT: (report + "\n").encode("utf-8")}
+    pages.update({name: page.encode("utf-8") for name, page in language_pages(listings).items()})
+    return pages
 
 
 def _safety_keys(monographs: list[Monograph]) -> set[Key]:
@@ -505,7 +582,7 @@ def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, An
         todo: list[tuple[str, str]] = []
         for drug in loaded.drugs:
             fingerprint = _digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]],
-                                  locale_part)
+                                  locale_part, raw.editions)
             old = old_entries.get(f"{code}/{drug}")
             if old and old.get("fingerprint") == fingerprint and _files_present(
                     output, {"": old}):
@@ -527,19 +604,106 @@ def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, An
     return entries, tasks
 
 
+def _guess_published(old_entries: dict[str, Any], loaded: Loaded) -> dict[str, tuple[str, ...]]:
+    """Which locales each drug is published in, as far as the previous build knew (a
+    locale it did not build counts as published). A handout links to its other
+    published languages before the build knows them all; :func:`_stale` finds the
+    pages whose guess was wrong, and they are rendered again."""
+    guess: dict[str, set[str]] = {}
+    for drug in loaded.drugs:
+        guess[drug] = {code for code in loaded.locales
+                       if old_entries.get(f"{code}/{drug}", {}).get("status", "published")
+                       == "published"}
+    for entry in old_entries.values():
+        if entry["status"] == "published" and entry["drug"] in guess:
+            guess[entry["drug"]].add(entry["locale"])
+    return {drug: tuple(sorted(codes)) for drug, codes in guess.items()}
+
+
+def _published(entries: dict[str, Any]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for entry in entries.values():
+        if entry["status"] == "published":
+            found.setdefault(entry["drug"], set()).add(entry["locale"])
+    return found
+
+
+def _stale(entries: dict[str, Any], loaded: Loaded) -> list[dict[str, Any]]:
+    """Published handouts of the selection whose links to other languages are wrong."""
+    published = _published(entries)
+    return [entry for entry in entries.values() if entry["status"] == "published"
+            and entry["locale"] in loaded.locales and entry["drug"] in loaded.drugs
+            and set(entry["languages"]) != published[entry["drug"]] - {entry["locale"]}]
+
+
+def _print_pdfs(output: Path, staging: Path, entries: dict[str, Any],
+                old_entries: dict[str, Any], jobs: int, progress: Progress | None) -> int:
+    """Print the PDFs whose page changed (others are linked from the previous output);
+    return how many were printed."""
+    todo = []
+    for key, entry in entries.items():
+        old = old_entries.get(key, {}).get("pdf", {})
+        for name, info in entry["pdf"].items():
+            target = staging / name
+            if target.exists():
+                continue  # a kept handout's, linked already
+            before = old.get(name)
+            if before and before["digest"] == info["digest"] and (output / name).is_file():
+                _link(output / name, target)
+                continue
+            texts = [entry["text"]] + [f for f in entry["files"] if f.endswith(".bilingual.txt")
+                                       and info["html"].endswith(".bilingual.html")]
+            used = "".join({c for f in texts for c in (staging / f).read_text("utf-8")})
+            todo.append(pdfs.PdfJob(str(staging / info["html"]), str(target), info["paper"],
+                                    used))
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    pdfs.render_pdfs(todo, workers, _init_pdf_worker, progress)
+    return len(todo)
+
+
+def _init_pdf_worker() -> None:
+    for descriptor in _held_locks:
+        with suppress(OSError):
+            os.close(descriptor)
+    _die_with_parent()
+
+
 def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shared,
               tasks: list[Task], jobs: int, progress: Progress | None,
-              overall: str | None, result: BuildResult) -> None:
-    """Fill ``staging``: links to kept handouts, rendered ones, pages, manifest."""
+              overall: str | None, result: BuildResult, loaded: Loaded,
+              old_entries: dict[str, Any]) -> None:
+    """Fill ``staging``: links to kept handouts, rendered ones, PDFs, pages, manifest."""
     previous = Path(shared.previous) if shared.previous else None
     for entry in entries.values():
-        for name in (entry["html"], entry["text"]):
+        for name in entry_files(entry):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             _link(output / name, staging / name)
+    rendered = set()
     for entry, written in _render_all(shared, tasks, jobs, progress):
+        rendered.add(f"{entry['locale']}/{entry['drug']}")
         entries[f"{entry['locale']}/{entry['drug']}"] = entry
-        result.rendered += 1
         result.files_written += written
+    stale = _stale(entries, loaded)
+    if stale:  # rendered with a wrong guess of the other published languages
+        for entry in stale:
+            for name in entry_files(entry):
+                (staging / name).unlink(missing_ok=True)
+        by_locale: dict[str, list[dict[str, Any]]] = {}
+        for entry in stale:
+            by_locale.setdefault(entry["locale"], []).append(entry)
+        again = [Task(code, tuple(e["drug"] for e in group),
+                      tuple(e["fingerprint"] for e in group))
+                 for code, group in by_locale.items()]
+        known = {drug: tuple(sorted(codes)) for drug, codes in _published(entries).items()}
+        for entry, written in _render_all(replace(shared, published_guess=known), again, jobs,
+                                          None):
+            rendered.add(f"{entry['locale']}/{entry['drug']}")
+            entries[f"{entry['locale']}/{entry['drug']}"] = entry
+            result.files_written += written
+    result.rendered = len(rendered)
+    if any(entry["pdf"] for entry in entries.values()):
+        result.pdfs = _print_pdfs(output, staging, entries, old_entries, jobs, None)
+        result.files_written += result.pdfs
     for name, data in _pages(entries).items():
         result.files_written += put(staging, previous, name, data)
     manifest = {"format": MANIFEST_FORMAT, "inputs": overall,
@@ -549,8 +713,9 @@ def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shar
 
 def build(root: Path, output: Path, locales: Sequence[str] | None = None,
           drugs: Sequence[str] | None = None, jobs: int = 0,
-          progress: Progress | None = None) -> BuildResult:
-    """Build the handouts of ``root`` into ``output``; raise HandoutError on bad input."""
+          progress: Progress | None = None, pdf: bool = True) -> BuildResult:
+    """Build the handouts of ``root`` into ``output``; raise HandoutError on bad input.
+    ``pdf``: print the PDF editions (when Chromium and the fonts are there)."""
     root, output = root.resolve(), output.resolve()
     _check_output(root, output)
     catalogs = discover_locales(root)
@@ -564,7 +729,7 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
         _check_output(root, output)
         manifest = _read_manifest(output)
         old_entries: dict[str, Any] = manifest.get("entries", {})
-        raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH])
+        raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH], pdf)
         filtered = bool(locales or drugs)
         overall = None if filtered else raw.overall()
         if overall and manifest.get("inputs") == overall and _files_present(output, old_entries):
@@ -572,24 +737,30 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
             _count(result, old_entries)
             return result  # nothing changed: parse nothing, write nothing
         loaded = load_inputs(root, chosen_locales, drugs)  # may raise: output untouched
+        policy = load_policy(root)
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
         entries, tasks = plan(loaded, raw, output, old_entries, (bool(locales), bool(drugs)),
                               workers)
         result.kept = len(entries)
-        if not tasks and set(entries) == set(old_entries) and all(
-                _same(output / name, data) for name, data in _pages(entries).items()):
+        if not tasks and set(entries) == set(old_entries) and not _stale(entries, loaded) \
+                and all(_same(output / name, data) for name, data in _pages(entries).items()):
             if not filtered:  # remember the inputs: the next build stops early
                 _write_manifest_only(output, manifest, overall)
             _count(result, entries)
             return result
         staging = _sibling(output, f"new-{os.getpid()}")
+        problem = pdfs.engine_problem() if pdf else None
         shared = Shared(str(root), {d: loaded.monographs[d] for d in loaded.drugs},
                         loaded.glossary, loaded.safety,
                         {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
-                        str(staging), str(output) if output.is_dir() else None)
+                        str(staging), str(output) if output.is_dir() else None,
+                        policy.base_url, policy.papers if pdf else (), problem,
+                        pdfs.font_coverage() if pdf and not problem and tasks else None,
+                        _guess_published(old_entries, loaded))
         try:
             staging.mkdir()
-            _assemble(output, staging, entries, shared, tasks, jobs, progress, overall, result)
+            _assemble(output, staging, entries, shared, tasks, jobs, progress, overall, result,
+                      loaded, old_entries)
             _swap(staging, output)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -621,3 +792,7 @@ def _write_manifest_only(output: Path, manifest: dict[str, Any], overall: str | 
 def _count(result: BuildResult, entries: dict[str, Any]) -> None:
     result.published = sum(e["status"] == "published" for e in entries.values())
     result.drafts = len(entries) - result.published
+    result.skipped = {}
+    for entry in entries.values():
+        for reason, count in entry["pdf_skipped"].items():
+            result.skipped[reason] = result.skipped.get(reason, 0) + count

@@ -37,9 +37,16 @@ UI_GAP = "This part of the handout is not available. Ask your care team."
 UI_ENGLISH = "Read this handout in English"
 UI_PERCENT = "Translation: %(percent)s complete"
 UI_REVISION = "Source revision: %(revision)s"
+# the links to a published handout's other editions and languages (publish.editions)
+UI_EDITIONS = "Other editions and languages"
+UI_LARGE = "Large print"
+UI_BILINGUAL = "Bilingual edition"
+UI_TEXT = "Plain text"
+UI_STANDARD = "Standard edition"
 UI_MSGIDS = (UI_HANDOUT, UI_PRONUNCIATION, UI_CLASSIFICATION, UI_REVIEWED, UI_NOT_REVIEWED,
              UI_DRAFT, UI_DRAFT_EXPLAINED, UI_MISSING[0], UI_IMPORTANT, UI_GAP, UI_ENGLISH,
-             UI_PERCENT, UI_REVISION)
+             UI_PERCENT, UI_REVISION, UI_EDITIONS, UI_LARGE, UI_BILINGUAL, UI_TEXT,
+             UI_STANDARD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +186,8 @@ def published_interface(monograph: Monograph) -> list[str]:
     """The interface msgids a published handout of ``monograph`` shows."""
     blocks = [b for s in monograph.sections for b in s.blocks]
     wanted = [UI_HANDOUT, UI_ENGLISH, UI_PERCENT, UI_REVISION,
-              UI_REVIEWED if monograph.reviewed else UI_NOT_REVIEWED]
+              UI_REVIEWED if monograph.reviewed else UI_NOT_REVIEWED,
+              UI_EDITIONS, UI_LARGE, UI_BILINGUAL, UI_TEXT, UI_STANDARD]
     if monograph.pronunciation:
         wanted.append(UI_PRONUNCIATION)
     if monograph.classification:

@@ -7,8 +7,6 @@ strings that fall back to English are marked ``lang="en"``.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import math
 import posixpath
 import re
@@ -28,6 +26,7 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..catalogs.locales import parse_locale
 from ..source.markup import parse, plain
+from .editions import DRAFTS, Navigation
 from .localize import (
     ENGLISH,
     UI_CLASSIFICATION,
@@ -48,10 +47,10 @@ from .localize import (
     LocalText,
 )
 from .plaintext import WIDTH, underline, wrap
+from .printing import RunningText, page_style, style_hash
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"  # shared with publish
 STYLESHEET = "style.css"
-DRAFTS = "drafts"  # the translators' folder of the output
 
 
 # --- locales ---------------------------------------------------------------------------
@@ -106,11 +105,16 @@ def inline_html(text: str, rtl: bool = False) -> Markup:
 def stylesheet() -> tuple[Markup, Markup]:
     """The inline CSS and the Content-Security-Policy allowing exactly it."""
     css = (TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8")
-    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    policy = (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; "
-              "font-src 'none'; script-src 'none'; connect-src 'none'; base-uri 'none'; "
-              "form-action 'none'")
-    return Markup(css), Markup(policy)
+    return Markup(css), content_policy(css)
+
+
+def content_policy(*styles: str, scripts: Iterable[str] = ()) -> Markup:
+    """A Content-Security-Policy allowing exactly these inline styles and scripts."""
+    allowed_scripts = " ".join(map(style_hash, scripts)) or "'none'"
+    return Markup(f"default-src 'none'; style-src {' '.join(map(style_hash, styles))}; "
+                  "img-src 'none'; font-src 'none'; "
+                  f"script-src {allowed_scripts}; connect-src 'none'; base-uri 'none'; "
+                  "form-action 'none'")
 
 
 @lru_cache(maxsize=1)
@@ -122,6 +126,8 @@ def environment() -> Environment:
     env.install_null_translations(newstyle=True)  # real callables come with each render
     env.filters["inline"] = inline_html
     env.filters["plain"] = plain
+    env.filters["zip"] = lambda first, second: list(zip(first, second, strict=True))
+    env.globals["locale_info"] = locale_info
     return env
 
 
@@ -182,16 +188,38 @@ def _values(handout: Handout, info: LocaleInfo) -> dict[str, str | None]:
 
 # --- handouts ----------------------------------------------------------------------------
 
-def render_html(handout: Handout, interface: Interface, revision: str,
-                english_href: str | None = None) -> str:
-    """The handout as one self-contained HTML page."""
+def running_text(handout: Handout, interface: Interface, revision: str,
+                 large: bool = False) -> RunningText:
+    """What every printed page of ``handout`` repeats, in its language."""
     info = locale_info(handout.locale)
-    css, policy = stylesheet()
+    ui = _Strings(interface, html=False)
+    values = _values(handout, info)
+    dated = (ui.gettext(UI_REVIEWED, date=values["reviewed"]) if values["reviewed"]
+             else ui.gettext(UI_NOT_REVIEWED))
+    draft = None
+    if not handout.published:
+        draft = ui.gettext(UI_DRAFT)
+        if draft != UI_DRAFT:
+            draft = f"{draft} / {UI_DRAFT}"
+    return RunningText(plain(handout.title.text), info.name, dated,
+                       ui.gettext(UI_REVISION, revision=revision), draft,
+                       info.direction == "rtl", info.tag, large)
+
+
+def render_html(handout: Handout, interface: Interface, revision: str,
+                english_href: str | None = None, *, edition: str = "standard",
+                nav: Navigation | None = None, english_address: str | None = None) -> str:
+    """The handout as one self-contained HTML page (``edition``: standard or large)."""
+    info = locale_info(handout.locale)
+    css, _ = stylesheet()
+    print_css = page_style(running_text(handout, interface, revision, edition == "large"))
     template = environment().get_template("handout.html")
     return template.render(
-        handout=handout, info=info, css=css, csp=policy, version=__version__,
+        handout=handout, info=info, css=css, csp=content_policy(css, print_css),
+        print_style=Markup(print_css), version=__version__, edition=edition, nav=nav,
         revision=revision, localized=handout.locale != ENGLISH,
         english_href=english_href if handout.locale != ENGLISH else None,
+        english_address=english_address or english_href,
         **_values(handout, info), **_Strings(interface, html=True).callables())
 
 
@@ -274,28 +302,14 @@ class Listing:
     percent: float
     missing: int
     blocking: int
+    files: tuple[str, ...] = ()  # every HTML and text edition
+    pdfs: tuple[tuple[str, str, str], ...] = ()  # (pdf, its HTML edition, paper)
 
 
 def _page(name: str, **context: Any) -> str:
     css, policy = stylesheet()
     return environment().get_template(name).render(css=css, csp=policy, version=__version__,
                                                    **context)
-
-
-def render_index(listings: Iterable[Listing]) -> str:
-    """The clinic's download page: published handouts, drugs by languages."""
-    published = [item for item in listings if item.status == "published"]
-    codes = sorted({item.locale for item in published}, key=lambda c: (c != ENGLISH, c))
-    languages = [locale_info(code) for code in codes]
-    cells: dict[str, dict[str, Listing]] = {}
-    for item in published:
-        cells.setdefault(item.drug, {})[item.locale] = item
-    rows = []
-    for drug in sorted(cells, key=lambda d: (next(iter(cells[d].values())).title.lower(), d)):
-        first = next(iter(cells[drug].values()))
-        rows.append({"title": first.title, "reviewed": first.reviewed,
-                     "cells": [cells[drug].get(code) for code in codes]})
-    return _page("index.html", languages=languages, rows=rows)
 
 
 def render_drafts(listings: Iterable[Listing]) -> str:
