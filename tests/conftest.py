@@ -39,8 +39,10 @@ def complete_project(project: Path) -> Path:
 
 @pytest.fixture
 def run_build(tmp_path: Path) -> Callable[..., BuildResult]:
-    """``run_build(root, **options)``: build into ``root/output`` (no progress display)."""
+    """``run_build(root, **options)``: build into ``root/output`` (no progress display;
+    no PDFs unless ``pdf=True``: the PDF tests print theirs)."""
     def run(root: Path, output: Path | None = None, **options) -> BuildResult:
+        options.setdefault("pdf", False)
         return build(root, output or root / "output", **options)
     return run
 
@@ -49,7 +51,7 @@ def run_build(tmp_path: Path) -> Callable[..., BuildResult]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The output folder of one build of a copy of the shipped project (read-only use)."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    build(root, root / "output")
+    build(root, root / "output", pdf=False)
     return root / "output"
 
 
