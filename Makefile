@@ -1,52 +1,93 @@
 # Patient-handout pipeline. `make build` on a fresh clone sets everything up.
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+#
+# Installs are reproducible: the virtual environment gets exactly the versions (and
+# hashes) of the locks, requirements.lock (what `make build` needs) and
+# requirements-test.lock (that plus the test tools), made by `make lock` with uv.
+PYTHON    ?= python3
+VENV      := .venv
+BIN       := $(VENV)/bin
+PIP       := $(BIN)/python -m pip --quiet --disable-pip-version-check
+LOCK      := requirements.lock
+TEST_LOCK := requirements-test.lock
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+TEST_STAMP    := $(VENV)/.test-stamp
+UV        := uv==0.13.9
+ROOT      ?= .
 N ?= 200
 L ?= 3
 
-.PHONY: setup build test lint extract update status check bench clean
+.PHONY: setup build test test-latest lint extract update status check bench lock clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $(STAMP)
+# `make check` must keep the gate's exit codes (0 pass, 1 a check failed, 2 bad input),
+# but make turns any failing recipe into its own 2. In question mode (-q) GNU make runs
+# only the `+` lines and passes a recipe's exit status 1 through as its own: so a
+# `make check` on its own runs in question mode, and the lines it needs carry `+`.
+ifeq ($(MAKECMDGOALS),check)
+MAKEFLAGS += -q
+endif
 
-setup: $(STAMP)
+$(RUNTIME_STAMP): $(LOCK) pyproject.toml
+	+test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	+$(PIP) install --require-hashes -r $(LOCK)
+	+$(PIP) install --no-deps -e .
+	+touch $@
+
+$(TEST_STAMP): $(TEST_LOCK) $(RUNTIME_STAMP)
+	$(PIP) install --require-hashes -r $(TEST_LOCK)
+	touch $@
+
+setup: $(TEST_STAMP)
 
 ## build: the main job on the shipped content (reads source/ and locales/, writes output/)
-build: $(STAMP)
-	$(BIN)/handouts lint
-	$(BIN)/handouts build
+build: $(RUNTIME_STAMP)
+	$(BIN)/handouts -C $(ROOT) lint
+	$(BIN)/handouts -C $(ROOT) build
 
 ## test: the whole test suite, with ruff
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
-	$(BIN)/handouts lint
+## test-latest: the drift canary: the suite in a throw-away environment with the newest
+##              release of every dependency (pyproject.toml's ranges), not the locks
+test-latest:
+	@set -e; env=$$(mktemp -d); trap 'rm -rf "$$env"' EXIT; \
+	$(PYTHON) -m venv "$$env"; \
+	"$$env/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade -e '.[test]'; \
+	echo "newest releases:"; "$$env/bin/python" -m pip list --format=freeze --exclude-editable \
+	  | grep -iE '^(babel|polib|pyyaml|jinja2|markupsafe|wcwidth|weblate-language-data)=='; \
+	"$$env/bin/ruff" check pipeline tests; "$$env/bin/python" -m pytest -q
+
+## lock: regenerate both locks from pyproject.toml (newest versions its ranges allow)
+lock:
+	test -x .tools/uv/bin/uv || ($(PYTHON) -m venv .tools/uv && .tools/uv/bin/pip install --quiet $(UV))
+	.tools/uv/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	  --generate-hashes --custom-compile-command "make lock" -o $(LOCK)
+	.tools/uv/bin/uv pip compile pyproject.toml --extra test --constraint $(LOCK) --universal \
+	  --python-version 3.11 --generate-hashes --custom-compile-command "make lock" -o $(TEST_LOCK)
+
+lint: $(RUNTIME_STAMP)
+	$(BIN)/handouts -C $(ROOT) lint
 
 ## extract: regenerate locales/handouts.pot from source/ and the templates
-extract: $(STAMP)
-	$(BIN)/handouts extract
+extract: $(RUNTIME_STAMP)
+	$(BIN)/handouts -C $(ROOT) extract
 
 ## update: extract, then merge the template into every catalog
 update: extract
-	$(BIN)/handouts update
+	$(BIN)/handouts -C $(ROOT) update
 
-status: $(STAMP)
-	$(BIN)/handouts status
+status: $(RUNTIME_STAMP)
+	$(BIN)/handouts -C $(ROOT) status
 
-## check: coverage and quality gate (exit 1 when a required locale misses handouts.yaml);
-##        `make check JUNIT=output/check.xml FORMAT=markdown` for CI reports
-check: $(STAMP)
-	$(BIN)/handouts check --format $(or $(FORMAT),table) $(if $(JUNIT),--junit $(JUNIT))
+## check: the coverage and quality gate; exits as `handouts check` does (0, 1, 2);
+##        `make check JUNIT=reports/check.xml FORMAT=markdown` for CI reports
+check: $(RUNTIME_STAMP)
+	+$(BIN)/handouts -C $(ROOT) check --format $(or $(FORMAT),table) $(if $(JUNIT),--junit $(JUNIT))
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -m pipeline.bench --monographs $(N) --locales $(L)
 
 clean:
-	rm -rf output .pytest_cache .ruff_cache .hypothesis
+	rm -rf output reports .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

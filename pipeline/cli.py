@@ -48,6 +48,20 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_migrate_plurals(args: argparse.Namespace) -> int:
+    from .catalogs.migrate import migrate_plural_forms
+
+    result = migrate_plural_forms(_root(args), args.locale)
+    if not result.changed:
+        print(f"unchanged: {result.path} (Plural-Forms is already {result.after})")
+        return EXIT_OK
+    moves = ", ".join(f"form {new} <- {old}" for new, old in enumerate(result.mapping)
+                      if new != old) or "no form moved"
+    print(f"migrated: {result.path}\n  before: {result.before}\n  after:  {result.after}\n"
+          f"  {moves}; {result.entries} plural entr(y/ies) remapped")
+    return EXIT_OK
+
+
 def cmd_update(args: argparse.Namespace) -> int:
     from .catalogs.merge import update_catalogs
 
@@ -102,6 +116,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .checks.policy import load_policy
     from .publish.build import build
 
     root = _root(args)
@@ -118,6 +133,11 @@ def cmd_build(args: argparse.Namespace) -> int:
               f"{result.files_written} file(s) written")
         for reason, count in sorted(result.skipped.items()):
             print(f"  {count} PDF(s) skipped: {reason}")
+    for locale in load_policy(root).required():
+        reasons = result.draft_reasons(locale)
+        if reasons:  # the build succeeded; `handouts check` is the gate that fails
+            print(f"{locale}: required, built as a draft: {reasons}; run `handouts check "
+                  f"--locale {locale}`", file=sys.stderr)
     return EXIT_OK
 
 
@@ -142,6 +162,10 @@ def parser() -> argparse.ArgumentParser:
                          help="write nothing; exit 1 if the template is out of date")
     init = add("init", cmd_init, "create the catalog of a new locale from the template")
     init.add_argument("locale", help="gettext locale code, e.g. es, zh_CN, pt_BR")
+    migrate = add("migrate-plurals", cmd_migrate_plurals,
+                  "rewrite a catalog with the standard Plural-Forms, moving every plural "
+                  "entry's forms so each number keeps its text")
+    migrate.add_argument("locale", help="the catalog's locale")
     update = add("update", cmd_update,
                  "merge the template into every catalog (like GNU msgmerge)")
     update.add_argument("--locale", action="append", metavar="LOCALE",

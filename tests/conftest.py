@@ -89,7 +89,7 @@ def edit_catalog(root: Path, locale: str, change: Callable[[Message], Message]) 
 
 def _english_copy(message: Message) -> Message:
     if message.msgid_plural is not None:
-        count = max(len(message.msgstr_plural), 2)
+        count = len(message.msgstr_plural) or 2  # as many forms as the catalog's rule
         forms = (message.msgid,) + (message.msgid_plural,) * (count - 1)
         return replace(message, msgstr_plural=forms, fuzzy=False)
     return replace(message, msgstr=message.msgid, fuzzy=False)

@@ -229,12 +229,27 @@ def test_the_output_must_not_be_a_foreign_or_source_folder(project, run_build):
 
 def test_the_cli_builds_and_reports_bad_input_with_exit_2(project, capsys):
     assert main(["-C", str(project), "build", "--quiet", "--no-pdf"]) == 0
-    assert capsys.readouterr().err == ""  # no progress when not a terminal
+    err = capsys.readouterr().err  # no progress when not a terminal; required drafts named
+    assert all(line.endswith("`") and ": required, built as a draft: " in line
+               for line in err.splitlines()), err
     path = catalog_path(project, "vi")
     path.write_text(path.read_text(encoding="utf-8") + "\nmsgid \"broken\n", encoding="utf-8")
     assert main(["-C", str(project), "build", "--no-pdf"]) == 2
     err = capsys.readouterr().err
     assert "locales/vi/LC_MESSAGES/handouts.po:" in err and "Traceback" not in err
+
+
+def test_the_build_names_each_required_locale_that_fell_to_draft(complete_project, capsys):
+    assert main(["-C", str(complete_project), "build", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    set_entry(complete_project, "es", "Pain", fuzzy=True)
+    set_entry(complete_project, "ar", "Pain", fuzzy=True)  # optional: not named
+    assert main(["-C", str(complete_project), "build", "--quiet"]) == 0  # check is the gate
+    assert capsys.readouterr().err.splitlines() == [
+        "es: required, built as a draft: 1 draft handout(s), 1 text(s) shown in English; "
+        "run `handouts check --locale es`"]
+    assert main(["-C", str(complete_project), "build", "--quiet"]) == 0  # nothing changed
+    assert "es: required, built as a draft" in capsys.readouterr().err
 
 
 def test_a_build_killed_midway_leaves_the_previous_output_whole(project, run_build):

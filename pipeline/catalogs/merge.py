@@ -22,8 +22,8 @@ from pathlib import Path
 
 from ..errors import HandoutError
 from ..model import Message
-from .initialize import nplurals, plural_forms
 from .locales import catalog_path, discover_locales, parse_locale
+from .plurals import parse_plural_forms, standard_rule
 from .pofile import (
     Catalog,
     entry_text,
@@ -251,9 +251,12 @@ def update_catalog(root: Path, locale: str, template: Catalog,
     catalog = load_catalog(root, locale) if catalog is None else catalog
     header = dict(catalog.header)
     header["POT-Creation-Date"] = template.header.get("POT-Creation-Date", "")
-    header.setdefault("Plural-Forms", plural_forms(locale))
+    standard = standard_rule(locale)
+    if "Plural-Forms" not in header and standard is not None:
+        header["Plural-Forms"] = standard.header
     header["Content-Type"] = "text/plain; charset=UTF-8"
-    forms = nplurals(header)
+    forms = parse_plural_forms(header["Plural-Forms"]).count if "Plural-Forms" in header \
+        else catalog.plural_count
     merged, stats = merge(template, catalog, forms)
     blocks: dict[tuple[object, ...], str] = {}  # entries both versions share render once
     path = catalog_path(root, locale)

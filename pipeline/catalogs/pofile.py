@@ -21,11 +21,13 @@ import polib
 from ..errors import CatalogError
 from ..model import Key, Message
 from .locales import TEMPLATE_PATH, catalog_path
+from .plurals import PluralFormsError, PluralRule, parse_plural_forms
 from .poformat import Entry, format_block, format_catalog, join_blocks
 from .poread import Unusual, parse_lines, scan_usual, unescape
 from .posyntax import declared_charset, syntax_errors
 
 polib.unescape = unescape  # the parser looks the function up at call time
+DEFAULT_RULE = PluralRule(2, "n != 1")  # a catalog without Plural-Forms: English's
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,14 @@ class Catalog:
         return {m.key: m for m in self.messages if not m.obsolete}
 
     @property
+    def plural_rule(self) -> PluralRule:
+        """The header's plural rule (validated when read); English's when it has none."""
+        value = self.header.get("Plural-Forms")
+        return parse_plural_forms(value) if value else DEFAULT_RULE
+
+    @property
     def plural_count(self) -> int:
-        match = re.search(r"nplurals\s*=\s*(\d+)", self.header.get("Plural-Forms", ""))
-        return int(match.group(1)) if match else 2
+        return self.plural_rule.count
 
 
 def _message(entry: polib.POEntry) -> Message:
@@ -114,10 +121,16 @@ def read_catalog(path: Path, root: Path, locale: str | None = None, *,
             header, metadata, parsed = _polib_parse(path, shown, charset)
         if not comments:
             parsed = [replace(m, comments=(), notes=(), references=()) for m in parsed]
+    forms = _plural_forms(metadata, text, shown)
     seen: dict[Key, int] = {}
     messages = []
     for message in parsed:
         if not message.obsolete:
+            if forms and message.msgid_plural is not None \
+                    and len(message.msgstr_plural) != forms:
+                raise CatalogError(f"{len(message.msgstr_plural)} plural form(s), but the "
+                                   f"header's Plural-Forms says nplurals={forms}: msgfmt "
+                                   "rejects this catalog", shown, message.text_line)
             if message.key in seen:
                 raise CatalogError(f"duplicate message definition (first at line "
                                    f"{seen[message.key]}): msgfmt rejects this catalog",
@@ -126,6 +139,20 @@ def read_catalog(path: Path, root: Path, locale: str | None = None, *,
         messages.append(message)
     header_comment = tuple(header.split("\n")) if header else ()
     return Catalog(shown, locale, metadata, header_comment, tuple(messages))
+
+
+def _plural_forms(metadata: dict[str, str], text: str, shown: str) -> int:
+    """The header's ``nplurals`` (0 when there is no Plural-Forms); a CatalogError at the
+    header's line when the formula cannot be used."""
+    value = metadata.get("Plural-Forms")
+    if value is None:
+        return 0
+    try:
+        return parse_plural_forms(value).count
+    except PluralFormsError as error:
+        position = text.find("Plural-Forms:")
+        line = text.count("\n", 0, position) + 1 if position >= 0 else None
+        raise CatalogError(f"invalid Plural-Forms header: {error}", shown, line) from None
 
 
 def _polib_parse(path: Path, shown: str, charset: str

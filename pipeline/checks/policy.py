@@ -49,6 +49,10 @@ class Policy:
     base_url: str | None = None  # ends with "/"; None: handouts name files plainly
     papers: tuple[str, ...] = ("letter",)  # PDF sizes, in PAPERS
 
+    def required(self) -> list[str]:
+        """The locales CI requires, in the file's order."""
+        return [code for code, item in self.locales.items() if item.required]
+
     def get(self, locale: str) -> LocalePolicy:
         """The policy of ``locale`` (not required, when the file does not name it)."""
         return self.locales.get(locale) or LocalePolicy(locale)

@@ -20,6 +20,7 @@ from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 
+from ..catalogs.plurals import standard_rule
 from ..catalogs.pofile import Catalog
 from ..model import Finding, Key, Message, Severity, Where
 from ..source.glossary import Glossary
@@ -27,7 +28,7 @@ from ..source.markup import STRONG, markup_error, signature
 from .numbers import compare as compare_numbers
 
 ALLOW_FLAG = "handouts-allow-"
-Scope = Literal["entry", "catalog"]
+Scope = Literal["entry", "catalog", "header"]
 
 
 @dataclass(frozen=True)
@@ -379,6 +380,18 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+@check("plural-forms", "warning", scope="header")
+def check_plural_forms(locale: str, catalog: Catalog) -> Iterator[str]:
+    """Plural-Forms as translators' tools write it for the language."""
+    value = catalog.header.get("Plural-Forms")
+    standard = standard_rule(locale)
+    if value is None or standard is None or catalog.plural_rule.same_as(standard):
+        return
+    yield (f"Plural-Forms '{value}' is not the standard rule for {locale} "
+           f"('{standard.header}'): its forms mean other numbers than Weblate's, Poedit's "
+           f"and msginit's; run `handouts migrate-plurals {locale}` to remap them")
+
+
 # --- running --------------------------------------------------------------------------------------
 
 def _silenced(item: Check, message: Message) -> bool:
@@ -428,6 +441,9 @@ def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
         findings.extend(entry_findings(entry, Where(catalog.path, entry.message.text_line),
                                        entry_checks))
     for item in REGISTRY.values():
+        if item.scope == "header":
+            findings += [Finding(item.id, item.severity, text, Where(catalog.path, 1), locale)
+                         for text in item.function(locale, catalog)]
         if item.scope != "catalog":
             continue
         for entry, text in item.function(contexts):

@@ -71,6 +71,21 @@ class BuildResult:
     changed: bool = False  # the output folder was replaced
     pdfs: int = 0  # PDFs printed by this build
     skipped: dict[str, int] = field(default_factory=dict)  # why PDFs are missing -> how many
+    draft_entries: list[dict[str, Any]] = field(default_factory=list)  # manifest entries
+
+    def draft_reasons(self, locale: str) -> str | None:
+        """Why ``locale``'s handouts fell to drafts, in a few words; None if none did."""
+        drafts = [e for e in self.draft_entries if e["locale"] == locale]
+        if not drafts:
+            return None
+        blocking = sum(int(e["blocking_findings"]) for e in drafts)
+        missing = sum(int(e["missing"]) for e in drafts)
+        parts = [f"{len(drafts)} draft handout(s)"]
+        if blocking:
+            parts.append(f"{blocking} blocking finding(s)")
+        if missing:
+            parts.append(f"{missing} text(s) shown in English")
+        return ", ".join(parts)
 
 
 # --- fingerprints --------------------------------------------------------------------
@@ -796,3 +811,4 @@ def _count(result: BuildResult, entries: dict[str, Any]) -> None:
     for entry in entries.values():
         for reason, count in entry["pdf_skipped"].items():
             result.skipped[reason] = result.skipped.get(reason, 0) + count
+    result.draft_entries = [e for e in entries.values() if e["status"] != "published"]

@@ -8,7 +8,6 @@ uses, segment or interface string, falls back to English.
 
 from __future__ import annotations
 
-import gettext as _gettext
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -158,15 +157,9 @@ class Interface:
 
 
 def plural_function(catalog: Catalog) -> Callable[[int], int]:
-    """The catalog's Plural-Forms expression as a function (``n != 1`` when absent)."""
-    header = catalog.header.get("Plural-Forms", "")
-    expression = header.partition("plural=")[2].strip().rstrip(";")
-    if expression:
-        try:
-            return _gettext.c2py(expression)
-        except (ValueError, SyntaxError):
-            pass
-    return lambda n: int(n != 1)
+    """The catalog's Plural-Forms rule as a function (validated when the catalog was
+    read; ``n != 1`` when the header has none)."""
+    return catalog.plural_rule.function
 
 
 def interface_for(catalog: Catalog | None, blocked: Collection[Key] = ()) -> Interface:
