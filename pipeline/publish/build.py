@@ -770,7 +770,7 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
                         {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
                         str(staging), str(output) if output.is_dir() else None,
                         policy.base_url, policy.papers if pdf else (), problem,
-                        pdfs.font_coverage() if pdf and not problem and tasks else None,
+                        pdfs.font_coverage() if pdf and not problem else None,
                         _guess_published(old_entries, loaded))
         try:
             staging.mkdir()
