@@ -244,3 +244,50 @@ def test_the_catalogs_keep_the_shipped_translations_published(project):
         for msgid in ("Other editions and languages", "Large print", "Bilingual edition",
                       "Plain text", "Standard edition"):
             assert messages[msgid].msgstr and not messages[msgid].fuzzy, (locale, msgid)
+
+
+def test_relinked_pages_are_the_pages_a_fresh_render_writes(project, run_build, monkeypatch):
+    """A first build links every handout to the languages it guesses are published,
+    then relinks the pages whose guess was wrong (here: Arabic is a draft); rendering
+    everything again, with the right guess, writes the same bytes."""
+    relinked = []
+    original = build_module.relink_handout
+    monkeypatch.setattr(build_module, "relink_handout",
+                        lambda shared, entry: relinked.append(entry["locale"]) or
+                        original(shared, entry))
+    first = run_build(project)
+    assert first.rendered == 5 and sorted(relinked) == ["en", "es", "vi", "zh_CN"]
+    monkeypatch.setattr(build_module, "code_digest", lambda: "another renderer")
+    again = run_build(project)
+    assert again.rendered == 5 and again.files_written == 0
+
+
+def test_the_large_print_body_reused_from_the_standard_edition_is_what_it_renders(project):
+    from pipeline.publish.localize import interface_for, localize
+    from pipeline.publish.render import main_of, render_html
+    monograph = load_monographs(project)[0]
+    for locale in ("en", "es", "ar"):
+        catalog = load_catalog(project, locale) if locale != "en" else None
+        interface = interface_for(catalog)
+        handout = localize(monograph, locale, catalog.lookup() if catalog else None, (),
+                           interface)
+        standard = render_html(handout, interface, "r", "../en/x.html")
+        large = render_html(handout, interface, "r", "../en/x.html", edition="large")
+        assert large == render_html(handout, interface, "r", "../en/x.html", edition="large",
+                                    main_html=main_of(standard))
+
+
+FOLDERS = st.lists(st.sampled_from(["es", "drafts", "ar", "languages"]), max_size=3)
+FILES = st.sampled_from(["a.html", "b.pdf", "a.large.html", "index.html"])
+
+
+@given(FOLDERS, FILES, FOLDERS, FILES)
+def test_relative_links_are_what_relpath_gives(target_folders, target, page_folders, page):
+    """Links from one file of the output to another (never to a folder)."""
+    import posixpath
+
+    from pipeline.publish.editions import relative
+    target_path = "/".join([*target_folders, target])
+    page_path = "/".join([*page_folders, page])
+    assert relative(target_path, page_path) == \
+        posixpath.relpath(target_path, posixpath.dirname(page_path) or ".")

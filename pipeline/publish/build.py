@@ -44,9 +44,17 @@ from .editions import (
     handout_files,
     navigation,
     print_digest,
+    relink,
 )
 from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
-from .render import Listing, render_drafts, render_html, render_text
+from .render import (
+    Listing,
+    main_of,
+    render_drafts,
+    render_html,
+    render_navigation,
+    render_text,
+)
 
 PREFIX = ".handouts-build-"  # staging, previous-output and lock names (git-ignored)
 MANIFEST = ".handouts-manifest.json"
@@ -361,6 +369,7 @@ class Task:
     locale: str
     drugs: tuple[str, ...]
     fingerprints: tuple[str, ...]
+    relink: tuple[dict[str, Any], ...] = ()  # entries whose pages only need new links
 
 
 _shared: Shared | None = None
@@ -462,9 +471,11 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, An
                 pages[page] = render_bilingual_html(handout, english, interface, revision,
                                                     english_href, nav=nav,
                                                     english_address=address)
-            else:
-                pages[page] = render_html(handout, interface, revision, english_href,
-                                          edition=edition, nav=nav, english_address=address)
+            else:  # the large print's body is the standard edition's, rendered once
+                pages[page] = render_html(
+                    handout, interface, revision, english_href, edition=edition, nav=nav,
+                    english_address=address,
+                    main_html=main_of(pages[files.html]) if edition == "large" else None)
     else:
         pages[files.html] = render_html(handout, interface, revision, english_href,
                                         english_address=address)
@@ -484,8 +495,33 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, An
     return entry, int(written)
 
 
+def relink_handout(shared: Shared, entry: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Give a published handout's staged pages the links to the languages it is now
+    known to be published in (``shared.published_guess``); nothing else changes."""
+    locale, drug = entry["locale"], entry["drug"]
+    interface = _locale_state(shared, locale, ()).interface
+    files = handout_files(locale, drug, True, shared.papers)
+    others = {code: handout_files(code, drug, True).html
+              for code in shared.published_guess.get(drug, ()) if code != locale}
+    staging = Path(shared.staging)
+    previous = Path(shared.previous) if shared.previous else None
+    written = 0
+    for edition in ("standard", "large", "bilingual"):
+        page = files.html_of(edition)
+        if page is None:
+            continue
+        nav = navigation(files, edition, page, list(entry["pdf"]), others, shared.papers)
+        html = (staging / page).read_text(encoding="utf-8")
+        relinked = relink(html, render_navigation(nav, interface))
+        (staging / page).unlink()  # maybe a link to the previous output: never write into it
+        written += put(staging, previous, page, relinked.encode("utf-8"))
+    return {**entry, "languages": sorted(others)}, written
+
+
 def _run_task(task: Task) -> list[tuple[dict[str, Any], int]]:
     assert _shared is not None, "worker not initialised"
+    if task.relink:
+        return [relink_handout(_shared, entry) for entry in task.relink]
     results = []
     _locale_state(_shared, task.locale, task.drugs)  # check the task's entries at once
     for drug, fingerprint in zip(task.drugs, task.fingerprints, strict=True):
@@ -497,7 +533,7 @@ def _run_task(task: Task) -> list[tuple[dict[str, Any], int]]:
 
 def _render_all(shared: Shared, tasks: list[Task], jobs: int,
                 progress: Progress | None) -> list[tuple[dict[str, Any], int]]:
-    total = sum(len(task.drugs) for task in tasks)
+    total = sum(len(task.drugs) or len(task.relink) for task in tasks)
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     results: list[tuple[dict[str, Any], int]] = []
     if workers <= 1 or total < IN_PROCESS_BELOW:
@@ -699,16 +735,13 @@ def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shar
         entries[f"{entry['locale']}/{entry['drug']}"] = entry
         result.files_written += written
     stale = _stale(entries, loaded)
-    if stale:  # rendered with a wrong guess of the other published languages
-        for entry in stale:
-            for name in entry_files(entry):
-                (staging / name).unlink(missing_ok=True)
+    if stale:  # linked with a wrong guess of the other published languages: relink
         by_locale: dict[str, list[dict[str, Any]]] = {}
         for entry in stale:
             by_locale.setdefault(entry["locale"], []).append(entry)
-        again = [Task(code, tuple(e["drug"] for e in group),
-                      tuple(e["fingerprint"] for e in group))
-                 for code, group in by_locale.items()]
+        parts = max(1, (jobs if jobs > 0 else (os.cpu_count() or 1)) // len(by_locale))
+        again = [Task(code, (), (), tuple(chunk)) for code, group in by_locale.items()
+                 for chunk in _chunks(group, parts)]  # type: ignore[arg-type]
         known = {drug: tuple(sorted(codes)) for drug, codes in _published(entries).items()}
         for entry, written in _render_all(replace(shared, published_guess=known), again, jobs,
                                           None):

@@ -14,7 +14,6 @@ text, under ``drafts/``. Every name is relative to the output folder.
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -84,8 +83,13 @@ def english_address(drug: str, base_url: str | None, text: bool) -> str:
 
 
 def relative(target: str, page: str) -> str:
-    """``target`` (relative to the output) as a link from ``page``."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    """``target`` (relative to the output) as a link from ``page`` (both plain relative
+    paths without ``..``; what posixpath.relpath gives, without its getcwd per call)."""
+    folders, parts = page.split("/")[:-1], target.split("/")
+    common = 0
+    while common < min(len(folders), len(parts) - 1) and folders[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(folders) - common) + parts[common:])
 
 
 @dataclass(frozen=True)
@@ -143,3 +147,12 @@ def print_digest(html: str) -> str:
     """The digest of what a page prints: its HTML without the links to other editions
     (which print does not show). A PDF is printed again only when this changes."""
     return hashlib.sha256(_NAV.sub("", html).encode("utf-8")).hexdigest()
+
+
+def relink(html: str, nav: str) -> str:
+    """``html`` with its links to other editions and languages replaced by ``nav``."""
+    found = _NAV.search(html)
+    if not found:
+        raise ValueError("the page has no links to other editions")
+    tail = "\n" if found.group().endswith("\n") else ""
+    return html[:found.start()] + nav + tail + html[found.end():]

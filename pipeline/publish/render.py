@@ -29,19 +29,24 @@ from ..source.markup import parse, plain
 from .editions import DRAFTS, Navigation
 from .localize import (
     ENGLISH,
+    UI_BILINGUAL,
     UI_CLASSIFICATION,
     UI_DRAFT,
     UI_DRAFT_EXPLAINED,
+    UI_EDITIONS,
     UI_ENGLISH,
     UI_GAP,
     UI_HANDOUT,
     UI_IMPORTANT,
+    UI_LARGE,
     UI_MISSING,
     UI_NOT_REVIEWED,
     UI_PERCENT,
     UI_PRONUNCIATION,
     UI_REVIEWED,
     UI_REVISION,
+    UI_STANDARD,
+    UI_TEXT,
     Handout,
     Interface,
     LocalText,
@@ -121,7 +126,7 @@ def content_policy(*styles: str, scripts: Iterable[str] = ()) -> Markup:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, auto_reload=False)
     env.policies["ext.i18n.trimmed"] = True
     env.install_null_translations(newstyle=True)  # real callables come with each render
     env.filters["inline"] = inline_html
@@ -188,6 +193,20 @@ def _values(handout: Handout, info: LocaleInfo) -> dict[str, str | None]:
 
 # --- handouts ----------------------------------------------------------------------------
 
+def render_navigation(nav: Navigation, interface: Interface) -> str:
+    """A page's links to its other editions and languages, exactly as the page template
+    writes them (``templates/_nav.html``): to relink a page without rendering it again."""
+    strings = _Strings(interface, html=True)
+    labels = {"large": strings.gettext(UI_LARGE), "bilingual": strings.gettext(UI_BILINGUAL),
+              "text": strings.gettext(UI_TEXT), "standard": strings.gettext(UI_STANDARD)}
+    return str(_nav_macro()(nav, labels, strings.gettext(UI_EDITIONS)))
+
+
+@lru_cache(maxsize=1)
+def _nav_macro() -> Callable[..., Any]:
+    return environment().get_template("_nav.html").make_module().editions_nav
+
+
 def running_text(handout: Handout, interface: Interface, revision: str,
                  large: bool = False) -> RunningText:
     """What every printed page of ``handout`` repeats, in its language."""
@@ -206,10 +225,19 @@ def running_text(handout: Handout, interface: Interface, revision: str,
                        info.direction == "rtl", info.tag, large)
 
 
+def main_of(page: str) -> Markup:
+    """What a rendered handout page has between ``<main>`` and ``</main>``: the same in
+    its standard and large-print editions, so the second reuses the first's."""
+    inner = page[page.index("<main>") + len("<main>"):page.index("</main>")]
+    return Markup(inner.removesuffix("\n"))  # the template writes that line break itself
+
+
 def render_html(handout: Handout, interface: Interface, revision: str,
                 english_href: str | None = None, *, edition: str = "standard",
-                nav: Navigation | None = None, english_address: str | None = None) -> str:
-    """The handout as one self-contained HTML page (``edition``: standard or large)."""
+                nav: Navigation | None = None, english_address: str | None = None,
+                main_html: Markup | None = None) -> str:
+    """The handout as one self-contained HTML page (``edition``: standard or large);
+    ``main_html``: its body as :func:`main_of` took it from another edition."""
     info = locale_info(handout.locale)
     css, _ = stylesheet()
     print_css = page_style(running_text(handout, interface, revision, edition == "large"))
@@ -219,7 +247,7 @@ def render_html(handout: Handout, interface: Interface, revision: str,
         print_style=Markup(print_css), version=__version__, edition=edition, nav=nav,
         revision=revision, localized=handout.locale != ENGLISH,
         english_href=english_href if handout.locale != ENGLISH else None,
-        english_address=english_address or english_href,
+        english_address=english_address or english_href, main_html=main_html,
         **_values(handout, info), **_Strings(interface, html=True).callables())
 
 
