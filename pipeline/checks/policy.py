@@ -7,7 +7,7 @@
 ``min_coverage`` is the percentage of template entries translated (not fuzzy). A
 locale missing from the policy is reported but not required.
 
-Two optional keys shape the handouts the build writes (see :mod:`pipeline.publish.editions`):
+Two optional keys shape the handouts the build writes (see :mod:`pipeline.publish.formats`):
 
     base_url: https://handouts.example.org/   # the public address of output/
     pdf:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..source.markup import plain
-from .editions import Navigation
+from .formats import Navigation
 from .localize import (
     UI_BILINGUAL,
     UI_CLASSIFICATION,

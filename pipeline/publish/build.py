@@ -37,7 +37,7 @@ from ..source.segments import iter_segments
 from . import pdf as pdfs
 from .bilingual import render_bilingual_html, render_bilingual_text
 from .clinic import language_pages, render_index
-from .editions import (
+from .formats import (
     DRAFTS,
     english_address,
     folder_of,

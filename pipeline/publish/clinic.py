@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import __version__
-from .editions import PAPER_NAMES
+from .formats import PAPER_NAMES
 from .localize import ENGLISH
 from .render import Listing, LocaleInfo, content_policy, environment, locale_info, stylesheet
 

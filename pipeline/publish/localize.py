@@ -36,7 +36,7 @@ UI_GAP = "This part of the handout is not available. Ask your care team."
 UI_ENGLISH = "Read this handout in English"
 UI_PERCENT = "Translation: %(percent)s complete"
 UI_REVISION = "Source revision: %(revision)s"
-# the links to a published handout's other editions and languages (publish.editions)
+# the links to a published handout's other editions and languages (publish.formats)
 UI_EDITIONS = "Other editions and languages"
 UI_LARGE = "Large print"
 UI_BILINGUAL = "Bilingual edition"

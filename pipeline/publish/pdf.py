@@ -30,7 +30,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from ..errors import BuildError
-from .editions import PAPER_NAMES
+from .formats import PAPER_NAMES
 from .pdfclean import clean
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

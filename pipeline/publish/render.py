@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..catalogs.locales import parse_locale
 from ..source.markup import parse, plain
-from .editions import DRAFTS, Navigation
+from .formats import DRAFTS, Navigation
 from .localize import (
     ENGLISH,
     UI_BILINGUAL,

@@ -1,4 +1,7 @@
-"""The editions of one handout: their files, and the links between them.
+"""The formats of one handout (standard, large print, bilingual, PDF): their files, and
+the links between them. (An "edition" in the sense of a dated, kept version of a
+handout is :mod:`pipeline.publish.editions`'s; here every format is an edition for the
+reader: "large-print edition", "bilingual edition".)
 
 A published handout has a standard edition (HTML and text), a large-print edition (HTML),
 a bilingual edition with its English (HTML and text; translations only), and a PDF of

@@ -286,7 +286,7 @@ def test_relative_links_are_what_relpath_gives(target_folders, target, page_fold
     """Links from one file of the output to another (never to a folder)."""
     import posixpath
 
-    from pipeline.publish.editions import relative
+    from pipeline.publish.formats import relative
     target_path = "/".join([*target_folders, target])
     page_path = "/".join([*page_folders, page])
     assert relative(target_path, page_path) == \
