@@ -16,7 +16,7 @@ ROOT      ?= .
 N ?= 200
 L ?= 3
 
-.PHONY: setup build test test-latest lint extract update status check bench lock clean
+.PHONY: setup build test test-latest lint extract update status check publish bench lock clean
 
 # `make check` must keep the gate's exit codes (0 pass, 1 a check failed, 2 bad input),
 # but make turns any failing recipe into its own 2. In question mode (-q) GNU make runs
@@ -84,6 +84,10 @@ status: $(RUNTIME_STAMP)
 ##        `make check JUNIT=reports/check.xml FORMAT=markdown` for CI reports
 check: $(RUNTIME_STAMP)
 	+$(BIN)/handouts -C $(ROOT) check --format $(or $(FORMAT),table) $(if $(JUNIT),--junit $(JUNIT))
+
+## publish: record the editions published now in editions/ (then commit editions/)
+publish: $(RUNTIME_STAMP)
+	$(BIN)/handouts -C $(ROOT) publish
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m pipeline.bench --monographs $(N) --locales $(L)

@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage. User errors print
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -141,6 +142,75 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date(text: str) -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .checks.review import review
+
+    result = review(_root(args), args.locale, args.reviewer, args.drug or (), args.line or (),
+                    args.date, args.dry_run)
+    verb = "would mark" if args.dry_run else "marked"
+    for decision in result.decisions:
+        detail = f": {decision.reason}" if decision.reason else ""
+        outcome = verb if decision.outcome == "marked" else decision.outcome
+        print(f"{result.path}:{decision.line}: {outcome}{detail}\n    {_short(decision.msgid)}")
+    marked = len(result.having("marked"))
+    refused = result.having("refused")
+    print(f"{result.locale}: {verb} {marked} entr{'y' if marked == 1 else 'ies'} reviewed by "
+          f"{result.reviewer} on {result.date.isoformat()}; "
+          f"{len(result.having('already reviewed'))} already reviewed by them; "
+          f"{len(refused)} refused (untranslated, fuzzy or failing a check)"
+          + (f"; removed {result.removed} void mark(s)" if result.removed else ""))
+    if not result.written and marked and not args.dry_run:
+        print(f"{result.path}: unchanged")
+    return result.exit_code
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def cmd_review_sheet(args: argparse.Namespace) -> int:
+    from .catalogs.pofile import write_atomic
+    from .publish.reviewsheet import render_review_sheet
+
+    page = render_review_sheet(_root(args), args.locale, args.drug)
+    if args.output in (None, "-"):
+        sys.stdout.write(page)
+        return EXIT_OK
+    try:
+        write_atomic(Path(args.output), page)
+    except OSError as error:
+        raise HandoutError(f"cannot write the review sheet: {error.strerror}",
+                           args.output) from None
+    print(f"wrote: {args.output}")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish.release import publish
+
+    result = publish(_root(args), args.locale, args.drug, args.date, check=args.check)
+    verb = "out of date" if args.check else "recorded"
+    for path in result.written:
+        print(f"{verb}: {path}")
+    for path in result.removed:
+        print(f"{'would remove' if args.check else 'removed'}: {path}")
+    for path in result.kept:
+        print(f"kept (a draft now; its last edition stays): {path}")
+    print(f"editions: {len(result.written)} {verb}, {len(result.unchanged)} unchanged, "
+          f"{len(result.kept)} kept, {len(result.removed)} removed")
+    return EXIT_CHECK_FAILED if args.check and result.changed else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="handouts",
@@ -179,6 +249,33 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
     check.add_argument("--locale", action="append", metavar="LOCALE",
                        help="only this locale (repeatable)")
+    review = add("review", cmd_review,
+                 "mark entries reviewed (translated, not fuzzy, free of errors) for a reviewer")
+    review.add_argument("locale", help="the catalog's locale, e.g. es")
+    review.add_argument("--reviewer", required=True, metavar='"NAME, CREDENTIAL"',
+                        help="who reviewed, as the handouts will name them")
+    review.add_argument("--drug", action="append", metavar="ID",
+                        help="every text of this drug's handout (repeatable)")
+    review.add_argument("--line", action="append", type=int, metavar="N",
+                        help="the entry at this line of the catalog (repeatable)")
+    review.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                        help="the day of the review (default: today)")
+    review.add_argument("--dry-run", action="store_true", help="say what would be marked")
+    sheet = add("review-sheet", cmd_review_sheet,
+                "an HTML sheet for a reviewer: English and translation side by side")
+    sheet.add_argument("locale")
+    sheet.add_argument("--drug", required=True, metavar="ID")
+    sheet.add_argument("-o", "--output", metavar="FILE", help="write it here (default: stdout)")
+    publish = add("publish", cmd_publish,
+                  "record the editions published now in editions/ (commit them)")
+    publish.add_argument("--locale", action="append", metavar="LOCALE",
+                         help="only this locale (repeatable)")
+    publish.add_argument("--drug", action="append", metavar="ID",
+                         help="only this drug (repeatable)")
+    publish.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                         help="the publication date (default: today)")
+    publish.add_argument("--check", action="store_true",
+                         help="write nothing; exit 1 if the record is out of date")
     build = add("build", cmd_build, "render the handouts' editions (HTML, text, "
                 "large print, bilingual, PDF) into output/")
     build.add_argument("--output", default="output", metavar="DIR",

@@ -83,6 +83,7 @@ class Monograph:
     disclaimer: Text | None = None
     attribution: Text | None = None
     gaps: tuple[Gap, ...] = field(default=())
+    clinical_change: dt.date | None = None  # the editors' latest clinically significant edit
 
 
 Severity = Literal["error", "warning"]

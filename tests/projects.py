@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_FILES = ("source", "locales", "handouts.yaml")
+PROJECT_FILES = ("source", "locales", "editions", "handouts.yaml")
 
 
 def copy_project(target: Path) -> Path:

@@ -4,6 +4,7 @@ shows the English source in its place)."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -62,8 +63,11 @@ def test_hostile_translation_is_reported_and_never_rendered(project, capsys, cas
     draft = (output / "drafts" / "es" / "blinatumomab.html").read_text(encoding="utf-8")
     text = (output / "drafts" / "es" / "blinatumomab.txt").read_text(encoding="utf-8")
     # the English source stands in, marked as such
-    assert f'lang="en" dir="ltr"><span class="fallback-tag">EN</span>{PAIN}' in draft
-    assert f"[EN] {PAIN}" in " ".join(text.split())
+    # the English stands in, saying why: held back by the named check (and any other)
+    tag = re.search(r'lang="en" dir="ltr"><span class="fallback-tag" lang="es" dir="ltr">EN · '
+                    r'Retenido por la comprobación: ([a-z, -]+)</span>' + re.escape(PAIN), draft)
+    assert tag and check_id in tag.group(1).split(", ")
+    assert f"[EN: Retenido por la comprobación: {tag.group(1)}] {PAIN}" in " ".join(text.split())
     for page in output.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert payload not in html and payload[:40] not in html

@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.cli import main
+from pipeline.publish.reviewsheet import render_review_sheet
 from tests.conftest import need_file_tool
+from tests.projects import copy_project
 
 LOCAL_VNU = Path(__file__).resolve().parent.parent / ".tools" / "node_modules" / "vnu-jar" / \
     "build" / "dist" / "vnu.jar"
@@ -33,17 +36,46 @@ def _pages(output: Path, arabic: Path) -> list[Path]:
     return pages
 
 
-def test_nu_html_checker_finds_no_errors(built, arabic_output):
+@pytest.fixture(scope="session")
+def review_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Pages of the review work: review sheets (left-to-right and right-to-left), a draft
+    whose texts await review, a kept edition with its notice, an index with one."""
+    root = copy_project(tmp_path_factory.mktemp("review") / "project")
+    (root / "handouts.yaml").write_text("locales:\n  vi:\n    publish: reviewed\n",
+                                        encoding="utf-8")
+    assert main(["-C", str(root), "review", "es", "--drug", "blinatumomab",
+                 "--reviewer", "Ana García, CoreCHI"]) == 0
+    assert main(["-C", str(root), "publish"]) == 0
+    monograph = root / "source" / "monographs" / "blinatumomab.yaml"
+    monograph.write_text(monograph.read_text(encoding="utf-8").replace(
+        "can recommend medications", "may recommend medications"), encoding="utf-8")
+    assert main(["-C", str(root), "extract"]) == 0 and main(["-C", str(root), "update"]) == 0
+    assert main(["-C", str(root), "build", "--quiet"]) == 0
+    output = root / "output"
+    sheets = []
+    for locale in ("es", "ar"):
+        sheet = output.parent / f"sheet-{locale}.html"
+        sheet.write_text(render_review_sheet(root, locale, "blinatumomab"), encoding="utf-8")
+        sheets.append(sheet)
+    pages = [output / "index.html", output / "drafts" / "index.html",
+             output / "es" / "blinatumomab.html", output / "drafts" / "vi" / "blinatumomab.html",
+             *sheets]
+    assert all(page.is_file() for page in pages)
+    assert 'class="edition-notice"' in pages[2].read_text(encoding="utf-8")
+    return pages
+
+
+def test_nu_html_checker_finds_no_errors(built, arabic_output, review_pages):
     jar = need_file_tool("VNU_JAR", str(LOCAL_VNU) if LOCAL_VNU.is_file() else None,
                          "vnu.jar (npm install --prefix .tools vnu-jar)")
     java = shutil.which("java") or need_file_tool("JAVA", None, "java")
-    pages = _pages(built, arabic_output)
+    pages = _pages(built, arabic_output) + review_pages
     run = subprocess.run([java, "-jar", jar, "--errors-only", *map(str, pages)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr + run.stdout
 
 
-def test_axe_finds_no_wcag_22_aa_violations(built, arabic_output):
+def test_axe_finds_no_wcag_22_aa_violations(built, arabic_output, review_pages):
     chromium = need_file_tool("CHROMIUM_PATH", "/usr/bin/chromium", "Chromium")
     try:
         from axe_playwright_python.sync_playwright import Axe
@@ -59,7 +91,7 @@ def test_axe_finds_no_wcag_22_aa_violations(built, arabic_output):
         try:
             context = browser.new_context(bypass_csp=True)  # lets axe's script in
             page = context.new_page()
-            for path in _pages(built, arabic_output):
+            for path in _pages(built, arabic_output) + review_pages:
                 page.goto(path.as_uri())
                 results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG},
                                                  "resultTypes": ["violations"]})

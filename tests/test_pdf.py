@@ -157,7 +157,7 @@ def test_a_printed_spanish_handout_on_a4_and_letter_carries_drug_language_pages(
         for number, page in enumerate(reader.pages, 1):
             flat = " ".join(page.extract_text().split())
             assert "Blinatumomab — Español" in flat and f"{number} / {len(reader.pages)}" in flat
-            assert "Última revisión: no registrada" in flat
+            assert "Última revisión del texto en inglés: —" in flat
 
 
 def test_a_printed_draft_says_draft_on_every_page(tmp_path):

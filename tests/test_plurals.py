@@ -162,7 +162,8 @@ def _with_babels_arabic_formula(project):
     catalog.metadata["Plural-Forms"] = ARABIC_BABEL
     for entry in catalog:
         if entry.msgid_plural:
-            entry.msgstr_plural = {i: f"النص {i} %(num)d" for i in range(6)}
+            kept = " ".join(re.findall(r"%\(\w+\)[sd]", entry.msgid))  # every placeholder
+            entry.msgstr_plural = {i: f"النص {i} {kept}" for i in range(6)}
     catalog.save(str(path))
     return path
 

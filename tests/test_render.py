@@ -62,7 +62,9 @@ def test_structure_headings_callouts_gap_and_provenance(project):
     assert 'class="callout-label"' in html and ">Important</p>" in html
     assert "Tips to preventing infection:" in html
     assert "This part of the handout is not available. Ask your care team." in html
-    assert "Source revision: 0123456789ab" in html and "Last reviewed: not recorded" in html
+    assert "Source revision: 0123456789ab" in html
+    assert "English text last reviewed: \u2014" in html  # the source gives none: no words
+    assert "Translated on" not in html  # the English handout is no translation
     assert "OncoLink is designed" in html
     assert "babel" not in html.lower() and "babel" not in text.lower()  # no tool versions
     assert "Read this handout in English" not in html  # the English page itself
@@ -91,12 +93,16 @@ def test_a_draft_shows_the_banner_and_marks_english_fallbacks(project):
     set_entry(project, "es", "DRAFT, not for patient use", msgstr="BORRADOR, no apto")
     set_entry(project, "es", "%(num)d text is not translated yet.",
               msgstr_plural=("%(num)d falta.", "%(num)d faltan."))
+    set_entry(project, "es", "Not translated yet", msgstr="Sin traducir")
     html, text = _render(project, "es")
     assert 'class="draft-banner"' in html and "BORRADOR, no apto" in html
+    # the English words of the banner too: a translator wrote the others
+    assert '<span lang="en" dir="ltr">(DRAFT, not for patient use)</span>' in html
     assert '<h3 id="s-pain" class="fallback" lang="en" dir="ltr">' in html
-    assert '<span class="fallback-tag">EN</span>Pain</h3>' in html
-    assert text.startswith("*** BORRADOR, no apto ***\n")
-    assert "\n[EN] Pain\n" in text
+    assert '<span class="fallback-tag" lang="es" dir="ltr">EN · Sin traducir</span>Pain</h3>' \
+        in html
+    assert text.startswith("*** BORRADOR, no apto / DRAFT, not for patient use ***\n")
+    assert "\n[EN: Sin traducir] Pain\n" in text
     assert "\n1 falta.\n" in text and "<p>1 falta.</p>" in html
 
 

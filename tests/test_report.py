@@ -48,7 +48,10 @@ def test_the_shipped_catalogs_pass(project, capsys):
     assert "check passed" in out
     for locale in ("es", "zh_CN", "vi", "ar"):
         assert f"\n{locale} " in out
-    assert out.splitlines()[2].split()[:3] == ["locale", "required", "translated"]
+    assert out.splitlines()[2].split() == ["locale", "required", "publish", "untranslated",
+                                           "fuzzy", "translated", "reviewed", "ready", "share",
+                                           "words", "min", "errors", "warnings", "handouts",
+                                           "result"]
     report = build_report(project)
     assert all(r.errors == 0 for r in report.locales if r.policy.required)
 
@@ -110,7 +113,7 @@ def test_a_fuzzy_safety_entry_demotes_the_handout_to_a_draft_whatever_the_thresh
     (project / "handouts.yaml").write_text("locales:\n  es: {required: true, min_coverage: 90}\n")
     code, out, _ = check(project, capsys, "--format", "json", "--locale", "es")
     data = json.loads(out)
-    assert code == 0  # 47/48 meets 90%
+    assert code == 0  # 55/56 meets 90%
     es = data["locales"][0]
     assert es["coverage"]["fuzzy"] == 1
     assert es["drugs"]["blinatumomab"]["publishable"] is False
@@ -127,9 +130,14 @@ def test_json_and_junit_agree_with_the_table(project, capsys, tmp_path):
     rows = {line.split()[0]: line.split() for line in table.splitlines()[3:7]}
     for item in data["locales"]:
         row = rows[item["locale"]]
-        assert row[2] == f"{item['coverage']['translated']}/{item['coverage']['total']}"
-        assert (int(row[8]), int(row[9])) == (item["errors"], item["warnings"])
-        assert row[11] == item["result"]
+        cov = item["coverage"]
+        assert row[2] == item["publish"] == "translated"
+        assert [int(n) for n in row[3:7]] == [cov["untranslated"], cov["fuzzy"],
+                                               cov["translated"], cov["reviewed"]]
+        assert row[7] == f"{cov['translated'] + cov['reviewed']}/{cov['total']}"
+        assert row[8] == f"{cov['percent']:.1f}%"
+        assert (int(row[11]), int(row[12])) == (item["errors"], item["warnings"])
+        assert row[14] == item["result"]
     suites = {s.get("name"): s for s in ET.parse(junit).getroot()}
     assert set(suites) == {"template", "es", "zh_CN", "vi", "ar"}
     es_numbers = suites["es"].find("testcase[@name='numbers-units']")
@@ -146,7 +154,9 @@ def test_json_and_junit_agree_with_the_table(project, capsys, tmp_path):
 def test_markdown_has_the_summary_table(project, capsys):
     code, out, _ = check(project, capsys, "--format", "markdown")
     assert code == 0
-    assert "| locale | required |" in out and "| es | yes | 48/48 |" in out
+    assert "| locale | required | publish | untranslated | fuzzy | translated | reviewed |" \
+        in out and "| es | yes | translated | 0 | 0 | 56 | 0 | 56/56 | 100.0% |" in out
+    assert "translated excludes reviewed" in out  # the legend says what each column counts
 
 
 def test_a_duplicate_msgid_is_bad_input_exit_2(project, capsys):

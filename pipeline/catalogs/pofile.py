@@ -103,8 +103,9 @@ def read_catalog(path: Path, root: Path, locale: str | None = None, *,
                  comments: bool = True) -> Catalog:
     """Read a PO/POT file; any defect is a CatalogError naming the file and line.
 
-    ``comments=False`` leaves out every entry's translator comments, extracted notes and
-    references (the check and the build never read them): faster."""
+    ``comments=False`` leaves out every entry's extracted notes and references (the check
+    and the build never read them): faster. Translator comments, which hold the review
+    marks (:mod:`.review`), are always read."""
     shown = Path(os.path.relpath(path, root)).as_posix()
     text, charset = _decode(path, shown)
     try:
@@ -120,7 +121,7 @@ def read_catalog(path: Path, root: Path, locale: str | None = None, *,
         except Unusual:
             header, metadata, parsed = _polib_parse(path, shown, charset)
         if not comments:
-            parsed = [replace(m, comments=(), notes=(), references=()) for m in parsed]
+            parsed = [replace(m, notes=(), references=()) for m in parsed]
     forms = _plural_forms(metadata, text, shown)
     seen: dict[Key, int] = {}
     messages = []
@@ -167,6 +168,20 @@ def _polib_parse(path: Path, shown: str, charset: str
         raise CatalogError(f"invalid PO file: {message}", shown,
                            int(match.group(1)) if match else None) from None
     return po.header, dict(po.metadata), [_message(entry) for entry in po]
+
+
+def messages_of_text(text: str) -> list[Message]:
+    """The entries of PO ``text`` as :func:`read_catalog` reads a file (header aside)."""
+    text = text.removeprefix("\ufeff")
+    try:
+        return scan_usual(text)[2]
+    except Unusual:
+        pass
+    try:
+        return parse_lines(text)[2]
+    except Unusual:
+        po = polib.pofile(text, wrapwidth=0, check_for_duplicates=False)
+        return [_message(entry) for entry in po]
 
 
 def load_catalog(root: Path, locale: str, *, comments: bool = True) -> Catalog:

@@ -280,8 +280,8 @@ class _Comments:
             simple = _SIMPLE_COMMENTS.fullmatch(block)
             if simple is None:
                 self._read_lines(block)
-                if not details:
-                    self.notes, self.references, self.translator = [], [], ""
+                if not details:  # translator comments stay: review marks are there
+                    self.notes, self.references = [], []
             elif details:
                 self._read_simple(*simple.groups())
             else:
@@ -398,7 +398,8 @@ def scan_usual(text: str, details: bool = True) -> tuple[str, dict[str, str], li
     Accepting the whole text proves it syntactically valid (every line belongs to a
     well-formed entry), so no separate syntax check is needed. Anything else raises
     :class:`Unusual` and is left to the line-by-line reader. Without ``details`` the
-    entries have no notes, references or translator comments (faster)."""
+    entries have no notes or references (faster); translator comments, where review
+    marks are, are always read."""
     if "\r" in text:
         raise Unusual
     if not text.endswith("\n"):

@@ -3,18 +3,23 @@
     locales:
       es:    {required: true}                    # min_coverage defaults to 100
       ar:    {required: false, min_coverage: 0}  # reported, never fails CI
+      fr:
+        publish: reviewed                        # only reviewed entries publish
+        reviewers: ["Marie Dupont, CT"]          # whose review marks count
 
-``min_coverage`` is the percentage of template entries translated (not fuzzy). A
-locale missing from the policy is reported but not required.
+``min_coverage`` is the percentage of template entries ready to publish under the
+locale's ``publish`` rule: translated (not fuzzy), or, with ``publish: reviewed``,
+reviewed. ``publish`` (default ``translated``) decides what a handout needs to be
+published; ``reviewers`` (optional) lists the only names whose review marks count for
+the locale. A locale missing from the policy is reported but not required. Whatever the
+threshold, a handout is published only when every text it uses is ready and free of
+errors; the build decides that per handout.
 
-Two optional keys shape the handouts the build writes (see :mod:`pipeline.publish.formats`):
+Two optional keys shape the files the build writes (see :mod:`pipeline.publish.formats`):
 
     base_url: https://handouts.example.org/   # the public address of output/
     pdf:
       paper: letter                           # letter, a4, or [letter, a4]
- Whatever the threshold,
-a handout is published only when its safety-critical segments are translated, not
-fuzzy and free of errors; the build decides that per handout.
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..catalogs.locales import parse_locale
+from ..catalogs.review import normal_reviewer, reviewer_problem
 from ..errors import SourceError
 
 POLICY_PATH = Path("handouts.yaml")
-LOCALE_KEYS = {"required", "min_coverage"}
+LOCALE_KEYS = {"required", "min_coverage", "publish", "reviewers"}
+PUBLISH_RULES = ("translated", "reviewed")
 TOP_KEYS = ("locales", "base_url", "pdf")
 PAPERS = ("letter", "a4")  # PDF page sizes (Chromium's names: Letter, A4)
 
@@ -40,6 +47,12 @@ class LocalePolicy:
     required: bool = False
     min_coverage: float = 0.0
     line: int = 0
+    publish: str = "translated"  # "translated" | "reviewed"
+    reviewers: tuple[str, ...] | None = None  # None: any well-formed mark counts
+
+    @property
+    def needs_review(self) -> bool:
+        return self.publish == "reviewed"
 
 
 @dataclass(frozen=True)
@@ -122,19 +135,45 @@ def _locale_policy(key: yaml.Node, node: yaml.Node) -> LocalePolicy:
         fields: dict[yaml.Node, yaml.Node] = {}
     else:
         fields = _mapping(node, f"locale '{locale}'")
-    values = {}
+    values: dict[str, object] = {}
     for field_key, value in fields.items():
         if field_key.value not in LOCALE_KEYS:
             raise _error(f"unknown key '{field_key.value}' for locale '{locale}' (allowed: "
                          f"{', '.join(sorted(LOCALE_KEYS))})", _line(field_key))
-        values[field_key.value] = _scalar(value, field_key.value, locale)
-    required = values.get("required", False)
-    coverage = values.get("min_coverage", 100.0 if required else 0.0)
-    return LocalePolicy(locale, required, coverage, _line(key))
+        if field_key.value == "reviewers":
+            values["reviewers"] = _reviewers(value, locale)
+        else:
+            values[field_key.value] = _scalar(value, field_key.value, locale)
+    required = bool(values.get("required", False))
+    coverage = float(values.get("min_coverage", 100.0 if required else 0.0))  # type: ignore[arg-type]
+    return LocalePolicy(locale, required, coverage, _line(key),
+                        str(values.get("publish", "translated")),
+                        values.get("reviewers"))  # type: ignore[arg-type]
 
 
-def _scalar(node: yaml.Node, name: str, locale: str) -> bool | float:
+def _reviewers(node: yaml.Node, locale: str) -> tuple[str, ...]:
+    """The reviewers of a locale: a list of 'Name, credential' texts."""
+    if not isinstance(node, yaml.SequenceNode):
+        raise _error(f"'reviewers' of locale '{locale}' must be a list of names", _line(node))
+    names = []
+    for item in node.value:
+        if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
+            raise _error(f"a reviewer of locale '{locale}' must be a text ('Name, "
+                         "credential')", _line(item))
+        problem = reviewer_problem(item.value)
+        if problem:
+            raise _error(f"reviewer of locale '{locale}': {problem}", _line(item))
+        names.append(normal_reviewer(item.value))
+    return tuple(names)
+
+
+def _scalar(node: yaml.Node, name: str, locale: str) -> bool | float | str:
     value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+    if name == "publish":
+        if value not in PUBLISH_RULES:
+            raise _error(f"'publish' of locale '{locale}' must be 'translated' or 'reviewed'",
+                         _line(node))
+        return str(value)
     if name == "required":
         if not isinstance(value, bool):
             raise _error(f"'required' of locale '{locale}' must be true or false", _line(node))

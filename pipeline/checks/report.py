@@ -12,6 +12,7 @@ import gc
 import json
 import multiprocessing
 import os
+import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -25,22 +26,24 @@ from ..catalogs.pofile import Catalog, load_catalog, load_template
 from ..errors import HandoutError, LocaleError
 from ..model import Finding, Key, Monograph
 from ..source.glossary import Glossary, load_glossary
+from ..source.interface import handout_keys
 from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
 from .coverage import Coverage, count_states, coverage, state
 from .policy import LocalePolicy, Policy, load_policy
+from .review import Trust, trust_for
 from .rules import ALLOW_FLAG, REGISTRY, blocked_keys, catalog_findings
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FAILED = 0, 1
-UI_PREFIX = "pipeline/templates/"
 MAX_LISTED = 10  # draft handouts named per locale in the table
 PARALLEL_ENTRIES = 100  # entries in all; the 176 of the shipped catalogs are 13% faster forked
 
 
 @dataclass(frozen=True)
 class Scope:
-    """What the template asks for: its keys, each drug's keys, the safety-critical keys."""
+    """What the template asks for: its keys, each drug's handout keys
+    (:func:`~pipeline.source.interface.handout_keys`), the safety-critical keys."""
 
     template: tuple[Key, ...]
     drugs: dict[str, tuple[Key, ...]]
@@ -54,7 +57,7 @@ class Scope:
         handouts): a locale then counts only the handouts its untranslated texts touch."""
         known = set(template)
         complete = {drug: count_states(keys, lambda key: "translated")
-                    for drug, keys in drugs.items() if known.issuperset(keys)}
+                    for drug, keys in drugs.items() if known.issuperset(keys)}  # not reviewed
         return cls(template, drugs, safety, complete)
 
 
@@ -63,6 +66,11 @@ class DrugResult:
     drug: str
     coverage: Coverage
     publishable: bool
+    blocked: int = 0  # of its translated texts, those an error finding holds back
+
+    def ready(self, needs_review: bool) -> int:
+        """Texts ready to publish: translated (or reviewed) and free of errors."""
+        return ready_counts(self.coverage, needs_review)[0] - self.blocked
 
 
 @dataclass(frozen=True)
@@ -122,17 +130,14 @@ class CheckReport:
 
 def project_scope(root: Path, template: Catalog,
                   monographs: list[Monograph] | None = None) -> Scope:
-    """Template keys, per-drug keys (its segments plus the UI strings), safety keys
+    """Template keys, per-drug keys (the texts its published handout shows), safety keys
     (of ``monographs``, read from ``root`` when not given)."""
     keys = tuple(m.key for m in template.active())
-    ui = tuple(m.key for m in template.active()
-               if m.references and all(r.startswith(UI_PREFIX) for r in m.references))
     drugs: dict[str, tuple[Key, ...]] = {}
     safety: set[Key] = set()
     for monograph in load_monographs(root) if monographs is None else monographs:
-        segments = list(iter_segments(monograph))
-        drugs[monograph.id] = tuple(dict.fromkeys([s.key for s in segments] + list(ui)))
-        safety.update(s.key for s in segments if s.safety)
+        drugs[monograph.id] = tuple(handout_keys(monograph))
+        safety.update(s.key for s in iter_segments(monograph) if s.safety)
     return Scope.of(keys, drugs, frozenset(safety))
 
 
@@ -169,13 +174,15 @@ class CatalogReading:
         return found
 
 
-STATE_LETTERS = {"translated": "t", "fuzzy": "f", "untranslated": "u"}
+STATE_LETTERS = {"translated": "t", "fuzzy": "f", "untranslated": "u", "reviewed": "r"}
 STATE_NAMES = {letter: name for name, letter in STATE_LETTERS.items()}
 
 
 def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
-                safety: frozenset[Key]) -> CatalogReading:
-    """Read and check one locale's catalog against the template."""
+                safety: frozenset[Key], trust: Trust | None = None) -> CatalogReading:
+    """Read and check one locale's catalog against the template; ``trust``: whose review
+    marks count (by default, as the locale's policy says)."""
+    trust = trust_for(load_policy(root).get(locale)) if trust is None else trust
     path = catalog_path(root, locale)
     shown = path.relative_to(root).as_posix()
     keys = [m.key for m in template.active()]
@@ -187,17 +194,19 @@ def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
         catalog, findings = Catalog(shown, locale, {}, (), ()), []
         stale = [f"no catalog {shown}: create it with `handouts init {locale}`"]
     lookup = catalog.lookup()
-    states = "".join([STATE_LETTERS[state(lookup.get(key))] for key in keys])
+    states = "".join([STATE_LETTERS[state(lookup.get(key), trust)] for key in keys])
     wanted = set(keys)
-    others = {key: state(message) for key, message in lookup.items() if key not in wanted}
-    return CatalogReading(locale, shown, tuple(findings), tuple(stale), coverage(keys, catalog),
+    others = {key: state(message, trust) for key, message in lookup.items()
+              if key not in wanted}
+    return CatalogReading(locale, shown, tuple(findings), tuple(stale),
+                          coverage(keys, catalog, trust),
                           states, others, frozenset(blocked_keys(findings, catalog)))
 
 
 def judge_locale(reading: CatalogReading, policy: LocalePolicy, scope: Scope) -> LocaleResult:
     """A locale's reading, judged by its policy, with each handout's coverage."""
     states = reading.states_by_key(scope.template)
-    unfinished = {key for key, name in states.items() if name != "translated"}
+    unfinished = {key for key, name in states.items() if name != "translated"}  # reviewed too
     obsolete = reading.total.obsolete
 
     def state_of(key: Key) -> str:
@@ -210,15 +219,20 @@ def judge_locale(reading: CatalogReading, policy: LocalePolicy, scope: Scope) ->
             result = replace(complete, obsolete=obsolete)
         else:
             result = count_states(keys, state_of, obsolete)
-        drugs.append(DrugResult(drug, result, _publishable(result, keys, reading.blocked)))
+        drugs.append(DrugResult(drug, result, _publishable(result, keys, reading.blocked,
+                                                           policy.needs_review),
+                                len(reading.blocked.intersection(keys))))
     problems = _problems(policy, reading.total, reading.findings, reading.stale)
     return LocaleResult(reading.locale, policy, reading.path, reading.total, tuple(drugs),
                         reading.findings, problems)
 
 
-def _publishable(result: Coverage, keys: tuple[Key, ...], blocked: frozenset[Key]) -> bool:
-    """Every text translated, none fuzzy, none with an error finding."""
-    return result.untranslated == 0 and result.fuzzy == 0 and blocked.isdisjoint(keys)
+def _publishable(result: Coverage, keys: tuple[Key, ...], blocked: frozenset[Key],
+                 needs_review: bool = False) -> bool:
+    """Every text translated (reviewed, when the policy says so), none fuzzy, none with
+    an error finding."""
+    ready = result.reviewed if needs_review else result.done
+    return ready == result.total and blocked.isdisjoint(keys)
 
 
 def _staleness(catalog: Catalog, template: list[Key]) -> list[str]:
@@ -237,9 +251,11 @@ def _staleness(catalog: Catalog, template: list[Key]) -> list[str]:
 def _problems(policy: LocalePolicy, total: Coverage, findings: tuple[Finding, ...],
               stale: tuple[str, ...]) -> tuple[str, ...]:
     problems = list(stale)
-    if total.percent < policy.min_coverage:
-        problems.append(f"coverage {total.percent:.1f}% is below the minimum "
-                        f"{policy.min_coverage:g}%")
+    ready = total.ready(policy.needs_review)
+    if ready < policy.min_coverage:
+        what = "reviewed" if policy.needs_review else "translated"
+        problems.append(f"{ready:.1f}% of the entries are {what}: below the minimum "
+                        f"{policy.min_coverage:g}% (publish: {policy.publish})")
     errors = sum(f.severity == "error" for f in findings)
     if errors:
         problems.append(f"{errors} error finding(s)")
@@ -301,6 +317,7 @@ class _Project:
     glossary: Glossary
     template: Catalog
     safety: frozenset[Key]
+    policy: Policy
 
 
 _project: _Project | None = None  # in a worker: set by the pool's initializer
@@ -318,7 +335,7 @@ def _read(locale: str) -> CatalogReading:
 
 def _read_in(project: _Project, locale: str) -> CatalogReading:
     return read_locale(project.root, locale, project.template, project.glossary,
-                       project.safety)
+                       project.safety, trust_for(project.policy.get(locale)))
 
 
 def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckReport:
@@ -328,7 +345,7 @@ def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckRepo
     chosen = chosen_locales(root, policy, locales)
     template = load_template(root)
     glossary = load_glossary(root)
-    project = _Project(root, glossary, template, safety_keys(template))
+    project = _Project(root, glossary, template, safety_keys(template), policy)
     jobs = jobs or os.cpu_count() or 1
     with contextlib.ExitStack() as stack:
         if jobs > 1 and len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
@@ -353,8 +370,20 @@ def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckRepo
 
 # --- rendering ----------------------------------------------------------------------------------
 
-COLUMNS = ("locale", "required", "translated", "fuzzy", "untranslated", "words", "coverage",
-           "min", "errors", "warnings", "handouts", "result")
+COLUMNS = ("locale", "required", "publish", "untranslated", "fuzzy", "translated", "reviewed",
+           "ready", "share", "words", "min", "errors", "warnings", "handouts", "result")
+LEGEND = ("untranslated, fuzzy, translated, reviewed: catalog entries of the template in "
+          "each state (an entry is a block or an interface text; translated excludes "
+          "reviewed); ready: entries ready to publish (translated, or reviewed where the "
+          "locale publishes reviewed translations only), of all entries; share: ready "
+          "entries in percent; words: the English source words of the ready entries; min: "
+          "the policy's minimum share; handouts: published of all (see the table of texts "
+          "per handout).")
+
+
+def ready_counts(cov: Coverage, needs_review: bool) -> tuple[int, int]:
+    """(entries, words) ready to publish under the policy."""
+    return (cov.reviewed, cov.reviewed_words) if needs_review else (cov.done, cov.done_words)
 
 
 def table_rows(report: CheckReport) -> list[tuple[str, ...]]:
@@ -363,9 +392,12 @@ def table_rows(report: CheckReport) -> list[tuple[str, ...]]:
     for item in report.locales:
         cov = item.coverage
         published = sum(d.publishable for d in item.drugs)
-        rows.append((item.locale, "yes" if item.policy.required else "no",
-                     f"{cov.translated}/{cov.total}", str(cov.fuzzy), str(cov.untranslated),
-                     f"{cov.translated_words}/{cov.total_words}", f"{cov.percent:.1f}%",
+        entries, words_ready = ready_counts(cov, item.policy.needs_review)
+        rows.append((item.locale, "yes" if item.policy.required else "no", item.policy.publish,
+                     str(cov.untranslated), str(cov.fuzzy), str(cov.translated),
+                     str(cov.reviewed),
+                     f"{entries}/{cov.total}", f"{cov.ready(item.policy.needs_review):.1f}%",
+                     f"{words_ready}/{cov.total_words}",
                      f"{item.policy.min_coverage:g}%", str(item.errors), str(item.warnings),
                      f"{published}/{len(item.drugs)}", item.result))
     return rows
@@ -391,17 +423,22 @@ MAX_DRUG_ROWS = 20  # above this, per-handout coverage is in the JSON report onl
 
 
 def handout_rows(report: CheckReport) -> list[tuple[str, ...]]:
-    """Per handout and locale: coverage of its texts and whether it is published."""
+    """Per handout and locale: its texts ready to publish, of all its texts (as the
+    drafts page counts them), and whether it is published."""
     drugs = [d.drug for d in report.locales[0].drugs] if report.locales else []
     if not drugs or len(drugs) > MAX_DRUG_ROWS:
         return []
-    rows = [("handout", *(r.locale for r in report.locales))]
+    rows = [("handout (texts ready)", *(r.locale for r in report.locales))]
     for index, drug in enumerate(drugs):
         cells = []
         for item in report.locales:
             found = item.drugs[index] if index < len(item.drugs) else None
-            cells.append(f"{found.coverage.percent:.1f}% "
-                         f"{'published' if found.publishable else 'draft'}" if found else "-")
+            if found is None:
+                cells.append("-")
+                continue
+            ready = found.ready(item.policy.needs_review)
+            cells.append(f"{ready}/{found.coverage.total} "
+                         f"{'published' if found.publishable else 'draft'}")
         rows.append((drug, *cells))
     return rows
 
@@ -416,7 +453,8 @@ def _grid(rows: list[tuple[str, ...]]) -> list[str]:
 
 def render_table(report: CheckReport) -> str:
     """The terminal report: summary table, problems, findings, verdict."""
-    lines = [_template_line(report), "", *_grid([COLUMNS, *table_rows(report)])]
+    lines = [_template_line(report), "", *_grid([COLUMNS, *table_rows(report)]), "",
+             *textwrap.wrap(LEGEND, 100)]
     drug_rows = handout_rows(report)
     if drug_rows:
         lines += ["", *_grid(drug_rows)]
@@ -452,11 +490,13 @@ def report_dict(report: CheckReport) -> dict[str, object]:
         "checks": {c.id: {"severity": c.severity, "title": c.title} for c in REGISTRY.values()},
         "locales": [{
             "locale": r.locale, "required": r.policy.required,
-            "min_coverage": r.policy.min_coverage, "catalog": r.path, "result": r.result,
+            "min_coverage": r.policy.min_coverage, "publish": r.policy.publish,
+            "catalog": r.path, "result": r.result,
             "passed": r.passed, "coverage": r.coverage.as_dict(),
             "errors": r.errors, "warnings": r.warnings, "problems": list(r.problems),
-            "drugs": {d.drug: {**d.coverage.as_dict(), "publishable": d.publishable}
-                      for d in r.drugs},
+            "drugs": {d.drug: {**d.coverage.as_dict(), "blocked": d.blocked,
+                               "ready": d.ready(r.policy.needs_review),
+                               "publishable": d.publishable} for d in r.drugs},
             "findings": [_finding_dict(f) for f in r.findings],
         } for r in report.locales],
     }
@@ -476,6 +516,7 @@ def render_markdown(report: CheckReport) -> str:
              f"`{_template_line(report)}`", "",
              "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table_rows(report)]
+    lines += ["", f"<sub>{LEGEND}</sub>"]
     drug_rows = handout_rows(report)
     if drug_rows:
         lines += ["", "| " + " | ".join(drug_rows[0]) + " |", "|" + "---|" * len(drug_rows[0])]
@@ -503,6 +544,15 @@ def _testcase(suite: ET.Element, classname: str, name: str, failures: Iterable[s
         ET.SubElement(case, "system-out").text = "\n".join(notes)
 
 
+def _coverage_note(item: LocaleResult) -> str:
+    cov = item.coverage
+    return (f"entries: {cov.untranslated} untranslated, {cov.fuzzy} fuzzy, {cov.translated} "
+            f"translated, {cov.reviewed} reviewed of {cov.total}; ready to publish "
+            f"(publish: {item.policy.publish}): {cov.ready(item.policy.needs_review):.1f}% "
+            f"of the entries (minimum {item.policy.min_coverage:g}%); required: "
+            f"{item.policy.required}")
+
+
 def render_junit(report: CheckReport) -> str:
     """JUnit XML: one test case per locale and check; failures carry the findings.
     Findings of optional locales and warnings are reported as output, not failures."""
@@ -515,8 +565,7 @@ def render_junit(report: CheckReport) -> str:
         classname = f"handouts.{item.locale}"
         policy_problems = [p for p in item.problems if "error finding" not in p]
         _testcase(suite, classname, "policy", policy_problems, item.policy.required,
-                  [f"coverage {item.coverage.percent:.1f}% (minimum "
-                   f"{item.policy.min_coverage:g}%); required: {item.policy.required}"])
+                  [_coverage_note(item)])
         for check in REGISTRY.values():
             found = [str(f) for f in item.failures(check.id)]
             failing = item.policy.required and check.severity == "error"

@@ -190,6 +190,9 @@ def check_placeholders(entry: EntryContext) -> Iterator[str]:
         return
     source = _source_placeholders(entry.source, _python_format(entry))
     translation = placeholders(entry.translation, _python_format(entry))
+    if _python_format(entry) and "%" in _POSITIONAL.sub("", _NAMED.sub("", entry.translation)):
+        yield ("a '%' that is not a placeholder: write a literal percent sign as '%%' "
+               "(msgfmt -c refuses this text)")
     if translation == source:
         return
     for name in sorted(source - translation):
@@ -329,10 +332,13 @@ def check_length_limit(entry: EntryContext) -> Iterator[str]:
 @check("length-ratio", "warning")
 def check_length_ratio(entry: EntryContext) -> Iterator[str]:
     """Translation length within the usual range for the language."""
-    if len(entry.source) < MIN_RATIO_CHARS:
+    source, translation = entry.source, entry.translation
+    if "%" in source and _python_format(entry):  # placeholders are not the language's words
+        source, translation = _NAMED.sub("", source), _NAMED.sub("", translation)
+    if len(source) < MIN_RATIO_CHARS:
         return
     low, high = ratio_band(entry.locale)
-    ratio = len(entry.translation) / len(entry.source)
+    ratio = len(translation) / len(source)
     if not low <= ratio <= high:
         word = "short" if ratio < low else "long"
         yield (f"is {ratio:.2f} times as long as the source; translations into this language "

@@ -10,28 +10,41 @@ from ..catalogs.pofile import load_catalog, load_template
 from ..errors import LocaleError
 from ..model import Finding, Key
 from ..source.glossary import load_glossary
+from ..source.interface import handout_keys
 from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
 from .coverage import coverage, state
+from .policy import load_policy
+from .review import trust_for, void_marks
 from .rules import catalog_findings
+
+MAX_HANDOUTS = 20  # unfinished handouts listed by `status LOCALE`
+LEGEND = ("entries: catalog entries of the template (a block or an interface text), in four "
+          "states; translated excludes reviewed; words: English source words translated "
+          "(reviewed or not); translated, reviewed: share of the entries")
 
 
 def progress_table(root: Path) -> str:
-    """One row per locale: entries and source words translated / fuzzy / untranslated."""
+    """One row per locale: entries in the four states, words translated, and shares."""
     template = load_template(root)
+    policy = load_policy(root)
     keys = [m.key for m in template.active()]
-    rows = [("locale", "translated", "fuzzy", "untranslated", "obsolete", "words", "done")]
+    rows = [("locale", "untranslated", "fuzzy", "translated", "reviewed", "obsolete", "words",
+             "translated", "reviewed")]
     for locale in discover_locales(root):
-        cov = coverage(keys, load_catalog(root, locale))
-        rows.append((locale, str(cov.translated), str(cov.fuzzy), str(cov.untranslated),
-                     str(cov.obsolete), f"{cov.translated_words}/{cov.total_words}",
-                     f"{cov.percent:.1f}%"))
+        cov = coverage(keys, load_catalog(root, locale), trust_for(policy.get(locale)))
+        rows.append((locale, str(cov.untranslated), str(cov.fuzzy), str(cov.translated),
+                     str(cov.reviewed), str(cov.obsolete),
+                     f"{cov.done_words}/{cov.total_words}", f"{cov.percent:.1f}%",
+                     f"{cov.percent_reviewed:.1f}%"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) if i == 0 else cell.rjust(width)
                        for i, (cell, width) in enumerate(zip(row, widths, strict=True)))
              for row in rows]
     if len(rows) == 1:
         lines.append("(no catalogs: create one with `handouts init LOCALE`)")
+    else:
+        lines.append(f"({LEGEND})")
     return "\n".join(lines) + "\n"
 
 
@@ -40,7 +53,7 @@ class OpenItem:
     """One thing left for a translator: an entry to translate, review or fix."""
 
     line: int | None
-    status: str  # untranslated | fuzzy | error | warning
+    status: str  # untranslated | fuzzy | error | warning | review void
     place: str
     detail: str
 
@@ -65,6 +78,7 @@ def open_items(root: Path, locale: str) -> list[OpenItem]:
     template = load_template(root)
     catalog = load_catalog(root, locale)
     lookup = catalog.lookup()
+    trust = trust_for(load_policy(root).get(locale))
     places, safety = segment_places(root)
     findings = catalog_findings(locale, catalog, load_glossary(root), safety)
     by_line: dict[int, list[Finding]] = {}
@@ -74,11 +88,15 @@ def open_items(root: Path, locale: str) -> list[OpenItem]:
     for entry in template.active():
         message = lookup.get(entry.key)
         place = "; ".join(places.get(entry.key, [])) or "interface text"
-        status = state(message)
+        status = state(message, trust)
         line = message.text_line if message else None
-        if status != "translated":
+        if status in ("untranslated", "fuzzy"):
             detail = entry.msgid if len(entry.msgid) <= 70 else entry.msgid[:69] + "…"
             items.append(OpenItem(line, status, place, detail))
+        for comment in void_marks(message, trust) if message else ():
+            items.append(OpenItem(line, "review void", place,
+                                  f"a review mark that does not count (edited since, "
+                                  f"malformed, or an unlisted reviewer): {comment[:90]}"))
         for finding in by_line.get(line or -1, []):
             items.append(OpenItem(line, finding.severity, place,
                                   f"[{finding.check}] {finding.message}"))
@@ -97,12 +115,30 @@ def open_work(root: Path, locale: str) -> str:
     for item in items:
         where = f"{path}:{item.line}" if item.line else f"{path}: (missing: run `handouts update`)"
         lines.append(f"{where}: {item.status}: {item.place}\n    {item.detail}")
-    cov = coverage([m.key for m in load_template(root).active()], load_catalog(root, locale))
+    catalog = load_catalog(root, locale)
+    trust = trust_for(load_policy(root).get(locale))
+    cov = coverage([m.key for m in load_template(root).active()], catalog, trust)
     errors = sum(item.status == "error" for item in items)
     warnings = sum(item.status == "warning" for item in items)
-    lines.append(f"{locale}: {cov.translated}/{cov.total} translated, {cov.fuzzy} fuzzy, "
-                 f"{cov.untranslated} untranslated ({cov.percent:.1f}%); "
-                 f"{errors} error(s), {warnings} warning(s)")
+    unfinished = []
+    monographs = load_monographs(root)
+    for monograph in monographs:
+        handout = coverage(handout_keys(monograph), catalog, trust)
+        if handout.left:
+            unfinished.append(f"{monograph.id}: {handout.left} of the handout's {handout.total} "
+                              f"texts left ({handout.untranslated} untranslated, "
+                              f"{handout.fuzzy} fuzzy); {handout.translated} translated, "
+                              f"{handout.reviewed} reviewed")
+    lines += unfinished[:MAX_HANDOUTS]
+    if len(unfinished) > MAX_HANDOUTS:
+        lines.append(f"... and {len(unfinished) - MAX_HANDOUTS} more handouts with texts left")
+    lines.append(f"{len(monographs) - len(unfinished)} of {len(monographs)} handouts have "
+                 "every text translated")
+    lines.append(f"{locale}: {cov.left} of {cov.total} entries left ({cov.untranslated} "
+                 f"untranslated, {cov.fuzzy} fuzzy); {cov.translated} translated, "
+                 f"{cov.reviewed} reviewed ({cov.percent:.1f}% of the entries translated, "
+                 f"{cov.percent_reviewed:.1f}% reviewed); {errors} error(s), "
+                 f"{warnings} warning(s)")
     return "\n".join(lines) + "\n"
 
 

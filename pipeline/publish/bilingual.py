@@ -9,10 +9,13 @@ block in the translation, then its English, indented and marked ``EN``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from markupsafe import Markup
 
 from .. import __version__
 from ..source.markup import plain
+from .facts import Facts
 from .formats import Navigation
 from .localize import (
     UI_BILINGUAL,
@@ -23,11 +26,7 @@ from .localize import (
     UI_HANDOUT,
     UI_IMPORTANT,
     UI_LARGE,
-    UI_NOT_REVIEWED,
-    UI_PERCENT,
     UI_PRONUNCIATION,
-    UI_REVIEWED,
-    UI_REVISION,
     UI_STANDARD,
     UI_TEXT,
     Handout,
@@ -37,13 +36,14 @@ from .localize import (
 from .plaintext import WIDTH, wrap
 from .printing import page_style
 from .render import (
+    _facts,
     _Strings,
     _text_block,
     _text_heading,
-    _values,
     content_policy,
     environment,
     locale_info,
+    provenance,
     running_text,
     stylesheet,
 )
@@ -51,45 +51,43 @@ from .render import (
 ENGLISH_MARK = "EN  "  # before each English block of the bilingual text
 
 
-def _ui(handout: Handout, interface: Interface, revision: str) -> dict[str, str]:
+def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
     """The interface strings the bilingual page shows, in ``interface``'s language."""
     strings = _Strings(interface, html=True)
-    values = _values(handout, locale_info(handout.locale))
     keys = {"handout": UI_HANDOUT, "bilingual": UI_BILINGUAL, "important": UI_IMPORTANT,
             "gap": UI_GAP, "pronunciation": UI_PRONUNCIATION,
             "classification": UI_CLASSIFICATION, "english": UI_ENGLISH,
             "editions": UI_EDITIONS, "large": UI_LARGE, "text": UI_TEXT,
             "standard": UI_STANDARD}
-    shown = {key: strings.gettext(msgid) for key, msgid in keys.items()}
-    shown["revision"] = strings.gettext(UI_REVISION, revision=revision)
-    shown["percent"] = strings.gettext(UI_PERCENT, percent=values["percent"])
-    shown["reviewed"] = (strings.gettext(UI_REVIEWED, date=values["reviewed"])
-                         if values["reviewed"] else strings.gettext(UI_NOT_REVIEWED))
+    shown: dict[str, Any] = {key: strings.gettext(msgid) for key, msgid in keys.items()}
+    shown["provenance"] = provenance(strings, handout, facts)
     return shown
 
 
 def render_bilingual_html(handout: Handout, english: Handout, interface: Interface,
                           revision: str, english_href: str, *, nav: Navigation | None = None,
-                          english_address: str | None = None) -> str:
+                          english_address: str | None = None,
+                          facts: Facts | None = None) -> str:
     """The translation and its English as one self-contained HTML page."""
     assert handout.published, "a draft has no bilingual edition"
     info = locale_info(handout.locale)
     css, _ = stylesheet()
-    print_css = page_style(running_text(handout, interface, revision))
+    facts = _facts(handout, revision, facts)
+    print_css = page_style(running_text(handout, interface, facts))
     template = environment().get_template("bilingual.html")
     return template.render(
         handout=handout, english=english, info=info, rtl=info.direction == "rtl",
         sections=list(zip(handout.sections, english.sections, strict=True)),
-        ui=_ui(handout, interface, revision), ui_en=_ui(english, Interface(), revision),
+        ui=_ui(handout, interface, facts), ui_en=_ui(english, Interface(), facts),
         css=css, csp=content_policy(css, print_css), print_style=Markup(print_css),
         version=__version__, nav=nav, english_href=english_href,
         english_address=english_address or english_href)
 
 
-def _pair(local: LocalText | None, english: LocalText | None) -> list[str]:
+def _pair(local: LocalText | None, english: LocalText | None, ui: _Strings) -> list[str]:
     if local is None or english is None:
         return []
-    return [*_text_block(local), *_english(english)]
+    return [*_text_block(local, ui), *_english(english)]
 
 
 def _english(shown: LocalText) -> list[str]:
@@ -98,18 +96,19 @@ def _english(shown: LocalText) -> list[str]:
 
 
 def render_bilingual_text(handout: Handout, english: Handout, interface: Interface,
-                          revision: str, english_address: str) -> str:
+                          revision: str, english_address: str, *,
+                          facts: Facts | None = None) -> str:
     """Plain text: each block in the translation, then its English (marked ``EN``)."""
     assert handout.published, "a draft has no bilingual edition"
     ui, ui_en = _Strings(interface, html=False), _Strings(Interface(), html=False)
     info = locale_info(handout.locale)
-    values = _values(handout, info)
+    facts = _facts(handout, revision, facts)
     out: list[list[str]] = [[
         *wrap(f"{ui.gettext(UI_HANDOUT)} \u00b7 {ui.gettext(UI_BILINGUAL)}"),
         *wrap(f"{ENGLISH_MARK}{UI_HANDOUT} \u00b7 {UI_BILINGUAL}"),
         f"{info.name} \u00b7 English",
     ]]
-    out.append([*_text_heading(handout.title, "="), *_english(english.title)])
+    out.append([*_text_heading(handout.title, ui, "="), *_english(english.title)])
     if handout.monograph.pronunciation:
         out.append(list(wrap(f"{ui.gettext(UI_PRONUNCIATION)}: "
                              f"{handout.monograph.pronunciation}")))
@@ -120,19 +119,20 @@ def render_bilingual_text(handout: Handout, english: Handout, interface: Interfa
     for section, english_section in zip(handout.sections, english.sections, strict=True):
         if section.heading and english_section.heading:
             rule = "-" if section.level == 2 else "~"
-            out.append([*_text_heading(section.heading, rule), *_english(english_section.heading)])
+            out.append([*_text_heading(section.heading, ui, rule),
+                        *_english(english_section.heading)])
         for block, english_block in zip(section.blocks, english_section.blocks, strict=True):
             if block.kind == "callout":
                 out.append([f"! {ui.gettext(UI_IMPORTANT).upper()}",
-                            *_text_block(block.text, "  | "),  # type: ignore[arg-type]
+                            *_text_block(block.text, ui, "  | "),  # type: ignore[arg-type]
                             f"{ENGLISH_MARK}! {UI_IMPORTANT.upper()}",
                             *wrap(plain(english_block.text.text),  # type: ignore[union-attr]
                                   WIDTH, ENGLISH_MARK + "| ", " " * len(ENGLISH_MARK) + "| ")])
                 continue
             if block.text is not None:
-                out.append(_pair(block.text, english_block.text))
+                out.append(_pair(block.text, english_block.text, ui))
             for item, english_item in zip(block.items, english_block.items, strict=True):
-                out.append([*_text_block(item, "- ", "  "),
+                out.append([*_text_block(item, ui, "- ", "  "),
                             *wrap(plain(english_item.text), WIDTH, ENGLISH_MARK + "- ",
                                   " " * len(ENGLISH_MARK) + "  ")])
             if block.gap:
@@ -140,12 +140,8 @@ def render_bilingual_text(handout: Handout, english: Handout, interface: Interfa
                                                              ENGLISH_MARK,
                                                              " " * len(ENGLISH_MARK))])
     out.append(["-" * WIDTH])
-    out += [block for block in (_pair(handout.disclaimer, english.disclaimer),
-                                _pair(handout.attribution, english.attribution)) if block]
-    reviewed = (ui.gettext(UI_REVIEWED, date=values["reviewed"]) if values["reviewed"]
-                else ui.gettext(UI_NOT_REVIEWED))
-    provenance = [ui.gettext(UI_REVISION, revision=revision),
-                  ui.gettext(UI_PERCENT, percent=values["percent"]), reviewed,
-                  f"{ui.gettext(UI_ENGLISH)}: {english_address}"]
-    out.append([line for item in provenance for line in wrap(item)])
+    out += [block for block in (_pair(handout.disclaimer, english.disclaimer, ui),
+                                _pair(handout.attribution, english.attribution, ui)) if block]
+    lines = [*provenance(ui, handout, facts), f"{ui.gettext(UI_ENGLISH)}: {english_address}"]
+    out.append([line for item in lines for line in wrap(item)])
     return "\n\n".join("\n".join(lines) for lines in out) + "\n"

@@ -27,20 +27,26 @@ from typing import Any
 from .. import __version__
 from ..catalogs.locales import catalog_path, discover_locales
 from ..catalogs.pofile import Catalog, load_catalog, write_atomic
-from ..checks.policy import POLICY_PATH, load_policy
-from ..checks.rules import REGISTRY, blocked_keys, catalog_findings
-from ..errors import BuildError, LocaleError
-from ..model import Key, Message, Monograph
+from ..checks.coverage import count_states
+from ..checks.coverage import state as entry_state
+from ..checks.policy import POLICY_PATH, LocalePolicy, Policy, load_policy
+from ..checks.review import NO_TRUST, Trust, trust_for
+from ..checks.rules import REGISTRY, catalog_findings
+from ..errors import BuildError, HandoutError, LocaleError
+from ..model import Finding, Key, Message, Monograph
 from ..source.glossary import GLOSSARY_PATH, Glossary, load_glossary
+from ..source.interface import handout_keys
 from ..source.monographs import load_monographs, monograph_files
 from ..source.segments import iter_segments
+from . import editions
 from . import pdf as pdfs
 from .bilingual import render_bilingual_html, render_bilingual_text
 from .clinic import language_pages, render_index
+from .facts import Facts, handout_facts
 from .formats import (
     DRAFTS,
+    HandoutFiles,
     english_address,
-    folder_of,
     handout_files,
     navigation,
     print_digest,
@@ -59,7 +65,7 @@ from .render import (
 PREFIX = ".handouts-build-"  # staging, previous-output and lock names (git-ignored)
 MANIFEST = ".handouts-manifest.json"
 REPORT = "report.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3  # 2: entries may own an edition's files; 3: and their formats
 CHUNK = 50  # handouts per worker task
 IN_PROCESS_BELOW = 40  # fewer handouts than this render without worker processes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
@@ -87,12 +93,18 @@ class BuildResult:
         if not drafts:
             return None
         blocking = sum(int(e["blocking_findings"]) for e in drafts)
-        missing = sum(int(e["missing"]) for e in drafts)
+        unreviewed = sum(int(e["coverage"].get("unreviewed", 0)) for e in drafts)
+        english = sum(int(e["missing"]) for e in drafts) - unreviewed
+        kept = sum((e.get("edition") or {}).get("status") == "kept" for e in drafts)
         parts = [f"{len(drafts)} draft handout(s)"]
         if blocking:
             parts.append(f"{blocking} blocking finding(s)")
-        if missing:
-            parts.append(f"{missing} text(s) shown in English")
+        if english:
+            parts.append(f"{english} text(s) shown in English")
+        if unreviewed:
+            parts.append(f"{unreviewed} text(s) not reviewed")
+        if kept:
+            parts.append(f"{kept} earlier edition(s) kept on the index")
         return ", ".join(parts)
 
 
@@ -146,21 +158,27 @@ class RawInputs:
     glossary: str
     monographs: dict[str, str]  # relative path -> sha256
     catalogs: dict[str, str]  # locale -> sha256
-    editions: str = ""  # handouts.yaml (base_url, paper sizes) and the PDF environment
+    policy: str = ""  # handouts.yaml: who must review, whose marks count, base_url, paper
+    editions: dict[str, str] = field(default_factory=dict)  # "locale/drug" -> record sha256
+    formats: str = ""  # what PDFs depend on outside the project (pdf.environment_signature)
 
     def overall(self) -> str:
-        return _digest(self.code, self.glossary, self.editions,
+        return _digest(self.code, self.glossary, self.policy, self.formats,
                        *(f"{k}={v}" for k, v in sorted(self.monographs.items())),
-                       *(f"{k}={v}" for k, v in sorted(self.catalogs.items())))
+                       *(f"{k}={v}" for k, v in sorted(self.catalogs.items())),
+                       *(f"{k}={v}" for k, v in sorted(self.editions.items())))
 
 
 def raw_inputs(root: Path, locales: list[str], pdf: bool = False) -> RawInputs:
-    editions = _digest(_file_digest(root / POLICY_PATH),
-                       pdfs.environment_signature() if pdf else "no PDFs")
+    records = root / editions.EDITIONS_DIR
+    recorded = {f"{path.parent.name}/{path.stem}": _file_digest(path)
+                for path in sorted(records.glob("*/*.json"))} if records.is_dir() else {}
     return RawInputs(
         code_digest(), _file_digest(root / GLOSSARY_PATH),
         {path.relative_to(root).as_posix(): _file_digest(path) for path in monograph_files(root)},
-        {locale: _file_digest(catalog_path(root, locale)) for locale in locales}, editions)
+        {locale: _file_digest(catalog_path(root, locale)) for locale in locales},
+        _file_digest(root / POLICY_PATH), recorded,
+        pdfs.environment_signature() if pdf else "no PDFs")
 
 
 # --- inputs --------------------------------------------------------------------------
@@ -176,23 +194,38 @@ class LocaleState:
     locale: str
     catalog: Catalog | None  # None: English
     lookup: dict[Key, Message] | None = None
-    blocked: set[Key] = field(default_factory=set)
-    errors: dict[Key, int] = field(default_factory=dict)  # error findings per entry
+    blocked: dict[Key, tuple[str, ...]] = field(default_factory=dict)  # -> checks that erred
+    errors: dict[Key, list[Finding]] = field(default_factory=dict)  # error findings per entry
     checked: set[Key] = field(default_factory=set)
     interface: Interface = field(default_factory=Interface)
+    trust: Trust = NO_TRUST
+    policy: LocalePolicy | None = None
+
+    @property
+    def needs_review(self) -> bool:
+        return self.policy is not None and self.policy.needs_review
+
+    def usable(self, key: Key) -> bool:
+        """Whether the entry's translation may be published (ready, no error)."""
+        assert self.lookup is not None
+        status = entry_state(self.lookup.get(key), self.trust)
+        ready = status == "reviewed" or (status == "translated" and not self.needs_review)
+        return ready and key not in self.blocked
 
 
-def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[Key]
-                ) -> LocaleState:
-    """Read ``locale``'s catalog and check its interface strings."""
+def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[Key],
+                policy: Policy | None = None) -> LocaleState:
+    """Read ``locale``'s catalog and check its interface strings; ``policy`` (read from
+    ``root`` when not given) says whose review marks count and whether review is needed."""
     if locale == ENGLISH:
         return LocaleState(ENGLISH, None)
     catalog = load_catalog(root, locale, comments=False)  # handouts show no notes
-    state = LocaleState(locale, catalog, catalog.lookup())
+    rules = (policy or load_policy(root)).get(locale)
+    state = LocaleState(locale, catalog, catalog.lookup(), trust=trust_for(rules), policy=rules)
     whole = any(c.scope == "catalog" and c.severity == "error" for c in REGISTRY.values())
     keys = set(state.lookup) if whole else {(None, msgid) for msgid in UI_MSGIDS}
     check_entries(state, keys, glossary, safety)
-    state.interface = interface_for(catalog, state.blocked)
+    state.interface = interface_for(catalog, state.blocked, state.trust, rules.needs_review)
     return state
 
 
@@ -206,12 +239,13 @@ def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
     state.checked |= wanted
     subset = replace(state.catalog, messages=tuple(state.lookup[key] for key in wanted))
     findings = catalog_findings(state.locale, subset, glossary, set(safety))
-    state.blocked |= blocked_keys(findings, subset)
     by_line = {state.lookup[key].text_line: key for key in wanted}
     for finding in findings:
         if finding.severity == "error" and finding.where and finding.where.line in by_line:
             key = by_line[finding.where.line]
-            state.errors[key] = state.errors.get(key, 0) + 1
+            state.errors.setdefault(key, []).append(finding)
+            state.blocked[key] = tuple(dict.fromkeys((*state.blocked.get(key, ()),
+                                                      finding.check)))
 
 
 def _select(wanted: Sequence[str] | None, available: list[str], what: str) -> list[str]:
@@ -308,7 +342,8 @@ def _shown(path: Path, root: Path) -> str:
 
 def _check_output(root: Path, output: Path) -> None:
     """Refuse an output folder the swap could destroy: the project, or foreign files."""
-    protected = [root / "source", root / "locales", root / "pipeline"]
+    protected = [root / "source", root / "locales", root / "pipeline",
+                 root / editions.EDITIONS_DIR]
     if output == root or output in root.parents or any(
             p == output or output in p.parents or p in output.parents for p in protected):
         raise BuildError("the output folder must not contain or be inside the project's "
@@ -332,8 +367,13 @@ def _read_manifest(output: Path) -> dict[str, Any]:
 
 
 def entry_files(entry: dict[str, Any]) -> list[str]:
-    """Every file of a handout's manifest entry: its editions and its PDFs."""
-    return [*entry["files"], *entry["pdf"]]
+    """The files one manifest entry owns: the handout in every format, its PDFs, and a
+    kept edition's pair."""
+    names = [*entry.get("files", (entry["html"], entry["text"])), *entry.get("pdf", {})]
+    edition = entry.get("edition") or {}
+    if edition.get("status") == "kept":
+        names += [edition["html"], edition["text"]]
+    return names
 
 
 def _files_present(output: Path, entries: dict[str, Any]) -> bool:
@@ -357,6 +397,7 @@ class Shared:
     revisions: dict[str, str]
     staging: str
     previous: str | None
+    policy: Policy = field(default_factory=lambda: Policy({}))
     base_url: str | None = None
     papers: tuple[str, ...] = ()  # PDF sizes; () when PDFs are off
     pdf_problem: str | None = None  # why no PDF can be made at all
@@ -409,90 +450,194 @@ def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleSt
     state = _per_locale.get(locale)
     if state is None:
         state = _per_locale[locale] = open_locale(Path(shared.root), locale, shared.glossary,
-                                                  shared.safety)
+                                                  shared.safety, shared.policy)
     if state.catalog is not None:
         keys = (s.key for drug in drugs for s in iter_segments(shared.monographs[drug]))
         check_entries(state, keys, shared.glossary, shared.safety)
     return state
 
 
-def _coverage(handout: Handout) -> dict[str, float | int]:
-    return {"translated": handout.count("translated", "source"),
-            "fuzzy": handout.count("fuzzy"), "untranslated": handout.count("missing"),
-            "blocked": handout.count("blocked"), "total": handout.total,
-            "percent": round(100 * handout.ratio, 2)}
+def _coverage(handout: Handout, state: LocaleState) -> dict[str, float | int]:
+    """The handout's texts in the four states of the check (``blocked``: of those
+    translated, held back by an error; ``ready``: publishable), counted alike."""
+    keys = handout_keys(handout.monograph)
+    if state.lookup is None:
+        counts = count_states(keys, lambda key: "translated")
+    else:
+        lookup, trust = state.lookup, state.trust
+        counts = count_states(keys, lambda key: entry_state(lookup.get(key), trust))
+    ready = handout.total - handout.missing
+    return {"untranslated": counts.untranslated, "fuzzy": counts.fuzzy,
+            "translated": counts.translated, "reviewed": counts.reviewed,
+            "blocked": handout.count("blocked"), "unreviewed": handout.count("unreviewed"),
+            "ready": ready, "total": counts.total,
+            "percent": round(counts.percent, 2),
+            "percent_ready": round(100 * ready / handout.total, 2) if handout.total else 100.0}
+
+
+def _findings(handout: Handout, state: LocaleState) -> list[dict[str, Any]]:
+    """The error findings that hold the handout's texts back, with their catalog line."""
+    found = [f for key in handout.states for f in state.errors.get(key, ())]
+    return [{"check": f.check, "message": f.message, "where": str(f.where)}
+            for f in sorted(found, key=lambda f: (f.where.line if f.where else 0, f.check))]
+
+
+def _write_pair(shared: Shared, folder: str, drug: str, handout: Handout,
+                interface: Interface, facts: Facts) -> tuple[str, str, int]:
+    english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}"
+    revision = facts.revision
+    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
+    html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
+    written = put(staging, previous, html, render_html(
+        handout, interface, revision, f"{english}.html", facts=facts,
+        english_address=english_address(drug, shared.base_url, text=False)).encode("utf-8"))
+    written += put(staging, previous, text, render_text(
+        handout, interface, revision, english_address(drug, shared.base_url, text=True),
+        facts=facts).encode("utf-8"))
+    return html, text, int(written)
+
+
+def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
+                   interface: Interface, facts: Facts
+                   ) -> tuple[HandoutFiles, int, dict[str, Any], dict[str, int], dict[str, str]]:
+    """Write a published handout in every format: standard, large print and (for a
+    translation) bilingual HTML, text and bilingual text; (its files, files written, the
+    PDFs to print with the digest of their page, PDFs skipped by reason, the other
+    languages it links to)."""
+    files = handout_files(locale, drug, True, shared.papers)
+    english_href = f"../{ENGLISH}/{drug}.html"
+    revision = facts.revision
+    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
+    address, text_address = (english_address(drug, shared.base_url, text=False),
+                             english_address(drug, shared.base_url, text=True))
+    text = render_text(handout, interface, revision, text_address, facts=facts)
+    written = put(staging, previous, files.text, text.encode("utf-8"))
+    others = {code: handout_files(code, drug, True).html
+              for code in shared.published_guess.get(drug, ()) if code != locale}
+    english = localize(shared.monographs[drug]) if locale != ENGLISH else None
+    printed = text
+    if english is not None and files.bilingual_text:
+        bilingual_text = render_bilingual_text(handout, english, interface, revision,
+                                               text_address, facts=facts)
+        written += put(staging, previous, files.bilingual_text, bilingual_text.encode("utf-8"))
+        printed += bilingual_text
+    made: list[str] = []
+    skipped: dict[str, int] = {}
+    if files.pdfs:
+        reason = shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage)
+        if reason:
+            skipped[reason] = len(files.pdfs)
+        else:
+            made = list(files.pdfs)
+    pages: dict[str, str] = {}
+    for edition in ("standard", "large", "bilingual"):
+        page = files.html_of(edition)
+        if page is None:
+            continue
+        nav = navigation(files, edition, page, made, others, shared.papers)
+        if edition == "bilingual":
+            assert english is not None
+            pages[page] = render_bilingual_html(handout, english, interface, revision,
+                                                english_href, nav=nav, english_address=address,
+                                                facts=facts)
+        else:  # the large print's body is the standard edition's, rendered once
+            pages[page] = render_html(
+                handout, interface, revision, english_href, facts=facts, edition=edition,
+                nav=nav, english_address=address,
+                main_html=main_of(pages[files.html]) if edition == "large" else None)
+    for page, html in pages.items():
+        written += put(staging, previous, page, html.encode("utf-8"))
+    pdf = {name: {"html": files.pdfs[name][0], "paper": files.pdfs[name][1],
+                  "digest": print_digest(pages[files.pdfs[name][0]])} for name in made}
+    return files, int(written), pdf, skipped, others
 
 
 def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, Any], int]:
-    """Render one handout's editions into the staging folder; (manifest entry, files
-    written). Its PDFs are printed later, from the HTML (:func:`_print_pdfs`)."""
+    """Render one handout into the staging folder, in every format when it is published
+    (its PDFs are printed later, from the HTML: :func:`_print_pdfs`); (manifest entry,
+    files written). A translation that is a draft because the English changed keeps its
+    last published edition (``editions/``) in its place, or has it withdrawn."""
     state = _locale_state(shared, locale, [drug])
     monograph = shared.monographs[drug]
     handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
-    interface, published = state.interface, handout.published
-    files = handout_files(locale, drug, published, shared.papers if published else ())
-    folder = folder_of(locale, published)
-    english_href = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}.html"
     revision = shared.revisions[drug]
-    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
-    text = render_text(handout, interface, revision,
-                       english_address(drug, shared.base_url, text=True))
-    written = put(staging, previous, files.text, text.encode("utf-8"))
-    pages: dict[str, str] = {}
-    made: list[str] = []
-    skipped: dict[str, int] = {}
-    others: dict[str, str] = {}
-    address = english_address(drug, shared.base_url, text=False)
+    facts = handout_facts(monograph, revision, handout_keys(monograph), state.lookup,
+                          state.trust, state.catalog)
+    published = handout.published
     if published:
-        others = {code: handout_files(code, drug, True).html
-                  for code in shared.published_guess.get(drug, ()) if code != locale}
-        english = localize(shared.monographs[drug]) if locale != ENGLISH else None
-        printed = text
-        if english is not None and files.bilingual_text:
-            bilingual_text = render_bilingual_text(handout, english, interface, revision,
-                                                   english_address(drug, shared.base_url,
-                                                                   text=True))
-            written += put(staging, previous, files.bilingual_text,
-                           bilingual_text.encode("utf-8"))
-            printed += bilingual_text
-        if files.pdfs:
-            reason = shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage)
-            if reason:
-                skipped[reason] = len(files.pdfs)
-            else:
-                made = list(files.pdfs)
-        for edition in ("standard", "large", "bilingual"):
-            page = files.html_of(edition)
-            if page is None:
-                continue
-            nav = navigation(files, edition, page, made, others, shared.papers)
-            if edition == "bilingual":
-                assert english is not None
-                pages[page] = render_bilingual_html(handout, english, interface, revision,
-                                                    english_href, nav=nav,
-                                                    english_address=address)
-            else:  # the large print's body is the standard edition's, rendered once
-                pages[page] = render_html(
-                    handout, interface, revision, english_href, edition=edition, nav=nav,
-                    english_address=address,
-                    main_html=main_of(pages[files.html]) if edition == "large" else None)
+        files, written, made, skipped, others = _write_formats(
+            shared, locale, drug, handout, state.interface, facts)
     else:
-        pages[files.html] = render_html(handout, interface, revision, english_href,
-                                        english_address=address)
-    for page, html in pages.items():
-        written += put(staging, previous, page, html.encode("utf-8"))
-    entry = {
+        html, text, written = _write_pair(shared, f"{DRAFTS}/{locale}", drug, handout,
+                                          state.interface, facts)
+        files, made, skipped, others = HandoutFiles(html, text), {}, {}, {}
+    entry: dict[str, Any] = {
         "locale": locale, "drug": drug, "title": monograph.title.text,
         "status": "published" if published else "draft", "html": files.html,
         "text": files.text, "files": files.written(),
-        "pdf": {name: {"html": files.pdfs[name][0], "paper": files.pdfs[name][1],
-                       "digest": print_digest(pages[files.pdfs[name][0]])} for name in made},
-        "pdf_skipped": skipped, "languages": sorted(others),
+        "pdf": made, "pdf_skipped": skipped, "languages": sorted(others),
         "reviewed": monograph.reviewed.isoformat() if monograph.reviewed else None,
-        "coverage": _coverage(handout), "missing": handout.missing,
-        "blocking_findings": sum(state.errors.get(key, 0) for key in handout.states),
+        "coverage": _coverage(handout, state), "missing": handout.missing,
+        "blocking_findings": sum(len(state.errors.get(key, ())) for key in handout.states),
+        "findings": _findings(handout, state),
+        "review": {"fully_reviewed": facts.fully_reviewed, "reviewers": list(facts.reviewers),
+                   "reviewed": facts.reviewed.isoformat() if facts.reviewed else None},
     }
-    return entry, int(written)
+    if not published and locale != ENGLISH:
+        edition, extra = _edition(shared, state, monograph, revision)
+        if edition:
+            entry["edition"] = edition
+        written += extra
+    return entry, written
+
+
+def _edition(shared: Shared, state: LocaleState, monograph: Monograph, revision: str
+             ) -> tuple[dict[str, Any] | None, int]:
+    """The recorded edition of a draft handout: kept (rendered in the published place,
+    with its notice) or withdrawn, with the reason; None when there is none to show."""
+    root = Path(shared.root)
+    try:
+        recorded = editions.read_edition(root, state.locale, monograph.id)
+        if recorded is None or recorded.revision == revision:
+            return None, 0  # never published, or not made stale by the English
+        old = editions.edition_monograph(root, recorded)
+    except HandoutError as error:
+        return {"status": "withdrawn", "reason": str(error)}, 0
+    reason = editions.withdrawal(recorded, old, monograph, state.needs_review)
+    shown = None if reason else _edition_handout(shared, state, recorded, old)
+    if isinstance(shown, str) or shown is None:
+        return {"status": "withdrawn", "published": recorded.published.isoformat(),
+                "reason": reason or shown}, 0
+    handout, interface = shown
+    facts = replace(recorded.facts, edition=recorded.published)
+    html, text, written = _write_pair(shared, state.locale, monograph.id, handout, interface,
+                                      facts)
+    return {"status": "kept", "published": recorded.published.isoformat(), "html": html,
+            "text": text, "fully_reviewed": recorded.facts.fully_reviewed,
+            "reviewers": list(recorded.facts.reviewers),
+            "reviewed": recorded.facts.reviewed.isoformat() if recorded.facts.reviewed
+            else None}, written
+
+
+def _edition_handout(shared: Shared, state: LocaleState, recorded: editions.Edition,
+                     old: Monograph) -> tuple[Handout, Interface] | str:
+    """The edition as a handout, its texts re-checked now; or why it cannot be shown."""
+    assert state.lookup is not None
+    lookup = {key: message for key, message in state.lookup.items()
+              if key[0] is None and key[1] in UI_MSGIDS and state.usable(key)}
+    lookup.update(recorded.texts)  # the edition's own texts first, exactly as published
+    catalog = Catalog(recorded.path, state.locale, {"Plural-Forms": recorded.plural_forms},
+                      (), tuple(lookup.values()))
+    safety = {s.key for s in iter_segments(old) if s.safety}
+    errors = [f for f in catalog_findings(state.locale, catalog, shared.glossary, safety)
+              if f.severity == "error"]
+    if errors:
+        return f"the edition's texts fail a check now: [{errors[0].check}] {errors[0].message}"
+    interface = interface_for(catalog)
+    handout = localize(old, state.locale, lookup, {}, interface)
+    if not handout.published:
+        return "the edition lacks a text the handout shows now (a new interface text)"
+    return handout, interface
 
 
 def relink_handout(shared: Shared, entry: dict[str, Any]) -> tuple[dict[str, Any], int]:
@@ -558,7 +703,9 @@ def _listing(entry: dict[str, Any]) -> Listing:
     return Listing(entry["locale"], entry["drug"], entry["title"], entry["status"],
                    entry["html"], entry["text"], entry["reviewed"],
                    float(entry["coverage"]["percent"]), int(entry["missing"]),
-                   int(entry["blocking_findings"]), tuple(entry["files"]),
+                   int(entry["blocking_findings"]), entry["coverage"],
+                   tuple(entry.get("findings", ())), entry.get("edition"), entry.get("review"),
+                   tuple(entry["files"]),
                    tuple((name, pdf["html"], pdf["paper"])
                          for name, pdf in sorted(entry["pdf"].items())))
 
@@ -569,7 +716,9 @@ def _report(entries: dict[str, Any]) -> dict[str, Any]:
         locales.setdefault(entry["locale"], {})[entry["drug"]] = {
             "status": entry["status"], "html": entry["html"], "text": entry["text"],
             "editions": entry_files(entry), "pdf_skipped": entry["pdf_skipped"],
-            "coverage": entry["coverage"], "blocking_findings": entry["blocking_findings"]}
+            "coverage": entry["coverage"], "blocking_findings": entry["blocking_findings"],
+            "findings": entry.get("findings", []), "review": entry.get("review"),
+            "edition": entry.get("edition")}
     return {"generator": f"handouts {__version__}", "tools": tool_versions(), "locales": locales}
 
 
@@ -597,6 +746,7 @@ class Loaded:
     paths: dict[str, str]  # drug -> monograph file
     glossary: Glossary
     safety: frozenset[Key]
+    policy: Policy = field(default_factory=lambda: Policy({}))
 
     @property
     def safety_digest(self) -> str:
@@ -609,7 +759,7 @@ def load_inputs(root: Path, locales: list[str], drugs: Sequence[str] | None) -> 
     by_id = {m.id: m for m in monographs}
     chosen = _select(drugs, list(by_id), "drug")
     return Loaded(by_id, chosen, locales, {m.id: m.where.path for m in monographs},
-                  load_glossary(root), frozenset(_safety_keys(monographs)))
+                  load_glossary(root), frozenset(_safety_keys(monographs)), load_policy(root))
 
 
 def _chunks(todo: list[tuple[str, str]], parts: int) -> Iterator[list[tuple[str, str]]]:
@@ -628,12 +778,13 @@ def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, An
     entries: dict[str, Any] = {}
     todo_by_locale: dict[str, list[tuple[str, str]]] = {}
     for code in loaded.locales:
-        locale_part = (_digest(raw.catalogs[code], raw.glossary, loaded.safety_digest)
-                       if code != ENGLISH else "")
+        locale_part = (_digest(raw.catalogs[code], raw.glossary, loaded.safety_digest,
+                               raw.policy) if code != ENGLISH else "")
         todo: list[tuple[str, str]] = []
         for drug in loaded.drugs:
             fingerprint = _digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]],
-                                  locale_part, raw.editions)
+                                  locale_part, raw.editions.get(f"{code}/{drug}", ""),
+                                  raw.formats)
             old = old_entries.get(f"{code}/{drug}")
             if old and old.get("fingerprint") == fingerprint and _files_present(
                     output, {"": old}):
@@ -650,7 +801,7 @@ def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, An
     for key, old in old_entries.items():
         outside = (by_locale and old["locale"] not in loaded.locales) or \
             (by_drug and old["drug"] not in loaded.drugs)
-        if outside and _files_present(output, {"": old}):
+        if outside and _files_present(output, {"": old}):  # (a kept edition's files too)
             entries[key] = old
     return entries, tasks
 
@@ -785,7 +936,7 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
             _count(result, old_entries)
             return result  # nothing changed: parse nothing, write nothing
         loaded = load_inputs(root, chosen_locales, drugs)  # may raise: output untouched
-        policy = load_policy(root)
+        policy = loaded.policy
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
         entries, tasks = plan(loaded, raw, output, old_entries, (bool(locales), bool(drugs)),
                               workers)
@@ -801,7 +952,7 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
         shared = Shared(str(root), {d: loaded.monographs[d] for d in loaded.drugs},
                         loaded.glossary, loaded.safety,
                         {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
-                        str(staging), str(output) if output.is_dir() else None,
+                        str(staging), str(output) if output.is_dir() else None, loaded.policy,
                         policy.base_url, policy.papers if pdf else (), problem,
                         pdfs.font_coverage() if pdf and not problem else None,
                         _guess_published(old_entries, loaded))

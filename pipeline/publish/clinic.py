@@ -7,7 +7,10 @@ language works without a server: the language pages need no script, and on the i
 small inline script (allowed by its hash in the Content-Security-Policy, no other
 script runs) filters the cards by name and language as one types. Every language with a
 published handout is listed; a language or a handout that exists only as a draft is
-shown as "in preparation" and never linked. English only: nothing here is translatable.
+shown as "in preparation" and never linked. A translation the English outdated shows
+its kept edition, dated, or "translation being updated" (publish.editions); every
+translation says whether a qualified medical translator reviewed it (from the review
+records, not from the translation). English only: nothing here is translatable.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ FINDER_SCRIPT = """(function () {
       card.querySelectorAll("[data-locale]").forEach(function (row) {
         var keep = !code || row.getAttribute("data-locale") === code;
         row.hidden = !keep;
-        if (keep && row.getAttribute("data-status") === "published") { has = true; }
+        if (keep && row.querySelector("a")) { has = true; }
       });
       card.hidden = !(has && card.getAttribute("data-search").indexOf(words) !== -1);
       if (!card.hidden) { shown += 1; }
@@ -65,8 +68,9 @@ class EditionLink:
 @dataclass(frozen=True)
 class LanguageRow:
     info: LocaleInfo
-    status: str  # published | draft
+    status: str  # published | kept (an earlier edition) | updating (withdrawn) | draft
     links: tuple[EditionLink, ...]
+    note: str | None = None  # the review, or the kept edition's date
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,34 @@ def _order(code: str) -> tuple[bool, str]:
     return code != ENGLISH, code
 
 
+def review_note(review: dict[str, Any] | None) -> str:
+    if review and review.get("fully_reviewed"):
+        on = f" on {review['reviewed']}" if review.get("reviewed") else ""
+        return f"reviewed by {'; '.join(review.get('reviewers', []))}{on}"
+    return "translation not reviewed"
+
+
+def _row(item: Listing, prefix: str) -> LanguageRow:
+    info = locale_info(item.locale)
+    if item.status == "published":
+        note = review_note(item.review) if item.locale != ENGLISH else None
+        return LanguageRow(info, "published", edition_links(item, prefix), note)
+    edition = item.edition or {}
+    if edition.get("status") == "kept":
+        links = (EditionLink("Handout", prefix + edition["html"]),
+                 EditionLink("Text", prefix + edition["text"], "text/plain"))
+        note = (f"edition of {edition['published']}; a newer English version exists; "
+                f"{review_note(edition)}")
+        return LanguageRow(info, "kept", links, note)
+    if edition:
+        return LanguageRow(info, "updating", ())
+    return LanguageRow(info, "draft", ())
+
+
+def _available(row: LanguageRow) -> bool:
+    return row.status in ("published", "kept")
+
+
 def _cards(listings: list[Listing], prefix: str, only: str | None) -> list[Card]:
     by_drug: dict[str, dict[str, Listing]] = {}
     for item in listings:
@@ -130,11 +162,8 @@ def _cards(listings: list[Listing], prefix: str, only: str | None) -> list[Card]
         for code in sorted(items, key=_order):
             if only and code != only:
                 continue
-            item = items[code]
-            published = item.status == "published"
-            rows.append(LanguageRow(locale_info(code), item.status,
-                                    edition_links(item, prefix) if published else ()))
-        if only and not any(row.status == "published" for row in rows):
+            rows.append(_row(items[code], prefix))
+        if only and not any(_available(row) for row in rows):
             continue
         search = " ".join([english.title, drug]).lower()
         cards.append(Card(drug, english.title, english.reviewed, tuple(rows), search))
@@ -144,7 +173,7 @@ def _cards(listings: list[Listing], prefix: str, only: str | None) -> list[Card]
 def _languages(listings: list[Listing], prefix: str) -> list[Language]:
     counts: dict[str, list[int]] = {}
     for item in listings:
-        counts.setdefault(item.locale, [0, 0])[item.status != "published"] += 1
+        counts.setdefault(item.locale, [0, 0])[not _available(_row(item, prefix))] += 1
     return [Language(locale_info(code), published, drafts,
                      f"{prefix}{LANGUAGES}/{code}.html" if published else None)
             for code, (published, drafts) in sorted(counts.items(), key=lambda kv: _order(kv[0]))]
@@ -172,7 +201,7 @@ def render_index(listings: Iterable[Listing]) -> str:
 def language_pages(listings: Iterable[Listing]) -> dict[str, str]:
     """``languages/<locale>.html`` for every language with a published handout."""
     items = list(listings)
-    codes = sorted({item.locale for item in items if item.status == "published"}, key=_order)
+    codes = sorted({item.locale for item in items if _available(_row(item, ""))}, key=_order)
     prefix = "../"
     return {posixpath.join(LANGUAGES, f"{code}.html"):
             _render(items, prefix=prefix, only=code, home=f"{prefix}index.html", script=False)

@@ -1,9 +1,11 @@
 """Monograph + catalog -> a localized handout, where every text knows its state.
 
-A text is ``source`` (the English handout), ``translated``, or shown in English
-because its entry is ``fuzzy``, ``missing`` (untranslated or absent) or
-``blocked`` (an error finding). A handout is publishable only when no text it
-uses, segment or interface string, falls back to English.
+A text is ``source`` (the English handout), ``translated`` or ``reviewed``; or it is
+not ready: shown in English because its entry is ``fuzzy``, ``missing`` (untranslated
+or absent) or ``blocked`` (an error finding, whose checks it names), or shown
+translated but ``unreviewed`` where the locale publishes reviewed translations only.
+A handout is publishable only when every text it uses, segment or interface string,
+is ready.
 """
 
 from __future__ import annotations
@@ -14,38 +16,46 @@ from typing import Literal
 
 from ..catalogs.pofile import Catalog
 from ..checks.coverage import state as entry_state
+from ..checks.review import NO_TRUST, Trust
 from ..model import Key, Message, Monograph, Text
+from ..source.interface import (  # noqa: F401 - re-exported: the template's msgids
+    UI_BILINGUAL,
+    UI_BLOCKED,
+    UI_CLASSIFICATION,
+    UI_DRAFT,
+    UI_DRAFT_EXPLAINED,
+    UI_EDITION,
+    UI_EDITIONS,
+    UI_ENGLISH,
+    UI_ENGLISH_REVIEWED,
+    UI_FUZZY,
+    UI_GAP,
+    UI_HANDOUT,
+    UI_IMPORTANT,
+    UI_LARGE,
+    UI_MISSING,
+    UI_MSGIDS,
+    UI_PRONUNCIATION,
+    UI_REVISION,
+    UI_STANDARD,
+    UI_TEXT,
+    UI_TRANSLATION_REVIEWED,
+    UI_TRANSLATION_UNREVIEWED,
+    UI_UNREVIEWED,
+    UI_WHY_BLOCKED,
+    UI_WHY_FUZZY,
+    UI_WHY_MISSING,
+    UI_WHY_UNREVIEWED,
+    published_interface,
+)
 from ..source.segments import iter_segments
 
-State = Literal["source", "translated", "fuzzy", "missing", "blocked"]
-FALLBACK_STATES = ("fuzzy", "missing", "blocked")
+State = Literal["source", "translated", "reviewed", "unreviewed", "fuzzy", "missing",
+                "blocked"]
+FALLBACK_STATES = ("fuzzy", "missing", "blocked")  # shown in English
+NOT_READY = (*FALLBACK_STATES, "unreviewed")
 ENGLISH = "en"
-
-# Interface strings of the handout template (verbatim msgids of templates/handout.html).
-UI_HANDOUT = "Patient handout"
-UI_PRONUNCIATION = "Pronunciation"
-UI_CLASSIFICATION = "Classification"
-UI_REVIEWED = "Last reviewed: %(date)s"
-UI_NOT_REVIEWED = "Last reviewed: not recorded"
-UI_DRAFT = "DRAFT, not for patient use"
-UI_DRAFT_EXPLAINED = ("This translation is not finished. Texts that are not translated yet "
-                      "are shown in English and highlighted.")
-UI_MISSING = ("%(num)d text is not translated yet.", "%(num)d texts are not translated yet.")
-UI_IMPORTANT = "Important"
-UI_GAP = "This part of the handout is not available. Ask your care team."
-UI_ENGLISH = "Read this handout in English"
-UI_PERCENT = "Translation: %(percent)s complete"
-UI_REVISION = "Source revision: %(revision)s"
-# the links to a published handout's other editions and languages (publish.formats)
-UI_EDITIONS = "Other editions and languages"
-UI_LARGE = "Large print"
-UI_BILINGUAL = "Bilingual edition"
-UI_TEXT = "Plain text"
-UI_STANDARD = "Standard edition"
-UI_MSGIDS = (UI_HANDOUT, UI_PRONUNCIATION, UI_CLASSIFICATION, UI_REVIEWED, UI_NOT_REVIEWED,
-             UI_DRAFT, UI_DRAFT_EXPLAINED, UI_MISSING[0], UI_IMPORTANT, UI_GAP, UI_ENGLISH,
-             UI_PERCENT, UI_REVISION, UI_EDITIONS, UI_LARGE, UI_BILINGUAL, UI_TEXT,
-             UI_STANDARD)
+Blocked = Collection[Key] | Mapping[Key, tuple[str, ...]]  # keys, or keys -> check ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +64,17 @@ class LocalText:
 
     text: str
     state: State
+    checks: tuple[str, ...] = ()  # blocked: the checks that found an error
 
     @property
     def fallback(self) -> bool:
+        """Shown in English in place of the translation."""
         return self.state in FALLBACK_STATES
+
+    @property
+    def pending(self) -> bool:
+        """Not ready to publish (in English, or translated but not reviewed)."""
+        return self.state in NOT_READY
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +114,13 @@ class Handout:
     def total(self) -> int:
         return len(self.states)
 
+    blocked_checks: Mapping[Key, tuple[str, ...]] = ()  # type: ignore[assignment]
+
     @property
     def missing(self) -> int:
-        """Texts shown in English in a localized handout."""
-        return self.count(*FALLBACK_STATES)
+        """Texts not ready to publish: shown in English, or translated but not reviewed
+        where review is required."""
+        return self.count(*NOT_READY)
 
     @property
     def published(self) -> bool:
@@ -108,9 +128,15 @@ class Handout:
 
     @property
     def ratio(self) -> float:
-        """Translated share of the texts, 0..1 (1 for English)."""
-        done = self.count("translated", "source")
+        """Share of the texts ready to publish, 0..1 (1 for English)."""
+        done = self.count("translated", "reviewed", "source")
         return done / self.total if self.total else 1.0
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        """The checks that hold texts of this handout back, sorted."""
+        return tuple(sorted({c for key, found in dict(self.blocked_checks).items()
+                             if self.states.get(key) == "blocked" for c in found}))
 
     @property
     def has_callout(self) -> bool:
@@ -125,10 +151,13 @@ class Interface:
     """The interface strings of one locale; English when no usable translation exists."""
 
     def __init__(self, lookup: Mapping[Key, Message] | None = None,
-                 blocked: Collection[Key] = (), plural: Callable[[int], int] | None = None):
+                 blocked: Blocked = (), plural: Callable[[int], int] | None = None,
+                 trust: Trust = NO_TRUST, needs_review: bool = False):
         self._lookup = lookup
         self._blocked = blocked
         self._plural = plural or (lambda n: int(n != 1))
+        self.trust = trust
+        self.needs_review = needs_review
 
     @property
     def english(self) -> bool:
@@ -137,18 +166,20 @@ class Interface:
     def state(self, msgid: str) -> State:
         if self._lookup is None:
             return "source"
-        return _state(self._lookup.get((None, msgid)), (None, msgid), self._blocked)
+        return _state(self._lookup.get((None, msgid)), (None, msgid), self._blocked,
+                      self.trust, self.needs_review)
 
     def gettext(self, msgid: str) -> tuple[str, bool]:
-        """(text, translated): the translation, or ``msgid`` when it is not usable."""
+        """(text, usable): the translation (reviewed or not: an unreviewed interface text
+        makes the handout a draft), or ``msgid`` when there is none to use."""
         state = self.state(msgid)
-        if state == "translated":
+        if state in USABLE:
             return self._lookup[(None, msgid)].msgstr, True  # type: ignore[index]
         return msgid, state == "source"
 
     def ngettext(self, singular: str, plural: str, n: int) -> tuple[str, bool]:
         state = self.state(singular)
-        if state == "translated":
+        if state in USABLE:
             forms = self._lookup[(None, singular)].msgstr_plural  # type: ignore[index]
             index = self._plural(n)
             if 0 <= index < len(forms):
@@ -162,52 +193,55 @@ def plural_function(catalog: Catalog) -> Callable[[int], int]:
     return catalog.plural_rule.function
 
 
-def interface_for(catalog: Catalog | None, blocked: Collection[Key] = ()) -> Interface:
+def interface_for(catalog: Catalog | None, blocked: Blocked = (), trust: Trust = NO_TRUST,
+                  needs_review: bool = False) -> Interface:
     if catalog is None:
         return Interface()
-    return Interface(catalog.lookup(), blocked, plural_function(catalog))
+    return Interface(catalog.lookup(), blocked, plural_function(catalog), trust, needs_review)
 
 
-def _state(message: Message | None, key: Key, blocked: Collection[Key]) -> State:
-    status = entry_state(message)
-    if status == "translated":
-        return "blocked" if key in blocked else "translated"
+USABLE = ("translated", "reviewed", "unreviewed")  # a translation is shown
+
+
+def _state(message: Message | None, key: Key, blocked: Blocked, trust: Trust,
+           needs_review: bool) -> State:
+    """A text's state: the entry's (:func:`~pipeline.checks.coverage.state`), then the
+    publication rules: an error finding blocks it, a required review holds it back."""
+    status = entry_state(message, trust)
+    if status in ("translated", "reviewed"):
+        if key in blocked:
+            return "blocked"
+        if needs_review and status == "translated":
+            return "unreviewed"
+        return status  # type: ignore[return-value]
     return "fuzzy" if status == "fuzzy" else "missing"
-
-
-def published_interface(monograph: Monograph) -> list[str]:
-    """The interface msgids a published handout of ``monograph`` shows."""
-    blocks = [b for s in monograph.sections for b in s.blocks]
-    wanted = [UI_HANDOUT, UI_ENGLISH, UI_PERCENT, UI_REVISION,
-              UI_REVIEWED if monograph.reviewed else UI_NOT_REVIEWED,
-              UI_EDITIONS, UI_LARGE, UI_BILINGUAL, UI_TEXT, UI_STANDARD]
-    if monograph.pronunciation:
-        wanted.append(UI_PRONUNCIATION)
-    if monograph.classification:
-        wanted.append(UI_CLASSIFICATION)
-    if any(b.kind == "callout" for b in blocks):
-        wanted.append(UI_IMPORTANT)
-    if any(b.gap and not b.items for b in blocks):
-        wanted.append(UI_GAP)
-    return wanted
 
 
 def localize(monograph: Monograph, locale: str = ENGLISH,
              lookup: Mapping[Key, Message] | None = None,
-             blocked: Collection[Key] = (), interface: Interface | None = None) -> Handout:
-    """Localize ``monograph``; ``lookup`` None means the English source handout."""
+             blocked: Blocked = (), interface: Interface | None = None, *,
+             trust: Trust | None = None, needs_review: bool | None = None) -> Handout:
+    """Localize ``monograph``; ``lookup`` None means the English source handout.
+    ``blocked``: keys with an error finding (or keys -> the checks that found one);
+    ``trust`` and ``needs_review``: whose review marks count, and whether a text must
+    be reviewed to publish (by default, as ``interface`` says)."""
+    if interface is None:
+        interface = Interface() if lookup is None else Interface(
+            lookup, blocked, trust=trust or NO_TRUST, needs_review=bool(needs_review))
+    trust = interface.trust if trust is None else trust
+    needs_review = interface.needs_review if needs_review is None else needs_review
+    checks = blocked if isinstance(blocked, Mapping) else {}
     local: dict[Text, LocalText] = {}
     states: dict[Key, State] = {}
     for segment in iter_segments(monograph):
         if lookup is None:
             shown = LocalText(segment.msgid, "source")
         else:
-            status = _state(lookup.get(segment.key), segment.key, blocked)
-            text = lookup[segment.key].msgstr if status == "translated" else segment.msgid
-            shown = LocalText(text, status)
+            status = _state(lookup.get(segment.key), segment.key, blocked, trust, needs_review)
+            text = lookup[segment.key].msgstr if status in USABLE else segment.msgid
+            shown = LocalText(text, status, tuple(checks.get(segment.key, ())))
         local[segment.text] = shown
         states[segment.key] = shown.state
-    interface = interface or (Interface() if lookup is None else Interface(lookup, blocked))
     for msgid in published_interface(monograph):
         states[(None, msgid)] = interface.state(msgid)
 
@@ -221,4 +255,5 @@ def localize(monograph: Monograph, locale: str = ENGLISH,
             for block in section.blocks))
         for section in monograph.sections)
     return Handout(monograph, locale, local[monograph.title], get(monograph.classification),
-                   sections, get(monograph.disclaimer), get(monograph.attribution), states)
+                   sections, get(monograph.disclaimer), get(monograph.attribution), states,
+                   dict(checks))

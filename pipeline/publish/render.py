@@ -7,7 +7,6 @@ strings that fall back to English are marked ``lang="en"``.
 
 from __future__ import annotations
 
-import math
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -18,35 +17,42 @@ from typing import Any
 
 from babel import Locale
 from babel.core import get_locale_identifier
-from babel.dates import format_date
-from babel.numbers import format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from .. import __version__
 from ..catalogs.locales import parse_locale
 from ..source.markup import parse, plain
+from .facts import Facts, fill, has_placeholders, localized_values
 from .formats import DRAFTS, Navigation
 from .localize import (
     ENGLISH,
     UI_BILINGUAL,
+    UI_BLOCKED,
     UI_CLASSIFICATION,
     UI_DRAFT,
     UI_DRAFT_EXPLAINED,
+    UI_EDITION,
     UI_EDITIONS,
     UI_ENGLISH,
+    UI_ENGLISH_REVIEWED,
+    UI_FUZZY,
     UI_GAP,
     UI_HANDOUT,
     UI_IMPORTANT,
     UI_LARGE,
     UI_MISSING,
-    UI_NOT_REVIEWED,
-    UI_PERCENT,
     UI_PRONUNCIATION,
-    UI_REVIEWED,
     UI_REVISION,
     UI_STANDARD,
     UI_TEXT,
+    UI_TRANSLATION_REVIEWED,
+    UI_TRANSLATION_UNREVIEWED,
+    UI_UNREVIEWED,
+    UI_WHY_BLOCKED,
+    UI_WHY_FUZZY,
+    UI_WHY_MISSING,
+    UI_WHY_UNREVIEWED,
     Handout,
     Interface,
     LocalText,
@@ -138,13 +144,18 @@ def environment() -> Environment:
 
 def _format(text: str, english: str, usable: bool, variables: dict[str, Any],
             html: bool) -> tuple[str, bool]:
-    """``text % variables``; a translation that does not format falls back to English."""
+    """``text`` with its placeholders filled (:func:`~.facts.fill`; values escaped in
+    HTML); a text without placeholders is shown as written. A translation naming a value
+    that is not given falls back to English (the check reports it as an error)."""
+    quote = escape if html else str
+    values = {name: quote(value) for name, value in variables.items()}
     for candidate, ok in ((text, usable), (english, False)):
-        try:
-            return (escape(candidate) if html else candidate) % variables, ok
-        except (KeyError, ValueError, TypeError, IndexError):
-            continue
-    return escape(english) if html else english, False
+        if not has_placeholders(english):
+            return quote(candidate), ok
+        filled = fill(str(quote(candidate)), values)
+        if filled is not None:
+            return (Markup(filled) if html else filled), ok
+    return quote(english), False
 
 
 class _Strings:
@@ -183,12 +194,15 @@ class _Strings:
         return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
-def _values(handout: Handout, info: LocaleInfo) -> dict[str, str | None]:
-    reviewed = handout.monograph.reviewed
-    return {
-        "reviewed": format_date(reviewed, "long", locale=info.babel) if reviewed else None,
-        "percent": format_percent(math.floor(handout.ratio * 100) / 100, locale=info.babel),
-    }
+def _facts(handout: Handout, revision: str, facts: Facts | None) -> Facts:
+    return facts or Facts(revision, handout.monograph.reviewed)
+
+
+def _counts(handout: Handout) -> dict[str, Any]:
+    """Why the handout is a draft: texts not ready, by reason (and the checks)."""
+    return {"missing": handout.count("missing"), "fuzzy": handout.count("fuzzy"),
+            "blocked": handout.count("blocked"), "unreviewed": handout.count("unreviewed"),
+            "checks": ", ".join(handout.checks)}
 
 
 # --- handouts ----------------------------------------------------------------------------
@@ -207,21 +221,22 @@ def _nav_macro() -> Callable[..., Any]:
     return environment().get_template("_nav.html").make_module().editions_nav
 
 
-def running_text(handout: Handout, interface: Interface, revision: str,
+def running_text(handout: Handout, interface: Interface, facts: Facts,
                  large: bool = False) -> RunningText:
-    """What every printed page of ``handout`` repeats, in its language."""
+    """What every printed page of ``handout`` repeats, in its language: the drug, the
+    language, the English text's review date and the source revision (each a fact from
+    data, through its interface text's placeholder), and on a draft the draft label."""
     info = locale_info(handout.locale)
     ui = _Strings(interface, html=False)
-    values = _values(handout, info)
-    dated = (ui.gettext(UI_REVIEWED, date=values["reviewed"]) if values["reviewed"]
-             else ui.gettext(UI_NOT_REVIEWED))
+    values = localized_values(facts, info.babel)
+    dated = ui.gettext(UI_ENGLISH_REVIEWED, date=values["english_reviewed"])
     draft = None
     if not handout.published:
         draft = ui.gettext(UI_DRAFT)
         if draft != UI_DRAFT:
             draft = f"{draft} / {UI_DRAFT}"
     return RunningText(plain(handout.title.text), info.name, dated,
-                       ui.gettext(UI_REVISION, revision=revision), draft,
+                       ui.gettext(UI_REVISION, revision=values["revision"]), draft,
                        info.direction == "rtl", info.tag, large)
 
 
@@ -233,14 +248,17 @@ def main_of(page: str) -> Markup:
 
 
 def render_html(handout: Handout, interface: Interface, revision: str,
-                english_href: str | None = None, *, edition: str = "standard",
-                nav: Navigation | None = None, english_address: str | None = None,
-                main_html: Markup | None = None) -> str:
-    """The handout as one self-contained HTML page (``edition``: standard or large);
-    ``main_html``: its body as :func:`main_of` took it from another edition."""
+                english_href: str | None = None, *, facts: Facts | None = None,
+                edition: str = "standard", nav: Navigation | None = None,
+                english_address: str | None = None, main_html: Markup | None = None) -> str:
+    """The handout as one self-contained HTML page; ``facts`` (default: the monograph's
+    alone) fill its provenance block; ``facts.edition`` marks an earlier edition.
+    ``edition``: standard or large (print); ``nav``: its links to the other formats and
+    languages; ``main_html``: its body as :func:`main_of` took it from another format."""
     info = locale_info(handout.locale)
     css, _ = stylesheet()
-    print_css = page_style(running_text(handout, interface, revision, edition == "large"))
+    facts = _facts(handout, revision, facts)
+    print_css = page_style(running_text(handout, interface, facts, edition == "large"))
     template = environment().get_template("handout.html")
     return template.render(
         handout=handout, info=info, css=css, csp=content_policy(css, print_css),
@@ -248,69 +266,111 @@ def render_html(handout: Handout, interface: Interface, revision: str,
         revision=revision, localized=handout.locale != ENGLISH,
         english_href=english_href if handout.locale != ENGLISH else None,
         english_address=english_address or english_href, main_html=main_html,
-        **_values(handout, info), **_Strings(interface, html=True).callables())
+        facts=facts, fact=localized_values(facts, info.babel), counts=_counts(handout),
+        **_Strings(interface, html=True).callables())
 
 
-def _text_block(shown: LocalText, indent: str = "", subsequent: str | None = None
-                ) -> list[str]:
+def why(ui: _Strings, shown: LocalText) -> str | None:
+    """Why a text is not ready, in the patient's language (None: it is)."""
+    if shown.state == "missing":
+        return ui.gettext(UI_WHY_MISSING)
+    if shown.state == "fuzzy":
+        return ui.gettext(UI_WHY_FUZZY)
+    if shown.state == "blocked":
+        return ui.gettext(UI_WHY_BLOCKED, check=", ".join(shown.checks) or "?")
+    if shown.state == "unreviewed":
+        return ui.gettext(UI_WHY_UNREVIEWED)
+    return None
+
+
+def _text_block(shown: LocalText, ui: _Strings, indent: str = "",
+                subsequent: str | None = None) -> list[str]:
     text = plain(shown.text)
-    return list(wrap(f"[EN] {text}" if shown.fallback else text, WIDTH, indent, subsequent))
+    reason = why(ui, shown)
+    if reason is not None:
+        text = f"[EN: {reason}] {text}" if shown.fallback else f"[{reason}] {text}"
+    return list(wrap(text, WIDTH, indent, subsequent))
 
 
-def _text_heading(shown: LocalText, rule: str) -> list[str]:
-    lines = _text_block(shown)
+def _text_heading(shown: LocalText, ui: _Strings, rule: str) -> list[str]:
+    lines = _text_block(shown, ui)
     return [*lines, underline("\n".join(lines), rule)]
 
 
+def _draft_lines(handout: Handout, ui: _Strings) -> list[str]:
+    counts = _counts(handout)
+    label = ui.gettext(UI_DRAFT)
+    if handout.locale != ENGLISH and label != UI_DRAFT:
+        label = f"{label} / {UI_DRAFT}"  # the English words too: a translator wrote these
+    lines = [*wrap(f"*** {label} ***"), *wrap(ui.gettext(UI_DRAFT_EXPLAINED))]
+    for name, strings in (("missing", UI_MISSING), ("fuzzy", UI_FUZZY),
+                          ("blocked", UI_BLOCKED), ("unreviewed", UI_UNREVIEWED)):
+        if counts[name]:
+            lines += wrap(ui.ngettext(*strings, counts[name], checks=counts["checks"]))
+    return [*lines, "=" * WIDTH]
+
+
+def provenance(ui: _Strings, handout: Handout, facts: Facts) -> list[str]:
+    """The provenance lines: each fact a placeholder value (shared by HTML and text)."""
+    values = localized_values(facts, locale_info(handout.locale).babel)
+    lines = [ui.gettext(UI_REVISION, revision=values["revision"]),
+             ui.gettext(UI_ENGLISH_REVIEWED, date=values["english_reviewed"])]
+    if handout.locale != ENGLISH:
+        if facts.fully_reviewed:
+            lines.append(ui.gettext(UI_TRANSLATION_REVIEWED, translated=values["translated"],
+                                    reviewers=values["reviewers"], reviewed=values["reviewed"]))
+        else:
+            lines.append(ui.gettext(UI_TRANSLATION_UNREVIEWED, translated=values["translated"]))
+    return lines
+
+
 def render_text(handout: Handout, interface: Interface, revision: str,
-                english_path: str | None = None) -> str:
+                english_path: str | None = None, *, facts: Facts | None = None) -> str:
     """The handout as UTF-8 plain text, wrapped at 72 display columns; a translation
     ends with the relative path of the English text."""
     ui = _Strings(interface, html=False)
-    values = _values(handout, locale_info(handout.locale))
+    facts = _facts(handout, revision, facts)
     out: list[list[str]] = []  # paragraphs, joined by blank lines
+    if facts.edition is not None:
+        date = localized_values(facts, locale_info(handout.locale).babel)["edition"]
+        out.append([*wrap(f"*** {ui.gettext(UI_EDITION, date=date)} ***"), "=" * WIDTH])
     if not handout.published:
-        out.append([*wrap(f"*** {ui.gettext(UI_DRAFT)} ***"), *wrap(ui.gettext(UI_DRAFT_EXPLAINED)),
-                    *wrap(ui.ngettext(*UI_MISSING, handout.missing)), "=" * WIDTH])
-    out.append([*wrap(ui.gettext(UI_HANDOUT)), *_text_heading(handout.title, "=")])
-    facts = []
+        out.append(_draft_lines(handout, ui))
+    out.append([*wrap(ui.gettext(UI_HANDOUT)), *_text_heading(handout.title, ui, "=")])
+    lines: list[str] = []
     if handout.monograph.pronunciation:
-        facts += wrap(f"{ui.gettext(UI_PRONUNCIATION)}: {handout.monograph.pronunciation}")
+        lines += wrap(f"{ui.gettext(UI_PRONUNCIATION)}: {handout.monograph.pronunciation}")
     if handout.classification:
         shown = handout.classification
-        marker = "[EN] " if shown.fallback else ""
-        facts += wrap(f"{ui.gettext(UI_CLASSIFICATION)}: {marker}{plain(shown.text)}")
-    if facts:
-        out.append(facts)
+        reason = why(ui, shown)
+        marker = (f"[EN: {reason}] " if shown.fallback else f"[{reason}] ") if reason else ""
+        lines += wrap(f"{ui.gettext(UI_CLASSIFICATION)}: {marker}{plain(shown.text)}")
+    if lines:
+        out.append(lines)
     for section in handout.sections:
         if section.heading:
-            out.append(_text_heading(section.heading, "-" if section.level == 2 else "~"))
+            out.append(_text_heading(section.heading, ui, "-" if section.level == 2 else "~"))
         for block in section.blocks:
             if block.kind == "callout":
                 assert block.text is not None
                 out.append([f"! {ui.gettext(UI_IMPORTANT).upper()}",
-                            *_text_block(block.text, "  | ")])
+                            *_text_block(block.text, ui, "  | ")])
             elif block.kind == "list":
                 if block.text:
-                    out.append(_text_block(block.text))
+                    out.append(_text_block(block.text, ui))
                 if block.items:
                     out.append([line for item in block.items
-                                for line in _text_block(item, "- ", "  ")])
+                                for line in _text_block(item, ui, "- ", "  ")])
                 elif block.gap:
                     out.append(list(wrap(ui.gettext(UI_GAP))))
             elif block.text is not None:
-                out.append(_text_block(block.text))
+                out.append(_text_block(block.text, ui))
     out.append(["-" * WIDTH])
-    out += [_text_block(t) for t in (handout.disclaimer, handout.attribution) if t]
-    reviewed = (ui.gettext(UI_REVIEWED, date=values["reviewed"]) if values["reviewed"]
-                else ui.gettext(UI_NOT_REVIEWED))
-    provenance = [ui.gettext(UI_REVISION, revision=revision)]
-    if handout.locale != ENGLISH:
-        provenance.append(ui.gettext(UI_PERCENT, percent=values["percent"]))
-    provenance.append(reviewed)
+    out += [_text_block(t, ui) for t in (handout.disclaimer, handout.attribution) if t]
+    items = provenance(ui, handout, facts)
     if english_path and handout.locale != ENGLISH:
-        provenance.append(f"{ui.gettext(UI_ENGLISH)}: {english_path}")
-    out.append([line for item in provenance for line in wrap(item)])
+        items.append(f"{ui.gettext(UI_ENGLISH)}: {english_path}")
+    out.append([line for item in items for line in wrap(item)])
     return "\n\n".join("\n".join(lines) for lines in out) + "\n"
 
 
@@ -330,6 +390,10 @@ class Listing:
     percent: float
     missing: int
     blocking: int
+    coverage: dict[str, Any] | None = None  # the handout's texts in each state
+    findings: tuple[dict[str, Any], ...] = ()  # the error findings that hold it back
+    edition: dict[str, Any] | None = None  # an earlier edition: kept or withdrawn
+    review: dict[str, Any] | None = None  # who reviewed its texts
     files: tuple[str, ...] = ()  # every HTML and text edition
     pdfs: tuple[tuple[str, str, str], ...] = ()  # (pdf, its HTML edition, paper)
 

@@ -218,19 +218,24 @@ def _section(reader: _Reader, node: Node, index: int) -> Section:
     return Section(section_id, reader.where(node), blocks, heading, editorial, level)
 
 
-def _date(reader: _Reader, node: Node) -> dt.date | None:
+def _date(reader: _Reader, node: Node, key: str = "reviewed") -> dt.date | None:
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
         return None
-    value = reader.scalar(node, "reviewed")
+    value = reader.scalar(node, key)
     try:
+        if len(value) != 10:
+            raise ValueError
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise reader.fail(node, f"reviewed '{value}' must be a date YYYY-MM-DD, "
-                                "or null when the source gives none") from None
+        meaning = "or null when the source gives none" if key == "reviewed" \
+            else "the day of the latest clinically significant edit"
+        raise reader.fail(node, f"{key} '{value}' must be a date YYYY-MM-DD, "
+                                f"{meaning}") from None
 
 
 TOP_REQUIRED = ("id", "title", "reviewed", "sections")
-TOP_OPTIONAL = ("pronunciation", "classification", "disclaimer", "attribution", "gaps")
+TOP_OPTIONAL = ("pronunciation", "classification", "disclaimer", "attribution", "gaps",
+                "clinical_change")
 
 
 def load_monograph(path: Path, root: Path) -> Monograph:
@@ -260,6 +265,8 @@ def load_monograph(path: Path, root: Path) -> Monograph:
         disclaimer=optional_text("disclaimer"),
         attribution=optional_text("attribution"),
         gaps=gaps,
+        clinical_change=_date(reader, keys["clinical_change"][1], "clinical_change")
+        if "clinical_change" in keys else None,
     )
 
 
