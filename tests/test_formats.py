@@ -241,8 +241,8 @@ def test_the_catalogs_keep_the_shipped_translations_published(project):
     """The interface strings of the editions are translated in es, zh_CN and vi (and ar)."""
     for locale in ("es", "zh_CN", "vi", "ar"):
         messages = {m.msgid: m for m in load_catalog(project, locale).active()}
-        for msgid in ("Other editions and languages", "Large print", "Bilingual edition",
-                      "Plain text", "Standard edition"):
+        for msgid in ("Other formats and languages", "Large print", "Bilingual, with English",
+                      "Plain text", "Standard print"):
             assert messages[msgid].msgstr and not messages[msgid].fuzzy, (locale, msgid)
 
 

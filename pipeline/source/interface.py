@@ -49,11 +49,11 @@ UI_WHY_BLOCKED = "Held back by check: %(check)s"
 UI_WHY_UNREVIEWED = "Not reviewed yet"
 
 # the links of a published handout to its other formats and languages (publish.formats)
-UI_EDITIONS = "Other editions and languages"
+UI_EDITIONS = "Other formats and languages"
 UI_LARGE = "Large print"
-UI_BILINGUAL = "Bilingual edition"
+UI_BILINGUAL = "Bilingual, with English"
 UI_TEXT = "Plain text"
-UI_STANDARD = "Standard edition"
+UI_STANDARD = "Standard print"
 
 UI_MSGIDS = (UI_HANDOUT, UI_PRONUNCIATION, UI_CLASSIFICATION, UI_IMPORTANT, UI_GAP, UI_ENGLISH,
              UI_REVISION, UI_ENGLISH_REVIEWED, UI_TRANSLATION_REVIEWED,
