@@ -16,7 +16,7 @@ ROOT      ?= .
 N ?= 200
 L ?= 3
 
-.PHONY: setup build test test-latest lint extract update status check publish bench lock clean
+.PHONY: setup build test test-latest lint extract update status check publish bench dist lock clean
 
 # `make check` must keep the gate's exit codes (0 pass, 1 a check failed, 2 bad input),
 # but make turns any failing recipe into its own 2. In question mode (-q) GNU make runs
@@ -89,9 +89,14 @@ check: $(RUNTIME_STAMP)
 publish: $(RUNTIME_STAMP)
 	$(BIN)/handouts -C $(ROOT) publish
 
+## dist: build, then zip each locale's published handouts into dist/ (with SHA256SUMS);
+##       byte-reproducible: `SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) make dist`
+dist: build
+	$(BIN)/handouts -C $(ROOT) bundle
+
 bench: $(TEST_STAMP)
 	$(BIN)/python -m pipeline.bench --monographs $(N) --locales $(L)
 
 clean:
-	rm -rf output reports .pytest_cache .ruff_cache .hypothesis
+	rm -rf output dist reports .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +26,11 @@ def _root(args: argparse.Namespace) -> Path:
     if not root.is_dir():
         raise HandoutError(f"project folder not found: {args.root}")
     return root
+
+
+def _inside(root: Path, name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else root / path
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -66,11 +72,15 @@ def cmd_migrate_plurals(args: argparse.Namespace) -> int:
 def cmd_update(args: argparse.Namespace) -> int:
     from .catalogs.merge import update_catalogs
 
-    results = update_catalogs(_root(args), args.locale or None)
+    root = _root(args)
+    compendium = _inside(root, args.compendium) if args.compendium else None
+    results = update_catalogs(root, args.locale or None, memory=not args.no_memory,
+                              compendium=compendium)
     for result in results:
         verb = "updated" if result.changed else "unchanged"
+        memory = f", {result.memory} pre-filled from memory (fuzzy)" if result.memory else ""
         print(f"{verb}: {result.path} (kept {result.kept}, fuzzy {result.fuzzy_new}, "
-              f"new {result.added}, obsoleted {result.obsoleted})")
+              f"new {result.added}{memory}, obsoleted {result.obsoleted})")
     if not results:
         print("no catalogs: create one with `handouts init LOCALE`")
     return EXIT_OK
@@ -92,7 +102,34 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from .checks.status import status_report
 
-    print(status_report(_root(args), args.locale), end="")
+    print(status_report(_root(args), args.locale, args.url), end="")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .publish.serve import serve
+
+    root = _root(args)
+    started = []
+
+    def ready(base: str) -> None:
+        started.append(base)
+        print(f"serving {base}/ (drafts: {base}/drafts/); saving a catalog or a monograph "
+              f"rebuilds what it touches; Ctrl-C stops", flush=True)
+        locale = args.locale or "LOCALE"
+        print(f"the work left, with links: handouts status {locale} --url {base}", flush=True)
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt  # a `kill` stops the server as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        serve(root, _inside(root, args.output), args.locale, args.port,
+              lambda text: print(text, flush=True), ready, args.jobs)
+    except KeyboardInterrupt:
+        if not started:
+            raise
+        print("stopped", flush=True)
     return EXIT_OK
 
 
@@ -139,6 +176,85 @@ def cmd_build(args: argparse.Namespace) -> int:
         if reasons:  # the build succeeded; `handouts check` is the gate that fails
             print(f"{locale}: required, built as a draft: {reasons}; run `handouts check "
                   f"--locale {locale}`", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from .publish.bundle import bundle
+
+    root = _root(args)
+    result = bundle(root, _inside(root, args.output), _inside(root, args.dist))
+    shown = os.path.relpath(result.dist, Path.cwd())
+    for locale, count in result.zips.items():
+        print(f"{shown}/handouts-{locale}.zip: {count} published handout(s)")
+    for name in result.removed:
+        print(f"removed: {shown}/{name} (no published handout left)")
+    print(f"{shown}: {len(result.written)} file(s) written (SHA256SUMS, report.json, zips)")
+    return EXIT_OK
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    from .catalogs.pofile import write_atomic
+
+    try:
+        write_atomic(path, data.decode("utf-8"))
+    except OSError as error:
+        raise HandoutError(f"cannot write: {error.strerror}", str(path)) from None
+
+
+def cmd_export_xliff(args: argparse.Namespace) -> int:
+    from .catalogs.locales import discover_locales
+    from .checks.exchange import export_locale
+
+    root = _root(args)
+    if args.locale not in discover_locales(root):
+        raise HandoutError(f"no catalog for locale '{args.locale}'")
+    path = _inside(root, args.output or f"handouts-{args.locale}.xlf")
+    _write_file(path, export_locale(root, args.locale))
+    print(f"wrote: {os.path.relpath(path, Path.cwd())} (XLIFF 1.2)")
+    return EXIT_OK
+
+
+def cmd_import_xliff(args: argparse.Namespace) -> int:
+    from .checks.exchange import import_checked
+
+    root = _root(args)
+    result, findings = import_checked(root, _inside(root, args.file), args.locale,
+                                      overwrite_reviewed=args.overwrite_reviewed)
+    for reason in result.skipped:
+        print(f"skipped: {reason}")
+    for line, msgid in result.kept_reviewed:
+        print(f"{result.path}:{line}: kept the reviewed translation of '{msgid[:50]}' "
+              f"(the file changes it: --overwrite-reviewed takes it, as fuzzy)")
+    for line, msgid in result.overwritten_reviewed:
+        print(f"{result.path}:{line}: replaced a reviewed translation of '{msgid[:50]}'; "
+              f"it is fuzzy until reviewed again")
+    for finding in findings:
+        print(finding)
+    verb = "updated" if result.changed else "unchanged"
+    print(f"{verb}: {result.path} ({len(result.imported)} translation(s) imported, "
+          f"{len(result.kept_reviewed)} reviewed kept, {len(result.skipped)} skipped)")
+    errors = any(f.severity == "error" for f in findings)
+    return EXIT_CHECK_FAILED if errors or result.kept_reviewed else EXIT_OK
+
+
+def cmd_export_glossary(args: argparse.Namespace) -> int:
+    from .catalogs.locales import discover_locales
+    from .catalogs.termbase import export_csv, export_tbx
+    from .source.glossary import load_glossary
+
+    root = _root(args)
+    glossary = load_glossary(root)
+    if args.format == "csv":
+        if not args.locale:
+            raise HandoutError("a CSV glossary is for one locale: give --locale")
+        data = export_csv(glossary, args.locale)
+    else:
+        data = export_tbx(glossary, [args.locale] if args.locale else discover_locales(root))
+    default = f"glossary{'-' + args.locale if args.locale else ''}.{args.format}"
+    path = _inside(root, args.output or default)
+    _write_file(path, data)
+    print(f"wrote: {os.path.relpath(path, Path.cwd())} ({len(glossary.terms)} terms)")
     return EXIT_OK
 
 
@@ -240,10 +356,18 @@ def parser() -> argparse.ArgumentParser:
                  "merge the template into every catalog (like GNU msgmerge)")
     update.add_argument("--locale", action="append", metavar="LOCALE",
                         help="only this locale (repeatable)")
+    update.add_argument("--compendium", metavar="FILE",
+                        help="a PO file of known translations, offered (fuzzy) to new entries "
+                             "like msgmerge -C")
+    update.add_argument("--no-memory", action="store_true",
+                        help="offer no translation memory to new entries")
     add("lint", cmd_lint, "validate the monographs and report recorded gaps")
     status = add("status", cmd_status,
                  "translation progress per locale; with LOCALE, what is left to do")
     status.add_argument("locale", nargs="?", help="list the open work of this locale")
+    status.add_argument("--url", metavar="BASE",
+                        help="name each entry's handout at this preview server "
+                             "(`handouts serve` prints it)")
     check = add("check", cmd_check, "coverage and quality gate for CI (exit 1 on failure)")
     check.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
@@ -288,6 +412,38 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="no progress display")
     build.add_argument("--no-pdf", action="store_true",
                        help="make no PDF editions (they need Chromium and fonts)")
+    serve = add("serve", cmd_serve, "preview the handouts on http://127.0.0.1: rebuild what a "
+                "saved catalog or monograph touches and reload the open page")
+    serve.add_argument("locale", nargs="?", help="only this locale (and English)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
+    serve.add_argument("--output", default="output", metavar="DIR",
+                       help="output folder (default: output)")
+    serve.add_argument("--jobs", type=int, default=0, metavar="N",
+                       help="worker processes of full rebuilds (default: one per core)")
+    export = add("export-xliff", cmd_export_xliff,
+                 "write a locale's catalog as XLIFF 1.2 for an agency's CAT tool")
+    export.add_argument("locale")
+    export.add_argument("--output", metavar="FILE",
+                        help="where (default: handouts-LOCALE.xlf)")
+    imported = add("import-xliff", cmd_import_xliff,
+                   "take the translations of an XLIFF file into its catalog, checked "
+                   "(exit 1 on an error finding or a reviewed translation kept)")
+    imported.add_argument("file")
+    imported.add_argument("--locale", help="the catalog (default: the file's target-language)")
+    imported.add_argument("--overwrite-reviewed", action="store_true",
+                          help="take changes to reviewed translations (they become fuzzy)")
+    glossary = add("export-glossary", cmd_export_glossary,
+                   "write the glossary as TBX (CAT tools, Weblate) or CSV (Weblate)")
+    glossary.add_argument("--format", choices=("tbx", "csv"), default="tbx")
+    glossary.add_argument("--locale", help="only this locale (required for CSV)")
+    glossary.add_argument("--output", metavar="FILE",
+                          help="where (default: glossary[-LOCALE].tbx|csv)")
+    bundle = add("bundle", cmd_bundle, "zip each locale's published handouts of a built "
+                 "output, with SHA256SUMS and the report (reproducible: SOURCE_DATE_EPOCH)")
+    bundle.add_argument("--output", default="output", metavar="DIR",
+                        help="the built output folder (default: output)")
+    bundle.add_argument("--dist", default="dist", metavar="DIR",
+                        help="where the zips go (default: dist)")
     return main
 
 

@@ -23,6 +23,7 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -42,7 +43,7 @@ from .corpus import (
 )
 
 STAGES = ("extract", "update", "update_5pct", "check", "build_full", "build_noop",
-          "build_one_catalog", "build_one_monograph")
+          "build_one_catalog", "build_one_msgstr", "serve_one_msgstr", "build_one_monograph")
 REQUIRES = {"check": "pipeline.checks.report", "build": "pipeline.publish.build"}
 
 
@@ -198,6 +199,49 @@ class Bench:
         stage.files_written = sum(before.get(path) != state for path, state in after.items())
         return self._record(stage)
 
+    def serve_one_msgstr(self, locale: str, drug: str) -> Stage:
+        """``handouts serve``: from the save of one msgstr to the page being fresh (its
+        file rewritten, as the page's reload then shows it); the server's own count of
+        handouts rendered is the detail. Start-up (a no-op build, reading the catalogs)
+        is not timed."""
+        stage = Stage("serve_one_msgstr")
+        if importlib.util.find_spec("pipeline.publish.serve") is None:
+            stage.status, stage.detail = "unavailable", "pipeline.publish.serve does not exist"
+            return self._record(stage)
+        process = subprocess.Popen([*self.command("serve", "--port", "0", "--jobs", "1")],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = process.stdout.readline() if process.stdout else ""
+            if "serving http://127.0.0.1:" not in line:
+                stage.status, stage.detail = "failed", line.strip() or "no server"
+                return self._record(stage)
+            process.stdout.readline()  # the status hint
+            html = self.root / "output" / locale / f"{drug.lower()}.html"
+            before_files = snapshot(self.root / "output")
+            before = html.read_bytes()
+            edit_one_msgstr(self.root, locale, drug)  # saved (renamed into place) on return
+            start = time.perf_counter()
+            deadline = start + 60
+            while html.read_bytes() == before and time.perf_counter() < deadline:
+                time.sleep(0.005)
+            wall = time.perf_counter() - start
+            report = process.stdout.readline().strip() if process.stdout and wall < 60 else ""
+            peak = _tree_memory_kb(process.pid) / 1024
+            after = snapshot(self.root / "output")
+            stage.wall_s, stage.peak_rss_mb = round(wall, 3), round(peak, 1)
+            stage.files_written = sum(before_files.get(p) != s for p, s in after.items())
+            stage.detail = f"({report})"
+            if wall >= 60:
+                stage.status = "failed"
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+        return self._record(stage)
+
     def _record(self, stage: Stage) -> Stage:
         self.stages[stage.name] = stage
         if self.verbose:
@@ -226,7 +270,11 @@ def run_bench(root: Path, count: int, locales: list[str], seed: int = 1,
     bench.run("build_full", [bench.command("build", "--no-pdf")], "output")
     bench.run("build_noop", [bench.command("build", "--no-pdf")], "output")
     edit_one_msgstr(root, locales[0], drugs[0])
+    # (the first after a full build: as a translator's first save)
     bench.run("build_one_catalog", [bench.command("build", "--no-pdf")], "output")
+    edit_one_msgstr(root, locales[0], drugs[1])
+    bench.run("build_one_msgstr", [bench.command("build", "--no-pdf")], "output")
+    bench.serve_one_msgstr(locales[0], drugs[2])
     edit_review_date(root, drugs[-1])
     bench.run("build_one_monograph", [bench.command("build", "--no-pdf")], "output")
     edited = edit_paragraphs(root, EDIT_SHARE, seed)

@@ -15,6 +15,7 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from multiprocessing.connection import Connection
@@ -23,6 +24,7 @@ from pathlib import Path
 from ..errors import HandoutError
 from ..model import Message
 from .locales import catalog_path, discover_locales, parse_locale
+from .memory import Memory, memory_for
 from .plurals import parse_plural_forms, standard_rule
 from .pofile import (
     Catalog,
@@ -30,6 +32,7 @@ from .pofile import (
     header_text,
     load_catalog,
     load_template,
+    read_catalog,
     remove_orphans,
     render_entries,
     render_key,
@@ -48,6 +51,7 @@ class MergeResult:
     fuzzy_new: int
     added: int
     obsoleted: int
+    memory: int = 0  # new entries pre-filled (fuzzy) from the translation memory
 
 
 def similarity(a: str, b: str) -> float:
@@ -195,8 +199,10 @@ def fuzzy_index(candidates: list[Message]) -> FuzzyIndex:
     return _INDEX_CACHE[key]
 
 
-def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Message], dict]:
-    """Merge ``template`` into ``catalog``: keep, fuzzy-match, add, obsolete. Loses nothing."""
+def merge(template: Catalog, catalog: Catalog, nplurals: int,
+          memory: Callable[[], Memory] | None = None) -> tuple[list[Message], dict]:
+    """Merge ``template`` into ``catalog``: keep, fuzzy-match, add, obsolete. Loses nothing.
+    ``memory`` (built on first need) offers translations to the entries added."""
     old_active = {m.key: m for m in catalog.active()}
     old_obsolete = {m.key: m for m in catalog.obsolete()}
     wanted = {m.key for m in template.active()}
@@ -204,7 +210,8 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Mess
     vanished += [m for k, m in old_obsolete.items() if k not in wanted and m.has_translation]
     index = fuzzy_index(vanished)
     merged: list[Message] = []
-    stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0}
+    stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0, "memory": 0}
+    known: Memory | None = None
     for new in template.active():
         old = old_active.get(new.key) or old_obsolete.get(new.key)
         empty = ("",) * nplurals if new.msgid_plural is not None else ()
@@ -218,7 +225,13 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int) -> tuple[list[Mess
             merged.append(_translated(new, match, empty, True, match.msgid))
             stats["fuzzy_new"] += 1
         else:
-            merged.append(replace(new, msgstr="", msgstr_plural=empty, line=0))
+            blank = replace(new, msgstr="", msgstr_plural=empty, line=0)
+            if memory is not None:
+                known = known or memory()
+                offered = known.fill(blank)
+                stats["memory"] += offered is not None
+                blank = offered or blank
+            merged.append(blank)
             stats["added"] += 1
     for message in catalog.messages:
         if message.key in wanted:
@@ -246,8 +259,10 @@ def _flags(new: Message, old: Message) -> tuple[str, ...]:
 
 
 def update_catalog(root: Path, locale: str, template: Catalog,
-                   catalog: Catalog | None = None) -> MergeResult:
-    """Merge ``template`` into ``locale``'s catalog (``catalog``: already read)."""
+                   catalog: Catalog | None = None, *, memory: bool = True,
+                   compendium: Catalog | None = None) -> MergeResult:
+    """Merge ``template`` into ``locale``'s catalog (``catalog``: already read); with
+    ``memory``, new entries get fuzzy offers from the catalog and the ``compendium``."""
     catalog = load_catalog(root, locale) if catalog is None else catalog
     header = dict(catalog.header)
     header["POT-Creation-Date"] = template.header.get("POT-Creation-Date", "")
@@ -257,7 +272,9 @@ def update_catalog(root: Path, locale: str, template: Catalog,
     header["Content-Type"] = "text/plain; charset=UTF-8"
     forms = parse_plural_forms(header["Plural-Forms"]).count if "Plural-Forms" in header \
         else catalog.plural_count
-    merged, stats = merge(template, catalog, forms)
+    known = catalog
+    offer = (lambda: memory_for(known, compendium, similarity)) if memory else None
+    merged, stats = merge(template, catalog, forms, offer)
     blocks: dict[tuple[object, ...], str] = {}  # entries both versions share render once
     path = catalog_path(root, locale)
     # unchanged content: leave the file as its last editor (Poedit, msgcat) saved it
@@ -292,13 +309,18 @@ def _same_text(catalog: Catalog, header: dict[str, str], merged: list[Message],
     return True
 
 
-def update_catalogs(root: Path, locales: list[str] | None = None) -> list[MergeResult]:
-    """Merge the template into every (or the given) locale's catalog.
+def update_catalogs(root: Path, locales: list[str] | None = None, *, memory: bool = True,
+                    compendium: Path | None = None) -> list[MergeResult]:
+    """Merge the template into every (or the given) locale's catalog; with ``memory``,
+    new entries get fuzzy offers from the catalog's own translations and the
+    ``compendium`` (a PO file, read first: a broken one changes nothing).
 
     Every catalog is read (validated) before any is written, and the error raised is
     the first in locale order. With several catalogs and cores, forked workers share
     the catalogs: each reads its own, reports, and merges them once all are valid."""
     template = load_template(root)
+    options = {"memory": memory,
+               "compendium": read_catalog(compendium, root) if compendium and memory else None}
     chosen = locales if locales is not None else discover_locales(root)
     readable: list[str] = []
     locale_error: HandoutError | None = None
@@ -314,22 +336,22 @@ def update_catalogs(root: Path, locales: list[str] | None = None) -> list[MergeR
         catalogs = [load_catalog(root, locale) for locale in readable]
         if locale_error is not None:
             raise locale_error
-        return [update_catalog(root, locale, template, catalog)
+        return [update_catalog(root, locale, template, catalog, **options)
                 for locale, catalog in zip(readable, catalogs, strict=True)]
-    return _update_in_workers(root, template, readable, workers, locale_error)
+    return _update_in_workers(root, template, readable, workers, locale_error, options)
 
 
 _Problem = tuple[type[HandoutError], str, str | None, int | None]
 
 
 def _update_in_workers(root: Path, template: Catalog, locales: list[str], workers: int,
-                       locale_error: HandoutError | None) -> list[MergeResult]:
+                       locale_error: HandoutError | None, options: dict) -> list[MergeResult]:
     context = multiprocessing.get_context("fork")  # workers inherit the template
     connections = []
     for group in (locales[start::workers] for start in range(workers)):
         mine, theirs = context.Pipe()
         process = context.Process(target=_update_worker,
-                                  args=(theirs, root, template, group, os.getpid()))
+                                  args=(theirs, root, template, group, os.getpid(), options))
         process.start()
         theirs.close()
         connections.append((process, mine))
@@ -365,7 +387,7 @@ def _receive(connection: Connection) -> dict:
 
 
 def _update_worker(connection: Connection, root: Path, template: Catalog,
-                   locales: list[str], parent: int) -> None:
+                   locales: list[str], parent: int, options: dict) -> None:
     """In a worker: read ``locales``' catalogs, report their errors (as plain data: an
     exception would lose its path and line), merge them if told to go."""
     _die_with_parent(parent)
@@ -380,7 +402,8 @@ def _update_worker(connection: Connection, root: Path, template: Catalog,
                 problems[locale] = (type(error), error.message, error.path, error.line)
         connection.send(problems)
         if connection.recv():
-            connection.send({locale: update_catalog(root, locale, template, catalogs.pop(locale))
+            connection.send({locale: update_catalog(root, locale, template,
+                                                    catalogs.pop(locale), **options)
                              for locale in locales})
     except Exception as error:  # noqa: BLE001 - a bug: let the parent raise it
         connection.send(error)

@@ -22,6 +22,7 @@ from babel import Locale, UnknownLocaleError
 
 from ..catalogs.plurals import standard_rule
 from ..catalogs.pofile import Catalog
+from ..catalogs.reviewmarks import is_reviewed
 from ..model import Finding, Key, Message, Severity, Where
 from ..source.glossary import Glossary
 from ..source.markup import STRONG, markup_error, signature
@@ -368,11 +369,33 @@ def check_inconsistent(entries: list[EntryContext]) -> Iterator[tuple[EntryConte
         if entry.message.msgid_plural is None:  # plural forms differ by design
             groups[(entry.message.msgctxt, _loose_source(entry.source))].append(entry)
     for group in groups.values():
-        first = group[0]
-        for entry in group[1:]:
-            if _loose(entry.translation) != _loose(first.translation):
-                yield entry, (f"the same source text is translated differently at line "
-                              f"{first.message.text_line}: '{_short(first.translation)}'")
+        if len(group) < 2:
+            continue
+        reference = consistency_reference(group, is_reviewed)
+        for entry in group:
+            if entry is not reference and \
+                    _loose(entry.translation) != _loose(reference.translation):
+                reviewed = " (reviewed)" if is_reviewed(reference.message) else ""
+                yield entry, (f"'{_short(entry.source, 40)}' is translated differently at "
+                              f"{_place(reference.message)}{reviewed}: "
+                              f"'{_short(reference.translation)}'; here, at "
+                              f"{_place(entry.message)}: '{_short(entry.translation)}'")
+
+
+def consistency_reference(group: list[EntryContext],
+                          reviewed: Callable[[Message], bool]) -> EntryContext:
+    """The translation the others are compared with: the first reviewed one (given the
+    rule for "reviewed"), else the first in catalog order."""
+    return next((entry for entry in group if reviewed(entry.message)), group[0])
+
+
+def _place(message: Message) -> str:
+    """An entry's catalog line, with the monographs that use it when the catalog was
+    read with its references."""
+    drugs = dict.fromkeys(reference.rsplit("/", 1)[-1].split(".yaml")[0]
+                          for reference in message.references
+                          if reference.startswith("source/monographs/"))
+    return f"line {message.text_line}" + (f" ({', '.join(drugs)})" if drugs else "")
 
 
 def _loose(text: str) -> str:

@@ -56,10 +56,13 @@ class OpenItem:
     status: str  # untranslated | fuzzy | error | warning | review void
     place: str
     detail: str
+    drugs: tuple[str, ...] = ()  # the handouts that show it
 
 
-def segment_places(root: Path) -> tuple[dict[Key, list[str]], set[Key]]:
-    """Where each template key is used ('drug, section (kind)'), and the safety keys."""
+def segment_places(root: Path, drugs: dict[Key, list[str]] | None = None
+                   ) -> tuple[dict[Key, list[str]], set[Key]]:
+    """Where each template key is used ('drug, section (kind)'), and the safety keys;
+    ``drugs`` (when given) gets the drug ids of each key."""
     places: dict[Key, list[str]] = {}
     safety: set[Key] = set()
     for monograph in load_monographs(root):
@@ -68,6 +71,8 @@ def segment_places(root: Path) -> tuple[dict[Key, list[str]], set[Key]]:
                 else segment.drug
             label = f"{where} ({segment.kind}{', safety-critical' if segment.safety else ''})"
             places.setdefault(segment.key, []).append(label)
+            if drugs is not None:
+                drugs.setdefault(segment.key, []).append(segment.drug)
             if segment.safety:
                 safety.add(segment.key)
     return places, safety
@@ -79,7 +84,8 @@ def open_items(root: Path, locale: str) -> list[OpenItem]:
     catalog = load_catalog(root, locale)
     lookup = catalog.lookup()
     trust = trust_for(load_policy(root).get(locale))
-    places, safety = segment_places(root)
+    drugs: dict[Key, list[str]] = {}
+    places, safety = segment_places(root, drugs)
     findings = catalog_findings(locale, catalog, load_glossary(root), safety)
     by_line: dict[int, list[Finding]] = {}
     for finding in findings:
@@ -90,21 +96,27 @@ def open_items(root: Path, locale: str) -> list[OpenItem]:
         place = "; ".join(places.get(entry.key, [])) or "interface text"
         status = state(message, trust)
         line = message.text_line if message else None
+        shown = tuple(dict.fromkeys(drugs.get(entry.key, ())))
         if status in ("untranslated", "fuzzy"):
             detail = entry.msgid if len(entry.msgid) <= 70 else entry.msgid[:69] + "…"
-            items.append(OpenItem(line, status, place, detail))
+            items.append(OpenItem(line, status, place, detail, shown))
         for comment in void_marks(message, trust) if message else ():
             items.append(OpenItem(line, "review void", place,
                                   f"a review mark that does not count (edited since, "
-                                  f"malformed, or an unlisted reviewer): {comment[:90]}"))
+                                  f"malformed, or an unlisted reviewer): {comment[:90]}",
+                                  shown))
         for finding in by_line.get(line or -1, []):
             items.append(OpenItem(line, finding.severity, place,
-                                  f"[{finding.check}] {finding.message}"))
+                                  f"[{finding.check}] {finding.message}", shown))
     return sorted(items, key=lambda item: (item.line is None, item.line or 0))
 
 
-def open_work(root: Path, locale: str) -> str:
-    """What is left for a translator of ``locale``: untranslated, fuzzy, failing entries."""
+MAX_LINKS = 3  # handout links per entry (a shared paragraph is in many)
+
+
+def open_work(root: Path, locale: str, url: str | None = None) -> str:
+    """What is left for a translator of ``locale``: untranslated, fuzzy, failing entries;
+    with the ``url`` of a preview server, the handouts that show each one."""
     parse_locale(locale)
     if locale not in discover_locales(root):
         raise LocaleError(f"no catalog for locale '{locale}' (create it with "
@@ -115,6 +127,11 @@ def open_work(root: Path, locale: str) -> str:
     for item in items:
         where = f"{path}:{item.line}" if item.line else f"{path}: (missing: run `handouts update`)"
         lines.append(f"{where}: {item.status}: {item.place}\n    {item.detail}")
+        if url and item.drugs:
+            links = [f"{url.rstrip('/')}/{locale}/{drug}.html" for drug in item.drugs]
+            more = len(links) - MAX_LINKS
+            lines.append("    see: " + " ".join(links[:MAX_LINKS])
+                         + (f" (and {more} more)" if more > 0 else ""))
     catalog = load_catalog(root, locale)
     trust = trust_for(load_policy(root).get(locale))
     cov = coverage([m.key for m in load_template(root).active()], catalog, trust)
@@ -142,5 +159,5 @@ def open_work(root: Path, locale: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def status_report(root: Path, locale: str | None = None) -> str:
-    return open_work(root, locale) if locale else progress_table(root)
+def status_report(root: Path, locale: str | None = None, url: str | None = None) -> str:
+    return open_work(root, locale, url) if locale else progress_table(root)

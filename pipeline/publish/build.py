@@ -11,6 +11,7 @@ and writes nothing.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -22,7 +23,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import __version__
 from ..catalogs.locales import catalog_path, discover_locales
@@ -31,7 +32,7 @@ from ..checks.coverage import count_states
 from ..checks.coverage import state as entry_state
 from ..checks.policy import POLICY_PATH, LocalePolicy, Policy, load_policy
 from ..checks.review import NO_TRUST, Trust, trust_for
-from ..checks.rules import REGISTRY, catalog_findings
+from ..checks.rules import catalog_findings
 from ..errors import BuildError, HandoutError, LocaleError
 from ..model import Finding, Key, Message, Monograph
 from ..source.glossary import GLOSSARY_PATH, Glossary, load_glossary
@@ -41,8 +42,8 @@ from ..source.segments import iter_segments
 from . import editions
 from . import pdf as pdfs
 from .bilingual import render_bilingual_html, render_bilingual_text
-from .clinic import language_pages, render_index
-from .facts import Facts, handout_facts
+from .clinic import language_page_names, language_pages, render_index
+from .facts import Facts, handout_facts, translated_on
 from .formats import (
     DRAFTS,
     HandoutFiles,
@@ -51,6 +52,14 @@ from .formats import (
     navigation,
     print_digest,
     relink,
+)
+from .incremental import (
+    UI_KEYS,
+    WHOLE_CATALOG,
+    CatalogDigests,
+    content_fingerprint,
+    dependent_keys,
+    present_files,
 )
 from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
 from .render import (
@@ -61,6 +70,7 @@ from .render import (
     render_navigation,
     render_text,
 )
+from .sources import MonographInfo, SourceIndex, load_index
 
 PREFIX = ".handouts-build-"  # staging, previous-output and lock names (git-ignored)
 MANIFEST = ".handouts-manifest.json"
@@ -70,6 +80,7 @@ CHUNK = 50  # handouts per worker task
 IN_PROCESS_BELOW = 40  # fewer handouts than this render without worker processes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -211,6 +222,16 @@ class LocaleState:
         status = entry_state(self.lookup.get(key), self.trust)
         ready = status == "reviewed" or (status == "translated" and not self.needs_review)
         return ready and key not in self.blocked
+    digests: CatalogDigests | None = None
+
+    def content(self, base: str, keys: Iterable[Key]) -> str:
+        """The content fingerprint of a handout in this locale that uses ``keys``."""
+        if self.catalog is None:
+            return base
+        if self.digests is None:
+            self.digests = CatalogDigests(self.catalog, self.lookup,
+                                          str(translated_on(self.catalog)))
+        return content_fingerprint(base, self.digests, keys)
 
 
 def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[Key],
@@ -222,8 +243,7 @@ def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[K
     catalog = load_catalog(root, locale, comments=False)  # handouts show no notes
     rules = (policy or load_policy(root)).get(locale)
     state = LocaleState(locale, catalog, catalog.lookup(), trust=trust_for(rules), policy=rules)
-    whole = any(c.scope == "catalog" and c.severity == "error" for c in REGISTRY.values())
-    keys = set(state.lookup) if whole else {(None, msgid) for msgid in UI_MSGIDS}
+    keys = set(state.lookup) if WHOLE_CATALOG else {(None, msgid) for msgid in UI_MSGIDS}
     check_entries(state, keys, glossary, safety)
     state.interface = interface_for(catalog, state.blocked, state.trust, rules.needs_review)
     return state
@@ -328,7 +348,7 @@ def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> boo
     return True
 
 
-def _link(old: Path, target: Path) -> None:
+def _link(old: Path | str, target: Path | str) -> None:
     try:
         os.link(old, target)
     except OSError:  # no hard links on this file system: copy, keeping the mtime
@@ -356,7 +376,14 @@ def _check_output(root: Path, output: Path) -> None:
                          _shown(output, root))
 
 
+PENDING = ".handouts-preview-pending"  # `handouts serve` is rewriting files in place
+
+
 def _read_manifest(output: Path) -> dict[str, Any]:
+    """The previous build's manifest; none when a preview server died mid-update (its
+    files may be newer than the manifest says: render everything again)."""
+    if (output / PENDING).exists():
+        return {"entries": {}}
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -364,6 +391,9 @@ def _read_manifest(output: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         return {"entries": {}}
     return data
+
+
+PAGES = (REPORT, "index.html", f"{DRAFTS}/index.html")
 
 
 def entry_files(entry: dict[str, Any]) -> list[str]:
@@ -377,9 +407,12 @@ def entry_files(entry: dict[str, Any]) -> list[str]:
 
 
 def _files_present(output: Path, entries: dict[str, Any]) -> bool:
-    names = [REPORT, "index.html", f"{DRAFTS}/index.html"]
-    names += [name for entry in entries.values() for name in entry_files(entry)]
+    names = [*PAGES, *(name for entry in entries.values() for name in entry_files(entry))]
     return all((output / name).is_file() for name in names)
+
+
+def _has_files(entry: dict[str, Any], present: set[str]) -> bool:
+    return all(name in present for name in entry_files(entry))
 
 
 # --- rendering (in worker processes or in-process) ---------------------------------------
@@ -410,11 +443,13 @@ class Task:
     locale: str
     drugs: tuple[str, ...]
     fingerprints: tuple[str, ...]
+    bases: tuple[str, ...] = ()  # the part of each content fingerprint the catalog lacks
     relink: tuple[dict[str, Any], ...] = ()  # entries whose pages only need new links
 
 
 _shared: Shared | None = None
 _per_locale: dict[str, LocaleState] = {}
+_preloaded: dict[str, LocaleState] = {}  # catalogs the planner read (forked workers inherit)
 
 
 def _init_worker(shared: Shared) -> None:
@@ -449,8 +484,9 @@ def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleSt
     """A locale's state in this process, with the entries of ``drugs`` checked."""
     state = _per_locale.get(locale)
     if state is None:
-        state = _per_locale[locale] = open_locale(Path(shared.root), locale, shared.glossary,
-                                                  shared.safety, shared.policy)
+        state = _preloaded.pop(locale, None) or open_locale(
+            Path(shared.root), locale, shared.glossary, shared.safety, shared.policy)
+        _per_locale[locale] = state
     if state.catalog is not None:
         keys = (s.key for drug in drugs for s in iter_segments(shared.monographs[drug]))
         check_entries(state, keys, shared.glossary, shared.safety)
@@ -663,15 +699,41 @@ def relink_handout(shared: Shared, entry: dict[str, Any]) -> tuple[dict[str, Any
     return {**entry, "languages": sorted(others)}, written
 
 
+def relink_stale(shared: Shared, entries: dict[str, Any], loaded: Loaded) -> list[str]:
+    """Relink in place, in ``shared.staging``, the published handouts of ``entries``
+    whose links to other languages are wrong (for ``handouts serve``, which renders
+    one handout at a time); a page not staged is copied from ``shared.previous``.
+    Return the files rewritten."""
+    stale = _stale(entries, loaded)
+    if not stale:
+        return []
+    known = {drug: tuple(sorted(codes)) for drug, codes in _published(entries).items()}
+    relinking = replace(shared, published_guess=known)
+    staging = Path(shared.staging)
+    names = []
+    for entry in stale:
+        pages = [name for name in entry["files"] if name.endswith(".html")]
+        for name in pages:
+            if not (staging / name).exists() and shared.previous:
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(Path(shared.previous) / name, staging / name)
+        relinked, _ = relink_handout(relinking, entry)
+        entries[f"{entry['locale']}/{entry['drug']}"] = relinked
+        names += pages
+    return names
+
+
 def _run_task(task: Task) -> list[tuple[dict[str, Any], int]]:
     assert _shared is not None, "worker not initialised"
     if task.relink:
         return [relink_handout(_shared, entry) for entry in task.relink]
     results = []
     _locale_state(_shared, task.locale, task.drugs)  # check the task's entries at once
-    for drug, fingerprint in zip(task.drugs, task.fingerprints, strict=True):
+    state = _per_locale[task.locale]
+    for drug, fingerprint, base in zip(task.drugs, task.fingerprints, task.bases, strict=True):
         entry, written = render_handout(_shared, task.locale, drug)
-        entry["fingerprint"] = fingerprint
+        entry["fingerprint"], entry["base"] = fingerprint, base
+        entry["content"] = state.content(base, dependent_keys(_shared.monographs[drug]))
         results.append((entry, written))
     return results
 
@@ -732,76 +794,117 @@ def _pages(entries: dict[str, Any]) -> dict[str, bytes]:
     return pages
 
 
-def _safety_keys(monographs: list[Monograph]) -> set[Key]:
-    return {s.key for m in monographs for s in iter_segments(m) if s.safety}
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # (cached_property needs the instance __dict__: no slots)
 class Loaded:
-    """Every input of a build, read and validated (before the output is touched)."""
+    """Every input of a build, read and validated (before the output is touched); the
+    monographs through their index (:mod:`.sources`): parsed when rendered."""
 
-    monographs: dict[str, Monograph]
+    index: SourceIndex
     drugs: list[str]  # the chosen ones
     locales: list[str]  # the chosen ones
-    paths: dict[str, str]  # drug -> monograph file
     glossary: Glossary
     safety: frozenset[Key]
     policy: Policy = field(default_factory=lambda: Policy({}))
 
-    @property
+    @functools.cached_property
+    def paths(self) -> dict[str, str]:  # drug -> monograph file
+        return {drug: info.path for drug, info in self.index.infos.items()}
+
+    @functools.cached_property
     def safety_digest(self) -> str:
         return _digest(*sorted(repr(key) for key in self.safety))
 
 
-def load_inputs(root: Path, locales: list[str], drugs: Sequence[str] | None) -> Loaded:
-    """Load and validate the monographs and the glossary (catalogs: see :class:`Shared`)."""
-    monographs = load_monographs(root)
-    by_id = {m.id: m for m in monographs}
-    chosen = _select(drugs, list(by_id), "drug")
-    return Loaded(by_id, chosen, locales, {m.id: m.where.path for m in monographs},
-                  load_glossary(root), frozenset(_safety_keys(monographs)), load_policy(root))
+def load_inputs(root: Path, locales: list[str], drugs: Sequence[str] | None,
+                raw: RawInputs | None = None, output: Path | None = None) -> Loaded:
+    """Load and validate the monographs and the glossary (catalogs: see :class:`Shared`).
+    With the ``raw`` hashes and the ``output``, unchanged monographs are not parsed."""
+    if raw is None or output is None:
+        monographs = load_monographs(root)
+        index = SourceIndex(root, {m.id: MonographInfo.of(m, "") for m in monographs},
+                            {m.id: m for m in monographs})
+    else:
+        index = load_index(root, raw.monographs, _sibling(output, "sources.json"), raw.code)
+    chosen = _select(drugs, list(index.infos), "drug")
+    return Loaded(index, chosen, locales, load_glossary(root), index.safety(),
+                  load_policy(root))
 
 
-def _chunks(todo: list[tuple[str, str]], parts: int) -> Iterator[list[tuple[str, str]]]:
+def _chunks(todo: list[T], parts: int) -> Iterator[list[T]]:
     """``todo`` in ``parts`` near-equal slices (none empty)."""
     size = max(1, -(-len(todo) // parts))
     for start in range(0, len(todo), size):
         yield todo[start:start + size]
 
 
+def _locale_part(raw: RawInputs, loaded: Loaded, code: str) -> str:
+    return (_digest(raw.catalogs[code], raw.glossary, loaded.safety_digest, raw.policy)
+            if code != ENGLISH else "")
+
+
+def quick_fingerprint(raw: RawInputs, loaded: Loaded, code: str, drug: str,
+                      locale_part: str | None = None) -> str:
+    """A handout's inputs as file hashes (its whole catalog): no parsing needed."""
+    part = _locale_part(raw, loaded, code) if locale_part is None else locale_part
+    return _digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]], part,
+                   raw.editions.get(f"{code}/{drug}", ""), raw.formats)
+
+
+def content_base(raw: RawInputs, loaded: Loaded, code: str, drug: str) -> str:
+    """A handout's inputs but its catalog entries (:meth:`LocaleState.content` adds them)."""
+    return _digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]], raw.glossary,
+                   loaded.safety_digest, raw.policy, raw.editions.get(f"{code}/{drug}", ""),
+                   raw.formats)
+
+
 def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, Any],
-         filters: tuple[bool, bool], workers: int = 1) -> tuple[dict[str, Any], list[Task]]:
+         filters: tuple[bool, bool], workers: int = 1, root: Path | None = None
+         ) -> tuple[dict[str, Any], list[Task]]:
     """Split the build into handouts kept as they are (entries) and handouts to render
     (tasks). A locale's handouts go to as few workers as keep every core busy, since
     each worker reads and checks the catalog of every locale it renders.
-    With filters, what they exclude is kept."""
+    With filters, what they exclude is kept.
+
+    A handout whose quick fingerprint (the catalog file's hash) changed is kept when its
+    content fingerprint (the entries it uses: :mod:`.incremental`) did not: the planner
+    reads that catalog once (given ``root``), and the renderers reuse the reading."""
     entries: dict[str, Any] = {}
-    todo_by_locale: dict[str, list[tuple[str, str]]] = {}
+    todo_by_locale: dict[str, list[tuple[str, str, str]]] = {}
+    present = present_files(output)
     for code in loaded.locales:
-        locale_part = (_digest(raw.catalogs[code], raw.glossary, loaded.safety_digest,
-                               raw.policy) if code != ENGLISH else "")
-        todo: list[tuple[str, str]] = []
+        locale_part = _locale_part(raw, loaded, code)
+        todo: list[tuple[str, str, str]] = []
+        state: LocaleState | None = None
         for drug in loaded.drugs:
-            fingerprint = _digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]],
-                                  locale_part, raw.editions.get(f"{code}/{drug}", ""),
-                                  raw.formats)
+            fingerprint = quick_fingerprint(raw, loaded, code, drug, locale_part)
             old = old_entries.get(f"{code}/{drug}")
-            if old and old.get("fingerprint") == fingerprint and _files_present(
-                    output, {"": old}):
+            if old and old.get("fingerprint") == fingerprint and _has_files(old, present):
                 entries[f"{code}/{drug}"] = old
-            else:
-                todo.append((drug, fingerprint))
+                continue
+            base = content_base(raw, loaded, code, drug) if code != ENGLISH else fingerprint
+            if old and old.get("content") and old.get("base") == base and root is not None \
+                    and code != ENGLISH and not WHOLE_CATALOG and _has_files(old, present):
+                # (only the catalog changed: read it, once, to compare the entries)
+                if state is None:
+                    state = _preloaded[code] = open_locale(root, code, loaded.glossary,
+                                                           loaded.safety, loaded.policy)
+                keys = (*loaded.index.infos[drug].keys, *UI_KEYS)
+                if state.content(base, keys) == old["content"]:
+                    entries[f"{code}/{drug}"] = {**old, "fingerprint": fingerprint}
+                    continue
+            todo.append((drug, fingerprint, base))
         if todo:
             todo_by_locale[code] = todo
     parts = max(1, workers // max(1, len(todo_by_locale)))
-    tasks = [Task(code, tuple(d for d, _ in chunk), tuple(f for _, f in chunk))
+    tasks = [Task(code, tuple(d for d, _, _ in chunk), tuple(f for _, f, _ in chunk),
+                  tuple(b for _, _, b in chunk))
              for code, todo in todo_by_locale.items()
              for chunk in _chunks(todo, parts if code != ENGLISH else -(-len(todo) // CHUNK))]
     by_locale, by_drug = filters
     for key, old in old_entries.items():
         outside = (by_locale and old["locale"] not in loaded.locales) or \
             (by_drug and old["drug"] not in loaded.drugs)
-        if outside and _files_present(output, {"": old}):  # (a kept edition's files too)
+        if outside and _has_files(old, present):
             entries[key] = old
     return entries, tasks
 
@@ -872,14 +975,21 @@ def _init_pdf_worker() -> None:
 
 def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shared,
               tasks: list[Task], jobs: int, progress: Progress | None,
-              overall: str | None, result: BuildResult, loaded: Loaded,
-              old_entries: dict[str, Any]) -> None:
-    """Fill ``staging``: links to kept handouts, rendered ones, PDFs, pages, manifest."""
+              overall: str | None, result: BuildResult, old: dict[str, Any],
+              loaded: Loaded) -> None:
+    """Fill ``staging``: links to kept handouts, rendered ones, relinked ones, PDFs,
+    pages, manifest. ``old``: the previous manifest (its pages are linked when they
+    would not change)."""
     previous = Path(shared.previous) if shared.previous else None
-    for entry in entries.values():
+    folders: set[str] = set()
+    into, source = str(staging), str(output)
+    for entry in entries.values():  # (strings, not Paths: 20,000 links at N=1000)
         for name in entry_files(entry):
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            _link(output / name, staging / name)
+            folder = name.rpartition("/")[0]
+            if folder not in folders:
+                os.makedirs(os.path.join(into, folder), exist_ok=True)
+                folders.add(folder)
+            _link(os.path.join(source, name), os.path.join(into, name))
     rendered = set()
     for entry, written in _render_all(shared, tasks, jobs, progress):
         rendered.add(f"{entry['locale']}/{entry['drug']}")
@@ -891,7 +1001,7 @@ def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shar
         for entry in stale:
             by_locale.setdefault(entry["locale"], []).append(entry)
         parts = max(1, (jobs if jobs > 0 else (os.cpu_count() or 1)) // len(by_locale))
-        again = [Task(code, (), (), tuple(chunk)) for code, group in by_locale.items()
+        again = [Task(code, (), (), relink=tuple(chunk)) for code, group in by_locale.items()
                  for chunk in _chunks(group, parts)]  # type: ignore[arg-type]
         known = {drug: tuple(sorted(codes)) for drug, codes in _published(entries).items()}
         for entry, written in _render_all(replace(shared, published_guess=known), again, jobs,
@@ -901,13 +1011,35 @@ def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shar
             result.files_written += written
     result.rendered = len(rendered)
     if any(entry["pdf"] for entry in entries.values()):
-        result.pdfs = _print_pdfs(output, staging, entries, old_entries, jobs, None)
+        result.pdfs = _print_pdfs(output, staging, entries, old.get("entries", {}), jobs, None)
         result.files_written += result.pdfs
-    for name, data in _pages(entries).items():
-        result.files_written += put(staging, previous, name, data)
-    manifest = {"format": MANIFEST_FORMAT, "inputs": overall,
+    code = code_digest()
+    if previous is not None and old.get("code") == code and \
+            pages_unchanged(old.get("entries", {}), entries):
+        for name in page_names(entries):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            _link(previous / name, staging / name)
+    else:
+        for name, data in _pages(entries).items():
+            result.files_written += put(staging, previous, name, data)
+    manifest = {"format": MANIFEST_FORMAT, "inputs": overall, "code": code,
                 "entries": dict(sorted(entries.items()))}
     put(staging, previous, MANIFEST, _json(manifest))
+
+
+_NOT_SHOWN = ("fingerprint", "content", "base")  # entry fields no page shows
+
+
+def pages_unchanged(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether the index pages and the report of ``new`` entries are those of ``old``."""
+    if old.keys() != new.keys():
+        return False
+    for key, entry in new.items():
+        before = old[key]
+        if before is not entry and any(before.get(name) != value for name, value in
+                                       entry.items() if name not in _NOT_SHOWN):
+            return False
+    return True
 
 
 def build(root: Path, output: Path, locales: Sequence[str] | None = None,
@@ -935,38 +1067,57 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
             result.kept = len(old_entries)
             _count(result, old_entries)
             return result  # nothing changed: parse nothing, write nothing
-        loaded = load_inputs(root, chosen_locales, drugs)  # may raise: output untouched
-        policy = loaded.policy
+        loaded = load_inputs(root, chosen_locales, drugs, raw, output)  # may raise: output
+        # untouched
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-        entries, tasks = plan(loaded, raw, output, old_entries, (bool(locales), bool(drugs)),
-                              workers)
-        result.kept = len(entries)
-        if not tasks and set(entries) == set(old_entries) and not _stale(entries, loaded) \
-                and all(_same(output / name, data) for name, data in _pages(entries).items()):
-            if not filtered:  # remember the inputs: the next build stops early
-                _write_manifest_only(output, manifest, overall)
-            _count(result, entries)
-            return result
-        staging = _sibling(output, f"new-{os.getpid()}")
-        problem = pdfs.engine_problem() if pdf else None
-        shared = Shared(str(root), {d: loaded.monographs[d] for d in loaded.drugs},
-                        loaded.glossary, loaded.safety,
-                        {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
-                        str(staging), str(output) if output.is_dir() else None, loaded.policy,
-                        policy.base_url, policy.papers if pdf else (), problem,
-                        pdfs.font_coverage() if pdf and not problem else None,
-                        _guess_published(old_entries, loaded))
         try:
-            staging.mkdir()
-            _assemble(output, staging, entries, shared, tasks, jobs, progress, overall, result,
-                      loaded, old_entries)
-            _swap(staging, output)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        result.changed = True
+            return _build_planned(root, output, loaded, raw, manifest, (locales, drugs),
+                                  workers, jobs, progress, result, pdf)
+        finally:
+            _preloaded.clear()
+
+
+def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
+                   manifest: dict[str, Any], filters: tuple[Sequence[str] | None,
+                                                         Sequence[str] | None],
+                   workers: int, jobs: int, progress: Progress | None,
+                   result: BuildResult, pdf: bool = False) -> BuildResult:
+    """The build once its inputs are read: plan, then render into a staging folder
+    and swap it in (or write only the manifest when no handout changes)."""
+    locales, drugs = filters
+    filtered = bool(locales or drugs)
+    overall = None if filtered else raw.overall()
+    old_entries: dict[str, Any] = manifest.get("entries", {})
+    entries, tasks = plan(loaded, raw, output, old_entries, (bool(locales), bool(drugs)),
+                          workers, root)
+    result.kept = len(entries)
+    if not tasks and set(entries) == set(old_entries) and not _stale(entries, loaded) \
+            and _pages_current(output, manifest, entries):
+        if not filtered:  # remember the inputs: the next build stops early
+            _write_manifest_only(output, manifest, overall, entries)
         _count(result, entries)
         return result
+    staging = _sibling(output, f"new-{os.getpid()}")
+    rendered = {drug for task in tasks for drug in task.drugs}
+    problem = pdfs.engine_problem() if pdf else None
+    shared = Shared(str(root), {d: loaded.index.monograph(d) for d in sorted(rendered)},
+                    loaded.glossary, loaded.safety,
+                    {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
+                    str(staging), str(output) if output.is_dir() else None, loaded.policy,
+                    loaded.policy.base_url, loaded.policy.papers if pdf else (), problem,
+                    pdfs.font_coverage() if pdf and not problem else None,
+                    _guess_published(old_entries, loaded))
+    try:
+        staging.mkdir()
+        _assemble(output, staging, entries, shared, tasks, jobs, progress, overall, result,
+                  manifest, loaded)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result.changed = True
+    _count(result, entries)
+    return result
 
 
 def _json(data: Any) -> bytes:
@@ -980,12 +1131,31 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def _write_manifest_only(output: Path, manifest: dict[str, Any], overall: str | None) -> None:
-    """Record the inputs fingerprint so the next unchanged build stops early."""
-    if manifest.get("inputs") == overall:
+def page_names(entries: dict[str, Any]) -> list[str]:
+    """The pages ``entries`` give: the index, the drafts page, the report, and one page
+    per language with a handout to show."""
+    return [*PAGES, *language_page_names(_listing(entry) for entry in entries.values())]
+
+
+def _pages_current(output: Path, manifest: dict[str, Any], entries: dict[str, Any]) -> bool:
+    """Whether the pages in ``output`` are those ``entries`` give (without rendering them
+    when the manifest proves it)."""
+    if manifest.get("code") == code_digest() and pages_unchanged(
+            manifest.get("entries", {}), entries):
+        return all((output / name).is_file() for name in page_names(entries))
+    return all(_same(output / name, data) for name, data in _pages(entries).items())
+
+
+def _write_manifest_only(output: Path, manifest: dict[str, Any], overall: str | None,
+                         entries: dict[str, Any]) -> None:
+    """Record the inputs fingerprint (and the entries' newer quick fingerprints) so the
+    next unchanged build stops early."""
+    if manifest.get("inputs") == overall and manifest.get("entries") == entries:
         return
     write_atomic(output / MANIFEST, _json({**manifest, "format": MANIFEST_FORMAT,
-                                           "inputs": overall}).decode("utf-8"))
+                                           "inputs": overall, "code": code_digest(),
+                                           "entries": dict(sorted(entries.items()))}
+                                          ).decode("utf-8"))
 
 
 def _count(result: BuildResult, entries: dict[str, Any]) -> None:

@@ -198,6 +198,12 @@ def render_index(listings: Iterable[Listing]) -> str:
     return _render(list(listings), prefix="", only=None, home=None, script=True)
 
 
+def language_page_names(listings: Iterable[Listing]) -> list[str]:
+    """The language pages ``listings`` give (no rendering)."""
+    codes = sorted({item.locale for item in listings if _available(_row(item, ""))}, key=_order)
+    return [posixpath.join(LANGUAGES, f"{code}.html") for code in codes]
+
+
 def language_pages(listings: Iterable[Listing]) -> dict[str, str]:
     """``languages/<locale>.html`` for every language with a published handout."""
     items = list(listings)

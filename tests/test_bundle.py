@@ -1,0 +1,120 @@
+"""``handouts bundle``: published handouts only, one zip per locale, reproducible."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import zipfile
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.publish.build import build
+from pipeline.publish.bundle import bundle
+from tests.conftest import set_entry
+from tests.projects import copy_project, run_cli
+
+
+@pytest.fixture
+def built_project(tmp_path):
+    root = copy_project(tmp_path / "project")
+    build(root, root / "output")
+    return root
+
+
+def published(output):
+    manifest = json.loads((output / ".handouts-manifest.json").read_text(encoding="utf-8"))
+    return {key: entry for key, entry in manifest["entries"].items()
+            if entry["status"] == "published"}
+
+
+def test_each_locale_gets_a_zip_of_its_published_handouts_and_english_originals(built_project):
+    output, dist = built_project / "output", built_project / "dist"
+    result = bundle(built_project, output, dist)
+    entries = published(output)
+    locales = sorted({entry["locale"] for entry in entries.values()})
+    assert sorted(result.zips) == locales
+    assert "ar" not in result.zips  # the shipped Arabic catalog is a draft: never bundled
+    for locale in locales:
+        with zipfile.ZipFile(dist / f"handouts-{locale}.zip") as archive:
+            names = archive.namelist()
+            assert names == sorted(names)
+            mine = [e for e in entries.values() if e["locale"] == locale]
+            for entry in mine:
+                assert archive.read(entry["html"]) == (output / entry["html"]).read_bytes()
+                assert entry["text"] in names
+                if locale != "en":
+                    assert f"en/{entry['drug']}.html" in names
+            assert not any(name.startswith("drafts/") for name in names)
+            for info in archive.infolist():
+                assert info.date_time == (1980, 1, 1, 0, 0, 0)
+                assert info.external_attr >> 16 == 0o100644
+    assert (dist / "report.json").read_bytes() == (output / "report.json").read_bytes()
+
+
+def test_sha256sums_verifies_with_sha256sum(built_project):
+    dist = built_project / "dist"
+    bundle(built_project, built_project / "output", dist)
+    lines = (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
+    assert any(line.endswith("  report.json") for line in lines)
+    tool = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=dist,
+                          capture_output=True, text=True)
+    assert tool.returncode == 0, tool.stdout + tool.stderr
+
+
+def test_two_runs_give_identical_bytes_and_the_epoch_sets_the_timestamps(built_project,
+                                                                        tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01T00:00:00Z
+    first, second = tmp_path / "one", tmp_path / "two"
+    bundle(built_project, built_project / "output", first)
+    build(built_project, built_project / "output")  # a no-op rebuild in between
+    bundle(built_project, built_project / "output", second)
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    with zipfile.ZipFile(first / "handouts-es.zip") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2025, 1, 1, 0, 0, 0)}
+    again = bundle(built_project, built_project / "output", first)
+    assert again.written == []  # nothing changed: nothing rewritten
+
+
+def test_a_stale_output_is_refused(built_project):
+    set_entry(built_project, "es", "Side effects", msgstr="Efectos adversos")
+    result = run_cli("bundle", cwd=built_project)
+    assert result.returncode == 2
+    assert "does not match the project now" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (built_project / "dist").exists()
+
+
+def test_a_narrowed_build_is_refused(tmp_path):
+    root = copy_project(tmp_path / "project")
+    build(root, root / "output", locales=["es"])
+    assert main(["-C", str(root), "bundle"]) == 2
+
+
+def test_no_build_no_bundle(tmp_path, capsys):
+    root = copy_project(tmp_path / "project")
+    assert main(["-C", str(root), "bundle"]) == 2
+    assert "run `handouts build` first" in capsys.readouterr().err
+
+
+def test_a_locale_no_longer_published_loses_its_zip(built_project):
+    dist = built_project / "dist"
+    bundle(built_project, built_project / "output", dist)
+    assert (dist / "handouts-es.zip").is_file()
+    set_entry(built_project, "es", "Side effects", msgstr="", fuzzy=False)
+    build(built_project, built_project / "output")
+    result = bundle(built_project, built_project / "output", dist)
+    assert "handouts-es.zip" in result.removed and not (dist / "handouts-es.zip").exists()
+
+
+def test_the_bundle_folder_cannot_be_the_output_or_the_sources(built_project, capsys):
+    for bad in ("output", "locales", "output/zips", "."):
+        assert main(["-C", str(built_project), "bundle", "--dist", bad]) == 2
+    assert "apart from the output" in capsys.readouterr().err
