@@ -174,7 +174,9 @@ class RawInputs:
     formats: str = ""  # what PDFs depend on outside the project (pdf.environment_signature)
 
     def overall(self) -> str:
-        return _digest(self.code, self.glossary, self.policy, self.formats,
+        """The project's inputs (the PDF environment, ``formats``, is recorded apart: a
+        bundle compares an output with its project whichever way it was built)."""
+        return _digest(self.code, self.glossary, self.policy,
                        *(f"{k}={v}" for k, v in sorted(self.monographs.items())),
                        *(f"{k}={v}" for k, v in sorted(self.catalogs.items())),
                        *(f"{k}={v}" for k, v in sorted(self.editions.items())))
@@ -976,7 +978,7 @@ def _init_pdf_worker() -> None:
 def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shared,
               tasks: list[Task], jobs: int, progress: Progress | None,
               overall: str | None, result: BuildResult, old: dict[str, Any],
-              loaded: Loaded) -> None:
+              loaded: Loaded, formats: str = "") -> None:
     """Fill ``staging``: links to kept handouts, rendered ones, relinked ones, PDFs,
     pages, manifest. ``old``: the previous manifest (its pages are linked when they
     would not change)."""
@@ -1022,7 +1024,7 @@ def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shar
     else:
         for name, data in _pages(entries).items():
             result.files_written += put(staging, previous, name, data)
-    manifest = {"format": MANIFEST_FORMAT, "inputs": overall, "code": code,
+    manifest = {"format": MANIFEST_FORMAT, "inputs": overall, "code": code, "formats": formats,
                 "entries": dict(sorted(entries.items()))}
     put(staging, previous, MANIFEST, _json(manifest))
 
@@ -1044,9 +1046,10 @@ def pages_unchanged(old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 def build(root: Path, output: Path, locales: Sequence[str] | None = None,
           drugs: Sequence[str] | None = None, jobs: int = 0,
-          progress: Progress | None = None, pdf: bool = True) -> BuildResult:
+          progress: Progress | None = None, pdf: bool = False) -> BuildResult:
     """Build the handouts of ``root`` into ``output``; raise HandoutError on bad input.
-    ``pdf``: print the PDF editions (when Chromium and the fonts are there)."""
+    ``pdf``: also print the PDF editions, when Chromium and the fonts are there (the
+    command line does unless told ``--no-pdf``; library callers ask for them)."""
     root, output = root.resolve(), output.resolve()
     _check_output(root, output)
     catalogs = discover_locales(root)
@@ -1063,7 +1066,8 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
         raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH], pdf)
         filtered = bool(locales or drugs)
         overall = None if filtered else raw.overall()
-        if overall and manifest.get("inputs") == overall and _files_present(output, old_entries):
+        if overall and manifest.get("inputs") == overall and \
+                manifest.get("formats") == raw.formats and _files_present(output, old_entries):
             result.kept = len(old_entries)
             _count(result, old_entries)
             return result  # nothing changed: parse nothing, write nothing
@@ -1094,7 +1098,7 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
     if not tasks and set(entries) == set(old_entries) and not _stale(entries, loaded) \
             and _pages_current(output, manifest, entries):
         if not filtered:  # remember the inputs: the next build stops early
-            _write_manifest_only(output, manifest, overall, entries)
+            _write_manifest_only(output, manifest, overall, entries, raw.formats)
         _count(result, entries)
         return result
     staging = _sibling(output, f"new-{os.getpid()}")
@@ -1110,7 +1114,7 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
     try:
         staging.mkdir()
         _assemble(output, staging, entries, shared, tasks, jobs, progress, overall, result,
-                  manifest, loaded)
+                  manifest, loaded, raw.formats)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -1147,13 +1151,15 @@ def _pages_current(output: Path, manifest: dict[str, Any], entries: dict[str, An
 
 
 def _write_manifest_only(output: Path, manifest: dict[str, Any], overall: str | None,
-                         entries: dict[str, Any]) -> None:
+                         entries: dict[str, Any], formats: str = "") -> None:
     """Record the inputs fingerprint (and the entries' newer quick fingerprints) so the
     next unchanged build stops early."""
-    if manifest.get("inputs") == overall and manifest.get("entries") == entries:
+    if manifest.get("inputs") == overall and manifest.get("entries") == entries and \
+            manifest.get("formats") == formats:
         return
     write_atomic(output / MANIFEST, _json({**manifest, "format": MANIFEST_FORMAT,
                                            "inputs": overall, "code": code_digest(),
+                                           "formats": formats,
                                            "entries": dict(sorted(entries.items()))}
                                           ).decode("utf-8"))
 

@@ -277,7 +277,8 @@ class Preview:
         pages_same = builder.pages_unchanged(self.manifest.get("entries", {}), entries)
         manifest = {"format": builder.MANIFEST_FORMAT,
                     "inputs": None if self.locale else raw.overall(),
-                    "code": self.raw.code, "entries": dict(sorted(entries.items()))}
+                    "code": self.raw.code, "formats": raw.formats,
+                    "entries": dict(sorted(entries.items()))}
         if not changed and not gone and pages_same and manifest == self.manifest:
             return
         marker = self.output / builder.PENDING
