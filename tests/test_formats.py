@@ -228,7 +228,8 @@ def test_a_script_without_a_font_skips_only_its_pdfs(project, monkeypatch):
     printed = []
     monkeypatch.setattr(pdf_module, "render_pdfs",
                         lambda jobs, *args, **kwargs: printed.extend(jobs))
-    result = build_module.build(project, project / "output", locales=["zh_CN", "vi"])
+    result = build_module.build(project, project / "output", locales=["zh_CN", "vi"],
+                                pdf=True)
     assert len(result.skipped) == 1
     reason, count = next(iter(result.skipped.items()))
     assert count == 3 and "Cjk" in reason and "fonts-noto-cjk" in reason
