@@ -15,6 +15,7 @@ from ..catalogs.locales import catalog_path
 from ..catalogs.pofile import load_catalog, render_catalog, write_atomic
 from ..model import Message
 from ..source.glossary import Glossary, load_glossary, phrase_pattern
+from ..source.quantities import ENGLISH
 
 LOCALES = ("es", "fr", "de", "it", "pt_BR", "vi", "zh_CN", "ja", "ar", "ru",
            "pl", "tr", "ko", "nl", "el", "he", "hi", "uk", "fa", "th")
@@ -236,8 +237,10 @@ def generate_sources(root: Path, count: int, locales: list[str], seed: int,
 
 # --- pseudo-translation ---------------------------------------------------------------
 
-_UNIT_WORDS = {"hour", "hours", "day", "days", "week", "weeks", "minute", "minutes", "month",
-               "months", "mg", "g", "mcg", "ml", "l", "kg", "°c", "°f"}
+# unit words a pseudo-translation keeps: every form the English source reader knows
+_UNIT_WORDS = {form.lower() for form in ENGLISH.units if " " not in form}
+# quantity words it writes as every locale reads them ("once" is eleven in Spanish)
+_QUANTITY_WORDS = {"once": "1 times", "twice": "2 times"}
 _TOKEN = re.compile(r"%\(\w+\)[a-z]|°[CF]|\w+")
 _SCRIPTS = {  # locale -> (first code point, alphabet size) of the letters used
     "ru": (0x0430, 32), "uk": (0x0430, 32), "el": (0x03B1, 24), "ar": (0x0628, 20),
@@ -293,6 +296,8 @@ def pseudo_translate(text: str, locale: str, keep: set[str],
         if token.startswith("%(") or token.lower() in keep or token.lower() in _UNIT_WORDS \
                 or any(char.isdigit() for char in token):
             return token
+        if token.lower() in _QUANTITY_WORDS:
+            return _QUANTITY_WORDS[token.lower()]
         return pseudo_word(token, locale)
 
     parts, done = [], 0

@@ -202,19 +202,10 @@ def check_placeholders(entry: EntryContext) -> Iterator[str]:
         yield f"placeholder '{name}' is not in the source; the handout cannot fill it in"
 
 
-_DIGIT = re.compile(r"\d")
-
-
-@lru_cache(maxsize=65536)
-def _has_digit(source: str) -> bool:
-    return _DIGIT.search(source) is not None
-
-
 @check("numbers-units", "error")
 def check_numbers(entry: EntryContext) -> Iterator[str]:
     """Numbers, units and numbered names (CD19) mean the same as in the source."""
-    if not (_has_digit(entry.source) or _DIGIT.search(entry.translation)):
-        return
+    # every text is read: a number may be spelled out ("dos comprimidos", "两次")
     source, translation = entry.source, entry.translation
     if "%" in source or "%" in translation:  # every placeholder starts with '%'
         python_format = _python_format(entry)
@@ -432,8 +423,8 @@ def _finding(item: Check, text: str, entry: EntryContext, path: str) -> Finding:
     return Finding(item.id, item.severity, text, Where(path, entry.message.text_line), entry.locale)
 
 
-def entry_findings(entry: EntryContext, where: Where, checks: Iterable[Check] | None = None
-                   ) -> list[Finding]:
+def entry_findings(entry: EntryContext, where: Where | None,
+                   checks: Iterable[Check] | None = None) -> list[Finding]:
     """Run the registered entry checks on one translated entry."""
     findings = []
     flags = entry.message.flags  # no flags: nothing silenced
@@ -445,6 +436,22 @@ def entry_findings(entry: EntryContext, where: Where, checks: Iterable[Check] | 
             findings += [Finding(item.id, item.severity, message, where, entry.locale)
                          for message in dict.fromkeys(found)]
     return findings
+
+
+def check_text(source: str, translation: str, locale: str, *,
+               glossary: Glossary | None = None, flags: Iterable[str] = (),
+               context: str | None = None) -> list[Finding]:
+    """Every entry check of the gate on one source/translation pair, as ``handouts check``
+    runs them (numbers-units, glossary, markup, placeholders...): the stable API for
+    editors' integrations and tests. No file is read; findings carry no ``where``.
+
+    ``glossary`` defaults to an empty one (pass :func:`~pipeline.source.glossary.load_glossary`'s
+    to check drug names); ``flags`` are the entry's flags (``python-format``, a
+    ``handouts-allow-<check>`` that silences a warning); ``context`` its msgctxt. The
+    catalog-wide check ``inconsistent`` needs a whole catalog and is not run here."""
+    message = Message(msgid=source, msgstr=translation, msgctxt=context, flags=tuple(flags))
+    entry = EntryContext(locale, message, source, translation, False, glossary or Glossary())
+    return entry_findings(entry, None)
 
 
 def entry_contexts(locale: str, catalog: Catalog, glossary: Glossary,

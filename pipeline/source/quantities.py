@@ -1,79 +1,912 @@
-"""Numbers and units as the English source writes them.
+"""Numbers and units as a text writes them: the reader, and the English source's words.
 
 A quantity is a (value, unit) pair: ``100.4°F`` is (100.4, "°F"); ``48 hours`` is
-(48, "hour"). A number glued to letters (``CD19``) is part of a name, not a quantity:
-it is a *protected token* that a translation must keep verbatim. Extraction names
-these in the catalog ("must survive"); :mod:`pipeline.checks.numbers` compares them
-with what a translation says.
+(48, "hour"); ``7:00 pm`` is the clock time (1140, "time"), minutes after midnight.
+:class:`Reader` reads any language from a :class:`Lexicon` (its separators, unit forms,
+day periods, number words...): :data:`ENGLISH` here reads the source, and
+:mod:`pipeline.checks.numbers` builds one per locale from the lexicon data.
+
+What a reader does, in order:
+
+- compares after NFKC: full-width digits, ``㎎``, ``℃`` read as ``0-9``, ``mg``, ``°C``;
+  a vulgar fraction (``½``), a superscript (``²``) or a Roman numeral character (``Ⅻ``)
+  is a number like any other;
+- reads a number with the locale's separators only, the way its reader reads them (in
+  Spanish ``1.500`` is 1500, ``1,5`` is 1.5); a separator that fits neither grouping nor a
+  decimal makes the number unreadable, never a guess;
+- takes the unit written after the number (or, for a few forms, before it: ``摄氏38度``),
+  across a linker (Tagalog ``na``) or classifier (Chinese ``个``);
+- reads clock times as one quantity with their day period (``7:00 pm``, ``下午7点``,
+  ``7 giờ tối``, ``19:00``);
+- gives a bare number the unit of the range it opens (``2 to 8 °C``, ``1-2 tablets``);
+- reads number words bound to a unit (``dos a tres días``, ``两次``) and marks the ones
+  that may stand for nothing in the source (the article-like "one", "1日" in "1日2回").
+
+A number glued to letters (``CD19``) is part of a name, not a quantity: it is a
+*protected token* that a translation must keep verbatim. Extraction names the
+quantities in the catalog ("must survive"); the check compares them.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections import Counter
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
-# canonical unit -> English spellings that name it in source texts
-SOURCE_UNITS = {
-    "°F": ("°F", "℉"), "°C": ("°C", "℃"), "%": ("%",),
-    "mg": ("mg",), "g": ("g",), "kg": ("kg",), "mcg": ("mcg", "µg", "μg"),
-    "mL": ("mL", "ml"), "L": ("L",),
-    "minute": ("minutes", "minute"), "hour": ("hours", "hour"), "day": ("days", "day"),
-    "week": ("weeks", "week"), "month": ("months", "month"), "year": ("years", "year"),
-}
-# symbols accepted in every locale besides the CLDR names
-SYMBOLS = {**{form: unit for unit, forms in SOURCE_UNITS.items() for form in forms},
-            "ºF": "°F", "ºC": "°C",  # the ordinal sign typed for the degree sign
-            "٪": "%", "％": "%", "‰": "‰", "°": "°"}
-
-PROTECTED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+-?\d+[A-Za-z0-9]*")
-_SOURCE_UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in SYMBOLS if u != "°"),
-                                       key=len, reverse=True))
-SOURCE_QUANTITY = re.compile(  # a digit first, not after a letter or point: scanned fast
-    rf"((?P<value>\d(?<![\w.]\d)(?:\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*(?:\.\d+)?))"
-    rf"(?:[ \u00a0]?(?P<unit>{_SOURCE_UNIT_PATTERN})(?![A-Za-z]))?)")  # the whole, value, unit
+TIME = "clock"  # the unit of a clock time; its value is minutes after midnight
+CLOCK = "o'clock"  # a lexicon unit that makes the number before it a clock hour
+HOUR_OR_CLOCK = "hour|o'clock"  # a unit word that is both ("heures", "giờ", "h")
+DEGREE = "°"  # a degree without a scale: read as Celsius (what every reader here assumes)
+SPACES = " \u00a0\u202f\u2009\u2007\u200e\u200f\u061c"
+_FRACTIONS = {chr(c): unicodedata.numeric(chr(c)) for c in
+              (*range(0xBC, 0xBF), *range(0x2150, 0x215F))}
+_ROMAN = {chr(c): int(unicodedata.numeric(chr(c))) for c in range(0x2160, 0x2183)}
 
 
 class Quantity(NamedTuple):
-    """A number as written, its value (and other readings, if ambiguous) and unit."""
+    """A number as written, how it is read, and what it may stand for.
 
-    value: Decimal
+    ``readings`` lists every (value, unit) the text can mean to its reader, the way it
+    is read first; ``optional`` marks one that may stand for nothing in the source (the
+    article "una", the rate "1日" of "1日2回")."""
+
+    value: Decimal | None
     unit: str | None
     text: str
-    readings: tuple[Decimal, ...] = ()
+    readings: tuple[tuple[Decimal, str | None], ...] = ()
+    optional: bool = False
+    start: int = 0
+    end: int = 0
 
     def __str__(self) -> str:
         return self.text
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything a :class:`Reader` knows about one language's way of writing quantities.
+
+    Forms are matched case-insensitively after NFKC. ``units`` name the unit after a
+    number (canonical names: "mg", "hour", "tablet"...; :data:`CLOCK` or
+    :data:`HOUR_OR_CLOCK` for clock words); ``prefix_units`` before it. ``periods`` map a
+    day-period word to the hours it covers (``[[12, 24]]`` for "pm"), written after the
+    time (``periods_after``) or before it. ``words`` are number words (value), bound to a
+    unit; ``word_quantities`` carry their unit (``twice``: 2 times)."""
+
+    name: str
+    decimals: frozenset[str] = frozenset({"."})
+    groups: frozenset[str] = frozenset({","})
+    lakh: bool = False  # Indian grouping: 1,50,000
+    space_groups: bool = True  # 1 500 (space, no-break or narrow no-break space)
+    extra_decimals: frozenset[str] = frozenset()  # between the locale's own digits only
+    units: Mapping[str, str] = field(default_factory=dict)
+    prefix_units: Mapping[str, str] = field(default_factory=dict)
+    linkers: tuple[str, ...] = ()
+    connectors: tuple[str, ...] = ()
+    periods: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    periods_before: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    clock_prefixes: tuple[str, ...] = ()
+    multipliers: Mapping[str, Decimal] = field(default_factory=dict)
+    words: Mapping[str, Decimal] = field(default_factory=dict)
+    word_quantities: Mapping[str, tuple[Decimal, str | None]] = field(default_factory=dict)
+    optional_words: frozenset[str] = frozenset()  # number words that may be articles
+    optional_units: frozenset[str] = frozenset()  # a bare unit word meaning "one" (Arabic)
+    han_numerals: bool = False  # 二十四, 两, 万: Chinese and Japanese numerals
+    glued: bool = False  # units and particles follow without a space (CJK, Korean)
+    reads_words: bool = True  # whether spelled-out numbers are read at all
+    not_quantities: tuple[str, ...] = ()  # words written with numerals (十分: very)
+    per_words: tuple[str, ...] = ()  # "mg per kg": a compound unit in words
+
+
+# --- normalisation --------------------------------------------------------------------------
+
+def _pre_nfkc(text: str) -> str:
+    """Vulgar fractions become a fraction NFKC cannot merge into a digit before it
+    ("1½" is one and a half, not 11/2); Roman numeral characters become digits."""
+    out = []
+    for index, char in enumerate(text):
+        if char == "º":  # the ordinal sign typed for a degree sign: ºC; else 1º (first)
+            out.append("°" if text[index + 1:index + 2] in ("C", "F", "c", "f") else char)
+        elif char in _FRACTIONS:
+            numerator, _, denominator = unicodedata.normalize("NFKC", char).partition("\u2044")
+            out.append(f"\u2064{numerator or '1'}\u2044{denominator}")
+        elif char in _ROMAN:
+            out.append(f" {_ROMAN[char]} ")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+_COMPAT_HINT = re.compile("[º\u00bc-\u00be\u2150-\u2182]")
+
+
+def normalize(text: str) -> str:
+    """The text the reader reads: NFKC, with fractions and Roman numerals made numbers."""
+    if text.isascii():
+        return text
+    if _COMPAT_HINT.search(text):
+        text = _pre_nfkc(text)
+    return text if unicodedata.is_normalized("NFKC", text) else \
+        unicodedata.normalize("NFKC", text)
+
+
+def original_span(text: str, start: int, end: int) -> str:
+    """The part of the original ``text`` that reads as ``normalize(text)[start:end]``."""
+    if normalize(text) == text:
+        return text[start:end]
+    done, begin, finish = 0, None, len(text)
+    for index, char in enumerate(text):
+        if done >= end:
+            finish = index
+            break
+        done += len(normalize(char))
+        if begin is None and done > start:
+            begin = index
+    return text[begin or 0:finish].strip(SPACES)
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+_DIGITS = {}
+for _zero in (0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xBE6, 0xC66, 0xCE6, 0xD66,
+              0xE50, 0xED0, 0xF20, 0x1040, 0x17E0, 0xFF10):
+    _DIGITS.update({_zero + i: str(i) for i in range(10)})
+_ASCII_DIGITS = str.maketrans(_DIGITS)
+_GROUP_SPACE = set(SPACES) - {"\u200e", "\u200f", "\u061c"}
+
+
+def ascii_digits(text: str) -> str:
+    return text if text.isascii() else text.translate(_ASCII_DIGITS)
+
+
+def _groups_valid(parts: list[str], lakh: bool) -> bool:
+    """``1,500`` / ``12,500,000`` (or Indian ``1,50,000``): head 1-3 digits, groups of 3."""
+    if not 1 <= len(parts[0]) <= 3 or len(parts[-1]) != 3:
+        return False
+    middle = parts[1:-1]
+    return all(len(p) == 3 for p in middle) or (lakh and all(len(p) == 2 for p in middle)
+                                                and len(parts[0]) <= 2)
+
+
+def read_number(written: str, lexicon: Lexicon) -> Decimal | None:
+    """The value a reader of ``lexicon``'s language takes ``written`` for, or None when
+    its separators fit no reading ("1.500" is 1500 in Spanish, 1.5 in Chinese)."""
+    text = ascii_digits(written)
+    if text.isdigit():
+        return Decimal(text)
+    parts = re.split(r"\D", text)
+    seps = [c for c in text if not c.isdigit()]
+    seps = ["\u0020" if s in _GROUP_SPACE else s for s in seps]
+    last = seps[-1]
+    decimals = lexicon.decimals | lexicon.extra_decimals
+    try:
+        if len(set(seps)) == 1:
+            sep = last
+            if (sep in lexicon.groups or sep == " ") and _groups_valid(parts, lexicon.lakh):
+                return Decimal("".join(parts))
+            if len(seps) == 1 and (sep in decimals or sep in "." "," and len(parts[1]) != 3):
+                # the locale's decimal separator, or the other mark where no reader can
+                # take it for a grouping (1.5 in Spanish, 0,5 in Chinese); "1.500" in
+                # French could be either: unreadable, never a guess
+                return Decimal(f"{parts[0]}.{parts[1]}")
+            return None
+        body, groups_used = parts[:-1], set(seps[:-1])
+        if last in decimals and len(groups_used) == 1 and last not in groups_used:
+            group = groups_used.pop()
+            if (group in lexicon.groups or group == " ") and _groups_valid(body, lexicon.lakh):
+                return Decimal("".join(body) + "." + parts[-1])
+    except InvalidOperation:
+        return None
+    return None
+
+
+def format_value(value: Decimal) -> str:
+    """1500, 1.5, 0.25: a value as the messages show it."""
+    return f"{value.normalize():f}"
+
+
+def format_reading(value: Decimal | None, unit: str | None) -> str:
+    if value is None:
+        return "an unreadable number"
+    if unit == TIME:
+        minutes = int(value)
+        hours, minutes = divmod(minutes, 60)
+        when = "morning" if hours < 12 else "afternoon" if hours < 18 else "evening"
+        return f"{hours}:{minutes:02d} ({when})"
+    shown = (unit if value == 1 and unit in UNIT_NAMES else UNIT_NAMES.get(unit, unit)) \
+        if unit else ""
+    number = format_value(value)
+    if not shown:
+        return number
+    return f"{number}{'' if shown in ('%', '°F', '°C', '‰') else ' '}{shown}"
+
+
+UNIT_NAMES = {
+    "minute": "minutes", "hour": "hours", "day": "days", "week": "weeks", "month": "months",
+    "year": "years", "second": "seconds", "time": "times", "tablet": "tablets",
+    "drop": "drops", "puff": "puffs", "unit": "units", "teaspoon": "teaspoons",
+    "tablespoon": "tablespoons", "cup": "cups", "inch": "inches", "dose": "doses",
+    "cycle": "cycles", "injection": "injections", "times": "times", DEGREE: "degrees",
+}
+
+
+# --- the reader -----------------------------------------------------------------------------
+
+def _alternation(forms: Iterable[str]) -> str:
+    return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+
+
+def _trie(forms: Iterable[str]) -> str:
+    """An alternation of ``forms`` as a trie, longest form first: the regex engine picks
+    the branch by the next character instead of trying hundreds of forms in turn."""
+    root: dict = {}
+    for form in forms:
+        node = root
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items())
+                    if char != ""]
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return pattern(root) if root else "(?!)"
+
+
+def _boundary_ok(text: str, end: int, glued: bool, form: str) -> bool:
+    """A unit or word ends where a word ends (``g`` in "3 g", not in "3 gotas"); in
+    Chinese, Japanese and Korean units run on into particles."""
+    if end >= len(text):
+        return True
+    after = text[end]
+    if glued or _is_wide(form[-1]):
+        return True
+    if not (form[-1].isalpha() or unicodedata.category(form[-1])[0] == "M"):
+        return not after.isdigit() or form[-1] in "/"
+    return not (after.isalpha() or unicodedata.category(after)[0] == "M" or after.isdigit())
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F") or "\uac00" <= char <= "\ud7af"
+
+
+_HAN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+               "六": 6, "七": 7, "八": 8, "九": 9}
+_HAN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_HAN_LARGE = {"万": 10000, "萬": 10000, "亿": 100000000, "億": 100000000}
+_HAN_RUN = re.compile("[〇零一二两兩三四五六七八九十百千万萬亿億半]+")
+
+
+def han_value(run: str) -> Decimal | None:
+    """二十四 -> 24, 两 -> 2, 一百 -> 100, 半 -> 0.5 (Chinese and Japanese numerals)."""
+    if run == "半":
+        return Decimal("0.5")
+    if "半" in run:
+        return None
+    total, section, digit = 0, 0, None
+    for char in run:
+        if char in _HAN_DIGITS:
+            if digit is not None:  # 二四: a digit sequence, not a number
+                return None
+            digit = _HAN_DIGITS[char]
+        elif char in _HAN_SMALL:
+            section += (1 if digit is None else digit) * _HAN_SMALL[char]
+            digit = None
+        else:
+            section += digit or 0
+            total += (section or 1) * _HAN_LARGE[char]
+            section, digit = 0, None
+    return Decimal(total + section + (digit or 0))
+
+
+_NUMBER = re.compile(
+    r"(?P<mixed>\d+)?\u2064(?P<fn>\d+)\u2044(?P<fd>\d+)"  # 1½, ½ (pre-NFKC)
+    r"|(?P<num>\d+)[\u2044/](?P<den>\d+)(?![\d\u2044/])"  # 1/2, 3/4
+    r"|(?P<h>\d{1,2})[:](?P<m>\d\d)(?!\d)"  # 7:00, 19:30
+    r"|(?P<n>\d+(?:(?:[.,\u066b\u066c'/]|[ \u00a0\u202f\u2009\u2007](?=\d{3}(?!\d)))\d+)*)")
+# the same, written to begin with one character class: the regex engine skips fast from
+# digit to digit instead of trying every alternative at every position
+_NUMBER_PATTERN = (
+    "[\\d\u2064](?:(?<=\u2064)\\d+\u2044\\d+|(?<=\\d)(?:\\d*\u2064\\d+\u2044\\d+"
+    "|\\d*[\u2044/]\\d+(?![\\d\u2044/])|\\d?:\\d\\d(?!\\d)"
+    "|\\d*(?:(?:[.,\u066b\u066c'/]|[ \u00a0\u202f\u2009\u2007](?=\\d{3}(?!\\d)))\\d+)*))")
+_MINUTES = re.compile(f"[{SPACES}]?(\\d\\d)(?!\\d)")
+# combining marks of the scripts whose words they end (Devanagari, Arabic, Hebrew, Thai...)
+_MARKS = "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed" \
+    "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc-\u09d7" \
+    "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+_WORD_END = f"(?![^\\W_]|[{_MARKS}])"  # no letter, digit or mark follows
+_CACHE_SIZE = 65536
+# what may open or close a word, for the quick test whether a text holds a number word
+_OPENING = ("", "(", "¿", "¡", "«", '"', "“", "'", "‘", "[", "—", "-", "«\u00a0")
+_CLOSING = ("", ",", ".", ";", ":", ")", "!", "?", "»", '"', "”", "'", "’", "…", "),", ").",
+            "،", "؛", "؟", "।")
+_HOUR_MINUTES = re.compile(r"(\d{1,2})[.,h](\d\d)")
+_SMALL_FRACTION = 16  # 1/2 ... 15/16 is a fraction; 24/7 or 12/25 is two numbers
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    value: Decimal | None
+    unit: str | None = None
+    minutes: int | None = None  # a clock time: minutes after the hour
+    clock: bool = False  # written as a time (7:00, 7 Uhr, a las 7)
+    hour_capable: bool = False  # a unit word that also says o'clock ("heures", "giờ")
+    periods: tuple[tuple[int, int], ...] = ()
+    word: bool = False  # spelled out
+    optional: bool = False
+
+
+class Reader:
+    """Reads the quantities of texts written the way ``lexicon`` says (compiled once)."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lex = lexicon
+        gap = f"[{SPACES}\\-]?"
+        linker = f"(?:(?:{_alternation(lex.linkers)}){gap})?" if lex.linkers else ""
+        units = {self._key(f): u for f, u in lex.units.items()}
+        self.units = units
+        unit_forms = self._bounded_trie(units)
+        self._unit_pattern = f"{gap}{linker}({unit_forms})"
+        self._per = re.compile(f"[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+",
+                               re.IGNORECASE) if lex.per_words else None
+        self.prefix_units = {self._key(f): u for f, u in lex.prefix_units.items()}
+        self._prefix = re.compile(f"({_alternation(self.prefix_units)}){gap}$",
+                                  re.IGNORECASE) if self.prefix_units else None
+        self.periods = {self._key(f): r for f, r in lex.periods.items()}
+        self._period_after = re.compile(f"[{SPACES}]*({_alternation(self.periods)})",
+                                        re.IGNORECASE) if self.periods else None
+        self.periods_before = {self._key(f): r for f, r in lex.periods_before.items()}
+        self._period_before = re.compile(
+            f"({_alternation(self.periods_before)})[{SPACES}]*$", re.IGNORECASE) \
+            if self.periods_before else None
+        self._clock_prefix = re.compile(
+            f"(?:{_alternation(self._key(f) for f in lex.clock_prefixes)})[{SPACES}\\-]*$",
+            re.IGNORECASE) if lex.clock_prefixes else None
+        connectors = _alternation(self._key(c) for c in lex.connectors)
+        self._connector = re.compile(
+            f"[{SPACES}]*(?:[-\u2010-\u2014~\u301c]|{connectors})[{SPACES}]*" if connectors
+            else f"[{SPACES}]*[-\u2010-\u2014~\u301c][{SPACES}]*", re.IGNORECASE)
+        self.multipliers = {self._key(f): v for f, v in lex.multipliers.items()}
+        multipliers = self._bounded_trie(self.multipliers)
+        self._multiplier = re.compile(f"[{SPACES}]?({multipliers})", re.IGNORECASE) \
+            if self.multipliers else None
+        after = (f"(?:[{SPACES}]?(?:{multipliers}))?" if self.multipliers else "") + (
+            f"(?:{gap}{linker}(?:{unit_forms}))?" if units else "")
+        self._quantity_re = re.compile(f"(?:{_NUMBER_PATTERN}){after}", re.IGNORECASE)
+        self._local_cache: dict[str, tuple] = {}
+        self._simple_cache: dict[str, tuple | None] = {}
+        words = {self._key(w): (v, None) for w, v in lex.words.items()} if lex.reads_words \
+            else {}
+        words.update({self._key(w): q for w, q in lex.word_quantities.items()})
+        words.update({self._key(w): (Decimal(1), u) for w, u in
+                      ((w, lex.units.get(w)) for w in lex.optional_units) if u})
+        self.words = words
+        self.optional_words = frozenset(self._key(w) for w in lex.optional_words) | \
+            frozenset(self._key(w) for w in lex.optional_units)
+        firsts = {w.split()[0] for w in words if not _is_wide(w[0])}
+        # the first words as a plain split of a text finds them, punctuation and all
+        self._word_first = frozenset(f"{a}{w}{b}" for w in firsts for a in _OPENING
+                                     for b in _CLOSING)
+        self._wide_words = re.compile(_alternation(w for w in words if _is_wide(w[0]))) \
+            if any(_is_wide(w[0]) for w in words) else None
+        self._has_words = bool(self._word_first)
+        self._unprotected = frozenset(self._key(f) for f in lex.clock_prefixes)
+        self._not_quantities = re.compile(_alternation(lex.not_quantities)) \
+            if lex.not_quantities else None
+
+    def _bounded_trie(self, forms: Iterable[str]) -> str:
+        """``forms`` as one pattern where each form ends where a word ends ("g" in
+        "3 g", not in "3 gotas"); Chinese, Japanese and Korean forms run on into
+        particles. Grouped by how a form ends, each group a trie."""
+        words, symbols, free = [], [], []
+        for form in forms:
+            last = form[-1]
+            if self.lexicon.glued or _is_wide(last) or last == "/":
+                free.append(form)
+            elif last.isalpha() or unicodedata.category(last)[0] == "M":
+                words.append(form)
+            else:
+                symbols.append(form)
+        groups = [f"{_trie(words)}{_WORD_END}" if words else "",
+                  f"{_trie(symbols)}(?!\\d)" if symbols else "", _trie(free) if free else ""]
+        return "|".join(g for g in groups if g) or "(?!)"
+
+    @functools.cached_property
+    def _word(self) -> re.Pattern[str]:
+        """Number words (compiled on first need: most texts have none)."""
+        end = "" if self.lexicon.glued else "(?![^\\W\\d_])"  # Korean: 두번, 한달
+        forms = _trie(w for w in self.words if not _is_wide(w[0]))
+        return re.compile(f"(?<![^\\W\\d_])(?:{forms}){end}", re.IGNORECASE)
+
+    @functools.cached_property
+    def _unit_anywhere(self) -> re.Pattern[str]:
+        return re.compile(_alternation(self.units), re.IGNORECASE)
+
+    @functools.cached_property
+    def _unit(self) -> re.Pattern[str] | None:
+        return re.compile(self._unit_pattern, re.IGNORECASE) if self.units else None
+
+    def _blank_name(self, match: re.Match[str]) -> str:
+        """A name with digits is no quantity (CD19), but a clock word glued to its hour
+        is (Tagalog alas-7)."""
+        letters = match.group(0).rstrip("0123456789").rstrip("-").lower()
+        return match.group(0) if letters in self._unprotected else blank(match)
+
+    @staticmethod
+    def _key(form: str) -> str:
+        return normalize(form).lower()
+
+    # -- reading --
+
+    def read(self, text: str) -> list[Quantity]:
+        """Every quantity of ``text``, in order."""
+        text = normalize(text)
+        if PROTECTED_HINT.search(text):
+            text = PROTECTED.sub(self._blank_name, text)
+        if self._not_quantities is not None:
+            text = self._not_quantities.sub(blank, text)
+        tokens = self._local_tokens(text)
+        words = self._word_tokens(text, tokens)
+        if words:
+            for token in words:
+                token.end = self._attach_local(text, token)
+            tokens = sorted(tokens + words, key=lambda t: t.start)
+        if not tokens:
+            return []
+        kept: list[_Token] = []
+        for token in tokens:
+            if kept and token.start < kept[-1].end:
+                continue  # read as part of the one before ("7 giờ 30", "7 h 30")
+            self._attach_context(text, token)
+            kept.append(token)
+        tokens = kept
+        if len(tokens) > 1:
+            self._propagate(text, tokens)
+        return [q for q in (self._quantity(text, t, i, tokens) for i, t in enumerate(tokens))
+                if q is not None]
+
+    def simple_pairs(self, text: str) -> tuple[tuple[Decimal, str], ...] | None:
+        """The (value, unit) pairs of ``text`` when no quantity in it needs the words
+        around it (every number has a unit that is no degree or clock word, and no number
+        word is written), else None. The check's fast path: the same pairs as the
+        source's mean the full reading could find nothing either."""
+        text = normalize(text)
+        if PROTECTED_HINT.search(text):
+            text = PROTECTED.sub(self._blank_name, text)
+        if self._wide_words is not None and self._wide_words.search(text.lower()):
+            return None
+        placed: list[tuple[int, tuple]] = []
+        if self._has_words and not self._word_first.isdisjoint(
+                text.lower().replace("-", " ").split()):
+            for match in self._word.finditer(text.lower()):  # "once", "twice": unit and all
+                value, unit = self.words[match.group(0)]
+                if unit in (None, CLOCK, HOUR_OR_CLOCK) or match.group(0) in \
+                        self.optional_words or self._connector.match(text, match.end()):
+                    return None
+                placed.append((match.start(), ((value, unit),)))
+        if self.lexicon.han_numerals and _HAN_RUN.search(text):
+            if self._not_quantities is not None:
+                text = self._not_quantities.sub(blank, text)
+            for run in _HAN_RUN.finditer(text):  # 两次, 三天, 两到三天: a bound numeral
+                if self._unit.match(text, run.end()) or self._connector.match(text, run.end()):
+                    return None
+        pairs: list[tuple[Decimal, str]] = []
+        cache, simple = self._local_cache, self._simple_cache
+        for match in self._quantity_re.finditer(text):
+            written = match.group(0)
+            found = simple.get(written, False)
+            if found is False:
+                local = cache.get(written)
+                if local is None:
+                    local = cache[written] = tuple(self._read_local(written))
+                found = simple[written] = tuple(
+                    (value, unit) for _, _, value, unit, _, clock, hour_capable in local
+                    if value is not None and unit not in (None, DEGREE) and not clock
+                    and not hour_capable) if all(
+                    t[2] is not None and t[3] not in (None, DEGREE) and not t[5] and not t[6]
+                    for t in local) else None
+                if len(simple) > _CACHE_SIZE:
+                    simple.clear()
+            if found is None:
+                return None
+            end = match.end()
+            if end < len(text) and text[end] == "/" or (
+                    self._per is not None and self._per.match(text, end)):
+                return None  # mg/kg, mg per kg
+            if placed:
+                placed.append((match.start(), found))
+            else:
+                pairs += found
+        if placed:
+            return tuple(pair for _, found in sorted(placed) for pair in found)
+        return tuple(pairs)
+
+    def _local_tokens(self, text: str) -> list[_Token]:
+        """The numbers of ``text`` with the multiplier and unit written after them: each
+        match of the quantity pattern is read once per reader (the same "24 horas" recur)."""
+        found = []
+        cache = self._local_cache
+        for match in self._quantity_re.finditer(text):
+            written = match.group(0)
+            local = cache.get(written)
+            if local is None:
+                if len(cache) > _CACHE_SIZE:
+                    cache.clear()
+                local = cache[written] = tuple(self._read_local(written))
+            start = match.start()
+            found += [_Token(start + a, start + b, *rest) for a, b, *rest in local]
+        return found
+
+    def _read_local(self, written: str) -> Iterable[tuple]:
+        for token in self._digit_tokens(written):
+            self._attach_local(written, token)
+            yield (token.start, token.end, token.value, token.unit, token.minutes, token.clock,
+                   token.hour_capable)
+
+    def _digit_tokens(self, text: str) -> list[_Token]:
+        tokens = []
+        for match in _NUMBER.finditer(text):
+            kind = match.lastgroup
+            token = _Token(match.start(), match.end(), None)
+            if match.group("fn"):
+                whole = Decimal(match.group("mixed") or 0)
+                token.value = whole + Decimal(ascii_digits(match.group("fn"))) / Decimal(
+                    ascii_digits(match.group("fd")))
+            elif match.group("num"):
+                numerator, denominator = (int(ascii_digits(match.group(g))) for g in
+                                          ("num", "den"))
+                decimal = self._extra_decimal(match.group(0)) \
+                    if self.lexicon.extra_decimals else None
+                if decimal is not None:  # Persian ۲/۵: 2.5
+                    token.value = decimal
+                elif 0 < numerator < denominator <= _SMALL_FRACTION:
+                    token.value = Decimal(numerator) / Decimal(denominator)
+                else:  # two numbers: 24/7, 12/25
+                    first = match.group("num")
+                    tokens.append(_Token(match.start(), match.start() + len(first),
+                                         Decimal(ascii_digits(first))))
+                    token = _Token(match.end() - len(match.group("den")), match.end(),
+                                   Decimal(ascii_digits(match.group("den"))))
+            elif match.group("h"):
+                hour, minute = int(ascii_digits(match.group("h"))), \
+                    int(ascii_digits(match.group("m")))
+                if hour <= 24 and minute < 60:
+                    token.value, token.minutes, token.clock = Decimal(hour), minute, True
+                else:
+                    token.value = None
+            else:
+                written = match.group("n").rstrip(SPACES)
+                token.end = match.start() + len(written)
+                token.value = read_number(written, self.lexicon)
+                if token.value is None and self.lexicon.extra_decimals:
+                    token.value = self._extra_decimal(written)
+            del kind
+            tokens.append(token)
+        return tokens
+
+    def _extra_decimal(self, written: str) -> Decimal | None:
+        """Persian ``۲/۵``: a slash between the locale's own digits as a decimal point."""
+        for sep in self.lexicon.extra_decimals:
+            head, found, tail = written.partition(sep)
+            if found and not head.isascii() and head.isdigit() and tail.isdigit():
+                return Decimal(f"{ascii_digits(head)}.{ascii_digits(tail)}")
+        return None
+
+    def _word_tokens(self, text: str, digits: list[_Token]) -> list[_Token]:
+        lower = text.lower()
+        found: list[_Token] = []
+        if self._has_words and not self._word_first.isdisjoint(
+                lower.replace("-", " ").split()):
+            for match in self._word.finditer(lower):
+                found.append(self._word_token(match.start(), match.end(), match.group(0)))
+        if self._wide_words is not None:
+            for match in self._wide_words.finditer(lower):
+                found.append(self._word_token(match.start(), match.end(), match.group(0)))
+        if self.lexicon.han_numerals and _HAN_RUN.search(text):
+            for match in _HAN_RUN.finditer(text):
+                if any(t.start <= match.start() < t.end for t in found):
+                    continue
+                value = han_value(match.group(0))
+                if value is not None:
+                    found.append(_Token(match.start(), match.end(), value, word=True,
+                                        optional=value == 1))
+        taken = [(t.start, t.end) for t in digits]
+        return [t for t in found if not any(s < t.end and t.start < e for s, e in taken)]
+
+    def _word_token(self, start: int, end: int, word: str) -> _Token:
+        value, unit = self.words[word]
+        token = _Token(start, end, value, word=True, optional=word in self.optional_words)
+        if unit:
+            self._set_unit(token, unit)
+        return token
+
+    def _set_unit(self, token: _Token, unit: str) -> None:
+        if unit == CLOCK:
+            token.clock = True
+        elif unit == HOUR_OR_CLOCK:
+            token.unit, token.hour_capable = "hour", True
+        else:
+            token.unit = unit
+
+    def _attach_local(self, text: str, token: _Token) -> int:
+        """The multiplier and unit written right after a number (``text`` holds no more
+        than one match of the quantity pattern: the result is cached); returns where the
+        quantity ends."""
+        pos = token.end
+        if self._multiplier is not None and token.unit is None and token.value is not None:
+            match = self._multiplier.match(text, pos)
+            if match:
+                token.value *= self.multipliers[match.group(1).lower()]
+                pos = token.end = match.end()
+        if token.unit is None and not token.clock or token.clock and token.minutes is not None:
+            match = self._unit.match(text, pos) if self._unit is not None else None
+            if match:
+                unit = self.units[match.group(1).lower()]
+                if not (token.clock and unit not in (CLOCK, HOUR_OR_CLOCK)):
+                    self._set_unit(token, unit)
+                    if unit == CLOCK:
+                        self._clock_decimal(text, token)
+                    if token.clock and token.unit == "hour":
+                        token.unit = None  # "7:00 h": the clock time, said again
+                    pos = token.end = match.end()
+        return pos
+
+    def _attach_context(self, text: str, token: _Token) -> None:
+        """What the words around a quantity say: clock minutes (7 h 30), a unit or clock
+        word before it (摄氏38度, a las 7), its day period. Only a bare number, a degree
+        or a clock-like quantity looks around."""
+        if token.value is None:
+            return
+        pos = token.end
+        if token.unit is not None and pos < len(text) and (
+                text[pos] == "/" or self._per is not None):
+            pos = self._compound(text, token, pos)
+        clockish = token.hour_capable or token.clock
+        if clockish and token.minutes is None:
+            minutes = _MINUTES.match(text, pos)
+            if minutes and int(ascii_digits(minutes.group(1))) < 60:  # 7 h 30
+                token.minutes, token.clock, token.unit = int(ascii_digits(minutes.group(1))), \
+                    True, None
+                pos = token.end = minutes.end()
+        bare = token.unit is None or token.unit == DEGREE
+        if not (clockish or bare):
+            return
+        window = text[max(0, token.start - 24):token.start]
+        if self._prefix is not None and bare:
+            match = self._prefix.search(window)
+            if match:
+                token.unit = self.prefix_units[match.group(1).lower()]
+        if self._clock_prefix is not None and token.unit is None and not token.clock \
+                and token.value <= 24 and self._clock_prefix.search(window):
+            token.clock, token.minutes = True, token.minutes or 0
+        self._attach_period(text, token, pos, window)
+
+    @staticmethod
+    def _clock_decimal(text: str, token: _Token) -> None:
+        """``7.30 Uhr``: hours and minutes, not a decimal number."""
+        match = _HOUR_MINUTES.fullmatch(ascii_digits(text[token.start:token.end]))
+        if match and token.minutes is None and int(match.group(2)) < 60:
+            token.value, token.minutes = Decimal(int(match.group(1))), int(match.group(2))
+
+    def _compound(self, text: str, token: _Token, pos: int) -> int:
+        """``mg/kg``, ``mL/h`` (and, where the lexicon says so, ``mg per kg``): a unit per
+        another unit."""
+        if self._unit is None or pos >= len(text):
+            return pos
+        slash = text[pos] == "/"
+        start = pos + 1 if slash else None
+        if start is None and self._per is not None:
+            per = self._per.match(text, pos)
+            start = per.end() if per else None
+        if start is not None:
+            match = self._unit.match(text, start)
+            if match and match.start(1) == start and (
+                    slash or self.units[match.group(1).lower()] in _BODY_UNITS):
+                token.unit = f"{token.unit}/{self.units[match.group(1).lower()]}"
+                token.end = match.end()
+                return match.end()
+        return pos
+
+    def mentions(self, text: str) -> frozenset[str]:
+        """The units named anywhere in ``text`` (with or without a number)."""
+        if not self.units:
+            return frozenset()
+        text = normalize(text)
+        found = set()
+        for match in self._unit_anywhere.finditer(text):
+            if _boundary_ok(text, match.end(), self.lexicon.glued, match.group(0)):
+                found.add(self.units[match.group(0).lower()])
+        found |= {q.unit for q in self.read(text) if q.unit}
+        return frozenset(found)
+
+    def _attach_period(self, text: str, token: _Token, pos: int, window: str) -> None:
+        timelike = token.clock or token.hour_capable or (
+            token.unit is None and token.value == token.value.to_integral_value()
+            and 0 < token.value <= 24)
+        if not timelike:
+            return
+        found = None
+        if self._period_after is not None:
+            match = self._period_after.match(text, pos)
+            if match and _boundary_ok(text, match.end(), self.lexicon.glued, match.group(1)):
+                found = self.periods[match.group(1).lower()]
+                token.end = match.end()
+        if found is None and self._period_before is not None:
+            match = self._period_before.search(window)
+            if match:
+                found = self.periods_before[match.group(1).lower()]
+        if found:
+            token.periods, token.clock = found, True
+            token.minutes = token.minutes or 0
+            if token.unit == "hour" and token.hour_capable:
+                token.unit = None
+
+    def _propagate(self, text: str, tokens: list[_Token]) -> None:
+        """A bare number opening a range takes the unit (or day period) of its end:
+        "2 to 8 °C", "1-2 tablets", "dos o tres días", "7 a 9 de la noche"."""
+        for index in range(len(tokens) - 2, -1, -1):
+            first, second = tokens[index], tokens[index + 1]
+            if first.unit is not None or first.clock or first.value is None:
+                continue
+            between = text[first.end:second.start]
+            match = self._connector.fullmatch(between)
+            if not match:
+                continue
+            if second.unit is not None:
+                first.unit, first.hour_capable = second.unit, second.hour_capable
+            elif second.clock and second.periods:
+                first.clock, first.periods, first.minutes = True, second.periods, 0
+
+    def _quantity(self, text: str, token: _Token, index: int,
+                  tokens: list[_Token]) -> Quantity | None:
+        written = text[token.start:token.end].strip(SPACES)
+        if token.value is None:
+            return Quantity(None, None, written, (), False, token.start, token.end)
+        if token.word and token.unit is None and not token.clock:
+            return None  # a number word not bound to a unit ("los dos": both)
+        readings: list[tuple[Decimal, str | None]] = []
+        if token.clock:
+            readings += [(Decimal(m), TIME) for m in _clock_minutes(token)]
+        unit = "°C" if token.unit == DEGREE else token.unit
+        if not token.clock or not readings:
+            readings.append((token.value, unit))
+        if token.hour_capable and not token.clock and token.value <= 24:
+            readings.append((token.value * 60, TIME))  # "19 h", "7 giờ": also o'clock
+        optional = token.optional or (token.value == 1 and self._is_rate(text, token, index,
+                                                                           tokens))
+        value, first = readings[0]
+        return Quantity(value, first, written, tuple(dict.fromkeys(readings))
+                        if len(readings) > 1 else (readings[0],), optional,
+                        token.start, token.end)
+
+    @staticmethod
+    def _is_rate(text: str, token: _Token, index: int, tokens: list[_Token]) -> bool:
+        """"1日2回", "1일 2회", "一天两次": a one-day (one-dose) frame before a count."""
+        if token.value != 1 or token.unit not in RATE_UNITS or index + 1 >= len(tokens):
+            return False
+        gap = text[token.end:tokens[index + 1].start]
+        return len(gap.strip(SPACES + "にに에에의")) == 0 and len(gap) <= 2
+
+
+_BODY_UNITS = frozenset({"kg", "m2", "lb"})  # "mg per kg": a dose per body weight or area
+RATE_UNITS = frozenset({"day", "week", "month", "time", "dose", "hour", "kg", "m2"})
+
+
+def _clock_minutes(token: _Token) -> list[int]:
+    """Minutes after midnight a clock time can be, given its day period."""
+    hour, minute = int(token.value), token.minutes or 0
+    if not token.periods:
+        return [hour % 24 * 60 + minute]
+    candidates = [hour % 12, hour % 12 + 12] if hour <= 12 else [hour]
+    fitting = [h for h in candidates if any(_within(h, span) for span in token.periods)]
+    return [h * 60 + minute for h in (fitting or candidates[:1] if hour <= 12 else [hour])][:1]
+
+
+def _within(hour: int, span: tuple[int, int]) -> bool:
+    begin, before = span
+    if begin == before:
+        return hour == begin
+    if begin < before:
+        return begin <= hour < before
+    return hour >= begin or hour < before  # a night that runs past midnight
+
+
+# --- the English source ---------------------------------------------------------------------
+
+AM, PM = ((0, 12),), ((12, 24),)
+_ENGLISH_UNITS = {
+    "°F": ("°F", "℉", "ºF", "° F", "degrees F", "degrees Fahrenheit", "degree Fahrenheit",
+           "F"),
+    "°C": ("°C", "℃", "ºC", "° C", "degrees C", "degrees Celsius", "degree Celsius",
+           "degrees centigrade", "C"),
+    DEGREE: ("°", "degrees", "degree"),
+    "%": ("%", "percent", "per cent"), "mg": ("mg", "milligrams", "milligram"),
+    "g": ("g", "grams", "gram", "gm"), "kg": ("kg", "kilograms", "kilogram", "kilos"),
+    "mcg": ("mcg", "µg", "μg", "ug", "micrograms", "microgram"),
+    "lb": ("lb", "lbs", "pounds", "pound"), "oz": ("oz", "ounces", "ounce"),
+    "mL": ("mL", "ml", "milliliters", "milliliter", "millilitres", "millilitre", "cc"),
+    "L": ("L", "liters", "liter", "litres", "litre"), "dL": ("dL", "dl"),
+    "teaspoon": ("teaspoons", "teaspoon", "tsp"),
+    "tablespoon": ("tablespoons", "tablespoon", "tbsp"), "cup": ("cups", "cup"),
+    "mmHg": ("mmHg", "mm Hg"), "mmol/L": ("mmol/L", "mmol/l"), "mg/dL": ("mg/dL", "mg/dl"),
+    "mm": ("mm",), "cm": ("cm",), "m2": ("m2", "m²"), "inch": ("inches", "inch"),
+    "IU": ("IU", "international units", "international unit"),
+    "unit": ("units", "unit"), "tablet": ("tablets", "tablet", "tabs", "pills", "pill",
+                                           "capsules", "capsule", "caplets", "caplet"),
+    "drop": ("drops", "drop"), "puff": ("puffs", "puff", "inhalations", "inhalation",
+                                        "sprays", "spray"),
+    "second": ("seconds", "second", "sec"),
+    "minute": ("minutes", "minute", "min", "mins"),
+    "hour": ("hours", "hour", "hrs", "hr", "h"), "day": ("days", "day"),
+    "week": ("weeks", "week", "wk"), "month": ("months", "month"), "year": ("years", "year"),
+    "time": ("times",), CLOCK: ("o'clock", "o’clock"),
+}
+_ENGLISH_WORDS = {w: Decimal(i) for i, w in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"])}
+_ENGLISH_WORDS.update({w: Decimal(v) for w, v in (
+    ("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60), ("seventy", 70),
+    ("eighty", 80), ("ninety", 90), ("hundred", 100), ("half", "0.5"),
+    ("half a", "0.5"), ("half an", "0.5"),
+    ("one-half", "0.5"), ("one half", "0.5"), ("twenty-four", 24), ("forty-eight", 48),
+    ("seventy-two", 72))})
+
+ENGLISH = Lexicon(
+    name="en", space_groups=False,
+    units={form: unit for unit, forms in _ENGLISH_UNITS.items() for form in forms},
+    connectors=("to", "or", "and", "through"),
+    periods={"am": AM, "a.m.": AM, "a. m.": AM, "in the morning": AM, "pm": PM, "p.m.": PM,
+             "p. m.": PM, "in the afternoon": PM, "in the evening": PM, "at night": PM,
+             "noon": ((12, 12),)},
+    multipliers={"thousand": Decimal(1000), "million": Decimal(1000000)},
+    words=_ENGLISH_WORDS,
+    word_quantities={"once": (Decimal(1), "time"), "twice": (Decimal(2), "time"),
+                     "noon": (Decimal(12), CLOCK), "midnight": (Decimal(0), CLOCK)},
+    optional_words=frozenset({"one"}),
+    per_words=("per", "a", "each"),
+)
+
+# a letter before the digits: a name (CD19, IL-6, H2O), not a quantity
+PROTECTED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+-?\d+[A-Za-z0-9]*")
 # a digit after a letter (or a letter and '-'), what every protected name contains;
 # written digit first so that the regex engine skips fast to the digits
 PROTECTED_HINT = re.compile(r"\d(?:(?<=[A-Za-z]\d)|(?<=[A-Za-z]-\d))")
 
 
+def blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+@lru_cache(maxsize=1)
+def english_reader() -> Reader:
+    return Reader(ENGLISH)
+
+
+@lru_cache(maxsize=65536)
+def _source_quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(english_reader().read(text))
+
+
 def find_quantities(text: str) -> list[Quantity]:
-    """Every number in an English source text, with its unit when one follows."""
-    found = []
-    if PROTECTED_HINT.search(text):  # what every protected name contains
-        text = PROTECTED.sub(blank, text)
-    for written, value, unit in SOURCE_QUANTITY.findall(text):
-        number = _decimal(value)
-        found.append(Quantity(number, SYMBOLS[unit] if unit else None, written, (number,)))
-    return found
-
-
-@lru_cache(maxsize=4096)
-def _decimal(written: str) -> Decimal:
-    """An English number's value ("1,000.5" -> 1000.5); cached, the same numbers recur."""
-    return Decimal(written.replace(",", ""))
+    """Every quantity of an English source text (cached: every locale asks again)."""
+    return list(_source_quantities(text))
 
 
 def protected_tokens(text: str) -> Counter[str]:
     """Names containing digits (``CD19``, ``IL-6``) that a translation must keep verbatim."""
     return Counter(PROTECTED.findall(text)) if PROTECTED_HINT.search(text) else Counter()
-
-
-def blank(match: re.Match[str]) -> str:
-    return " " * len(match.group(0))
