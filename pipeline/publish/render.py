@@ -224,12 +224,16 @@ def _nav_macro() -> Callable[..., Any]:
 def running_text(handout: Handout, interface: Interface, facts: Facts,
                  large: bool = False) -> RunningText:
     """What every printed page of ``handout`` repeats, in its language: the drug, the
-    language, the English text's review date and the source revision (each a fact from
-    data, through its interface text's placeholder), and on a draft the draft label."""
+    language, the edition's date (a kept edition's, else the translation's), the English
+    text's review date and the source revision (each a fact from data, through its
+    interface text's placeholder), and on a draft the draft label."""
     info = locale_info(handout.locale)
     ui = _Strings(interface, html=False)
     values = localized_values(facts, info.babel)
     dated = ui.gettext(UI_ENGLISH_REVIEWED, date=values["english_reviewed"])
+    edition = facts.edition or facts.translated  # the day this edition's text was made
+    if edition is not None:  # a bare date, localized from data: no translatable words
+        dated = f"{dated} \u00b7 {values['edition' if facts.edition else 'translated']}"
     draft = None
     if not handout.published:
         draft = ui.gettext(UI_DRAFT)
