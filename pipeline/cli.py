@@ -192,12 +192,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = Path(args.output)
     output = output if output.is_absolute() else root / output
     progress = _progress if sys.stderr.isatty() and not args.quiet else None
-    result = build(root, output, args.locale, args.drug, args.jobs, progress)
+    result = build(root, output, args.locale, args.drug, args.jobs, progress,
+                   pdf=not args.no_pdf)
     if not args.quiet:
         shown = os.path.relpath(result.output, Path.cwd())
         state = "updated" if result.changed else "unchanged"
         print(f"{shown}: {state}; {result.published} published, {result.drafts} draft(s); "
-              f"{result.rendered} rendered, {result.files_written} file(s) written")
+              f"{result.rendered} rendered, {result.pdfs} PDF(s) printed, "
+              f"{result.files_written} file(s) written")
+        for reason, count in sorted(result.skipped.items()):
+            print(f"  {count} PDF(s) skipped: {reason}")
     for locale in load_policy(root).required():
         reasons = result.draft_reasons(locale)
         if reasons:  # the build succeeded; `handouts check` is the gate that fails
@@ -427,7 +431,8 @@ def parser() -> argparse.ArgumentParser:
                          help="the publication date (default: today)")
     publish.add_argument("--check", action="store_true",
                          help="write nothing; exit 1 if the record is out of date")
-    build = add("build", cmd_build, "render HTML and text handouts into output/")
+    build = add("build", cmd_build, "render the handouts' editions (HTML, text, "
+                "large print, bilingual, PDF) into output/")
     build.add_argument("--output", default="output", metavar="DIR",
                        help="output folder (default: output)")
     build.add_argument("--locale", action="append", metavar="LOCALE",
@@ -436,6 +441,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="worker processes (default: one per core)")
     build.add_argument("--quiet", action="store_true", help="no progress display")
+    build.add_argument("--no-pdf", action="store_true",
+                       help="make no PDF editions (they need Chromium and fonts)")
     serve = add("serve", cmd_serve, "preview the handouts on http://127.0.0.1: rebuild what a "
                 "saved catalog or monograph touches and reload the open page")
     serve.add_argument("locale", nargs="?", help="only this locale (and English)")

@@ -39,8 +39,10 @@ def complete_project(project: Path) -> Path:
 
 @pytest.fixture
 def run_build(tmp_path: Path) -> Callable[..., BuildResult]:
-    """``run_build(root, **options)``: build into ``root/output`` (no progress display)."""
+    """``run_build(root, **options)``: build into ``root/output`` (no progress display;
+    no PDFs unless ``pdf=True``: the PDF tests print theirs)."""
     def run(root: Path, output: Path | None = None, **options) -> BuildResult:
+        options.setdefault("pdf", False)
         return build(root, output or root / "output", **options)
     return run
 
@@ -49,8 +51,32 @@ def run_build(tmp_path: Path) -> Callable[..., BuildResult]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The output folder of one build of a copy of the shipped project (read-only use)."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    build(root, root / "output")
+    build(root, root / "output", pdf=False)
     return root / "output"
+
+
+@pytest.fixture(scope="session")
+def arabic_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output of a copy whose Arabic is finished (see :func:`complete_arabic`), so
+    that Arabic is published: its bilingual edition exists (read-only use)."""
+    root = copy_project(tmp_path_factory.mktemp("arabic") / "project")
+    (root / GLOSSARY_PATH).unlink()  # its approved Arabic terms are not in English copies
+    complete_arabic(root)
+    build(root, root / "output", pdf=False)
+    return root / "output"
+
+
+def complete_arabic(root: Path) -> None:
+    """Finish the Arabic draft: its untranslated and fuzzy entries get their English text
+    (the rest stays Arabic), so that, without the glossary, Arabic is published."""
+    def finish(message: Message) -> Message:
+        if message.msgid_plural is not None:
+            forms = tuple(f or message.msgid_plural for f in message.msgstr_plural) or (
+                message.msgid, message.msgid_plural)
+            return replace(message, msgstr_plural=forms, fuzzy=False)
+        text = message.msgid if message.fuzzy or not message.msgstr else message.msgstr
+        return replace(message, msgstr=text, fuzzy=False)
+    edit_catalog(root, "ar", finish)
 
 
 def edit_catalog(root: Path, locale: str, change: Callable[[Message], Message]) -> None:

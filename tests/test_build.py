@@ -210,7 +210,9 @@ def test_parallel_and_serial_builds_give_the_same_files(project, run_build):
     run_build(project, project / "serial", jobs=1)
     run_build(project, project / "parallel", jobs=2)
     assert snapshot(project / "serial") == snapshot(project / "parallel")
-    assert len(list((project / "parallel").rglob("*.html"))) == 13 * 5 + 2
+    # per drug: English standard and large print, es/vi/zh_CN also bilingual, the ar draft;
+    # then the index, the drafts page and one page per language with a published handout
+    assert len(list((project / "parallel").rglob("*.html"))) == 13 * (2 + 3 * 3 + 1) + 2 + 4
 
 
 def test_the_output_must_not_be_a_foreign_or_source_folder(project, run_build):
@@ -226,13 +228,13 @@ def test_the_output_must_not_be_a_foreign_or_source_folder(project, run_build):
 
 
 def test_the_cli_builds_and_reports_bad_input_with_exit_2(project, capsys):
-    assert main(["-C", str(project), "build", "--quiet"]) == 0
+    assert main(["-C", str(project), "build", "--quiet", "--no-pdf"]) == 0
     err = capsys.readouterr().err  # no progress when not a terminal; required drafts named
     assert all(line.endswith("`") and ": required, built as a draft: " in line
                for line in err.splitlines()), err
     path = catalog_path(project, "vi")
     path.write_text(path.read_text(encoding="utf-8") + "\nmsgid \"broken\n", encoding="utf-8")
-    assert main(["-C", str(project), "build"]) == 2
+    assert main(["-C", str(project), "build", "--no-pdf"]) == 2
     err = capsys.readouterr().err
     assert "locales/vi/LC_MESSAGES/handouts.po:" in err and "Traceback" not in err
 
@@ -257,7 +259,7 @@ def test_a_build_killed_midway_leaves_the_previous_output_whole(project, run_bui
     for locale in discover_locales(project):
         set_entry(project, locale, "Pain", msgstr=f"Pain ({locale}, new)")
     process = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--quiet",
-                                "--jobs", "2"], cwd=project)
+                                "--no-pdf", "--jobs", "2"], cwd=project)
     staged = False
     while process.poll() is None and not staged:
         staged = any(project.glob(".handouts-build-output.new-*"))
@@ -289,21 +291,36 @@ def test_an_english_catalog_is_refused(project, run_build):
 
 
 def test_every_translation_points_to_its_english_original(project, run_build):
-    """The HTML page links to the English page; the text handout ends with the English
-    text's path, in the locale's words; both paths resolve."""
+    """The HTML page links to the English page and prints where it is; the text handout
+    ends with the English text's name in the handouts folder (a path relative to the
+    text's own folder means nothing once pasted into a patient portal)."""
     run_build(project)
     output = project / "output"
     wording = {"es": "Leer este folleto en inglés", "zh_CN": "阅读本须知的英文版"}
     for locale, words in wording.items():
         html, text = _handout_paths(output, locale)
         last = text.read_text(encoding="utf-8").rstrip("\n").splitlines()[-1]
-        words_part, _, path = last.partition(": ")
-        assert words_part == words and (text.parent / path).resolve() == \
-            (output / "en" / f"{DRUG}.txt").resolve()
-        href = re.search(r'<a href="([^"]+)" hreflang="en">', html.read_text(encoding="utf-8"))
+        assert last == f"{words}: en/{DRUG}.txt" and (output / "en" / f"{DRUG}.txt").is_file()
+        page = html.read_text(encoding="utf-8")
+        href = re.search(r'<a href="([^"]+)" hreflang="en">', page)
         assert href and (html.parent / href.group(1)).resolve() == \
             (output / "en" / f"{DRUG}.html").resolve()
+        assert f'<span class="print-only">: <span dir="ltr">en/{DRUG}.html</span>' in page
     _, draft_text = _handout_paths(output, "ar")  # a draft, one folder deeper
-    assert (draft_text.parent / draft_text.read_text(encoding="utf-8").splitlines()[-1]
+    assert (output / draft_text.read_text(encoding="utf-8").splitlines()[-1]
             .rpartition(": ")[2]).is_file()
     assert "inglés" not in (output / "en" / f"{DRUG}.txt").read_text(encoding="utf-8")
+
+
+def test_a_base_url_makes_handouts_name_the_english_by_its_public_address(project, run_build):
+    policy = project / "handouts.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8") +
+                      "base_url: https://handouts.example.org/clinic\n", encoding="utf-8")
+    run_build(project)
+    address = f"https://handouts.example.org/clinic/en/{DRUG}.html"
+    html, text = _handout_paths(project / "output", "es")
+    assert " ".join(text.read_text(encoding="utf-8").split()).endswith(f": {address}")
+    assert text.read_text(encoding="utf-8").splitlines()[-1] == address  # never broken
+    assert f'<span dir="ltr">{address}</span>' in html.read_text(encoding="utf-8")
+    bilingual = html.with_name(f"{DRUG}.bilingual.txt").read_text(encoding="utf-8")
+    assert " ".join(bilingual.split()).endswith(f": {address}")

@@ -76,3 +76,24 @@ def test_the_readme_layout_names_every_module():
     missing = [dotted(p) for p in modules()
                if p.name not in ("__init__.py", "__main__.py") and p.name not in layout]
     assert not missing, f"README layout lacks: {missing}"
+
+
+def test_an_installed_package_has_every_module_and_data_file():
+    """pyproject.toml ships every subpackage and every template and data file (an
+    editable install would hide a gap that a wheel shows)."""
+    import fnmatch
+    import tomllib
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = config["tool"]["setuptools"]
+    found = set(find_packages(str(PACKAGE.parent), include=setuptools["packages"]["find"]
+                              ["include"]))
+    folders = {".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in modules()}
+    assert folders <= found
+    patterns = setuptools["package-data"]["pipeline"]
+    data = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*")
+            if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert all(any(fnmatch.fnmatch(name, pattern) for pattern in patterns) for name in data), \
+        [name for name in data if not any(fnmatch.fnmatch(name, p) for p in patterns)]

@@ -44,6 +44,12 @@ def test_no_policy_file_requires_nothing(tmp_path):
     ("locales:\n  klingon: {}\n", 2, "not a gettext locale code"),
     ("locales: [es]\n", 1, "must be a mapping"),
     ("locales:\n  es: {required: true\n", 3, "invalid YAML"),
+    ("locales: {}\nbase_url: ftp://example.org/\n", 2, "absolute http:// or https://"),
+    ("locales: {}\nbase_url: https://example.org/?a=1\n", 2, "without query"),
+    ("locales: {}\nbase_url: [https://example.org/]\n", 2, "absolute http"),
+    ("locales: {}\npdf:\n  paper: legal\n", 3, "'paper' must be one of letter, a4"),
+    ("locales: {}\npdf:\n  paper: [a4, a4]\n", 3, "'paper' must be one of"),
+    ("locales: {}\npdf:\n  size: a4\n", 3, "unknown key 'size' in 'pdf'"),
 ])
 def test_an_invalid_policy_names_file_and_line(tmp_path, text, line, words):
     with pytest.raises(HandoutError) as error:
@@ -65,3 +71,11 @@ def test_a_lower_threshold_lets_a_partial_required_locale_pass(tmp_path, capsys)
     write(project, "locales:\n  ar: {required: true}\n")
     assert main(["-C", str(project), "check", "--locale", "ar"]) == 1
     assert "below the minimum 100%" in capsys.readouterr().out
+
+
+def test_base_url_and_paper_sizes(tmp_path):
+    policy = load_policy(write(tmp_path, "locales: {}\nbase_url: https://example.org/h\n"
+                                         "pdf:\n  paper: [A4, letter]\n"))
+    assert policy.base_url == "https://example.org/h/" and policy.papers == ("a4", "letter")
+    assert load_policy(write(tmp_path, "locales: {}\n")).papers == ("letter",)
+    assert load_policy(write(tmp_path, "locales: {}\n")).base_url is None

@@ -59,7 +59,7 @@ def fresh_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
                 target = other / path.relative_to(root)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(path.read_bytes())
-    build(other, other / "output")
+    build(other, other / "output", pdf=False)  # a preview makes no PDFs
     return snapshot(other / "output")
 
 
@@ -73,9 +73,10 @@ def test_a_saved_msgstr_re_renders_that_handout_as_build_would(preview, project,
     set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (revisado)")
     update = save(preview)
     assert update.rendered == ["es/copy-000"] and not update.full
-    assert update.written == ["es/copy-000.html", "es/copy-000.txt"]
+    assert update.written == [f"es/copy-000{name}" for name in (  # every format shows it
+        ".bilingual.html", ".bilingual.txt", ".html", ".large.html", ".txt")]
     assert snapshot(project / "output") == fresh_build(project, tmp_path)
-    again = build(project, project / "output")  # the build finds everything current
+    again = build(project, project / "output", pdf=False)  # the build finds everything current
     assert again.rendered == 0 and again.files_written == 0 and not again.changed
 
 
@@ -122,13 +123,13 @@ def test_a_saved_monograph_goes_through_the_build(preview, project, tmp_path):
 
 def test_a_server_killed_midway_makes_the_next_build_render_everything(preview, project):
     (project / "output" / PENDING).write_text("", encoding="utf-8")
-    result = build(project, project / "output")
+    result = build(project, project / "output", pdf=False)
     assert result.rendered == 3 * 5 and not (project / "output" / PENDING).exists()
 
 
 def test_an_external_build_is_noticed(preview, project, tmp_path):
     set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (fuera)")
-    build(project, project / "output")  # the manifest changed under the server
+    build(project, project / "output", pdf=False)  # the manifest changed under the server
     set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (dentro)")
     assert save(preview).full
     assert snapshot(project / "output") == fresh_build(project, tmp_path)

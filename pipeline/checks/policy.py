@@ -14,12 +14,19 @@ published; ``reviewers`` (optional) lists the only names whose review marks coun
 the locale. A locale missing from the policy is reported but not required. Whatever the
 threshold, a handout is published only when every text it uses is ready and free of
 errors; the build decides that per handout.
+
+Two optional keys shape the files the build writes (see :mod:`pipeline.publish.formats`):
+
+    base_url: https://handouts.example.org/   # the public address of output/
+    pdf:
+      paper: letter                           # letter, a4, or [letter, a4]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -32,6 +39,8 @@ POLICY_PATH = Path("handouts.yaml")
 MAX_POLICY_BYTES = 256 * KB
 LOCALE_KEYS = {"required", "min_coverage", "publish", "reviewers"}
 PUBLISH_RULES = ("translated", "reviewed")
+TOP_KEYS = ("locales", "base_url", "pdf")
+PAPERS = ("letter", "a4")  # PDF page sizes (Chromium's names: Letter, A4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +61,8 @@ class LocalePolicy:
 class Policy:
     locales: dict[str, LocalePolicy]
     path: str = POLICY_PATH.as_posix()
+    base_url: str | None = None  # ends with "/"; None: handouts name files plainly
+    papers: tuple[str, ...] = ("letter",)  # PDF sizes, in PAPERS
 
     def required(self) -> list[str]:
         """The locales CI requires, in the file's order."""
@@ -71,14 +82,46 @@ def load_policy(root: Path) -> Policy:
     if node is None:
         return Policy({})
     top = _mapping(node, "the policy file")
-    unknown = [key for key in top if key.value != "locales"]
+    unknown = [key for key in top if key.value not in TOP_KEYS]
     if unknown:
-        raise _error(f"unknown key '{unknown[0].value}' (expected 'locales')", _line(unknown[0]))
-    locales_node = next((value for key, value in top.items() if key.value == "locales"), None)
+        raise _error(f"unknown key '{unknown[0].value}' (expected one of: "
+                     f"{', '.join(TOP_KEYS)})", _line(unknown[0]))
+    values = {key.value: value for key, value in top.items()}
+    locales_node = values.get("locales")
     if locales_node is None:
         raise _error("missing 'locales' (a mapping of locale to its policy)", 1)
     return Policy({key.value: _locale_policy(key, value)
-                   for key, value in _mapping(locales_node, "'locales'").items()})
+                   for key, value in _mapping(locales_node, "'locales'").items()},
+                  base_url=_base_url(values["base_url"]) if "base_url" in values else None,
+                  papers=_papers(values["pdf"]) if "pdf" in values else ("letter",))
+
+
+def _base_url(node: yaml.Node) -> str:
+    """An absolute http(s) address, with a trailing slash (the folder of index.html)."""
+    value = node.value if isinstance(node, yaml.ScalarNode) else None
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if not parts or parts.scheme not in ("http", "https") or not parts.netloc \
+            or parts.query or parts.fragment or any(c.isspace() for c in value):
+        raise _error("'base_url' must be an absolute http:// or https:// address (the folder "
+                     "the output is published at), without query or fragment", _line(node))
+    return value if value.endswith("/") else value + "/"
+
+
+def _papers(node: yaml.Node) -> tuple[str, ...]:
+    fields = _mapping(node, "'pdf'")
+    papers: tuple[str, ...] = ("letter",)
+    for key, value in fields.items():
+        if key.value != "paper":
+            raise _error(f"unknown key '{key.value}' in 'pdf' (allowed: paper)", _line(key))
+        items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        names = [item.value.lower() if isinstance(item, yaml.ScalarNode) else None
+                 for item in items]
+        if not names or any(name not in PAPERS for name in names) or \
+                len(set(names)) != len(names):
+            raise _error(f"'paper' must be one of {', '.join(PAPERS)}, or a list of them",
+                         _line(value))
+        papers = tuple(names)  # type: ignore[arg-type]
+    return papers
 
 
 def _locale_policy(key: yaml.Node, node: yaml.Node) -> LocalePolicy:

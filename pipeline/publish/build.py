@@ -43,7 +43,19 @@ from ..source.interface import handout_keys, interface_shapes
 from ..source.monographs import load_monographs, monograph_files
 from ..source.segments import iter_segments
 from . import editions
+from . import pdf as pdfs
+from .bilingual import render_bilingual_html, render_bilingual_text
+from .clinic import language_page_names, language_pages, render_index
 from .facts import Facts, handout_facts, translated_on
+from .formats import (
+    DRAFTS,
+    HandoutFiles,
+    english_address,
+    handout_files,
+    navigation,
+    print_digest,
+    relink,
+)
 from .incremental import (
     UI_KEYS,
     WHOLE_CATALOG,
@@ -53,13 +65,20 @@ from .incremental import (
     present_files,
 )
 from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
-from .render import DRAFTS, Listing, render_drafts, render_html, render_index, render_text
+from .render import (
+    Listing,
+    main_of,
+    render_drafts,
+    render_html,
+    render_navigation,
+    render_text,
+)
 from .sources import MonographInfo, SourceIndex, load_index
 
 PREFIX = ".handouts-build-"  # staging, previous-output and lock names (git-ignored)
 MANIFEST = ".handouts-manifest.json"
 REPORT = "report.json"
-MANIFEST_FORMAT = 2  # 2: entries may own an edition's files
+MANIFEST_FORMAT = 3  # 2: entries may own an edition's files; 3: and their formats
 CHUNK = 50  # handouts per worker task
 IN_PROCESS_BELOW = 40  # fewer handouts than this render without worker processes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
@@ -78,6 +97,8 @@ class BuildResult:
     published: int = 0
     drafts: int = 0
     changed: bool = False  # the output folder was replaced
+    pdfs: int = 0  # PDFs printed by this build
+    skipped: dict[str, int] = field(default_factory=dict)  # why PDFs are missing -> how many
     draft_entries: list[dict[str, Any]] = field(default_factory=list)  # manifest entries
 
     def draft_reasons(self, locale: str) -> str | None:
@@ -151,17 +172,20 @@ class RawInputs:
     glossary: str
     monographs: dict[str, str]  # relative path -> sha256
     catalogs: dict[str, str]  # locale -> sha256
-    policy: str = ""  # handouts.yaml: who must review, whose marks count
+    policy: str = ""  # handouts.yaml: who must review, whose marks count, base_url, paper
     editions: dict[str, str] = field(default_factory=dict)  # "locale/drug" -> record sha256
+    formats: str = ""  # what PDFs depend on outside the project (pdf.environment_signature)
 
     def overall(self) -> str:
+        """The project's inputs (the PDF environment, ``formats``, is recorded apart: a
+        bundle compares an output with its project whichever way it was built)."""
         return _digest(self.code, self.glossary, self.policy,
                        *(f"{k}={v}" for k, v in sorted(self.monographs.items())),
                        *(f"{k}={v}" for k, v in sorted(self.catalogs.items())),
                        *(f"{k}={v}" for k, v in sorted(self.editions.items())))
 
 
-def raw_inputs(root: Path, locales: list[str]) -> RawInputs:
+def raw_inputs(root: Path, locales: list[str], pdf: bool = False) -> RawInputs:
     records = root / editions.EDITIONS_DIR
     recorded = {f"{path.parent.name}/{path.stem}": _file_digest(path)
                 for path in sorted(records.glob("*/*.json"))} if records.is_dir() else {}
@@ -169,7 +193,8 @@ def raw_inputs(root: Path, locales: list[str]) -> RawInputs:
         code_digest(), _file_digest(root / GLOSSARY_PATH),
         {path.relative_to(root).as_posix(): _file_digest(path) for path in monograph_files(root)},
         {locale: _file_digest(catalog_path(root, locale)) for locale in locales},
-        _file_digest(root / POLICY_PATH), recorded)
+        _file_digest(root / POLICY_PATH), recorded,
+        pdfs.environment_signature() if pdf else "no PDFs")
 
 
 # --- inputs --------------------------------------------------------------------------
@@ -381,8 +406,9 @@ PAGES = (REPORT, "index.html", f"{DRAFTS}/index.html")
 
 
 def entry_files(entry: dict[str, Any]) -> list[str]:
-    """The files one manifest entry owns: the handout, and a kept edition's pair."""
-    names = [entry["html"], entry["text"]]
+    """The files one manifest entry owns: the handout in every format, its PDFs, and a
+    kept edition's pair."""
+    names = [*entry.get("files", (entry["html"], entry["text"])), *entry.get("pdf", {})]
     edition = entry.get("edition") or {}
     if edition.get("status") == "kept":
         names += [edition["html"], edition["text"]]
@@ -414,6 +440,11 @@ class Shared:
     staging: str
     previous: str | None
     policy: Policy = field(default_factory=lambda: Policy({}))
+    base_url: str | None = None
+    papers: tuple[str, ...] = ()  # PDF sizes; () when PDFs are off
+    pdf_problem: str | None = None  # why no PDF can be made at all
+    coverage: pdfs.Coverage | None = None  # the installed fonts
+    published_guess: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drug -> locales
 
 
 @dataclass(frozen=True)
@@ -422,6 +453,7 @@ class Task:
     drugs: tuple[str, ...]
     fingerprints: tuple[str, ...]
     bases: tuple[str, ...] = ()  # the part of each content fingerprint the catalog lacks
+    relink: tuple[dict[str, Any], ...] = ()  # entries whose pages only need new links
 
 
 _shared: Shared | None = None
@@ -514,27 +546,93 @@ def _write_pair(shared: Shared, folder: str, drug: str, handout: Handout,
     staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
     html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
     written = put(staging, previous, html, render_html(
-        handout, interface, revision, f"{english}.html", facts=facts).encode("utf-8"))
+        handout, interface, revision, f"{english}.html", facts=facts,
+        english_address=english_address(drug, shared.base_url, text=False)).encode("utf-8"))
     written += put(staging, previous, text, render_text(
-        handout, interface, revision, f"{english}.txt", facts=facts).encode("utf-8"))
+        handout, interface, revision, english_address(drug, shared.base_url, text=True),
+        facts=facts).encode("utf-8"))
     return html, text, int(written)
 
 
+def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
+                   interface: Interface, facts: Facts
+                   ) -> tuple[HandoutFiles, int, dict[str, Any], dict[str, int], dict[str, str]]:
+    """Write a published handout in every format: standard, large print and (for a
+    translation) bilingual HTML, text and bilingual text; (its files, files written, the
+    PDFs to print with the digest of their page, PDFs skipped by reason, the other
+    languages it links to)."""
+    files = handout_files(locale, drug, True, shared.papers)
+    english_href = f"../{ENGLISH}/{drug}.html"
+    revision = facts.revision
+    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
+    address, text_address = (english_address(drug, shared.base_url, text=False),
+                             english_address(drug, shared.base_url, text=True))
+    text = render_text(handout, interface, revision, text_address, facts=facts)
+    written = put(staging, previous, files.text, text.encode("utf-8"))
+    others = {code: handout_files(code, drug, True).html
+              for code in shared.published_guess.get(drug, ()) if code != locale}
+    english = localize(shared.monographs[drug]) if locale != ENGLISH else None
+    printed = text
+    if english is not None and files.bilingual_text:
+        bilingual_text = render_bilingual_text(handout, english, interface, revision,
+                                               text_address, facts=facts)
+        written += put(staging, previous, files.bilingual_text, bilingual_text.encode("utf-8"))
+        printed += bilingual_text
+    made: list[str] = []
+    skipped: dict[str, int] = {}
+    if files.pdfs:
+        reason = shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage)
+        if reason:
+            skipped[reason] = len(files.pdfs)
+        else:
+            made = list(files.pdfs)
+    pages: dict[str, str] = {}
+    for edition in ("standard", "large", "bilingual"):
+        page = files.html_of(edition)
+        if page is None:
+            continue
+        nav = navigation(files, edition, page, made, others, shared.papers)
+        if edition == "bilingual":
+            assert english is not None
+            pages[page] = render_bilingual_html(handout, english, interface, revision,
+                                                english_href, nav=nav, english_address=address,
+                                                facts=facts)
+        else:  # the large print's body is the standard edition's, rendered once
+            pages[page] = render_html(
+                handout, interface, revision, english_href, facts=facts, edition=edition,
+                nav=nav, english_address=address,
+                main_html=main_of(pages[files.html]) if edition == "large" else None)
+    for page, html in pages.items():
+        written += put(staging, previous, page, html.encode("utf-8"))
+    pdf = {name: {"html": files.pdfs[name][0], "paper": files.pdfs[name][1],
+                  "digest": print_digest(pages[files.pdfs[name][0]])} for name in made}
+    return files, int(written), pdf, skipped, others
+
+
 def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, Any], int]:
-    """Render one handout into the staging folder; (manifest entry, files written). A
-    translation that is a draft because the English changed keeps its last published
-    edition (``editions/``) in its place, or has it withdrawn."""
+    """Render one handout into the staging folder, in every format when it is published
+    (its PDFs are printed later, from the HTML: :func:`_print_pdfs`); (manifest entry,
+    files written). A translation that is a draft because the English changed keeps its
+    last published edition (``editions/``) in its place, or has it withdrawn."""
     state = _locale_state(shared, locale, [drug])
     monograph = shared.monographs[drug]
     handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
     revision = shared.revisions[drug]
     facts = handout_facts(monograph, revision, handout_keys(monograph), state.lookup,
                           state.trust, state.catalog)
-    folder = locale if handout.published else f"{DRAFTS}/{locale}"
-    html, text, written = _write_pair(shared, folder, drug, handout, state.interface, facts)
+    published = handout.published
+    if published:
+        files, written, made, skipped, others = _write_formats(
+            shared, locale, drug, handout, state.interface, facts)
+    else:
+        html, text, written = _write_pair(shared, f"{DRAFTS}/{locale}", drug, handout,
+                                          state.interface, facts)
+        files, made, skipped, others = HandoutFiles(html, text), {}, {}, {}
     entry: dict[str, Any] = {
         "locale": locale, "drug": drug, "title": monograph.title.text,
-        "status": "published" if handout.published else "draft", "html": html, "text": text,
+        "status": "published" if published else "draft", "html": files.html,
+        "text": files.text, "files": files.written(),
+        "pdf": made, "pdf_skipped": skipped, "languages": sorted(others),
         "reviewed": monograph.reviewed.isoformat() if monograph.reviewed else None,
         "coverage": _coverage(handout, state), "missing": handout.missing,
         "blocking_findings": sum(len(state.errors.get(key, ())) for key in handout.states),
@@ -542,7 +640,7 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, An
         "review": {"fully_reviewed": facts.fully_reviewed, "reviewers": list(facts.reviewers),
                    "reviewed": facts.reviewed.isoformat() if facts.reviewed else None},
     }
-    if not handout.published and locale != ENGLISH:
+    if not published and locale != ENGLISH:
         edition, extra = _edition(shared, state, monograph, revision)
         if edition:
             entry["edition"] = edition
@@ -599,8 +697,57 @@ def _edition_handout(shared: Shared, state: LocaleState, recorded: editions.Edit
     return handout, interface
 
 
+def relink_handout(shared: Shared, entry: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Give a published handout's staged pages the links to the languages it is now
+    known to be published in (``shared.published_guess``); nothing else changes."""
+    locale, drug = entry["locale"], entry["drug"]
+    interface = _locale_state(shared, locale, ()).interface
+    files = handout_files(locale, drug, True, shared.papers)
+    others = {code: handout_files(code, drug, True).html
+              for code in shared.published_guess.get(drug, ()) if code != locale}
+    staging = Path(shared.staging)
+    previous = Path(shared.previous) if shared.previous else None
+    written = 0
+    for edition in ("standard", "large", "bilingual"):
+        page = files.html_of(edition)
+        if page is None:
+            continue
+        nav = navigation(files, edition, page, list(entry["pdf"]), others, shared.papers)
+        html = (staging / page).read_text(encoding="utf-8")
+        relinked = relink(html, render_navigation(nav, interface))
+        (staging / page).unlink()  # maybe a link to the previous output: never write into it
+        written += put(staging, previous, page, relinked.encode("utf-8"))
+    return {**entry, "languages": sorted(others)}, written
+
+
+def relink_stale(shared: Shared, entries: dict[str, Any], loaded: Loaded) -> list[str]:
+    """Relink in place, in ``shared.staging``, the published handouts of ``entries``
+    whose links to other languages are wrong (for ``handouts serve``, which renders
+    one handout at a time); a page not staged is copied from ``shared.previous``.
+    Return the files rewritten."""
+    stale = _stale(entries, loaded)
+    if not stale:
+        return []
+    known = {drug: tuple(sorted(codes)) for drug, codes in _published(entries).items()}
+    relinking = replace(shared, published_guess=known)
+    staging = Path(shared.staging)
+    names = []
+    for entry in stale:
+        pages = [name for name in entry["files"] if name.endswith(".html")]
+        for name in pages:
+            if not (staging / name).exists() and shared.previous:
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(Path(shared.previous) / name, staging / name)
+        relinked, _ = relink_handout(relinking, entry)
+        entries[f"{entry['locale']}/{entry['drug']}"] = relinked
+        names += pages
+    return names
+
+
 def _run_task(task: Task) -> list[tuple[dict[str, Any], int]]:
     assert _shared is not None, "worker not initialised"
+    if task.relink:
+        return [relink_handout(_shared, entry) for entry in task.relink]
     results = []
     _locale_state(_shared, task.locale, task.drugs)  # check the task's entries at once
     state = _per_locale[task.locale]
@@ -614,7 +761,7 @@ def _run_task(task: Task) -> list[tuple[dict[str, Any], int]]:
 
 def _render_all(shared: Shared, tasks: list[Task], jobs: int,
                 progress: Progress | None) -> list[tuple[dict[str, Any], int]]:
-    total = sum(len(task.drugs) for task in tasks)
+    total = sum(len(task.drugs) or len(task.relink) for task in tasks)
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     results: list[tuple[dict[str, Any], int]] = []
     if workers <= 1 or total < IN_PROCESS_BELOW:
@@ -640,7 +787,10 @@ def _listing(entry: dict[str, Any]) -> Listing:
                    entry["html"], entry["text"], entry["reviewed"],
                    float(entry["coverage"]["percent"]), int(entry["missing"]),
                    int(entry["blocking_findings"]), entry["coverage"],
-                   tuple(entry.get("findings", ())), entry.get("edition"), entry.get("review"))
+                   tuple(entry.get("findings", ())), entry.get("edition"), entry.get("review"),
+                   tuple(entry["files"]),
+                   tuple((name, pdf["html"], pdf["paper"])
+                         for name, pdf in sorted(entry["pdf"].items())))
 
 
 def _report(entries: dict[str, Any]) -> dict[str, Any]:
@@ -648,6 +798,7 @@ def _report(entries: dict[str, Any]) -> dict[str, Any]:
     for entry in sorted(entries.values(), key=lambda e: (e["locale"], e["drug"])):
         locales.setdefault(entry["locale"], {})[entry["drug"]] = {
             "status": entry["status"], "html": entry["html"], "text": entry["text"],
+            "editions": entry_files(entry), "pdf_skipped": entry["pdf_skipped"],
             "coverage": entry["coverage"], "blocking_findings": entry["blocking_findings"],
             "findings": entry.get("findings", []), "review": entry.get("review"),
             "edition": entry.get("edition")}
@@ -657,9 +808,11 @@ def _report(entries: dict[str, Any]) -> dict[str, Any]:
 def _pages(entries: dict[str, Any]) -> dict[str, bytes]:
     listings = [_listing(entry) for entry in entries.values()]
     report = json.dumps(_report(entries), ensure_ascii=False, indent=2, sort_keys=True)
-    return {"index.html": render_index(listings).encode("utf-8"),
-            f"{DRAFTS}/index.html": render_drafts(listings).encode("utf-8"),
-            REPORT: (report + "\n").encode("utf-8")}
+    pages = {"index.html": render_index(listings).encode("utf-8"),
+             f"{DRAFTS}/index.html": render_drafts(listings).encode("utf-8"),
+             REPORT: (report + "\n").encode("utf-8")}
+    pages.update({name: page.encode("utf-8") for name, page in language_pages(listings).items()})
+    return pages
 
 
 @dataclass(frozen=True)  # (cached_property needs the instance __dict__: no slots)
@@ -715,13 +868,14 @@ def quick_fingerprint(raw: RawInputs, loaded: Loaded, code: str, drug: str,
     """A handout's inputs as file hashes (its whole catalog): no parsing needed."""
     part = _locale_part(raw, loaded, code) if locale_part is None else locale_part
     return _digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]], part,
-                   raw.editions.get(f"{code}/{drug}", ""))
+                   raw.editions.get(f"{code}/{drug}", ""), raw.formats)
 
 
 def content_base(raw: RawInputs, loaded: Loaded, code: str, drug: str) -> str:
     """A handout's inputs but its catalog entries (:meth:`LocaleState.content` adds them)."""
     return _digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]], raw.glossary,
-                   loaded.safety_digest, raw.policy, raw.editions.get(f"{code}/{drug}", ""))
+                   loaded.safety_digest, raw.policy, raw.editions.get(f"{code}/{drug}", ""),
+                   raw.formats)
 
 
 def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, Any],
@@ -778,11 +932,76 @@ def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: dict[str, An
     return entries, tasks
 
 
+def _guess_published(old_entries: dict[str, Any], loaded: Loaded) -> dict[str, tuple[str, ...]]:
+    """Which locales each drug is published in, as far as the previous build knew (a
+    locale it did not build counts as published). A handout links to its other
+    published languages before the build knows them all; :func:`_stale` finds the
+    pages whose guess was wrong, and they are rendered again."""
+    guess: dict[str, set[str]] = {}
+    for drug in loaded.drugs:
+        guess[drug] = {code for code in loaded.locales
+                       if old_entries.get(f"{code}/{drug}", {}).get("status", "published")
+                       == "published"}
+    for entry in old_entries.values():
+        if entry["status"] == "published" and entry["drug"] in guess:
+            guess[entry["drug"]].add(entry["locale"])
+    return {drug: tuple(sorted(codes)) for drug, codes in guess.items()}
+
+
+def _published(entries: dict[str, Any]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for entry in entries.values():
+        if entry["status"] == "published":
+            found.setdefault(entry["drug"], set()).add(entry["locale"])
+    return found
+
+
+def _stale(entries: dict[str, Any], loaded: Loaded) -> list[dict[str, Any]]:
+    """Published handouts of the selection whose links to other languages are wrong."""
+    published = _published(entries)
+    return [entry for entry in entries.values() if entry["status"] == "published"
+            and entry["locale"] in loaded.locales and entry["drug"] in loaded.drugs
+            and set(entry["languages"]) != published[entry["drug"]] - {entry["locale"]}]
+
+
+def _print_pdfs(output: Path, staging: Path, entries: dict[str, Any],
+                old_entries: dict[str, Any], jobs: int, progress: Progress | None) -> int:
+    """Print the PDFs whose page changed (others are linked from the previous output);
+    return how many were printed."""
+    todo = []
+    for key, entry in entries.items():
+        old = old_entries.get(key, {}).get("pdf", {})
+        for name, info in entry["pdf"].items():
+            target = staging / name
+            if target.exists():
+                continue  # a kept handout's, linked already
+            before = old.get(name)
+            if before and before["digest"] == info["digest"] and (output / name).is_file():
+                _link(output / name, target)
+                continue
+            texts = [entry["text"]] + [f for f in entry["files"] if f.endswith(".bilingual.txt")
+                                       and info["html"].endswith(".bilingual.html")]
+            used = "".join({c for f in texts for c in (staging / f).read_text("utf-8")})
+            todo.append(pdfs.PdfJob(str(staging / info["html"]), str(target), info["paper"],
+                                    used))
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    pdfs.render_pdfs(todo, workers, _init_pdf_worker, progress)
+    return len(todo)
+
+
+def _init_pdf_worker() -> None:
+    close_inherited_locks()  # a forked copy would keep the lock after the build died
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the build stops its workers
+    _die_with_parent()
+
+
 def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shared,
               tasks: list[Task], jobs: int, progress: Progress | None,
-              overall: str | None, result: BuildResult, old: dict[str, Any]) -> None:
-    """Fill ``staging``: links to kept handouts, rendered ones, pages, manifest.
-    ``old``: the previous manifest (its pages are linked when they would not change)."""
+              overall: str | None, result: BuildResult, old: dict[str, Any],
+              loaded: Loaded, formats: str = "") -> None:
+    """Fill ``staging``: links to kept handouts, rendered ones, relinked ones, PDFs,
+    pages, manifest. ``old``: the previous manifest (its pages are linked when they
+    would not change)."""
     previous = Path(shared.previous) if shared.previous else None
     folders: set[str] = set()
     into, source = str(staging), str(output)
@@ -793,20 +1012,39 @@ def _assemble(output: Path, staging: Path, entries: dict[str, Any], shared: Shar
                 os.makedirs(os.path.join(into, folder), exist_ok=True)
                 folders.add(folder)
             _link(os.path.join(source, name), os.path.join(into, name))
+    rendered = set()
     for entry, written in _render_all(shared, tasks, jobs, progress):
+        rendered.add(f"{entry['locale']}/{entry['drug']}")
         entries[f"{entry['locale']}/{entry['drug']}"] = entry
-        result.rendered += 1
         result.files_written += written
+    stale = _stale(entries, loaded)
+    if stale:  # linked with a wrong guess of the other published languages: relink
+        by_locale: dict[str, list[dict[str, Any]]] = {}
+        for entry in stale:
+            by_locale.setdefault(entry["locale"], []).append(entry)
+        parts = max(1, (jobs if jobs > 0 else (os.cpu_count() or 1)) // len(by_locale))
+        again = [Task(code, (), (), relink=tuple(chunk)) for code, group in by_locale.items()
+                 for chunk in _chunks(group, parts)]  # type: ignore[arg-type]
+        known = {drug: tuple(sorted(codes)) for drug, codes in _published(entries).items()}
+        for entry, written in _render_all(replace(shared, published_guess=known), again, jobs,
+                                          None):
+            rendered.add(f"{entry['locale']}/{entry['drug']}")
+            entries[f"{entry['locale']}/{entry['drug']}"] = entry
+            result.files_written += written
+    result.rendered = len(rendered)
+    if any(entry["pdf"] for entry in entries.values()):
+        result.pdfs = _print_pdfs(output, staging, entries, old.get("entries", {}), jobs, None)
+        result.files_written += result.pdfs
     code = code_digest()
     if previous is not None and old.get("code") == code and \
             pages_unchanged(old.get("entries", {}), entries):
-        for name in PAGES:
+        for name in page_names(entries):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             _link(previous / name, staging / name)
     else:
         for name, data in _pages(entries).items():
             result.files_written += put(staging, previous, name, data)
-    manifest = {"format": MANIFEST_FORMAT, "inputs": overall, "code": code,
+    manifest = {"format": MANIFEST_FORMAT, "inputs": overall, "code": code, "formats": formats,
                 "entries": dict(sorted(entries.items()))}
     put(staging, previous, MANIFEST, _json(manifest))
 
@@ -828,8 +1066,10 @@ def pages_unchanged(old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 def build(root: Path, output: Path, locales: Sequence[str] | None = None,
           drugs: Sequence[str] | None = None, jobs: int = 0,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, pdf: bool = False) -> BuildResult:
     """Build the handouts of ``root`` into ``output``; raise HandoutError on bad input.
+    ``pdf``: also print the PDF editions, when Chromium and the fonts are there (the
+    command line does unless told ``--no-pdf``; library callers ask for them).
 
     The catalogs are read under the catalogs' shared lock (no update writes them
     meanwhile); a file-system failure (a full disk, a folder that cannot be written)
@@ -838,7 +1078,7 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
     output = output_folder(root, output)
     with catalogs_lock(root, shared=True):
         try:
-            return _build(root, output, locales, drugs, jobs, progress)
+            return _build(root, output, locales, drugs, jobs, progress, pdf)
         except OSError as error:
             raise _file_error(error, root, output) from None
 
@@ -875,7 +1115,8 @@ def _file_error(error: OSError, root: Path, output: Path) -> BuildError:
 
 
 def _build(root: Path, output: Path, locales: Sequence[str] | None,
-           drugs: Sequence[str] | None, jobs: int, progress: Progress | None) -> BuildResult:
+           drugs: Sequence[str] | None, jobs: int, progress: Progress | None,
+           pdf: bool) -> BuildResult:
     root, output = root.resolve(), output.resolve()
     _check_output(root, output)
     catalogs = discover_locales(root)
@@ -889,10 +1130,11 @@ def _build(root: Path, output: Path, locales: Sequence[str] | None,
         _check_output(root, output)
         manifest = _read_manifest(output)
         old_entries: dict[str, Any] = manifest.get("entries", {})
-        raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH])
+        raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH], pdf)
         filtered = bool(locales or drugs)
         overall = None if filtered else raw.overall()
-        if overall and manifest.get("inputs") == overall and _files_present(output, old_entries):
+        if overall and manifest.get("inputs") == overall and \
+                manifest.get("formats") == raw.formats and _files_present(output, old_entries):
             result.kept = len(old_entries)
             _count(result, old_entries)
             return result  # nothing changed: parse nothing, write nothing
@@ -901,7 +1143,7 @@ def _build(root: Path, output: Path, locales: Sequence[str] | None,
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
         try:
             return _build_planned(root, output, loaded, raw, manifest, (locales, drugs),
-                                  workers, jobs, progress, result)
+                                  workers, jobs, progress, result, pdf)
         finally:
             _preloaded.clear()
 
@@ -910,7 +1152,7 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
                    manifest: dict[str, Any], filters: tuple[Sequence[str] | None,
                                                          Sequence[str] | None],
                    workers: int, jobs: int, progress: Progress | None,
-                   result: BuildResult) -> BuildResult:
+                   result: BuildResult, pdf: bool = False) -> BuildResult:
     """The build once its inputs are read: plan, then render into a staging folder
     and swap it in (or write only the manifest when no handout changes)."""
     locales, drugs = filters
@@ -920,22 +1162,26 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
     entries, tasks = plan(loaded, raw, output, old_entries, (bool(locales), bool(drugs)),
                           workers, root)
     result.kept = len(entries)
-    if not tasks and set(entries) == set(old_entries) and _pages_current(
-            output, manifest, entries):
+    if not tasks and set(entries) == set(old_entries) and not _stale(entries, loaded) \
+            and _pages_current(output, manifest, entries):
         if not filtered:  # remember the inputs: the next build stops early
-            _write_manifest_only(output, manifest, overall, entries)
+            _write_manifest_only(output, manifest, overall, entries, raw.formats)
         _count(result, entries)
         return result
     staging = _sibling(output, f"new-{os.getpid()}")
     rendered = {drug for task in tasks for drug in task.drugs}
+    problem = pdfs.engine_problem() if pdf else None
     shared = Shared(str(root), {d: loaded.index.monograph(d) for d in sorted(rendered)},
                     loaded.glossary, loaded.safety,
                     {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
-                    str(staging), str(output) if output.is_dir() else None, loaded.policy)
+                    str(staging), str(output) if output.is_dir() else None, loaded.policy,
+                    loaded.policy.base_url, loaded.policy.papers if pdf else (), problem,
+                    pdfs.font_coverage() if pdf and not problem else None,
+                    _guess_published(old_entries, loaded))
     try:
         staging.mkdir()
         _assemble(output, staging, entries, shared, tasks, jobs, progress, overall, result,
-                  manifest)
+                  manifest, loaded, raw.formats)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -956,23 +1202,31 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
+def page_names(entries: dict[str, Any]) -> list[str]:
+    """The pages ``entries`` give: the index, the drafts page, the report, and one page
+    per language with a handout to show."""
+    return [*PAGES, *language_page_names(_listing(entry) for entry in entries.values())]
+
+
 def _pages_current(output: Path, manifest: dict[str, Any], entries: dict[str, Any]) -> bool:
     """Whether the pages in ``output`` are those ``entries`` give (without rendering them
     when the manifest proves it)."""
     if manifest.get("code") == code_digest() and pages_unchanged(
             manifest.get("entries", {}), entries):
-        return all((output / name).is_file() for name in PAGES)
+        return all((output / name).is_file() for name in page_names(entries))
     return all(_same(output / name, data) for name, data in _pages(entries).items())
 
 
 def _write_manifest_only(output: Path, manifest: dict[str, Any], overall: str | None,
-                         entries: dict[str, Any]) -> None:
+                         entries: dict[str, Any], formats: str = "") -> None:
     """Record the inputs fingerprint (and the entries' newer quick fingerprints) so the
     next unchanged build stops early."""
-    if manifest.get("inputs") == overall and manifest.get("entries") == entries:
+    if manifest.get("inputs") == overall and manifest.get("entries") == entries and \
+            manifest.get("formats") == formats:
         return
     write_atomic(output / MANIFEST, _json({**manifest, "format": MANIFEST_FORMAT,
                                            "inputs": overall, "code": code_digest(),
+                                           "formats": formats,
                                            "entries": dict(sorted(entries.items()))}
                                           ).decode("utf-8"))
 
@@ -980,4 +1234,8 @@ def _write_manifest_only(output: Path, manifest: dict[str, Any], overall: str | 
 def _count(result: BuildResult, entries: dict[str, Any]) -> None:
     result.published = sum(e["status"] == "published" for e in entries.values())
     result.drafts = len(entries) - result.published
+    result.skipped = {}
+    for entry in entries.values():
+        for reason, count in entry["pdf_skipped"].items():
+            result.skipped[reason] = result.skipped.get(reason, 0) + count
     result.draft_entries = [e for e in entries.values() if e["status"] != "published"]

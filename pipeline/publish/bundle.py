@@ -60,7 +60,9 @@ def entry_files(entry: dict[str, Any]) -> list[str]:
     """The output files of one manifest entry (its HTML, text and any other edition)."""
     files = [entry[key] for key in FILE_KEYS if isinstance(entry.get(key), str)]
     files += [name for name in entry.get("files", ()) if isinstance(name, str)]
-    return files
+    pdfs = entry.get("pdf")
+    files += [name for name in pdfs if isinstance(name, str)] if isinstance(pdfs, dict) else []
+    return list(dict.fromkeys(files))  # (the formats list the HTML and text again)
 
 
 def zip_bytes(members: dict[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:

@@ -7,8 +7,6 @@ strings that fall back to English are marked ``lang="en"``.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -25,22 +23,28 @@ from .. import __version__
 from ..catalogs.locales import language_tag, parse_locale
 from ..source.markup import parse, plain
 from .facts import Facts, fill, has_placeholders, localized_values
+from .formats import DRAFTS, Navigation
 from .localize import (
     ENGLISH,
+    UI_BILINGUAL,
     UI_BLOCKED,
     UI_CLASSIFICATION,
     UI_DRAFT,
     UI_DRAFT_EXPLAINED,
     UI_EDITION,
+    UI_EDITIONS,
     UI_ENGLISH,
     UI_ENGLISH_REVIEWED,
     UI_FUZZY,
     UI_GAP,
     UI_HANDOUT,
     UI_IMPORTANT,
+    UI_LARGE,
     UI_MISSING,
     UI_PRONUNCIATION,
     UI_REVISION,
+    UI_STANDARD,
+    UI_TEXT,
     UI_TRANSLATION_REVIEWED,
     UI_TRANSLATION_UNREVIEWED,
     UI_UNREVIEWED,
@@ -53,10 +57,10 @@ from .localize import (
     LocalText,
 )
 from .plaintext import WIDTH, underline, wrap
+from .printing import RunningText, page_style, style_hash
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"  # shared with publish
 STYLESHEET = "style.css"
-DRAFTS = "drafts"  # the translators' folder of the output
 
 
 # --- locales ---------------------------------------------------------------------------
@@ -110,22 +114,29 @@ def inline_html(text: str, rtl: bool = False) -> Markup:
 def stylesheet() -> tuple[Markup, Markup]:
     """The inline CSS and the Content-Security-Policy allowing exactly it."""
     css = (TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8")
-    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    policy = (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; "
-              "font-src 'none'; script-src 'none'; connect-src 'none'; base-uri 'none'; "
-              "form-action 'none'")
-    return Markup(css), Markup(policy)
+    return Markup(css), content_policy(css)
+
+
+def content_policy(*styles: str, scripts: Iterable[str] = ()) -> Markup:
+    """A Content-Security-Policy allowing exactly these inline styles and scripts."""
+    allowed_scripts = " ".join(map(style_hash, scripts)) or "'none'"
+    return Markup(f"default-src 'none'; style-src {' '.join(map(style_hash, styles))}; "
+                  "img-src 'none'; font-src 'none'; "
+                  f"script-src {allowed_scripts}; connect-src 'none'; base-uri 'none'; "
+                  "form-action 'none'")
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, auto_reload=False)
     env.policies["ext.i18n.trimmed"] = True
     env.install_null_translations(newstyle=True)  # real callables come with each render
     env.filters["inline"] = inline_html
     env.filters["plain"] = plain
+    env.filters["zip"] = lambda first, second: list(zip(first, second, strict=True))
+    env.globals["locale_info"] = locale_info
     return env
 
 
@@ -194,18 +205,69 @@ def _counts(handout: Handout) -> dict[str, Any]:
 
 # --- handouts ----------------------------------------------------------------------------
 
-def render_html(handout: Handout, interface: Interface, revision: str,
-                english_href: str | None = None, *, facts: Facts | None = None) -> str:
-    """The handout as one self-contained HTML page; ``facts`` (default: the monograph's
-    alone) fill its provenance block; ``facts.edition`` marks an earlier edition."""
+def render_navigation(nav: Navigation, interface: Interface) -> str:
+    """A page's links to its other editions and languages, exactly as the page template
+    writes them (``templates/_nav.html``): to relink a page without rendering it again."""
+    strings = _Strings(interface, html=True)
+    labels = {"large": strings.gettext(UI_LARGE), "bilingual": strings.gettext(UI_BILINGUAL),
+              "text": strings.gettext(UI_TEXT), "standard": strings.gettext(UI_STANDARD)}
+    return str(_nav_macro()(nav, labels, strings.gettext(UI_EDITIONS)))
+
+
+@lru_cache(maxsize=1)
+def _nav_macro() -> Callable[..., Any]:
+    return environment().get_template("_nav.html").make_module().editions_nav
+
+
+def running_text(handout: Handout, interface: Interface, facts: Facts,
+                 large: bool = False) -> RunningText:
+    """What every printed page of ``handout`` repeats, in its language: the drug, the
+    language, the edition's date (a kept edition's, else the translation's), the English
+    text's review date and the source revision (each a fact from data, through its
+    interface text's placeholder), and on a draft the draft label."""
     info = locale_info(handout.locale)
-    css, policy = stylesheet()
-    template = environment().get_template("handout.html")
+    ui = _Strings(interface, html=False)
+    values = localized_values(facts, info.babel)
+    dated = ui.gettext(UI_ENGLISH_REVIEWED, date=values["english_reviewed"])
+    edition = facts.edition or facts.translated  # the day this edition's text was made
+    if edition is not None:  # a bare date, localized from data: no translatable words
+        dated = f"{dated} \u00b7 {values['edition' if facts.edition else 'translated']}"
+    draft = None
+    if not handout.published:
+        draft = ui.gettext(UI_DRAFT)
+        if draft != UI_DRAFT:
+            draft = f"{draft} / {UI_DRAFT}"
+    return RunningText(plain(handout.title.text), info.name, dated,
+                       ui.gettext(UI_REVISION, revision=values["revision"]), draft,
+                       info.direction == "rtl", info.tag, large)
+
+
+def main_of(page: str) -> Markup:
+    """What a rendered handout page has between ``<main>`` and ``</main>``: the same in
+    its standard and large-print editions, so the second reuses the first's."""
+    inner = page[page.index("<main>") + len("<main>"):page.index("</main>")]
+    return Markup(inner.removesuffix("\n"))  # the template writes that line break itself
+
+
+def render_html(handout: Handout, interface: Interface, revision: str,
+                english_href: str | None = None, *, facts: Facts | None = None,
+                edition: str = "standard", nav: Navigation | None = None,
+                english_address: str | None = None, main_html: Markup | None = None) -> str:
+    """The handout as one self-contained HTML page; ``facts`` (default: the monograph's
+    alone) fill its provenance block; ``facts.edition`` marks an earlier edition.
+    ``edition``: standard or large (print); ``nav``: its links to the other formats and
+    languages; ``main_html``: its body as :func:`main_of` took it from another format."""
+    info = locale_info(handout.locale)
+    css, _ = stylesheet()
     facts = _facts(handout, revision, facts)
+    print_css = page_style(running_text(handout, interface, facts, edition == "large"))
+    template = environment().get_template("handout.html")
     return template.render(
-        handout=handout, info=info, css=css, csp=policy, version=__version__,
+        handout=handout, info=info, css=css, csp=content_policy(css, print_css),
+        print_style=Markup(print_css), version=__version__, edition=edition, nav=nav,
         revision=revision, localized=handout.locale != ENGLISH,
         english_href=english_href if handout.locale != ENGLISH else None,
+        english_address=english_address or english_href, main_html=main_html,
         facts=facts, fact=localized_values(facts, info.babel), counts=_counts(handout),
         **_Strings(interface, html=True).callables())
 
@@ -334,33 +396,14 @@ class Listing:
     findings: tuple[dict[str, Any], ...] = ()  # the error findings that hold it back
     edition: dict[str, Any] | None = None  # an earlier edition: kept or withdrawn
     review: dict[str, Any] | None = None  # who reviewed its texts
+    files: tuple[str, ...] = ()  # every HTML and text edition
+    pdfs: tuple[tuple[str, str, str], ...] = ()  # (pdf, its HTML edition, paper)
 
 
 def _page(name: str, **context: Any) -> str:
     css, policy = stylesheet()
     return environment().get_template(name).render(css=css, csp=policy, version=__version__,
                                                    **context)
-
-
-def _on_index(item: Listing) -> bool:
-    return item.status == "published" or item.edition is not None
-
-
-def render_index(listings: Iterable[Listing]) -> str:
-    """The clinic's download page: published handouts, drugs by languages; a translation
-    the English outdated shows its last edition, dated, or says it is being updated."""
-    published = [item for item in listings if _on_index(item)]
-    codes = sorted({item.locale for item in published}, key=lambda c: (c != ENGLISH, c))
-    languages = [locale_info(code) for code in codes]
-    cells: dict[str, dict[str, Listing]] = {}
-    for item in published:
-        cells.setdefault(item.drug, {})[item.locale] = item
-    rows = []
-    for drug in sorted(cells, key=lambda d: (next(iter(cells[d].values())).title.lower(), d)):
-        first = next(iter(cells[drug].values()))
-        rows.append({"title": first.title, "reviewed": first.reviewed,
-                     "cells": [cells[drug].get(code) for code in codes]})
-    return _page("index.html", languages=languages, rows=rows)
 
 
 def render_drafts(listings: Iterable[Listing]) -> str:

@@ -136,7 +136,7 @@ class Preview:
     def refresh(self) -> Update:
         started = time.perf_counter()
         locales = [ENGLISH, self.locale] if self.locale else None
-        builder.build(self.root, self.output, locales, jobs=self.jobs)
+        builder.build(self.root, self.output, locales, jobs=self.jobs, pdf=False)  # a preview
         self._load()
         self.generation += 1
         return Update(full=True, seconds=time.perf_counter() - started)
@@ -160,7 +160,9 @@ class Preview:
             str(self.root), _Monographs(self.loaded.index),  # type: ignore[arg-type]
             self.loaded.glossary, self.loaded.safety,
             {d: self.raw.monographs[p][:12] for d, p in self.loaded.paths.items()},
-            str(self.output), None, self.loaded.policy)
+            str(self.output), None, self.loaded.policy, base_url=self.loaded.policy.base_url,
+            published_guess=builder._guess_published(self.manifest.get("entries", {}),
+                                                     self.loaded))  # no PDFs in a preview
         self.watched = self._signatures()
 
     # - watching
@@ -242,6 +244,8 @@ class Preview:
                             gone.update(set(builder.entry_files(old)) - set(names))
                         entries[key] = entry
                         update.rendered.append(key)
+                for name in builder.relink_stale(shared, entries, self.loaded):
+                    files[name] = (staging / name).read_bytes()  # links to languages
             finally:
                 builder._per_locale.clear()
                 shutil.rmtree(staging, ignore_errors=True)
@@ -273,7 +277,8 @@ class Preview:
         pages_same = builder.pages_unchanged(self.manifest.get("entries", {}), entries)
         manifest = {"format": builder.MANIFEST_FORMAT,
                     "inputs": None if self.locale else raw.overall(),
-                    "code": self.raw.code, "entries": dict(sorted(entries.items()))}
+                    "code": self.raw.code, "formats": raw.formats,
+                    "entries": dict(sorted(entries.items()))}
         if not changed and not gone and pages_same and manifest == self.manifest:
             return
         marker = self.output / builder.PENDING

@@ -48,11 +48,19 @@ UI_WHY_FUZZY = "Changed in English"
 UI_WHY_BLOCKED = "Held back by check: %(check)s"
 UI_WHY_UNREVIEWED = "Not reviewed yet"
 
+# the links of a published handout to its other formats and languages (publish.formats)
+UI_EDITIONS = "Other formats and languages"
+UI_LARGE = "Large print"
+UI_BILINGUAL = "Bilingual, with English"
+UI_TEXT = "Plain text"
+UI_STANDARD = "Standard print"
+
 UI_MSGIDS = (UI_HANDOUT, UI_PRONUNCIATION, UI_CLASSIFICATION, UI_IMPORTANT, UI_GAP, UI_ENGLISH,
              UI_REVISION, UI_ENGLISH_REVIEWED, UI_TRANSLATION_REVIEWED,
              UI_TRANSLATION_UNREVIEWED, UI_EDITION, UI_DRAFT, UI_DRAFT_EXPLAINED,
              UI_MISSING[0], UI_FUZZY[0], UI_BLOCKED[0], UI_UNREVIEWED[0], UI_WHY_MISSING,
-             UI_WHY_FUZZY, UI_WHY_BLOCKED, UI_WHY_UNREVIEWED)
+             UI_WHY_FUZZY, UI_WHY_BLOCKED, UI_WHY_UNREVIEWED, UI_EDITIONS, UI_LARGE,
+             UI_BILINGUAL, UI_TEXT, UI_STANDARD)
 UI_PLURALS = (UI_MISSING[0], UI_FUZZY[0], UI_BLOCKED[0], UI_UNREVIEWED[0])  # with msgid_plural
 # the interface texts that state a fact, and the placeholders that carry it
 FACTS = {UI_REVISION: ("revision",), UI_ENGLISH_REVIEWED: ("date",),
@@ -73,7 +81,8 @@ def published_interface(monograph: Monograph) -> list[str]:
     after the English changed) may show."""
     blocks = [b for s in monograph.sections for b in s.blocks]
     wanted = [UI_HANDOUT, UI_ENGLISH, UI_REVISION, UI_ENGLISH_REVIEWED,
-              UI_TRANSLATION_REVIEWED, UI_TRANSLATION_UNREVIEWED, UI_EDITION]
+              UI_TRANSLATION_REVIEWED, UI_TRANSLATION_UNREVIEWED, UI_EDITION,
+              UI_EDITIONS, UI_LARGE, UI_BILINGUAL, UI_TEXT, UI_STANDARD]
     if monograph.pronunciation:
         wanted.append(UI_PRONUNCIATION)
     if monograph.classification:

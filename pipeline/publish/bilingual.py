@@ -1,0 +1,147 @@
+"""The bilingual edition: a complete translation beside its English, block by block.
+
+Built from the same catalog as the translation (the English comes from the same
+monograph, localized as English), only for a published translation: a draft never gets
+one. HTML: two columns on screen and in print (the translation first in reading order,
+so on the right in a right-to-left language), stacked on narrow screens. Text: each
+block in the translation, then its English, indented and marked ``EN``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..source.markup import plain
+from .facts import Facts
+from .formats import Navigation
+from .localize import (
+    UI_BILINGUAL,
+    UI_CLASSIFICATION,
+    UI_EDITIONS,
+    UI_ENGLISH,
+    UI_GAP,
+    UI_HANDOUT,
+    UI_IMPORTANT,
+    UI_LARGE,
+    UI_PRONUNCIATION,
+    UI_STANDARD,
+    UI_TEXT,
+    Handout,
+    Interface,
+    LocalText,
+)
+from .plaintext import WIDTH, wrap
+from .printing import page_style
+from .render import (
+    _facts,
+    _Strings,
+    _text_block,
+    _text_heading,
+    content_policy,
+    environment,
+    locale_info,
+    provenance,
+    running_text,
+    stylesheet,
+)
+
+ENGLISH_MARK = "EN  "  # before each English block of the bilingual text
+
+
+def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
+    """The interface strings the bilingual page shows, in ``interface``'s language."""
+    strings = _Strings(interface, html=True)
+    keys = {"handout": UI_HANDOUT, "bilingual": UI_BILINGUAL, "important": UI_IMPORTANT,
+            "gap": UI_GAP, "pronunciation": UI_PRONUNCIATION,
+            "classification": UI_CLASSIFICATION, "english": UI_ENGLISH,
+            "editions": UI_EDITIONS, "large": UI_LARGE, "text": UI_TEXT,
+            "standard": UI_STANDARD}
+    shown: dict[str, Any] = {key: strings.gettext(msgid) for key, msgid in keys.items()}
+    shown["provenance"] = provenance(strings, handout, facts)
+    return shown
+
+
+def render_bilingual_html(handout: Handout, english: Handout, interface: Interface,
+                          revision: str, english_href: str, *, nav: Navigation | None = None,
+                          english_address: str | None = None,
+                          facts: Facts | None = None) -> str:
+    """The translation and its English as one self-contained HTML page."""
+    assert handout.published, "a draft has no bilingual edition"
+    info = locale_info(handout.locale)
+    css, _ = stylesheet()
+    facts = _facts(handout, revision, facts)
+    print_css = page_style(running_text(handout, interface, facts))
+    template = environment().get_template("bilingual.html")
+    return template.render(
+        handout=handout, english=english, info=info, rtl=info.direction == "rtl",
+        sections=list(zip(handout.sections, english.sections, strict=True)),
+        ui=_ui(handout, interface, facts), ui_en=_ui(english, Interface(), facts),
+        css=css, csp=content_policy(css, print_css), print_style=Markup(print_css),
+        version=__version__, nav=nav, english_href=english_href,
+        english_address=english_address or english_href)
+
+
+def _pair(local: LocalText | None, english: LocalText | None, ui: _Strings) -> list[str]:
+    if local is None or english is None:
+        return []
+    return [*_text_block(local, ui), *_english(english)]
+
+
+def _english(shown: LocalText) -> list[str]:
+    indent = " " * len(ENGLISH_MARK)
+    return list(wrap(plain(shown.text), WIDTH, ENGLISH_MARK, indent))
+
+
+def render_bilingual_text(handout: Handout, english: Handout, interface: Interface,
+                          revision: str, english_address: str, *,
+                          facts: Facts | None = None) -> str:
+    """Plain text: each block in the translation, then its English (marked ``EN``)."""
+    assert handout.published, "a draft has no bilingual edition"
+    ui, ui_en = _Strings(interface, html=False), _Strings(Interface(), html=False)
+    info = locale_info(handout.locale)
+    facts = _facts(handout, revision, facts)
+    out: list[list[str]] = [[
+        *wrap(f"{ui.gettext(UI_HANDOUT)} \u00b7 {ui.gettext(UI_BILINGUAL)}"),
+        *wrap(f"{ENGLISH_MARK}{UI_HANDOUT} \u00b7 {UI_BILINGUAL}"),
+        f"{info.name} \u00b7 English",
+    ]]
+    out.append([*_text_heading(handout.title, ui, "="), *_english(english.title)])
+    if handout.monograph.pronunciation:
+        out.append(list(wrap(f"{ui.gettext(UI_PRONUNCIATION)}: "
+                             f"{handout.monograph.pronunciation}")))
+    if handout.classification and english.classification:
+        out.append([*wrap(f"{ui.gettext(UI_CLASSIFICATION)}: "
+                          f"{plain(handout.classification.text)}"),
+                    *_english(english.classification)])
+    for section, english_section in zip(handout.sections, english.sections, strict=True):
+        if section.heading and english_section.heading:
+            rule = "-" if section.level == 2 else "~"
+            out.append([*_text_heading(section.heading, ui, rule),
+                        *_english(english_section.heading)])
+        for block, english_block in zip(section.blocks, english_section.blocks, strict=True):
+            if block.kind == "callout":
+                out.append([f"! {ui.gettext(UI_IMPORTANT).upper()}",
+                            *_text_block(block.text, ui, "  | "),  # type: ignore[arg-type]
+                            f"{ENGLISH_MARK}! {UI_IMPORTANT.upper()}",
+                            *wrap(plain(english_block.text.text),  # type: ignore[union-attr]
+                                  WIDTH, ENGLISH_MARK + "| ", " " * len(ENGLISH_MARK) + "| ")])
+                continue
+            if block.text is not None:
+                out.append(_pair(block.text, english_block.text, ui))
+            for item, english_item in zip(block.items, english_block.items, strict=True):
+                out.append([*_text_block(item, ui, "- ", "  "),
+                            *wrap(plain(english_item.text), WIDTH, ENGLISH_MARK + "- ",
+                                  " " * len(ENGLISH_MARK) + "  ")])
+            if block.gap:
+                out.append([*wrap(ui.gettext(UI_GAP)), *wrap(ui_en.gettext(UI_GAP), WIDTH,
+                                                             ENGLISH_MARK,
+                                                             " " * len(ENGLISH_MARK))])
+    out.append(["-" * WIDTH])
+    out += [block for block in (_pair(handout.disclaimer, english.disclaimer, ui),
+                                _pair(handout.attribution, english.attribution, ui)) if block]
+    lines = [*provenance(ui, handout, facts), f"{ui.gettext(UI_ENGLISH)}: {english_address}"]
+    out.append([line for item in lines for line in wrap(item)])
+    return "\n\n".join("\n".join(lines) for lines in out) + "\n"

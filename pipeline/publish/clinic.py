@@ -1,0 +1,214 @@
+"""The clinic's pages: the index (one card per drug, with its languages and editions) and
+one page per language (``languages/<locale>.html``: the same cards, that language only).
+
+Made for a phone between patients as much as for a desk: cards stack at 390 px, every
+link is a plain link, nothing is loaded from outside. Finding a drug or keeping one
+language works without a server: the language pages need no script, and on the index a
+small inline script (allowed by its hash in the Content-Security-Policy, no other
+script runs) filters the cards by name and language as one types. Every language with a
+published handout is listed; a language or a handout that exists only as a draft is
+shown as "in preparation" and never linked. A translation the English outdated shows
+its kept edition, dated, or "translation being updated" (publish.editions); every
+translation says whether a qualified medical translator reviewed it (from the review
+records, not from the translation). English only: nothing here is translatable.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from .. import __version__
+from .formats import PAPER_NAMES
+from .localize import ENGLISH
+from .render import Listing, LocaleInfo, content_policy, environment, locale_info, stylesheet
+
+LANGUAGES = "languages"  # the folder of the per-language pages
+FINDER_SCRIPT = """(function () {
+  var finder = document.getElementById("finder");
+  var query = document.getElementById("find-drug");
+  var language = document.getElementById("find-language");
+  var status = document.getElementById("find-status");
+  var cards = document.querySelectorAll(".card");
+  function apply() {
+    var words = query.value.toLowerCase().trim();
+    var code = language.value;
+    var shown = 0;
+    cards.forEach(function (card) {
+      var has = !code;
+      card.querySelectorAll("[data-locale]").forEach(function (row) {
+        var keep = !code || row.getAttribute("data-locale") === code;
+        row.hidden = !keep;
+        if (keep && row.querySelector("a")) { has = true; }
+      });
+      card.hidden = !(has && card.getAttribute("data-search").indexOf(words) !== -1);
+      if (!card.hidden) { shown += 1; }
+    });
+    status.textContent = shown + (shown === 1 ? " drug shown" : " drugs shown");
+  }
+  finder.hidden = false;
+  query.addEventListener("input", apply);
+  language.addEventListener("change", apply);
+})();
+"""
+EDITION_LABELS = {"standard": "Handout", "large": "Large print", "bilingual": "Bilingual"}
+
+
+@dataclass(frozen=True)
+class EditionLink:
+    label: str
+    href: str
+    type: str | None = None
+
+
+@dataclass(frozen=True)
+class LanguageRow:
+    info: LocaleInfo
+    status: str  # published | kept (an earlier edition) | updating (withdrawn) | draft
+    links: tuple[EditionLink, ...]
+    note: str | None = None  # the review, or the kept edition's date
+
+
+@dataclass(frozen=True)
+class Card:
+    drug: str
+    title: str
+    reviewed: str | None
+    rows: tuple[LanguageRow, ...]
+    search: str  # what the finder matches, lower case
+
+
+@dataclass(frozen=True)
+class Language:
+    info: LocaleInfo
+    published: int
+    drafts: int
+    page: str | None  # its language page, when it has a published handout
+
+
+def _edition(name: str) -> str:
+    for edition in ("large", "bilingual"):
+        if name.endswith(f".{edition}.html"):
+            return edition
+    return "standard"
+
+
+def edition_links(item: Listing, prefix: str = "") -> tuple[EditionLink, ...]:
+    """The links a published handout gets on the clinic's pages, in a fixed order."""
+    links = [EditionLink(EDITION_LABELS[_edition(name)], prefix + name)
+             for name in item.files if name.endswith(".html")]
+    papers = {paper for _, _, paper in item.pdfs}
+    for name, html, paper in item.pdfs:
+        edition = _edition(html)
+        label = "PDF" if edition == "standard" else f"PDF {EDITION_LABELS[edition].lower()}"
+        if len(papers) > 1:
+            label += f" ({PAPER_NAMES[paper]})"
+        links.append(EditionLink(label, prefix + name, "application/pdf"))
+    for name in item.files:
+        if name.endswith(".txt"):
+            label = "Text bilingual" if name.endswith(".bilingual.txt") else "Text"
+            links.append(EditionLink(label, prefix + name, "text/plain"))
+    order = {label: index for index, label in enumerate(
+        ["Handout", "Large print", "Bilingual", "PDF", "PDF large print", "PDF bilingual",
+         "Text", "Text bilingual"])}
+    return tuple(sorted(links, key=lambda link: (order.get(link.label.split(" (")[0], 99),
+                                                 link.label)))
+
+
+def _order(code: str) -> tuple[bool, str]:
+    return code != ENGLISH, code
+
+
+def review_note(review: dict[str, Any] | None) -> str:
+    if review and review.get("fully_reviewed"):
+        on = f" on {review['reviewed']}" if review.get("reviewed") else ""
+        return f"reviewed by {'; '.join(review.get('reviewers', []))}{on}"
+    return "translation not reviewed"
+
+
+def _row(item: Listing, prefix: str) -> LanguageRow:
+    info = locale_info(item.locale)
+    if item.status == "published":
+        note = review_note(item.review) if item.locale != ENGLISH else None
+        return LanguageRow(info, "published", edition_links(item, prefix), note)
+    edition = item.edition or {}
+    if edition.get("status") == "kept":
+        links = (EditionLink("Handout", prefix + edition["html"]),
+                 EditionLink("Text", prefix + edition["text"], "text/plain"))
+        note = (f"edition of {edition['published']}; a newer English version exists; "
+                f"{review_note(edition)}")
+        return LanguageRow(info, "kept", links, note)
+    if edition:
+        return LanguageRow(info, "updating", ())
+    return LanguageRow(info, "draft", ())
+
+
+def _available(row: LanguageRow) -> bool:
+    return row.status in ("published", "kept")
+
+
+def _cards(listings: list[Listing], prefix: str, only: str | None) -> list[Card]:
+    by_drug: dict[str, dict[str, Listing]] = {}
+    for item in listings:
+        by_drug.setdefault(item.drug, {})[item.locale] = item
+    cards = []
+    for drug, items in by_drug.items():
+        english = items.get(ENGLISH) or next(iter(items.values()))
+        rows = []
+        for code in sorted(items, key=_order):
+            if only and code != only:
+                continue
+            rows.append(_row(items[code], prefix))
+        if only and not any(_available(row) for row in rows):
+            continue
+        search = " ".join([english.title, drug]).lower()
+        cards.append(Card(drug, english.title, english.reviewed, tuple(rows), search))
+    return sorted(cards, key=lambda card: (card.title.lower(), card.drug))
+
+
+def _languages(listings: list[Listing], prefix: str) -> list[Language]:
+    counts: dict[str, list[int]] = {}
+    for item in listings:
+        counts.setdefault(item.locale, [0, 0])[not _available(_row(item, prefix))] += 1
+    return [Language(locale_info(code), published, drafts,
+                     f"{prefix}{LANGUAGES}/{code}.html" if published else None)
+            for code, (published, drafts) in sorted(counts.items(), key=lambda kv: _order(kv[0]))]
+
+
+def _render(listings: list[Listing], *, prefix: str, only: str | None, home: str | None,
+            script: bool) -> str:
+    css, _ = stylesheet()
+    context: dict[str, Any] = {
+        "cards": _cards(listings, prefix, only), "languages": _languages(listings, prefix),
+        "only": locale_info(only) if only else None, "home": home, "css": css,
+        "version": __version__, "script": Markup(FINDER_SCRIPT) if script else None,
+        "csp": content_policy(css, scripts=[FINDER_SCRIPT] if script else []),
+        "drafts_page": f"{prefix}drafts/index.html",
+    }
+    return environment().get_template("index.html").render(**context)
+
+
+def render_index(listings: Iterable[Listing]) -> str:
+    """The clinic's index: every drug, its published editions, and its drafts in
+    preparation (not linked)."""
+    return _render(list(listings), prefix="", only=None, home=None, script=True)
+
+
+def language_page_names(listings: Iterable[Listing]) -> list[str]:
+    """The language pages ``listings`` give (no rendering)."""
+    codes = sorted({item.locale for item in listings if _available(_row(item, ""))}, key=_order)
+    return [posixpath.join(LANGUAGES, f"{code}.html") for code in codes]
+
+
+def language_pages(listings: Iterable[Listing]) -> dict[str, str]:
+    """``languages/<locale>.html`` for every language with a published handout."""
+    items = list(listings)
+    codes = sorted({item.locale for item in items if _available(_row(item, ""))}, key=_order)
+    prefix = "../"
+    return {posixpath.join(LANGUAGES, f"{code}.html"):
+            _render(items, prefix=prefix, only=code, home=f"{prefix}index.html", script=False)
+            for code in codes}

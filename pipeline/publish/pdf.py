@@ -1,0 +1,243 @@
+"""PDF editions: Chromium prints each handout's HTML (docs/pdf-engines.md says why Chromium).
+
+Chromium runs headless through Playwright's sync API, one browser per worker process,
+reused for every PDF of the worker's share. The PDF is what a clinic gets printing the
+HTML from a browser: the same CSS (``@page`` margin boxes with the drug, language, date
+and page numbers on every page), fonts embedded as subsets, tagged (structure tree and
+``/Lang``), with an outline from the headings; :mod:`.pdfclean` then makes the bytes
+reproducible and the extractable text true.
+
+Nothing here is required for a build: when Playwright or Chromium is missing, or no
+installed font covers a script that a handout uses (without Noto CJK a Chinese PDF would
+be empty boxes), the build skips those PDFs and says why (:func:`engine_problem`,
+:func:`missing_fonts`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from importlib.util import find_spec
+from pathlib import Path
+
+from ..errors import BuildError
+from .formats import PAPER_NAMES
+from .pdfclean import clean
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+             "/var/cache/fontconfig", "~/.cache/fontconfig")
+PER_BROWSER = 200  # PDFs per worker task (one browser each)
+IN_PROCESS_BELOW = 6  # fewer PDFs than this render without worker processes
+TIMEOUT_MS = 60_000
+# Debian packages and font names for the scripts that most often lack a font
+FONT_ADVICE = {
+    "CJK": "Noto Sans CJK (Debian: fonts-noto-cjk)",
+    "HIRAGANA": "Noto Sans CJK (Debian: fonts-noto-cjk)",
+    "KATAKANA": "Noto Sans CJK (Debian: fonts-noto-cjk)",
+    "HANGUL": "Noto Sans CJK (Debian: fonts-noto-cjk)",
+    "ARABIC": "Noto Naskh Arabic (Debian: fonts-noto-core)",
+    "DEVANAGARI": "Noto Sans Devanagari (Debian: fonts-noto-core)",
+}
+
+
+def find_chromium() -> str | None:
+    """``CHROMIUM_PATH``, or the first Chromium or Chrome on the PATH."""
+    given = os.environ.get("CHROMIUM_PATH")
+    if given:
+        return given if Path(given).is_file() else None
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def engine_problem() -> str | None:
+    """Why no PDF can be made here, or None."""
+    if find_spec("playwright") is None:
+        return "Playwright is not installed (pip install playwright)"
+    if find_chromium() is None:
+        return ("Chromium was not found (Debian: apt-get install chromium; or set "
+                "CHROMIUM_PATH)")
+    return None
+
+
+def environment_signature() -> str:
+    """What the PDFs depend on outside the project, cheaply (stat only): the engine and
+    the installed fonts. A build whose signature changed looks at its PDFs again."""
+    parts = [engine_problem() or ""]
+    chromium = find_chromium()
+    for path in [chromium or "", *FONT_DIRS]:
+        full = Path(path).expanduser()
+        try:
+            stat = full.stat()
+            parts.append(f"{full}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{full}:-")
+    try:
+        parts.append(version("playwright"))
+    except PackageNotFoundError:
+        parts.append("-")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+# --- fonts ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Coverage:
+    """The characters the installed fonts have (fontconfig's view, which Chromium uses)."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def covers(self, char: str) -> bool:
+        code = ord(char)
+        index = bisect_right(self.starts, code) - 1
+        return index >= 0 and code <= self.ends[index]
+
+
+def _merge(ranges: Iterable[tuple[int, int]]) -> Coverage:
+    starts: list[int] = []
+    ends: list[int] = []
+    for low, high in sorted(ranges):
+        if ends and low <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], high)
+        else:
+            starts.append(low)
+            ends.append(high)
+    return Coverage(tuple(starts), tuple(ends))
+
+
+@lru_cache(maxsize=1)
+def font_coverage() -> Coverage | None:
+    """Every character some installed font has; None when fontconfig's ``fc-list`` is
+    missing (then nothing is skipped for fonts: Chromium's own fallback decides)."""
+    tool = shutil.which("fc-list")
+    if tool is None:
+        return None
+    try:
+        listed = subprocess.run([tool, "--format", "%{charset}\\n"], capture_output=True,
+                                text=True, timeout=60, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    ranges = []
+    for token in listed.split():
+        low, _, high = token.partition("-")
+        try:
+            ranges.append((int(low, 16), int(high or low, 16)))
+        except ValueError:
+            continue
+    return _merge(ranges)
+
+
+def _script(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return name.split()[0] if name else f"U+{ord(char):04X}"
+
+
+def missing_fonts(text: str, coverage: Coverage | None) -> str | None:
+    """Why ``text`` cannot be printed with the installed fonts, or None."""
+    if coverage is None:
+        return None
+    missing = sorted({c for c in set(text) if not c.isspace() and unicodedata.category(c)
+                      not in ("Cc", "Cf", "Mn") and not coverage.covers(c)})
+    if not missing:
+        return None
+    scripts = sorted({_script(c) for c in missing})
+    advice = sorted({FONT_ADVICE.get(s, "a font for it (Debian: fonts-noto-core)")
+                     for s in scripts})
+    shown = "".join(missing[:3])
+    return (f"no installed font has the {', '.join(s.title() for s in scripts)} characters "
+            f"({shown}{'...' if len(missing) > 3 else ''}): install {' or '.join(advice)}")
+
+
+# --- rendering ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PdfJob:
+    html: str  # absolute path of the HTML edition (in the staging folder)
+    pdf: str  # absolute path to write
+    paper: str  # letter | a4
+    used: str  # the characters the handout uses (kept as they are in the text map)
+
+
+def source_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+class Printer:
+    """One headless Chromium, reused for many PDFs."""
+
+    def __init__(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        chromium = find_chromium()
+        if chromium is None:
+            raise BuildError("Chromium was not found (set CHROMIUM_PATH)")
+        self._playwright = sync_playwright().start()
+        try:
+            self._browser = self._playwright.chromium.launch(executable_path=chromium,
+                                                             args=CHROMIUM_ARGS)
+            self._page = self._browser.new_context(java_script_enabled=False).new_page()
+        except Exception as error:
+            self._playwright.stop()
+            raise BuildError(f"Chromium ({chromium}) did not start: "
+                             f"{str(error).splitlines()[0]} (build with --no-pdf to skip "
+                             "PDFs)") from None
+
+    def print(self, job: PdfJob, epoch: int | None) -> None:
+        self._page.goto(Path(job.html).as_uri(), wait_until="load", timeout=TIMEOUT_MS)
+        data = self._page.pdf(format=PAPER_NAMES[job.paper], print_background=True,
+                              tagged=True, outline=True)
+        with open(job.pdf, "xb") as stream:
+            stream.write(clean(data, epoch, set(job.used)))
+
+    def close(self) -> None:
+        try:
+            self._browser.close()
+        finally:
+            self._playwright.stop()
+
+
+def print_jobs(jobs: Sequence[PdfJob]) -> int:
+    """Print ``jobs`` with one browser; return how many were printed."""
+    printer = Printer()
+    epoch = source_epoch()
+    try:
+        for job in jobs:
+            printer.print(job, epoch)
+    finally:
+        printer.close()
+    return len(jobs)
+
+
+def render_pdfs(jobs: Sequence[PdfJob], workers: int,
+                initializer: Callable[[], None] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> None:
+    """Print every job: one browser per worker process, each printing a share."""
+    if not jobs:
+        return
+    if workers <= 1 or len(jobs) < IN_PROCESS_BELOW:
+        print_jobs(jobs)
+        if progress:
+            progress(len(jobs), len(jobs))
+        return
+    parts = max(workers, -(-len(jobs) // PER_BROWSER))
+    size = -(-len(jobs) // parts)
+    shares = [jobs[start:start + size] for start in range(0, len(jobs), size)]
+    done = 0
+    with ProcessPoolExecutor(min(workers, len(shares)), initializer=initializer) as pool:
+        for future in as_completed([pool.submit(print_jobs, share) for share in shares]):
+            done += future.result()
+            if progress:
+                progress(done, len(jobs))

@@ -1,0 +1,93 @@
+"""What every printed page of a handout carries: a per-page ``@page`` style.
+
+CSS margin boxes (``@top-left``, ``@bottom-right``...; Chromium since 131, WeasyPrint)
+repeat on every printed page, whether the page is printed from a browser or made into a
+PDF: the drug and the language (in its own script) at the top, the review date and the
+source revision at the bottom, "page / pages" in the outer corner, and on a draft the
+draft label at the top of every page. Margin boxes take no markup, only CSS strings, so
+the texts are written here as CSS strings with every character outside ``[A-Za-z0-9 ]``
+hex-escaped: a translation cannot end the string or the ``<style>`` element.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+# Fonts for the margin boxes (which do not inherit from the document's :lang rules).
+FONT_STACKS = {
+    "zh-Hant": '"Noto Sans CJK TC", "Noto Sans TC"',
+    "zh": '"Noto Sans CJK SC", "Noto Sans SC"',
+    "ja": '"Noto Sans CJK JP"',
+    "ko": '"Noto Sans CJK KR"',
+    "ar": '"Noto Naskh Arabic", "Noto Sans Arabic"',
+    "fa": '"Noto Naskh Arabic", "Noto Sans Arabic"',
+    "ur": '"Noto Nastaliq Urdu", "Noto Naskh Arabic"',
+    "he": '"Noto Sans Hebrew"',
+    "hi": '"Noto Sans Devanagari"',
+    "mr": '"Noto Sans Devanagari"',
+    "ne": '"Noto Sans Devanagari"',
+}
+BASE_STACK = '"Noto Sans", "DejaVu Sans", Arial, sans-serif'
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal that no input can break out of."""
+    # an escape is ended by one white space, which CSS consumes: a space after it stays
+    return '"' + "".join(c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):x} "
+                         for c in text) + '"'
+
+
+def style_hash(css: str) -> str:
+    """The CSP source (``'sha256-...'``) that allows exactly this inline style or script."""
+    digest = hashlib.sha256(css.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def font_stack(tag: str) -> str:
+    """The fonts for a BCP 47 tag: the script's Noto family first, then the base stack."""
+    for prefix in (tag, tag.split("-")[0]):
+        if prefix in FONT_STACKS:
+            return f"{FONT_STACKS[prefix]}, {BASE_STACK}"
+    if tag.startswith("zh-") and tag.split("-")[1] in ("TW", "HK", "MO"):
+        return f"{FONT_STACKS['zh-Hant']}, {BASE_STACK}"
+    return BASE_STACK
+
+
+@dataclass(frozen=True)
+class RunningText:
+    """The texts every printed page repeats (plain text, already localized)."""
+
+    title: str  # the drug, as the handout names it
+    language: str  # the language, in its own name and script
+    dated: str  # "Last reviewed: ..." (or "not recorded")
+    revision: str  # "Source revision: ..."
+    draft: str | None = None  # the draft label, on every page of a draft
+    rtl: bool = False
+    tag: str = "en"
+    large: bool = False
+
+
+def page_style(running: RunningText) -> str:
+    """The ``@page`` rules that put ``running`` on every printed page."""
+    start, end = ("right", "left") if running.rtl else ("left", "right")
+    direction = "rtl" if running.rtl else "ltr"
+    size = "11pt" if running.large else "8pt"
+    box = (f"font-family: {font_stack(running.tag)}; font-size: {size}; color: #000; "
+           f"direction: {direction}; unicode-bidi: isolate")
+    header = css_string(f"{running.title} \u2014 {running.language}")
+    footer = css_string(f"{running.dated} \u00b7 {running.revision}")
+    rules = [
+        f"@top-{start} {{ content: {header}; {box}; text-align: {start}; "
+        "vertical-align: bottom; }",
+        f"@bottom-{start} {{ content: {footer}; {box}; text-align: {start}; "
+        "vertical-align: top; }",
+        f'@bottom-{end} {{ content: counter(page) " / " counter(pages); {box}; '
+        f"direction: ltr; text-align: {end}; vertical-align: top; width: 18%; }}",
+    ]
+    if running.draft:
+        rules.append(f"@top-{end} {{ content: {css_string(running.draft)}; {box}; "
+                     f"text-align: {end}; vertical-align: bottom; font-weight: 800; "
+                     "font-size: 10pt; }")
+    return "@page { " + " ".join(rules) + " }"
