@@ -49,7 +49,7 @@ def test_an_output_link_leading_out_is_refused_and_nothing_is_written_there(proj
 
 
 def test_an_output_chosen_outside_the_project_is_the_users_choice(project, tmp_path):
-    assert run_cli("build", "--quiet", "--output", str(tmp_path / "www"), cwd=project) \
+    assert run_cli("build", "--quiet", "--no-pdf", "--output", str(tmp_path / "www"), cwd=project) \
         .returncode == 0
     assert (tmp_path / "www" / "index.html").is_file()
 
@@ -88,17 +88,24 @@ def test_a_rename_refused_with_ebusy_is_a_clear_error_and_the_output_stays(proje
 
 
 def test_a_full_disk_during_build_is_one_line_and_the_previous_output_stays(project):
-    assert run_cli("build", "--quiet", cwd=project).returncode == 0
+    assert run_cli("build", "--quiet", "--no-pdf", cwd=project).returncode == 0
     before = snapshot(project / "output")
     set_entry(project, "es", "Pain", msgstr="Dolor (nuevo)")
     largest = max(len(data) for data in before.values())
-    result = run_cli("build", "--quiet", cwd=project, preexec_fn=file_size_limit(largest // 2))
+    result = run_cli("build", "--quiet", "--no-pdf", cwd=project,
+                     preexec_fn=file_size_limit(largest // 2))
     assert result.returncode == 2, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("handouts build: error: output/"), lines
     assert lines[0].endswith(": cannot write: File too large; the previous output is unchanged")
     assert snapshot(project / "output") == before
     assert staging_left(project) == []
+    # with the PDFs (Chromium writes too): whichever write fails first, one line
+    result = run_cli("build", "--quiet", cwd=project, preexec_fn=file_size_limit(largest // 2))
+    lines = result.stderr.splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("handouts build: error: output/"), lines
+    assert snapshot(project / "output") == before and staging_left(project) == []
 
 
 def _mount_tmpfs(folder: Path, size: str) -> bool:
@@ -116,7 +123,7 @@ def test_a_really_full_disk_enospc_during_build(project, tmp_path):
         pytest.skip("cannot mount a tmpfs here (needs root)")
     try:
         output = disk / "output"
-        assert run_cli("build", "--quiet", "--locale", "es", "--output", str(output),
+        assert run_cli("build", "--quiet", "--no-pdf", "--locale", "es", "--output", str(output),
                        cwd=project).returncode == 0
         before = snapshot(output)
         status = os.statvfs(disk)  # leave 16 KB: less than a full build needs
@@ -128,7 +135,7 @@ def test_a_really_full_disk_enospc_during_build(project, tmp_path):
                     room -= os.write(handle, b"x" * min(room, 1 << 20))
         finally:
             os.close(handle)
-        result = run_cli("build", "--quiet", "--output", str(output), cwd=project)
+        result = run_cli("build", "--quiet", "--no-pdf", "--output", str(output), cwd=project)
         assert result.returncode == 2, result.stderr
         assert result.stderr.splitlines()[0].endswith(
             ": cannot write: No space left on device; the previous output is unchanged")
@@ -139,7 +146,7 @@ def test_a_really_full_disk_enospc_during_build(project, tmp_path):
 
 def test_every_output_path_given_inside_the_project_stays_inside(project, tmp_path):
     """The bundle's dist/ and an XLIFF export's folder, links leading out: refused."""
-    assert run_cli("build", "--quiet", cwd=project).returncode == 0
+    assert run_cli("build", "--quiet", "--no-pdf", cwd=project).returncode == 0
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (project / "dist").symlink_to(outside, target_is_directory=True)

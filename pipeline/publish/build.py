@@ -1081,6 +1081,11 @@ def build(root: Path, output: Path, locales: Sequence[str] | None = None,
             return _build(root, output, locales, drugs, jobs, progress, pdf)
         except OSError as error:
             raise _file_error(error, root, output) from None
+        except BuildError as error:  # a staging file is named as the output file it makes
+            if error.path is None or PREFIX not in error.path:
+                raise
+            raise BuildError(error.message, _as_output(error.path, root, output),
+                             error.line) from None
 
 
 def output_folder(root: Path, output: Path) -> Path:
@@ -1108,10 +1113,15 @@ MOUNT_POINT = ("the output folder is a mount point, which the build cannot repla
 def _file_error(error: OSError, root: Path, output: Path) -> BuildError:
     """A file-system failure as the user sees it: the file named as in ``output``."""
     name = str(error.filename or "")
-    name = re.sub(re.escape(f"{PREFIX}{output.name}.") + r"(?:new|old)-\d+", output.name, name)
-    shown = _shown(Path(name), root) if name else _shown(output, root)
+    shown = _as_output(name, root, output) if name else _shown(output, root)
     return BuildError(f"cannot write: {error.strerror or error}; the previous output is "
                       "unchanged", shown)
+
+
+def _as_output(name: str, root: Path, output: Path) -> str:
+    """A path in a staging folder, named as the file of ``output`` it becomes."""
+    name = re.sub(re.escape(f"{PREFIX}{output.name}.") + r"(?:new|old)-\d+", output.name, name)
+    return _shown(Path(name), root)
 
 
 def _build(root: Path, output: Path, locales: Sequence[str] | None,

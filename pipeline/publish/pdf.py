@@ -196,9 +196,16 @@ class Printer:
                              "PDFs)") from None
 
     def print(self, job: PdfJob, epoch: int | None) -> None:
-        self._page.goto(Path(job.html).as_uri(), wait_until="load", timeout=TIMEOUT_MS)
-        data = self._page.pdf(format=PAPER_NAMES[job.paper], print_background=True,
-                              tagged=True, outline=True)
+        from playwright.sync_api import Error as BrowserError
+
+        try:
+            self._page.goto(Path(job.html).as_uri(), wait_until="load", timeout=TIMEOUT_MS)
+            data = self._page.pdf(format=PAPER_NAMES[job.paper], print_background=True,
+                                  tagged=True, outline=True)
+        except BrowserError as error:  # (a full disk or a crashed browser: a user error)
+            raise BuildError(f"Chromium could not print this PDF: "
+                             f"{str(error).splitlines()[0]} (is the disk full? build with "
+                             "--no-pdf to skip PDFs)", job.pdf) from None
         with open(job.pdf, "xb") as stream:
             stream.write(clean(data, epoch, set(job.used)))
 
