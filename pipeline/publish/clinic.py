@@ -151,39 +151,44 @@ def _available(row: LanguageRow) -> bool:
     return row.status in ("published", "kept")
 
 
-def _cards(listings: list[Listing], prefix: str, only: str | None) -> list[Card]:
+Rows = dict[tuple[str, str], LanguageRow]  # (drug, locale) -> its row
+
+
+def _rows(listings: list[Listing], prefix: str) -> Rows:
+    """Every handout's row, computed once for all the pages that show it."""
+    return {(item.drug, item.locale): _row(item, prefix) for item in listings}
+
+
+def _cards(listings: list[Listing], rows: Rows, only: str | None) -> list[Card]:
     by_drug: dict[str, dict[str, Listing]] = {}
     for item in listings:
         by_drug.setdefault(item.drug, {})[item.locale] = item
     cards = []
     for drug, items in by_drug.items():
         english = items.get(ENGLISH) or next(iter(items.values()))
-        rows = []
-        for code in sorted(items, key=_order):
-            if only and code != only:
-                continue
-            rows.append(_row(items[code], prefix))
-        if only and not any(_available(row) for row in rows):
+        shown = [rows[drug, code] for code in sorted(items, key=_order)
+                 if not only or code == only]
+        if only and not any(_available(row) for row in shown):
             continue
         search = " ".join([english.title, drug]).lower()
-        cards.append(Card(drug, english.title, english.reviewed, tuple(rows), search))
+        cards.append(Card(drug, english.title, english.reviewed, tuple(shown), search))
     return sorted(cards, key=lambda card: (card.title.lower(), card.drug))
 
 
-def _languages(listings: list[Listing], prefix: str) -> list[Language]:
+def _languages(listings: list[Listing], rows: Rows, prefix: str) -> list[Language]:
     counts: dict[str, list[int]] = {}
     for item in listings:
-        counts.setdefault(item.locale, [0, 0])[not _available(_row(item, prefix))] += 1
+        counts.setdefault(item.locale, [0, 0])[not _available(rows[item.drug, item.locale])] += 1
     return [Language(locale_info(code), published, drafts,
                      f"{prefix}{LANGUAGES}/{code}.html" if published else None)
             for code, (published, drafts) in sorted(counts.items(), key=lambda kv: _order(kv[0]))]
 
 
-def _render(listings: list[Listing], *, prefix: str, only: str | None, home: str | None,
-            script: bool) -> str:
+def _render(listings: list[Listing], rows: Rows, languages: list[Language], *, prefix: str,
+            only: str | None, home: str | None, script: bool) -> str:
     css, _ = stylesheet()
     context: dict[str, Any] = {
-        "cards": _cards(listings, prefix, only), "languages": _languages(listings, prefix),
+        "cards": _cards(listings, rows, only), "languages": languages,
         "only": locale_info(only) if only else None, "home": home, "css": css,
         "version": __version__, "script": Markup(FINDER_SCRIPT) if script else None,
         "csp": content_policy(css, scripts=[FINDER_SCRIPT] if script else []),
@@ -195,20 +200,31 @@ def _render(listings: list[Listing], *, prefix: str, only: str | None, home: str
 def render_index(listings: Iterable[Listing]) -> str:
     """The clinic's index: every drug, its published editions, and its drafts in
     preparation (not linked)."""
-    return _render(list(listings), prefix="", only=None, home=None, script=True)
+    items = list(listings)
+    rows = _rows(items, "")
+    return _render(items, rows, _languages(items, rows, ""), prefix="", only=None,
+                   home=None, script=True)
+
+
+def _published_codes(items: list[Listing], rows: Rows) -> list[str]:
+    return sorted({item.locale for item in items if _available(rows[item.drug, item.locale])},
+                  key=_order)
 
 
 def language_page_names(listings: Iterable[Listing]) -> list[str]:
     """The language pages ``listings`` give (no rendering)."""
-    codes = sorted({item.locale for item in listings if _available(_row(item, ""))}, key=_order)
-    return [posixpath.join(LANGUAGES, f"{code}.html") for code in codes]
+    items = list(listings)
+    return [posixpath.join(LANGUAGES, f"{code}.html")
+            for code in _published_codes(items, _rows(items, ""))]
 
 
 def language_pages(listings: Iterable[Listing]) -> dict[str, str]:
     """``languages/<locale>.html`` for every language with a published handout."""
     items = list(listings)
-    codes = sorted({item.locale for item in items if _available(_row(item, ""))}, key=_order)
     prefix = "../"
+    rows = _rows(items, prefix)
+    languages = _languages(items, rows, prefix)
     return {posixpath.join(LANGUAGES, f"{code}.html"):
-            _render(items, prefix=prefix, only=code, home=f"{prefix}index.html", script=False)
-            for code in codes}
+            _render(items, rows, languages, prefix=prefix, only=code,
+                    home=f"{prefix}index.html", script=False)
+            for code in _published_codes(items, rows)}

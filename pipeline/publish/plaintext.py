@@ -75,6 +75,8 @@ def _wide(char: str) -> bool:
 def _tokens(text: str) -> list[tuple[str, bool]]:
     """(token, space_before) pairs: the units between which a line may break."""
     glued = _glued_spans(text)
+    if not glued and not _WIDE_CHAR.search(text):  # the usual case: break at spaces only
+        return [(word, True) for word in text.split(" ") if word]
     tokens: list[tuple[str, bool]] = []
     offset = 0
     for word in text.split(" "):
@@ -114,7 +116,7 @@ def _split_wide(piece: str, offset: int, glued: set[int]) -> list[str]:
     return parts
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def wrap(text: str, columns: int = WIDTH, indent: str = "", subsequent: str | None = None
          ) -> tuple[str, ...]:
     """Lines of ``text`` filling ``columns`` display columns, with the given indents."""

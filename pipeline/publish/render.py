@@ -102,9 +102,12 @@ def _isolate_quantities(run: str) -> Markup:
     return Markup("").join(out)
 
 
+@lru_cache(maxsize=65536)
 def inline_html(text: str, rtl: bool = False) -> Markup:
     """Escape ``text``; its ``**strong**`` runs become ``<strong>``; in right-to-left
-    text, numbers with Latin units are isolated left-to-right."""
+    text, numbers with Latin units are isolated left-to-right (cached: the standard,
+    large-print and bilingual pages, and every locale's English column, show the same
+    texts)."""
     escaped = _isolate_quantities if rtl else escape
     return Markup("").join(Markup("<strong>%s</strong>") % escaped(run) if strong
                            else escaped(run) for run, strong in parse(text))
