@@ -18,6 +18,7 @@ import pytest
 from pipeline.checks.lexicon import cldr, lexicon_for
 from pipeline.checks.numbers import compare, find_localized, find_quantities, protected_tokens
 from pipeline.checks.numbers import reader as locale_reader
+from pipeline.checks.periods import period_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 FEVER = "a fever (temperature greater than 100.4°F or 38°C)"
@@ -253,10 +254,12 @@ sys.modules["babel"] = None  # any import of Babel now fails
 from pathlib import Path
 import polib
 from pipeline.checks.numbers import compare
+from pipeline.checks.periods import period_problems
 out = {}
 for path in sorted(Path("tests/corpus/quantities").glob("*.yaml")):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    out[path.name] = [bool(compare(c["source"], c["translation"], data["locale"]))
+    out[path.name] = [bool(compare(c["source"], c["translation"], data["locale"])
+                           + period_problems(c["source"], c["translation"], data["locale"]))
                       for c in data["cases"]]
 for path in sorted(Path("locales").glob("*/LC_MESSAGES/handouts.po")):
     locale = path.parts[-3]
@@ -264,6 +267,7 @@ for path in sorted(Path("locales").glob("*/LC_MESSAGES/handouts.po")):
     for entry in polib.pofile(str(path)):
         if entry.translated() and not entry.obsolete:
             found += compare(entry.msgid, entry.msgstr, locale)
+            found += period_problems(entry.msgid, entry.msgstr, locale)
     out[locale] = found
 print(json.dumps(out))
 """
@@ -279,9 +283,10 @@ def test_verdicts_need_no_babel_at_all():
     import yaml
     for path in sorted((ROOT / "tests/corpus/quantities").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert without_babel[path.name] == [bool(compare(c["source"], c["translation"],
-                                                         data["locale"]))
-                                            for c in data["cases"]]
+        assert without_babel[path.name] == [
+            bool(compare(c["source"], c["translation"], data["locale"])
+                 + period_problems(c["source"], c["translation"], data["locale"]))
+            for c in data["cases"]]
         assert without_babel[path.name] == [c["verdict"] == "dangerous" for c in data["cases"]]
     for locale in ("es", "zh_CN", "vi", "ar"):
         assert without_babel[locale] == [], (locale, without_babel[locale])

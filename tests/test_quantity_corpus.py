@@ -1,5 +1,6 @@
 """The public corpus of quantity cases (tests/corpus/quantities/*.yaml): every correct
-translation passes the numbers-units check, every dangerous one is caught."""
+translation passes the numbers-units check (the quantities and the periods written in
+words), every dangerous one is caught."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from pipeline.checks.numbers import compare
+from pipeline.checks.periods import period_problems
 
 CORPUS = Path(__file__).parent / "corpus" / "quantities"
 
@@ -33,7 +35,8 @@ def case_id(item: tuple[str, dict]) -> str:
 @pytest.mark.parametrize("item", CASES, ids=[case_id(c) for c in CASES])
 def test_corpus_case(item):
     locale, case = item
-    problems = compare(case["source"], case["translation"], locale)
+    problems = compare(case["source"], case["translation"], locale) + period_problems(
+        case["source"], case["translation"], locale)
     if case["verdict"] == "correct":
         assert problems == [], f"correct translation flagged ({case['note']}): {problems}"
     else:

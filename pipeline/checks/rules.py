@@ -27,6 +27,7 @@ from ..model import Finding, Key, Message, Severity, Where
 from ..source.glossary import Glossary
 from ..source.markup import STRONG, markup_error, signature
 from .numbers import compare as compare_numbers
+from .periods import period_problems
 
 ALLOW_FLAG = "handouts-allow-"
 Scope = Literal["entry", "catalog", "header"]
@@ -241,6 +242,8 @@ def check_numbers(entry: EntryContext) -> Iterator[str]:
                 translation, python_format):
             source, translation = source.replace(name, " "), translation.replace(name, " ")
     yield from compare_numbers(source, translation, entry.locale)
+    if translation != source:
+        yield from period_problems(source, translation, entry.locale)
 
 
 @check("glossary", "error")

@@ -721,6 +721,11 @@ class Reader:
                 return match.end()
         return pos
 
+    def without_quantities(self, text: str) -> str:
+        """``text`` as read (:func:`normalize`), every number and its unit blanked to
+        ``#`` and spaces: the words around the quantities ("twice *a day*", "주 #")."""
+        return self._quantity_re.sub(lambda m: "#".ljust(len(m.group(0))), normalize(text))
+
     def mentions(self, text: str) -> frozenset[str]:
         """The units named anywhere in ``text`` (with or without a number)."""
         if not self.units:

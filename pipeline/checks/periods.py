@@ -1,0 +1,116 @@
+"""The period of a frequency or a limit written in words: "twice a *day*", "once
+*weekly*", "no more than 1,500 mg a *day*".
+
+The quantity check (:mod:`.numbers`) compares numbers with their units; a bare period
+word has no number, so "once daily" written "una vez por semana" passes it. This check
+compares the periods (day, week, month) that source and translation name outside their
+quantities, with the words of ``lexicon/periods.yaml``, and reports a translation that
+names another period **and** none of the English one's, neither in words nor as a
+quantity's unit ("once daily" as "1日1回"). Either condition alone is normal:
+translators add "per day" to a "1 tablet" the English leaves implicit, or write "for 7
+days" as "durante una semana" (the English period is a quantity there, which the
+quantity check compares).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..source.quantities import english_reader, normalize
+from .numbers import find_localized, reader
+
+PERIODS = ("day", "week", "month")
+_WORD = r"[^\W\d_]"
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("lexicon", "periods.yaml").read_text(
+        encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _pattern(form: str, anywhere: bool) -> str:
+    prefix = form.endswith("*")
+    body = re.escape(form.rstrip("*")).replace(r"\ ", r"[\s\-]+").replace(r"\#", r"[#\d]")
+    if anywhere:
+        return body
+    return rf"(?<!{_WORD}){body}" + (f"{_WORD}*" if prefix else rf"(?!{_WORD})")
+
+
+@dataclass(frozen=True)
+class Words:
+    """One language's period words: each period's pattern, and the fixed strings one of
+    which a text must contain to name any period (a fast first look)."""
+
+    patterns: dict[str, re.Pattern[str]]
+    needles: tuple[str, ...]
+
+    def named(self, text: str) -> dict[str, str]:
+        """The periods ``text`` names, each with the first word that names it."""
+        lowered = text.lower()
+        if not any(needle in lowered for needle in self.needles):
+            return {}
+        found = {}
+        for period, pattern in self.patterns.items():
+            match = pattern.search(text)
+            if match:
+                found[period] = match.group(0)
+        return found
+
+
+@lru_cache(maxsize=64)
+def _words(locale: str) -> Words | None:
+    """The period words of ``locale`` (its language's when the locale has none); None
+    for a language with no period words."""
+    data = _data()
+    entry = data.get(locale) or data.get(re.split(r"[_@-]", locale)[0])
+    if not entry:
+        return None
+    anywhere = bool(entry.get("anywhere"))
+    patterns = {period: re.compile("|".join(_pattern(form, anywhere)
+                                            for form in entry[period]), re.IGNORECASE)
+                for period in PERIODS if entry.get(period)}
+    needles = {form.rstrip("*").split("#")[0].split(" ")[0].lower()
+               for period in patterns for form in entry[period]}
+    return Words(patterns, tuple(sorted(needle for needle in needles if needle)))
+
+
+@lru_cache(maxsize=65536)
+def _source_periods(source: str) -> tuple[tuple[str, str], ...]:
+    words = _words("en")
+    assert words is not None
+    if not words.named(normalize(source)):
+        return ()  # most texts: no period word at all (blanking only removes some)
+    return tuple(words.named(english_reader().without_quantities(source)).items())
+
+
+def period_problems(source: str, translation: str, locale: str) -> list[str]:
+    """What the translation did to the periods the English names in words."""
+    wanted = dict(_source_periods(source))
+    if not wanted:
+        return []
+    words = _words(locale)
+    if words is None:
+        return []
+    if all(period in wanted for period in words.named(normalize(translation))):
+        return []  # no other period named (blanking the quantities only removes some)
+    found = words.named(reader(locale).without_quantities(translation))
+    added = [period for period in found if period not in wanted]
+    lost = [period for period in wanted if period not in found]
+    if lost and added:  # "once daily" as "1日1回": the day is a quantity's unit there
+        units = {unit for quantity in find_localized(translation, locale)
+                 for _, unit in quantity.readings}
+        lost = [period for period in lost if period not in units]
+    if not lost or not added:
+        return []
+    english = ", ".join(f"'{wanted[period]}' ({period})" for period in lost)
+    local = ", ".join(f"'{found[period]}' ({period})" for period in added)
+    return [f"the period changed: the English says {english}, the translation {local} "
+            f"and no {' or '.join(lost)}"]
