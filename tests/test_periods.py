@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from pipeline import check_text
-from pipeline.checks.periods import PERIODS, _data, period_problems
+from pipeline.checks.lexicon import period_words as _data
+from pipeline.checks.periods import PERIODS, period_problems
 
 DAILY = "Take 1 tablet by mouth once daily."
 

@@ -17,23 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from ..source.quantities import english_reader, normalize
+from .lexicon import period_entry
 from .numbers import find_localized, reader
 
 PERIODS = ("day", "week", "month")
 _WORD = r"[^\W\d_]"
-
-
-@lru_cache(maxsize=1)
-def _data() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("lexicon", "periods.yaml").read_text(
-        encoding="utf-8")
-    return yaml.safe_load(text)
 
 
 def _pattern(form: str, anywhere: bool) -> str:
@@ -69,8 +59,7 @@ class Words:
 def _words(locale: str) -> Words | None:
     """The period words of ``locale`` (its language's when the locale has none); None
     for a language with no period words."""
-    data = _data()
-    entry = data.get(locale) or data.get(re.split(r"[_@-]", locale)[0])
+    entry = period_entry(locale)
     if not entry:
         return None
     anywhere = bool(entry.get("anywhere"))

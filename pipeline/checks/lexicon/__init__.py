@@ -63,6 +63,18 @@ def curated() -> dict[str, Any]:
     return _read("curated.yaml")
 
 
+@lru_cache(maxsize=1)
+def period_words() -> dict[str, Any]:
+    """The words that name the period of a frequency, by language (``periods.yaml``)."""
+    return _read("periods.yaml")
+
+
+def period_entry(locale: str) -> dict[str, Any] | None:
+    """The period words of ``locale``: its own section, else its language's."""
+    data = period_words()
+    return next((data[code] for code in _candidates(locale) if data.get(code)), None)
+
+
 def _candidates(locale: str) -> list[str]:
     """'pt_BR' -> ['pt_BR', 'pt']; 'zh_CN' -> ['zh_CN', 'zh']; 'tl' -> ['tl', 'fil']."""
     code = locale.split("@")[0].replace("-", "_")
