@@ -5,6 +5,8 @@ size, control characters; booleans that are not booleans; monographs that are no
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from pipeline.checks.policy import load_policy
 from pipeline.cli import main
@@ -156,3 +158,40 @@ def test_files_that_look_like_monographs_but_are_not_read_are_warned_about(tmp_p
         out, err = capsys.readouterr()
         shown = err if command != "lint" else out
         assert "source/monographs/other.YAML: " in shown and "not read" in shown, command
+
+
+def _nested(draw_shape: list[int], depth: int = 0) -> object:
+    """A document from a list of choices: mappings and sequences nested as it says."""
+    if not draw_shape or depth > 40:
+        return "leaf"
+    choice = draw_shape.pop()
+    if choice % 3 == 0:
+        return {f"k{depth}_{n}": _nested(draw_shape, depth + 1) for n in range(choice % 4 + 1)}
+    if choice % 3 == 1:
+        return [_nested(draw_shape, depth + 1) for _ in range(choice % 3 + 1)]
+    return f"text {choice}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 11), max_size=120), st.booleans())
+@example([1] * 45, False)
+@example([3, 1] * 25, True)
+def test_the_quick_depth_walk_names_the_line_the_full_walk_names(shape, flow):
+    """Without '*' or '!' in the text only collections are walked; with them every node:
+    the same verdict and the same line either way."""
+    import yaml as pyyaml
+
+    from pipeline.source.yamlfile import _audit, compose_yaml
+
+    text = pyyaml.safe_dump(_nested(list(shape)), default_flow_style=flow, width=10 ** 6)
+    root = compose_yaml(text)
+    outcomes = []
+    for written in (text, text + "# * forces the full walk\n"):
+        try:
+            _audit(root, written, "doc.yaml")
+            outcomes.append(None)
+        except SourceError as error:
+            outcomes.append((error.message, error.line))
+    assert outcomes[0] == outcomes[1]
+    if len(shape) >= 45 and set(shape) <= {1, 3}:  # the examples: too deep, both ways
+        assert outcomes[0] is not None and "levels deep" in outcomes[0][0]

@@ -15,7 +15,7 @@ import os
 import signal
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -382,36 +382,54 @@ def _read_in(project: _Project, locale: str) -> CatalogReading:
 
 
 def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckReport:
-    """The catalogs are read and checked in worker processes (when large enough) while
-    this process reads the monographs and compares the template with them."""
+    """The catalogs are read and checked in ``jobs - 1`` worker processes and in this
+    one: while the workers start, this process reads the monographs and compares the
+    template with them, then takes the locales no worker has begun, from the last."""
     policy = load_policy(root)
     chosen = chosen_locales(root, policy, locales)
     template = load_template(root)
     glossary = load_glossary(root)
     project = _Project(root, glossary, template, safety_keys(template), policy)
     jobs = jobs or os.cpu_count() or 1
+    readings: list[CatalogReading | HandoutError | None] = [None] * len(chosen)
     with contextlib.ExitStack() as stack:
-        if jobs > 1 and len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
+        futures: list[Future[CatalogReading | _Failure]] = []
+        if jobs > 1 and len(chosen) > 1 and \
+                len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
             # forked workers inherit the project; elsewhere it is pickled once per worker
             context = multiprocessing.get_context("fork") \
                 if "fork" in multiprocessing.get_all_start_methods() else None
             pool = stack.enter_context(ProcessPoolExecutor(
-                min(jobs, len(chosen)), mp_context=context, initializer=_adopt,
+                min(jobs - 1, len(chosen) - 1), mp_context=context, initializer=_adopt,
                 initargs=(project,)))
             stack.callback(pool.shutdown, cancel_futures=True)  # on an error: stop soon
             futures = [pool.submit(_in_worker, _read, locale) for locale in chosen]
-            readings: Iterable[CatalogReading | HandoutError] = (
-                _result(f.result()) for f in futures)
-        else:
-            readings = (_read_here(project, locale) for locale in chosen)
         monographs = load_monographs(root)
         stale, template_path = template_is_stale(root, template, monographs, glossary)
         scope = project_scope(root, template, monographs)
-        results = [broken_locale(locale, policy.get(locale), root, reading)
-                   if isinstance(reading, HandoutError) else
-                   judge_locale(reading, policy.get(locale), scope)
-                   for locale, reading in zip(chosen, readings, strict=True)]
+        for index in _left_to_this_process(futures, len(chosen)):
+            readings[index] = _read_here(project, chosen[index])
+        for index, future in enumerate(futures):
+            if readings[index] is None:
+                readings[index] = _result(future.result())
+    results = [broken_locale(locale, policy.get(locale), root, reading)
+               if isinstance(reading, HandoutError) else
+               judge_locale(reading, policy.get(locale), scope)
+               for locale, reading in zip(chosen, readings, strict=True)
+               if reading is not None]
     return CheckReport(template_path.relative_to(root).as_posix(), stale, tuple(results))
+
+
+def _left_to_this_process(futures: list[Future[T]], count: int) -> Iterator[int]:
+    """The indexes of the locales this process reads: all of them without workers, else
+    each one, from the last, that no worker has begun (its task is then cancelled)."""
+    if not futures:
+        yield from range(count)
+        return
+    for index in reversed(range(count)):
+        if not futures[index].cancel():
+            return  # a worker has it (and every one before it)
+        yield index
 
 
 # --- rendering ----------------------------------------------------------------------------------

@@ -487,12 +487,13 @@ class Reader:
         text = normalize(text)
         if PROTECTED_HINT.search(text):
             text = PROTECTED.sub(self._blank_name, text)
-        if self._wide_words is not None and self._wide_words.search(text.lower()):
+        lower = text.lower() if self._wide_words is not None or self._has_words else ""
+        if self._wide_words is not None and self._wide_words.search(lower):
             return None
         placed: list[tuple[int, tuple]] = []
         if self._has_words and not self._word_first.isdisjoint(
-                text.lower().replace("-", " ").split()):
-            for match in self._word.finditer(text.lower()):  # "once", "twice": unit and all
+                lower.replace("-", " ").split()):
+            for match in self._word.finditer(lower):  # "once", "twice": unit and all
                 value, unit = self.words[match.group(0)]
                 if unit in (None, CLOCK, HOUR_OR_CLOCK) or match.group(0) in \
                         self.optional_words or self._connector.match(text, match.end()):
@@ -505,27 +506,15 @@ class Reader:
                 if self._unit.match(text, run.end()) or self._connector.match(text, run.end()):
                     return None
         pairs: list[tuple[Decimal, str]] = []
-        cache, simple = self._local_cache, self._simple_cache
+        simple, per = self._simple_cache, self._per
         for match in self._quantity_re.finditer(text):
-            written = match.group(0)
-            found = simple.get(written, False)
+            found = simple.get(match.group(0), False)
             if found is False:
-                local = cache.get(written)
-                if local is None:
-                    local = cache[written] = tuple(self._read_local(written))
-                found = simple[written] = tuple(
-                    (value, unit) for _, _, value, unit, _, clock, hour_capable in local
-                    if value is not None and unit not in (None, DEGREE) and not clock
-                    and not hour_capable) if all(
-                    t[2] is not None and t[3] not in (None, DEGREE) and not t[5] and not t[6]
-                    for t in local) else None
-                if len(simple) > _CACHE_SIZE:
-                    simple.clear()
+                found = self._simple_reading(match.group(0))
             if found is None:
                 return None
             end = match.end()
-            if end < len(text) and text[end] == "/" or (
-                    self._per is not None and self._per.match(text, end)):
+            if text.startswith("/", end) or (per is not None and per.match(text, end)):
                 return None  # mg/kg, mg per kg
             if placed:
                 placed.append((match.start(), found))
@@ -534,6 +523,23 @@ class Reader:
         if placed:
             return tuple(pair for _, found in sorted(placed) for pair in found)
         return tuple(pairs)
+
+    def _simple_reading(self, written: str) -> tuple[tuple[Decimal, str], ...] | None:
+        """The pairs of one match of the quantity pattern when none needs context, else
+        None (cached by :meth:`simple_pairs`)."""
+        cache, simple = self._local_cache, self._simple_cache
+        local = cache.get(written)
+        if local is None:
+            local = cache[written] = tuple(self._read_local(written))
+        found = simple[written] = tuple(
+            (value, unit) for _, _, value, unit, _, clock, hour_capable in local
+            if value is not None and unit not in (None, DEGREE) and not clock
+            and not hour_capable) if all(
+            t[2] is not None and t[3] not in (None, DEGREE) and not t[5] and not t[6]
+            for t in local) else None
+        if len(simple) > _CACHE_SIZE:
+            simple.clear()
+        return found
 
     def _local_tokens(self, text: str) -> list[_Token]:
         """The numbers of ``text`` with the multiplier and unit written after them: each

@@ -124,6 +124,10 @@ def _audit(root: yaml.Node, text: str, shown: str) -> None:
     """Refuse aliases, explicit tags and deep nesting in a composed document (a walk
     without recursion that stops at the first alias, so it never expands one)."""
     tags = "!" in text  # no explicit tag without a '!'
+    aliases = "*" in text  # and no alias: without one, no node is reached twice
+    if not (tags or aliases):
+        _audit_depth(root, shown)
+        return
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     while stack:
@@ -142,6 +146,27 @@ def _audit(root: yaml.Node, text: str, shown: str) -> None:
                 stack += ((value, depth + 1), (key, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
             stack += ((child, depth + 1) for child in reversed(node.value))
+
+
+def _audit_depth(root: yaml.Node, shown: str) -> None:
+    """:func:`_audit` for a text without aliases or tags: only collections can be too
+    deep, visited in the same order (so the same line is named)."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    scalar = yaml.ScalarNode
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise SourceError(f"nested more than {MAX_DEPTH} levels deep", shown,
+                              node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if not isinstance(value, scalar):
+                    stack.append((value, depth + 1))
+                if not isinstance(key, scalar):
+                    stack.append((key, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack += ((child, depth + 1) for child in reversed(node.value)
+                      if not isinstance(child, scalar))
 
 
 def _refuse_tag(node: yaml.Node, shown: str) -> None:
