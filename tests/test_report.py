@@ -270,3 +270,25 @@ def test_each_handouts_coverage_is_counted_from_its_catalog(project):
     counted = {r.locale: r.drugs[0].coverage for r in report.locales}
     assert counted["es"].fuzzy == 1 and counted["ar"].untranslated > 0
     assert counted["vi"].translated == counted["vi"].total
+
+
+def test_workers_and_this_process_share_the_locales_and_agree_with_one_process(
+        project, monkeypatch):
+    """Every locale is read once, by a worker or by the command's own process, whichever
+    start method the platform has (fork here; spawn where fork is missing)."""
+    from pipeline.checks import report as report_module
+
+    monkeypatch.setattr("pipeline.checks.report.PARALLEL_ENTRIES", 0)
+    edit(project, "es", "100,4 °F", "101,4 °F")
+    sequential = build_report(project, jobs=1)
+    read: list[str] = []
+    reader = report_module._read_here
+    monkeypatch.setattr(report_module, "_read_here",
+                        lambda *args: read.append(args[1]) or reader(*args))
+    for methods in (["fork", "spawn"], ["spawn"]):
+        monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda m=methods: m)
+        read.clear()
+        parallel = build_report(project, jobs=3)
+        assert parallel == sequential
+        assert len(read) == len(set(read))  # this process's own share, each once
+    assert [r.locale for r in sequential.locales] == [r.locale for r in parallel.locales]

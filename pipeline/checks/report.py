@@ -15,8 +15,9 @@ import os
 import signal
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TypeVar
 from xml.etree import ElementTree as ET
@@ -360,20 +361,57 @@ class _Project:
     template: Catalog
     safety: frozenset[Key]
     policy: Policy
+    locales: tuple[str, ...] = ()
+
+
+class _Queue:
+    """The locales no process has begun, shared by the worker processes, which take
+    them from the front, and the command's own process, which takes them from the back
+    once it has read the monographs: no process waits while a locale is left."""
+
+    def __init__(self, count: int, context: BaseContext) -> None:
+        self._ends = context.Array("i", [0, count])  # [front, back), with its own lock
+
+    def _take(self, front: bool) -> int | None:
+        with self._ends.get_lock():
+            first, end = self._ends[0], self._ends[1]
+            if first >= end:
+                return None
+            if front:
+                self._ends[0] = first + 1
+                return first
+            self._ends[1] = end - 1
+            return end - 1
+
+    def take_front(self) -> int | None:
+        return self._take(True)
+
+    def take_back(self) -> int | None:
+        return self._take(False)
+
+    def close(self) -> None:
+        """No locale is begun any more (on an error or Ctrl-C)."""
+        with self._ends.get_lock():
+            self._ends[0] = self._ends[1]
 
 
 _project: _Project | None = None  # in a worker: set by the pool's initializer
+_queue: _Queue | None = None
 
 
-def _adopt(project: _Project) -> None:
-    global _project
-    _project = project
+def _adopt(project: _Project, queue: _Queue) -> None:
+    global _project, _queue
+    _project, _queue = project, queue
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the command stops the pool
 
 
-def _read(locale: str) -> CatalogReading:
-    assert _project is not None
-    return _read_in(_project, locale)
+def _read_next() -> tuple[int, CatalogReading | _Failure] | None:
+    """In a worker: read the locale at the front of the queue (None: none is left)."""
+    assert _project is not None and _queue is not None
+    index = _queue.take_front()
+    if index is None:
+        return None
+    return index, _in_worker(_read_in, _project, _project.locales[index])
 
 
 def _read_in(project: _Project, locale: str) -> CatalogReading:
@@ -391,45 +429,50 @@ def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckRepo
     glossary = load_glossary(root)
     project = _Project(root, glossary, template, safety_keys(template), policy)
     jobs = jobs or os.cpu_count() or 1
-    readings: list[CatalogReading | HandoutError | None] = [None] * len(chosen)
+    results: dict[int, LocaleResult] = {}
+
+    def judge(index: int, reading: CatalogReading | HandoutError) -> None:
+        locale = chosen[index]
+        results[index] = broken_locale(locale, policy.get(locale), root, reading) \
+            if isinstance(reading, HandoutError) else \
+            judge_locale(reading, policy.get(locale), scope)
+
     with contextlib.ExitStack() as stack:
-        futures: list[Future[CatalogReading | _Failure]] = []
+        tasks: list[Future[tuple[int, CatalogReading | _Failure] | None]] = []
+        queue = None
         if jobs > 1 and len(chosen) > 1 and \
                 len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
             # forked workers inherit the project; elsewhere it is pickled once per worker
-            context = multiprocessing.get_context("fork") \
-                if "fork" in multiprocessing.get_all_start_methods() else None
+            context = multiprocessing.get_context(
+                "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+            queue = _Queue(len(chosen), context)
             pool = stack.enter_context(ProcessPoolExecutor(
                 min(jobs - 1, len(chosen) - 1), mp_context=context, initializer=_adopt,
-                initargs=(project,)))
-            stack.callback(pool.shutdown, cancel_futures=True)  # on an error: stop soon
-            futures = [pool.submit(_in_worker, _read, locale) for locale in chosen]
+                initargs=(replace(project, locales=tuple(chosen)), queue)))
+            stack.callback(pool.shutdown, cancel_futures=True)  # on an error: stop soon,
+            stack.callback(queue.close)  # and first: no worker begins another locale
+            # one task per locale; each reads the locale at the front when it starts
+            tasks = [pool.submit(_read_next) for _ in chosen]
         monographs = load_monographs(root)
         stale, template_path = template_is_stale(root, template, monographs, glossary)
         scope = project_scope(root, template, monographs)
-        for index in _left_to_this_process(futures, len(chosen)):
-            readings[index] = _read_here(project, chosen[index])
-        for index, future in enumerate(futures):
-            if readings[index] is None:
-                readings[index] = _result(future.result())
-    results = [broken_locale(locale, policy.get(locale), root, reading)
-               if isinstance(reading, HandoutError) else
-               judge_locale(reading, policy.get(locale), scope)
-               for locale, reading in zip(chosen, readings, strict=True)
-               if reading is not None]
-    return CheckReport(template_path.relative_to(root).as_posix(), stale, tuple(results))
+        waiting = set(tasks)
 
+        def settle(finished: Iterable[Future[tuple[int, CatalogReading | _Failure] | None]]
+                   ) -> None:
+            for task in finished:
+                waiting.discard(task)
+                value = task.result()
+                if value is not None:
+                    judge(value[0], _result(value[1]))
 
-def _left_to_this_process(futures: list[Future[T]], count: int) -> Iterator[int]:
-    """The indexes of the locales this process reads: all of them without workers, else
-    each one, from the last, that no worker has begun (its task is then cancelled)."""
-    if not futures:
-        yield from range(count)
-        return
-    for index in reversed(range(count)):
-        if not futures[index].cancel():
-            return  # a worker has it (and every one before it)
-        yield index
+        own = iter(queue.take_back, None) if queue else iter(range(len(chosen)))
+        for index in own:  # from the back, while the workers take from the front
+            judge(index, _read_here(project, chosen[index]))
+            settle([task for task in waiting if task.done()])
+        settle(as_completed(waiting))
+    return CheckReport(template_path.relative_to(root).as_posix(), stale,
+                       tuple(results[index] for index in range(len(chosen))))
 
 
 # --- rendering ----------------------------------------------------------------------------------
