@@ -346,8 +346,8 @@ def _read_here(project: _Project, locale: str) -> CatalogReading | HandoutError:
 def build_report(root: Path, locales: list[str] | None = None, jobs: int = 0) -> CheckReport:
     """Check the template's freshness and every chosen locale against the policy.
 
-    Large projects are checked in parallel: the template comparison and each locale
-    run in worker processes (``jobs``, default one per core)."""
+    Large projects are checked in ``jobs`` processes (default one per core): this one,
+    which also compares the template, and ``jobs - 1`` workers, sharing the locales."""
     with _without_gc():
         return _build_report(root, locales, jobs)
 
