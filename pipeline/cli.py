@@ -7,13 +7,16 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage. User errors print
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import datetime as dt
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .errors import HandoutError
@@ -519,11 +522,28 @@ def entry_point() -> None:
         code = EXIT_INTERRUPTED
     if code == EXIT_INTERRUPTED:  # exit now: a Ctrl-C still pending would raise again
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
+        _flush()
         os._exit(code)
-    sys.exit(code)
+    _exit_without_teardown(code)
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+
+
+def _exit_without_teardown(code: int) -> NoReturn:
+    """Exit as Python would, less its teardown, which frees every object one by one:
+    after a check or a build of a large project (millions of cached readings) that takes
+    about 0.4 s, for memory the system takes back at once (mypy's ``hard_exit`` does the
+    same). The command has closed its files; exit handlers still run and the output is
+    flushed. While another thread runs, Python exits as usual and waits for it."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    _flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pipeline.catalogs.locales import catalog_path
@@ -100,3 +102,23 @@ def test_lint_lists_gaps_as_warnings_and_exits_0(project, capsys):
     assert main(["-C", str(project), "lint"]) == 0
     out = capsys.readouterr().out
     assert "warning: [source-gap]" in out and "0 error(s)" in out
+
+
+def test_the_command_exits_without_teardown_yet_runs_exit_handlers_and_flushes(project):
+    """The command skips Python's teardown (freeing every cached reading one by one), but
+    exit handlers still run, the whole report reaches a pipe, and the code is the gate's."""
+    import subprocess
+    import sys
+
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
+              "from pipeline.cli import entry_point\n"
+              f"sys.argv = ['handouts', '-C', {str(project)!r}, 'check', '--format', 'json']\n"
+              "entry_point()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.endswith("handler ran\n")
+    assert done.stdout == run_cli("-C", str(project), "check", "--format", "json",
+                                  cwd=project).stdout
+    assert json.loads(done.stdout)["passed"] is True

@@ -387,6 +387,12 @@ class Reader:
         after = (f"(?:[{SPACES}]?(?:{multipliers}))?" if self.multipliers else "") + (
             f"(?:{gap}{linker}(?:{unit_forms}))?" if units else "")
         self._quantity_re = re.compile(f"(?:{_NUMBER_PATTERN}){after}", re.IGNORECASE)
+        # the same, with what follows it when that makes a compound unit (mg/kg, "mg per
+        # kg"): one findall gives the fast path every (written, follower) pair
+        per = f"|[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+" \
+            if lex.per_words else ""
+        self._simple_re = re.compile(f"((?:{_NUMBER_PATTERN}){after})(?=(/{per}|))",
+                                     re.IGNORECASE)
         self._local_cache: dict[str, tuple] = {}
         self._simple_cache: dict[str, tuple | None] = {}
         words = {self._key(w): (v, None) for w, v in lex.words.items()} if lex.reads_words \
@@ -505,23 +511,24 @@ class Reader:
             for run in _HAN_RUN.finditer(text):  # 两次, 三天, 两到三天: a bound numeral
                 if self._unit.match(text, run.end()) or self._connector.match(text, run.end()):
                     return None
-        pairs: list[tuple[Decimal, str]] = []
-        simple, per = self._simple_cache, self._per
-        for match in self._quantity_re.finditer(text):
-            found = simple.get(match.group(0), False)
-            if found is False:
-                found = self._simple_reading(match.group(0))
-            if found is None:
-                return None
-            end = match.end()
-            if text.startswith("/", end) or (per is not None and per.match(text, end)):
-                return None  # mg/kg, mg per kg
-            if placed:
+        simple = self._simple_cache
+        if placed:  # number words among the digits: in the order they are written
+            for match in self._simple_re.finditer(text):
+                found = simple.get(match.group(1), False)
+                if found is False:
+                    found = self._simple_reading(match.group(1))
+                if found is None or match.group(2):
+                    return None  # needs context, or mg/kg, mg per kg
                 placed.append((match.start(), found))
-            else:
-                pairs += found
-        if placed:
             return tuple(pair for _, found in sorted(placed) for pair in found)
+        pairs: list[tuple[Decimal, str]] = []
+        for written, follower in self._simple_re.findall(text):
+            found = simple.get(written, False)
+            if found is False:
+                found = self._simple_reading(written)
+            if found is None or follower:
+                return None
+            pairs += found
         return tuple(pairs)
 
     def _simple_reading(self, written: str) -> tuple[tuple[Decimal, str], ...] | None:
