@@ -313,3 +313,17 @@ def test_import_pipeline_is_cheap():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_normalize_skips_only_texts_without_a_hint_character_it_would_rewrite():
+    """normalize() returns an NFKC text as it is unless it holds one of the fraction or
+    Roman numeral characters NFKC leaves alone (ↀ ↁ ↂ): those are still made numbers."""
+    import unicodedata
+
+    from pipeline.source.quantities import _COMPAT_HINT, _NFKC_STABLE_HINTS, normalize
+
+    stable = {chr(c) for c in range(0x110000) if _COMPAT_HINT.match(chr(c))
+              and unicodedata.is_normalized("NFKC", chr(c))}
+    assert stable == set(_NFKC_STABLE_HINTS)
+    assert normalize("Tomar ↂ unidades") == "Tomar  10000  unidades"
+    assert normalize("Uống 2 viên") == "Uống 2 viên"

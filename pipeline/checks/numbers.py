@@ -21,11 +21,11 @@ from ..source.quantities import (
     Lexicon,
     Quantity,
     Reader,
-    english_reader,
     find_quantities,
     format_reading,
     original_span,
     protected_tokens,
+    source_pairs,
 )
 from .lexicon import known, lexicon_for
 
@@ -51,9 +51,7 @@ def _read(text: str, locale: str) -> tuple[Quantity, ...]:
 @lru_cache(maxsize=65536)
 def _source_pairs(source: str) -> tuple[tuple[Decimal | None, str | None], ...]:
     """A source text's (value, unit) pairs (the same for every locale; cached)."""
-    simple = english_reader().simple_pairs(source)
-    return simple if simple is not None else tuple((q.value, q.unit)
-                                                   for q in find_quantities(source))
+    return source_pairs(source)
 
 
 @lru_cache(maxsize=65536)

@@ -1,7 +1,8 @@
 """Quality checks on translated entries: small functions registered by id.
 
-Each check receives one translated entry (:class:`EntryContext`) and yields messages;
-a catalog-level check receives every translated entry of a catalog at once and
+Each check receives one translated entry (:class:`EntryContext`) and returns its
+messages, most often none (a list: a generator per check and entry cost about 2% of a
+large check); a catalog-level check receives every translated entry of a catalog at once and
 yields (entry, message) pairs. Severity is data in the registry: ``error`` blocks
 publication, ``warning`` is reported. A translator silences a *warning* on one entry
 with the flag ``#, handouts-allow-<check-id>`` (for example
@@ -45,7 +46,7 @@ class EntryContext:
     glossary: Glossary
 
 
-CheckFunction = Callable[[EntryContext], Iterable[str]]
+CheckFunction = Callable[[EntryContext], list[str]]
 CatalogCheckFunction = Callable[[list[EntryContext]], Iterable[tuple[EntryContext, str]]]
 
 
@@ -86,26 +87,28 @@ _EVENT_HANDLER = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
 
 
 @check("markup", "error")
-def check_markup(entry: EntryContext) -> Iterator[str]:
+def check_markup(entry: EntryContext) -> list[str]:
     """Inline markup used as in the source; no raw HTML, script URLs or event handlers."""
+    found: list[str] = []
     # each pattern needs its literal character ('<' or '&', ':', '='): skip it cheaply
     translation = entry.translation
     if ("<" in translation or "&" in translation) and _RAW_HTML.search(translation) \
             and not _RAW_HTML.search(entry.source):
-        yield "contains HTML markup or an HTML entity; only '**strong**' markup is allowed"
+        found.append("contains HTML markup or an HTML entity; only '**strong**' markup is allowed")
     if ":" in translation and _SCRIPT_URL.search(translation):
-        yield "contains a script URL (javascript:, vbscript:, data:text/html)"
+        found.append("contains a script URL (javascript:, vbscript:, data:text/html)")
     if "=" in translation and _EVENT_HANDLER.search(translation) \
             and not _EVENT_HANDLER.search(entry.source):
-        yield "contains what looks like an HTML event handler (on...=)"
+        found.append("contains what looks like an HTML event handler (on...=)")
     if STRONG not in translation and STRONG not in entry.source:
-        return  # no '**' on either side: well formed, both signatures 0
+        return found  # no '**' on either side: well formed, both signatures 0
     problem = markup_error(entry.translation)
     if problem:
-        yield problem
+        found.append(problem)
     elif signature(entry.translation) != signature(entry.source):
-        yield (f"uses '**strong**' {signature(entry.translation)} time(s); "
-               f"the source uses it {signature(entry.source)} time(s)")
+        found.append(f"uses '**strong**' {signature(entry.translation)} time(s); "
+                     f"the source uses it {signature(entry.source)} time(s)")
+    return found
 
 
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -126,23 +129,24 @@ _LINE_SEPARATORS = re.compile("[\u2028\u2029]")
 
 
 @check("dangerous-characters", "error")
-def check_dangerous_characters(entry: EntryContext) -> Iterator[str]:
+def check_dangerous_characters(entry: EntryContext) -> list[str]:
     """No bidirectional overrides or isolates, zero-width, invisible or control characters."""
+    found: list[str] = []
     translation = entry.translation
-    for match in _FILLERS.finditer(translation):
+    for match in () if translation.isascii() else _FILLERS.finditer(translation):
         char = match.group(0)
         if char not in entry.source:
-            yield (f"invisible filler character U+{ord(char):04X} "
-                   f"{unicodedata.name(char, 'unnamed')} at position {match.start() + 1}: "
-                   "write a space, or nothing")
+            found.append(f"invisible filler character U+{ord(char):04X} "
+                         f"{unicodedata.name(char, 'unnamed')} at position {match.start() + 1}: "
+                         "write a space, or nothing")
     if translation.isprintable():
-        return  # every suspect character is unprintable (a test proves it): none here
+        return found  # every suspect character is unprintable (a test proves it): none here
     for match in _LINE_SEPARATORS.finditer(translation):
         char = match.group(0)
         if char not in entry.source:
-            yield (f"{_SEPARATORS[char]} U+{ord(char):04X} at position {match.start() + 1}: "
-                   "tools and plain text show it differently; write a line break as the "
-                   "source does, or a space")
+            found.append(f"{_SEPARATORS[char]} U+{ord(char):04X} at position {match.start() + 1}: "
+                         "tools and plain text show it differently; write a line break as the "
+                         "source does, or a space")
     for match in _SUSPECT.finditer(entry.translation):
         char = match.group(0)
         if char in entry.source:
@@ -153,11 +157,12 @@ def check_dangerous_characters(entry: EntryContext) -> Iterator[str]:
         if _allowed_in(char, entry.locale):
             continue
         if char in _BIDI_CONTROLS:
-            yield f"bidirectional control character {code} {name} {where}"
+            found.append(f"bidirectional control character {code} {name} {where}")
         elif char in _ZERO_WIDTH:
-            yield f"invisible character {code} {name} {where}"
+            found.append(f"invisible character {code} {name} {where}")
         elif unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs"):
-            yield f"control character {code} {name} {where}"
+            found.append(f"control character {code} {name} {where}")
+    return found
 
 
 _BIDI_MARKS = set("\u200e\u200f\u061c")  # LRM, RLM, ALM: no overriding, no isolating
@@ -214,26 +219,29 @@ def _python_format(entry: EntryContext) -> bool:
 
 
 @check("placeholders", "error")
-def check_placeholders(entry: EntryContext) -> Iterator[str]:
+def check_placeholders(entry: EntryContext) -> list[str]:
     """Placeholders such as %(date)s kept exactly as in the source."""
+    found: list[str] = []
     if "%" not in entry.source and "%" not in entry.translation:
-        return
+        return found
     source = _source_placeholders(entry.source, _python_format(entry))
     translation = placeholders(entry.translation, _python_format(entry))
     if _python_format(entry) and "%" in _POSITIONAL.sub("", _NAMED.sub("", entry.translation)):
-        yield ("a '%' that is not a placeholder: write a literal percent sign as '%%' "
-               "(msgfmt -c refuses this text)")
+        found.append("a '%' that is not a placeholder: write a literal percent sign as '%%' "
+                     "(msgfmt -c refuses this text)")
     if translation == source:
-        return
+        return found
     for name in sorted(source - translation):
-        yield f"placeholder '{name}' of the source is missing; copy it unchanged"
+        found.append(f"placeholder '{name}' of the source is missing; copy it unchanged")
     for name in sorted(translation - source):
-        yield f"placeholder '{name}' is not in the source; the handout cannot fill it in"
+        found.append(f"placeholder '{name}' is not in the source; the handout cannot fill it in")
+    return found
 
 
 @check("numbers-units", "error")
-def check_numbers(entry: EntryContext) -> Iterator[str]:
+def check_numbers(entry: EntryContext) -> list[str]:
     """Numbers, units and numbered names (CD19) mean the same as in the source."""
+    found: list[str] = []
     # every text is read: a number may be spelled out ("dos comprimidos", "两次")
     source, translation = entry.source, entry.translation
     if "%" in source or "%" in translation:  # every placeholder starts with '%'
@@ -241,34 +249,37 @@ def check_numbers(entry: EntryContext) -> Iterator[str]:
         for name in _source_placeholders(source, python_format) | placeholders(
                 translation, python_format):
             source, translation = source.replace(name, " "), translation.replace(name, " ")
-    yield from compare_numbers(source, translation, entry.locale)
+    found += compare_numbers(source, translation, entry.locale)
     if translation != source:
-        yield from period_problems(source, translation, entry.locale)
+        found += period_problems(source, translation, entry.locale)
+    return found
 
 
 @check("glossary", "error")
-def check_glossary(entry: EntryContext) -> Iterator[str]:
+def check_glossary(entry: EntryContext) -> list[str]:
     """Drug names and glossary terms kept verbatim or in their approved local form."""
-    yield from entry.glossary.problems(entry.locale, entry.source, entry.translation)
+    return entry.glossary.problems(entry.locale, entry.source, entry.translation)
 
 
 # --- warnings: what a reviewer should look at ---------------------------------------------------
 
 @check("whitespace", "warning")
-def check_whitespace(entry: EntryContext) -> Iterator[str]:
+def check_whitespace(entry: EntryContext) -> list[str]:
     """Leading and trailing whitespace and line breaks as in the source."""
+    found: list[str] = []
     source, translation = entry.source, entry.translation
     lead, source_lead = translation[:1].isspace(), source[:1].isspace()
     trail, source_trail = translation[-1:].isspace(), source[-1:].isspace()
     if lead != source_lead:
-        yield ("starts with whitespace; the source does not" if lead else
-               "the source starts with whitespace; the translation does not")
+        found.append("starts with whitespace; the source does not" if lead else
+                     "the source starts with whitespace; the translation does not")
     if trail != source_trail:
-        yield ("ends with whitespace; the source does not" if trail else
-               "the source ends with whitespace; the translation does not")
+        found.append("ends with whitespace; the source does not" if trail else
+                     "the source ends with whitespace; the translation does not")
     breaks, source_breaks = entry.translation.count("\n"), entry.source.count("\n")
     if breaks != source_breaks:
-        yield f"has {breaks} line break(s); the source has {source_breaks}"
+        found.append(f"has {breaks} line break(s); the source has {source_breaks}")
+    return found
 
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -277,21 +288,23 @@ MIN_COPY_WORDS = 4
 
 
 @check("untranslated-copy", "warning")
-def check_untranslated_copy(entry: EntryContext) -> Iterator[str]:
+def check_untranslated_copy(entry: EntryContext) -> list[str]:
     """A long text is not left in English."""
+    found: list[str] = []
     translation = entry.translation
     # equal normal forms begin with the case-folded first letters of both texts
     first, source_first = (text.lstrip()[:1].casefold() for text in (translation, entry.source))
     if not (first.startswith(source_first) or source_first.startswith(first)):
-        return
+        return found
     source_words, source_normal = _normal_source(entry.source)
     if len(translation.split()) != source_words or _normal(translation) != source_normal:
-        return  # (casefold never adds or joins words)
+        return found  # (casefold never adds or joins words)
     if entry.locale.split("_")[0] == "en":
-        return
+        return found
     remaining = _WORD.findall(entry.glossary.without_terms(entry.source))
     if len(remaining) >= MIN_COPY_WORDS:
-        yield "is identical to the English source: translate it"
+        found.append("is identical to the English source: translate it")
+    return found
 
 
 def _normal(text: str) -> str:
@@ -314,12 +327,14 @@ def _doubled_in_source(source: str) -> bool:
 
 
 @check("doubled-word", "warning")
-def check_doubled_word(entry: EntryContext) -> Iterator[str]:
+def check_doubled_word(entry: EntryContext) -> list[str]:
     """No word written twice in a row ("the the")."""
+    found: list[str] = []
     # rare in a translation: the source is looked at only then
     if _DOUBLED.search(entry.translation) and not _doubled_in_source(entry.source):
         for match in _DOUBLED.finditer(entry.translation):
-            yield f"'{match.group(0)}': the word '{match.group(1)}' is written twice"
+            found.append(f"'{match.group(0)}': the word '{match.group(1)}' is written twice")
+    return found
 
 
 # translation length / source length (characters) typical of each language
@@ -344,52 +359,60 @@ LENGTH_LIMIT_SLACK = 200  # characters: room for short sources (headings, labels
 
 
 @check("length-limit", "error")
-def check_length_limit(entry: EntryContext) -> Iterator[str]:
+def check_length_limit(entry: EntryContext) -> list[str]:
     """Translation not absurdly long (a paste accident, or an attack on the handout)."""
+    found: list[str] = []
     limit = LENGTH_LIMIT_FACTOR * len(entry.source) + LENGTH_LIMIT_SLACK
     if len(entry.translation) > limit:
-        yield (f"is {len(entry.translation):,} characters long for a source of "
-               f"{len(entry.source):,} (at most {limit:,}): was something pasted by mistake?")
+        found.append(f"is {len(entry.translation):,} characters long for a source of "
+                     f"{len(entry.source):,} (at most {limit:,}): was something pasted by "
+                     "mistake?")
+    return found
 
 
 @check("length-ratio", "warning")
-def check_length_ratio(entry: EntryContext) -> Iterator[str]:
+def check_length_ratio(entry: EntryContext) -> list[str]:
     """Translation length within the usual range for the language."""
+    found: list[str] = []
     source, translation = entry.source, entry.translation
     if "%" in source and _python_format(entry):  # placeholders are not the language's words
         source, translation = _NAMED.sub("", source), _NAMED.sub("", translation)
     if len(source) < MIN_RATIO_CHARS:
-        return
+        return found
     low, high = ratio_band(entry.locale)
     ratio = len(translation) / len(source)
     if not low <= ratio <= high:
         word = "short" if ratio < low else "long"
-        yield (f"is {ratio:.2f} times as long as the source; translations into this language "
-               f"are usually {low:.2f}-{high:.2f} times: is something missing or added? "
-               f"(too {word})")
+        found.append(f"is {ratio:.2f} times as long as the source; translations into this "
+                     f"language are usually {low:.2f}-{high:.2f} times: is something missing "
+                     f"or added? (too {word})")
+    return found
 
 
 UNSILENCEABLE = frozenset({"allow-flag"})  # the check that reports bogus allow flags
 
 
 @check("allow-flag", "warning")
-def check_allow_flag(entry: EntryContext) -> Iterator[str]:
+def check_allow_flag(entry: EntryContext) -> list[str]:
     """Every handouts-allow flag names a warning check that can be silenced."""
+    found: list[str] = []
     for flag in entry.message.flags:
         if not flag.lower().startswith(ALLOW_FLAG):
             continue
         if not flag.startswith(ALLOW_FLAG):
-            yield f"flag '{flag}' has no effect: write it in lower case, '{flag.lower()}'"
+            found.append(f"flag '{flag}' has no effect: write it in lower case, '{flag.lower()}'")
             continue
         named = REGISTRY.get(flag[len(ALLOW_FLAG):])
         if named is not None and named.id in UNSILENCEABLE:
-            yield f"flag '{flag}' has no effect: the {named.id} check cannot be silenced"
+            found.append(f"flag '{flag}' has no effect: the {named.id} check cannot be silenced")
         elif named is None:
             warnings = ", ".join(c.id for c in REGISTRY.values()
                                  if c.severity == "warning" and c.id not in UNSILENCEABLE)
-            yield f"flag '{flag}' names no check (warnings that can be silenced: {warnings})"
+            found.append(f"flag '{flag}' names no check (warnings that can be silenced: "
+                         f"{warnings})")
         elif named.severity == "error":
-            yield f"flag '{flag}' has no effect: an error ({named.id}) cannot be silenced"
+            found.append(f"flag '{flag}' has no effect: an error ({named.id}) cannot be silenced")
+    return found
 
 
 @check("inconsistent", "warning", scope="catalog")
@@ -473,7 +496,7 @@ def entry_findings(entry: EntryContext, where: Where | None,
     for item in checks or REGISTRY.values():
         if item.scope != "entry" or (flags and _silenced(item, entry.message)):
             continue
-        found = [*item.function(entry)]  # most checks find nothing
+        found = item.function(entry)  # most checks find nothing
         if found:
             findings += [Finding(item.id, item.severity, message, where, entry.locale)
                          for message in dict.fromkeys(found)]

@@ -124,12 +124,16 @@ def _pre_nfkc(text: str) -> str:
 
 
 _COMPAT_HINT = re.compile("[º\u00bc-\u00be\u2150-\u2182]")
+_NFKC_STABLE_HINTS = ("\u2180", "\u2181", "\u2182")  # the hint's only NFKC-stable characters
 
 
 def normalize(text: str) -> str:
     """The text the reader reads: NFKC, with fractions and Roman numerals made numbers."""
     if text.isascii():
         return text
+    if unicodedata.is_normalized("NFKC", text) and not any(
+            map(text.__contains__, _NFKC_STABLE_HINTS)):
+        return text  # most texts: no hint character is NFKC-stable but these three
     if _COMPAT_HINT.search(text):
         text = _pre_nfkc(text)
     return text if unicodedata.is_normalized("NFKC", text) else \
@@ -498,7 +502,7 @@ class Reader:
             return None
         placed: list[tuple[int, tuple]] = []
         if self._has_words and not self._word_first.isdisjoint(
-                lower.replace("-", " ").split()):
+                (lower.replace("-", " ") if "-" in lower else lower).split()):
             for match in self._word.finditer(lower):  # "once", "twice": unit and all
                 value, unit = self.words[match.group(0)]
                 if unit in (None, CLOCK, HOUR_OR_CLOCK) or match.group(0) in \
@@ -623,7 +627,7 @@ class Reader:
         lower = text.lower()
         found: list[_Token] = []
         if self._has_words and not self._word_first.isdisjoint(
-                lower.replace("-", " ").split()):
+                (lower.replace("-", " ") if "-" in lower else lower).split()):
             for match in self._word.finditer(lower):
                 found.append(self._word_token(match.start(), match.end(), match.group(0)))
         if self._wide_words is not None:
@@ -915,14 +919,34 @@ def english_reader() -> Reader:
     return Reader(ENGLISH)
 
 
-@lru_cache(maxsize=65536)
+_source_readings: dict[str, tuple[Quantity, ...]] = {}
+
+
 def _source_quantities(text: str) -> tuple[Quantity, ...]:
-    return tuple(english_reader().read(text))
+    found = _source_readings.get(text)
+    if found is None:
+        if len(_source_readings) >= _CACHE_SIZE:
+            _source_readings.clear()
+        found = _source_readings[text] = tuple(english_reader().read(text))
+    return found
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity of an English source text (cached: every locale asks again)."""
     return list(_source_quantities(text))
+
+
+def source_pairs(text: str) -> tuple[tuple[Decimal | None, str | None], ...]:
+    """The (value, unit) pairs of an English source text: from its full reading when
+    that was made already (the template's notes need it), else by the fast path when
+    it applies (the same pairs), else read fully."""
+    found = _source_readings.get(text)
+    if found is None:
+        simple = english_reader().simple_pairs(text)
+        if simple is not None:
+            return simple
+        found = _source_quantities(text)
+    return tuple([(q.value, q.unit) for q in found])
 
 
 def protected_tokens(text: str) -> Counter[str]:
