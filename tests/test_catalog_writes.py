@@ -231,3 +231,20 @@ def test_ctrl_c_during_update_prints_one_line_and_leaves_whole_catalogs(tmp_path
     for locale in LOCALES:
         assert catalog_path(root, locale).read_bytes() == old[locale]  # stopped before any
     assert leftovers(root) == []
+
+
+def test_a_reading_without_comments_has_no_digest_and_can_never_replace_the_file(tmp_path):
+    """check and build read catalogs without their notes and skip hashing them: such a
+    reading carries no digest, so a write that started from it refuses to replace the
+    file instead of taking it for a new one."""
+    from pipeline.catalogs.pofile import commit_catalog, load_catalog, prepare_file
+
+    project = copy_project(tmp_path / "project")
+    path = catalog_path(project, "es")
+    before = path.read_bytes()
+    full, reading = load_catalog(project, "es"), load_catalog(project, "es", comments=False)
+    assert full.digest is not None and reading.digest is None
+    assert reading.messages and all(not m.notes for m in reading.messages)
+    assert not commit_catalog(prepare_file(path, b"msgid \"\"\nmsgstr \"\"\n"), path, reading)
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left

@@ -42,7 +42,8 @@ class Catalog:
     header: dict[str, str]
     header_comment: tuple[str, ...]
     messages: tuple[Message, ...]
-    digest: str | None = None  # sha256 of the bytes read (None: not read from a file)
+    digest: str | None = None  # sha256 of the bytes read (None: not read from a file, or
+    # read without comments, a reading never written back)
 
     def active(self) -> list[Message]:
         return [m for m in self.messages if not m.obsolete]
@@ -81,13 +82,14 @@ def _message(entry: polib.POEntry) -> Message:
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
-def _decode(path: Path, shown: str) -> tuple[str, str, str]:
-    """The catalog's text, charset (as declared) and digest; refuse what is not text."""
+def _decode(path: Path, shown: str, with_digest: bool = True) -> tuple[str, str, str | None]:
+    """The catalog's text, charset (as declared) and digest (when asked); refuse what is
+    not text."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise CatalogError(f"cannot read catalog: {error.strerror}", shown) from None
-    return *_text(raw, shown), digest(raw)
+    return *_text(raw, shown), digest(raw) if with_digest else None
 
 
 def _text(raw: bytes, shown: str) -> tuple[str, str]:
@@ -112,10 +114,12 @@ def read_catalog(path: Path, root: Path, locale: str | None = None, *,
     """Read a PO/POT file; any defect is a CatalogError naming the file and line.
 
     ``comments=False`` leaves out every entry's extracted notes and references (the check
-    and the build never read them): faster. Translator comments, which hold the review
-    marks (:mod:`.review`), are always read."""
+    and the build never read them): faster. Such a reading is never written back (it
+    lacks the notes), so it has no digest either (20 ms per 11 MB catalog): a write that
+    expects none refuses to replace an existing file. Translator comments, which hold
+    the review marks (:mod:`.review`), are always read."""
     shown = Path(os.path.relpath(path, root)).as_posix()
-    text, charset, read_digest = _decode(path, shown)
+    text, charset, read_digest = _decode(path, shown, with_digest=comments)
     try:
         header, metadata, parsed = scan_usual(text, comments)  # valid by construction
     except Unusual:
