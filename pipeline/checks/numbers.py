@@ -48,10 +48,7 @@ def _read(text: str, locale: str) -> tuple[Quantity, ...]:
     return tuple(reader(locale).read(text))
 
 
-@lru_cache(maxsize=65536)
-def _source_pairs(source: str) -> tuple[tuple[Decimal | None, str | None], ...]:
-    """A source text's (value, unit) pairs (the same for every locale; cached)."""
-    return source_pairs(source)
+_source_pairs = lru_cache(maxsize=65536)(source_pairs)  # the same for every locale
 
 
 @lru_cache(maxsize=65536)

@@ -241,7 +241,6 @@ def check_placeholders(entry: EntryContext) -> list[str]:
 @check("numbers-units", "error")
 def check_numbers(entry: EntryContext) -> list[str]:
     """Numbers, units and numbered names (CD19) mean the same as in the source."""
-    found: list[str] = []
     # every text is read: a number may be spelled out ("dos comprimidos", "两次")
     source, translation = entry.source, entry.translation
     if "%" in source or "%" in translation:  # every placeholder starts with '%'
@@ -249,7 +248,7 @@ def check_numbers(entry: EntryContext) -> list[str]:
         for name in _source_placeholders(source, python_format) | placeholders(
                 translation, python_format):
             source, translation = source.replace(name, " "), translation.replace(name, " ")
-    found += compare_numbers(source, translation, entry.locale)
+    found = compare_numbers(source, translation, entry.locale)
     if translation != source:
         found += period_problems(source, translation, entry.locale)
     return found

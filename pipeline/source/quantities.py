@@ -365,8 +365,9 @@ class Reader:
         self.units = units
         unit_forms = self._bounded_trie(units)
         self._unit_pattern = f"{gap}{linker}({unit_forms})"
-        self._per = re.compile(f"[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+",
-                               re.IGNORECASE) if lex.per_words else None
+        per = f"[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+" \
+            if lex.per_words else None
+        self._per = re.compile(per, re.IGNORECASE) if per else None
         self.prefix_units = {self._key(f): u for f, u in lex.prefix_units.items()}
         self._prefix = re.compile(f"({_alternation(self.prefix_units)}){gap}$",
                                   re.IGNORECASE) if self.prefix_units else None
@@ -393,9 +394,8 @@ class Reader:
         self._quantity_re = re.compile(f"(?:{_NUMBER_PATTERN}){after}", re.IGNORECASE)
         # the same, with what follows it when that makes a compound unit (mg/kg, "mg per
         # kg"): one findall gives the fast path every (written, follower) pair
-        per = f"|[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+" \
-            if lex.per_words else ""
-        self._simple_re = re.compile(f"((?:{_NUMBER_PATTERN}){after})(?=(/{per}|))",
+        follower = f"/|{per}" if per else "/"
+        self._simple_re = re.compile(f"((?:{_NUMBER_PATTERN}){after})(?=({follower}|))",
                                      re.IGNORECASE)
         self._local_cache: dict[str, tuple] = {}
         self._simple_cache: dict[str, tuple | None] = {}
@@ -456,6 +456,12 @@ class Reader:
         letters = match.group(0).rstrip("0123456789").rstrip("-").lower()
         return match.group(0) if letters in self._unprotected else blank(match)
 
+    def _may_name_words(self, lower: str) -> bool:
+        """Whether a lower-cased text has a word that may begin a number word (a quick
+        look before the number-word pattern: most texts have none)."""
+        return self._has_words and not self._word_first.isdisjoint(
+            (lower.replace("-", " ") if "-" in lower else lower).split())
+
     @staticmethod
     def _key(form: str) -> str:
         return normalize(form).lower()
@@ -501,8 +507,7 @@ class Reader:
         if self._wide_words is not None and self._wide_words.search(lower):
             return None
         placed: list[tuple[int, tuple]] = []
-        if self._has_words and not self._word_first.isdisjoint(
-                (lower.replace("-", " ") if "-" in lower else lower).split()):
+        if self._may_name_words(lower):
             for match in self._word.finditer(lower):  # "once", "twice": unit and all
                 value, unit = self.words[match.group(0)]
                 if unit in (None, CLOCK, HOUR_OR_CLOCK) or match.group(0) in \
@@ -626,8 +631,7 @@ class Reader:
     def _word_tokens(self, text: str, digits: list[_Token]) -> list[_Token]:
         lower = text.lower()
         found: list[_Token] = []
-        if self._has_words and not self._word_first.isdisjoint(
-                (lower.replace("-", " ") if "-" in lower else lower).split()):
+        if self._may_name_words(lower):
             for match in self._word.finditer(lower):
                 found.append(self._word_token(match.start(), match.end(), match.group(0)))
         if self._wide_words is not None:
