@@ -84,6 +84,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate_plurals(args: argparse.Namespace) -> int:
+    from .catalogs.merge import EARLIER_FORM
     from .catalogs.migrate import migrate_plural_forms
 
     result = migrate_plural_forms(_root(args), args.locale)
@@ -94,6 +95,11 @@ def cmd_migrate_plurals(args: argparse.Namespace) -> int:
                       if new != old) or "no form moved"
     print(f"migrated: {result.path}\n  before: {result.before}\n  after:  {result.after}\n"
           f"  {moves}; {result.entries} plural entr(y/ies) remapped")
+    if result.dropped:
+        print(f"  old form(s) {', '.join(map(str, result.dropped))}: no number uses them under "
+              f"the standard rule; {result.kept_as_comments} translator-written text(s) of "
+              f"them kept as translator comments ('# {EARLIER_FORM} msgstr[i]: ...'), "
+              "not deleted")
     return EXIT_OK
 
 
