@@ -17,7 +17,8 @@ import re
 
 # letters and digits (\w without '_' is exactly L* and N*), but not the default-ignorable
 # letters: HANGUL CHOSEONG/JUNGSEONG FILLER, HANGUL FILLER, HALFWIDTH HANGUL FILLER
-_VISIBLE = re.compile("[^\\W_\u115f\u1160\u3164\uffa0]")
+_FILLERS = "\u115f\u1160\u3164\uffa0"
+_VISIBLE = re.compile(f"[^\\W_{_FILLERS}]")
 # an HTML tag or character reference: markup, not content ('< 38' is not a tag)
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^<>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
@@ -28,9 +29,11 @@ def _without_markup(text: str) -> str:
 
 def has_visible_content(text: str) -> bool:
     """Whether ``text`` has a letter or a digit outside markup."""
-    if _VISIBLE.search(text) is None:
-        return False
-    return _VISIBLE.search(_without_markup(text)) is not None
+    text = _without_markup(text)
+    first = text[:1]  # most translations begin with one: no scan
+    if first.isalnum() and first not in _FILLERS:
+        return True
+    return _VISIBLE.search(text) is not None
 
 
 def visible_length(text: str) -> int:
