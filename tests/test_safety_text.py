@@ -174,3 +174,18 @@ def test_check_exits_1_on_a_gutted_callout_with_the_translators_allow_flag(tmp_p
     result = run_cli("check", "--locale", "es", cwd=project)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "[safety-length]" in result.stdout or "safety-length" in result.stdout
+
+
+def test_a_callout_label_of_a_no_break_space_leaves_the_handout_a_draft(tmp_path):
+    project = copy_project(tmp_path / "project")
+    catalog = load_catalog(project, "es")
+    messages = [replace(m, msgstr="\u00a0") if m.msgid == UI_IMPORTANT else m
+                for m in catalog.messages]
+    assert messages != list(catalog.messages)
+    path = project / "locales" / "es" / "LC_MESSAGES" / "handouts.po"
+    path.write_text(render_catalog(catalog.header_comment, catalog.header, messages),
+                    encoding="utf-8")
+    assert build_report(project, ["es"]).exit_code == 1
+    result = build(project, project / "output", ["es"], pdf=False)
+    assert result.draft_reasons("es")
+    assert not (project / "output" / "es" / "blinatumomab.html").exists()
