@@ -53,6 +53,13 @@ def _inside(root: Path, name: str) -> Path:
     return path
 
 
+def _output(root: Path, path: Path | str, option: str) -> Path:
+    """An output option's path, refused (exit 2) when it names a project input."""
+    from .files import output_path
+
+    return output_path(root, Path(path), option)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from .catalogs.extract import extract_template
 
@@ -77,6 +84,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate_plurals(args: argparse.Namespace) -> int:
+    from .catalogs.merge import EARLIER_FORM
     from .catalogs.migrate import migrate_plural_forms
 
     result = migrate_plural_forms(_root(args), args.locale)
@@ -87,6 +95,11 @@ def cmd_migrate_plurals(args: argparse.Namespace) -> int:
                       if new != old) or "no form moved"
     print(f"migrated: {result.path}\n  before: {result.before}\n  after:  {result.after}\n"
           f"  {moves}; {result.entries} plural entr(y/ies) remapped")
+    if result.dropped:
+        print(f"  old form(s) {', '.join(map(str, result.dropped))}: no number uses them under "
+              f"the standard rule; {result.kept_as_comments} translator-written text(s) of "
+              f"them kept as translator comments ('# {EARLIER_FORM} msgstr[i]: ...'), "
+              "not deleted")
     return EXIT_OK
 
 
@@ -154,7 +167,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, interrupted)
     try:
-        serve(root, _inside(root, args.output), args.locale, args.port,
+        output = _output(root, _inside(root, args.output), "serve --output")
+        serve(root, output, args.locale, args.port,
               lambda text: print(text, flush=True), ready, args.jobs)
     except KeyboardInterrupt:
         if not started:
@@ -167,6 +181,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .catalogs.pofile import write_atomic
     from .checks.report import RENDERERS, build_report, render_junit
 
+    if args.junit:
+        _output(_root(args), args.junit, "check --junit")
     _warn_unread(args)
     report = build_report(_root(args), args.locale)
     sys.stdout.write(RENDERERS[args.format](report))
@@ -193,7 +209,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = _root(args)
     _warn_unread(args)
     output = Path(args.output)
-    output = output if output.is_absolute() else root / output
+    output = _output(root, output if output.is_absolute() else root / output,
+                     "build --output")
     progress = _progress if sys.stderr.isatty() and not args.quiet else None
     result = build(root, output, args.locale, args.drug, args.jobs, progress,
                    pdf=not args.no_pdf)
@@ -217,7 +234,8 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     from .publish.bundle import bundle
 
     root = _root(args)
-    result = bundle(root, _inside(root, args.output), _inside(root, args.dist))
+    dist = _output(root, _inside(root, args.dist), "bundle --dist")
+    result = bundle(root, _inside(root, args.output), dist)
     shown = os.path.relpath(result.dist, Path.cwd())
     for locale, count in result.zips.items():
         print(f"{shown}/handouts-{locale}.zip: {count} published handout(s)")
@@ -243,7 +261,8 @@ def cmd_export_xliff(args: argparse.Namespace) -> int:
     root = _root(args)
     if args.locale not in discover_locales(root):
         raise HandoutError(f"no catalog for locale '{args.locale}'")
-    path = _inside(root, args.output or f"handouts-{args.locale}.xlf")
+    path = _output(root, _inside(root, args.output or f"handouts-{args.locale}.xlf"),
+                   "export-xliff --output")
     _write_file(path, export_locale(root, args.locale))
     print(f"wrote: {os.path.relpath(path, Path.cwd())} (XLIFF 1.2)")
     return EXIT_OK
@@ -286,7 +305,7 @@ def cmd_export_glossary(args: argparse.Namespace) -> int:
     else:
         data = export_tbx(glossary, [args.locale] if args.locale else discover_locales(root))
     default = f"glossary{'-' + args.locale if args.locale else ''}.{args.format}"
-    path = _inside(root, args.output or default)
+    path = _output(root, _inside(root, args.output or default), "export-glossary --output")
     _write_file(path, data)
     print(f"wrote: {os.path.relpath(path, Path.cwd())} ({len(glossary.terms)} terms)")
     return EXIT_OK
@@ -332,6 +351,8 @@ def cmd_review_sheet(args: argparse.Namespace) -> int:
     from .catalogs.pofile import write_atomic
     from .publish.reviewsheet import render_review_sheet
 
+    if args.output not in (None, "-"):
+        _output(_root(args), args.output, "review-sheet -o")
     page = render_review_sheet(_root(args), args.locale, args.drug)
     if args.output in (None, "-"):
         sys.stdout.write(page)

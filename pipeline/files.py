@@ -10,6 +10,8 @@ project's locks, replace a file only if nobody changed it since it was read.
   its saves.
 * :func:`replace_if_unchanged`: the compare-before-replace of a file someone else may
   save at any moment: the new version replaces it only if it still holds what was read.
+* :func:`output_path`: an output option (``check --junit``, ``review-sheet -o``,
+  ``export-xliff --output``, ``build --output``...) never names a project input.
 """
 
 from __future__ import annotations
@@ -59,6 +61,85 @@ def _first_link(root: Path, path: Path) -> Path | None:
         if part.is_symlink():
             return part
     return None
+
+
+# --- output options ---------------------------------------------------------------------
+
+INPUT_FOLDERS = ("source", "locales", "editions")  # every file under them is an input
+INPUT_FILES = ("handouts.yaml",)
+_INPUT_DEPTH = 4  # locales/<ll>/LC_MESSAGES/handouts.po, source/monographs/<id>.yaml
+
+
+def _kind(relative: str) -> str:
+    """What a project input file is, in the user's words."""
+    if relative == "handouts.yaml":
+        return "the policy"
+    if relative == "locales/handouts.pot":
+        return "the template"
+    if relative.startswith("locales/") and relative.endswith(".po"):
+        return "a catalog"
+    if relative.startswith("source/monographs/"):
+        return "a monograph" if relative.endswith((".yaml", ".yml")) else \
+            "a file of source/monographs/"
+    if relative == "source/glossary.yaml":
+        return "the glossary"
+    if relative.startswith("editions/"):
+        return "an editions record"
+    return "a file of the project's inputs"
+
+
+def _inputs(root: Path) -> tuple[dict[Path, str], dict[Path, str]]:
+    """The real paths of the project's input files and folders (through any link), each
+    with its path in the project."""
+    files: dict[Path, str] = {}
+    folders: dict[Path, str] = {}
+
+    def visit(path: Path, relative: str, depth: int) -> None:
+        real = Path(os.path.realpath(path))
+        if real.is_dir():
+            if real in folders or depth > _INPUT_DEPTH:
+                return
+            folders[real] = relative
+            with suppress(OSError):
+                for child in sorted(real.iterdir()):
+                    visit(child, f"{relative}/{child.name}", depth + 1)
+        else:
+            files.setdefault(real, relative)
+
+    for name in INPUT_FOLDERS:
+        visit(root / name, name, 0)
+    for name in INPUT_FILES:
+        files.setdefault(Path(os.path.realpath(root / name)), name)
+    return files, folders
+
+
+def output_path(root: Path, path: Path, option: str) -> Path:
+    """``path`` (as the command will write it: absolute, or relative to the current
+    folder), given to the output option ``option``, when it names no project input.
+
+    Refused (a HandoutError, exit 2, naming the option and the path) when it is, or
+    resolves through symbolic links to, an input file (a catalog, the template, a
+    monograph, the glossary, handouts.yaml, an editions record), lies under source/,
+    locales/ or editions/ (or a folder of theirs, wherever a link puts it), or holds the
+    project (its root or a folder above it)."""
+    root = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(path))
+    files, folders = _inputs(root)
+    found = files.get(real)
+    if found is not None:
+        what = f"{_kind(found)} ({found}), an input of the project"
+    else:
+        inside = [relative for folder, relative in folders.items()
+                  if real == folder or real.is_relative_to(folder)]
+        what = f"a path in {max(inside, key=len)}/, where the project's inputs are" \
+            if inside else None
+    if what is None and root.is_relative_to(real):
+        what = "the project folder" if real == root else "a folder holding the project"
+    if what is not None:
+        raise HandoutError(f"{option} names {what}: an output option never writes over "
+                           "the project's inputs; choose a path outside source/, locales/ "
+                           "and editions/", shown(Path(os.path.abspath(path)), root))
+    return path
 
 
 # --- locks -------------------------------------------------------------------------------

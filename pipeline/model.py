@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .text import is_translation
+
 BlockKind = Literal["paragraph", "callout", "list"]
 SegmentKind = Literal[
     "title", "classification", "heading", "paragraph", "callout",
@@ -142,12 +144,16 @@ class Message:
 
     @property
     def translated(self) -> bool:
-        """THE completeness rule: not fuzzy, not obsolete, and every form non-empty."""
+        """THE completeness rule: not fuzzy, not obsolete, and every form has visible
+        content (:func:`pipeline.text.is_translation`: a msgstr of spaces, punctuation
+        or invisible characters is not a translation)."""
         if self.fuzzy or self.obsolete:
             return False
         if self.msgid_plural is not None:
-            return bool(self.msgstr_plural) and all(self.msgstr_plural)
-        return self.msgstr != ""
+            return bool(self.msgstr_plural) and all(
+                is_translation(self.msgid_plural if index else self.msgid, form)
+                for index, form in enumerate(self.msgstr_plural))
+        return is_translation(self.msgid, self.msgstr)
 
     @property
     def has_translation(self) -> bool:

@@ -9,7 +9,8 @@ offer arrives **fuzzy**, with its origin in a translator comment and, for a clos
 the English it translated as ``#| msgid`` so the translator's tool shows the difference:
 never as translated, so nothing reaches a patient before a translator confirms it (the
 same rule for safety-critical texts, even on an exact match). Only confirmed
-translations are offered: a fuzzy translation is nobody's reference.
+translations are offered: a fuzzy translation is nobody's reference, and a text without
+visible content (:func:`~pipeline.text.is_translation`) is no translation.
 
 Close matches score with the scorer given (``update`` gives its own strict fuzzy
 matcher, :func:`~.merge.similarity`) among the few candidates sharing the most rare word
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from ..model import Message
+from ..text import is_translation
 from .pofile import Catalog
 
 MEMORY_COMMENT = "memory:"  # how every offered translation's comment starts
@@ -61,11 +63,13 @@ def _origin(path: str, message: Message) -> str:
 
 
 def offers(catalog: Catalog) -> list[Offer]:
-    """The confirmed singular translations of ``catalog`` (active first, then obsolete)."""
+    """The confirmed singular translations of ``catalog`` (active first, then obsolete):
+    a text without visible content (spaces, punctuation) is never offered."""
     ordered = [m for m in catalog.messages if not m.obsolete] + \
         [m for m in catalog.messages if m.obsolete]
     return [Offer(m.msgid, m.msgstr, catalog.path, m) for m in ordered
-            if m.msgid and m.msgid_plural is None and m.msgstr and not m.fuzzy]
+            if m.msgid and m.msgid_plural is None and not m.fuzzy
+            and is_translation(m.msgid, m.msgstr)]
 
 
 class Memory:
@@ -107,6 +111,8 @@ class Memory:
         if found is None:
             return None
         offer, score = found
+        if not is_translation(new.msgid, offer.msgstr):
+            return None  # never a blank offer, whatever built the memory
         kind = "exact match" if score == 1.0 else f"{int(score * 100)}% match"
         comment = f"{MEMORY_COMMENT} {kind} from {offer.origin}; check it, then unmark fuzzy"
         return replace(new, msgstr=offer.msgstr, fuzzy=True, line=0, comments=(comment,),

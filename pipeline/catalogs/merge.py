@@ -24,6 +24,7 @@ from pathlib import Path
 from ..errors import CatalogError, HandoutError
 from ..files import close_inherited_locks, replace_if_unchanged, signals_deferred
 from ..model import Message
+from ..text import has_visible_content
 from .locales import catalog_file, catalog_path, catalogs_lock, discover_locales, parse_locale
 from .memory import Memory, memory_for
 from .plurals import parse_plural_forms, standard_rule
@@ -209,8 +210,9 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int,
     old_active = {m.key: m for m in catalog.active()}
     old_obsolete = {m.key: m for m in catalog.obsolete()}
     wanted = {m.key for m in template.active()}
-    vanished = [m for k, m in old_active.items() if k not in wanted and m.has_translation]
-    vanished += [m for k, m in old_obsolete.items() if k not in wanted and m.has_translation]
+    # fuzzy-match candidates: vanished entries with visible text (spaces are no work)
+    vanished = [m for k, m in old_active.items() if k not in wanted and _visible(m)]
+    vanished += [m for k, m in old_obsolete.items() if k not in wanted and _visible(m)]
     index = fuzzy_index(vanished)
     merged: list[Message] = []
     stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0, "reshaped": 0,
@@ -250,6 +252,10 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int,
             merged.append(replace(message, obsolete=True, references=(), notes=()))
             stats["obsoleted"] += 1
     return merged, stats
+
+
+def _visible(message: Message) -> bool:
+    return any(has_visible_content(text) for text in message.texts)
 
 
 def _translated(new: Message, old: Message, empty: tuple[str, ...], fuzzy: bool,

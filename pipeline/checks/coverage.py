@@ -2,7 +2,9 @@
 
 The four states, defined once by :func:`state`:
 
-* ``untranslated``: no entry, an empty translation, or an obsolete one;
+* ``untranslated``: no entry, an empty translation, one without visible content (only
+  spaces, punctuation, markup or invisible characters: :mod:`pipeline.text`), or an
+  obsolete one;
 * ``fuzzy``: a translation marked fuzzy (its source changed since it was translated);
 * ``translated``: translated, not fuzzy, with no review mark that counts;
 * ``reviewed``: translated, with a review mark that counts (:mod:`.review`).
@@ -21,6 +23,7 @@ from functools import lru_cache
 
 from ..catalogs.pofile import Catalog
 from ..model import Key, Message
+from ..text import has_visible_content
 from .review import NO_TRUST, Trust
 
 STATES = ("untranslated", "fuzzy", "translated", "reviewed")
@@ -107,7 +110,7 @@ def state(message: Message | None, trust: Trust = NO_TRUST) -> str:
         return "untranslated"
     if message.translated:
         return "reviewed" if message.comments and trust.reviewed(message) else "translated"
-    if message.fuzzy and message.has_translation:
+    if message.fuzzy and any(has_visible_content(text) for text in message.texts):
         return "fuzzy"
     return "untranslated"
 

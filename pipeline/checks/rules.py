@@ -29,6 +29,7 @@ from ..source.glossary import Glossary
 from ..source.markup import STRONG, markup_error, signature
 from .numbers import compare as compare_numbers
 from .periods import period_problems
+from .safety import check_safety_length
 
 ALLOW_FLAG = "handouts-allow-"
 Scope = Literal["entry", "catalog", "header"]
@@ -367,6 +368,9 @@ def check_length_limit(entry: EntryContext) -> list[str]:
                      f"{len(entry.source):,} (at most {limit:,}): was something pasted by "
                      "mistake?")
     return found
+
+
+check("safety-length", "error")(check_safety_length)  # pipeline/checks/safety.py
 
 
 @check("length-ratio", "warning")

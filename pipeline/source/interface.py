@@ -61,6 +61,7 @@ UI_MSGIDS = (UI_HANDOUT, UI_PRONUNCIATION, UI_CLASSIFICATION, UI_IMPORTANT, UI_G
              UI_MISSING[0], UI_FUZZY[0], UI_BLOCKED[0], UI_UNREVIEWED[0], UI_WHY_MISSING,
              UI_WHY_FUZZY, UI_WHY_BLOCKED, UI_WHY_UNREVIEWED, UI_EDITIONS, UI_LARGE,
              UI_BILINGUAL, UI_TEXT, UI_STANDARD)
+SAFETY_LABELS = (UI_IMPORTANT,)  # the label every safety callout's box shows
 UI_PLURALS = (UI_MISSING[0], UI_FUZZY[0], UI_BLOCKED[0], UI_UNREVIEWED[0])  # with msgid_plural
 # the interface texts that state a fact, and the placeholders that carry it
 FACTS = {UI_REVISION: ("revision",), UI_ENGLISH_REVIEWED: ("date",),
