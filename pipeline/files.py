@@ -72,14 +72,16 @@ def read_regular_file(path: Path, named: str | None = None) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as error:
         raise HandoutError(f"cannot read: {error.strerror}", named) from None
-    with os.fdopen(descriptor, "rb") as stream:
+    try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise HandoutError("not a regular file (a folder, FIFO or device): refusing to "
                                "read it", named)
-        try:
+        with os.fdopen(os.dup(descriptor), "rb") as stream:
             return stream.read()
-        except OSError as error:
-            raise HandoutError(f"cannot read: {error.strerror}", named) from None
+    except OSError as error:
+        raise HandoutError(f"cannot read: {error.strerror}", named) from None
+    finally:
+        os.close(descriptor)
 
 
 # --- locks -------------------------------------------------------------------------------

@@ -330,9 +330,9 @@ def import_xliff(root: Path, path: Path, locale: str | None = None, *,
     lands fuzzy, its previous translation kept in a comment."""
     named = shown(path, root)
     document = _vet_document(read_regular_file(path, named), named)
-    store = _read(document.data, named)
     warnings: list[str] = []
     locale = _locale_of(document, root, named, locale, warnings)
+    store = _read(document.data, named)
     if locale not in discover_locales(root):
         raise CatalogError(f"no catalog for locale '{locale}'", named)
     with catalogs_lock(root):
