@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.catalogs.extract import extract_template
 from pipeline.catalogs.locales import catalog_path
-from pipeline.catalogs.memory import MEMORY_COMMENT, Memory, Offer
+from pipeline.catalogs.memory import MEMORY_COMMENT, Memory, Offer, same_language
 from pipeline.catalogs.merge import similarity, update_catalogs
 from pipeline.checks.status import open_work
 from pipeline.cli import main
@@ -178,3 +178,12 @@ def test_a_compendium_in_another_language_is_refused(project, tmp_path, capsys, 
     assert f"compendium.po:{line}: {message}" in err
     assert {p: p.read_bytes() for p in before} == before
     assert not (project / ".handouts-catalogs.lock").exists()  # refused before the lock
+
+
+@pytest.mark.parametrize(("tag", "locale", "same"), [
+    ("es", "es", True), ("es-ES", "es", True), ("ES", "es", True), ("es", "es_MX", False),
+    ("zh-CN", "zh_CN", True), ("zh-Hans-CN", "zh_CN", True), ("zh-TW", "zh_CN", False),
+    ("zh_TW", "zh_CN", False), ("es", "vi", False), ("sr-Latn", "sr@latin", True),
+    ("sr-Cyrl", "sr@latin", False), ("sr", "sr@latin", False), ("ar", "es", False)])
+def test_a_language_tag_names_its_catalog_and_no_other(tag, locale, same):
+    assert same_language(tag, locale) is same

@@ -467,3 +467,15 @@ def test_exports_go_to_exchange_and_never_over_an_input(project):
                    "source/monographs/blinatumomab.yaml", "handouts.yaml", "locales"):
         refused(project, "export-xliff", "es", "--output", target)
         refused(project, "export-glossary", "--output", target)
+
+
+def test_a_region_of_the_catalogs_language_is_its_language(project, tmp_path):
+    path = export(project, "es", tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'target-language="es"', 'target-language="es-ES"'), encoding="utf-8")
+    edit_target(path, "Side effects", lambda target: "Efectos adversos")
+    for locale in (None, "es"):
+        result, _ = import_checked(project, path, locale)
+        assert result.locale == "es" and not result.warnings
+    assert polib.pofile(str(catalog_path(project, "es"))).find("Side effects").msgstr == \
+        "Efectos adversos"

@@ -28,6 +28,7 @@ from pathlib import Path
 from ..errors import CatalogError
 from ..files import read_regular_file, shown
 from ..model import Message
+from .locales import parse_locale
 from .pofile import Catalog, read_catalog
 
 MEMORY_COMMENT = "memory:"  # how every offered translation's comment starts
@@ -139,9 +140,19 @@ def compendium_language(compendium: Catalog) -> str | None:
 
 
 def same_language(tag: str, locale: str) -> bool:
-    """Whether the ``Language`` value ``tag`` names the catalog locale ``locale``
-    (``es`` is ``es``, ``zh-CN`` is ``zh_CN``; ``es_MX`` is not ``es``)."""
-    return tag.replace("-", "_").lower() == locale.replace("-", "_").lower()
+    """Whether the language tag ``tag`` (a ``Language`` header, an XLIFF
+    ``target-language``) names the catalog locale ``locale``: the same tag in gettext or
+    BCP 47 spelling (``zh-CN``, ``zh-Hans-CN`` are ``zh_CN``; ``sr-Latn`` is
+    ``sr@latin``), or a region of a catalog that names none (``es-ES`` is ``es``; ``es``
+    is not ``es_MX``, ``zh-TW`` not ``zh_CN``, ``sr`` not ``sr@latin``)."""
+    def norm(text: str) -> str:
+        return text.replace("-", "_").lower()
+
+    found = parse_locale(locale)
+    names = {norm(locale), norm(str(found)),
+             norm("_".join(filter(None, (found.language, found.script, found.territory))))}
+    wanted = norm(tag)
+    return wanted in names or (locale.isalpha() and wanted.split("_")[0] == locale.lower())
 
 
 def memory_for(catalog: Catalog, compendium: Catalog | None,

@@ -35,6 +35,7 @@ from ..files import read_regular_file, shown
 from ..model import Finding, Key, Message
 from ..source.glossary import Glossary
 from .locales import catalog_file, catalogs_lock, discover_locales, parse_locale
+from .memory import same_language
 from .pofile import (
     Catalog,
     commit_catalog,
@@ -83,7 +84,13 @@ def unit_id(key: Key) -> str:
 
 
 def bcp47(locale: str) -> str:
-    return locale.replace("_", "-").split("@")[0]
+    """The BCP 47 tag of a catalog locale (``zh_CN`` -> ``zh-CN``, ``sr@latin`` ->
+    ``sr-Latn``)."""
+    if "@" not in locale:
+        return locale.replace("_", "-")
+    found = parse_locale(locale)
+    return "-".join(filter(None, (found.language, found.script, found.territory,
+                                  found.variant and found.variant.lower())))
 
 
 # --- export ----------------------------------------------------------------------------
@@ -291,10 +298,6 @@ def _read(data: bytes, named: str) -> Xliff12:
         raise CatalogError(f"not an XLIFF 1.x file: {error}", named) from None
 
 
-def _same_language(tag: str, locale: str) -> bool:
-    return tag.replace("_", "-").lower() == bcp47(locale).lower()
-
-
 def _locale_of(document: _Document, root: Path, named: str, wanted: str | None,
                warnings: list[str]) -> str:
     """The catalog the file is for: ``wanted`` only if every ``<file>`` says that
@@ -305,15 +308,18 @@ def _locale_of(document: _Document, root: Path, named: str, wanted: str | None,
             if tag is None:
                 warnings.append(f"{named}:{line}: the file names no target-language: taken "
                                 f"as {wanted} because --locale says so")
-            elif not _same_language(tag, wanted):
+            elif not same_language(tag, wanted):
                 raise CatalogError(f"the file's target-language is '{tag}', not '{bcp47(wanted)}'"
                                    f" (--locale {wanted}): refusing to put another "
                                    "language's text into this catalog", named, line)
         return wanted
     tags = {tag for tag, _ in document.languages}
-    by_tag = {bcp47(code).lower(): code for code in discover_locales(root)}
-    found = [by_tag.get((tag or "").replace("_", "-").lower()) for tag in tags]
-    if len(found) != 1 or found[0] is None:
+    found = [code for code in discover_locales(root)
+             if tags and all(tag and same_language(tag, code) for tag in tags)]
+    exact = [code for code in found if any(tag and bcp47(code).lower() == tag.lower()
+                                           for tag in tags)]
+    found = exact or found
+    if len(found) != 1:
         raise CatalogError(f"the file's target-language ({', '.join(sorted(map(str, tags)))}) "
                            "names no catalog of this project: give --locale", named)
     return found[0]
