@@ -208,7 +208,13 @@ class Outcome:
     def __str__(self) -> str:
         text = self.msgid if len(self.msgid) <= 50 else self.msgid[:49] + "…"
         because = f" because {self.why}" if self.why else ""
-        return f"{self.where}: {self.what}{because}: '{text}'"
+        return _printable(f"{self.where}: {self.what}{because}: '{text}'")
+
+
+def _printable(text: str) -> str:
+    """``text`` with every control or invisible character escaped (a terminal shows a
+    file's text, never obeys it)."""
+    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
 
 
 @dataclass
@@ -427,7 +433,7 @@ def _skip(result: ImportResult, where: str, msgid: str, why: str) -> None:
 def has_visible_content(text: str) -> bool:
     """Whether ``text`` holds a letter or a digit outside markup: a text of only spaces,
     punctuation, tags or invisible characters is not a translation."""
-    # TODO(blank): use the shared visible-content function once it is merged
+    # (the `blank` branch adds a shared visible-content function: this one goes then)
     return any(unicodedata.category(char)[0] in "LN" for char in _TAG.sub("", text))
 
 
