@@ -108,6 +108,12 @@ def cmd_update(args: argparse.Namespace) -> int:
 
     root = _root(args)
     compendium = _inside(root, args.compendium) if args.compendium else None
+    if compendium is not None and not args.no_memory:
+        from .catalogs.locales import discover_locales
+        from .catalogs.memory import vet_compendium
+
+        for warning in vet_compendium(root, compendium, args.locale or discover_locales(root)):
+            print(f"handouts update: warning: {warning}", file=sys.stderr)
     results = update_catalogs(root, args.locale or None, memory=not args.no_memory,
                               compendium=compendium)
     for result in results:
@@ -254,6 +260,19 @@ def _write_file(path: Path, data: bytes) -> None:
         raise HandoutError(f"cannot write: {error.strerror}", str(path)) from None
 
 
+def _exchange_output(root: Path, given: str | None, default: str, option: str) -> Path:
+    """Where an export goes: ``given``, or ``exchange/<default>`` (git-ignored); never a
+    project input (a catalog, the template, a monograph, the policy) nor a folder."""
+    if given is None:
+        folder = _inside(root, "exchange")
+        folder.mkdir(exist_ok=True)
+        return folder / default
+    path = _output(root, _inside(root, given), option)
+    if path.is_dir():
+        raise HandoutError(f"{option} names a folder: give a file name", given)
+    return path
+
+
 def cmd_export_xliff(args: argparse.Namespace) -> int:
     from .catalogs.locales import discover_locales
     from .checks.exchange import export_locale
@@ -261,8 +280,8 @@ def cmd_export_xliff(args: argparse.Namespace) -> int:
     root = _root(args)
     if args.locale not in discover_locales(root):
         raise HandoutError(f"no catalog for locale '{args.locale}'")
-    path = _output(root, _inside(root, args.output or f"handouts-{args.locale}.xlf"),
-                   "export-xliff --output")
+    path = _exchange_output(root, args.output, f"handouts-{args.locale}.xlf",
+                            "export-xliff --output")
     _write_file(path, export_locale(root, args.locale))
     print(f"wrote: {os.path.relpath(path, Path.cwd())} (XLIFF 1.2)")
     return EXIT_OK
@@ -274,8 +293,10 @@ def cmd_import_xliff(args: argparse.Namespace) -> int:
     root = _root(args)
     result, findings = import_checked(root, _inside(root, args.file), args.locale,
                                       overwrite_reviewed=args.overwrite_reviewed)
-    for reason in result.skipped:
-        print(f"skipped: {reason}")
+    for warning in result.warnings:
+        print(f"handouts import-xliff: warning: {warning}", file=sys.stderr)
+    for outcome in result.outcomes:
+        print(outcome)
     for line, msgid in result.kept_reviewed:
         print(f"{result.path}:{line}: kept the reviewed translation of '{msgid[:50]}' "
               f"(the file changes it: --overwrite-reviewed takes it, as fuzzy)")
@@ -284,10 +305,15 @@ def cmd_import_xliff(args: argparse.Namespace) -> int:
               f"it is fuzzy until reviewed again")
     for finding in findings:
         print(finding)
+    fuzzy = sum(o.what == "fuzzy" for o in result.outcomes)
     verb = "updated" if result.changed else "unchanged"
     print(f"{verb}: {result.path} ({len(result.imported)} translation(s) imported, "
-          f"{len(result.kept_reviewed)} reviewed kept, {len(result.skipped)} skipped)")
-    errors = any(f.severity == "error" for f in findings)
+          f"{fuzzy} fuzzy, {len(result.kept_reviewed)} reviewed kept, "
+          f"{len(result.skipped)} skipped)")
+    errors = sum(f.severity == "error" for f in findings)
+    if errors:
+        print(f"{errors} error(s) in the entries the file carries: fix them in the catalog "
+              "or the file (each import reports them again)")
     return EXIT_CHECK_FAILED if errors or result.kept_reviewed else EXIT_OK
 
 
@@ -305,7 +331,7 @@ def cmd_export_glossary(args: argparse.Namespace) -> int:
     else:
         data = export_tbx(glossary, [args.locale] if args.locale else discover_locales(root))
     default = f"glossary{'-' + args.locale if args.locale else ''}.{args.format}"
-    path = _output(root, _inside(root, args.output or default), "export-glossary --output")
+    path = _exchange_output(root, args.output, default, "export-glossary --output")
     _write_file(path, data)
     print(f"wrote: {os.path.relpath(path, Path.cwd())} ({len(glossary.terms)} terms)")
     return EXIT_OK
@@ -479,7 +505,7 @@ def parser() -> argparse.ArgumentParser:
                  "write a locale's catalog as XLIFF 1.2 for an agency's CAT tool")
     export.add_argument("locale")
     export.add_argument("--output", metavar="FILE",
-                        help="where (default: handouts-LOCALE.xlf)")
+                        help="where (default: exchange/handouts-LOCALE.xlf, git-ignored)")
     imported = add("import-xliff", cmd_import_xliff,
                    "take the translations of an XLIFF file into its catalog, checked "
                    "(exit 1 on an error finding or a reviewed translation kept)")
@@ -492,7 +518,7 @@ def parser() -> argparse.ArgumentParser:
     glossary.add_argument("--format", choices=("tbx", "csv"), default="tbx")
     glossary.add_argument("--locale", help="only this locale (required for CSV)")
     glossary.add_argument("--output", metavar="FILE",
-                          help="where (default: glossary[-LOCALE].tbx|csv)")
+                          help="where (default: exchange/glossary[-LOCALE].tbx|csv)")
     bundle = add("bundle", cmd_bundle, "zip each locale's published handouts of a built "
                  "output, with SHA256SUMS and the report (reproducible: SOURCE_DATE_EPOCH)")
     bundle.add_argument("--output", default="output", metavar="DIR",

@@ -8,6 +8,8 @@ project's locks, replace a file only if nobody changed it since it was read.
   build holds it shared while it reads them; the build also locks its output folder).
   A translator's editor knows nothing of them: :func:`replace_if_unchanged` protects
   its saves.
+* :func:`read_regular_file`: an input the user names is read only if it is a regular
+  file (a FIFO would block forever, a device never end).
 * :func:`replace_if_unchanged`: the compare-before-replace of a file someone else may
   save at any moment: the new version replaces it only if it still holds what was read.
 * :func:`output_path`: an output option (``check --junit``, ``review-sheet -o``,
@@ -21,6 +23,7 @@ import fcntl
 import hashlib
 import os
 import signal
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -140,6 +143,26 @@ def output_path(root: Path, path: Path, option: str) -> Path:
                            "the project's inputs; choose a path outside source/, locales/ "
                            "and editions/", shown(Path(os.path.abspath(path)), root))
     return path
+
+
+def read_regular_file(path: Path, named: str | None = None) -> bytes:
+    """The bytes of ``path``; a HandoutError at once when it is not a regular file (a
+    FIFO, a device, a folder) or cannot be read. Opened without blocking, then checked."""
+    named = named or str(path)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as error:
+        raise HandoutError(f"cannot read: {error.strerror}", named) from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise HandoutError("not a regular file (a folder, FIFO or device): refusing to "
+                               "read it", named)
+        with os.fdopen(os.dup(descriptor), "rb") as stream:
+            return stream.read()
+    except OSError as error:
+        raise HandoutError(f"cannot read: {error.strerror}", named) from None
+    finally:
+        os.close(descriptor)
 
 
 # --- locks -------------------------------------------------------------------------------

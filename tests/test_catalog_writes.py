@@ -104,7 +104,7 @@ def test_init_never_overwrites_a_catalog_created_while_it_runs(project, monkeypa
 # --- one lock among our own commands ------------------------------------------------------------
 
 @pytest.mark.parametrize("command", [
-    "update", "init fr", "extract", "migrate-plurals es", "import-xliff handouts-es.xlf",
+    "update", "init fr", "extract", "migrate-plurals es", "import-xliff exchange/handouts-es.xlf",
     "review es --reviewer Ana_García,_CoreCHI --drug blinatumomab"])
 def test_commands_that_write_catalogs_never_run_together(project, command):
     if command.startswith("import-xliff"):

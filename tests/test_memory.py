@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.catalogs.extract import extract_template
 from pipeline.catalogs.locales import catalog_path
-from pipeline.catalogs.memory import MEMORY_COMMENT, Memory, Offer
+from pipeline.catalogs.memory import MEMORY_COMMENT, Memory, Offer, same_language
 from pipeline.catalogs.merge import similarity, update_catalogs
 from pipeline.checks.status import open_work
 from pipeline.cli import main
@@ -135,3 +135,55 @@ def test_memory_prefers_exact_then_the_closest_and_offers_no_fuzzy_work():
     offer, score = memory.find("Call your care team if you have a fever!")
     assert offer is known[0] and 0.8 <= score < 1.0
     assert memory.find("Something else entirely, nothing like those.") is None
+
+
+def compendium_in(tmp_path, language):
+    path = tmp_path / "compendium.po"
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    if language:
+        po.metadata["Language"] = language
+    po.append(polib.POEntry(msgid="Nothing like this sentence was ever translated in this "
+                                  "catalog.", msgstr="Nada parecido se tradujo nunca aquí."))
+    po.save(str(path))
+    return path
+
+
+def test_a_compendium_offers_only_to_its_own_language(project, tmp_path, capsys):
+    """issue #24: a Spanish compendium is no 'exact match' for Chinese, Vietnamese..."""
+    compendium = compendium_in(tmp_path, "es")
+    assert main(["-C", str(project), "update", "--compendium", str(compendium)]) == 0
+    err = capsys.readouterr().err
+    for locale in ("zh_CN", "vi", "ar"):
+        assert f"compendium.po: the compendium is in 'es': not offered to {locale}" in err
+        texts = {e.msgstr for e in polib.pofile(str(catalog_path(project, locale)))}
+        assert "Nada parecido se tradujo nunca aquí." not in texts
+    assert "Nada parecido se tradujo nunca aquí." in {e.msgstr for e in spanish(project)}
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("es", "the compendium is in 'es', the language of no catalog this update changes (vi)"),
+    ("es_MX", "the compendium is in 'es_MX', the language of no catalog"),
+    (None, "the compendium names no language")])
+def test_a_compendium_in_another_language_is_refused(project, tmp_path, capsys, language,
+                                                     message):
+    compendium = compendium_in(tmp_path, language)
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    (project / ".handouts-catalogs.lock").unlink(missing_ok=True)  # the fixture's extract
+    assert main(["-C", str(project), "update", "--locale", "vi",
+                 "--compendium", str(compendium)]) == 2
+    err = capsys.readouterr().err
+    line = 1 + next((n for n, text in enumerate(compendium.read_text().splitlines())
+                     if text.startswith('"Language:')), 0)
+    assert f"compendium.po:{line}: {message}" in err
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (project / ".handouts-catalogs.lock").exists()  # refused before the lock
+
+
+@pytest.mark.parametrize(("tag", "locale", "same"), [
+    ("es", "es", True), ("es-ES", "es", True), ("ES", "es", True), ("es", "es_MX", False),
+    ("zh-CN", "zh_CN", True), ("zh-Hans-CN", "zh_CN", True), ("zh-TW", "zh_CN", False),
+    ("zh_TW", "zh_CN", False), ("es", "vi", False), ("sr-Latn", "sr@latin", True),
+    ("sr-Cyrl", "sr@latin", False), ("sr", "sr@latin", False), ("ar", "es", False)])
+def test_a_language_tag_names_its_catalog_and_no_other(tag, locale, same):
+    assert same_language(tag, locale) is same

@@ -3,7 +3,8 @@
 A new entry (one the catalog never had, and that no vanished entry fuzzy-matches) is
 looked up among the catalog's own translations (every other translated entry, active
 or obsolete, so another monograph's paragraph or one under another ``msgctxt``) and an
-optional compendium (a PO file, as ``msgmerge -C`` takes). An exact match of the English
+optional compendium (a PO file, as ``msgmerge -C`` takes, offered only to the catalog
+of the language its ``Language`` header names). An exact match of the English
 wins; otherwise the closest text at or above :data:`CLOSE_THRESHOLD`. Either way the
 offer arrives **fuzzy**, with its origin in a translator comment and, for a close match,
 the English it translated as ``#| msgid`` so the translator's tool shows the difference:
@@ -23,10 +24,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
+from ..errors import CatalogError
+from ..files import read_regular_file, shown
 from ..model import Message
 from ..text import is_translation
-from .pofile import Catalog
+from .locales import parse_locale
+from .pofile import Catalog, read_catalog
 
 MEMORY_COMMENT = "memory:"  # how every offered translation's comment starts
 CLOSE_THRESHOLD = 0.8  # as strict as update's own fuzzy matching
@@ -135,11 +140,58 @@ def _postings(texts: tuple[str, ...]) -> dict[tuple[str, str], list[int]]:
     return _POSTINGS[texts]
 
 
+def compendium_language(compendium: Catalog) -> str | None:
+    """The language a compendium holds: its ``Language`` header (None: it names none)."""
+    return compendium.header.get("Language", "").strip() or None
+
+
+def same_language(tag: str, locale: str) -> bool:
+    """Whether the language tag ``tag`` (a ``Language`` header, an XLIFF
+    ``target-language``) names the catalog locale ``locale``: the same tag in gettext or
+    BCP 47 spelling (``zh-CN``, ``zh-Hans-CN`` are ``zh_CN``; ``sr-Latn`` is
+    ``sr@latin``), or a region of a catalog that names none (``es-ES`` is ``es``; ``es``
+    is not ``es_MX``, ``zh-TW`` not ``zh_CN``, ``sr`` not ``sr@latin``)."""
+    def norm(text: str) -> str:
+        return text.replace("-", "_").lower()
+
+    found = parse_locale(locale)
+    names = {norm(locale), norm(str(found)),
+             norm("_".join(filter(None, (found.language, found.script, found.territory))))}
+    wanted = norm(tag)
+    return wanted in names or (locale.isalpha() and wanted.split("_")[0] == locale.lower())
+
+
 def memory_for(catalog: Catalog, compendium: Catalog | None,
                score: Callable[[str, str], float]) -> Memory:
-    """The memory a catalog's update uses: its own translations, then the compendium's."""
+    """The memory a catalog's update uses: its own translations, then the compendium's
+    when it is in the catalog's own language (a Spanish compendium offers nothing to
+    the Chinese catalog)."""
     known = offers(catalog)
-    if compendium is not None:
+    language = compendium_language(compendium) if compendium is not None else None
+    if compendium is not None and language is not None and catalog.locale is not None \
+            and same_language(language, catalog.locale):
         known += [replace(o, where=f"compendium {compendium.path}")
                   for o in offers(compendium)]
     return Memory(known, score)
+
+
+def vet_compendium(root: Path, path: Path, locales: list[str]) -> list[str]:
+    """Check a compendium before an update takes the catalogs' lock: a regular file (a
+    FIFO is refused at once), read whole, naming its language, one of ``locales``.
+    The warnings name the locales it is not offered to."""
+    named = shown(path, root)
+    data = read_regular_file(path, named)
+    language = compendium_language(read_catalog(path, root))
+    line = next((number for number, text in enumerate(data.splitlines(), 1)
+                 if text.startswith(b'"Language:')), 1)
+    if language is None:
+        raise CatalogError("the compendium names no language (no Language: in its header): "
+                           "a compendium is offered only to its own language's catalog",
+                           named, line)
+    matching = [locale for locale in locales if same_language(language, locale)]
+    if not matching:
+        raise CatalogError(f"the compendium is in '{language}', the language of no catalog "
+                           f"this update changes ({', '.join(locales) or 'none'}): refusing "
+                           "to offer its translations to another language", named, line)
+    return [f"{named}: the compendium is in '{language}': not offered to {locale}"
+            for locale in locales if locale not in matching]
