@@ -23,7 +23,8 @@ import pytest
 from pipeline.catalogs.extract import extract_template
 from pipeline.catalogs.merge import update_catalogs
 from pipeline.errors import CatalogError
-from pipeline.publish.build import PENDING, build
+from pipeline.publish.build import build
+from pipeline.publish.manifest import PENDING
 from pipeline.publish.serve import EVENTS, Preview, make_server, preview_page
 from tests.conftest import add_monograph_copies, need_file_tool, set_entry
 from tests.projects import REPO, copy_project, snapshot

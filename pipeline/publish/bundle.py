@@ -18,22 +18,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
 import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..catalogs.locales import discover_locales
 from ..errors import BuildError
-from .build import MANIFEST, REPORT, raw_inputs
+from .fingerprints import raw_inputs
 from .localize import ENGLISH
+from .manifest import MANIFEST, Entry, Manifest, parse_manifest
+from .pages import REPORT
 
 PREFIX = "handouts-"
 SUMS = "SHA256SUMS"
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip can store
-FILE_KEYS = ("html", "text", "pdf")  # the files of one manifest entry, when present
 
 
 @dataclass
@@ -56,15 +55,6 @@ def bundle_time() -> tuple[int, int, int, int, int, int]:
             moment.second - moment.second % 2)  # zip stores even seconds
 
 
-def entry_files(entry: dict[str, Any]) -> list[str]:
-    """The output files of one manifest entry (its HTML, text and any other edition)."""
-    files = [entry[key] for key in FILE_KEYS if isinstance(entry.get(key), str)]
-    files += [name for name in entry.get("files", ()) if isinstance(name, str)]
-    pdfs = entry.get("pdf")
-    files += [name for name in pdfs if isinstance(name, str)] if isinstance(pdfs, dict) else []
-    return list(dict.fromkeys(files))  # (the formats list the HTML and text again)
-
-
 def zip_bytes(members: dict[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:
     """A zip of ``members`` (name -> bytes) that depends on nothing else."""
     buffer = io.BytesIO()
@@ -78,21 +68,22 @@ def zip_bytes(members: dict[str, bytes], when: tuple[int, int, int, int, int, in
     return buffer.getvalue()
 
 
-def _manifest(output: Path) -> dict[str, Any]:
+def _manifest(output: Path) -> Manifest:
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = (output / MANIFEST).read_text(encoding="utf-8")
+    except OSError:
         raise BuildError("no built output here: run `handouts build` first",
                          str(output)) from None
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
+    try:
+        return parse_manifest(text)
+    except ValueError:
         raise BuildError("the build manifest is not readable: run `handouts build`",
-                         str(output / MANIFEST))
-    return data
+                         str(output / MANIFEST)) from None
 
 
-def _check_current(root: Path, manifest: dict[str, Any], output: Path) -> None:
+def _check_current(root: Path, manifest: Manifest, output: Path) -> None:
     locales = discover_locales(root)
-    if manifest.get("inputs") != raw_inputs(root, locales).overall():
+    if manifest.inputs != raw_inputs(root, locales).overall():
         raise BuildError("the output does not match the project now (sources, catalogs "
                          "or code changed since, or the build was narrowed by --locale or "
                          "--drug): run `handouts build`", str(output))
@@ -106,19 +97,19 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
                          "project's sources", str(dist))
     manifest = _manifest(output)
     _check_current(root, manifest, output)
-    by_locale: dict[str, list[dict[str, Any]]] = {}
-    for entry in manifest["entries"].values():
-        if entry.get("status") == "published":
-            by_locale.setdefault(entry["locale"], []).append(entry)
-    english = {entry["drug"]: entry for entry in by_locale.get(ENGLISH, [])}
+    by_locale: dict[str, list[Entry]] = {}
+    for entry in manifest.entries.values():
+        if entry.published:
+            by_locale.setdefault(entry.locale, []).append(entry)
+    english = {entry.drug: entry for entry in by_locale.get(ENGLISH, [])}
     when = bundle_time()
     archives: dict[str, bytes] = {}
     result = BundleResult(dist)
     for locale, entries in sorted(by_locale.items()):
-        names = [name for entry in entries for name in entry_files(entry)]
+        names = [name for entry in entries for name in entry.owned_files()]
         if locale != ENGLISH:  # the English originals each translation links to
-            names += [name for entry in entries if entry["drug"] in english
-                      for name in entry_files(english[entry["drug"]])]
+            names += [name for entry in entries if entry.drug in english
+                      for name in english[entry.drug].owned_files()]
         members = {}
         for name in dict.fromkeys(names):
             try:

@@ -22,20 +22,12 @@ from ..catalogs.pofile import Catalog, render_key
 from ..checks.rules import REGISTRY
 from ..model import Key, Message, Monograph
 from ..source.segments import iter_segments
+from .fingerprints import digest
 from .localize import UI_MSGIDS
 
 UI_KEYS: tuple[Key, ...] = tuple((None, msgid) for msgid in UI_MSGIDS)
 # a catalog-wide error check would make every handout depend on every entry
 WHOLE_CATALOG = any(c.scope == "catalog" and c.severity == "error" for c in REGISTRY.values())
-
-
-def digest(*parts: bytes | str) -> str:
-    """SHA-256 of ``parts``, each length-prefixed (no two lists of parts collide)."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "big") + data)
-    return hasher.hexdigest()
 
 
 def entry_digest(message: Message | None) -> str:
