@@ -35,10 +35,11 @@ T = TypeVar("T")
 
 
 def can_fork() -> bool:
+    """Whether workers can be forked here."""
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def context() -> BaseContext:
+def start_context() -> BaseContext:
     """Fork where the platform can (workers inherit what the command read), else spawn."""
     return multiprocessing.get_context("fork" if can_fork() else "spawn")
 
@@ -93,9 +94,11 @@ class Pool:
 
     def stop(self) -> None:
         """Cancel what has not begun and kill the workers (Ctrl-C, or a task failed)."""
+        # (the standard library offers no public way to end running tasks; shutdown
+        # forgets the processes, so they are taken first)
+        processes: dict[int, BaseProcess] = dict(getattr(self.executor, "_processes", None)
+                                                 or {})
         self.executor.shutdown(wait=False, cancel_futures=True)
-        # (the standard library offers no public way to end running tasks)
-        processes: dict[int, BaseProcess] = getattr(self.executor, "_processes", None) or {}
         for process in list(processes.values()):
             with contextlib.suppress(OSError, ValueError, AttributeError):
                 process.kill()
@@ -110,7 +113,7 @@ def pool(workers: int, initializer: Callable[..., None] | None = None,
     """``workers`` worker processes, each started by :func:`start_worker` then
     ``initializer(*initargs)``. Leaving the block normally waits for the tasks; by an
     exception (Ctrl-C, a failed task) stops the workers first."""
-    executor = ProcessPoolExecutor(workers, mp_context=context(), initializer=_initialize,
+    executor = ProcessPoolExecutor(workers, mp_context=start_context(), initializer=_initialize,
                                    initargs=(os.getpid(), initializer, initargs))
     running = Pool(executor)
     try:
@@ -121,9 +124,9 @@ def pool(workers: int, initializer: Callable[..., None] | None = None,
     executor.shutdown(wait=True)
 
 
-def process(target: Callable[..., None], args: tuple[Any, ...]) -> BaseProcess:
+def start_process(target: Callable[..., None], args: tuple[Any, ...]) -> BaseProcess:
     """Start one worker process running ``target(*args)`` (after :func:`start_worker`)."""
-    worker = context().Process(target=_run_process, daemon=True,
+    worker = start_context().Process(target=_run_process, daemon=True,
                                args=(os.getpid(), target, args))
     with interrupts_held():  # born unable to take Ctrl-C, known to the caller before it
         worker.start()

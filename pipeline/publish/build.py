@@ -41,7 +41,7 @@ from .plan import (
 )
 from .plan import stale as stale_entries
 from .rebuild import InPlace, Update
-from .render_task import Progress, Shared, init_pdf_worker, render_all
+from .render_task import Progress, Shared, render_all
 from .staging import (
     PREFIX,
     as_output,
@@ -338,7 +338,7 @@ def _print_pdfs(output: Path, staging: Path, entries: Mapping[str, Entry],
             todo.append(pdfs.PdfJob(str(staging / info["html"]), str(target), info["paper"],
                                     used))
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-    pdfs.render_pdfs(todo, workers, init_pdf_worker, None)
+    pdfs.render_pdfs(todo, workers)
     return len(todo)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..catalogs.locales import discover_locales
 from ..errors import BuildError
+from ..files import write_atomic
 from .fingerprints import raw_inputs
 from .localize import ENGLISH
 from .manifest import MANIFEST, Entry, Manifest, parse_manifest
@@ -129,7 +130,7 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
     dist.mkdir(parents=True, exist_ok=True)
     for name, data in [*sorted(archives.items()), (REPORT, report),
                        (SUMS, sums.encode("utf-8"))]:
-        if _write_bytes(dist / name, data):
+        if write_atomic(dist / name, data):
             result.written.append(name)
     for stale in sorted(dist.glob(f"{PREFIX}*.zip")):
         if stale.name not in archives:
@@ -140,25 +141,3 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
 
 def _overlap(one: Path, other: Path) -> bool:
     return one == other or one in other.parents or other in one.parents
-
-
-def _write_bytes(path: Path, data: bytes) -> bool:
-    """Write ``data`` through a synced temp file and a rename; False if unchanged."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return True
-

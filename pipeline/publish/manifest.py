@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..catalogs.pofile import write_atomic
+from ..files import write_atomic
 
 MANIFEST = ".handouts-manifest.json"
 PENDING = ".handouts-preview-pending"  # `handouts serve` is rewriting files in place
@@ -161,4 +161,4 @@ def read_manifest(output: Path) -> Manifest:
 def write_manifest(output: Path, manifest: Manifest) -> None:
     """Replace the manifest of ``output`` in place (the build writes it into its staging
     folder instead, with the rest)."""
-    write_atomic(output / MANIFEST, manifest.to_bytes().decode("utf-8"))
+    write_atomic(output / MANIFEST, manifest.to_bytes())

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..catalogs.locales import catalog_path
 from ..catalogs.pofile import render_key
+from ..files import write_atomic
 from ..model import Key, Monograph
 from .facts import translated_on
 from .fingerprints import RawInputs, file_digest
@@ -211,11 +212,11 @@ class InPlace:
         marker = self.output / PENDING
         marker.write_text("a preview server is writing this output\n", encoding="utf-8")
         for name, data in changed.items():
-            _write_bytes(self.output / name, data)
+            write_atomic(self.output / name, data)
         if not pages_same:
             for name, data in render_pages(entries).items():
                 if not same(self.output / name, data):
-                    _write_bytes(self.output / name, data)
+                    write_atomic(self.output / name, data)
                     changed[name] = data
         for name in sorted(gone):  # a handout that became a draft, or was published
             (self.output / name).unlink(missing_ok=True)
@@ -225,15 +226,3 @@ class InPlace:
         self.manifest_stamp = stamp(self.output / MANIFEST)
         update.written = sorted(changed)
         update.removed = sorted(gone)
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

@@ -5,10 +5,8 @@ the pool of workers that runs the tasks of a build."""
 from __future__ import annotations
 
 import os
-import signal
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,11 +18,11 @@ from ..checks.coverage import state as entry_state
 from ..checks.policy import Policy
 from ..checks.rules import catalog_findings
 from ..errors import HandoutError
-from ..files import close_inherited_locks
 from ..model import Key, Monograph
 from ..source.glossary import Glossary
 from ..source.interface import handout_keys
 from ..source.segments import iter_segments
+from ..workers import pool
 from . import editions
 from . import pdf as pdfs
 from .bilingual import render_bilingual_html, render_bilingual_text
@@ -91,27 +89,6 @@ def _init_worker(shared: Shared) -> None:
     global _shared
     _shared = shared
     _per_locale.clear()
-
-
-def _init_pool_worker(shared: Shared) -> None:
-    close_inherited_locks()  # a forked copy would keep the lock after the build died
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the build stops its workers
-    _init_worker(shared)
-    _die_with_parent()
-
-
-def _die_with_parent() -> None:
-    """Linux: a worker is killed when the build that started it dies (even by SIGKILL),
-    so no orphan keeps writing into a staging folder the next build removes."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleState:
@@ -372,18 +349,9 @@ def _run_all(shared: Shared, tasks: list[Task], jobs: int,
             if progress:
                 progress(len(results), total)
         return results
-    with ProcessPoolExecutor(min(workers, len(tasks)), initializer=_init_pool_worker,
-                             initargs=(shared,)) as pool:
-        for future in as_completed([pool.submit(_run_task, task) for task in tasks]):
+    with pool(min(workers, len(tasks)), _init_worker, (shared,)) as running:
+        for future in as_completed(running.submit_all(_run_task, [(t,) for t in tasks])):
             results += future.result()
             if progress:
                 progress(len(results), total)
     return results
-
-
-def init_pdf_worker() -> None:
-    close_inherited_locks()  # a forked copy would keep the lock after the build died
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the build stops its workers
-    _die_with_parent()
-
-
