@@ -56,6 +56,7 @@ from .staging import (
     sibling,
     swap,
 )
+from .verify import Audit, audit_output, file_digests
 
 
 @dataclass
@@ -204,40 +205,43 @@ def _build(root: Path, output: Path, locales: Sequence[str] | None,
         recover(output)
         check_output(root, output)
         manifest = read_manifest(output)
+        audit = audit_output(output, manifest)  # every file as the manifest says?
         raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH], pdf)
         overall = None if locales or drugs else raw.overall()
         if overall and manifest.inputs == overall and manifest.formats == raw.formats \
-                and files_present(output, manifest.entries):
+                and audit.complete(manifest) and files_present(output, manifest.entries):
             result.kept = len(manifest.entries)
             result.count(manifest.entries)
             return result  # nothing changed: parse nothing, write nothing
         loaded = load_inputs(root, chosen_locales, drugs, raw, output)  # may raise: output
         # untouched
-        return _build_planned(root, output, loaded, raw, manifest, (locales, drugs),
+        return _build_planned(root, output, loaded, raw, (manifest, audit), (locales, drugs),
                               jobs, progress, result, pdf)
 
 
 def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
-                   manifest: Manifest, filters: tuple[Sequence[str] | None,
-                                                      Sequence[str] | None],
+                   previous: tuple[Manifest, Audit], filters: tuple[Sequence[str] | None,
+                                                                    Sequence[str] | None],
                    jobs: int, progress: Progress | None,
                    result: BuildResult, pdf: bool = False) -> BuildResult:
     """The build once its inputs are read: plan, then render into a staging folder
-    and swap it in (or write only the manifest when no handout changes)."""
+    and swap it in (or write only the manifest when no handout changes). ``previous``:
+    the output's manifest and what of the output is as it says."""
+    manifest, audit = previous
     locales, drugs = filters
     filtered = bool(locales or drugs)
     overall = None if filtered else raw.overall()
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-    planned = plan(loaded, raw, output, manifest.entries, (bool(locales), bool(drugs)),
-                   workers, root)
+    planned = plan(loaded, raw, audit.verified, manifest.entries,
+                   (bool(locales), bool(drugs)), workers, root)
     entries = planned.entries
     result.kept = len(entries)
     if not planned.tasks and set(entries) == set(manifest.entries) \
-            and not stale_entries(entries, loaded) \
+            and not stale_entries(entries, loaded) and audit.complete(manifest) \
             and _pages_current(output, manifest, entries, raw.code):
         if not filtered:  # remember the inputs: the next build stops early
             _write_manifest_only(output, manifest, Manifest(entries, overall, raw.code,
-                                                            raw.formats))
+                                                            raw.formats, manifest.files))
         result.count(entries)
         return result
     staging = sibling(output, f"new-{os.getpid()}")
@@ -252,9 +256,11 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
                     guess_published(manifest.entries, loaded))
     try:
         staging.mkdir()
-        _assemble(output, staging, shared, planned, jobs, progress, result, manifest, loaded,
+        _assemble(output, staging, shared, planned, jobs, progress, result, previous, loaded,
                   raw.code)
-        written = Manifest(dict(entries), overall, raw.code, raw.formats)
+        names = [*page_names(entries), *(n for e in entries.values() for n in e.owned_files())]
+        written = Manifest(dict(entries), overall, raw.code, raw.formats,
+                           file_digests(staging, output, names, manifest.files, audit.verified))
         put(staging, Path(shared.previous) if shared.previous else None, MANIFEST,
             written.to_bytes())
         swap(staging, output)
@@ -267,11 +273,13 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
 
 
 def _assemble(output: Path, staging: Path, shared: Shared, planned: Plan, jobs: int,
-              progress: Progress | None, result: BuildResult, old: Manifest,
-              loaded: Loaded, code: str) -> None:
+              progress: Progress | None, result: BuildResult,
+              previous_output: tuple[Manifest, Audit], loaded: Loaded, code: str) -> None:
     """Fill ``staging`` (all but the manifest): links to kept handouts, rendered ones,
-    relinked ones, PDFs, pages; ``planned.entries`` become the new entries. ``old``: the
-    previous manifest (its pages are linked when they would not change)."""
+    relinked ones, PDFs, pages; ``planned.entries`` become the new entries.
+    ``previous_output``: the previous manifest (its pages are linked when they would not
+    change) and the files of the output that are as it says (only those are linked)."""
+    old, audit = previous_output
     entries = planned.entries
     previous = Path(shared.previous) if shared.previous else None
     folders: set[str] = set()
@@ -304,10 +312,12 @@ def _assemble(output: Path, staging: Path, shared: Shared, planned: Plan, jobs: 
             result.files_written += written
     result.rendered = len(rendered)
     if any(entry.pdf for entry in entries.values()):
-        result.pdfs = _print_pdfs(output, staging, entries, old.entries, jobs)
+        result.pdfs = _print_pdfs(output, staging, entries, (old.entries, audit.verified),
+                                  jobs)
         result.files_written += result.pdfs
     if previous is not None and old.code == code and \
-            pages_unchanged(old.entries, entries):
+            pages_unchanged(old.entries, entries) and \
+            all(name in audit.verified for name in page_names(entries)):
         for name in page_names(entries):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             link(previous / name, staging / name)
@@ -317,9 +327,11 @@ def _assemble(output: Path, staging: Path, shared: Shared, planned: Plan, jobs: 
 
 
 def _print_pdfs(output: Path, staging: Path, entries: Mapping[str, Entry],
-                old_entries: Mapping[str, Entry], jobs: int) -> int:
-    """Print the PDFs whose page changed (others are linked from the previous output);
-    return how many were printed."""
+                previous: tuple[Mapping[str, Entry], set[str]], jobs: int) -> int:
+    """Print the PDFs whose page changed (others are linked from the previous output,
+    when as its manifest says: ``previous``, its entries and verified files); return
+    how many were printed."""
+    old_entries, verified = previous
     todo = []
     for key, entry in entries.items():
         before_entry = old_entries.get(key)
@@ -329,7 +341,7 @@ def _print_pdfs(output: Path, staging: Path, entries: Mapping[str, Entry],
             if target.exists():
                 continue  # a kept handout's, linked already
             before = old.get(name)
-            if before and before["digest"] == info["digest"] and (output / name).is_file():
+            if before and before["digest"] == info["digest"] and name in verified:
                 link(output / name, target)
                 continue
             texts = [entry.text] + [f for f in entry.files if f.endswith(".bilingual.txt")
@@ -344,11 +356,13 @@ def _print_pdfs(output: Path, staging: Path, entries: Mapping[str, Entry],
 
 def _pages_current(output: Path, manifest: Manifest, entries: Mapping[str, Entry],
                    code: str) -> bool:
-    """Whether the pages in ``output`` are those ``entries`` give (without rendering them
-    when the manifest proves it)."""
+    """Whether the pages in ``output`` (verified: as the manifest says) are those
+    ``entries`` give (without rendering them when the manifest proves it)."""
     if manifest.code == code and pages_unchanged(manifest.entries, entries):
-        return all((output / name).is_file() for name in page_names(entries))
-    return all(same(output / name, data) for name, data in render_pages(entries).items())
+        return all(name in manifest.files for name in page_names(entries))
+    pages = render_pages(entries)
+    return set(pages) <= set(manifest.files) and \
+        all(same(output / name, data) for name, data in pages.items())
 
 
 def _write_manifest_only(output: Path, old: Manifest, new: Manifest) -> None:

@@ -25,11 +25,12 @@ from pathlib import Path
 
 from ..catalogs.locales import discover_locales
 from ..errors import BuildError
-from ..files import write_atomic
+from ..files import read_regular, write_atomic
 from .fingerprints import raw_inputs
 from .localize import ENGLISH
 from .manifest import MANIFEST, Entry, Manifest, parse_manifest
 from .pages import REPORT
+from .verify import FOREIGN, audit_output, read_verified
 
 PREFIX = "handouts-"
 SUMS = "SHA256SUMS"
@@ -70,13 +71,14 @@ def zip_bytes(members: dict[str, bytes], when: tuple[int, int, int, int, int, in
 
 
 def _manifest(output: Path) -> Manifest:
+    """The output's manifest: a regular file (never read through a link)."""
+    if not os.path.lexists(output / MANIFEST):
+        raise BuildError("no built output here: run `handouts build` first", str(output))
+    data = read_regular(output / MANIFEST)
+    if data is None:
+        raise BuildError(FOREIGN, str(output / MANIFEST))
     try:
-        text = (output / MANIFEST).read_text(encoding="utf-8")
-    except OSError:
-        raise BuildError("no built output here: run `handouts build` first",
-                         str(output)) from None
-    try:
-        return parse_manifest(text)
+        return parse_manifest(data.decode("utf-8"))
     except ValueError:
         raise BuildError("the build manifest is not readable: run `handouts build`",
                          str(output / MANIFEST)) from None
@@ -98,6 +100,9 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
                          "project's sources", str(dist))
     manifest = _manifest(output)
     _check_current(root, manifest, output)
+    foreign = audit_output(output, manifest).foreign
+    if foreign:  # a link, another kind of file, a file no build wrote or one edited since
+        raise BuildError(FOREIGN, str(output / foreign[0]))
     by_locale: dict[str, list[Entry]] = {}
     for entry in manifest.entries.values():
         if entry.published:
@@ -113,18 +118,10 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
                       for name in english[entry.drug].owned_files()]
         members = {}
         for name in dict.fromkeys(names):
-            try:
-                members[name] = (output / name).read_bytes()
-            except OSError:
-                raise BuildError("a file of the build is missing: run `handouts build`",
-                                 str(output / name)) from None
+            members[name] = read_verified(output, name, manifest)  # (read once, proven)
         archives[f"{PREFIX}{locale}.zip"] = zip_bytes(members, when)
         result.zips[locale] = len(entries)
-    try:
-        report = (output / REPORT).read_bytes()
-    except OSError:
-        raise BuildError("the build report is missing: run `handouts build`",
-                         str(output / REPORT)) from None
+    report = read_verified(output, REPORT, manifest)
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
                    for name, data in sorted({**archives, REPORT: report}.items()))
     dist.mkdir(parents=True, exist_ok=True)

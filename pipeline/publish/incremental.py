@@ -14,9 +14,7 @@ it unchanged; the first save of a day re-renders the locale.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from ..catalogs.pofile import Catalog, render_key
 from ..checks.rules import REGISTRY
@@ -62,15 +60,3 @@ def dependent_keys(monograph: Monograph) -> list[Key]:
 def content_fingerprint(base: str, digests: CatalogDigests, keys: Iterable[Key]) -> str:
     """``base`` (code, locale, drug, monograph, glossary, safety) with the entries."""
     return digest(base, digests.plural_forms, *(digests.of(key) for key in keys))
-
-
-def present_files(folder: Path) -> set[str]:
-    """Every file under ``folder``, relative, with forward slashes (one walk, no stat)."""
-    found: set[str] = set()
-    if not folder.is_dir():
-        return found
-    for base, _, names in os.walk(folder):
-        relative = os.path.relpath(base, folder).replace(os.sep, "/")
-        prefix = "" if relative == "." else f"{relative}/"
-        found.update(prefix + name for name in names)
-    return found

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..files import write_atomic
+from ..files import read_regular, write_atomic
 
 MANIFEST = ".handouts-manifest.json"
 PENDING = ".handouts-preview-pending"  # `handouts serve` is rewriting files in place
-MANIFEST_FORMAT = 3  # 2: entries may own an edition's files; 3: and their formats
+MANIFEST_FORMAT = 4  # 2: entries may own an edition's files; 3: and their formats;
+# 4: the digest of every file
 NOT_SHOWN = ("fingerprint", "content", "base")  # entry fields no page shows
 
 
@@ -116,16 +117,18 @@ SHOWN = tuple(name for name in Entry.__dataclass_fields__ if name not in NOT_SHO
 
 @dataclass(frozen=True)
 class Manifest:
-    """What a build wrote; ``inputs`` is None after a build narrowed by filters."""
+    """What a build wrote; ``inputs`` is None after a build narrowed by filters;
+    ``files``: the SHA-256 of every file of the output but the manifest."""
 
     entries: Mapping[str, Entry] = field(default_factory=dict)
     inputs: str | None = None
     code: str | None = None
     formats: str | None = None
+    files: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"format": MANIFEST_FORMAT, "inputs": self.inputs, "code": self.code,
-                "formats": self.formats,
+                "formats": self.formats, "files": dict(sorted(self.files.items())),
                 "entries": {key: self.entries[key].to_json() for key in sorted(self.entries)}}
 
     def to_bytes(self) -> bytes:
@@ -140,21 +143,23 @@ def parse_manifest(text: str) -> Manifest:
     """A manifest's JSON; ValueError when it is not one of this format."""
     data = json.loads(text)
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or \
-            not isinstance(data.get("entries"), dict):
+            not isinstance(data.get("entries"), dict) or not isinstance(data.get("files"), dict):
         raise ValueError("not a manifest of this format")
     entries = {str(key): Entry.from_json(value) for key, value in data["entries"].items()}
-    return Manifest(entries, data.get("inputs"), data.get("code"), data.get("formats"))
+    files = {str(name): str(value) for name, value in data["files"].items()}
+    return Manifest(entries, data.get("inputs"), data.get("code"), data.get("formats"), files)
 
 
 def read_manifest(output: Path) -> Manifest:
     """The previous build's manifest; an empty one when there is none, it is unreadable,
     or a preview server died mid-update (its files may be newer than the manifest says:
     render everything again)."""
-    if (output / PENDING).exists():
+    data = read_regular(output / MANIFEST)  # (not through a link, not a FIFO)
+    if data is None or (output / PENDING).exists():
         return EMPTY
     try:
-        return parse_manifest((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return parse_manifest(data.decode("utf-8"))
+    except ValueError:  # (UnicodeDecodeError included)
         return EMPTY
 
 

@@ -16,7 +16,7 @@ from ..model import Key
 from ..source.glossary import Glossary, load_glossary
 from ..source.monographs import load_monographs
 from .fingerprints import RawInputs, digest
-from .incremental import UI_KEYS, WHOLE_CATALOG, present_files
+from .incremental import UI_KEYS, WHOLE_CATALOG
 from .locale_state import LocaleState, open_locale, text_shapes
 from .localize import ENGLISH
 from .manifest import Entry
@@ -130,9 +130,10 @@ def content_base(raw: RawInputs, loaded: Loaded, code: str, drug: str) -> str:
                    raw.formats)
 
 
-def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: Mapping[str, Entry],
+def plan(loaded: Loaded, raw: RawInputs, present: set[str], old_entries: Mapping[str, Entry],
          filters: tuple[bool, bool], workers: int = 1, root: Path | None = None) -> Plan:
-    """Split the build into handouts kept as they are and handouts to render. A locale's
+    """Split the build into handouts kept as they are (their files all ``present``, as
+    the build wrote them) and handouts to render. A locale's
     handouts go to as few workers as keep every core busy, since each worker reads and
     checks the catalog of every locale it renders. With filters, what they exclude is kept.
 
@@ -141,7 +142,6 @@ def plan(loaded: Loaded, raw: RawInputs, output: Path, old_entries: Mapping[str,
     reads that catalog once (given ``root``), and the renderers reuse the reading."""
     result = Plan({}, [])
     todo_by_locale: dict[str, list[tuple[str, str, str]]] = {}
-    present = present_files(output)
     for code in loaded.locales:
         part = locale_part(raw, loaded, code)
         todo: list[tuple[str, str, str]] = []

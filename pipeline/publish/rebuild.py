@@ -34,6 +34,7 @@ from .plan import stale as stale_entries
 from .render_task import Shared, preload, relink_handout, render_handout
 from .sources import SourceIndex
 from .staging import build_lock, same, sibling
+from .verify import digest
 
 
 @dataclass
@@ -203,21 +204,23 @@ class InPlace:
         manifest, with the pending marker standing while they change."""
         changed = {name: data for name, data in files.items()
                    if not same(self.output / name, data)}
-        pages_same = pages_unchanged(self.manifest.entries, entries)
+        pages = {} if pages_unchanged(self.manifest.entries, entries) else render_pages(entries)
+        digests = {**self.manifest.files,
+                   **{name: digest(data) for name, data in {**files, **pages}.items()}}
+        for name in gone:
+            digests.pop(name, None)
         manifest = Manifest(dict(sorted(entries.items())),
                             None if self.filtered else raw.overall(), self.raw.code,
-                            raw.formats)
-        if not changed and not gone and pages_same and manifest == self.manifest:
+                            raw.formats, digests)
+        if not changed and not gone and not pages and manifest == self.manifest:
             return
         marker = self.output / PENDING
         marker.write_text("a preview server is writing this output\n", encoding="utf-8")
         for name, data in changed.items():
             write_atomic(self.output / name, data)
-        if not pages_same:
-            for name, data in render_pages(entries).items():
-                if not same(self.output / name, data):
-                    write_atomic(self.output / name, data)
-                    changed[name] = data
+        for name, data in pages.items():
+            if write_atomic(self.output / name, data):
+                changed[name] = data
         for name in sorted(gone):  # a handout that became a draft, or was published
             (self.output / name).unlink(missing_ok=True)
         write_manifest(self.output, manifest)

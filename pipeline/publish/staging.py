@@ -8,6 +8,7 @@ import errno
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,7 +83,9 @@ def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> boo
     if previous is not None:
         old = previous / relative
         try:
-            if old.stat().st_size == len(data) and old.read_bytes() == data:
+            status = old.lstat()  # (a link planted in the output is never followed)
+            if stat.S_ISREG(status.st_mode) and status.st_size == len(data) and \
+                    old.read_bytes() == data:
                 link(old, target)
                 return False
         except FileNotFoundError:
