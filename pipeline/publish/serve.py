@@ -5,7 +5,11 @@ interface, :class:`~.build.IncrementalBuild`, to bring it up to date: a saved ca
 re-renders only the handouts whose entries changed, in place (:mod:`.rebuild`); any
 other change (a monograph, the glossary, a new catalog) goes through the build itself.
 
-Pages are served from ``output/`` on 127.0.0.1 only. HTML pages get a small script
+Pages are served from ``output/`` on 127.0.0.1 only, to requests that name the server
+itself (Host ``localhost``, ``127.0.0.1`` or ``[::1]`` with its port; any other is
+answered 421, so a page of another site cannot read drafts by DNS rebinding); an odd or
+overlong path is 404 or 414, and no answer redirects to another host. A port that is not
+one, or cannot be had, is refused before anything is built. HTML pages get a small script
 that asks the server every 0.4 s whether its own file changed and reloads it; the
 script exists only in the served response, never in a built file, and the response's
 Content-Security-Policy allows exactly that script (by hash) and requests to this
@@ -24,7 +28,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ..catalogs.locales import discover_locales
 from ..errors import HandoutError
@@ -34,6 +38,9 @@ from .localize import ENGLISH
 from .rebuild import Update, stamp
 
 EVENTS = "/__handouts/changed"
+LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")  # the Host names this server answers to
+MAX_PATH = 2048  # longer request targets: 414
+MAX_NAME = 255  # a longer path component names no file: 404
 POLL_SECONDS = 0.25  # how often saved files are looked for
 Log = Callable[[str], None]
 
@@ -158,19 +165,36 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server protocol
+        """Answer only requests addressed to this server by its own name (a page of
+        another site cannot reach it by DNS rebinding), for a plain path."""
+        port = self.server.server_address[1]
+        if not own_host(self.headers.get("Host"), port):
+            return self._send(421, f"this preview answers only at http://127.0.0.1:{port}/\n"
+                              .encode(), "text/plain; charset=utf-8")
+        if len(self.path) > MAX_PATH:
+            return self._send(414, b"address too long\n", "text/plain; charset=utf-8")
         parts = urlsplit(self.path)
-        if parts.path == EVENTS:
-            wanted = parse_qs(parts.query).get("path", ["/"])[0]
+        if parts.scheme or parts.netloc or not parts.path.startswith("/") or \
+                "//" in parts.path or "//" in unquote(parts.path):
+            return self._send(404, b"not found\n", "text/plain; charset=utf-8")
+        return self._answer(parts.path, parts.query)
+
+    def _answer(self, path: str, query: str) -> None:
+        if path == EVENTS:
+            wanted = parse_qs(query).get("path", ["/"])[0]
             name = self._resolve(wanted)
             body = json.dumps(self.preview.version(name or "")).encode("utf-8")
             return self._send(200, body, "application/json", {"Cache-Control": "no-store"})
-        name = self._resolve(unquote(parts.path))
+        name = self._resolve(unquote(path))
         if name is None:
-            moved = self._moved(unquote(parts.path))
+            moved = self._moved(unquote(path))
             if moved:
                 return self._send(302, b"", "text/plain", {"Location": moved})
             return self._send(404, b"not found\n", "text/plain; charset=utf-8")
-        data = (self.preview.output / name).read_bytes()
+        try:
+            data = (self.preview.output / name).read_bytes()
+        except OSError:  # (removed by a rebuild meanwhile)
+            return self._send(404, b"not found\n", "text/plain; charset=utf-8")
         if name.endswith(".html"):
             page, policy = preview_page(data)
             return self._send(200, page, "text/html; charset=utf-8",
@@ -182,12 +206,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _resolve(self, path: str) -> str | None:
         """The output file a URL path names (a folder: its index.html), or None."""
         relative = path.lstrip("/")
-        if relative.startswith(".") or "/." in relative or "\\" in relative or "\0" in relative:
+        if relative.startswith(".") or "/." in relative or "\\" in relative or \
+                "\0" in relative or "//" in relative or \
+                any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME
+                    for part in relative.split("/")):
             return None
-        target = (self.preview.output / relative).resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_file() or not target.is_relative_to(self.preview.output):
+        try:
+            target = (self.preview.output / relative).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() or not target.is_relative_to(self.preview.output):
+                return None
+        except (OSError, ValueError, RuntimeError):  # too long, a link loop: not here
             return None
         return target.relative_to(self.preview.output).as_posix()
 
@@ -196,7 +226,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         relative = path.lstrip("/")
         other = relative.removeprefix(f"{DRAFTS}/") if relative.startswith(f"{DRAFTS}/") \
             else f"{DRAFTS}/{relative}"
-        return f"/{other}" if self._resolve(other) else None
+        if other.startswith("/") or not self._resolve(other):
+            return None  # (a Location starting "//" would name another host)
+        return quote(f"/{other}")
 
     def _send(self, status: int, body: bytes, kind: str,
               headers: dict[str, str] | None = None) -> None:
@@ -214,10 +246,32 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass  # requests are not news; rebuilds are
 
 
+def own_host(header: str | None, port: int) -> bool:
+    """Whether a request's Host header names this server: localhost, 127.0.0.1 or
+    [::1] with its port (any other name may be an attacker's, rebound to 127.0.0.1)."""
+    if not header:
+        return False
+    return header.strip().lower() in {f"{name}:{port}" for name in LOCAL_NAMES} | (
+        set(LOCAL_NAMES) if port == 80 else set())
+
+
+def check_port(port: int) -> int:
+    """``port`` if a server can listen on it (0: any free one); a HandoutError if not."""
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise HandoutError(f"--port must be a number from 0 to 65535 (0: any free port), "
+                           f"not {port!r}")
+    return port
+
+
 def make_server(preview: Preview, port: int, log: Log) -> http.server.ThreadingHTTPServer:
-    """An HTTP server for ``preview`` on 127.0.0.1:``port`` (0: any free port)."""
+    """An HTTP server for ``preview`` on 127.0.0.1:``port`` (0: any free port); a
+    HandoutError when the port is not one or cannot be had."""
     handler = type("Handler", (_Handler,), {"preview": preview, "log": staticmethod(log)})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", check_port(port)), handler)
+    except OSError as error:
+        raise HandoutError(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error} "
+                           "(another server? choose another --port, or 0 for any)") from None
     server.daemon_threads = True
     return server
 
@@ -253,8 +307,12 @@ def serve(root: Path, output: Path, locale: str | None, port: int, log: Log,
         raise HandoutError(f"no catalog for locale '{locale}' (available: "
                            f"{', '.join(discover_locales(root))})")
     preview = Preview(root, output, locale, jobs)
-    preview.refresh()
-    server = make_server(preview, port, log)
+    server = make_server(preview, port, log)  # (a port that cannot be had: before building)
+    try:
+        preview.refresh()
+    except BaseException:
+        server.server_close()
+        raise
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(preview, stop, log), daemon=True)
     watcher.start()
