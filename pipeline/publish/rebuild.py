@@ -21,7 +21,8 @@ from pathlib import Path
 
 from ..catalogs.locales import catalog_path
 from ..catalogs.pofile import render_key
-from ..files import write_atomic
+from ..errors import BuildError
+from ..files import read_regular, write_atomic
 from ..model import Key, Monograph
 from .facts import translated_on
 from .fingerprints import RawInputs, file_digest
@@ -34,7 +35,7 @@ from .plan import stale as stale_entries
 from .render_task import Shared, preload, relink_handout, render_handout
 from .sources import SourceIndex
 from .staging import build_lock, same, sibling
-from .verify import digest
+from .verify import FOREIGN, digest
 
 
 @dataclass
@@ -181,8 +182,11 @@ class InPlace:
             pages = [name for name in entry.files if name.endswith(".html")]
             for name in pages:
                 if not (staging / name).exists():
+                    data = read_regular(self.output / name)  # (never through a link)
+                    if data is None:
+                        raise BuildError(FOREIGN, str(self.output / name))
                     (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(self.output / name, staging / name)
+                    (staging / name).write_bytes(data)
             relinked, _ = relink_handout(relinking, entry)
             entries[entry.key] = relinked
             names += pages
