@@ -14,16 +14,21 @@ project's locks, replace a file only if nobody changed it since it was read.
   save at any moment: the new version replaces it only if it still holds what was read.
 * :func:`output_path`: an output option (``check --junit``, ``review-sheet -o``,
   ``export-xliff --output``, ``build --output``...) never names a project input.
+* :func:`write_atomic`: a file written whole or not at all (a synced temp file, then a
+  rename), and not at all when it holds the content already; every atomic replace of a
+  file is here (the build's swap of the output folder is in ``publish/staging.py``).
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import glob
 import hashlib
 import os
 import signal
 import stat
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -270,3 +275,87 @@ def _link_new(temp: Path, path: Path) -> bool:
         return False
     os.rename(temp, path)
     return True
+
+
+# --- writing a file atomically ----------------------------------------------------------
+
+def write_atomic(path: Path, text: str | bytes) -> bool:
+    """Write ``text`` (bytes, or str as UTF-8) to ``path`` via a synced temp file and a
+    rename, unless ``path`` holds it already (False then). A kill at any moment leaves
+    the old or the new version, whole."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_orphans(path)
+    temp = prepare_file(path, data)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def prepare_file(path: Path, data: bytes) -> Path:
+    """A synced temp file beside ``path`` holding ``data``, with ``path``'s permissions:
+    the first half of an atomic write (the caller renames it, or removes it)."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        try:
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        except FileNotFoundError:
+            os.chmod(temp, 0o644)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def remove_orphans(path: Path) -> None:
+    """Remove the temp files of earlier writes of ``path`` that were killed between
+    writing and renaming: those whose writing process (named in the file) is gone."""
+    for orphan in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = orphan.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            with suppress(OSError):  # housekeeping: a read-only folder is fine
+                orphan.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (dead, not yet reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: leave its file alone
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stream:
+            return stream.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not through a symbolic link, never
+    blocking on a FIFO); None otherwise."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return stream.read()

@@ -12,11 +12,12 @@ import sys
 
 import pytest
 
-import pipeline.publish.build as build_module
 from pipeline.catalogs.locales import catalog_path, discover_locales
 from pipeline.cli import main
 from pipeline.errors import BuildError, CatalogError, LocaleError, SourceError
-from pipeline.publish.build import MANIFEST, build_lock
+from pipeline.publish import fingerprints, render_task
+from pipeline.publish.manifest import MANIFEST
+from pipeline.publish.staging import build_lock
 from pipeline.source.monographs import load_monographs
 from pipeline.source.segments import iter_segments
 from tests.conftest import (
@@ -121,7 +122,7 @@ def test_changing_a_template_input_rerenders_but_keeps_identical_files(project, 
                                                                        monkeypatch):
     run_build(project)
     before = file_states(project / "output")
-    monkeypatch.setattr(build_module, "code_digest", lambda: "another renderer")
+    monkeypatch.setattr(fingerprints, "code_digest", lambda: "another renderer")
     result = run_build(project)
     assert result.rendered == result.published + result.drafts and result.files_written == 0
     after = file_states(project / "output")
@@ -160,7 +161,7 @@ def test_a_build_failing_while_rendering_leaves_the_output_whole(project, run_bu
 
     def crash(*args, **kwargs):
         raise RuntimeError("renderer crashed")
-    monkeypatch.setattr(build_module, "render_html", crash)
+    monkeypatch.setattr(render_task, "render_html", crash)
     with pytest.raises(RuntimeError):
         run_build(project, jobs=1)
     assert snapshot(project / "output") == before

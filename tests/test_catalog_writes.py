@@ -21,7 +21,7 @@ from pipeline.catalogs.locales import TEMPLATE_PATH, catalog_path, catalogs_lock
 from pipeline.catalogs.merge import update_catalogs
 from pipeline.cli import main
 from pipeline.errors import CatalogError
-from pipeline.publish.build import build_lock
+from pipeline.publish.staging import build_lock
 from tests.conftest import MONOGRAPH
 from tests.projects import copy_project, file_size_limit, run_cli, snapshot, without_root_override
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import pipeline.publish.build as build_module
 from pipeline.catalogs.pofile import load_catalog
 from pipeline.cli import main
+from pipeline.publish import fingerprints, render_task
 from pipeline.publish import pdf as pdf_module
 from pipeline.publish.bilingual import ENGLISH_MARK
 from pipeline.publish.printing import css_string
@@ -252,13 +253,13 @@ def test_relinked_pages_are_the_pages_a_fresh_render_writes(project, run_build, 
     then relinks the pages whose guess was wrong (here: Arabic is a draft); rendering
     everything again, with the right guess, writes the same bytes."""
     relinked = []
-    original = build_module.relink_handout
-    monkeypatch.setattr(build_module, "relink_handout",
-                        lambda shared, entry: relinked.append(entry["locale"]) or
+    original = render_task.relink_handout
+    monkeypatch.setattr(render_task, "relink_handout",
+                        lambda shared, entry: relinked.append(entry.locale) or
                         original(shared, entry))
     first = run_build(project)
     assert first.rendered == 5 and sorted(relinked) == ["en", "es", "vi", "zh_CN"]
-    monkeypatch.setattr(build_module, "code_digest", lambda: "another renderer")
+    monkeypatch.setattr(fingerprints, "code_digest", lambda: "another renderer")
     again = run_build(project)
     assert again.rendered == 5 and again.files_written == 0
 

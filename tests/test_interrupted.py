@@ -16,7 +16,8 @@ import yaml
 from pipeline.catalogs.extract import extract_template
 from pipeline.catalogs.initialize import init_catalog
 from pipeline.catalogs.locales import catalog_path
-from pipeline.catalogs.pofile import _running, load_catalog, render_catalog, write_atomic
+from pipeline.catalogs.pofile import load_catalog, render_catalog, write_atomic
+from pipeline.files import _running
 
 PARAGRAPHS = 1500
 LOCALES = ("es", "fr", "de")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import BuildError
-from pipeline.publish import build as build_module
+from pipeline.publish import staging as staging_module
 from tests.conftest import set_entry
 from tests.projects import file_size_limit, run_cli, snapshot
 
@@ -80,7 +80,7 @@ def test_a_rename_refused_with_ebusy_is_a_clear_error_and_the_output_stays(proje
         if Path(source) == output:
             raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(source))
         return real_rename(source, target)
-    monkeypatch.setattr(build_module.os, "rename", rename)
+    monkeypatch.setattr(staging_module.os, "rename", rename)
     set_entry(project, "es", "Pain", msgstr="Dolor (nuevo)")
     with pytest.raises(BuildError, match="mount point.*Device or resource busy"):
         run_build(project)

@@ -23,7 +23,8 @@ import pytest
 from pipeline.catalogs.extract import extract_template
 from pipeline.catalogs.merge import update_catalogs
 from pipeline.errors import CatalogError
-from pipeline.publish.build import PENDING, build
+from pipeline.publish.build import build
+from pipeline.publish.manifest import PENDING
 from pipeline.publish.serve import EVENTS, Preview, make_server, preview_page
 from tests.conftest import add_monograph_copies, need_file_tool, set_entry
 from tests.projects import REPO, copy_project, snapshot
@@ -280,3 +281,75 @@ def test_chromium_reloads_the_page_after_a_save(project):
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=30)
+
+
+# --- a hardened preview server (loopback only; every request bounded by a timeout) --------
+
+def raw_get(base: str, path: str, host: str | None = None) -> tuple[int, dict[str, str]]:
+    """GET ``path`` as sent (no normalizing), with this Host header (None: the server's)."""
+    import http.client
+    address = base.removeprefix("http://")
+    connection = http.client.HTTPConnection(address, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": address if host is None else host})
+        response = connection.getresponse()
+        response.read()
+        return response.status, dict(response.headers)
+    finally:
+        connection.close()
+
+
+def test_a_request_for_another_host_is_misdirected(server):
+    port = server.rsplit(":", 1)[1]
+    for host in ("attacker.example", f"attacker.example:{port}", "127.0.0.1:1",
+                 f"127.0.0.2:{port}", f"localhost.attacker.example:{port}", ""):
+        assert raw_get(server, "/report.json", host=host)[0] == 421, host
+        assert raw_get(server, f"{EVENTS}?path=/", host=host)[0] == 421, host
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}",
+                 f"[::1]:{port}"):
+        assert raw_get(server, "/report.json", host=host)[0] == 200, host
+
+
+def test_odd_and_overlong_paths_are_answered_never_dropped(server):
+    for path in ("/es/" + "a" * 300 + ".html", "/" + "b" * 300, "/drafts/" + "c" * 300 + "/x",
+                 "/es/%00.html", "/es/%ff%fe.html", "/" + "d/" * 400, "/es/%2e%2e%2f%2e%2e"):
+        status, _ = raw_get(server, path)
+        assert status in (404, 414), (path[:40], status)
+    assert raw_get(server, "/" + "e" * 5000)[0] == 414
+    assert raw_get(server, "/es/blinatumomab.html")[0] == 200  # and it still serves
+
+
+def test_no_path_redirects_to_another_host(server):
+    for path in ("/drafts//ar/blinatumomab.html", "//ar/blinatumomab.html",
+                 "//attacker.example/ar/blinatumomab.html", "/drafts/%2F%2Fattacker.example",
+                 "/%2F%2Fattacker.example/", "http://attacker.example/ar/blinatumomab.html"):
+        status, headers = raw_get(server, path)
+        location = headers.get("Location", "")
+        assert not location.startswith("//") and "attacker" not in location, (path, location)
+        assert status in (302, 404), (path, status)
+    status, headers = raw_get(server, "/ar/blinatumomab.html")  # the draft is still found
+    assert status == 302 and headers["Location"] == "/drafts/ar/blinatumomab.html"
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "65536", "abc", "8000.5"])
+def test_an_invalid_port_is_refused_before_any_build(project, port):
+    result = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--port", port],
+                            cwd=project, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "port" in result.stderr
+    assert not (project / "output").exists()  # nothing was built
+
+
+def test_a_port_in_use_is_refused_before_any_build(project):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--port", port],
+                                cwd=project, capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 2, result.stderr
+    assert f"127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "output").exists()

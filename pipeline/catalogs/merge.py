@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import ctypes
-import multiprocessing
 import os
 import re
-import signal
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ..errors import CatalogError, HandoutError
-from ..files import close_inherited_locks, replace_if_unchanged, signals_deferred
+from ..files import replace_if_unchanged, signals_deferred
 from ..model import Message
 from ..text import has_visible_content
+from ..workers import Failure, can_fork, start_context, start_process
 from .locales import catalog_file, catalog_path, catalogs_lock, discover_locales, parse_locale
 from .memory import Memory, memory_for
 from .plurals import parse_plural_forms, standard_rule
@@ -429,7 +426,7 @@ def update_catalogs(root: Path, locales: list[str] | None = None, *, memory: boo
                 break
             readable.append(locale)
         workers = min(len(readable), os.cpu_count() or 1)
-        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if workers < 2 or not can_fork():
             prepared = _prepare_here(root, template, readable, locale_error, options)
         else:
             prepared = _prepare_in_workers(root, template, readable, workers, locale_error,
@@ -452,26 +449,19 @@ def _prepare_here(root: Path, template: Catalog, locales: list[str],
     return prepared
 
 
-_Problem = tuple[type[HandoutError], str, str | None, int | None]
-
-
 def _prepare_in_workers(root: Path, template: Catalog, locales: list[str], workers: int,
                         locale_error: HandoutError | None, options: dict) -> list[Prepared]:
     """Workers read their catalogs and report problems; if there are none, they merge
     and prepare them; any problem (a broken catalog, a write that fails) discards all.
     Workers ignore Ctrl-C: the command stops them and cleans up after them."""
-    context = multiprocessing.get_context("fork")  # workers inherit the template
     connections = []
     prepared: dict[str, Prepared] = {}
     complete = False
     try:
         for group in (locales[start::workers] for start in range(workers)):
-            mine, theirs = context.Pipe()
-            process = context.Process(target=_update_worker, daemon=True,
-                                      args=(theirs, root, template, group, os.getpid(), options))
-            with _interrupts_held():  # the worker is born unable to take Ctrl-C, and is
-                process.start()  # known to the cleanup below before Ctrl-C can come
-                connections.append((process, mine))
+            mine, theirs = start_context().Pipe()  # (forked: workers inherit the template)
+            connections.append((start_process(_update_worker, (theirs, root, template,
+                                                               group, options)), mine))
             theirs.close()
         problems = _gather(connections)
         first = _first(problems, locales)
@@ -485,8 +475,7 @@ def _prepare_in_workers(root: Path, template: Catalog, locales: list[str], worke
                     prepared[reply.result.locale] = reply
             first = _first(replies, locales)
         if first is not None:
-            kind, message, path, line = first
-            raise kind(message, path, line)
+            raise first.error()
         if locale_error is not None:
             raise locale_error
         complete = True
@@ -510,21 +499,10 @@ def _gather(connections: list) -> dict:
     return found
 
 
-def _first(replies: dict, locales: list[str]) -> _Problem | None:
-    """The first problem in locale order (a tuple), or None."""
-    return next((replies[locale] for locale in locales if isinstance(replies.get(locale), tuple)),
-                None)
-
-
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Ctrl-C held back (blocked, not lost) while a worker is forked: the worker is born
-    with it blocked and ignores it before unblocking; the command gets it right after."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+def _first(replies: dict, locales: list[str]) -> Failure | None:
+    """The first problem in locale order, or None."""
+    return next((replies[locale] for locale in locales
+                 if isinstance(replies.get(locale), Failure)), None)
 
 
 def _receive(connection: Connection) -> dict:
@@ -538,37 +516,29 @@ def _receive(connection: Connection) -> dict:
     return reply
 
 
-def _problem(error: HandoutError) -> _Problem:
-    return (type(error), error.message, error.path, error.line)
-
-
 def _update_worker(connection: Connection, root: Path, template: Catalog,
-                   locales: list[str], parent: int, options: dict) -> None:
-    """In a worker: read ``locales``' catalogs, report their errors (as plain data: an
-    exception would lose its path and line), merge and prepare them if told to go."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command stops its workers itself
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    _die_with_parent(parent)
-    close_inherited_locks()
+                   locales: list[str], options: dict) -> None:
+    """In a worker: read ``locales``' catalogs, report their errors (as
+    :class:`~pipeline.workers.Failure`), merge and prepare them if told to go."""
     try:
         catalogs: dict[str, Catalog] = {}
-        problems: dict[str, _Problem | None] = {}
+        problems: dict[str, Failure | None] = {}
         for locale in locales:
             try:
                 catalogs[locale] = load_catalog(root, locale)
                 problems[locale] = None
             except HandoutError as error:
-                problems[locale] = _problem(error)
+                problems[locale] = Failure.of(error)
         connection.send(problems)
         if not connection.recv():
             return
-        replies: dict[str, Prepared | _Problem] = {}
+        replies: dict[str, Prepared | Failure] = {}
         for locale in locales:
             try:
                 replies[locale] = prepare_update(root, locale, template, catalogs.pop(locale),
                                                  **options)
             except HandoutError as error:
-                replies[locale] = _problem(error)
+                replies[locale] = Failure.of(error)
                 break
         connection.send(replies)
     except (EOFError, BrokenPipeError, ConnectionResetError):
@@ -578,13 +548,3 @@ def _update_worker(connection: Connection, root: Path, template: Catalog,
             connection.send(error)
     finally:
         connection.close()
-
-
-def _die_with_parent(parent: int) -> None:
-    """Linux: a worker is killed when the update that forked it dies (even by SIGKILL),
-    so no orphan writes a catalog after the command is gone."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # it died before that took effect
-        os._exit(1)

@@ -7,12 +7,9 @@ atomic and skipped when the content would not change.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import glob
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -22,6 +19,9 @@ import polib
 
 from ..errors import CatalogError
 from ..files import digest, replace_if_unchanged
+from ..files import prepare_file as prepare_file  # (where catalogs take them from)
+from ..files import remove_orphans as remove_orphans
+from ..files import write_atomic as write_atomic
 from ..model import Key, Message
 from .locales import TEMPLATE_PATH, catalog_file, catalog_path, template_file
 from .plurals import PluralFormsError, PluralRule, parse_plural_forms
@@ -297,76 +297,11 @@ def entry_text(message: Message, key: tuple[object, ...], blocks: dict[tuple[obj
     return blocks[key]
 
 
-def write_atomic(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` via a synced temp file and a rename; False if unchanged."""
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_orphans(path)
-    temp = prepare_file(path, data)
-    try:
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return True
-
-
-def prepare_file(path: Path, data: bytes) -> Path:
-    """A synced temp file beside ``path`` holding ``data``, with ``path``'s permissions:
-    the first half of an atomic write (the caller renames it, or removes it)."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
-                                    dir=path.parent)
-    temp = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        try:
-            os.chmod(temp, path.stat().st_mode & 0o777)
-        except FileNotFoundError:
-            os.chmod(temp, 0o644)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
 def commit_catalog(temp: Path, path: Path, catalog: Catalog | None) -> bool:
     """Replace ``path`` by ``temp`` if it still holds what ``catalog`` was read from
     (``catalog`` None: if it still does not exist); False (``temp`` removed) when it
     was saved or created meanwhile: that version is kept."""
     return replace_if_unchanged(temp, path, catalog.digest if catalog is not None else None)
-
-
-def remove_orphans(path: Path) -> None:
-    """Remove the temp files of earlier writes of ``path`` that were killed between
-    writing and renaming: those whose writing process (named in the file) is gone."""
-    for orphan in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        pid = orphan.name[len(path.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            with contextlib.suppress(OSError):  # housekeeping: a read-only folder is fine
-                orphan.unlink(missing_ok=True)
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie (dead, not yet reaped)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process, or no way to tell: leave its file alone
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stream:
-            return stream.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
 
 
 def now_stamp() -> str:

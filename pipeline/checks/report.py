@@ -10,18 +10,17 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import multiprocessing
 import os
-import signal
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field, replace
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TypeVar
 from xml.etree import ElementTree as ET
 
+from .. import workers
 from ..catalogs.extract import safety_keys, template_is_stale
 from ..catalogs.locales import catalog_path, discover_locales, parse_locale
 from ..catalogs.pofile import Catalog, check_shapes, load_catalog, load_template
@@ -31,6 +30,7 @@ from ..source.glossary import Glossary, load_glossary
 from ..source.interface import handout_keys
 from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
+from ..workers import Failure, carried, unpacked
 from .coverage import Coverage, count_states, coverage, state
 from .policy import LocalePolicy, Policy, load_policy
 from .review import Trust, trust_for
@@ -297,16 +297,6 @@ def _problems(policy: LocalePolicy, total: Coverage, findings: tuple[Finding, ..
     return tuple(problems)
 
 
-@dataclass(frozen=True)
-class _Failure:
-    """A user error raised in a worker process, carried back whole (path and line)."""
-
-    kind: type[HandoutError]
-    message: str
-    path: str | None
-    line: int | None
-
-
 @contextlib.contextmanager
 def _without_gc() -> Iterator[None]:
     """Reading and checking catalogs makes millions of acyclic objects: the cyclic
@@ -321,19 +311,14 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _in_worker(function: Callable[..., T], *args: object) -> T | _Failure:
-    try:
-        with _without_gc():
-            return function(*args)
-    except HandoutError as error:
-        return _Failure(type(error), error.message, error.path, error.line)
+def _in_worker(function: Callable[..., T], *args: object) -> T | Failure:
+    with _without_gc():
+        return carried(function, *args)
 
 
-def _result(value: T | _Failure) -> T | HandoutError:
+def _result(value: T | Failure) -> T | HandoutError:
     """A worker's value; a user error it met, rebuilt whole (with its path and line)."""
-    if isinstance(value, _Failure):
-        return value.kind(value.message, value.path, value.line)
-    return value
+    return unpacked(value)
 
 
 def _read_here(project: _Project, locale: str) -> CatalogReading | HandoutError:
@@ -402,10 +387,9 @@ _queue: _Queue | None = None
 def _adopt(project: _Project, queue: _Queue) -> None:
     global _project, _queue
     _project, _queue = project, queue
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the command stops the pool
 
 
-def _read_next() -> tuple[int, CatalogReading | _Failure] | None:
+def _read_next() -> tuple[int, CatalogReading | Failure] | None:
     """In a worker: read the locale at the front of the queue (None: none is left)."""
     assert _project is not None and _queue is not None
     index = _queue.take_front()
@@ -438,27 +422,24 @@ def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckRepo
             judge_locale(reading, policy.get(locale), scope)
 
     with contextlib.ExitStack() as stack:
-        tasks: list[Future[tuple[int, CatalogReading | _Failure] | None]] = []
+        tasks: list[Future[tuple[int, CatalogReading | Failure] | None]] = []
         queue = None
         if jobs > 1 and len(chosen) > 1 and \
                 len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
             # forked workers inherit the project; elsewhere it is pickled once per worker
-            context = multiprocessing.get_context(
-                "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-            queue = _Queue(len(chosen), context)
-            pool = stack.enter_context(ProcessPoolExecutor(
-                min(jobs - 1, len(chosen) - 1), mp_context=context, initializer=_adopt,
-                initargs=(replace(project, locales=tuple(chosen)), queue)))
-            stack.callback(pool.shutdown, cancel_futures=True)  # on an error: stop soon,
+            queue = _Queue(len(chosen), workers.start_context())
+            running = stack.enter_context(workers.pool(  # on an error: stopped at once
+                min(jobs - 1, len(chosen) - 1), _adopt,
+                (replace(project, locales=tuple(chosen)), queue)))
             stack.callback(queue.close)  # and first: no worker begins another locale
             # one task per locale; each reads the locale at the front when it starts
-            tasks = [pool.submit(_read_next) for _ in chosen]
+            tasks = running.submit_all(_read_next, [() for _ in chosen])
         monographs = load_monographs(root)
         stale, template_path = template_is_stale(root, template, monographs, glossary)
         scope = project_scope(root, template, monographs)
         waiting = set(tasks)
 
-        def settle(finished: Iterable[Future[tuple[int, CatalogReading | _Failure] | None]]
+        def settle(finished: Iterable[Future[tuple[int, CatalogReading | Failure] | None]]
                    ) -> None:
             for task in finished:
                 waiting.discard(task)

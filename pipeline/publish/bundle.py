@@ -18,22 +18,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
 import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..catalogs.locales import discover_locales
 from ..errors import BuildError
-from .build import MANIFEST, REPORT, raw_inputs
+from ..files import read_regular, write_atomic
+from .fingerprints import raw_inputs
 from .localize import ENGLISH
+from .manifest import MANIFEST, Entry, Manifest, parse_manifest
+from .pages import REPORT
+from .verify import FOREIGN, audit_output, read_verified
 
 PREFIX = "handouts-"
 SUMS = "SHA256SUMS"
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip can store
-FILE_KEYS = ("html", "text", "pdf")  # the files of one manifest entry, when present
 
 
 @dataclass
@@ -56,15 +57,6 @@ def bundle_time() -> tuple[int, int, int, int, int, int]:
             moment.second - moment.second % 2)  # zip stores even seconds
 
 
-def entry_files(entry: dict[str, Any]) -> list[str]:
-    """The output files of one manifest entry (its HTML, text and any other edition)."""
-    files = [entry[key] for key in FILE_KEYS if isinstance(entry.get(key), str)]
-    files += [name for name in entry.get("files", ()) if isinstance(name, str)]
-    pdfs = entry.get("pdf")
-    files += [name for name in pdfs if isinstance(name, str)] if isinstance(pdfs, dict) else []
-    return list(dict.fromkeys(files))  # (the formats list the HTML and text again)
-
-
 def zip_bytes(members: dict[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:
     """A zip of ``members`` (name -> bytes) that depends on nothing else."""
     buffer = io.BytesIO()
@@ -78,21 +70,23 @@ def zip_bytes(members: dict[str, bytes], when: tuple[int, int, int, int, int, in
     return buffer.getvalue()
 
 
-def _manifest(output: Path) -> dict[str, Any]:
+def _manifest(output: Path) -> Manifest:
+    """The output's manifest: a regular file (never read through a link)."""
+    if not os.path.lexists(output / MANIFEST):
+        raise BuildError("no built output here: run `handouts build` first", str(output))
+    data = read_regular(output / MANIFEST)
+    if data is None:
+        raise BuildError(FOREIGN, str(output / MANIFEST))
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise BuildError("no built output here: run `handouts build` first",
-                         str(output)) from None
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
+        return parse_manifest(data.decode("utf-8"))
+    except ValueError:
         raise BuildError("the build manifest is not readable: run `handouts build`",
-                         str(output / MANIFEST))
-    return data
+                         str(output / MANIFEST)) from None
 
 
-def _check_current(root: Path, manifest: dict[str, Any], output: Path) -> None:
+def _check_current(root: Path, manifest: Manifest, output: Path) -> None:
     locales = discover_locales(root)
-    if manifest.get("inputs") != raw_inputs(root, locales).overall():
+    if manifest.inputs != raw_inputs(root, locales).overall():
         raise BuildError("the output does not match the project now (sources, catalogs "
                          "or code changed since, or the build was narrowed by --locale or "
                          "--drug): run `handouts build`", str(output))
@@ -106,39 +100,34 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
                          "project's sources", str(dist))
     manifest = _manifest(output)
     _check_current(root, manifest, output)
-    by_locale: dict[str, list[dict[str, Any]]] = {}
-    for entry in manifest["entries"].values():
-        if entry.get("status") == "published":
-            by_locale.setdefault(entry["locale"], []).append(entry)
-    english = {entry["drug"]: entry for entry in by_locale.get(ENGLISH, [])}
+    foreign = audit_output(output, manifest).foreign
+    if foreign:  # a link, another kind of file, a file no build wrote or one edited since
+        raise BuildError(FOREIGN, str(output / foreign[0]))
+    by_locale: dict[str, list[Entry]] = {}
+    for entry in manifest.entries.values():
+        if entry.published:
+            by_locale.setdefault(entry.locale, []).append(entry)
+    english = {entry.drug: entry for entry in by_locale.get(ENGLISH, [])}
     when = bundle_time()
     archives: dict[str, bytes] = {}
     result = BundleResult(dist)
     for locale, entries in sorted(by_locale.items()):
-        names = [name for entry in entries for name in entry_files(entry)]
+        names = [name for entry in entries for name in entry.owned_files()]
         if locale != ENGLISH:  # the English originals each translation links to
-            names += [name for entry in entries if entry["drug"] in english
-                      for name in entry_files(english[entry["drug"]])]
+            names += [name for entry in entries if entry.drug in english
+                      for name in english[entry.drug].owned_files()]
         members = {}
         for name in dict.fromkeys(names):
-            try:
-                members[name] = (output / name).read_bytes()
-            except OSError:
-                raise BuildError("a file of the build is missing: run `handouts build`",
-                                 str(output / name)) from None
+            members[name] = read_verified(output, name, manifest)  # (read once, proven)
         archives[f"{PREFIX}{locale}.zip"] = zip_bytes(members, when)
         result.zips[locale] = len(entries)
-    try:
-        report = (output / REPORT).read_bytes()
-    except OSError:
-        raise BuildError("the build report is missing: run `handouts build`",
-                         str(output / REPORT)) from None
+    report = read_verified(output, REPORT, manifest)
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
                    for name, data in sorted({**archives, REPORT: report}.items()))
     dist.mkdir(parents=True, exist_ok=True)
     for name, data in [*sorted(archives.items()), (REPORT, report),
                        (SUMS, sums.encode("utf-8"))]:
-        if _write_bytes(dist / name, data):
+        if write_atomic(dist / name, data):
             result.written.append(name)
     for stale in sorted(dist.glob(f"{PREFIX}*.zip")):
         if stale.name not in archives:
@@ -149,25 +138,3 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
 
 def _overlap(one: Path, other: Path) -> bool:
     return one == other or one in other.parents or other in one.parents
-
-
-def _write_bytes(path: Path, data: bytes) -> bool:
-    """Write ``data`` through a synced temp file and a rename; False if unchanged."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return True
-

@@ -14,28 +14,18 @@ it unchanged; the first save of a day re-renders the locale.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from ..catalogs.pofile import Catalog, render_key
 from ..checks.rules import REGISTRY
 from ..model import Key, Message, Monograph
 from ..source.segments import iter_segments
+from .fingerprints import digest
 from .localize import UI_MSGIDS
 
 UI_KEYS: tuple[Key, ...] = tuple((None, msgid) for msgid in UI_MSGIDS)
 # a catalog-wide error check would make every handout depend on every entry
 WHOLE_CATALOG = any(c.scope == "catalog" and c.severity == "error" for c in REGISTRY.values())
-
-
-def digest(*parts: bytes | str) -> str:
-    """SHA-256 of ``parts``, each length-prefixed (no two lists of parts collide)."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "big") + data)
-    return hasher.hexdigest()
 
 
 def entry_digest(message: Message | None) -> str:
@@ -70,15 +60,3 @@ def dependent_keys(monograph: Monograph) -> list[Key]:
 def content_fingerprint(base: str, digests: CatalogDigests, keys: Iterable[Key]) -> str:
     """``base`` (code, locale, drug, monograph, glossary, safety) with the entries."""
     return digest(base, digests.plural_forms, *(digests.of(key) for key in keys))
-
-
-def present_files(folder: Path) -> set[str]:
-    """Every file under ``folder``, relative, with forward slashes (one walk, no stat)."""
-    found: set[str] = set()
-    if not folder.is_dir():
-        return found
-    for base, _, names in os.walk(folder):
-        relative = os.path.relpath(base, folder).replace(os.sep, "/")
-        prefix = "" if relative == "." else f"{relative}/"
-        found.update(prefix + name for name in names)
-    return found

@@ -22,7 +22,7 @@ import subprocess
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -30,6 +30,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from ..errors import BuildError
+from ..workers import pool
 from .formats import PAPER_NAMES
 from .pdfclean import clean
 
@@ -229,7 +230,6 @@ def print_jobs(jobs: Sequence[PdfJob]) -> int:
 
 
 def render_pdfs(jobs: Sequence[PdfJob], workers: int,
-                initializer: Callable[[], None] | None = None,
                 progress: Callable[[int, int], None] | None = None) -> None:
     """Print every job: one browser per worker process, each printing a share."""
     if not jobs:
@@ -243,8 +243,8 @@ def render_pdfs(jobs: Sequence[PdfJob], workers: int,
     size = -(-len(jobs) // parts)
     shares = [jobs[start:start + size] for start in range(0, len(jobs), size)]
     done = 0
-    with ProcessPoolExecutor(min(workers, len(shares)), initializer=initializer) as pool:
-        for future in as_completed([pool.submit(print_jobs, share) for share in shares]):
+    with pool(min(workers, len(shares))) as running:
+        for future in as_completed(running.submit_all(print_jobs, [(s,) for s in shares])):
             done += future.result()
             if progress:
                 progress(done, len(jobs))

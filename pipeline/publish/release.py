@@ -27,8 +27,8 @@ from ..source.interface import handout_keys
 from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
 from . import editions
-from .build import check_entries, open_locale
 from .facts import handout_facts
+from .locale_state import check_entries, open_locale
 from .localize import localize
 
 

@@ -1,17 +1,15 @@
 """``handouts serve``: a local preview that rebuilds what a save touches and reloads the page.
 
-The server builds ``output/`` once (the incremental build), then keeps the build's
-inputs in memory: the monographs' index, the glossary, each catalog as last read and
-checked, the manifest. A saved catalog is read again and compared entry by entry with
-the last reading; only the handouts whose entries changed are rendered (the content
-fingerprint of :mod:`.incremental` decides, the same one ``handouts build`` uses, so a
-later build finds them current), then written in place, each file atomically, under
-the build lock. A marker file (:data:`~.build.PENDING`) stands in ``output/`` while
-files change, so a server killed midway makes the next build render everything again.
-Any other change (a monograph, the glossary, a new catalog) goes through
-:func:`~.build.build` itself.
+The server builds ``output/`` once, then after every save asks the build's public
+interface, :class:`~.build.IncrementalBuild`, to bring it up to date: a saved catalog
+re-renders only the handouts whose entries changed, in place (:mod:`.rebuild`); any
+other change (a monograph, the glossary, a new catalog) goes through the build itself.
 
-Pages are served from ``output/`` on 127.0.0.1 only. HTML pages get a small script
+Pages are served from ``output/`` on 127.0.0.1 only, to requests that name the server
+itself (Host ``localhost``, ``127.0.0.1`` or ``[::1]`` with its port; any other is
+answered 421, so a page of another site cannot read drafts by DNS rebinding); an odd or
+overlong path is 404 or 414, and no answer redirects to another host. A port that is not
+one, or cannot be had, is refused before anything is built. HTML pages get a small script
 that asks the server every 0.4 s whether its own file changed and reloads it; the
 script exists only in the served response, never in a built file, and the response's
 Content-Security-Policy allows exactly that script (by hash) and requests to this
@@ -24,31 +22,25 @@ import base64
 import hashlib
 import http.server
 import json
-import os
 import re
-import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from ..catalogs.locales import catalog_path, discover_locales
-from ..catalogs.pofile import render_key, write_atomic
+from ..catalogs.locales import discover_locales
 from ..errors import HandoutError
-from ..model import Key, Monograph
-from ..source.glossary import GLOSSARY_PATH
-from ..source.monographs import monograph_files
-from . import build as builder
-from .facts import translated_on
-from .incremental import UI_KEYS, WHOLE_CATALOG, dependent_keys
+from .build import IncrementalBuild
+from .formats import DRAFTS
 from .localize import ENGLISH
-from .render import DRAFTS
-from .sources import SourceIndex
+from .rebuild import Update, stamp
 
 EVENTS = "/__handouts/changed"
+LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")  # the Host names this server answers to
+MAX_PATH = 2048  # longer request targets: 414
+MAX_NAME = 255  # a longer path component names no file: 404
 POLL_SECONDS = 0.25  # how often saved files are looked for
 Log = Callable[[str], None]
 
@@ -93,89 +85,33 @@ def preview_page(html: bytes) -> tuple[bytes, str]:
 
 # --- the state a preview keeps between saves ------------------------------------------
 
-class _Monographs(Mapping[str, Monograph]):
-    """The parsed monographs of an index, read on first use."""
-
-    def __init__(self, index: SourceIndex):
-        self.index = index
-
-    def __getitem__(self, drug: str) -> Monograph:
-        return self.index.monograph(drug)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.index.infos)
-
-    def __len__(self) -> int:
-        return len(self.index.infos)
-
-
-@dataclass
-class Update:
-    """What one rebuild did."""
-
-    rendered: list[str] = field(default_factory=list)  # handouts (locale/drug)
-    written: list[str] = field(default_factory=list)  # output files
-    full: bool = False  # went through `handouts build`
-    seconds: float = 0.0
-
-
 class Preview:
     """The preview's knowledge of the project and its output, kept between saves."""
 
     def __init__(self, root: Path, output: Path, locale: str | None = None, jobs: int = 0):
         self.root, self.output = root.resolve(), output.resolve()
         self.locale = locale
-        self.jobs = jobs
-        self.known: dict[str, Reading] = {}  # each catalog as last read
+        self.builder = IncrementalBuild(self.root, self.output,
+                                        [ENGLISH, locale] if locale else None, jobs=jobs)
         self.versions: dict[str, int] = {}  # output file -> times rewritten in place
         self.generation = 0  # full rebuilds (any page may have changed)
         self.error: str | None = None
+        self.watched: dict[str, tuple[int, int, int]] = {}
         self.lock = threading.Lock()  # one rebuild at a time; requests read versions
 
-    # - full refresh: the build itself, then what it read
     def refresh(self) -> Update:
-        started = time.perf_counter()
-        locales = [ENGLISH, self.locale] if self.locale else None
-        builder.build(self.root, self.output, locales, jobs=self.jobs, pdf=False)  # a preview
-        self._load()
-        self.generation += 1
-        return Update(full=True, seconds=time.perf_counter() - started)
-
-    def _load(self) -> None:
-        catalogs = discover_locales(self.root)
-        self.catalogs = [self.locale] if self.locale else catalogs
-        self.raw = builder.raw_inputs(self.root, catalogs)
-        self.loaded = builder.load_inputs(self.root, [ENGLISH, *self.catalogs], None,
-                                          self.raw, self.output)
-        self.manifest = builder._read_manifest(self.output)
-        self.manifest_stamp = _stamp(self.output / builder.MANIFEST)
-        self.known = {code: _reading(builder.open_locale(
-            self.root, code, self.loaded.glossary, self.loaded.safety, self.loaded.policy))
-            for code in self.catalogs}
-        self.key_drugs: dict[Key, set[str]] = {}
-        for drug, info in self.loaded.index.infos.items():
-            for key in info.keys:
-                self.key_drugs.setdefault(key, set()).add(drug)
-        self.shared = builder.Shared(
-            str(self.root), _Monographs(self.loaded.index),  # type: ignore[arg-type]
-            self.loaded.glossary, self.loaded.safety,
-            {d: self.raw.monographs[p][:12] for d, p in self.loaded.paths.items()},
-            str(self.output), None, self.loaded.policy, base_url=self.loaded.policy.base_url,
-            published_guess=builder._guess_published(self.manifest.get("entries", {}),
-                                                     self.loaded))  # no PDFs in a preview
-        self.watched = self._signatures()
+        """Build (no PDFs in a preview) and remember what was read."""
+        with self.lock:
+            return self._noted(self.builder.rebuild([]))
 
     # - watching
-    def _signatures(self) -> dict[str, tuple[int, int, int]]:
-        paths = [catalog_path(self.root, code) for code in self.catalogs]
-        paths += [self.root / GLOSSARY_PATH, *monograph_files(self.root)]
-        paths.append(self.root / "locales")  # a new catalog folder
-        return {str(path): _stamp(path) for path in paths}
+    def signatures(self) -> dict[str, tuple[int, int, int]]:
+        return {str(path): stamp(path) for path in self.builder.inputs()}
 
     def changes(self) -> list[str]:
         """The watched files whose stamps changed since the last rebuild."""
         try:
-            now = self._signatures()
+            now = self.signatures()
         except HandoutError:
             return ["source/monographs"]
         return sorted(name for name in now.keys() | self.watched.keys()
@@ -184,160 +120,31 @@ class Preview:
     def rebuild(self, changed: list[str]) -> Update:
         """Bring the output up to date with the saved files (``changed``)."""
         with self.lock:
-            catalogs = {str(catalog_path(self.root, code)): code for code in self.catalogs}
             try:
-                if changed and all(name in catalogs for name in changed) and \
-                        _stamp(self.output / builder.MANIFEST) == self.manifest_stamp:
-                    update = self._catalogs_saved([catalogs[name] for name in changed])
-                else:
-                    update = self.refresh()
+                update = self._noted(self.builder.rebuild(changed))
+                if not update.full:  # (the rest was not touched)
+                    self.watched.update({name: stamp(Path(name)) for name in changed})
                 self.error = None
                 return update
             except HandoutError as error:
                 self.error = str(error)
-                self.watched = {**self.watched, **{n: _stamp(Path(n)) for n in changed}}
+                self.watched = {**self.watched, **{n: stamp(Path(n)) for n in changed}}
                 raise
 
-    def _catalogs_saved(self, locales: list[str]) -> Update:
-        started = time.perf_counter()
-        update = Update()
-        with builder.build_lock(self.output):
-            entries = dict(self.manifest.get("entries", {}))
-            todo: dict[str, list[str]] = {}
-            readings: dict[str, builder.LocaleState] = {}
-            known: dict[str, Reading] = {}
-            catalogs = dict(self.raw.catalogs)
-            for locale in locales:
-                catalogs[locale] = builder._file_digest(catalog_path(self.root, locale))
-                new = builder.open_locale(self.root, locale, self.loaded.glossary,
-                                          self.loaded.safety, self.loaded.policy)  # may raise
-                readings[locale] = new
-                known[locale] = _reading(new)
-                todo[locale] = self._touched(self.known[locale], known[locale])
-            raw = replace(self.raw, catalogs=catalogs)
-            files: dict[str, bytes] = {}
-            gone: set[str] = set()
-            staging = builder._sibling(self.output, f"new-serve-{os.getpid()}")
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir()  # (a killed server's is removed by the next build)
-            shared = replace(self.shared, staging=str(staging), previous=str(self.output))
-            try:
-                for locale, drugs in todo.items():
-                    builder._per_locale[locale] = readings[locale]
-                    part = builder._locale_part(raw, self.loaded, locale)
-                    for drug in self.loaded.drugs:
-                        key = f"{locale}/{drug}"
-                        fingerprint = builder.quick_fingerprint(raw, self.loaded, locale, drug,
-                                                                part)
-                        if drug not in drugs and key in entries:
-                            entries[key] = {**entries[key], "fingerprint": fingerprint}
-                            continue
-                        entry, _ = builder.render_handout(shared, locale, drug)
-                        base = builder.content_base(raw, self.loaded, locale, drug)
-                        entry["fingerprint"], entry["base"] = fingerprint, base
-                        entry["content"] = readings[locale].content(
-                            base, dependent_keys(self.shared.monographs[drug]))
-                        names = builder.entry_files(entry)
-                        files.update({name: (staging / name).read_bytes() for name in names})
-                        old = entries.get(key)
-                        if old is not None:
-                            gone.update(set(builder.entry_files(old)) - set(names))
-                        entries[key] = entry
-                        update.rendered.append(key)
-                for name in builder.relink_stale(shared, entries, self.loaded):
-                    files[name] = (staging / name).read_bytes()  # links to languages
-            finally:
-                builder._per_locale.clear()
-                shutil.rmtree(staging, ignore_errors=True)
-            self._write(files, gone, entries, raw, update)
-            self.raw = raw
-            self.known.update(known)
-        for locale in locales:  # (the rest was not touched)
-            path = str(catalog_path(self.root, locale))
-            self.watched[path] = _stamp(Path(path))
-        update.seconds = time.perf_counter() - started
+    def _noted(self, update: Update) -> Update:
+        """Count the update: pages whose file changed reload."""
+        if update.full:
+            self.generation += 1
+            self.watched = self.signatures()
+        else:
+            for name in [*update.written, *update.removed]:
+                self.versions[name] = self.versions.get(name, 0) + 1
         return update
-
-    def _touched(self, old: Reading, new: Reading) -> set[str]:
-        """The drugs whose handouts may differ between two readings of a catalog."""
-        if WHOLE_CATALOG or old[0] != new[0]:
-            return set(self.loaded.drugs)
-        changed = {key for key in old[1].keys() | new[1].keys()
-                   if old[1].get(key) != new[1].get(key)}
-        if changed & set(UI_KEYS):
-            return set(self.loaded.drugs)
-        return {drug for key in changed for drug in self.key_drugs.get(key, ())}
-
-    def _write(self, files: dict[str, bytes], gone: set[str], entries: dict[str, Any],
-               raw: builder.RawInputs, update: Update) -> None:
-        """Write changed files in place (each atomically), then the pages and the
-        manifest, with the pending marker standing while they change."""
-        changed = {name: data for name, data in files.items()
-                   if not builder._same(self.output / name, data)}
-        pages_same = builder.pages_unchanged(self.manifest.get("entries", {}), entries)
-        manifest = {"format": builder.MANIFEST_FORMAT,
-                    "inputs": None if self.locale else raw.overall(),
-                    "code": self.raw.code, "formats": raw.formats,
-                    "entries": dict(sorted(entries.items()))}
-        if not changed and not gone and pages_same and manifest == self.manifest:
-            return
-        marker = self.output / builder.PENDING
-        marker.write_text("a preview server is writing this output\n", encoding="utf-8")
-        for name, data in changed.items():
-            _write_bytes(self.output / name, data)
-        for name in changed:  # the handouts are fresh: their pages may reload now
-            self.versions[name] = self.versions.get(name, 0) + 1
-        if not pages_same:
-            for name, data in builder._pages(entries).items():
-                if not builder._same(self.output / name, data):
-                    _write_bytes(self.output / name, data)
-                    changed[name] = data
-                    self.versions[name] = self.versions.get(name, 0) + 1
-        for name in sorted(gone):  # a handout that became a draft, or was published
-            (self.output / name).unlink(missing_ok=True)
-        write_atomic(self.output / builder.MANIFEST,
-                     builder._json(manifest).decode("utf-8"))
-        marker.unlink()
-        self.manifest = manifest
-        self.manifest_stamp = _stamp(self.output / builder.MANIFEST)
-        for name in gone:
-            self.versions[name] = self.versions.get(name, 0) + 1
-        update.written = sorted(changed)
 
     # - what the pages ask
     def version(self, name: str) -> dict[str, Any]:
         return {"version": f"{self.generation}.{self.versions.get(name, 0)}",
                 "error": self.error}
-
-
-Reading = tuple[str, dict[Key, int]]  # a catalog's header part and entry hashes
-
-
-def _reading(state: builder.LocaleState) -> Reading:
-    assert state.catalog is not None and state.lookup is not None
-    return (state.catalog.header.get("Plural-Forms", "") + "\n"
-            + str(translated_on(state.catalog)),
-            {key: hash(render_key(message)) for key, message in state.lookup.items()})
-
-
-def _stamp(path: Path) -> tuple[int, int, int]:
-    try:
-        info = path.stat()
-    except OSError:
-        return (0, 0, 0)
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 # --- HTTP ----------------------------------------------------------------------------
@@ -358,19 +165,36 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server protocol
+        """Answer only requests addressed to this server by its own name (a page of
+        another site cannot reach it by DNS rebinding), for a plain path."""
+        port = self.server.server_address[1]
+        if not own_host(self.headers.get("Host"), port):
+            return self._send(421, f"this preview answers only at http://127.0.0.1:{port}/\n"
+                              .encode(), "text/plain; charset=utf-8")
+        if len(self.path) > MAX_PATH:
+            return self._send(414, b"address too long\n", "text/plain; charset=utf-8")
         parts = urlsplit(self.path)
-        if parts.path == EVENTS:
-            wanted = parse_qs(parts.query).get("path", ["/"])[0]
+        if parts.scheme or parts.netloc or not parts.path.startswith("/") or \
+                "//" in parts.path or "//" in unquote(parts.path):
+            return self._send(404, b"not found\n", "text/plain; charset=utf-8")
+        return self._answer(parts.path, parts.query)
+
+    def _answer(self, path: str, query: str) -> None:
+        if path == EVENTS:
+            wanted = parse_qs(query).get("path", ["/"])[0]
             name = self._resolve(wanted)
             body = json.dumps(self.preview.version(name or "")).encode("utf-8")
             return self._send(200, body, "application/json", {"Cache-Control": "no-store"})
-        name = self._resolve(unquote(parts.path))
+        name = self._resolve(unquote(path))
         if name is None:
-            moved = self._moved(unquote(parts.path))
+            moved = self._moved(unquote(path))
             if moved:
                 return self._send(302, b"", "text/plain", {"Location": moved})
             return self._send(404, b"not found\n", "text/plain; charset=utf-8")
-        data = (self.preview.output / name).read_bytes()
+        try:
+            data = (self.preview.output / name).read_bytes()
+        except OSError:  # (removed by a rebuild meanwhile)
+            return self._send(404, b"not found\n", "text/plain; charset=utf-8")
         if name.endswith(".html"):
             page, policy = preview_page(data)
             return self._send(200, page, "text/html; charset=utf-8",
@@ -382,12 +206,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _resolve(self, path: str) -> str | None:
         """The output file a URL path names (a folder: its index.html), or None."""
         relative = path.lstrip("/")
-        if relative.startswith(".") or "/." in relative or "\\" in relative or "\0" in relative:
+        if relative.startswith(".") or "/." in relative or "\\" in relative or \
+                "\0" in relative or "//" in relative or \
+                any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME
+                    for part in relative.split("/")):
             return None
-        target = (self.preview.output / relative).resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_file() or not target.is_relative_to(self.preview.output):
+        try:
+            target = (self.preview.output / relative).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() or not target.is_relative_to(self.preview.output):
+                return None
+        except (OSError, ValueError, RuntimeError):  # too long, a link loop: not here
             return None
         return target.relative_to(self.preview.output).as_posix()
 
@@ -396,7 +226,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         relative = path.lstrip("/")
         other = relative.removeprefix(f"{DRAFTS}/") if relative.startswith(f"{DRAFTS}/") \
             else f"{DRAFTS}/{relative}"
-        return f"/{other}" if self._resolve(other) else None
+        if other.startswith("/") or not self._resolve(other):
+            return None  # (a Location starting "//" would name another host)
+        return quote(f"/{other}")
 
     def _send(self, status: int, body: bytes, kind: str,
               headers: dict[str, str] | None = None) -> None:
@@ -414,10 +246,32 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass  # requests are not news; rebuilds are
 
 
+def own_host(header: str | None, port: int) -> bool:
+    """Whether a request's Host header names this server: localhost, 127.0.0.1 or
+    [::1] with its port (any other name may be an attacker's, rebound to 127.0.0.1)."""
+    if not header:
+        return False
+    return header.strip().lower() in {f"{name}:{port}" for name in LOCAL_NAMES} | (
+        set(LOCAL_NAMES) if port == 80 else set())
+
+
+def check_port(port: int) -> int:
+    """``port`` if a server can listen on it (0: any free one); a HandoutError if not."""
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise HandoutError(f"--port must be a number from 0 to 65535 (0: any free port), "
+                           f"not {port!r}")
+    return port
+
+
 def make_server(preview: Preview, port: int, log: Log) -> http.server.ThreadingHTTPServer:
-    """An HTTP server for ``preview`` on 127.0.0.1:``port`` (0: any free port)."""
+    """An HTTP server for ``preview`` on 127.0.0.1:``port`` (0: any free port); a
+    HandoutError when the port is not one or cannot be had."""
     handler = type("Handler", (_Handler,), {"preview": preview, "log": staticmethod(log)})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", check_port(port)), handler)
+    except OSError as error:
+        raise HandoutError(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error} "
+                           "(another server? choose another --port, or 0 for any)") from None
     server.daemon_threads = True
     return server
 
@@ -437,7 +291,7 @@ def watch(preview: Preview, stop: threading.Event, log: Log) -> None:
             continue
         except Exception as error:  # noqa: BLE001 - a bug or a full disk: say so, keep serving
             preview.error = f"the preview could not rebuild: {error!r}"
-            preview.watched = preview._signatures()
+            preview.watched = preview.signatures()
             log(f"error: {preview.error} (run `handouts build` to see it)")
             continue
         shown = ", ".join(update.rendered[:5]) + (" ..." if len(update.rendered) > 5 else "")
@@ -453,8 +307,12 @@ def serve(root: Path, output: Path, locale: str | None, port: int, log: Log,
         raise HandoutError(f"no catalog for locale '{locale}' (available: "
                            f"{', '.join(discover_locales(root))})")
     preview = Preview(root, output, locale, jobs)
-    preview.refresh()
-    server = make_server(preview, port, log)
+    server = make_server(preview, port, log)  # (a port that cannot be had: before building)
+    try:
+        preview.refresh()
+    except BaseException:
+        server.server_close()
+        raise
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(preview, stop, log), daemon=True)
     watcher.start()

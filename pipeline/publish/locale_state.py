@@ -1,0 +1,109 @@
+"""One locale's catalog as a build reads it: read once per process, its entries checked
+only as the handouts being rendered need them (the interface strings first), with the
+entries that an error holds back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..catalogs.pofile import Catalog, check_shapes, load_catalog
+from ..checks.coverage import state as entry_state
+from ..checks.policy import LocalePolicy, Policy, load_policy
+from ..checks.review import NO_TRUST, Trust, trust_for
+from ..checks.rules import catalog_findings
+from ..model import Finding, Key, Message
+from ..source.glossary import Glossary
+from ..source.interface import interface_shapes
+from .facts import translated_on
+from .incremental import WHOLE_CATALOG, CatalogDigests, content_fingerprint
+from .localize import ENGLISH, UI_MSGIDS, Interface, interface_for
+
+
+@dataclass
+class LocaleState:
+    """One locale in one process: its catalog, read once, and the entries checked so far.
+
+    Only the entries that the handouts being rendered use are checked (the interface
+    strings first): publication depends on their error findings alone, so a build that
+    re-renders one handout does not check a whole catalog."""
+
+    locale: str
+    catalog: Catalog | None  # None: English
+    lookup: dict[Key, Message] | None = None
+    blocked: dict[Key, tuple[str, ...]] = field(default_factory=dict)  # -> checks that erred
+    errors: dict[Key, list[Finding]] = field(default_factory=dict)  # error findings per entry
+    checked: set[Key] = field(default_factory=set)
+    interface: Interface = field(default_factory=Interface)
+    trust: Trust = NO_TRUST
+    policy: LocalePolicy | None = None
+
+    @property
+    def needs_review(self) -> bool:
+        return self.policy is not None and self.policy.needs_review
+
+    def usable(self, key: Key) -> bool:
+        """Whether the entry's translation may be published (ready, no error)."""
+        assert self.lookup is not None
+        status = entry_state(self.lookup.get(key), self.trust)
+        ready = status == "reviewed" or (status == "translated" and not self.needs_review)
+        return ready and key not in self.blocked
+    digests: CatalogDigests | None = None
+
+    def content(self, base: str, keys: Iterable[Key]) -> str:
+        """The content fingerprint of a handout in this locale that uses ``keys``."""
+        if self.catalog is None:
+            return base
+        if self.digests is None:
+            self.digests = CatalogDigests(self.catalog, self.lookup,
+                                          str(translated_on(self.catalog)))
+        return content_fingerprint(base, self.digests, keys)
+
+
+def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[Key],
+                policy: Policy | None = None, shapes: Mapping[Key, bool] | None = None
+                ) -> LocaleState:
+    """Read ``locale``'s catalog and check its interface strings; ``policy`` (read from
+    ``root`` when not given) says whose review marks count and whether review is needed;
+    ``shapes`` says which texts the handouts use singular (False) and plural (True): an
+    entry of the other shape is an error (it would render empty)."""
+    if locale == ENGLISH:
+        return LocaleState(ENGLISH, None)
+    catalog = load_catalog(root, locale, comments=False)  # handouts show no notes
+    check_shapes(catalog, shapes if shapes is not None else interface_shapes())
+    rules = (policy or load_policy(root)).get(locale)
+    state = LocaleState(locale, catalog, catalog.lookup(), trust=trust_for(rules), policy=rules)
+    keys = set(state.lookup) if WHOLE_CATALOG else {(None, msgid) for msgid in UI_MSGIDS}
+    check_entries(state, keys, glossary, safety)
+    state.interface = interface_for(catalog, state.blocked, state.trust, rules.needs_review)
+    return state
+
+
+def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
+                  safety: frozenset[Key]) -> None:
+    """Check the entries of ``keys`` not checked yet; record the blocked ones."""
+    assert state.catalog is not None and state.lookup is not None
+    wanted = {key for key in keys if key not in state.checked and key in state.lookup}
+    if not wanted:
+        return
+    state.checked |= wanted
+    subset = replace(state.catalog, messages=tuple(state.lookup[key] for key in wanted))
+    findings = catalog_findings(state.locale, subset, glossary, set(safety))
+    by_line = {state.lookup[key].text_line: key for key in wanted}
+    for finding in findings:
+        if finding.severity == "error" and finding.where and finding.where.line in by_line:
+            key = by_line[finding.where.line]
+            state.errors.setdefault(key, []).append(finding)
+            state.blocked[key] = tuple(dict.fromkeys((*state.blocked.get(key, ()),
+                                                      finding.check)))
+
+
+def text_shapes(segment_keys: Iterable[Key]) -> dict[Key, bool]:
+    """Every text the build renders: the monographs' (singular: ``segment_keys``) and the
+    interface's (some plural). Once per catalog read: a few milliseconds at most."""
+    shapes = interface_shapes()
+    shapes.update((key, False) for key in segment_keys)
+    return shapes
+
+

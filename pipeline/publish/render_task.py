@@ -1,0 +1,357 @@
+"""The render task: what a worker does for one handout in one locale (localize it,
+write it in every format into the staging folder, say what its manifest entry is), and
+the pool of workers that runs the tasks of a build."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..catalogs.pofile import Catalog
+from ..checks.coverage import count_states
+from ..checks.coverage import state as entry_state
+from ..checks.policy import Policy
+from ..checks.rules import catalog_findings
+from ..errors import HandoutError
+from ..model import Key, Monograph
+from ..source.glossary import Glossary
+from ..source.interface import handout_keys
+from ..source.segments import iter_segments
+from ..workers import pool
+from . import editions
+from . import pdf as pdfs
+from .bilingual import render_bilingual_html, render_bilingual_text
+from .facts import Facts, handout_facts
+from .formats import (
+    DRAFTS,
+    HandoutFiles,
+    english_address,
+    handout_files,
+    navigation,
+    print_digest,
+    relink,
+)
+from .incremental import dependent_keys
+from .locale_state import LocaleState, check_entries, open_locale, text_shapes
+from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
+from .manifest import Entry
+from .plan import Task
+from .render import main_of, render_html, render_navigation, render_text
+from .staging import put
+
+IN_PROCESS_BELOW = 40  # fewer handouts than this render without worker processes
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every render task needs; sent once to each worker process. Catalogs are
+    read and checked in the workers, once per locale and process, only for the locales
+    that have something to render."""
+
+    root: str
+    monographs: dict[str, Monograph]
+    glossary: Glossary
+    safety: frozenset[Key]
+    revisions: dict[str, str]
+    staging: str
+    previous: str | None
+    policy: Policy = field(default_factory=lambda: Policy({}))
+    base_url: str | None = None
+    papers: tuple[str, ...] = ()  # PDF sizes; () when PDFs are off
+    pdf_problem: str | None = None  # why no PDF can be made at all
+    coverage: pdfs.Coverage | None = None  # the installed fonts
+    published_guess: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drug -> locales
+
+
+_shared: Shared | None = None
+_per_locale: dict[str, LocaleState] = {}
+_preloaded: dict[str, LocaleState] = {}  # catalogs the planner read (forked workers inherit)
+
+
+@contextmanager
+def preload(readings: Mapping[str, LocaleState]) -> Iterator[None]:
+    """Render in this process with these catalogs as read and checked already."""
+    _per_locale.clear()
+    _per_locale.update(readings)
+    try:
+        yield
+    finally:
+        _per_locale.clear()
+
+
+def _init_worker(shared: Shared) -> None:
+    global _shared
+    _shared = shared
+    _per_locale.clear()
+
+
+def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleState:
+    """A locale's state in this process, with the entries of ``drugs`` checked."""
+    state = _per_locale.get(locale)
+    if state is None:
+        state = _preloaded.pop(locale, None) or open_locale(
+            Path(shared.root), locale, shared.glossary, shared.safety, shared.policy,
+            _shapes(shared))
+        _per_locale[locale] = state
+    if state.catalog is not None:
+        keys = (s.key for drug in drugs for s in iter_segments(shared.monographs[drug]))
+        check_entries(state, keys, shared.glossary, shared.safety)
+    return state
+
+
+def _shapes(shared: Shared) -> dict[Key, bool]:
+    return text_shapes(s.key for m in shared.monographs.values() for s in iter_segments(m))
+
+
+def _coverage(handout: Handout, state: LocaleState) -> dict[str, float | int]:
+    """The handout's texts in the four states of the check (``blocked``: of those
+    translated, held back by an error; ``ready``: publishable), counted alike."""
+    keys = handout_keys(handout.monograph)
+    if state.lookup is None:
+        counts = count_states(keys, lambda key: "translated")
+    else:
+        lookup, trust = state.lookup, state.trust
+        counts = count_states(keys, lambda key: entry_state(lookup.get(key), trust))
+    ready = handout.total - handout.missing
+    return {"untranslated": counts.untranslated, "fuzzy": counts.fuzzy,
+            "translated": counts.translated, "reviewed": counts.reviewed,
+            "blocked": handout.count("blocked"), "unreviewed": handout.count("unreviewed"),
+            "ready": ready, "total": counts.total,
+            "percent": round(counts.percent, 2),
+            "percent_ready": round(100 * ready / handout.total, 2) if handout.total else 100.0}
+
+
+def _findings(handout: Handout, state: LocaleState) -> list[dict[str, Any]]:
+    """The error findings that hold the handout's texts back, with their catalog line."""
+    found = [f for key in handout.states for f in state.errors.get(key, ())]
+    return [{"check": f.check, "message": f.message, "where": str(f.where)}
+            for f in sorted(found, key=lambda f: (f.where.line if f.where else 0, f.check))]
+
+
+def _write_pair(shared: Shared, folder: str, drug: str, handout: Handout,
+                interface: Interface, facts: Facts) -> tuple[str, str, int]:
+    english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}"
+    revision = facts.revision
+    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
+    html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
+    written = put(staging, previous, html, render_html(
+        handout, interface, revision, f"{english}.html", facts=facts,
+        english_address=english_address(drug, shared.base_url, text=False)).encode("utf-8"))
+    written += put(staging, previous, text, render_text(
+        handout, interface, revision, english_address(drug, shared.base_url, text=True),
+        facts=facts).encode("utf-8"))
+    return html, text, int(written)
+
+
+def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
+                   interface: Interface, facts: Facts
+                   ) -> tuple[HandoutFiles, int, dict[str, Any], dict[str, int], dict[str, str]]:
+    """Write a published handout in every format: standard, large print and (for a
+    translation) bilingual HTML, text and bilingual text; (its files, files written, the
+    PDFs to print with the digest of their page, PDFs skipped by reason, the other
+    languages it links to)."""
+    files = handout_files(locale, drug, True, shared.papers)
+    english_href = f"../{ENGLISH}/{drug}.html"
+    revision = facts.revision
+    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
+    address, text_address = (english_address(drug, shared.base_url, text=False),
+                             english_address(drug, shared.base_url, text=True))
+    text = render_text(handout, interface, revision, text_address, facts=facts)
+    written = put(staging, previous, files.text, text.encode("utf-8"))
+    others = {code: handout_files(code, drug, True).html
+              for code in shared.published_guess.get(drug, ()) if code != locale}
+    english = localize(shared.monographs[drug]) if locale != ENGLISH else None
+    printed = text
+    if english is not None and files.bilingual_text:
+        bilingual_text = render_bilingual_text(handout, english, interface, revision,
+                                               text_address, facts=facts)
+        written += put(staging, previous, files.bilingual_text, bilingual_text.encode("utf-8"))
+        printed += bilingual_text
+    made: list[str] = []
+    skipped: dict[str, int] = {}
+    if files.pdfs:
+        reason = shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage)
+        if reason:
+            skipped[reason] = len(files.pdfs)
+        else:
+            made = list(files.pdfs)
+    pages: dict[str, str] = {}
+    for edition in ("standard", "large", "bilingual"):
+        page = files.html_of(edition)
+        if page is None:
+            continue
+        nav = navigation(files, edition, page, made, others, shared.papers)
+        if edition == "bilingual":
+            assert english is not None
+            pages[page] = render_bilingual_html(handout, english, interface, revision,
+                                                english_href, nav=nav, english_address=address,
+                                                facts=facts)
+        else:  # the large print's body is the standard edition's, rendered once
+            pages[page] = render_html(
+                handout, interface, revision, english_href, facts=facts, edition=edition,
+                nav=nav, english_address=address,
+                main_html=main_of(pages[files.html]) if edition == "large" else None)
+    for page, html in pages.items():
+        written += put(staging, previous, page, html.encode("utf-8"))
+    pdf = {name: {"html": files.pdfs[name][0], "paper": files.pdfs[name][1],
+                  "digest": print_digest(pages[files.pdfs[name][0]])} for name in made}
+    return files, int(written), pdf, skipped, others
+
+
+def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
+    """Render one handout into the staging folder, in every format when it is published
+    (its PDFs are printed later, from the HTML: :func:`_print_pdfs`); (manifest entry,
+    files written). A translation that is a draft because the English changed keeps its
+    last published edition (``editions/``) in its place, or has it withdrawn."""
+    state = _locale_state(shared, locale, [drug])
+    monograph = shared.monographs[drug]
+    handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
+    revision = shared.revisions[drug]
+    facts = handout_facts(monograph, revision, handout_keys(monograph), state.lookup,
+                          state.trust, state.catalog)
+    published = handout.published
+    if published:
+        files, written, made, skipped, others = _write_formats(
+            shared, locale, drug, handout, state.interface, facts)
+    else:
+        html, text, written = _write_pair(shared, f"{DRAFTS}/{locale}", drug, handout,
+                                          state.interface, facts)
+        files, made, skipped, others = HandoutFiles(html, text), {}, {}, {}
+    edition, extra = (_edition(shared, state, monograph, revision)
+                      if not published and locale != ENGLISH else (None, 0))
+    entry = Entry(
+        locale, drug, monograph.title.text, "published" if published else "draft",
+        files.html, files.text, tuple(files.written()), made, skipped, tuple(sorted(others)),
+        monograph.reviewed.isoformat() if monograph.reviewed else None,
+        _coverage(handout, state), handout.missing,
+        sum(len(state.errors.get(key, ())) for key in handout.states),
+        tuple(_findings(handout, state)),
+        {"fully_reviewed": facts.fully_reviewed, "reviewers": list(facts.reviewers),
+         "reviewed": facts.reviewed.isoformat() if facts.reviewed else None},
+        edition)
+    return entry, written + extra
+
+
+def _edition(shared: Shared, state: LocaleState, monograph: Monograph, revision: str
+             ) -> tuple[dict[str, Any] | None, int]:
+    """The recorded edition of a draft handout: kept (rendered in the published place,
+    with its notice) or withdrawn, with the reason; None when there is none to show."""
+    root = Path(shared.root)
+    try:
+        recorded = editions.read_edition(root, state.locale, monograph.id)
+        if recorded is None or recorded.revision == revision:
+            return None, 0  # never published, or not made stale by the English
+        old = editions.edition_monograph(root, recorded)
+    except HandoutError as error:
+        return {"status": "withdrawn", "reason": str(error)}, 0
+    reason = editions.withdrawal(recorded, old, monograph, state.needs_review)
+    shown = None if reason else _edition_handout(shared, state, recorded, old)
+    if isinstance(shown, str) or shown is None:
+        return {"status": "withdrawn", "published": recorded.published.isoformat(),
+                "reason": reason or shown}, 0
+    handout, interface = shown
+    facts = replace(recorded.facts, edition=recorded.published)
+    html, text, written = _write_pair(shared, state.locale, monograph.id, handout, interface,
+                                      facts)
+    return {"status": "kept", "published": recorded.published.isoformat(), "html": html,
+            "text": text, "fully_reviewed": recorded.facts.fully_reviewed,
+            "reviewers": list(recorded.facts.reviewers),
+            "reviewed": recorded.facts.reviewed.isoformat() if recorded.facts.reviewed
+            else None}, written
+
+
+def _edition_handout(shared: Shared, state: LocaleState, recorded: editions.Edition,
+                     old: Monograph) -> tuple[Handout, Interface] | str:
+    """The edition as a handout, its texts re-checked now; or why it cannot be shown."""
+    assert state.lookup is not None
+    lookup = {key: message for key, message in state.lookup.items()
+              if key[0] is None and key[1] in UI_MSGIDS and state.usable(key)}
+    lookup.update(recorded.texts)  # the edition's own texts first, exactly as published
+    catalog = Catalog(recorded.path, state.locale, {"Plural-Forms": recorded.plural_forms},
+                      (), tuple(lookup.values()))
+    safety = {s.key for s in iter_segments(old) if s.safety}
+    errors = [f for f in catalog_findings(state.locale, catalog, shared.glossary, safety)
+              if f.severity == "error"]
+    if errors:
+        return f"the edition's texts fail a check now: [{errors[0].check}] {errors[0].message}"
+    interface = interface_for(catalog)
+    handout = localize(old, state.locale, lookup, {}, interface)
+    if not handout.published:
+        return "the edition lacks a text the handout shows now (a new interface text)"
+    return handout, interface
+
+
+def relink_handout(shared: Shared, entry: Entry) -> tuple[Entry, int]:
+    """Give a published handout's staged pages the links to the languages it is now
+    known to be published in (``shared.published_guess``); nothing else changes."""
+    locale, drug = entry.locale, entry.drug
+    interface = _locale_state(shared, locale, ()).interface
+    files = handout_files(locale, drug, True, shared.papers)
+    others = {code: handout_files(code, drug, True).html
+              for code in shared.published_guess.get(drug, ()) if code != locale}
+    staging = Path(shared.staging)
+    previous = Path(shared.previous) if shared.previous else None
+    written = 0
+    for edition in ("standard", "large", "bilingual"):
+        page = files.html_of(edition)
+        if page is None:
+            continue
+        nav = navigation(files, edition, page, list(entry.pdf), others, shared.papers)
+        html = (staging / page).read_text(encoding="utf-8")
+        relinked = relink(html, render_navigation(nav, interface))
+        (staging / page).unlink()  # maybe a link to the previous output: never write into it
+        written += put(staging, previous, page, relinked.encode("utf-8"))
+    return replace(entry, languages=tuple(sorted(others))), written
+
+
+def _run_task(task: Task) -> list[tuple[Entry, int]]:
+    assert _shared is not None, "worker not initialised"
+    if task.relink:
+        return [relink_handout(_shared, entry) for entry in task.relink]
+    results = []
+    _locale_state(_shared, task.locale, task.drugs)  # check the task's entries at once
+    state = _per_locale[task.locale]
+    for drug, fingerprint, base in zip(task.drugs, task.fingerprints, task.bases, strict=True):
+        entry, written = render_handout(_shared, task.locale, drug)
+        content = state.content(base, dependent_keys(_shared.monographs[drug]))
+        results.append((entry.with_fingerprints(fingerprint, base, content), written))
+    return results
+
+
+def render_all(shared: Shared, tasks: list[Task], jobs: int, progress: Progress | None,
+               readings: Mapping[str, LocaleState] | None = None
+               ) -> list[tuple[Entry, int]]:
+    """Run ``tasks`` (in worker processes when there are enough handouts); (entry,
+    files written) per handout. ``readings``: catalogs read and checked already."""
+    _preloaded.clear()
+    _preloaded.update(readings or {})
+    try:
+        return _run_all(shared, tasks, jobs, progress)
+    finally:
+        _preloaded.clear()
+
+
+def _run_all(shared: Shared, tasks: list[Task], jobs: int,
+             progress: Progress | None) -> list[tuple[Entry, int]]:
+    total = sum(len(task.drugs) or len(task.relink) for task in tasks)
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    results: list[tuple[Entry, int]] = []
+    if workers <= 1 or total < IN_PROCESS_BELOW:
+        _init_worker(shared)
+        for task in tasks:
+            results += _run_task(task)
+            if progress:
+                progress(len(results), total)
+        return results
+    with pool(min(workers, len(tasks)), _init_worker, (shared,)) as running:
+        for future in as_completed(running.submit_all(_run_task, [(t,) for t in tasks])):
+            results += future.result()
+            if progress:
+                progress(len(results), total)
+    return results
