@@ -23,6 +23,7 @@ from babel import Locale, UnknownLocaleError
 
 from ..catalogs.plurals import standard_rule
 from ..catalogs.pofile import Catalog
+from ..catalogs.review import fact_problems
 from ..catalogs.reviewmarks import is_reviewed
 from ..model import Finding, Key, Message, Severity, Where
 from ..source.glossary import Glossary
@@ -388,7 +389,13 @@ def check_length_ratio(entry: EntryContext) -> list[str]:
     return found
 
 
-UNSILENCEABLE = frozenset({"allow-flag"})  # the check that reports bogus allow flags
+UNSILENCEABLE = frozenset({"allow-flag", "review-mark"})  # reports bogus flags; forged marks
+
+
+@check("review-mark", "warning")
+def check_review_mark(entry: EntryContext) -> list[str]:
+    """Review marks state a valid date and reviewer (one that does not is not counted)."""
+    return fact_problems(entry.message) if entry.message.comments else []
 
 
 @check("allow-flag", "warning")
