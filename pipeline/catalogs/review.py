@@ -104,25 +104,32 @@ def mark_problem(mark: Mark, now: dt.date | None = None) -> str | None:
     return problem or date_problem(mark.date, now)
 
 
-def _field(name: str, value: str) -> bytes:
+def canonical_field(name: str, value: str) -> bytes:
+    """``name LEN:VALUE\\n``: one field of a digest's canonical form (VALUE in NFC)."""
     data = _nfc(value).encode("utf-8")
     return f"{name} {len(data)}:".encode("ascii") + data + b"\n"
+
+
+def entry_fields(message: Message) -> list[bytes]:
+    """The entry's text in the canonical form: msgctxt, msgid, msgid_plural, msgstr(s)."""
+    parts = []
+    if message.msgctxt is not None:
+        parts.append(canonical_field("msgctxt", message.msgctxt))
+    parts.append(canonical_field("msgid", message.msgid))
+    if message.msgid_plural is not None:
+        parts.append(canonical_field("msgid_plural", message.msgid_plural))
+        parts += [canonical_field(f"msgstr[{index}]", form)
+                  for index, form in enumerate(message.msgstr_plural)]
+    else:
+        parts.append(canonical_field("msgstr", message.msgstr))
+    return parts
 
 
 def digest(message: Message, date: dt.date, reviewer: str) -> str:
     """SHA-256 (hex) of the mark's date and reviewer and the entry's exact text, in the
     canonical form of ``docs/review-marks.md`` (every text NFC, length-prefixed)."""
-    parts = [f"{VERSION}\n".encode("ascii"), _field("date", date.isoformat()),
-             _field("reviewer", normal_reviewer(reviewer))]
-    if message.msgctxt is not None:
-        parts.append(_field("msgctxt", message.msgctxt))
-    parts.append(_field("msgid", message.msgid))
-    if message.msgid_plural is not None:
-        parts.append(_field("msgid_plural", message.msgid_plural))
-        parts += [_field(f"msgstr[{index}]", form)
-                  for index, form in enumerate(message.msgstr_plural)]
-    else:
-        parts.append(_field("msgstr", message.msgstr))
+    parts = [f"{VERSION}\n".encode("ascii"), canonical_field("date", date.isoformat()),
+             canonical_field("reviewer", normal_reviewer(reviewer)), *entry_fields(message)]
     return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
@@ -263,11 +270,12 @@ def fact_problems(message: Message) -> list[str]:
     return found
 
 
-def mark_lines(message: Message, texts: Iterable[str]) -> frozenset[str]:
+def mark_lines(message: Message, texts: Iterable[str], keyword: str = KEYWORD
+               ) -> frozenset[str]:
     """The comment lines that hold the marks (or malformed mark texts) ``texts``."""
     wanted = set(texts)
     found: set[str] = set()
-    for lines in mark_groups(message.comments):
+    for lines in mark_groups(message.comments, keyword):
         if " ".join(lines) in wanted or any(
                 text in wanted for text in joinings(lines)):
             found.update(lines)

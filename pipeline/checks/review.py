@@ -110,7 +110,7 @@ class ReviewResult:
         return 1 if self.having("refused") else 0
 
 
-def _entry_at(catalog: Catalog, line: int) -> Message:
+def entry_at(catalog: Catalog, line: int) -> Message:
     """The active entry whose lines include ``line`` (from its first line to the next)."""
     active = sorted((m for m in catalog.messages), key=lambda m: m.line)
     for index, message in enumerate(active):
@@ -141,7 +141,7 @@ def chosen_entries(catalog: Catalog, root: Path, drugs: Sequence[str],
                                        "`handouts update`", catalog.path)
                 wanted.setdefault(key, lookup[key])
     for line in lines:
-        message = _entry_at(catalog, line)
+        message = entry_at(catalog, line)
         wanted.setdefault(message.key, message)
     return sorted(wanted.values(), key=lambda m: m.line)
 

@@ -28,6 +28,7 @@ from ..catalogs.reviewmarks import is_reviewed
 from ..model import Finding, Key, Message, Severity, Where
 from ..source.glossary import Glossary
 from ..source.markup import STRONG, markup_error, signature
+from .confirmed import apply_confirmations
 from .numbers import compare as compare_numbers
 from .periods import period_problems
 
@@ -547,8 +548,11 @@ def nfc(text: str) -> str:
 
 
 def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
-                     safety_keys: set[Key]) -> list[Finding]:
-    """Findings of every check for every translated entry of ``catalog``, in line order."""
+                     safety_keys: set[Key], confirmers: Iterable[str] | None = None
+                     ) -> list[Finding]:
+    """Findings of every check for every translated entry of ``catalog``, in line order;
+    the quantity errors that one of ``confirmers`` (the locale's listed reviewers)
+    confirmed are warnings that say so (:mod:`.confirmed`)."""
     contexts = list(entry_contexts(locale, catalog, glossary, safety_keys))
     findings = []
     entry_checks = [item for item in REGISTRY.values() if item.scope == "entry"]
@@ -565,7 +569,8 @@ def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
             if not _silenced(item, entry.message):
                 findings.append(_finding(item, text, entry, catalog.path))
     findings.sort(key=lambda f: f.where.line if f.where else 0)
-    return list(dict.fromkeys(findings))
+    findings = list(dict.fromkeys(findings))
+    return apply_confirmations(findings, catalog, confirmers) if confirmers else findings
 
 
 def blocked_keys(findings: Iterable[Finding], catalog: Catalog) -> set[Key]:

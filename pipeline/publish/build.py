@@ -212,6 +212,7 @@ class LocaleState:
     lookup: dict[Key, Message] | None = None
     blocked: dict[Key, tuple[str, ...]] = field(default_factory=dict)  # -> checks that erred
     errors: dict[Key, list[Finding]] = field(default_factory=dict)  # error findings per entry
+    confirmed: dict[Key, list[Finding]] = field(default_factory=dict)  # by a listed reviewer
     checked: set[Key] = field(default_factory=set)
     interface: Interface = field(default_factory=Interface)
     trust: Trust = NO_TRUST
@@ -267,7 +268,8 @@ def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
         return
     state.checked |= wanted
     subset = replace(state.catalog, messages=tuple(state.lookup[key] for key in wanted))
-    findings = catalog_findings(state.locale, subset, glossary, set(safety))
+    findings = catalog_findings(state.locale, subset, glossary, set(safety),
+                                state.trust.reviewers)
     by_line = {state.lookup[key].text_line: key for key in wanted}
     for finding in findings:
         if finding.severity == "error" and finding.where and finding.where.line in by_line:
@@ -275,6 +277,8 @@ def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
             state.errors.setdefault(key, []).append(finding)
             state.blocked[key] = tuple(dict.fromkeys((*state.blocked.get(key, ()),
                                                       finding.check)))
+        elif finding.confirmed and finding.where and finding.where.line in by_line:
+            state.confirmed.setdefault(by_line[finding.where.line], []).append(finding)
 
 
 def _select(wanted: Sequence[str] | None, available: list[str], what: str) -> list[str]:
@@ -637,6 +641,11 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[dict[str, An
         "coverage": _coverage(handout, state), "missing": handout.missing,
         "blocking_findings": sum(len(state.errors.get(key, ())) for key in handout.states),
         "findings": _findings(handout, state),
+        "confirmed_findings": [
+            {"check": f.check, "message": f.message, "where": str(f.where),
+             "reviewer": f.confirmed.reviewer, "date": f.confirmed.date.isoformat(),
+             "reason": f.confirmed.reason}
+            for key in handout.states for f in state.confirmed.get(key, ()) if f.confirmed],
         "review": {"fully_reviewed": facts.fully_reviewed, "reviewers": list(facts.reviewers),
                    "reviewed": facts.reviewed.isoformat() if facts.reviewed else None},
     }
@@ -801,6 +810,7 @@ def _report(entries: dict[str, Any]) -> dict[str, Any]:
             "editions": entry_files(entry), "pdf_skipped": entry["pdf_skipped"],
             "coverage": entry["coverage"], "blocking_findings": entry["blocking_findings"],
             "findings": entry.get("findings", []), "review": entry.get("review"),
+            "confirmed_findings": entry.get("confirmed_findings", []),
             "edition": entry.get("edition")}
     return {"generator": f"handouts {__version__}", "tools": tool_versions(), "locales": locales}
 
