@@ -345,6 +345,14 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_lexicon(args: argparse.Namespace) -> int:
+    from .checks.lexiconreport import lexicon_report, render_json, render_text
+
+    report = lexicon_report(_root(args), args.locale)
+    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
+    return EXIT_OK
+
+
 def _short(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1] + "…"
@@ -453,6 +461,11 @@ def parser() -> argparse.ArgumentParser:
     confirm.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
                          help="the day of the confirmation (default: today)")
     confirm.add_argument("--dry-run", action="store_true", help="say what would be written")
+    lexicon = add("lexicon", cmd_lexicon,
+                  "what the quantity reader knows of a locale, and how many of the "
+                  "template's quantities it reads in that locale's catalog")
+    lexicon.add_argument("locale", help="a locale code, e.g. es, so, am")
+    lexicon.add_argument("--format", choices=("text", "json"), default="text")
     sheet = add("review-sheet", cmd_review_sheet,
                 "an HTML sheet for a reviewer: English and translation side by side")
     sheet.add_argument("locale")
