@@ -154,3 +154,19 @@ def test_the_confirmation_survives_the_writer(changed, capsys, writer):
     WRITERS[writer](catalog_path(root, "es"), root)
     code, result = check_json(root, capsys)
     assert code == 0 and result["confirmed"] == 1
+
+
+def test_a_confirmation_with_a_refused_fact_is_reported(changed, capsys):
+    import datetime as dt
+
+    root, message = changed
+    code, result = check_json(root, capsys)
+    texts = [f"{f['check']}: {f['message']}" for f in result["findings"]
+             if f["check"] == "numbers-units"]
+    reviewer = "Ana\u202e García-López, CoreCHI"
+    set_entry(root, "es", message.msgid, comments=(format_confirmation(
+        message, texts, dt.date(2026, 12, 1), reviewer, REASON),))
+    code, result = check_json(root, capsys)
+    assert code == 1 and result["confirmed"] == 0
+    found = [f["message"] for f in result["findings"] if f["check"] == "review-mark"]
+    assert found and "\\u202e" in found[0] and "\u202e" not in found[0]

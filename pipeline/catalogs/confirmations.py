@@ -28,6 +28,7 @@ from .review import (
     normal_reviewer,
     parse_date,
     reviewer_problem,
+    visible,
 )
 
 KEYWORD = "handouts-confirmed"
@@ -134,3 +135,14 @@ def confirmations_of(message: Message, findings: Iterable[str] = ()
         found.append(Confirmation(chosen.date, chosen.reviewer, chosen.reason, chosen.digest,
                                   chosen.comment, tuple(lines)))
     return found, malformed
+
+
+def confirmation_fact_problems(message: Message) -> list[str]:
+    """A message per well-formed confirmation of ``message`` whose facts are refused."""
+    found = []
+    for item in confirmations_of(message)[0]:
+        problem = confirmation_problem(item)
+        if problem:
+            found.append(f"confirmation by '{visible(item.reviewer, 60)}' does not count: "
+                         f"{problem}")
+    return found

@@ -21,6 +21,7 @@ from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 
+from ..catalogs.confirmations import confirmation_fact_problems
 from ..catalogs.plurals import standard_rule
 from ..catalogs.pofile import Catalog
 from ..catalogs.review import fact_problems
@@ -396,7 +397,9 @@ UNSILENCEABLE = frozenset({"allow-flag", "review-mark"})  # reports bogus flags;
 @check("review-mark", "warning")
 def check_review_mark(entry: EntryContext) -> list[str]:
     """Review marks state a valid date and reviewer (one that does not is not counted)."""
-    return fact_problems(entry.message) if entry.message.comments else []
+    if not entry.message.comments:
+        return []
+    return fact_problems(entry.message) + confirmation_fact_problems(entry.message)
 
 
 @check("allow-flag", "warning")

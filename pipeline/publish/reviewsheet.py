@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..catalogs.locales import catalog_path, discover_locales, parse_locale
 from ..catalogs.pofile import load_catalog
-from ..catalogs.review import marks_of
+from ..catalogs.review import marks_of, visible
 from ..checks.coverage import state as entry_state
 from ..checks.policy import load_policy
 from ..checks.review import trust_for, void_marks
@@ -80,7 +80,7 @@ def sheet_rows(root: Path, locale: str, drug: str) -> list[SheetRow]:
             number, place, is_safety, english, translation, entry_state(message, trust),
             any(f.severity == "error" for f in findings), findings,
             tuple(f"{m.reviewer}, {m.date.isoformat()}" for m in counted),
-            tuple(void_marks(message, trust)) if message else (),
+            tuple(map(visible, void_marks(message, trust))) if message else (),
             message.text_line if message else 0))
     return rows
 
