@@ -368,6 +368,36 @@ def cmd_review(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def cmd_confirm(args: argparse.Namespace) -> int:
+    from .checks.confirm import confirm
+
+    result = confirm(_root(args), args.locale, args.line, args.reviewer, args.reason,
+                     args.date, args.dry_run)
+    where = f"{result.path}:{result.line}"
+    if result.already:
+        print(f"{where}: already confirmed by {result.reviewer} for this reason")
+    else:
+        verb = "would confirm" if args.dry_run else "confirmed"
+        print(f"{where}: {verb} {len(result.findings)} quantity finding(s) by "
+              f"{result.reviewer} on {result.date.isoformat()}: {result.reason}"
+              + (f"; removed {result.removed} void confirmation(s)" if result.removed else ""))
+    for finding in result.findings:
+        print(f"    [{finding.check}] {finding.message}")
+    print(f"    {_short(result.msgid)}")
+    for finding in result.blocking:
+        print(f"{where}: still blocking (not a quantity finding): [{finding.check}] "
+              f"{finding.message}")
+    return EXIT_OK
+
+
+def cmd_lexicon(args: argparse.Namespace) -> int:
+    from .checks.lexiconreport import lexicon_report, render_json, render_text
+
+    report = lexicon_report(_root(args), args.locale)
+    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
+    return EXIT_OK
+
+
 def _short(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1] + "…"
@@ -466,6 +496,23 @@ def parser() -> argparse.ArgumentParser:
     review.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
                         help="the day of the review (default: today)")
     review.add_argument("--dry-run", action="store_true", help="say what would be marked")
+    confirm = add("confirm", cmd_confirm,
+                  "a listed reviewer confirms an entry's quantity findings (numbers-*): "
+                  "they stop blocking and stay reported")
+    confirm.add_argument("locale", help="the catalog's locale, e.g. es")
+    confirm.add_argument("--line", required=True, type=int, metavar="N",
+                         help="the entry at this line of the catalog (as check prints it)")
+    confirm.add_argument("--reviewer", required=True, metavar='"NAME, CREDENTIAL"',
+                         help="who confirms: a name in the locale's reviewers: list")
+    confirm.add_argument("--reason", required=True, help="what the reviewer checked")
+    confirm.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                         help="the day of the confirmation (default: today)")
+    confirm.add_argument("--dry-run", action="store_true", help="say what would be written")
+    lexicon = add("lexicon", cmd_lexicon,
+                  "what the quantity reader knows of a locale, and how many of the "
+                  "template's quantities it reads in that locale's catalog")
+    lexicon.add_argument("locale", help="a locale code, e.g. es, so, am")
+    lexicon.add_argument("--format", choices=("text", "json"), default="text")
     sheet = add("review-sheet", cmd_review_sheet,
                 "an HTML sheet for a reviewer: English and translation side by side")
     sheet.add_argument("locale")

@@ -92,6 +92,16 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
+class Confirmed:
+    """Who confirmed a quantity finding, when and why (``handouts confirm``)."""
+
+    reviewer: str
+    date: dt.date
+    reason: str
+    finding: str = ""  # what was confirmed, "check: message" as the check wrote it
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One result of a check: which check, how bad, where, and what to do."""
 
@@ -101,6 +111,7 @@ class Finding:
     where: Where | None = None
     locale: str | None = None
     drug: str | None = None
+    confirmed: Confirmed | None = None  # a listed reviewer confirmed it: not blocking
 
     def __str__(self) -> str:
         place = f"{self.where}: " if self.where else ""

@@ -272,3 +272,35 @@ def test_coverage_counts_four_states_in_entries_and_words(project):
     assert cov.translated == len(keys) - 3 and cov.total == len(keys)
     assert cov.reviewed_words == len(PAIN.split()) and cov.fuzzy_words == 1
     assert cov.untranslated_words == 3
+
+
+# --- the facts of a mark are validated on read as on write ----------------------------
+
+@pytest.mark.parametrize("date, reviewer, problem", [
+    (dt.date(2026, 12, 9), REVIEWER, "is in the future"),
+    (DAY, "Ana \u202eIHCeroC ,aícraG", "control or invisible characters"),
+    (DAY, "Ana\u200b García, CoreCHI", "control or invisible characters"),
+])
+def test_a_hand_written_mark_with_a_refused_fact_does_not_count(project, capsys, monkeypatch,
+                                                                date, reviewer, problem):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 12, 7, 12,
+                                                               tzinfo=dt.UTC).timestamp())))
+    message = next(m for m in load_catalog(project, "es").active() if m.msgid == PAIN)
+    mark = format_mark(message, date, reviewer)
+    assert parse_mark(mark).covers(message)  # well formed, and it covers the text
+    set_entry(project, "es", PAIN, comments=(mark,))
+    assert reviewed_keys(project) == set()
+    main(["-C", str(project), "check", "--format", "json"])
+    out = capsys.readouterr().out
+    assert '"check": "review-mark"' in out and problem in out
+    assert "\u202e" not in out and "\u200b" not in out
+    # the same rule refuses to write it
+    code = main(["-C", str(project), "review", "es", "--line", str(message.line),
+                 "--reviewer", reviewer, "--date", date.isoformat()])
+    assert code == 2 and problem in capsys.readouterr().err
+    # and the handout never prints it
+    assert main(["-C", str(project), "build", "--quiet", "--no-pdf", "--drug",
+                 "blinatumomab"]) == 0
+    pages = "".join(p.read_text(encoding="utf-8")
+                    for p in (project / "output").rglob("blinatumomab*.html"))
+    assert "Blinatumomab" in pages and "Ana" not in pages and "CoreCHI" not in pages

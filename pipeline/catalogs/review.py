@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import CatalogError
+from ..errors import CatalogError, HandoutError
 from ..files import digest as digest_of_bytes
 from ..files import replace_if_unchanged
 from ..model import Message
@@ -42,7 +43,8 @@ class Mark:
     date: dt.date
     reviewer: str
     digest: str
-    comment: str  # the translator comment, without the leading '# '
+    comment: str  # the mark as one line, without the leading '# '
+    lines: tuple[str, ...] = ()  # the comment lines it was read from (one, or wrapped)
 
     def covers(self, message: Message) -> bool:
         """Whether the mark's digest is the digest of ``message``'s text as it is now."""
@@ -72,25 +74,62 @@ def reviewer_problem(name: str) -> str | None:
     return None
 
 
-def _field(name: str, value: str) -> bytes:
+def today() -> dt.date:
+    """The review date: ``SOURCE_DATE_EPOCH``'s day when set (reproducible), else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise HandoutError(f"SOURCE_DATE_EPOCH is not a count of seconds: '{epoch[:40]}'",
+                           "SOURCE_DATE_EPOCH") from None
+
+
+def date_problem(date: dt.date, now: dt.date | None = None) -> str | None:
+    """Why ``date`` cannot be a review's date (None: it can): the same rule when a mark
+    is written and when it is read."""
+    now = now or today()
+    if date > now:
+        return f"the review date {date.isoformat()} is in the future (today is {now})"
+    return None
+
+
+def mark_problem(mark: Mark, now: dt.date | None = None) -> str | None:
+    """Why a well-formed mark's facts are refused (None: they are not): its reviewer and
+    its date, validated as ``handouts review`` validates them before writing."""
+    problem = reviewer_problem(mark.reviewer)
+    if problem is None and mark.reviewer != normal_reviewer(mark.reviewer):
+        problem = "the reviewer's name is not written in its normal form (one space)"
+    return problem or date_problem(mark.date, now)
+
+
+def canonical_field(name: str, value: str) -> bytes:
+    """``name LEN:VALUE\\n``: one field of a digest's canonical form (VALUE in NFC)."""
     data = _nfc(value).encode("utf-8")
     return f"{name} {len(data)}:".encode("ascii") + data + b"\n"
+
+
+def entry_fields(message: Message) -> list[bytes]:
+    """The entry's text in the canonical form: msgctxt, msgid, msgid_plural, msgstr(s)."""
+    parts = []
+    if message.msgctxt is not None:
+        parts.append(canonical_field("msgctxt", message.msgctxt))
+    parts.append(canonical_field("msgid", message.msgid))
+    if message.msgid_plural is not None:
+        parts.append(canonical_field("msgid_plural", message.msgid_plural))
+        parts += [canonical_field(f"msgstr[{index}]", form)
+                  for index, form in enumerate(message.msgstr_plural)]
+    else:
+        parts.append(canonical_field("msgstr", message.msgstr))
+    return parts
 
 
 def digest(message: Message, date: dt.date, reviewer: str) -> str:
     """SHA-256 (hex) of the mark's date and reviewer and the entry's exact text, in the
     canonical form of ``docs/review-marks.md`` (every text NFC, length-prefixed)."""
-    parts = [f"{VERSION}\n".encode("ascii"), _field("date", date.isoformat()),
-             _field("reviewer", normal_reviewer(reviewer))]
-    if message.msgctxt is not None:
-        parts.append(_field("msgctxt", message.msgctxt))
-    parts.append(_field("msgid", message.msgid))
-    if message.msgid_plural is not None:
-        parts.append(_field("msgid_plural", message.msgid_plural))
-        parts += [_field(f"msgstr[{index}]", form)
-                  for index, form in enumerate(message.msgstr_plural)]
-    else:
-        parts.append(_field("msgstr", message.msgstr))
+    parts = [f"{VERSION}\n".encode("ascii"), canonical_field("date", date.isoformat()),
+             canonical_field("reviewer", normal_reviewer(reviewer)), *entry_fields(message)]
     return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
@@ -110,26 +149,137 @@ def parse_mark(comment: str) -> Mark | None:
     match = _MARK.fullmatch(comment)
     if match is None:
         return None
+    date = parse_date(match.group(1))
+    if date is None:
+        return None
+    return Mark(date, match.group(2), match.group(3), comment, (comment,))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A mark's date: exactly ``YYYY-MM-DD`` (fromisoformat also reads '20261201')."""
+    if len(text) != 10:
+        return None
     try:
-        date = dt.date.fromisoformat(match.group(1))
+        return dt.date.fromisoformat(text)
     except ValueError:
         return None
-    if len(match.group(1)) != 10:  # fromisoformat also reads '20261201'
-        return None
-    return Mark(date, match.group(2), match.group(3), comment)
+
+
+# --- reading marks that a PO writer wrapped onto several comment lines -------------------
+
+_END = re.compile(r"\[sha256:[0-9a-f]{64}\]$")
+MAX_MARK_LINES = 60  # a wrapped mark at width 20 of the longest reviewer and reason
+MAX_HYPHEN_BREAKS = 10  # a group with more ambiguous joins is unread (does not count)
+KEYWORDS = (KEYWORD, "handouts-confirmed")
+
+
+def _starts_mark(comment: str) -> bool:
+    return comment.startswith(KEYWORDS)
+
+
+def mark_groups(comments: Sequence[str], keyword: str = KEYWORD) -> list[tuple[str, ...]]:
+    """The comment lines of each mark of ``keyword`` in ``comments``: one line as written,
+    or the several lines a writer wrapped it onto (polib, Babel, Poedit wrap translator
+    comments at their width, at spaces and after hyphens). A mark runs from the line that
+    starts with its keyword to the line that completes its ``[sha256:...]``; a start that
+    no such line completes is a group of its own first line (malformed)."""
+    groups: list[tuple[str, ...]] = []
+    index = 0
+    while index < len(comments):
+        comment = comments[index]
+        if not comment.startswith(keyword):
+            index += 1
+            continue
+        end = index
+        squeezed = "".join(comment.split())
+        while not _END.search(squeezed) and end + 1 < len(comments) \
+                and end - index + 1 < MAX_MARK_LINES and not _starts_mark(comments[end + 1]):
+            end += 1
+            squeezed += "".join(comments[end].split())
+        if _END.search(squeezed):
+            groups.append(tuple(comments[index:end + 1]))
+            index = end + 1
+        else:
+            groups.append((comment,))
+            index += 1
+    return groups
+
+
+def joinings(lines: Sequence[str]) -> list[str]:
+    """The texts a wrapped mark may have been, joining its lines: a writer breaks a line
+    at a space (dropped) or after a hyphen (kept, with or without a space after it), and
+    some break a long word anywhere (the digest, rejoined without spaces). The first is
+    the most likely (a hyphen joined without a space); the digest decides which is
+    right. More than MAX_HYPHEN_BREAKS ambiguous joins: none (the mark is unread)."""
+    parts = [" ".join(line.split()) for line in lines]
+    ambiguous = [i for i, part in enumerate(parts[:-1]) if part.endswith("-")]
+    if len(ambiguous) > MAX_HYPHEN_BREAKS:
+        return []
+    texts = []
+    for choice in range(2 ** len(ambiguous)):
+        spaced = {ambiguous[bit] for bit in range(len(ambiguous)) if choice >> bit & 1}
+        text = parts[0]
+        for index, part in enumerate(parts[1:]):
+            glue = "" if index in set(ambiguous) - spaced else " "
+            text += glue + part
+        texts.append(_rejoin_digest(text))
+    return texts
+
+
+_DIGEST_TAIL = re.compile(r"\[\s*sha256\s*:([0-9a-f\s]+)\]$")
+
+
+def _rejoin_digest(text: str) -> str:
+    match = _DIGEST_TAIL.search(text)
+    if match is None:
+        return text
+    return text[:match.start()].rstrip() + f" [sha256:{''.join(match.group(1).split())}]"
 
 
 def marks_of(message: Message) -> tuple[list[Mark], list[str]]:
-    """(well-formed marks, malformed mark comments) of an entry."""
+    """(well-formed marks, malformed mark texts) of an entry; a mark wrapped onto several
+    comment lines reads as the one line it was (:func:`joinings`)."""
     marks, malformed = [], []
-    for comment in message.comments:
-        if is_mark_comment(comment):
-            mark = parse_mark(comment)
-            if mark is None:
-                malformed.append(comment)
-            else:
-                marks.append(mark)
+    for lines in mark_groups(message.comments):
+        found = [mark for mark in map(parse_mark, joinings(lines)) if mark is not None]
+        if not found:
+            malformed.append(" ".join(lines))
+            continue
+        mark = next((m for m in found if m.covers(message)), found[0])
+        marks.append(replace(mark, lines=tuple(lines)))
     return marks, malformed
+
+
+def visible(text: str, width: int = 90) -> str:
+    """``text`` safe to print: control and invisible characters written as ``\\uXXXX``."""
+    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def fact_problems(message: Message) -> list[str]:
+    """A message per well-formed mark of ``message`` whose date or reviewer is refused
+    (:func:`mark_problem`): such a mark counts for nothing and is never printed."""
+    if not message.comments:
+        return []
+    found = []
+    for mark in marks_of(message)[0]:
+        problem = mark_problem(mark)
+        if problem:
+            found.append(f"review mark by '{visible(mark.reviewer, 60)}' does not count: "
+                         f"{problem}")
+    return found
+
+
+def mark_lines(message: Message, texts: Iterable[str], keyword: str = KEYWORD
+               ) -> frozenset[str]:
+    """The comment lines that hold the marks (or malformed mark texts) ``texts``."""
+    wanted = set(texts)
+    found: set[str] = set()
+    for lines in mark_groups(message.comments, keyword):
+        if " ".join(lines) in wanted or any(
+                text in wanted for text in joinings(lines)):
+            found.update(lines)
+    return frozenset(found)
 
 
 # --- writing marks into a catalog, touching nothing else ---------------------------------

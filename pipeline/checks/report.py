@@ -112,6 +112,11 @@ class LocaleResult:
             return "pass"
         return "FAIL" if self.policy.required else "draft"
 
+    @property
+    def confirmed(self) -> list[Finding]:
+        """Quantity findings a listed reviewer confirmed (reported, not blocking)."""
+        return [f for f in self.findings if f.confirmed is not None]
+
     def failures(self, check_id: str) -> list[Finding]:
         return [f for f in self.findings if f.check == check_id]
 
@@ -202,7 +207,7 @@ def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
     if path.is_file():
         catalog = load_catalog(root, locale, comments=False)  # notes are not checked
         check_shapes(catalog, _shapes(template))
-        findings = catalog_findings(locale, catalog, glossary, set(safety))
+        findings = catalog_findings(locale, catalog, glossary, set(safety), trust.reviewers)
         stale = _staleness(catalog, keys)
     else:  # counted as all untranslated
         catalog, findings = Catalog(shown, locale, {}, (), ()), []
@@ -558,6 +563,9 @@ def render_table(report: CheckReport) -> str:
             lines += ["", f"{item.locale} ({'required' if item.policy.required else 'optional'})"
                       f": {item.result}"]
             lines += [f"  {problem}" for problem in item.problems]
+            if item.confirmed:
+                lines.append(f"  {len(item.confirmed)} quantity finding(s) confirmed by a "
+                             "listed reviewer (not blocking; who and why below)")
             lines += [f"  {finding}" for finding in item.findings]
             drafts = [d.drug for d in item.drugs if not d.publishable]
             if drafts:
@@ -574,7 +582,11 @@ def render_table(report: CheckReport) -> str:
 def _finding_dict(finding: Finding) -> dict[str, object]:
     return {"check": finding.check, "severity": finding.severity, "message": finding.message,
             "path": finding.where.path if finding.where else None,
-            "line": finding.where.line if finding.where else None}
+            "line": finding.where.line if finding.where else None,
+            "confirmed": None if finding.confirmed is None else {
+                "reviewer": finding.confirmed.reviewer,
+                "date": finding.confirmed.date.isoformat(),
+                "reason": finding.confirmed.reason}}
 
 
 def report_dict(report: CheckReport) -> dict[str, object]:
@@ -589,6 +601,7 @@ def report_dict(report: CheckReport) -> dict[str, object]:
             "catalog": r.path, "result": r.result,
             "passed": r.passed, "coverage": r.coverage.as_dict(),
             "errors": r.errors, "warnings": r.warnings, "problems": list(r.problems),
+            "confirmed": len(r.confirmed),
             "drugs": {d.drug: {**d.coverage.as_dict(), "blocked": d.blocked,
                                "ready": d.ready(r.policy.needs_review),
                                "publishable": d.publishable} for d in r.drugs},
@@ -623,6 +636,9 @@ def render_markdown(report: CheckReport) -> str:
             continue
         lines += ["", f"#### {item.locale}: {item.result}", ""]
         lines += [f"- {_cell(problem)}" for problem in item.problems]
+        if item.confirmed:
+            lines.append(f"- {len(item.confirmed)} quantity finding(s) confirmed by a listed "
+                         "reviewer (not blocking)")
         lines += [f"- `{f.where}` **{f.severity}** [{f.check}] {_cell(f.message)}"
                   for f in item.findings]
     lines += ["", _verdict(report)]
@@ -670,9 +686,10 @@ def render_junit(report: CheckReport) -> str:
         _testcase(suite, classname, "policy", policy_problems, item.policy.required,
                   [_coverage_note(item)])
         for check in REGISTRY.values():
-            found = [str(f) for f in item.failures(check.id)]
+            found = item.failures(check.id)
             failing = item.policy.required and check.severity == "error"
-            _testcase(suite, classname, check.id, found, failing)
+            _testcase(suite, classname, check.id, [str(f) for f in found if not f.confirmed],
+                      failing, [str(f) for f in found if f.confirmed])
     for suite in root:
         cases = suite.findall("testcase")
         suite.set("tests", str(len(cases)))

@@ -9,7 +9,6 @@ policy lists none). The mark format itself is :mod:`pipeline.catalogs.review`.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +24,14 @@ from ..catalogs.pofile import Catalog, read_catalog
 from ..catalogs.review import (
     Mark,
     MarkEdit,
+    date_problem,
     format_mark,
+    mark_lines,
+    mark_problem,
     marks_of,
     normal_reviewer,
     reviewer_problem,
+    today,
     write_marks,
 )
 from ..errors import CatalogError, HandoutError, LocaleError
@@ -55,7 +58,8 @@ class Trust:
         if message is None or not message.comments or not message.translated:
             return []
         return [mark for mark in marks_of(message)[0]
-                if self.trusts(mark.reviewer) and mark.covers(message)]
+                if self.trusts(mark.reviewer) and mark.covers(message)
+                and mark_problem(mark) is None]
 
     def reviewed(self, message: Message | None) -> bool:
         return bool(self.marks(message))
@@ -106,14 +110,7 @@ class ReviewResult:
         return 1 if self.having("refused") else 0
 
 
-def today() -> dt.date:
-    """The review date: ``SOURCE_DATE_EPOCH``'s day when set (reproducible), else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return moment.date()
-
-
-def _entry_at(catalog: Catalog, line: int) -> Message:
+def entry_at(catalog: Catalog, line: int) -> Message:
     """The active entry whose lines include ``line`` (from its first line to the next)."""
     active = sorted((m for m in catalog.messages), key=lambda m: m.line)
     for index, message in enumerate(active):
@@ -144,7 +141,7 @@ def chosen_entries(catalog: Catalog, root: Path, drugs: Sequence[str],
                                        "`handouts update`", catalog.path)
                 wanted.setdefault(key, lookup[key])
     for line in lines:
-        message = _entry_at(catalog, line)
+        message = entry_at(catalog, line)
         wanted.setdefault(message.key, message)
     return sorted(wanted.values(), key=lambda m: m.line)
 
@@ -189,8 +186,9 @@ def _review(root: Path, locale: str, reviewer: str, drugs: Sequence[str],
         raise HandoutError(f"'{name}' is not a reviewer of {locale} in handouts.yaml "
                            f"(reviewers: {listed})", "handouts.yaml", policy.line or None)
     date = date or today()
-    if date > today():
-        raise HandoutError(f"the review date {date.isoformat()} is in the future")
+    problem = date_problem(date)
+    if problem:
+        raise HandoutError(problem)
     path = catalog_file(root, locale)  # (no symbolic link out of the project)
     shown = catalog_path(root, locale).relative_to(root).as_posix()
     original = path.read_bytes()
@@ -214,8 +212,9 @@ def _review(root: Path, locale: str, reviewer: str, drugs: Sequence[str],
             result.decisions.append(Decision(message.text_line, message.msgid,
                                              "already reviewed"))
             continue
-        void = frozenset(void_marks(message, Trust()))  # voided by an edit, or malformed
-        edits[message.key] = MarkEdit(message.line, (format_mark(message, date, name),), void)
+        void = void_marks(message, Trust())  # voided by an edit, or malformed
+        edits[message.key] = MarkEdit(message.line, (format_mark(message, date, name),),
+                                      mark_lines(message, void))
         result.removed += len(void)
         result.decisions.append(Decision(message.text_line, message.msgid, "marked"))
     if edits and not dry_run:

@@ -21,12 +21,15 @@ from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 
+from ..catalogs.confirmations import confirmation_fact_problems
 from ..catalogs.plurals import standard_rule
 from ..catalogs.pofile import Catalog
+from ..catalogs.review import fact_problems
 from ..catalogs.reviewmarks import is_reviewed
 from ..model import Finding, Key, Message, Severity, Where
 from ..source.glossary import Glossary
 from ..source.markup import STRONG, markup_error, signature
+from .confirmed import apply_confirmations
 from .numbers import compare as compare_numbers
 from .periods import period_problems
 from .safety import check_safety_length
@@ -392,7 +395,15 @@ def check_length_ratio(entry: EntryContext) -> list[str]:
     return found
 
 
-UNSILENCEABLE = frozenset({"allow-flag"})  # the check that reports bogus allow flags
+UNSILENCEABLE = frozenset({"allow-flag", "review-mark"})  # reports bogus flags; forged marks
+
+
+@check("review-mark", "warning")
+def check_review_mark(entry: EntryContext) -> list[str]:
+    """Review marks state a valid date and reviewer (one that does not is not counted)."""
+    if not entry.message.comments:
+        return []
+    return fact_problems(entry.message) + confirmation_fact_problems(entry.message)
 
 
 @check("allow-flag", "warning")
@@ -544,8 +555,11 @@ def nfc(text: str) -> str:
 
 
 def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
-                     safety_keys: set[Key]) -> list[Finding]:
-    """Findings of every check for every translated entry of ``catalog``, in line order."""
+                     safety_keys: set[Key], confirmers: Iterable[str] | None = None
+                     ) -> list[Finding]:
+    """Findings of every check for every translated entry of ``catalog``, in line order;
+    the quantity errors that one of ``confirmers`` (the locale's listed reviewers)
+    confirmed are warnings that say so (:mod:`.confirmed`)."""
     contexts = list(entry_contexts(locale, catalog, glossary, safety_keys))
     findings = []
     entry_checks = [item for item in REGISTRY.values() if item.scope == "entry"]
@@ -562,7 +576,8 @@ def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
             if not _silenced(item, entry.message):
                 findings.append(_finding(item, text, entry, catalog.path))
     findings.sort(key=lambda f: f.where.line if f.where else 0)
-    return list(dict.fromkeys(findings))
+    findings = list(dict.fromkeys(findings))
+    return apply_confirmations(findings, catalog, confirmers) if confirmers else findings
 
 
 def blocked_keys(findings: Iterable[Finding], catalog: Catalog) -> set[Key]:

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from ..catalogs.locales import catalog_path, discover_locales, parse_locale
 from ..catalogs.pofile import load_catalog, load_template
+from ..catalogs.review import visible
 from ..errors import LocaleError
 from ..model import Finding, Key
 from ..source.glossary import load_glossary
 from ..source.interface import handout_keys
 from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
+from .confirmed import is_quantity, void_confirmations
 from .coverage import coverage, state
 from .policy import load_policy
 from .review import trust_for, void_marks
@@ -86,7 +88,7 @@ def open_items(root: Path, locale: str) -> list[OpenItem]:
     trust = trust_for(load_policy(root).get(locale))
     drugs: dict[Key, list[str]] = {}
     places, safety = segment_places(root, drugs)
-    findings = catalog_findings(locale, catalog, load_glossary(root), safety)
+    findings = catalog_findings(locale, catalog, load_glossary(root), safety, trust.reviewers)
     by_line: dict[int, list[Finding]] = {}
     for finding in findings:
         by_line.setdefault(finding.where.line if finding.where else 0, []).append(finding)
@@ -103,10 +105,19 @@ def open_items(root: Path, locale: str) -> list[OpenItem]:
         for comment in void_marks(message, trust) if message else ():
             items.append(OpenItem(line, "review void", place,
                                   f"a review mark that does not count (edited since, "
-                                  f"malformed, or an unlisted reviewer): {comment[:90]}",
+                                  f"malformed, or an unlisted reviewer): {visible(comment)}",
                                   shown))
-        for finding in by_line.get(line or -1, []):
-            items.append(OpenItem(line, finding.severity, place,
+        found = by_line.get(line or -1, [])
+        quantity = [f for f in found if is_quantity(f)]
+        for comment in void_confirmations(message, quantity, trust.reviewers) \
+                if message and message.comments else ():
+            items.append(OpenItem(line, "confirmation void", place,
+                                  f"a confirmation that does not count (edited since, "
+                                  f"findings changed, malformed, or an unlisted reviewer): "
+                                  f"{visible(comment)}", shown))
+        for finding in found:
+            status = "confirmed" if finding.confirmed else finding.severity
+            items.append(OpenItem(line, status, place,
                                   f"[{finding.check}] {finding.message}", shown))
     return sorted(items, key=lambda item: (item.line is None, item.line or 0))
 
@@ -137,6 +148,7 @@ def open_work(root: Path, locale: str, url: str | None = None) -> str:
     cov = coverage([m.key for m in load_template(root).active()], catalog, trust)
     errors = sum(item.status == "error" for item in items)
     warnings = sum(item.status == "warning" for item in items)
+    confirmed = sum(item.status == "confirmed" for item in items)
     unfinished = []
     monographs = load_monographs(root)
     for monograph in monographs:
@@ -155,7 +167,8 @@ def open_work(root: Path, locale: str, url: str | None = None) -> str:
                  f"untranslated, {cov.fuzzy} fuzzy); {cov.translated} translated, "
                  f"{cov.reviewed} reviewed ({cov.percent:.1f}% of the entries translated, "
                  f"{cov.percent_reviewed:.1f}% reviewed); {errors} error(s), "
-                 f"{warnings} warning(s)")
+                 f"{warnings} warning(s)"
+                 + (f", {confirmed} confirmed quantity finding(s)" if confirmed else ""))
     return "\n".join(lines) + "\n"
 
 

@@ -34,6 +34,7 @@ class LocaleState:
     lookup: dict[Key, Message] | None = None
     blocked: dict[Key, tuple[str, ...]] = field(default_factory=dict)  # -> checks that erred
     errors: dict[Key, list[Finding]] = field(default_factory=dict)  # error findings per entry
+    confirmed: dict[Key, list[Finding]] = field(default_factory=dict)  # by a listed reviewer
     checked: set[Key] = field(default_factory=set)
     interface: Interface = field(default_factory=Interface)
     trust: Trust = NO_TRUST
@@ -89,7 +90,8 @@ def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
         return
     state.checked |= wanted
     subset = replace(state.catalog, messages=tuple(state.lookup[key] for key in wanted))
-    findings = catalog_findings(state.locale, subset, glossary, set(safety))
+    findings = catalog_findings(state.locale, subset, glossary, set(safety),
+                                state.trust.reviewers)
     by_line = {state.lookup[key].text_line: key for key in wanted}
     for finding in findings:
         if finding.severity == "error" and finding.where and finding.where.line in by_line:
@@ -97,6 +99,8 @@ def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
             state.errors.setdefault(key, []).append(finding)
             state.blocked[key] = tuple(dict.fromkeys((*state.blocked.get(key, ()),
                                                       finding.check)))
+        elif finding.confirmed and finding.where and finding.where.line in by_line:
+            state.confirmed.setdefault(by_line[finding.where.line], []).append(finding)
 
 
 def text_shapes(segment_keys: Iterable[Key]) -> dict[Key, bool]:

@@ -48,6 +48,7 @@ class Entry:
     fingerprint: str = ""  # the quick fingerprint (file hashes)
     base: str = ""  # the content fingerprint but the catalog entries
     content: str = ""  # the content fingerprint
+    confirmed_findings: tuple[Mapping[str, str], ...] = ()  # confirmed by a listed reviewer
 
     @property
     def key(self) -> str:
@@ -87,6 +88,8 @@ class Entry:
             "missing": self.missing, "blocking_findings": self.blocking_findings,
             "findings": [dict(f) for f in self.findings],
             "review": dict(self.review) if self.review is not None else None}
+        if self.confirmed_findings:
+            data["confirmed_findings"] = [dict(f) for f in self.confirmed_findings]
         if self.edition is not None:
             data["edition"] = dict(self.edition)
         data.update(fingerprint=self.fingerprint, base=self.base, content=self.content)
@@ -107,7 +110,8 @@ class Entry:
                 int(data.get("missing", 0)), int(data.get("blocking_findings", 0)),
                 tuple(data.get("findings") or ()), data.get("review"), data.get("edition"),
                 str(data.get("fingerprint", "")), str(data.get("base", "")),
-                str(data.get("content", "")))
+                str(data.get("content", "")),
+                tuple(data.get("confirmed_findings") or ()))
         except (KeyError, TypeError) as error:
             raise ValueError(f"not an entry: {error}") from None
 

@@ -41,6 +41,7 @@ def report(entries: Iterable[Entry]) -> dict[str, Any]:
             "coverage": dict(entry.coverage), "blocking_findings": entry.blocking_findings,
             "findings": [dict(f) for f in entry.findings],
             "review": dict(entry.review) if entry.review is not None else None,
+            "confirmed_findings": [dict(f) for f in entry.confirmed_findings],
             "edition": dict(entry.edition) if entry.edition is not None else None}
     return {"generator": f"handouts {__version__}", "tools": tool_versions(), "locales": locales}
 

@@ -234,7 +234,11 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
         tuple(_findings(handout, state)),
         {"fully_reviewed": facts.fully_reviewed, "reviewers": list(facts.reviewers),
          "reviewed": facts.reviewed.isoformat() if facts.reviewed else None},
-        edition)
+        edition, confirmed_findings=tuple(
+            {"check": f.check, "message": f.message, "where": str(f.where),
+             "reviewer": f.confirmed.reviewer, "date": f.confirmed.date.isoformat(),
+             "reason": f.confirmed.reason}
+            for key in handout.states for f in state.confirmed.get(key, ()) if f.confirmed))
     return entry, written + extra
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..catalogs.locales import catalog_path, discover_locales, parse_locale
 from ..catalogs.pofile import load_catalog
-from ..catalogs.review import marks_of
+from ..catalogs.review import marks_of, visible
 from ..checks.coverage import state as entry_state
 from ..checks.policy import load_policy
 from ..checks.review import trust_for, void_marks
@@ -58,7 +58,8 @@ def sheet_rows(root: Path, locale: str, drug: str) -> list[SheetRow]:
     trust = trust_for(load_policy(root).get(locale))
     safety = {s.key for m in monographs.values() for s in iter_segments(m) if s.safety}
     by_line: dict[int, list[Finding]] = {}
-    for finding in catalog_findings(locale, catalog, load_glossary(root), safety):
+    for finding in catalog_findings(locale, catalog, load_glossary(root), safety,
+                                    trust.reviewers):
         by_line.setdefault(finding.where.line if finding.where else 0, []).append(finding)
     places: dict[Key, tuple[str, bool]] = {}
     for segment in iter_segments(monograph):
@@ -79,7 +80,7 @@ def sheet_rows(root: Path, locale: str, drug: str) -> list[SheetRow]:
             number, place, is_safety, english, translation, entry_state(message, trust),
             any(f.severity == "error" for f in findings), findings,
             tuple(f"{m.reviewer}, {m.date.isoformat()}" for m in counted),
-            tuple(void_marks(message, trust)) if message else (),
+            tuple(map(visible, void_marks(message, trust))) if message else (),
             message.text_line if message else 0))
     return rows
 
@@ -94,5 +95,6 @@ def render_review_sheet(root: Path, locale: str, drug: str) -> str:
                  catalog=catalog_path(root, locale).relative_to(root).as_posix(),
                  title=monograph.title.text, drug=drug, counts=counts,
                  held=sum(r.held_back for r in rows),
+                 confirmed=sum(bool(f.confirmed) for r in rows for f in r.findings),
                  policy=load_policy(root).get(locale), marks_seen=any(
                      marks_of(m)[0] for m in load_catalog(root, locale).messages))
