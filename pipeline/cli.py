@@ -116,11 +116,13 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
+    from .source.designations import lint as designations
     from .source.monographs import lint, load_monographs, stray_files
 
     monographs = load_monographs(_root(args))
     findings = stray_files(_root(args))
-    findings += [finding for monograph in monographs for finding in lint(monograph)]
+    findings += [finding for monograph in monographs
+                 for finding in lint(monograph) + designations(monograph)]
     for finding in findings:
         print(finding)
     errors = sum(f.severity == "error" for f in findings)
