@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -24,9 +24,7 @@ from .segments import iter_segments
 
 DATA = Path(__file__).with_name("designations.yaml")
 _LATIN = "A-Za-z0-9"
-_NUMBER = re.compile(r"(?<![\d.,٫٬])\d+(?:[.,٫٬]\d+)*")
 _CLOCK = re.compile(r"\d:\d\d")
-_CANDIDATE = re.compile(rf"[\d{_LATIN}@<>µμ]")
 
 
 @dataclass(frozen=True)
@@ -106,49 +104,118 @@ def _trailing_zero(number: str, found: Marks) -> bool:
     return mark in found.decimals or len(parts) == 2
 
 
-def _patterns(rule: Rule) -> re.Pattern[str]:
-    forms = "|".join(re.escape(form).replace(r"\ ", r"\s") for form in
-                     sorted(rule.forms, key=len, reverse=True))
-    if rule.kind == "after-number":
-        return re.compile(rf"(?<=\d)[\s\u00a0]?(?:{forms})(?![{_LATIN}])")
-    if rule.kind == "run-together":
-        return re.compile(rf"(?<![{_LATIN}.,])\d+(?:[.,]\d+)?(?:{forms})(?![{_LATIN}])")
-    return re.compile(rf"(?<![{_LATIN}])(?:{forms})(?![{_LATIN}])")
+def _forms(rule: Rule) -> str:
+    return "|".join(re.escape(form).replace(r"\ ", r"\s") for form in
+                    sorted(rule.forms, key=len, reverse=True))
+
+
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """One locale's scanners: numbers and naked decimals, abbreviations right after a
+    number, abbreviations as words (plain alternations, the context checked in Python:
+    ``re`` is slow with lookbehinds and groups in an alternation)."""
+
+    numbers: re.Pattern[str]
+    after: re.Pattern[str]
+    words: re.Pattern[str]
+    by_form: dict[str, Rule]
+    run_together: tuple[Rule, re.Pattern[str]] | None
+    marks: Marks
+
+
+def _alternation(forms: list[str]) -> str:
+    return "|".join(re.escape(form).replace(r"\ ", r"\s") for form in
+                    sorted(forms, key=len, reverse=True))
 
 
 @cache
-def _compiled() -> tuple[tuple[Rule, re.Pattern[str] | None], ...]:
-    return tuple((rule, _patterns(rule) if rule.forms else None) for rule in rules()[0])
+def _reader(locale: str) -> _Reader:
+    found = marks(locale)
+    naked = "".join(re.escape(m) for m in sorted(found.decimals | {"."}))
+    numbers = re.compile(rf"[{naked}]?\d+(?:[.,٫٬]\d+)*")
+    run_together = None
+    by_form: dict[str, Rule] = {}
+    after: list[str] = []
+    words: list[str] = []
+    for rule in rules()[0]:
+        if rule.kind == "run-together":
+            run_together = (rule, re.compile(rf"(?:{_forms(rule)})(?![{_LATIN}])"))
+        elif rule.kind in ("after-number", "word"):
+            by_form.update((" ".join(form.split()), rule) for form in rule.forms)
+            (after if rule.kind == "after-number" else words).extend(rule.forms)
+    return _Reader(numbers,
+                   re.compile(rf"[\s\u00a0]?(?:{_alternation(after)})(?![{_LATIN}])"),
+                   re.compile(rf"(?:{_alternation(words)})(?![{_LATIN}])"),
+                   by_form, run_together, found)
+
+
+def _kind(kind: str) -> Rule:
+    return next(rule for rule in rules()[0] if rule.kind == kind)
+
+
+@cache
+def _order() -> dict[str, int]:
+    return {rule.id: index for index, rule in enumerate(rules()[0])}
 
 
 def find(text: str, locale: str = "en") -> list[Hit]:
-    """Every error-prone designation of ``text``, read in ``locale``'s number writing."""
-    found = marks(locale)
-    hits = []
-    numbers = [m.group() for m in _NUMBER.finditer(text)]
-    for rule, pattern in _compiled():
-        if rule.kind == "trailing-zero":
-            hits += [Hit(rule, n) for n in numbers if _trailing_zero(n, found)]
-        elif rule.kind == "naked-decimal":
-            mark = "".join(re.escape(m) for m in found.decimals | {"."})
-            hits += [Hit(rule, m.group()) for m in
-                     re.finditer(rf"(?<![{_LATIN}\d.,٫٬])[{mark}]\d+", text)]
-        elif rule.kind == "ungrouped":
-            if found.groups_numbers:
-                size = max(5, 3 + found.min_grouping)
-                hits += [Hit(rule, m.group()) for m in
-                         re.finditer(rf"(?<![\d.,٫٬/-])\d{{{size},}}(?![\d/-])", text)]
-        elif pattern is not None:
-            hits += [Hit(rule, m.group().strip()) for m in pattern.finditer(text)]
-    return hits
+    """Every error-prone designation of ``text``, read in ``locale``'s number writing,
+    in the data file's order of rules, then in the order of the text."""
+    reader = _reader(locale)
+    found = reader.marks
+    size = max(5, 3 + found.min_grouping)
+    hits: list[tuple[int, int, Hit]] = []
+    order = _order()
+
+    def hit(rule: Rule, written: str, at: int) -> None:
+        hits.append((order[rule.id], at, Hit(rule, written)))
+
+    digits = _DIGIT.search(text) is not None
+    for match in reader.numbers.finditer(text) if digits else ():
+        written, at, end = match.group(), match.start(), match.end()
+        before = text[at - 1:at] or " "  # (at the start: as after a space)
+        if not written[0].isdigit():  # a decimal mark first: naked, unless inside a word
+            if not (before.isdigit() or before in ".,٫٬" or before.isascii() and
+                    before.isalpha()):
+                hit(_kind("naked-decimal"), written, at)
+            continue
+        if before.isdigit() or before in ".,٫٬":
+            continue
+        unit = reader.after.match(text, end)  # "10 U": a unit after the number
+        if unit:
+            written_unit = unit.group().strip()
+            hit(reader.by_form[written_unit], written_unit, unit.start())
+        if _trailing_zero(written, found):
+            hit(_kind("trailing-zero"), written, at)
+        elif found.groups_numbers and written.isdigit() and len(written) >= size \
+                and before not in ("/", "-") and text[end:end + 1] not in ("/", "-"):
+            hit(_kind("ungrouped"), written, at)
+        if reader.run_together and not (before.isascii() and before.isalpha()):
+            rule, units = reader.run_together
+            unit = units.match(text, end)
+            if unit:
+                hit(rule, written + unit.group(), at)
+    for match in reader.words.finditer(text):  # a word: no Latin letter or digit before
+        before = text[match.start() - 1:match.start()]
+        if not (before.isascii() and before.isalnum()):
+            written = " ".join(match.group().split())
+            hit(reader.by_form[written], written, match.start())
+    return [item for _, _, item in sorted(hits, key=lambda item: item[:2])]
+
+
+@lru_cache(maxsize=8192)
+def _english_counts(source: str) -> Counter[str]:
+    """How many of each rule the English ``source`` has (a source serves every locale)."""
+    return Counter(hit.rule.id for hit in find(source, "en"))
 
 
 def introduced(source: str, translation: str, locale: str) -> list[str]:
     """The designations ``translation`` writes (in ``locale``) that ``source`` (English)
     does not: one message per rule, naming it and what to write instead."""
-    if not _CANDIDATE.search(translation):
-        return []
-    english = Counter(hit.rule.id for hit in find(source, "en"))
+    english = _english_counts(source)
     hits = [hit for hit in find(translation, locale) if hit.rule.translations]
     if _CLOCK.search(source):  # a clock time written with a dot (19.00) is not a dose
         hits = [hit for hit in hits if not (hit.rule.kind == "trailing-zero"
