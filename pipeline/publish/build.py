@@ -139,7 +139,7 @@ def _file_digest(path: Path) -> str:
         return "absent"
 
 
-SHAPING_LIBRARIES = ("babel", "jinja2", "markupsafe", "wcwidth")
+SHAPING_LIBRARIES = ("babel", "jinja2", "markupsafe", "wcwidth", "segno")
 
 
 def tool_versions() -> dict[str, str]:
