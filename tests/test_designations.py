@@ -3,6 +3,8 @@ a translation that introduces one fails the check, in the locale's own number wr
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import polib
@@ -12,7 +14,7 @@ import yaml
 from pipeline import check_text
 from pipeline.cli import main
 from pipeline.source.designations import find, introduced, rules
-from tests.conftest import MONOGRAPH
+from tests.conftest import MONOGRAPH, edit_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -146,3 +148,14 @@ def test_lint_names_each_designation_at_its_line(project, capsys):
         assert f"{MONOGRAPH.as_posix()}:{line}: warning: [dose-designation] '{written}': " \
                f"{rule_id}" in out
     assert "write unit or units" in out
+
+
+def test_check_fails_a_spanish_catalog_writing_38_0_for_38(project, capsys):
+    edit_catalog(project, "es", lambda m: replace(m, msgstr=m.msgstr.replace("38 °C", "38,0 °C"))
+                 if "38 °C" in m.msgstr else m)
+    assert main(["-C", str(project), "check", "--format", "json", "--locale", "es"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    found = [f for f in report["locales"][0]["findings"] if f["check"] == "dose-designation"]
+    assert len(found) == 1 and found[0]["severity"] == "error"
+    assert "'38,0'" in found[0]["message"] and "trailing-zero" in found[0]["message"]
+    assert found[0]["path"] == "locales/es/LC_MESSAGES/handouts.po" and found[0]["line"] > 0
