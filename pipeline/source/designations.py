@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -104,11 +105,6 @@ def _trailing_zero(number: str, found: Marks) -> bool:
     return mark in found.decimals or len(parts) == 2
 
 
-def _forms(rule: Rule) -> str:
-    return "|".join(re.escape(form).replace(r"\ ", r"\s") for form in
-                    sorted(rule.forms, key=len, reverse=True))
-
-
 _DIGIT = re.compile(r"\d")
 
 
@@ -126,7 +122,7 @@ class _Reader:
     marks: Marks
 
 
-def _alternation(forms: list[str]) -> str:
+def _alternation(forms: Iterable[str]) -> str:
     return "|".join(re.escape(form).replace(r"\ ", r"\s") for form in
                     sorted(forms, key=len, reverse=True))
 
@@ -142,7 +138,7 @@ def _reader(locale: str) -> _Reader:
     words: list[str] = []
     for rule in rules()[0]:
         if rule.kind == "run-together":
-            run_together = (rule, re.compile(rf"(?:{_forms(rule)})(?![{_LATIN}])"))
+            run_together = (rule, re.compile(rf"(?:{_alternation(rule.forms)})(?![{_LATIN}])"))
         elif rule.kind in ("after-number", "word"):
             by_form.update((" ".join(form.split()), rule) for form in rule.forms)
             (after if rule.kind == "after-number" else words).extend(rule.forms)
