@@ -48,7 +48,7 @@ def fails(check_id: str, source: str, translation: str, locale: str = "es", **kw
 def test_every_check_has_an_id_a_severity_and_a_title():
     assert set(REGISTRY) == {
         "markup", "dangerous-characters", "placeholders", "numbers-units", "glossary",
-        "length-limit", "safety-length",
+        "length-limit", "safety-length", "dose-designation",
         "whitespace", "untranslated-copy", "doubled-word", "length-ratio", "inconsistent",
         "allow-flag", "plural-forms", "review-mark"}
     for item in REGISTRY.values():

@@ -25,10 +25,12 @@ from ..catalogs.extract import safety_keys, template_is_stale
 from ..catalogs.locales import catalog_path, discover_locales, parse_locale
 from ..catalogs.pofile import Catalog, check_shapes, load_catalog, load_template
 from ..errors import HandoutError, LocaleError
-from ..model import Finding, Key, Monograph
+from ..model import Finding, Key, Message, Monograph
 from ..source.glossary import Glossary, load_glossary
 from ..source.interface import handout_keys
 from ..source.monographs import load_monographs
+from ..source.readability import Translated
+from ..source.readability import translated as translated_readability
 from ..source.segments import iter_segments
 from ..workers import Failure, carried, unpacked
 from .coverage import Coverage, count_states, coverage, state
@@ -87,6 +89,7 @@ class LocaleResult:
     findings: tuple[Finding, ...] = ()
     problems: tuple[str, ...] = ()
     broken: HandoutError | None = None  # the catalog cannot be read: why (file:line)
+    readability: Translated | None = None  # advisory, never blocking
 
     @property
     def errors(self) -> int:
@@ -184,6 +187,7 @@ class CatalogReading:
     states: str  # one letter per template key, in template order (see STATE_LETTERS)
     others: dict[Key, str]  # the state of catalog keys the template lacks
     blocked: frozenset[Key]
+    readability: Translated | None = None  # advisory: the monograph texts' figure
 
     def states_by_key(self, template: tuple[Key, ...]) -> dict[Key, str]:
         """Every known key's state ('translated', 'fuzzy', 'untranslated')."""
@@ -219,7 +223,16 @@ def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
               if key not in wanted}
     return CatalogReading(locale, shown, tuple(findings), tuple(stale),
                           coverage(keys, catalog, trust),
-                          states, others, frozenset(blocked_keys(findings, catalog)))
+                          states, others, frozenset(blocked_keys(findings, catalog)),
+                          translated_readability(locale, _source_pairs(template, lookup)))
+
+
+def _source_pairs(template: Catalog, lookup: dict[Key, Message]) -> list[tuple[str, str]]:
+    """(English, translation) of the translated monograph texts (not interface texts)."""
+    return [(message.msgid, found.msgstr) for message in template.active()
+            if message.msgid_plural is None and any(r.startswith("source/")
+                                                    for r in message.references)
+            and (found := lookup.get(message.key)) is not None and found.translated]
 
 
 _shape_cache: dict[int, dict[Key, bool]] = {}
@@ -264,7 +277,7 @@ def judge_locale(reading: CatalogReading, policy: LocalePolicy, scope: Scope) ->
                                 len(reading.blocked.intersection(keys))))
     problems = _problems(policy, reading.total, reading.findings, reading.stale)
     return LocaleResult(reading.locale, policy, reading.path, reading.total, tuple(drugs),
-                        reading.findings, problems)
+                        reading.findings, problems, readability=reading.readability)
 
 
 def _publishable(result: Coverage, keys: tuple[Key, ...], blocked: frozenset[Key],
@@ -551,6 +564,14 @@ def _grid(rows: list[tuple[str, ...]]) -> list[str]:
             for row in rows]
 
 
+def readability_lines(report: CheckReport) -> list[str]:
+    """Each translation's readability beside its English's (advisory, never blocking)."""
+    found = [f"  {r.locale}: {r.readability}" for r in report.locales
+             if r.readability is not None]
+    return ["", "readability of the translated monograph texts (advisory, never blocking):",
+            *found] if found else []
+
+
 def render_table(report: CheckReport) -> str:
     """The terminal report: summary table, problems, findings, verdict."""
     lines = [_template_line(report), "", *_grid([COLUMNS, *table_rows(report)]), "",
@@ -558,6 +579,7 @@ def render_table(report: CheckReport) -> str:
     drug_rows = handout_rows(report)
     if drug_rows:
         lines += ["", *_grid(drug_rows)]
+    lines += readability_lines(report)
     for item in report.locales:
         if item.problems or item.findings:
             lines += ["", f"{item.locale} ({'required' if item.policy.required else 'optional'})"
@@ -606,6 +628,7 @@ def report_dict(report: CheckReport) -> dict[str, object]:
                                "ready": d.ready(r.policy.needs_review),
                                "publishable": d.publishable} for d in r.drugs},
             "findings": [_finding_dict(f) for f in r.findings],
+            "readability": None if r.readability is None else r.readability.as_dict(),
             "broken": None if r.broken is None else {
                 "message": r.broken.message, "path": r.broken.path, "line": r.broken.line},
         } for r in report.locales],

@@ -27,6 +27,7 @@ from ..catalogs.pofile import Catalog
 from ..catalogs.review import fact_problems
 from ..catalogs.reviewmarks import is_reviewed
 from ..model import Finding, Key, Message, Severity, Where
+from ..source.designations import introduced as introduced_designations
 from ..source.glossary import Glossary
 from ..source.markup import STRONG, markup_error, signature
 from .confirmed import apply_confirmations
@@ -256,6 +257,12 @@ def check_numbers(entry: EntryContext) -> list[str]:
     if translation != source:
         found += period_problems(source, translation, entry.locale)
     return found
+
+
+@check("dose-designation", "error")
+def check_dose_designation(entry: EntryContext) -> list[str]:
+    """No error-prone dose designation (ISMP, Joint Commission) the source does not have."""
+    return introduced_designations(entry.source, entry.translation, entry.locale)
 
 
 @check("glossary", "error")

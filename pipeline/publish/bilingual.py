@@ -35,6 +35,7 @@ from .localize import (
 )
 from .plaintext import WIDTH, wrap
 from .printing import page_style
+from .qr import qr_code
 from .render import (
     _facts,
     _Strings,
@@ -67,8 +68,9 @@ def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
 def render_bilingual_html(handout: Handout, english: Handout, interface: Interface,
                           revision: str, english_href: str, *, nav: Navigation | None = None,
                           english_address: str | None = None,
-                          facts: Facts | None = None) -> str:
-    """The translation and its English as one self-contained HTML page."""
+                          facts: Facts | None = None, page_address: str | None = None) -> str:
+    """The translation and its English as one self-contained HTML page (``page_address``:
+    its public address, printed with its QR code on every page)."""
     assert handout.published, "a draft has no bilingual edition"
     info = locale_info(handout.locale)
     css, _ = stylesheet()
@@ -81,7 +83,8 @@ def render_bilingual_html(handout: Handout, english: Handout, interface: Interfa
         ui=_ui(handout, interface, facts), ui_en=_ui(english, Interface(), facts),
         css=css, csp=content_policy(css, print_css), print_style=Markup(print_css),
         version=__version__, nav=nav, english_href=english_href,
-        english_address=english_address or english_href)
+        english_address=english_address or english_href,
+        qr=qr_code(page_address) if page_address else None)
 
 
 def _pair(local: LocalText | None, english: LocalText | None, ui: _Strings) -> list[str]:

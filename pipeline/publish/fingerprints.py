@@ -37,7 +37,7 @@ def file_digest(path: Path) -> str:
         return "absent"
 
 
-SHAPING_LIBRARIES = ("babel", "jinja2", "markupsafe", "wcwidth")
+SHAPING_LIBRARIES = ("babel", "jinja2", "markupsafe", "wcwidth", "segno")
 
 
 def tool_versions() -> dict[str, str]:

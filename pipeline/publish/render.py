@@ -58,6 +58,7 @@ from .localize import (
 )
 from .plaintext import WIDTH, underline, wrap
 from .printing import RunningText, page_style, style_hash
+from .qr import qr_code
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"  # shared with publish
 STYLESHEET = "style.css"
@@ -255,11 +256,13 @@ def main_of(page: str) -> Markup:
 def render_html(handout: Handout, interface: Interface, revision: str,
                 english_href: str | None = None, *, facts: Facts | None = None,
                 edition: str = "standard", nav: Navigation | None = None,
-                english_address: str | None = None, main_html: Markup | None = None) -> str:
+                english_address: str | None = None, main_html: Markup | None = None,
+                page_address: str | None = None) -> str:
     """The handout as one self-contained HTML page; ``facts`` (default: the monograph's
     alone) fill its provenance block; ``facts.edition`` marks an earlier edition.
     ``edition``: standard or large (print); ``nav``: its links to the other formats and
-    languages; ``main_html``: its body as :func:`main_of` took it from another format."""
+    languages; ``main_html``: its body as :func:`main_of` took it from another format;
+    ``page_address``: the page's public address, printed with its QR code on every page."""
     info = locale_info(handout.locale)
     css, _ = stylesheet()
     facts = _facts(handout, revision, facts)
@@ -271,6 +274,7 @@ def render_html(handout: Handout, interface: Interface, revision: str,
         revision=revision, localized=handout.locale != ENGLISH,
         english_href=english_href if handout.locale != ENGLISH else None,
         english_address=english_address or english_href, main_html=main_html,
+        qr=qr_code(page_address) if page_address else None,
         facts=facts, fact=localized_values(facts, info.babel), counts=_counts(handout),
         **_Strings(interface, html=True).callables())
 

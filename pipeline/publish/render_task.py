@@ -187,15 +187,16 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
         if page is None:
             continue
         nav = navigation(files, edition, page, made, others, shared.papers)
+        public = f"{shared.base_url}{page}" if shared.base_url else None  # printed, a QR code
         if edition == "bilingual":
             assert english is not None
             pages[page] = render_bilingual_html(handout, english, interface, revision,
                                                 english_href, nav=nav, english_address=address,
-                                                facts=facts)
+                                                facts=facts, page_address=public)
         else:  # the large print's body is the standard edition's, rendered once
             pages[page] = render_html(
                 handout, interface, revision, english_href, facts=facts, edition=edition,
-                nav=nav, english_address=address,
+                nav=nav, english_address=address, page_address=public,
                 main_html=main_of(pages[files.html]) if edition == "large" else None)
     for page, html in pages.items():
         written += put(staging, previous, page, html.encode("utf-8"))
