@@ -2,7 +2,7 @@
 
 Reading gives polib's reading: :mod:`.poread` reads the usual layouts fast and leaves
 any other to polib; writing is :mod:`.poformat` (GNU gettext's layout); every write is
-atomic and skipped when the content would not change.
+atomic and skipped when the content would not change (``pipeline.files`` writes it).
 """
 
 from __future__ import annotations

@@ -74,8 +74,9 @@ def read_verified(output: Path, name: str, manifest: Manifest) -> bytes:
 
 def file_digests(staging: Path, output: Path, names: Iterable[str],
                  recorded: Mapping[str, str], verified: set[str]) -> dict[str, str]:
-    """The digest of every file ``names`` of ``staging``: a verified file of ``output``
-    linked there unchanged keeps its recorded digest; any other is read and hashed."""
+    """The digest of every file ``names`` of ``staging`` (one missing has none): a
+    verified file of ``output`` linked there unchanged keeps its recorded digest; any
+    other is read and hashed."""
     found: dict[str, str] = {}
     for name in names:
         if name in found:
@@ -90,9 +91,11 @@ def file_digests(staging: Path, output: Path, names: Iterable[str],
             except OSError:
                 pass
         data = read_regular(path)
-        if data is None:
+        if data is not None:
+            found[name] = digest(data)
+        elif os.path.lexists(path):
             raise BuildError("the build could not read back a file it wrote", str(path))
-        found[name] = digest(data)
+        # (a file not made has no digest: the next build finds it missing and makes it)
     return found
 
 
