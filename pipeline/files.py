@@ -10,6 +10,8 @@ project's locks, replace a file only if nobody changed it since it was read.
   its saves.
 * :func:`replace_if_unchanged`: the compare-before-replace of a file someone else may
   save at any moment: the new version replaces it only if it still holds what was read.
+* :func:`read_regular_file`, :func:`require_regular_file`: only regular files are read;
+  a FIFO (which would block forever), a device, a socket or a folder is refused at once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import fcntl
 import hashlib
 import os
 import signal
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -59,6 +62,59 @@ def _first_link(root: Path, path: Path) -> Path | None:
         if part.is_symlink():
             return part
     return None
+
+
+# --- reading only regular files ------------------------------------------------------------
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a file of ``mode`` is when it is not a regular file (None: it is one)."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+class NotRegularFile(OSError):
+    """An input path names a FIFO, a device, a socket or a folder."""
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of the regular file ``path`` (through symbolic links). Opened without
+    blocking and checked on the open descriptor, so a FIFO planted where a file was
+    expected never blocks and a file swapped for one after a look is still refused:
+    :class:`NotRegularFile` (an OSError, so a caller's "cannot read" names it)."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        kind = _not_regular(os.fstat(handle).st_mode)
+        if kind:
+            raise NotRegularFile(errno.EINVAL, f"{kind}, not a regular file", str(path))
+        with os.fdopen(handle, "rb") as stream:
+            handle = -1
+            return stream.read()
+    finally:
+        if handle >= 0:
+            os.close(handle)
+
+
+def require_regular_file(path: Path, what: str = "the file", shown: str | None = None
+                         ) -> Path:
+    """``path`` when it names a regular file; else a HandoutError naming it (``shown``,
+    as the user wrote it), at once: before any lock is taken or anything read."""
+    named = shown or str(path)
+    try:
+        kind = _not_regular(os.stat(path).st_mode)
+    except FileNotFoundError:
+        raise HandoutError(f"{what} does not exist", named) from None
+    except OSError as error:
+        raise HandoutError(f"cannot read {what}: {error.strerror}", named) from None
+    if kind:
+        raise HandoutError(f"{what} is {kind}, not a regular file: refusing to read it",
+                           named)
+    return path
 
 
 # --- locks -------------------------------------------------------------------------------

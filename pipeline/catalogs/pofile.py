@@ -8,7 +8,6 @@ atomic and skipped when the content would not change.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import glob
 import os
 import re
@@ -20,8 +19,9 @@ from pathlib import Path
 
 import polib
 
+from .. import clock
 from ..errors import CatalogError
-from ..files import digest, replace_if_unchanged
+from ..files import digest, read_regular_file, replace_if_unchanged
 from ..model import Key, Message
 from .locales import TEMPLATE_PATH, catalog_file, catalog_path, template_file
 from .plurals import PluralFormsError, PluralRule, parse_plural_forms
@@ -86,7 +86,7 @@ def _decode(path: Path, shown: str, with_digest: bool = True) -> tuple[str, str,
     """The catalog's text, charset (as declared) and digest (when asked); refuse what is
     not text."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)
     except OSError as error:
         raise CatalogError(f"cannot read catalog: {error.strerror}", shown) from None
     return *_text(raw, shown), digest(raw) if with_digest else None
@@ -371,9 +371,7 @@ def _running(pid: int) -> bool:
 
 def now_stamp() -> str:
     """The catalog date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return moment.strftime("%Y-%m-%d %H:%M+0000")
+    return clock.now().strftime("%Y-%m-%d %H:%M+0000")
 
 
 def render_key(message: Message) -> tuple[object, ...]:

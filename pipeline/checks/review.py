@@ -9,11 +9,11 @@ policy lists none). The mark format itself is :mod:`pipeline.catalogs.review`.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import clock
 from ..catalogs.locales import (
     catalog_file,
     catalog_path,
@@ -108,9 +108,7 @@ class ReviewResult:
 
 def today() -> dt.date:
     """The review date: ``SOURCE_DATE_EPOCH``'s day when set (reproducible), else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return moment.date()
+    return clock.today()
 
 
 def _entry_at(catalog: Catalog, line: int) -> Message:

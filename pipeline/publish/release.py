@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import clock
 from ..catalogs.locales import catalogs_lock, discover_locales
 from ..catalogs.pofile import write_atomic
 from ..checks.policy import load_policy
-from ..checks.review import today
 from ..errors import HandoutError
+from ..factcheck import date_problem
 from ..files import inside_project
 from ..source.glossary import load_glossary
 from ..source.interface import handout_keys
@@ -60,14 +61,18 @@ def publish(root: Path, locales: Sequence[str] | None = None,
             check: bool = False) -> PublishResult:
     """Record every handout published now; ``check``: write nothing, say what would be
     written (``handouts publish --check`` exits 1 then). The catalogs are read under the
-    catalogs' shared lock; every record written stays inside the project."""
+    catalogs' shared lock; every record written stays inside the project. A ``date``
+    that could not be read back (in the future, before 1990) is refused first."""
+    problem = date_problem(date) if date is not None else None
+    if problem:
+        raise HandoutError(f"--date: not a publication date: {problem}")
     with catalogs_lock(root, shared=True):
         return _publish(root, locales, drugs, date, check)
 
 
 def _publish(root: Path, locales: Sequence[str] | None, drugs: Sequence[str] | None,
              date: dt.date | None, check: bool) -> PublishResult:
-    date = date or today()
+    date = date or clock.today()
     monographs = {m.id: m for m in load_monographs(root)}
     glossary = load_glossary(root)
     policy = load_policy(root)
