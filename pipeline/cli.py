@@ -20,6 +20,7 @@ from typing import NoReturn
 
 from . import __version__
 from .errors import HandoutError
+from .escaping import terminal
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 Command = Callable[[argparse.Namespace], int]
@@ -29,7 +30,19 @@ def _root(args: argparse.Namespace) -> Path:
     root = Path(args.root).resolve()
     if not root.is_dir():
         raise HandoutError(f"project folder not found: {args.root}")
+    if not (root / "source" / "monographs").is_dir():  # before any lock file is made
+        raise HandoutError("not a handouts project (it has no source/monographs/ folder)",
+                           args.root)
     return root
+
+
+def _input_file(root: Path, name: str, what: str) -> Path:
+    """A file the user named as a command's input (inside the project as :func:`_inside`
+    says), refused at once unless it is a regular file (a FIFO would block, holding a
+    lock): before any lock is taken."""
+    from .files import require_regular_file
+
+    return require_regular_file(_inside(root, name), what, name)
 
 
 def _warn_unread(args: argparse.Namespace) -> None:
@@ -37,8 +50,8 @@ def _warn_unread(args: argparse.Namespace) -> None:
     from .source.monographs import stray_files
 
     for finding in stray_files(_root(args)):
-        print(f"handouts {args.command}: warning: {finding.where}: {finding.message}",
-              file=sys.stderr)
+        shown = terminal(f"{finding.where}: {finding.message}")
+        print(f"handouts {args.command}: warning: {shown}", file=sys.stderr)
 
 
 def _inside(root: Path, name: str) -> Path:
@@ -94,7 +107,8 @@ def cmd_update(args: argparse.Namespace) -> int:
     from .catalogs.merge import update_catalogs
 
     root = _root(args)
-    compendium = _inside(root, args.compendium) if args.compendium else None
+    compendium = _input_file(root, args.compendium, "the compendium") \
+        if args.compendium else None
     results = update_catalogs(root, args.locale or None, memory=not args.no_memory,
                               compendium=compendium)
     for result in results:
@@ -122,7 +136,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     findings = stray_files(_root(args))
     findings += [finding for monograph in monographs for finding in lint(monograph)]
     for finding in findings:
-        print(finding)
+        print(terminal(str(finding)))
     errors = sum(f.severity == "error" for f in findings)
     print(f"{len(monographs)} monograph(s): {errors} error(s), "
           f"{len(findings) - errors} warning(s)")
@@ -210,6 +224,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         if reasons:  # the build succeeded; `handouts check` is the gate that fails
             print(f"{locale}: required, built as a draft: {reasons}; run `handouts check "
                   f"--locale {locale}`", file=sys.stderr)
+    for entry in result.draft_entries:  # an editions record's facts that fail validation
+        for problem in (entry.get("edition") or {}).get("facts_not_shown", ()):
+            print(f"handouts build: warning: editions/{entry['locale']}/{entry['drug']}.json: "
+                  f"not printed (a dash): {terminal(problem)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -253,18 +271,19 @@ def cmd_import_xliff(args: argparse.Namespace) -> int:
     from .checks.exchange import import_checked
 
     root = _root(args)
-    result, findings = import_checked(root, _inside(root, args.file), args.locale,
+    result, findings = import_checked(root, _input_file(root, args.file, "the XLIFF file"),
+                                      args.locale,
                                       overwrite_reviewed=args.overwrite_reviewed)
     for reason in result.skipped:
-        print(f"skipped: {reason}")
+        print(f"skipped: {terminal(reason)}")
     for line, msgid in result.kept_reviewed:
-        print(f"{result.path}:{line}: kept the reviewed translation of '{msgid[:50]}' "
+        print(f"{result.path}:{line}: kept the reviewed translation of '{terminal(msgid[:50])}' "
               f"(the file changes it: --overwrite-reviewed takes it, as fuzzy)")
     for line, msgid in result.overwritten_reviewed:
-        print(f"{result.path}:{line}: replaced a reviewed translation of '{msgid[:50]}'; "
+        print(f"{result.path}:{line}: replaced a reviewed translation of '{terminal(msgid[:50])}'; "
               f"it is fuzzy until reviewed again")
     for finding in findings:
-        print(finding)
+        print(terminal(str(finding)))
     verb = "updated" if result.changed else "unchanged"
     print(f"{verb}: {result.path} ({len(result.imported)} translation(s) imported, "
           f"{len(result.kept_reviewed)} reviewed kept, {len(result.skipped)} skipped)")
@@ -310,11 +329,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     for decision in result.decisions:
         detail = f": {decision.reason}" if decision.reason else ""
         outcome = verb if decision.outcome == "marked" else decision.outcome
-        print(f"{result.path}:{decision.line}: {outcome}{detail}\n    {_short(decision.msgid)}")
+        print(f"{result.path}:{decision.line}: {outcome}{terminal(detail)}\n"
+              f"    {terminal(_short(decision.msgid))}")
     marked = len(result.having("marked"))
     refused = result.having("refused")
     print(f"{result.locale}: {verb} {marked} entr{'y' if marked == 1 else 'ies'} reviewed by "
-          f"{result.reviewer} on {result.date.isoformat()}; "
+          f"{terminal(result.reviewer)} on {result.date.isoformat()}; "
           f"{len(result.having('already reviewed'))} already reviewed by them; "
           f"{len(refused)} refused (untranslated, fuzzy or failing a check)"
           + (f"; removed {result.removed} void mark(s)" if result.removed else ""))
@@ -490,9 +510,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("handouts: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     try:
+        from .clock import source_date_epoch
+
+        source_date_epoch()  # a malformed SOURCE_DATE_EPOCH stops every command first
         return args.function(args)
     except HandoutError as error:
-        print(f"handouts {args.command}: error: {error}", file=sys.stderr)
+        print(f"handouts {args.command}: error: {terminal(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return _interrupted(args)

@@ -28,6 +28,7 @@ from typing import Any
 from .. import clock
 from ..catalogs.locales import discover_locales
 from ..errors import BuildError
+from ..files import NotRegularFile, read_regular_file
 from .build import MANIFEST, REPORT, raw_inputs
 from .localize import ENGLISH
 
@@ -78,7 +79,10 @@ def zip_bytes(members: dict[str, bytes], when: tuple[int, int, int, int, int, in
 
 def _manifest(output: Path) -> dict[str, Any]:
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(read_regular_file(output / MANIFEST).decode("utf-8"))
+    except NotRegularFile as error:
+        raise BuildError(f"the build manifest is {error.strerror}", str(output / MANIFEST)
+                         ) from None
     except (OSError, ValueError):
         raise BuildError("no built output here: run `handouts build` first",
                          str(output)) from None
@@ -120,14 +124,20 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
         members = {}
         for name in dict.fromkeys(names):
             try:
-                members[name] = (output / name).read_bytes()
+                members[name] = read_regular_file(output / name)
+            except NotRegularFile as error:
+                raise BuildError(f"not a file the build wrote: {error.strerror}",
+                                 str(output / name)) from None
             except OSError:
                 raise BuildError("a file of the build is missing: run `handouts build`",
                                  str(output / name)) from None
         archives[f"{PREFIX}{locale}.zip"] = zip_bytes(members, when)
         result.zips[locale] = len(entries)
     try:
-        report = (output / REPORT).read_bytes()
+        report = read_regular_file(output / REPORT)
+    except NotRegularFile as error:
+        raise BuildError(f"not a file the build wrote: {error.strerror}",
+                         str(output / REPORT)) from None
     except OSError:
         raise BuildError("the build report is missing: run `handouts build`",
                          str(output / REPORT)) from None
