@@ -19,7 +19,11 @@ import unicodedata
 _SHAPING = "\u200c\u200d"
 _UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-_ASCII_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+# what starts Markdown syntax anywhere in a line: code, emphasis, strikethrough, links
+# and images, HTML and entities, table cells, math; ':' and '@' (autolinks of a scheme
+# or an e-mail address) and the dot of 'www.' (GitHub's www autolinks)
+_ACTIVE = re.compile(r"""([\\`*_~\[\]()!<>&|$:@])|(?<=www)(\.)""", re.IGNORECASE)
+_LINE_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^()([#+\-=])")  # a heading, list, rule
 
 
 def _visible(char: str) -> str:
@@ -46,8 +50,11 @@ def _unsafe(char: str) -> bool:
 
 def markdown(text: str) -> str:
     """``text`` as literal Markdown inline text (GitHub's flavour): controls shown as by
-    :func:`terminal`, line breaks as spaces, and every ASCII punctuation character
-    backslash-escaped, so nothing becomes a link, an autolink, an image, emphasis, code,
-    HTML, an entity or a table cell boundary."""
-    flat = re.sub(r"\r\n|[\r\n]", " ", text)
-    return _ASCII_PUNCTUATION.sub(r"\\\1", terminal(flat))
+    :func:`terminal`, line breaks as spaces, and every character that could start
+    syntax backslash-escaped, so nothing becomes a link, an autolink, an image,
+    emphasis, code, HTML, an entity, math or a table cell boundary (numbers, '.' and
+    '/' stay as they are: ``100.0%``, ``56/56``)."""
+    flat = terminal(re.sub(r"\r\n|[\r\n]", " ", text))
+    escaped = _ACTIVE.sub(lambda m: "\\" + m.group(), flat)
+    return _LINE_START.sub(lambda m: (m.group(1) or m.group(3)) + "\\"
+                           + (m.group(2) or m.group(4)), escaped)

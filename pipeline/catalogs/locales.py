@@ -91,7 +91,7 @@ def discover_locales(root: Path) -> list[str]:
         where = f"{LOCALES_DIR.as_posix()}/{child.name}/"
         parse_locale(child.name, where)
         if is_english(child.name):
-            raise LocaleError(ENGLISH_REFUSED + " (remove this folder)", where)
+            raise LocaleError(f"{ENGLISH_REFUSED}; remove this folder", where)
         catalog_file(root, child.name)
         if not catalog_path(root, child.name).is_file():
             raise CatalogError(f"locale folder without a catalog: expected LC_MESSAGES/{DOMAIN}.po",
