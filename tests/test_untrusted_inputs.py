@@ -254,8 +254,21 @@ def test_a_fifo_in_place_of_a_source_file_or_catalog_never_blocks(tmp_path):
     glossary = project / "source" / "glossary.yaml"
     glossary.unlink()
     os.mkfifo(glossary)
-    result = run(project, "lint", timeout=60)
-    assert "Traceback" not in result.stderr
+    result = run(project, "check", timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "source/glossary.yaml: cannot read file: a FIFO (named pipe), not a regular file" \
+        in result.stderr
+    glossary.unlink()
+    policy = project / "handouts.yaml"
+    policy.unlink()
+    policy.mkdir()  # a folder is not "no policy" (every locale optional: the gate open)
+    result = run(project, "check", timeout=60)
+    assert result.returncode == 2 and "handouts.yaml: cannot read file: a folder" in result.stderr
+    policy.rmdir()
+    os.mkfifo(policy)
+    result = run(project, "check", timeout=60)
+    assert result.returncode == 2 and "handouts.yaml: cannot read file: a FIFO" in result.stderr
+    policy.unlink()
     catalog = catalog_path(project, "es")
     catalog.unlink()
     os.mkfifo(catalog)
