@@ -191,7 +191,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise HandoutError(f"cannot write the JUnit report: {error.strerror}",
                                args.junit) from None
     for item in report.broken:  # reported above as that locale's failure
-        print(f"handouts check: error: {item.broken}", file=sys.stderr)
+        print(f"handouts check: error: {terminal(str(item.broken))}", file=sys.stderr)
     return report.exit_code
 
 
