@@ -94,11 +94,12 @@ def cmd_migrate_plurals(args: argparse.Namespace) -> int:
 
     result = migrate_plural_forms(_root(args), args.locale)
     if not result.changed:
-        print(f"unchanged: {result.path} (Plural-Forms is already {result.after})")
+        print(f"unchanged: {result.path} (Plural-Forms is already {terminal(result.after)})")
         return EXIT_OK
     moves = ", ".join(f"form {new} <- {old}" for new, old in enumerate(result.mapping)
                       if new != old) or "no form moved"
-    print(f"migrated: {result.path}\n  before: {result.before}\n  after:  {result.after}\n"
+    print(f"migrated: {result.path}\n  before: {terminal(result.before)}\n  after:  "
+          f"{terminal(result.after)}\n"
           f"  {moves}; {result.entries} plural entr(y/ies) remapped")
     return EXIT_OK
 
