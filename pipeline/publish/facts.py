@@ -124,7 +124,6 @@ def translated_on(catalog: Catalog | None) -> dt.date | None:
     return moment.date() if moment else None
 
 
-
 def handout_facts(monograph: Monograph, revision: str, keys: list[Key],
                   lookup: Mapping[Key, Message] | None, trust: Trust,
                   catalog: Catalog | None) -> Facts:

@@ -29,7 +29,7 @@ from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
 from . import editions
 from .build import check_entries, open_locale
-from .facts import handout_facts
+from .facts import Facts, handout_facts
 from .localize import localize
 
 
@@ -109,6 +109,10 @@ def _publish(root: Path, locales: Sequence[str] | None, drugs: Sequence[str] | N
             revision = editions.revision_of(data)
             facts = handout_facts(monograph, revision, handout_keys(monograph), state.lookup,
                                   state.trust, state.catalog)
+            refused = Facts.from_record(facts.as_record()).problems  # as it will be read
+            if refused:
+                raise HandoutError(f"a fact of this handout cannot be recorded: {refused[0]}",
+                                   shown)
             usable = {key for key in state.lookup if state.usable(key)}
             record = editions.snapshot(monograph, locale, revision, date, state.lookup,
                                        usable, state.catalog, facts)
