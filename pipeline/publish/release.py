@@ -87,6 +87,7 @@ def _publish(root: Path, locales: Sequence[str] | None, drugs: Sequence[str] | N
             raise HandoutError(f"unknown drug '{drug}'")
     result = PublishResult()
     referenced: set[Path] = set()
+    pending: dict[Path, str] = {}  # written once every handout is judged (all or none)
     for locale in present:
         state = open_locale(root, locale, glossary, safety, policy)
         chosen = not locales or locale in locales
@@ -121,11 +122,11 @@ def _publish(root: Path, locales: Sequence[str] | None, drugs: Sequence[str] | N
                 result.unchanged.append(shown)
             else:
                 result.written.append(shown)
-                if not check:
-                    _write(root, editions.source_path(root, drug, revision),
-                           data.decode("utf-8"))
-                    _write(root, path, editions.record_text(record))
+                pending[editions.source_path(root, drug, revision)] = data.decode("utf-8")
+                pending[path] = editions.record_text(record)
             referenced.add(editions.source_path(root, drug, revision))
+    for target, text in pending.items() if not check else ():  # every record was valid
+        _write(root, target, text)
     result.removed = _prune(root, present, set(monographs), referenced, check)
     return result
 
