@@ -20,6 +20,7 @@ from typing import NoReturn
 
 from . import __version__
 from .errors import HandoutError
+from .escaping import terminal
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 Command = Callable[[argparse.Namespace], int]
@@ -29,7 +30,19 @@ def _root(args: argparse.Namespace) -> Path:
     root = Path(args.root).resolve()
     if not root.is_dir():
         raise HandoutError(f"project folder not found: {args.root}")
+    if not (root / "source" / "monographs").is_dir():  # before any lock file is made
+        raise HandoutError("not a handouts project (it has no source/monographs/ folder)",
+                           args.root)
     return root
+
+
+def _input_file(root: Path, name: str, what: str) -> Path:
+    """A file the user named as a command's input (inside the project as :func:`_inside`
+    says), refused at once unless it is a regular file (a FIFO would block, holding a
+    lock): before any lock is taken."""
+    from .files import require_regular_file
+
+    return require_regular_file(_inside(root, name), what, name)
 
 
 def _warn_unread(args: argparse.Namespace) -> None:
@@ -37,8 +50,8 @@ def _warn_unread(args: argparse.Namespace) -> None:
     from .source.monographs import stray_files
 
     for finding in stray_files(_root(args)):
-        print(f"handouts {args.command}: warning: {finding.where}: {finding.message}",
-              file=sys.stderr)
+        shown = terminal(f"{finding.where}: {finding.message}")
+        print(f"handouts {args.command}: warning: {shown}", file=sys.stderr)
 
 
 def _inside(root: Path, name: str) -> Path:
@@ -89,11 +102,12 @@ def cmd_migrate_plurals(args: argparse.Namespace) -> int:
 
     result = migrate_plural_forms(_root(args), args.locale)
     if not result.changed:
-        print(f"unchanged: {result.path} (Plural-Forms is already {result.after})")
+        print(f"unchanged: {result.path} (Plural-Forms is already {terminal(result.after)})")
         return EXIT_OK
     moves = ", ".join(f"form {new} <- {old}" for new, old in enumerate(result.mapping)
                       if new != old) or "no form moved"
-    print(f"migrated: {result.path}\n  before: {result.before}\n  after:  {result.after}\n"
+    print(f"migrated: {result.path}\n  before: {terminal(result.before)}\n  after:  "
+          f"{terminal(result.after)}\n"
           f"  {moves}; {result.entries} plural entr(y/ies) remapped")
     if result.dropped:
         print(f"  old form(s) {', '.join(map(str, result.dropped))}: no number uses them under "
@@ -107,13 +121,14 @@ def cmd_update(args: argparse.Namespace) -> int:
     from .catalogs.merge import update_catalogs
 
     root = _root(args)
-    compendium = _inside(root, args.compendium) if args.compendium else None
+    compendium = _input_file(root, args.compendium, "the compendium") \
+        if args.compendium else None
     if compendium is not None and not args.no_memory:
         from .catalogs.locales import discover_locales
         from .catalogs.memory import vet_compendium
 
         for warning in vet_compendium(root, compendium, args.locale or discover_locales(root)):
-            print(f"handouts update: warning: {warning}", file=sys.stderr)
+            print(f"handouts update: warning: {terminal(warning)}", file=sys.stderr)
     results = update_catalogs(root, args.locale or None, memory=not args.no_memory,
                               compendium=compendium)
     for result in results:
@@ -144,7 +159,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     findings += [finding for monograph in monographs
                  for finding in lint(monograph) + designations(monograph)]
     for finding in findings:
-        print(finding)
+        print(terminal(str(finding)))
     for monograph in monographs:
         print(grade_line(monograph))
     errors = sum(f.severity == "error" for f in findings)
@@ -204,7 +219,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise HandoutError(f"cannot write the JUnit report: {error.strerror}",
                                args.junit) from None
     for item in report.broken:  # reported above as that locale's failure
-        print(f"handouts check: error: {item.broken}", file=sys.stderr)
+        print(f"handouts check: error: {terminal(str(item.broken))}", file=sys.stderr)
     return report.exit_code
 
 
@@ -238,6 +253,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         if reasons:  # the build succeeded; `handouts check` is the gate that fails
             print(f"{locale}: required, built as a draft: {reasons}; run `handouts check "
                   f"--locale {locale}`", file=sys.stderr)
+    for entry in result.draft_entries:  # an editions record's facts that fail validation
+        for problem in (entry.edition or {}).get("facts_not_shown", ()):
+            print(f"handouts build: warning: editions/{entry.locale}/{entry.drug}.json: "
+                  f"not printed (a dash): {terminal(problem)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -296,20 +315,21 @@ def cmd_import_xliff(args: argparse.Namespace) -> int:
     from .checks.exchange import import_checked
 
     root = _root(args)
-    result, findings = import_checked(root, _inside(root, args.file), args.locale,
+    result, findings = import_checked(root, _input_file(root, args.file, "the XLIFF file"),
+                                      args.locale,
                                       overwrite_reviewed=args.overwrite_reviewed)
     for warning in result.warnings:
-        print(f"handouts import-xliff: warning: {warning}", file=sys.stderr)
+        print(f"handouts import-xliff: warning: {terminal(warning)}", file=sys.stderr)
     for outcome in result.outcomes:
-        print(outcome)
+        print(terminal(str(outcome)))
     for line, msgid in result.kept_reviewed:
-        print(f"{result.path}:{line}: kept the reviewed translation of '{msgid[:50]}' "
+        print(f"{result.path}:{line}: kept the reviewed translation of '{terminal(msgid[:50])}' "
               f"(the file changes it: --overwrite-reviewed takes it, as fuzzy)")
     for line, msgid in result.overwritten_reviewed:
-        print(f"{result.path}:{line}: replaced a reviewed translation of '{msgid[:50]}'; "
+        print(f"{result.path}:{line}: replaced a reviewed translation of '{terminal(msgid[:50])}'; "
               f"it is fuzzy until reviewed again")
     for finding in findings:
-        print(finding)
+        print(terminal(str(finding)))
     fuzzy = sum(o.what == "fuzzy" for o in result.outcomes)
     verb = "updated" if result.changed else "unchanged"
     print(f"{verb}: {result.path} ({len(result.imported)} translation(s) imported, "
@@ -360,11 +380,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     for decision in result.decisions:
         detail = f": {decision.reason}" if decision.reason else ""
         outcome = verb if decision.outcome == "marked" else decision.outcome
-        print(f"{result.path}:{decision.line}: {outcome}{detail}\n    {_short(decision.msgid)}")
+        print(f"{result.path}:{decision.line}: {outcome}{terminal(detail)}\n"
+              f"    {terminal(_short(decision.msgid))}")
     marked = len(result.having("marked"))
     refused = result.having("refused")
     print(f"{result.locale}: {verb} {marked} entr{'y' if marked == 1 else 'ies'} reviewed by "
-          f"{result.reviewer} on {result.date.isoformat()}; "
+          f"{terminal(result.reviewer)} on {result.date.isoformat()}; "
           f"{len(result.having('already reviewed'))} already reviewed by them; "
           f"{len(refused)} refused (untranslated, fuzzy or failing a check)"
           + (f"; removed {result.removed} void mark(s)" if result.removed else ""))
@@ -589,9 +610,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("handouts: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     try:
+        from .clock import source_date_epoch
+
+        source_date_epoch()  # a malformed SOURCE_DATE_EPOCH stops every command first
         return args.function(args)
     except HandoutError as error:
-        print(f"handouts {args.command}: error: {error}", file=sys.stderr)
+        print(f"handouts {args.command}: error: {terminal(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return _interrupted(args)

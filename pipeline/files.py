@@ -17,6 +17,8 @@ project's locks, replace a file only if nobody changed it since it was read.
 * :func:`write_atomic`: a file written whole or not at all (a synced temp file, then a
   rename), and not at all when it holds the content already; every atomic replace of a
   file is here (the build's swap of the output folder is in ``publish/staging.py``).
+* :func:`read_regular_file`, :func:`require_regular_file`: only regular files are read;
+  a FIFO (which would block forever), a device, a socket or a folder is refused at once.
 """
 
 from __future__ import annotations
@@ -150,24 +152,70 @@ def output_path(root: Path, path: Path, option: str) -> Path:
     return path
 
 
-def read_regular_file(path: Path, named: str | None = None) -> bytes:
-    """The bytes of ``path``; a HandoutError at once when it is not a regular file (a
-    FIFO, a device, a folder) or cannot be read. Opened without blocking, then checked."""
+# --- reading only regular files ------------------------------------------------------------
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a file of ``mode`` is when it is not a regular file (None: it is one)."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+class NotRegularFile(OSError):
+    """An input path names a FIFO, a device, a socket or a folder."""
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of the regular file ``path`` (through symbolic links). Opened without
+    blocking and checked on the open descriptor, so a FIFO planted where a file was
+    expected never blocks and a file swapped for one after a look is still refused:
+    :class:`NotRegularFile` (an OSError, so a caller's "cannot read" names it)."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        kind = _not_regular(os.fstat(handle).st_mode)
+        if kind:
+            raise NotRegularFile(errno.EINVAL, f"{kind}, not a regular file", str(path))
+        with os.fdopen(handle, "rb") as stream:
+            handle = -1
+            return stream.read()
+    finally:
+        if handle >= 0:
+            os.close(handle)
+
+
+def require_regular_file(path: Path, what: str = "the file", shown: str | None = None
+                         ) -> Path:
+    """``path`` when it names a regular file; else a HandoutError naming it (``shown``,
+    as the user wrote it), at once: before any lock is taken or anything read."""
+    named = shown or str(path)
+    try:
+        kind = _not_regular(os.stat(path).st_mode)
+    except FileNotFoundError:
+        raise HandoutError(f"{what} does not exist", named) from None
+    except OSError as error:
+        raise HandoutError(f"cannot read {what}: {error.strerror}", named) from None
+    if kind:
+        raise HandoutError(f"{what} is {kind}, not a regular file: refusing to read it",
+                           named)
+    return path
+
+
+def read_input_file(path: Path, named: str | None = None) -> bytes:
+    """The bytes of the regular file ``path`` that a user named (``named``: as written);
+    a HandoutError at once when it is not a regular file (a FIFO, a device, a folder) or
+    cannot be read."""
     named = named or str(path)
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        return read_regular_file(path)
+    except NotRegularFile as error:
+        raise HandoutError(f"{error.strerror}: refusing to read it", named) from None
     except OSError as error:
         raise HandoutError(f"cannot read: {error.strerror}", named) from None
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise HandoutError("not a regular file (a folder, FIFO or device): refusing to "
-                               "read it", named)
-        with os.fdopen(os.dup(descriptor), "rb") as stream:
-            return stream.read()
-    except OSError as error:
-        raise HandoutError(f"cannot read: {error.strerror}", named) from None
-    finally:
-        os.close(descriptor)
 
 
 # --- locks -------------------------------------------------------------------------------

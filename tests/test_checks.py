@@ -50,7 +50,7 @@ def test_every_check_has_an_id_a_severity_and_a_title():
         "markup", "dangerous-characters", "placeholders", "numbers-units", "glossary",
         "length-limit", "safety-length", "dose-designation",
         "whitespace", "untranslated-copy", "doubled-word", "length-ratio", "inconsistent",
-        "allow-flag", "plural-forms", "review-mark"}
+        "allow-flag", "plural-forms", "review-mark", "revision-date"}
     for item in REGISTRY.values():
         assert item.severity in ("error", "warning") and item.title and item.title[0].isupper()
 

@@ -69,8 +69,18 @@ def catalog_path(root: Path, locale: str) -> Path:
     return root / LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+ENGLISH_REFUSED = ("English is the source language: its handouts come from the monographs, "
+                   "not a catalog (a catalog would make every build fail)")
+
+
+def is_english(code: str) -> bool:
+    """Whether ``code`` names the source language (``en``, ``en@quot``): no catalog."""
+    return code.partition("@")[0] == ENGLISH
+
+
 def discover_locales(root: Path) -> list[str]:
-    """Locales that have a catalog folder, validated; a bad folder name is an error."""
+    """Locales that have a catalog folder, validated: the one list every command uses. A
+    bad folder name is an error, and so is a folder for English (the source language)."""
     folder = root / LOCALES_DIR
     if not folder.is_dir():
         return []
@@ -78,7 +88,10 @@ def discover_locales(root: Path) -> list[str]:
     for child in sorted(folder.iterdir()):
         if not child.is_dir():
             continue
-        parse_locale(child.name, f"{LOCALES_DIR.as_posix()}/{child.name}/")
+        where = f"{LOCALES_DIR.as_posix()}/{child.name}/"
+        parse_locale(child.name, where)
+        if is_english(child.name):
+            raise LocaleError(f"{ENGLISH_REFUSED}; remove this folder", where)
         catalog_file(root, child.name)
         if not catalog_path(root, child.name).is_file():
             raise CatalogError(f"locale folder without a catalog: expected LC_MESSAGES/{DOMAIN}.po",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import CatalogError
-from ..files import read_regular_file, shown
+from ..files import read_input_file, shown
 from ..model import Message
 from ..text import is_translation
 from .locales import parse_locale
@@ -180,7 +180,7 @@ def vet_compendium(root: Path, path: Path, locales: list[str]) -> list[str]:
     FIFO is refused at once), read whole, naming its language, one of ``locales``.
     The warnings name the locales it is not offered to."""
     named = shown(path, root)
-    data = read_regular_file(path, named)
+    data = read_input_file(path, named)
     language = compendium_language(read_catalog(path, root))
     line = next((number for number, text in enumerate(data.splitlines(), 1)
                  if text.startswith(b'"Language:')), 1)

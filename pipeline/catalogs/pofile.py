@@ -7,7 +7,6 @@ atomic and skipped when the content would not change (``pipeline.files`` writes 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import unicodedata
@@ -17,8 +16,9 @@ from pathlib import Path
 
 import polib
 
+from .. import clock
 from ..errors import CatalogError
-from ..files import digest, replace_if_unchanged
+from ..files import digest, read_regular_file, replace_if_unchanged
 from ..files import prepare_file as prepare_file  # (where catalogs take them from)
 from ..files import remove_orphans as remove_orphans
 from ..files import write_atomic as write_atomic
@@ -86,7 +86,7 @@ def _decode(path: Path, shown: str, with_digest: bool = True) -> tuple[str, str,
     """The catalog's text, charset (as declared) and digest (when asked); refuse what is
     not text."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)
     except OSError as error:
         raise CatalogError(f"cannot read catalog: {error.strerror}", shown) from None
     return *_text(raw, shown), digest(raw) if with_digest else None
@@ -306,9 +306,7 @@ def commit_catalog(temp: Path, path: Path, catalog: Catalog | None) -> bool:
 
 def now_stamp() -> str:
     """The catalog date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return moment.strftime("%Y-%m-%d %H:%M+0000")
+    return clock.now().strftime("%Y-%m-%d %H:%M+0000")
 
 
 def render_key(message: Message) -> tuple[object, ...]:

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import CatalogError, HandoutError
+from .. import clock, factcheck
+from ..errors import CatalogError
 from ..files import digest as digest_of_bytes
 from ..files import replace_if_unchanged
 from ..model import Message
@@ -67,8 +67,9 @@ def reviewer_problem(name: str) -> str | None:
         return "the reviewer's name is empty (give 'Name, credential')"
     if len(shown) > MAX_REVIEWER:
         return f"the reviewer's name is longer than {MAX_REVIEWER} characters"
-    if not shown.isprintable():
-        return "the reviewer's name has control or invisible characters"
+    problem = factcheck.reviewer_problem(name)  # the one rule for a stated reviewer
+    if problem is not None:
+        return problem
     if "[sha256:" in shown:
         return "the reviewer's name must not contain '[sha256:'"
     return None
@@ -76,14 +77,7 @@ def reviewer_problem(name: str) -> str | None:
 
 def today() -> dt.date:
     """The review date: ``SOURCE_DATE_EPOCH``'s day when set (reproducible), else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return dt.datetime.now(dt.UTC).date()
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    except (ValueError, OverflowError, OSError):
-        raise HandoutError(f"SOURCE_DATE_EPOCH is not a count of seconds: '{epoch[:40]}'",
-                           "SOURCE_DATE_EPOCH") from None
+    return clock.today()
 
 
 def date_problem(date: dt.date, now: dt.date | None = None) -> str | None:

@@ -30,7 +30,7 @@ from lxml import etree
 from translate.storage import xliff
 
 from ..errors import CatalogError
-from ..files import read_regular_file, shown
+from ..files import read_input_file, shown
 from ..model import Finding, Key, Message
 from ..source.glossary import Glossary
 from ..text import has_visible_content
@@ -341,7 +341,7 @@ def import_xliff(root: Path, path: Path, locale: str | None = None, *,
     takes no lock. ``vet`` gives the error findings of a proposed entry: one with any
     lands fuzzy, its previous translation kept in a comment."""
     named = shown(path, root)
-    document = _vet_document(read_regular_file(path, named), named)
+    document = _vet_document(read_input_file(path, named), named)
     warnings: list[str] = []
     locale = _locale_of(document, root, named, locale, warnings)
     store = _read(document.data, named)

@@ -76,7 +76,7 @@ class Policy:
 def load_policy(root: Path) -> Policy:
     """Read ``handouts.yaml``; a mistake is a SourceError naming ``handouts.yaml:line``."""
     path = root / POLICY_PATH
-    if not path.is_file():
+    if not path.exists():  # a FIFO or a folder is not "no policy": read_yaml refuses it
         return Policy({})
     _, node = read_yaml(path, POLICY_PATH.as_posix(), "the policy file", MAX_POLICY_BYTES)
     if node is None:

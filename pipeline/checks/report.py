@@ -25,6 +25,7 @@ from ..catalogs.extract import safety_keys, template_is_stale
 from ..catalogs.locales import catalog_path, discover_locales, parse_locale
 from ..catalogs.pofile import Catalog, check_shapes, load_catalog, load_template
 from ..errors import HandoutError, LocaleError
+from ..escaping import markdown, terminal
 from ..model import Finding, Key, Message, Monograph
 from ..source.glossary import Glossary, load_glossary
 from ..source.interface import handout_keys
@@ -584,11 +585,11 @@ def render_table(report: CheckReport) -> str:
         if item.problems or item.findings:
             lines += ["", f"{item.locale} ({'required' if item.policy.required else 'optional'})"
                       f": {item.result}"]
-            lines += [f"  {problem}" for problem in item.problems]
+            lines += [f"  {terminal(problem)}" for problem in item.problems]
             if item.confirmed:
                 lines.append(f"  {len(item.confirmed)} quantity finding(s) confirmed by a "
                              "listed reviewer (not blocking; who and why below)")
-            lines += [f"  {finding}" for finding in item.findings]
+            lines += [f"  {terminal(str(finding))}" for finding in item.findings]
             drafts = [d.drug for d in item.drugs if not d.publishable]
             if drafts:
                 shown = ", ".join(drafts[:MAX_LISTED]) + (", ..." if len(drafts) > MAX_LISTED
@@ -640,31 +641,33 @@ def render_json(report: CheckReport) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Any text in the Markdown report, table cell or not: literal (:func:`markdown`)."""
+    return markdown(text)
 
 
 def render_markdown(report: CheckReport) -> str:
     """A pull-request comment: verdict, summary table, problems and findings."""
     lines = [f"### Translation check: {'passed' if report.passed else 'FAILED'}", "",
-             f"`{_template_line(report)}`", "",
+             _cell(_template_line(report)), "",
              "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table_rows(report)]
     lines += ["", f"<sub>{LEGEND}</sub>"]
     drug_rows = handout_rows(report)
     if drug_rows:
-        lines += ["", "| " + " | ".join(drug_rows[0]) + " |", "|" + "---|" * len(drug_rows[0])]
+        lines += ["", "| " + " | ".join(map(_cell, drug_rows[0])) + " |",
+                  "|" + "---|" * len(drug_rows[0])]
         lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in drug_rows[1:]]
     for item in report.locales:
         if not (item.problems or item.findings):
             continue
-        lines += ["", f"#### {item.locale}: {item.result}", ""]
+        lines += ["", f"#### {_cell(item.locale)}: {item.result}", ""]
         lines += [f"- {_cell(problem)}" for problem in item.problems]
         if item.confirmed:
             lines.append(f"- {len(item.confirmed)} quantity finding(s) confirmed by a listed "
                          "reviewer (not blocking)")
-        lines += [f"- `{f.where}` **{f.severity}** [{f.check}] {_cell(f.message)}"
-                  for f in item.findings]
-    lines += ["", _verdict(report)]
+        lines += [f"- {_cell(str(f.where))} **{f.severity}** \\[{_cell(f.check)}\\] "
+                  f"{_cell(f.message)}" for f in item.findings]
+    lines += ["", _cell(_verdict(report))]
     return "\n".join(lines) + "\n"
 
 

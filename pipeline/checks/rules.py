@@ -26,6 +26,7 @@ from ..catalogs.plurals import standard_rule
 from ..catalogs.pofile import Catalog
 from ..catalogs.review import fact_problems
 from ..catalogs.reviewmarks import is_reviewed
+from ..factcheck import revision_date_problem
 from ..model import Finding, Key, Message, Severity, Where
 from ..source.designations import introduced as introduced_designations
 from ..source.glossary import Glossary
@@ -494,6 +495,15 @@ def check_plural_forms(locale: str, catalog: Catalog) -> Iterator[str]:
     yield (f"Plural-Forms '{value}' is not the standard rule for {locale} "
            f"('{standard.header}'): its forms mean other numbers than Weblate's, Poedit's "
            f"and msginit's; run `handouts migrate-plurals {locale}` to remap them")
+
+
+@check("revision-date", "warning", scope="header")
+def check_revision_date(locale: str, catalog: Catalog) -> Iterator[str]:
+    """PO-Revision-Date is a real moment, not in the future (else no translation date)."""
+    problem = revision_date_problem(catalog.header.get("PO-Revision-Date", ""))
+    if problem:
+        yield (f"PO-Revision-Date: {problem}; the handouts print no translation date (a "
+               "dash) until a translator's tool saves the catalog again")
 
 
 # --- running --------------------------------------------------------------------------------------

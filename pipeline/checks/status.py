@@ -9,6 +9,7 @@ from ..catalogs.locales import catalog_path, discover_locales, parse_locale
 from ..catalogs.pofile import load_catalog, load_template
 from ..catalogs.review import visible
 from ..errors import LocaleError
+from ..escaping import terminal
 from ..model import Finding, Key
 from ..source.glossary import load_glossary
 from ..source.interface import handout_keys
@@ -137,7 +138,9 @@ def open_work(root: Path, locale: str, url: str | None = None) -> str:
     items = open_items(root, locale)
     for item in items:
         where = f"{path}:{item.line}" if item.line else f"{path}: (missing: run `handouts update`)"
-        lines.append(f"{where}: {item.status}: {item.place}\n    {item.detail}")
+        # every text from a catalog or a monograph is escaped (a comment may hold ESC)
+        lines.append(f"{where}: {item.status}: {terminal(item.place)}\n"
+                     f"    {terminal(item.detail)}")
         if url and item.drugs:
             links = [f"{url.rstrip('/')}/{locale}/{drug}.html" for drug in item.drugs]
             more = len(links) - MAX_LINKS

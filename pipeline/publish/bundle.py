@@ -23,6 +23,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import clock
 from ..catalogs.locales import discover_locales
 from ..errors import BuildError
 from ..files import read_regular, write_atomic
@@ -47,11 +48,8 @@ class BundleResult:
 
 def bundle_time() -> tuple[int, int, int, int, int, int]:
     """The zip timestamp of every member: ``SOURCE_DATE_EPOCH`` (UTC), else 1980-01-01."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        epoch = int(raw) if raw else ZIP_EPOCH
-    except ValueError:
-        raise BuildError(f"SOURCE_DATE_EPOCH is not a number of seconds: {raw!r}") from None
+    epoch = clock.source_date_epoch()
+    epoch = ZIP_EPOCH if epoch is None else epoch
     moment = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH), dt.UTC)
     return (min(moment.year, 2107), moment.month, moment.day, moment.hour, moment.minute,
             moment.second - moment.second % 2)  # zip stores even seconds

@@ -16,12 +16,13 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..catalogs.pofile import Catalog
 from ..errors import SourceError
+from ..factcheck import parse_date, revision_problem
 from ..model import Key, Message, Monograph
 from ..source.interface import UI_MSGIDS, handout_keys
 from ..source.monographs import load_monograph
@@ -131,10 +132,18 @@ def read_edition(root: Path, locale: str, drug: str) -> Edition | None:
             if not message.translated:
                 raise ValueError("an empty text")
             texts[message.key] = message
-        edition = Edition(shown, str(data["locale"]), str(data["drug"]),
-                          dt.date.fromisoformat(data["published"]), str(data["revision"]),
-                          str(data.get("plural_forms", "")),
-                          Facts.from_record(data["facts"]), texts)
+        published, problem = parse_date(data["published"])
+        problem = problem or revision_problem(data["revision"])
+        if published is None or problem:  # a future date would outlive a clinical change
+            raise _fail(f"not a fact that could have been recorded: {problem}", shown)
+        facts = Facts.from_record(data["facts"])
+        if facts.revision and facts.revision != data["revision"]:
+            facts = replace(facts, revision="", problems=(
+                *facts.problems, f"revision: {facts.revision} is not the record's "
+                f"{data['revision']}"))
+        edition = Edition(shown, str(data["locale"]), str(data["drug"]), published,
+                          str(data["revision"]), str(data.get("plural_forms", "")), facts,
+                          texts)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise _fail(f"malformed ({error})", shown) from None
     if (edition.locale, edition.drug) != (locale, drug):

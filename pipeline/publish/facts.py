@@ -21,11 +21,11 @@ from babel.lists import format_list
 
 from ..catalogs.pofile import Catalog
 from ..checks.review import Trust
+from ..factcheck import parse_date, parse_timestamp, reviewer_problem, revision_problem
 from ..model import Key, Message, Monograph
 
 ABSENT = "\u2014"  # an em dash: the value of a fact the data does not give (no words)
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
-_REVISION_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}")
 
 
 def has_placeholders(msgid: str) -> bool:
@@ -62,6 +62,7 @@ class Facts:
     reviewed: dt.date | None = None  # the latest of those marks
     fully_reviewed: bool = False  # every text of the handout has a mark that counts
     edition: dt.date | None = None  # an earlier edition kept: the day it was published
+    problems: tuple[str, ...] = ()  # facts of a record that failed validation (not shown)
 
     def as_record(self) -> dict[str, object]:
         return {"revision": self.revision,
@@ -71,32 +72,56 @@ class Facts:
 
     @classmethod
     def from_record(cls, data: Mapping[str, object], edition: dt.date | None = None) -> Facts:
-        return cls(str(data["revision"]), _date(data.get("english_reviewed")),
-                   _date(data.get("translated")),
-                   tuple(str(n) for n in data.get("reviewers") or ()),  # type: ignore[union-attr]
-                   _date(data.get("reviewed")), bool(data.get("fully_reviewed")), edition)
+        """The facts of an editions record, each validated as when it is written
+        (:mod:`pipeline.factcheck`): one that fails is not stated (a dash) and is named
+        in ``problems``; a review claim with a failing reviewer or date is not full."""
+        problems: list[str] = []
+        revision = data["revision"]
+        problem = revision_problem(revision)
+        if problem:
+            problems.append(f"revision: {problem}")
+
+        def day(name: str) -> dt.date | None:
+            value = data.get(name)
+            if value is None:
+                return None
+            parsed, why = parse_date(value)
+            if why:
+                problems.append(f"{name}: {why}")
+            return parsed
+
+        english_reviewed, translated, reviewed = (day("english_reviewed"), day("translated"),
+                                                  day("reviewed"))
+        named = data.get("reviewers") or []
+        if not isinstance(named, list):
+            problems.append("reviewers: not a list of names")
+            named = []
+        reviewers = []
+        for name in named:
+            why = reviewer_problem(name)
+            if why:
+                problems.append(f"reviewers: {why}")
+            else:
+                reviewers.append(str(name))
+        fully = data.get("fully_reviewed") is True and not any(
+            p.startswith(("reviewers:", "reviewed:")) for p in problems)
+        return cls("" if problem else str(revision), english_reviewed, translated,
+                   tuple(reviewers), reviewed, fully, edition, tuple(problems))
 
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _date(value: object) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else None
-
-
 def translated_on(catalog: Catalog | None) -> dt.date | None:
-    """The day the catalog was last saved by a translator's tool (PO-Revision-Date),
-    when it holds a real date (a template's 'YEAR-MO-DA' does not)."""
+    """The day the catalog was last saved by a translator's tool (PO-Revision-Date, the
+    day as written), when it holds a real moment that is not in the future (a template's
+    'YEAR-MO-DA' does not; :func:`~pipeline.factcheck.revision_date_problem` says why
+    another does not)."""
     if catalog is None:
         return None
-    match = _REVISION_DATE.match(catalog.header.get("PO-Revision-Date", "").strip())
-    if not match:
-        return None
-    try:
-        return dt.date.fromisoformat(match.group(1))
-    except ValueError:
-        return None
+    moment, _ = parse_timestamp(catalog.header.get("PO-Revision-Date", ""))
+    return moment.date() if moment else None
 
 
 def handout_facts(monograph: Monograph, revision: str, keys: list[Key],
@@ -124,7 +149,7 @@ def localized_values(facts: Facts, locale: Locale) -> dict[str, str]:
         return format_date(value, "long", locale=locale) if value else ABSENT
 
     return {
-        "revision": facts.revision,
+        "revision": facts.revision or ABSENT,
         "english_reviewed": date(facts.english_reviewed),
         "translated": date(facts.translated),
         "reviewers": format_list(list(facts.reviewers), locale=locale) if facts.reviewers

@@ -29,6 +29,7 @@ from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
 
+from .. import clock
 from ..errors import BuildError
 from ..workers import pool
 from .formats import PAPER_NAMES
@@ -172,8 +173,7 @@ class PdfJob:
 
 
 def source_epoch() -> int | None:
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
+    return clock.source_date_epoch()
 
 
 class Printer:

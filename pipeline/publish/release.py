@@ -16,18 +16,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import clock
 from ..catalogs.locales import catalogs_lock, discover_locales
 from ..catalogs.pofile import write_atomic
 from ..checks.policy import load_policy
-from ..checks.review import today
 from ..errors import HandoutError
+from ..factcheck import date_problem
 from ..files import inside_project
 from ..source.glossary import load_glossary
 from ..source.interface import handout_keys
 from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
 from . import editions
-from .facts import handout_facts
+from .facts import Facts, handout_facts
 from .locale_state import check_entries, open_locale
 from .localize import localize
 
@@ -60,14 +61,18 @@ def publish(root: Path, locales: Sequence[str] | None = None,
             check: bool = False) -> PublishResult:
     """Record every handout published now; ``check``: write nothing, say what would be
     written (``handouts publish --check`` exits 1 then). The catalogs are read under the
-    catalogs' shared lock; every record written stays inside the project."""
+    catalogs' shared lock; every record written stays inside the project. A ``date``
+    that could not be read back (in the future, before 1990) is refused first."""
+    problem = date_problem(date) if date is not None else None
+    if problem:
+        raise HandoutError(f"--date: not a publication date: {problem}")
     with catalogs_lock(root, shared=True):
         return _publish(root, locales, drugs, date, check)
 
 
 def _publish(root: Path, locales: Sequence[str] | None, drugs: Sequence[str] | None,
              date: dt.date | None, check: bool) -> PublishResult:
-    date = date or today()
+    date = date or clock.today()
     monographs = {m.id: m for m in load_monographs(root)}
     glossary = load_glossary(root)
     policy = load_policy(root)
@@ -82,6 +87,7 @@ def _publish(root: Path, locales: Sequence[str] | None, drugs: Sequence[str] | N
             raise HandoutError(f"unknown drug '{drug}'")
     result = PublishResult()
     referenced: set[Path] = set()
+    pending: dict[Path, str] = {}  # written once every handout is judged (all or none)
     for locale in present:
         state = open_locale(root, locale, glossary, safety, policy)
         chosen = not locales or locale in locales
@@ -104,6 +110,10 @@ def _publish(root: Path, locales: Sequence[str] | None, drugs: Sequence[str] | N
             revision = editions.revision_of(data)
             facts = handout_facts(monograph, revision, handout_keys(monograph), state.lookup,
                                   state.trust, state.catalog)
+            refused = Facts.from_record(facts.as_record()).problems  # as it will be read
+            if refused:
+                raise HandoutError(f"a fact of this handout cannot be recorded: {refused[0]}",
+                                   shown)
             usable = {key for key in state.lookup if state.usable(key)}
             record = editions.snapshot(monograph, locale, revision, date, state.lookup,
                                        usable, state.catalog, facts)
@@ -112,11 +122,11 @@ def _publish(root: Path, locales: Sequence[str] | None, drugs: Sequence[str] | N
                 result.unchanged.append(shown)
             else:
                 result.written.append(shown)
-                if not check:
-                    _write(root, editions.source_path(root, drug, revision),
-                           data.decode("utf-8"))
-                    _write(root, path, editions.record_text(record))
+                pending[editions.source_path(root, drug, revision)] = data.decode("utf-8")
+                pending[path] = editions.record_text(record)
             referenced.add(editions.source_path(root, drug, revision))
+    for target, text in pending.items() if not check else ():  # every record was valid
+        _write(root, target, text)
     result.removed = _prune(root, present, set(monographs), referenced, check)
     return result
 

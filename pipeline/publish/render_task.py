@@ -268,7 +268,7 @@ def _edition(shared: Shared, state: LocaleState, monograph: Monograph, revision:
             "text": text, "fully_reviewed": recorded.facts.fully_reviewed,
             "reviewers": list(recorded.facts.reviewers),
             "reviewed": recorded.facts.reviewed.isoformat() if recorded.facts.reviewed
-            else None}, written
+            else None, "facts_not_shown": list(recorded.facts.problems)}, written
 
 
 def _edition_handout(shared: Shared, state: LocaleState, recorded: editions.Edition,

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import SourceError
+from ..factcheck import date_problem
 from ..model import Block, Finding, Gap, Monograph, Section, Text, Where
 from .markup import markup_error
 from .yamlfile import MB, read_yaml
@@ -198,12 +199,16 @@ def _date(reader: _Reader, node: Node, key: str = "reviewed") -> dt.date | None:
     try:
         if len(value) != 10:
             raise ValueError
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         meaning = "or null when the source gives none" if key == "reviewed" \
             else "the day of the latest clinically significant edit"
         raise reader.fail(node, f"{key} '{value}' must be a date YYYY-MM-DD, "
                                 f"{meaning}") from None
+    problem = date_problem(day)  # the same rule as every stated fact's
+    if problem:
+        raise reader.fail(node, f"{key}: {problem}")
+    return day
 
 
 TOP_REQUIRED = ("id", "title", "reviewed", "sections")

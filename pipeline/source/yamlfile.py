@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import SourceError
+from ..files import read_regular_file
 
 MAX_DEPTH = 32
 KB = 1024
@@ -61,7 +62,7 @@ def read_yaml(path: Path, shown: str, what: str, max_bytes: int) -> tuple[str, y
         if size > max_bytes:
             raise SourceError(f"{what} is {_size(size)}: the limit is {_size(max_bytes)} "
                               "(is this the right file?)", shown)
-        raw = path.read_bytes()
+        raw = read_regular_file(path)
     except OSError as error:
         raise SourceError(f"cannot read file: {error.strerror}", shown) from None
     try:
