@@ -7,9 +7,13 @@ import shlex
 import subprocess
 
 import polib
+import pytest
 
 from pipeline.catalogs.locales import catalog_path
+from pipeline.checks.rules import REGISTRY, EntryContext
 from pipeline.cli import main
+from pipeline.model import Message
+from pipeline.source.glossary import Glossary, LocaleRule, Term
 from tests.projects import need_tool
 
 
@@ -37,3 +41,36 @@ def test_init_leaves_language_team_empty_not_malformed(project):
     result = subprocess.run([msgfmt, "-c", "-o", "/dev/null", str(path)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+GLOSSARY = Glossary((Term("dexamethasone", locales={"es": LocaleRule(("dexametasona",))}),
+                     Term("CRS", locales={"es": LocaleRule(forbidden=("SLC",))})))
+
+
+def messages(check_id: str, source: str, translation: str) -> str:
+    entry = EntryContext("es", Message(source, translation, line=3), source, translation,
+                         False, GLOSSARY)
+    return " ".join(REGISTRY[check_id].function(entry))
+
+
+@pytest.mark.parametrize(("translation", "quoted"), [
+    ("Llame <b>de inmediato</b>.", "'<b>'"),
+    ("Llame &nbsp;ya.", "'&nbsp;'"),
+    ("Vea javascript:alert(1)", "'javascript:'"),
+    ('Vea <img src=x onerror=alert(1)>', "'<img src=x onerror=alert(1)>'"),
+    ("Llame onclick = x", "'onclick ='"),
+])
+def test_markup_messages_quote_what_they_found(translation, quoted):
+    assert quoted in messages("markup", "Call right away.", translation)
+
+
+def test_a_long_markup_find_is_quoted_shortened_on_one_line():
+    found = messages("markup", "Call.", "<span\n  class='" + "x" * 80 + "'>Llame</span>")
+    assert "<span class='xxx" in found and "\u2026" in found and "\n" not in found
+
+
+def test_glossary_messages_quote_the_term_expected_and_the_wording_found():
+    missing = messages("glossary", "a steroid (dexamethasone)", "un esteroide")
+    assert "'dexamethasone'" in missing and "'dexametasona'" in missing
+    forbidden = messages("glossary", "Cytokine release syndrome (CRS)", "Síndrome (SLC)")
+    assert "'SLC'" in forbidden and "'CRS'" in forbidden
