@@ -105,10 +105,14 @@ class Blocker:
         critical = " (safety-critical)" if self.safety else ""
         if self.check:
             return f"{self.where}: error: [{self.check}]{critical} {self.message}"
-        text = " ".join(self.source.split())
-        text = text if len(text) <= 60 else text[:59] + "\u2026"
         hint = ": run `handouts update`" if self.state == "missing" else ""
-        return f"{self.where}: {self.state}{critical}{hint}: \"{text}\""
+        return f"{self.where}: {self.state}{critical}{hint}: {self.excerpt}"
+
+    @property
+    def excerpt(self) -> str:
+        """The start of the entry's English text, quoted on one line."""
+        text = " ".join(self.source.split())
+        return '"' + (text if len(text) <= 60 else text[:59] + "\u2026") + '"'
 
 
 STATE_ORDER = {"fuzzy": 0, "blank": 1, "untranslated": 2, "missing": 3, "unreviewed": 4}
@@ -805,7 +809,7 @@ def _markdown_blockers(item: LocaleResult) -> list[str]:
                          f"{_cell(blocker.message)}")
         else:
             lines.append(f"  - `{blocker.where}` {blocker.state}{critical}: "
-                         f"{_cell(str(blocker).rpartition(': ')[2])}")
+                         f"{_cell(blocker.excerpt)}")
     rest = len(item.blockers) - MAX_BLOCKERS
     if rest > 0:
         lines.append(f"  - ... and {rest} more (all of them: `handouts check --locale "

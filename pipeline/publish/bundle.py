@@ -8,6 +8,9 @@ the links work once unpacked. Every zip member has the same timestamp
 creator and a sorted order, so two runs on the same output write the same bytes (with
 the same zlib: Python's ``zlib`` is deflate's reference implementation).
 
+Each zip has an ``index.html`` listing its handouts and linking only to files the zip
+holds; the handout pages themselves are the site's bytes, unchanged.
+
 The bundle refuses an output that no longer matches the project (a later edit of
 ``source/`` or ``locales/``, or a build narrowed by ``--locale``/``--drug``): what is
 published must be what the sources say now.
@@ -29,6 +32,7 @@ from ..catalogs.locales import discover_locales
 from ..errors import BuildError
 from .build import MANIFEST, REPORT, raw_inputs
 from .localize import ENGLISH
+from .render import environment, locale_info
 
 PREFIX = "handouts-"
 SUMS = "SHA256SUMS"
@@ -126,6 +130,7 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
             except OSError:
                 raise BuildError("a file of the build is missing: run `handouts build`",
                                  str(output / name)) from None
+        members = with_index(locale, entries, english, members)
         archives[f"{PREFIX}{locale}.zip"] = zip_bytes(members, when)
         result.zips[locale] = len(entries)
     try:
@@ -171,3 +176,43 @@ def _write_bytes(path: Path, data: bytes) -> bool:
         raise
     return True
 
+
+
+# --- the index page of a zip ---------------------------------------------------------------------
+
+INDEX = "index.html"
+_KINDS = {".large.html": "large print", ".bilingual.html": "bilingual",
+          ".bilingual.txt": "bilingual text", ".txt": "plain text", ".pdf": "PDF"}
+
+
+def with_index(locale: str, entries: list[dict[str, Any]], english: dict[str, dict[str, Any]],
+               members: dict[str, bytes]) -> dict[str, bytes]:
+    """``members`` with an ``index.html`` listing the zip's handouts: it links only to
+    files the zip holds (its language and the English originals)."""
+    return {**members, INDEX: index_page(locale, entries, english, members).encode("utf-8")}
+
+
+def index_page(locale: str, entries: list[dict[str, Any]], english: dict[str, dict[str, Any]],
+               members: dict[str, bytes]) -> str:
+    """The zip's ``index.html`` (autoescaped Jinja): each handout, its other editions,
+    and its English original when the zip holds it."""
+    handouts = []
+    for entry in sorted(entries, key=lambda e: (str(e.get("title") or e["drug"]), e["drug"])):
+        others = [{"href": name, "label": _kind(name),
+                   "type": "application/pdf" if name.endswith(".pdf") else
+                   "text/plain" if name.endswith(".txt") else None}
+                  for name in entry_files(entry) if name != entry["html"] and name in members]
+        original = english.get(entry["drug"]) if locale != ENGLISH else None
+        handouts.append({
+            "href": entry["html"], "title": entry.get("title") or entry["drug"],
+            "others": others,
+            "original": original["html"] if original and original["html"] in members
+            else None,
+            "original_title": (original or {}).get("title") or entry["drug"]})
+    template = environment().get_template("bundle-index.html")
+    return template.render(language=locale_info(locale), handouts=handouts,
+                           originals=any(h["original"] for h in handouts))
+
+
+def _kind(name: str) -> str:
+    return next((label for end, label in _KINDS.items() if name.endswith(end)), name)
