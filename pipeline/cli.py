@@ -89,10 +89,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .catalogs.initialize import init_catalog
+    from .catalogs.initialize import init_catalog, next_steps
 
     path = init_catalog(_root(args), args.locale)
-    print(f"created: {path.relative_to(_root(args))}")
+    shown = path.relative_to(_root(args)).as_posix()
+    print(f"created: {shown}")
+    print("\n".join(next_steps(args.locale, shown)))
     return EXIT_OK
 
 

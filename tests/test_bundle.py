@@ -6,12 +6,15 @@ import hashlib
 import json
 import subprocess
 import zipfile
+from html.parser import HTMLParser
 
 import pytest
 
 from pipeline.cli import main
 from pipeline.publish.build import build
-from pipeline.publish.bundle import bundle
+from pipeline.publish.bundle import bundle, index_page
+from pipeline.publish.manifest import Entry
+from pipeline.publish.render import locale_info
 from tests.conftest import set_entry
 from tests.projects import copy_project, run_cli
 
@@ -118,3 +121,70 @@ def test_the_bundle_folder_cannot_be_the_output_or_the_sources(built_project, ca
     for bad in ("output", "locales", "output/zips", "."):
         assert main(["-C", str(built_project), "bundle", "--dist", bad]) == 2
     assert "apart from the output" in capsys.readouterr().err
+
+
+class _Page(HTMLParser):
+    """Links, languages and the open/close balance of an HTML page."""
+
+    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.hreflangs: set[str] = set()
+        self.open: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"])
+            if values.get("hreflang"):
+                self.hreflangs.add(values["hreflang"])
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.open or self.open.pop() != tag:
+            self.problems.append(f"</{tag}> closes nothing open")
+
+
+def page(data: bytes) -> _Page:
+    parsed = _Page()
+    parsed.feed(data.decode("utf-8"))
+    parsed.close()
+    return parsed
+
+
+def test_each_zip_has_an_index_of_its_handouts_linking_only_inside(built_project):
+    output, dist = built_project / "output", built_project / "dist"
+    result = bundle(built_project, output, dist)
+    entries = published(output)
+    assert result.zips
+    for locale in result.zips:
+        with zipfile.ZipFile(dist / f"handouts-{locale}.zip") as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+        index = page(members["index.html"])
+        assert index.problems == [] and index.open == []
+        text = members["index.html"].decode("utf-8")
+        assert text.startswith("<!DOCTYPE html>") and '<html lang="en">' in text
+        assert "<title>Patient handouts: " in text
+        own = {e["html"] for e in entries.values() if e["locale"] == locale}
+        assert own and own <= set(index.links)
+        assert index.hreflangs <= {locale_info(locale).tag, "en"}
+        assert set(index.links) <= set(members), locale
+        if locale != "en":
+            assert any(link.startswith("en/") for link in index.links)  # the originals
+        for entry in entries.values():  # the handouts are the site's bytes
+            if entry["html"] in members:
+                assert members[entry["html"]] == (output / entry["html"]).read_bytes()
+
+
+def test_the_index_escapes_what_it_lists():
+    entry = Entry.from_json({"drug": "x", "locale": "es", "html": "es/x.html",
+                             "text": "es/x.txt", "status": "published",
+                             "title": "<script>alert(1)</script> & co"})
+    html = index_page("es", [entry], {}, {"es/x.html": b"", "es/x.txt": b""})
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert '<a href="es/x.txt" type="text/plain">plain text</a>' in html
+    assert page(html.encode()).problems == []

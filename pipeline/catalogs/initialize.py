@@ -39,7 +39,7 @@ def _init(root: Path, locale: str) -> Path:
     header.update({
         "PO-Revision-Date": now_stamp(),
         "Last-Translator": "",
-        "Language-Team": f"{babel_locale.english_name} <>",
+        "Language-Team": "",  # the team fills it in: "Name <address>", never half of it
         "Language": locale,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -63,3 +63,12 @@ def _init(root: Path, locale: str) -> Path:
         raise CatalogError("catalog created by someone else while `init` ran: left as it "
                            "is; use `handouts update` to merge", shown)
     return path
+
+
+def next_steps(locale: str, shown: str) -> list[str]:
+    """What to run after ``init``: translate, then see what is left, check and build."""
+    return [f"next: translate {shown} (in a PO editor, or through "
+            f"`handouts export-xliff {locale}` for an agency), then run:",
+            f"  handouts status {locale}             # what is left to translate",
+            f"  handouts check --locale {locale}     # what blocks publication",
+            f"  handouts build --locale {locale}     # the handouts (drafts until complete)"]

@@ -42,6 +42,7 @@ from .rules import ALLOW_FLAG, REGISTRY, blocked_keys, catalog_findings
 T = TypeVar("T")
 EXIT_OK, EXIT_FAILED, EXIT_BROKEN = 0, 1, 2
 MAX_LISTED = 10  # draft handouts named per locale in the table
+SCHEMA_VERSION = 1  # of the JSON report: docs/check-report.schema.json
 PARALLEL_ENTRIES = 100  # entries in all; the 176 of the shipped catalogs are 13% faster forked
 
 
@@ -79,6 +80,56 @@ class DrugResult:
 
 
 @dataclass(frozen=True)
+class Blocker:
+    """One entry that keeps a locale from passing: an error finding (``check`` set) or
+    a state (``untranslated``, ``blank``, ``fuzzy``, ``missing``, ``unreviewed``), at
+    ``path:line`` of the catalog (line 0: the entry is missing, run `handouts update`)."""
+
+    path: str
+    line: int
+    state: str | None
+    message: str
+    check: str | None = None
+    safety: bool = False
+    source: str = ""  # the English text of the entry (empty when a finding says it)
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        """Most important first: safety-critical errors, other errors, then states
+        (safety-critical entries first), each in file order."""
+        kind = (0 if self.safety else 1) if self.check else (2 if self.safety else 3)
+        return (kind, STATE_ORDER.get(self.state or "", 0), self.line or 1 << 30)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        critical = " (safety-critical)" if self.safety else ""
+        if self.check:
+            return f"{self.where}: error: [{self.check}]{critical} {self.message}"
+        hint = ": run `handouts update`" if self.state == "missing" else ""
+        return f"{self.where}: {self.state}{critical}{hint}: {self.excerpt}"
+
+    @property
+    def excerpt(self) -> str:
+        """The start of the entry's English text, quoted on one line."""
+        text = " ".join(self.source.split())
+        return '"' + (text if len(text) <= 60 else text[:59] + "\u2026") + '"'
+
+
+STATE_ORDER = {"fuzzy": 0, "blank": 1, "untranslated": 2, "missing": 3, "unreviewed": 4}
+STATE_MESSAGES = {
+    "fuzzy": "fuzzy: check the translation against the changed English, then remove "
+             "the fuzzy flag",
+    "blank": "the translation has no visible content",
+    "untranslated": "not translated",
+    "missing": "not in the catalog: run `handouts update`",
+    "unreviewed": "translated, not reviewed (this locale publishes reviewed entries only)",
+}
+
+
+@dataclass(frozen=True)
 class LocaleResult:
     """One locale's coverage, findings, and the reasons it misses its policy."""
 
@@ -91,6 +142,7 @@ class LocaleResult:
     problems: tuple[str, ...] = ()
     broken: HandoutError | None = None  # the catalog cannot be read: why (file:line)
     readability: Translated | None = None  # advisory, never blocking
+    blockers: tuple[Blocker, ...] = ()  # of a failing locale, most important first
 
     @property
     def errors(self) -> int:
@@ -189,6 +241,8 @@ class CatalogReading:
     others: dict[Key, str]  # the state of catalog keys the template lacks
     blocked: frozenset[Key]
     readability: Translated | None = None  # advisory: the monograph texts' figure
+    pending: tuple[tuple[int, int, str], ...] = ()  # (template index, line, state) unready
+    critical: frozenset[int] = frozenset()  # lines of the findings on safety entries
 
     def states_by_key(self, template: tuple[Key, ...]) -> dict[Key, str]:
         """Every known key's state ('translated', 'fuzzy', 'untranslated')."""
@@ -202,10 +256,15 @@ STATE_NAMES = {letter: name for name, letter in STATE_LETTERS.items()}
 
 
 def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
-                safety: frozenset[Key], trust: Trust | None = None) -> CatalogReading:
+                safety: frozenset[Key], trust: Trust | None = None,
+                needs_review: bool | None = None) -> CatalogReading:
     """Read and check one locale's catalog against the template; ``trust``: whose review
-    marks count (by default, as the locale's policy says)."""
-    trust = trust_for(load_policy(root).get(locale)) if trust is None else trust
+    marks count, ``needs_review``: whether only reviewed entries are ready (by default,
+    as the locale's policy says)."""
+    if trust is None or needs_review is None:
+        local = load_policy(root).get(locale)
+        trust = trust_for(local) if trust is None else trust
+        needs_review = local.needs_review if needs_review is None else needs_review
     path = catalog_path(root, locale)
     shown = path.relative_to(root).as_posix()
     keys = [m.key for m in template.active()]
@@ -225,7 +284,10 @@ def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
     return CatalogReading(locale, shown, tuple(findings), tuple(stale),
                           coverage(keys, catalog, trust),
                           states, others, frozenset(blocked_keys(findings, catalog)),
-                          translated_readability(locale, _source_pairs(template, lookup)))
+                          readability=translated_readability(
+                              locale, _source_pairs(template, lookup)),
+                          pending=pending_entries(keys, states, lookup, needs_review),
+                          critical=critical_lines(findings, catalog, safety))
 
 
 def _source_pairs(template: Catalog, lookup: dict[Key, Message]) -> list[tuple[str, str]]:
@@ -234,6 +296,38 @@ def _source_pairs(template: Catalog, lookup: dict[Key, Message]) -> list[tuple[s
             if message.msgid_plural is None and any(r.startswith("source/")
                                                     for r in message.references)
             and (found := lookup.get(message.key)) is not None and found.translated]
+
+
+def pending_entries(keys: list[Key], states: str, lookup: dict[Key, Message],
+                    needs_review: bool) -> tuple[tuple[int, int, str], ...]:
+    """The template entries not ready to publish: (index in the template, line of the
+    entry in the catalog or 0, state as :data:`STATE_ORDER` names it)."""
+    unready = "uft" if needs_review else "uf"
+    found = []
+    for index, letter in enumerate(states):
+        if letter not in unready:
+            continue
+        message = lookup.get(keys[index])
+        if message is None:
+            found.append((index, 0, "missing"))
+        elif letter == "t":
+            found.append((index, message.text_line, "unreviewed"))
+        elif letter == "f":
+            found.append((index, message.text_line, "fuzzy"))
+        else:
+            blank = not message.fuzzy and any(message.texts)
+            found.append((index, message.text_line, "blank" if blank else "untranslated"))
+    return tuple(found)
+
+
+def critical_lines(findings: Iterable[Finding], catalog: Catalog,
+                   safety: frozenset[Key]) -> frozenset[int]:
+    """Lines of the error findings on safety-critical entries."""
+    lines = {f.where.line for f in findings if f.severity == "error" and f.where}
+    if not lines:
+        return frozenset()
+    return frozenset(m.text_line for m in catalog.active()
+                     if m.text_line in lines and m.key in safety)
 
 
 _shape_cache: dict[int, dict[Key, bool]] = {}
@@ -277,8 +371,28 @@ def judge_locale(reading: CatalogReading, policy: LocalePolicy, scope: Scope) ->
                                                            policy.needs_review),
                                 len(reading.blocked.intersection(keys))))
     problems = _problems(policy, reading.total, reading.findings, reading.stale)
+    blockers = locale_blockers(reading, policy, scope) if problems else ()
     return LocaleResult(reading.locale, policy, reading.path, reading.total, tuple(drugs),
-                        reading.findings, problems, readability=reading.readability)
+                        reading.findings, problems, readability=reading.readability,
+                        blockers=blockers)
+
+
+def locale_blockers(reading: CatalogReading, policy: LocalePolicy,
+                    scope: Scope) -> tuple[Blocker, ...]:
+    """What keeps a locale from its policy, most important first: every error finding;
+    the entries missing from the catalog; and, while too few entries are ready, every
+    entry not ready (:func:`pending_entries`)."""
+    found = [Blocker(f.where.path if f.where else reading.path,
+                     f.where.line if f.where else 0, None, f.message, f.check,
+                     f.where is not None and f.where.line in reading.critical)
+             for f in reading.findings if f.severity == "error"]
+    short = reading.total.ready(policy.needs_review) < policy.min_coverage
+    for index, line, name in reading.pending:
+        if short or name == "missing":
+            key = scope.template[index]
+            found.append(Blocker(reading.path, line, name, STATE_MESSAGES[name],
+                                 safety=key in scope.safety, source=key[1]))
+    return tuple(sorted(found, key=lambda b: b.rank))
 
 
 def _publishable(result: Coverage, keys: tuple[Key, ...], blocked: frozenset[Key],
@@ -418,8 +532,9 @@ def _read_next() -> tuple[int, CatalogReading | Failure] | None:
 
 
 def _read_in(project: _Project, locale: str) -> CatalogReading:
+    policy = project.policy.get(locale)
     return read_locale(project.root, locale, project.template, project.glossary,
-                       project.safety, trust_for(project.policy.get(locale)))
+                       project.safety, trust_for(policy), policy.needs_review)
 
 
 def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckReport:
@@ -507,11 +622,41 @@ def table_rows(report: CheckReport) -> list[tuple[str, ...]]:
         rows.append((item.locale, "yes" if item.policy.required else "no", item.policy.publish,
                      str(cov.untranslated), str(cov.fuzzy), str(cov.translated),
                      str(cov.reviewed),
-                     f"{entries}/{cov.total}", f"{cov.ready(item.policy.needs_review):.1f}%",
+                     f"{entries}/{cov.total}", "stale" if report.template_stale else
+                     f"{cov.ready(item.policy.needs_review):.1f}%",
                      f"{words_ready}/{cov.total_words}",
                      f"{item.policy.min_coverage:g}%", str(item.errors), str(item.warnings),
-                     f"{published}/{len(item.drugs)}", item.result))
+                     f"{published}/{len(item.drugs)}", shown_result(report, item)))
     return rows
+
+
+MAX_BLOCKERS = 10  # blocking entries listed per locale in the table and in Markdown
+
+
+def shown_result(report: CheckReport, item: LocaleResult) -> str:
+    """A locale's result as the reports show it: "stale" while the template is out of
+    date (its counts are against an old template: neither pass nor a share to trust)."""
+    return "stale" if report.template_stale and item.broken is None else item.result
+
+
+def blocker_lines(item: LocaleResult, limit: int | None = MAX_BLOCKERS) -> list[str]:
+    """The entries blocking a locale, most important first, ``limit`` of them, and a
+    count of the rest."""
+    if not item.blockers:
+        return []
+    listed = item.blockers if limit is None else item.blockers[:limit]
+    lines = [f"blocked by {len(item.blockers)} entr(y/ies), most important first:",
+             *(f"  {blocker}" for blocker in listed)]
+    if len(item.blockers) > len(listed):
+        lines.append(f"  ... and {len(item.blockers) - len(listed)} more (all of them: "
+                     f"`handouts check --locale {item.locale} --format json`)")
+    return lines
+
+
+def blocker_dict(blocker: Blocker) -> dict[str, object]:
+    return {"path": blocker.path, "line": blocker.line or None, "state": blocker.state,
+            "check": blocker.check, "safety": blocker.safety, "message": blocker.message,
+            "source": blocker.source or None}
 
 
 def _verdict(report: CheckReport) -> str:
@@ -584,12 +729,14 @@ def render_table(report: CheckReport) -> str:
     for item in report.locales:
         if item.problems or item.findings:
             lines += ["", f"{item.locale} ({'required' if item.policy.required else 'optional'})"
-                      f": {item.result}"]
+                      f": {shown_result(report, item)}"]
             lines += [f"  {terminal(problem)}" for problem in item.problems]
             if item.confirmed:
                 lines.append(f"  {len(item.confirmed)} quantity finding(s) confirmed by a "
                              "listed reviewer (not blocking; who and why below)")
-            lines += [f"  {terminal(str(finding))}" for finding in item.findings]
+            lines += [f"  {terminal(line)}" for line in blocker_lines(item)]
+            lines += [f"  {terminal(str(finding))}" for finding in item.findings
+                      if not (item.blockers and finding.severity == "error")]
             drafts = [d.drug for d in item.drugs if not d.publishable]
             if drafts:
                 shown = ", ".join(drafts[:MAX_LISTED]) + (", ..." if len(drafts) > MAX_LISTED
@@ -615,14 +762,16 @@ def _finding_dict(finding: Finding) -> dict[str, object]:
 def report_dict(report: CheckReport) -> dict[str, object]:
     """The report as JSON-ready data (same numbers as the table)."""
     return {
+        "schema_version": SCHEMA_VERSION,
         "passed": report.passed, "exit_code": report.exit_code,
         "template": {"path": report.template, "up_to_date": not report.template_stale},
         "checks": {c.id: {"severity": c.severity, "title": c.title} for c in REGISTRY.values()},
         "locales": [{
             "locale": r.locale, "required": r.policy.required,
             "min_coverage": r.policy.min_coverage, "publish": r.policy.publish,
-            "catalog": r.path, "result": r.result,
-            "passed": r.passed, "coverage": r.coverage.as_dict(),
+            "catalog": r.path, "result": shown_result(report, r),
+            "passed": r.passed and not report.template_stale,
+            "coverage": r.coverage.as_dict(),
             "errors": r.errors, "warnings": r.warnings, "problems": list(r.problems),
             "confirmed": len(r.confirmed),
             "drugs": {d.drug: {**d.coverage.as_dict(), "blocked": d.blocked,
@@ -630,6 +779,7 @@ def report_dict(report: CheckReport) -> dict[str, object]:
                                "publishable": d.publishable} for d in r.drugs},
             "findings": [_finding_dict(f) for f in r.findings],
             "readability": None if r.readability is None else r.readability.as_dict(),
+            "blockers": [blocker_dict(b) for b in r.blockers],
             "broken": None if r.broken is None else {
                 "message": r.broken.message, "path": r.broken.path, "line": r.broken.line},
         } for r in report.locales],
@@ -660,19 +810,41 @@ def render_markdown(report: CheckReport) -> str:
     for item in report.locales:
         if not (item.problems or item.findings):
             continue
-        lines += ["", f"#### {_cell(item.locale)}: {item.result}", ""]
+        lines += ["", f"#### {_cell(item.locale)}: {shown_result(report, item)}", ""]
         lines += [f"- {_cell(problem)}" for problem in item.problems]
         if item.confirmed:
             lines.append(f"- {len(item.confirmed)} quantity finding(s) confirmed by a listed "
                          "reviewer (not blocking)")
+        lines += _markdown_blockers(item)
         lines += [f"- {_cell(str(f.where))} **{f.severity}** \\[{_cell(f.check)}\\] "
-                  f"{_cell(f.message)}" for f in item.findings]
+                  f"{_cell(f.message)}" for f in item.findings
+                  if not (item.blockers and f.severity == "error")]
     lines += ["", _cell(_verdict(report))]
     return "\n".join(lines) + "\n"
 
 
+def _markdown_blockers(item: LocaleResult) -> list[str]:
+    """The blocking entries as a list (capped, as in the table)."""
+    if not item.blockers:
+        return []
+    lines = [f"- blocked by {len(item.blockers)} entr(y/ies), most important first:"]
+    for blocker in item.blockers[:MAX_BLOCKERS]:
+        critical = " **safety-critical**" if blocker.safety else ""
+        if blocker.check:
+            lines.append(f"  - `{blocker.where}` [{blocker.check}]{critical} "
+                         f"{_cell(blocker.message)}")
+        else:
+            lines.append(f"  - `{blocker.where}` {blocker.state}{critical}: "
+                         f"{_cell(blocker.excerpt)}")
+    rest = len(item.blockers) - MAX_BLOCKERS
+    if rest > 0:
+        lines.append(f"  - ... and {rest} more (all of them: `handouts check --locale "
+                     f"{item.locale} --format json`)")
+    return lines
+
+
 def _testcase(suite: ET.Element, classname: str, name: str, failures: Iterable[str],
-              failing: bool, notes: Iterable[str] = ()) -> None:
+              failing: bool, notes: Iterable[str] = ()) -> ET.Element:
     case = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
     failures = list(failures)
     if failures and failing:
@@ -681,6 +853,16 @@ def _testcase(suite: ET.Element, classname: str, name: str, failures: Iterable[s
     notes = list(notes) + ([] if failing else failures)
     if notes:
         ET.SubElement(case, "system-out").text = "\n".join(notes)
+    return case
+
+
+def _locate(case: ET.Element, path: str, line: int | None) -> None:
+    """``file`` and ``line`` of a failing test case (as pytest writes them): where CI
+    test reports (GitLab, GitHub reporters) point a reader and annotate."""
+    if case.find("failure") is not None:
+        case.set("file", path)
+        if line:
+            case.set("line", str(line))
 
 
 def _coverage_note(item: LocaleResult) -> str:
@@ -709,13 +891,20 @@ def render_junit(report: CheckReport) -> str:
                           type="broken-catalog").text = str(item.broken)
             continue
         policy_problems = [p for p in item.problems if "error finding" not in p]
-        _testcase(suite, classname, "policy", policy_problems, item.policy.required,
-                  [_coverage_note(item)])
+        states = [b for b in item.blockers if b.check is None]
+        case = _testcase(suite, classname, "policy",
+                         policy_problems + [str(b) for b in states], item.policy.required,
+                         [_coverage_note(item)])
+        first = next((b for b in states if b.line), None)
+        _locate(case, item.path, first.line if first else None)
         for check in REGISTRY.values():
             found = item.failures(check.id)
             failing = item.policy.required and check.severity == "error"
-            _testcase(suite, classname, check.id, [str(f) for f in found if not f.confirmed],
-                      failing, [str(f) for f in found if f.confirmed])
+            case = _testcase(suite, classname, check.id,
+                             [str(f) for f in found if not f.confirmed], failing,
+                             [str(f) for f in found if f.confirmed])
+            where = next((f.where for f in found if f.where and not f.confirmed), None)
+            _locate(case, where.path if where else item.path, where.line if where else None)
     for suite in root:
         cases = suite.findall("testcase")
         suite.set("tests", str(len(cases)))

@@ -92,20 +92,30 @@ _SCRIPT_URL = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.IGNOR
 _EVENT_HANDLER = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
 
 
+def _quoted(found: str, limit: int = 40) -> str:
+    """What a check found, quoted for its message (shortened, one line)."""
+    text = " ".join(found.split())
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
 @check("markup", "error")
 def check_markup(entry: EntryContext) -> list[str]:
     """Inline markup used as in the source; no raw HTML, script URLs or event handlers."""
     found: list[str] = []
     # each pattern needs its literal character ('<' or '&', ':', '='): skip it cheaply
     translation = entry.translation
-    if ("<" in translation or "&" in translation) and _RAW_HTML.search(translation) \
-            and not _RAW_HTML.search(entry.source):
-        found.append("contains HTML markup or an HTML entity; only '**strong**' markup is allowed")
-    if ":" in translation and _SCRIPT_URL.search(translation):
-        found.append("contains a script URL (javascript:, vbscript:, data:text/html)")
-    if "=" in translation and _EVENT_HANDLER.search(translation) \
-            and not _EVENT_HANDLER.search(entry.source):
-        found.append("contains what looks like an HTML event handler (on...=)")
+    html = ("<" in translation or "&" in translation) and _RAW_HTML.search(translation)
+    if html and not _RAW_HTML.search(entry.source):
+        found.append(f"contains HTML markup or an HTML entity: {_quoted(html.group(0))}; "
+                     "only '**strong**' markup is allowed")
+    script = ":" in translation and _SCRIPT_URL.search(translation)
+    if script:
+        found.append(f"contains a script URL: {_quoted(script.group(0))} (javascript:, "
+                     "vbscript:, data:text/html)")
+    handler = "=" in translation and _EVENT_HANDLER.search(translation)
+    if handler and not _EVENT_HANDLER.search(entry.source):
+        found.append(f"contains what looks like an HTML event handler: "
+                     f"{_quoted(handler.group(0))}")
     if STRONG not in translation and STRONG not in entry.source:
         return found  # no '**' on either side: well formed, both signatures 0
     problem = markup_error(entry.translation)

@@ -8,6 +8,9 @@ the links work once unpacked. Every zip member has the same timestamp
 creator and a sorted order, so two runs on the same output write the same bytes (with
 the same zlib: Python's ``zlib`` is deflate's reference implementation).
 
+Each zip has an ``index.html`` listing its handouts and linking only to files the zip
+holds; the handout pages themselves are the site's bytes, unchanged.
+
 The bundle refuses an output that no longer matches the project (a later edit of
 ``source/`` or ``locales/``, or a build narrowed by ``--locale``/``--drug``): what is
 published must be what the sources say now.
@@ -31,6 +34,7 @@ from .fingerprints import raw_inputs
 from .localize import ENGLISH
 from .manifest import MANIFEST, Entry, Manifest, parse_manifest
 from .pages import REPORT
+from .render import environment, locale_info
 from .verify import FOREIGN, audit_output, read_verified
 
 PREFIX = "handouts-"
@@ -117,6 +121,7 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
         members = {}
         for name in dict.fromkeys(names):
             members[name] = read_verified(output, name, manifest)  # (read once, proven)
+        members = with_index(locale, entries, english, members)
         archives[f"{PREFIX}{locale}.zip"] = zip_bytes(members, when)
         result.zips[locale] = len(entries)
     report = read_verified(output, REPORT, manifest)
@@ -136,3 +141,42 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
 
 def _overlap(one: Path, other: Path) -> bool:
     return one == other or one in other.parents or other in one.parents
+
+
+# --- the index page of a zip ---------------------------------------------------------------------
+
+INDEX = "index.html"
+_KINDS = {".large.html": "large print", ".bilingual.html": "bilingual",
+          ".bilingual.txt": "bilingual text", ".txt": "plain text", ".pdf": "PDF"}
+
+
+def with_index(locale: str, entries: list[Entry], english: dict[str, Entry],
+               members: dict[str, bytes]) -> dict[str, bytes]:
+    """``members`` with an ``index.html`` listing the zip's handouts: it links only to
+    files the zip holds (its language and the English originals)."""
+    return {**members, INDEX: index_page(locale, entries, english, members).encode("utf-8")}
+
+
+def index_page(locale: str, entries: list[Entry], english: dict[str, Entry],
+               members: dict[str, bytes]) -> str:
+    """The zip's ``index.html`` (autoescaped Jinja): each handout, its other editions,
+    and its English original when the zip holds it."""
+    handouts = []
+    for entry in sorted(entries, key=lambda e: (e.title or e.drug, e.drug)):
+        others = [{"href": name, "label": _kind(name),
+                   "type": "application/pdf" if name.endswith(".pdf") else
+                   "text/plain" if name.endswith(".txt") else None}
+                  for name in entry.owned_files() if name != entry.html and name in members]
+        original = english.get(entry.drug) if locale != ENGLISH else None
+        handouts.append({
+            "href": entry.html, "title": entry.title or entry.drug,
+            "others": others,
+            "original": original.html if original and original.html in members else None,
+            "original_title": (original.title if original else None) or entry.drug})
+    template = environment().get_template("bundle-index.html")
+    return template.render(language=locale_info(locale), handouts=handouts,
+                           originals=any(h["original"] for h in handouts))
+
+
+def _kind(name: str) -> str:
+    return next((label for end, label in _KINDS.items() if name.endswith(end)), name)
