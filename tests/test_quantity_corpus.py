@@ -1,6 +1,6 @@
 """The public corpus of quantity cases (tests/corpus/quantities/*.yaml): every correct
-translation passes the numbers-units check (the quantities and the periods written in
-words), every dangerous one is caught."""
+translation passes the quantity checks (numbers-units and numbers-unread: the quantities
+and the periods written in words), every dangerous one is caught by one of them."""
 
 from __future__ import annotations
 

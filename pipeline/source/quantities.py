@@ -63,6 +63,7 @@ class Quantity(NamedTuple):
     optional: bool = False
     start: int = 0
     end: int = 0
+    dayperiod: bool = False  # a clock time whose half of the day is known (pm, 19:00)
 
     def __str__(self) -> str:
         return self.text
@@ -815,9 +816,10 @@ class Reader:
         optional = token.optional or (token.value == 1 and self._is_rate(text, token, index,
                                                                            tokens))
         value, first = readings[0]
+        dayperiod = token.clock and (bool(token.periods) or not 0 < token.value <= 12)
         return Quantity(value, first, written, tuple(dict.fromkeys(readings))
                         if len(readings) > 1 else (readings[0],), optional,
-                        token.start, token.end)
+                        token.start, token.end, dayperiod)
 
     @staticmethod
     def _is_rate(text: str, token: _Token, index: int, tokens: list[_Token]) -> bool:
