@@ -287,7 +287,9 @@ def test_verdicts_need_no_babel_at_all():
             bool(compare(c["source"], c["translation"], data["locale"])
                  + period_problems(c["source"], c["translation"], data["locale"]))
             for c in data["cases"]]
-        assert without_babel[path.name] == [c["verdict"] == "dangerous" for c in data["cases"]]
+        if data.get("status") != "new":  # the new locales: tests/test_quantity_corpus.py
+            assert without_babel[path.name] == [c["verdict"] == "dangerous"
+                                                for c in data["cases"]]
     for locale in ("es", "zh_CN", "vi", "ar"):
         assert without_babel[locale] == [], (locale, without_babel[locale])
 

@@ -121,7 +121,8 @@ def _per_reading(quantity: Quantity, mentioned: frozenset[str]) -> Quantity:
     """``1,5 mg por kg`` says 1.5 mg/kg when the translation names kilograms: the
     per-unit is written in words, in any order ("体重1kgあたり1.5mg")."""
     extra = tuple((value, f"{unit}/{per}") for value, unit in quantity.readings
-                  for per in mentioned if unit and unit != per and "/" not in unit)
+                  for per in mentioned if unit and unit != TIME and "/" not in per
+                  and per not in unit.split("/"))
     return quantity._replace(readings=quantity.readings + extra) if extra else quantity
 
 
@@ -234,15 +235,16 @@ def _describe(missing: list[Quantity], extra: list[Quantity], translation: str,
             contradicted.append(_changed(source, partner, translation, locale))
     for target in extra:
         message = _added(target, translation, locale)
-        if target.value is None or target.value == 1:
-            # unreadable, or a 1 that may restate the source's "per" ("per 1 kg")
+        if target.value is None or target.value == 1 or target.unit is None:
+            # unreadable; a 1 that may restate the source's "per" ("per 1 kg"); a bare
+            # number whose meaning the reader cannot tell (every 2 days, an exponent)
             unread.append(f"{message}: {REVIEW}")
         else:
             contradicted.append(message)
     return contradicted, unread
 
 
-_WORD_AFTER = re.compile(r"[\s\u00a0\u202f]*([^\W\d_][\w'’\u200c-]*)")
+_WORD_AFTER = re.compile(r"[\s\u00a0\u202f]*([^\W\d_][^\s\d.,;:!?()\[\]«»\"“”/]*)")
 
 
 def _word_after(quantity: Quantity, translation: str) -> str | None:
@@ -257,9 +259,19 @@ def _doubt(source: Quantity, target: Quantity, translation: str, locale: str) ->
     word = _word_after(target, translation)
     if source.unit == TIME:
         times = {v for v, u in target.readings if u == TIME}
+        if not times:
+            clock = f"the word '{word}' after it" if word else "no clock word"
+            return f"{clock} is not read as a clock time in {locale}"
         if any(int(v - source.value) % 1440 == 720 for v in times) and not target.dayperiod:
             return f"no day period read with the hour in {locale}"
         return None
+    if source.unit and "/" in source.unit and target.unit and (
+            target.unit.split("/")[0] == source.unit.split("/")[0]) and (
+            "/" not in target.unit or target.unit.count("/") < source.unit.count("/")):
+        return f"the rate's denominator ({source.unit}) is not read with it in {locale}"
+    if target.unit and source.unit and target.unit != source.unit and \
+            target.value != source.value:
+        return "nothing there reads as it (the nearest reading is another quantity)"
     if target.unit is None and source.unit is not None:
         known_word = f"the word '{word}' after it is not known" if word else "no unit word"
         return f"{known_word} in {locale} (the source's unit is {source.unit})"

@@ -432,8 +432,10 @@ class Reader:
                 words.append(form)
             else:
                 symbols.append(form)
-        groups = [f"{_trie(words)}{_WORD_END}" if words else "",
-                  f"{_trie(symbols)}(?!\\d)" if symbols else "", _trie(free) if free else ""]
+        # an abbreviation cut at its first period is no unit (the "мі" of "мі.гра.")
+        groups = [f"{_trie(words)}{_WORD_END}(?!\\.[^\\W\\d_])" if words else "",
+                  f"{_trie(symbols)}(?!\\d)(?!(?<=\\.)[^\\W\\d_])" if symbols else "",
+                  _trie(free) if free else ""]
         return "|".join(g for g in groups if g) or "(?!)"
 
     @functools.cached_property
@@ -453,9 +455,11 @@ class Reader:
 
     def _blank_name(self, match: re.Match[str]) -> str:
         """A name with digits is no quantity (CD19), but a clock word glued to its hour
-        is (Tagalog alas-7)."""
+        is (Tagalog alas-7), and a unit with an exponent is a unit (the m2 of mg/m2)."""
         letters = match.group(0).rstrip("0123456789").rstrip("-").lower()
-        return match.group(0) if letters in self._unprotected else blank(match)
+        if letters in self._unprotected or match.group(0).lower() in self.units:
+            return match.group(0)
+        return blank(match)
 
     def _may_name_words(self, lower: str) -> bool:
         """Whether a lower-cased text has a word that may begin a number word (a quick
@@ -725,22 +729,28 @@ class Reader:
             token.value, token.minutes = Decimal(int(match.group(1))), int(match.group(2))
 
     def _compound(self, text: str, token: _Token, pos: int) -> int:
-        """``mg/kg``, ``mL/h`` (and, where the lexicon says so, ``mg per kg``): a unit per
-        another unit."""
-        if self._unit is None or pos >= len(text):
-            return pos
-        slash = text[pos] == "/"
-        start = pos + 1 if slash else None
-        if start is None and self._per is not None:
-            per = self._per.match(text, pos)
-            start = per.end() if per else None
-        if start is not None:
+        """``mg/kg``, ``mL/h``, ``mcg/kg/min`` (and, where the lexicon says so, ``mg per
+        kg``, ``mL per hour``): a unit per another unit, read whole."""
+        while self._unit is not None and pos < len(text):
+            slash = text[pos] == "/"
+            start, word = (pos + 1, "/") if slash else (None, None)
+            if start is None and self._per is not None:
+                per = self._per.match(text, pos)
+                start, word = (per.end(), per.group(0).strip(SPACES).lower()) if per \
+                    else (None, None)
+            if start is None:
+                return pos
             match = self._unit.match(text, start)
-            if match and match.start(1) == start and (
-                    slash or self.units[match.group(1).lower()] in _BODY_UNITS):
-                token.unit = f"{token.unit}/{self.units[match.group(1).lower()]}"
-                token.end = match.end()
-                return match.end()
+            if not match or match.start(1) != start:
+                return pos
+            per_unit = self.units[match.group(1).lower()]
+            if per_unit == HOUR_OR_CLOCK:
+                per_unit = "hour"
+            if not (slash or per_unit in _BODY_UNITS or (
+                    word == "per" and per_unit in _RATE_DENOMINATORS)):
+                return pos
+            token.unit = f"{token.unit}/{per_unit}"
+            pos = token.end = match.end()
         return pos
 
     def without_quantities(self, text: str) -> str:
@@ -831,6 +841,9 @@ class Reader:
 
 
 _BODY_UNITS = frozenset({"kg", "m2", "lb"})  # "mg per kg": a dose per body weight or area
+# "mL per hour": the time in a rate's denominator (only after "per", not "a": "2 L a day"
+# is a limit whose period the period check compares)
+_RATE_DENOMINATORS = frozenset({"second", "minute", "hour", "day", "week"})
 RATE_UNITS = frozenset({"day", "week", "month", "time", "dose", "hour", "kg", "m2"})
 
 
@@ -957,4 +970,9 @@ def source_pairs(text: str) -> tuple[tuple[Decimal | None, str | None], ...]:
 
 def protected_tokens(text: str) -> Counter[str]:
     """Names containing digits (``CD19``, ``IL-6``) that a translation must keep verbatim."""
-    return Counter(PROTECTED.findall(text)) if PROTECTED_HINT.search(text) else Counter()
+    if not PROTECTED_HINT.search(text):
+        return Counter()
+    return Counter(name for name in PROTECTED.findall(text) if name not in _UNIT_NAMES)
+
+
+_UNIT_NAMES = frozenset(ENGLISH.units)  # m2 is a unit, not a name
