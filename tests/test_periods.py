@@ -52,7 +52,8 @@ def test_prefix_forms_match_whole_words_only_at_a_word_start():
 def test_a_locale_takes_its_languages_words_and_an_unknown_language_has_no_check():
     assert period_problems(DAILY, "Tome 1 comprimido por via oral uma vez por semana.",
                            "pt_PT")
-    assert period_problems(DAILY, "Chukua kidonge 1 mara moja kwa wiki.", "sw") == []
+    assert period_problems(DAILY, "Chukua kidonge 1 mara moja kwa wiki.", "sw")
+    assert period_problems(DAILY, "Qaado kiniin 1 toddobaadkiiba hal mar.", "so") == []
 
 
 def test_an_untranslated_copy_is_not_a_period_change():
