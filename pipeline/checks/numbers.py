@@ -139,6 +139,9 @@ def _fits(source: Quantity, target: Quantity) -> bool:
         if value == source.value and (unit == source.unit or (
                 source.unit is None and unit != TIME)):
             return True
+        if value == source.value and unit and source.unit and "/" not in source.unit and \
+                unit.split("/")[0] == source.unit:
+            return True  # "twice a day" as "два раза в день": the period is the period check's
         if _same_amount(source.value, source.unit, value, unit):
             return True  # "30 minutes" as "nửa giờ", "1,000 mg" as "1 g"
         if source.unit is None and unit == TIME and value == source.value * 60:

@@ -103,6 +103,7 @@ class Lexicon:
     reads_words: bool = True  # whether spelled-out numbers are read at all
     not_quantities: tuple[str, ...] = ()  # words written with numerals (十分: very)
     per_words: tuple[str, ...] = ()  # "mg per kg": a compound unit in words
+    per_units: Mapping[str, str] = field(default_factory=dict)  # "на годину": per hour
 
 
 # --- normalisation --------------------------------------------------------------------------
@@ -369,6 +370,9 @@ class Reader:
         per = f"[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+" \
             if lex.per_words else None
         self._per = re.compile(per, re.IGNORECASE) if per else None
+        self.per_units = {self._key(f): u for f, u in lex.per_units.items()}
+        self._per_unit = re.compile(f"[{SPACES}]*({self._bounded_trie(self.per_units)})",
+                                    re.IGNORECASE) if self.per_units else None
         self.prefix_units = {self._key(f): u for f, u in lex.prefix_units.items()}
         self._prefix = re.compile(f"({_alternation(self.prefix_units)}){gap}$",
                                   re.IGNORECASE) if self.prefix_units else None
@@ -699,7 +703,7 @@ class Reader:
             return
         pos = token.end
         if token.unit is not None and pos < len(text) and (
-                text[pos] == "/" or self._per is not None):
+                text[pos] == "/" or self._per is not None or self._per_unit is not None):
             pos = self._compound(text, token, pos)
         clockish = token.hour_capable or token.clock
         if clockish and token.minutes is None:
@@ -732,6 +736,12 @@ class Reader:
         """``mg/kg``, ``mL/h``, ``mcg/kg/min`` (and, where the lexicon says so, ``mg per
         kg``, ``mL per hour``): a unit per another unit, read whole."""
         while self._unit is not None and pos < len(text):
+            whole = self._per_unit.match(text, pos) if self._per_unit is not None else None
+            if whole and _boundary_ok(text, whole.end(), self.lexicon.glued, whole.group(1)):
+                per_unit = self.per_units[whole.group(1).lower()]  # "на годину", "لشعة"
+                token.unit = f"{token.unit}/{per_unit}"
+                pos = token.end = whole.end()
+                continue
             slash = text[pos] == "/"
             start, word = (pos + 1, "/") if slash else (None, None)
             if start is None and self._per is not None:
@@ -747,7 +757,7 @@ class Reader:
             if per_unit == HOUR_OR_CLOCK:
                 per_unit = "hour"
             if not (slash or per_unit in _BODY_UNITS or (
-                    word == "per" and per_unit in _RATE_DENOMINATORS)):
+                    word not in ("a", "each") and per_unit in _RATE_DENOMINATORS)):
                 return pos
             token.unit = f"{token.unit}/{per_unit}"
             pos = token.end = match.end()
@@ -916,7 +926,13 @@ ENGLISH = Lexicon(
              "noon": ((12, 12),)},
     multipliers={"thousand": Decimal(1000), "million": Decimal(1000000)},
     words=_ENGLISH_WORDS,
-    word_quantities={"once": (Decimal(1), "time"), "twice": (Decimal(2), "time"),
+    # "every other day" is every 2 days: the same period said another way
+    word_quantities={"every other day": (Decimal(2), "day"),
+                     "every second day": (Decimal(2), "day"),
+                     "every third day": (Decimal(3), "day"),
+                     "every other week": (Decimal(2), "week"),
+                     "every second week": (Decimal(2), "week"),
+                     "once": (Decimal(1), "time"), "twice": (Decimal(2), "time"),
                      "noon": (Decimal(12), CLOCK), "midnight": (Decimal(0), CLOCK)},
     optional_words=frozenset({"one"}),
     per_words=("per", "a", "each"),

@@ -168,6 +168,8 @@ def lexicon_for(locale: str) -> Lexicon:
                 for f in item["forms"]}
     units: dict[str, set[str]] = {}
     prefix_units: dict[str, set[str]] = {}
+    per_units: dict[str, set[str]] = {}
+    per_words: list[str] = []
     periods: dict[str, tuple[tuple[int, int], ...]] = {}
     decimals, groups, lakh = {"."}, {","}, False
     if entry is not None:
@@ -179,6 +181,10 @@ def lexicon_for(locale: str) -> Lexicon:
             for form in sides.get("prefix", ()):
                 if _usable(form, keep):
                     prefix_units.setdefault(form, set()).add(unit)
+            for form in sides.get("per", ()):
+                if _usable(form.lstrip("/ "), keep) and not form.startswith("/"):
+                    per_units.setdefault(form, set()).add(unit)  # "/h" is read as h
+        per_words = [w for w in data.get("per_words", ()) if len(w) > 1]
         rules = data["day_period_rules"]
         for key, words in data["day_periods"].items():
             spans = _hours("am" if key == "am" else "pm" if key == "pm" else rules.get(key, []))
@@ -276,6 +282,8 @@ def lexicon_for(locale: str) -> Lexicon:
         optional_units=frozenset(options["optional_units"]),
         han_numerals=lang in CHINESE_JAPANESE, glued=lang in GLUED,
         not_quantities=tuple(not_quantities),
+        per_words=tuple(per_words),
+        per_units=drop({f: next(iter(u)) for f, u in per_units.items() if len(u) == 1}),
         reads_words=reads_words and bool(spelled or lang in CHINESE_JAPANESE),
     )
 
