@@ -100,6 +100,7 @@ class Lexicon:
     optional_units: frozenset[str] = frozenset()  # a bare unit word meaning "one" (Arabic)
     han_numerals: bool = False  # 二十四, 两, 万: Chinese and Japanese numerals
     glued: bool = False  # units and particles follow without a space (CJK, Korean)
+    endings: bool = False  # case endings and postpositions glue to unit words (দিনে, লাখের)
     reads_words: bool = True  # whether spelled-out numbers are read at all
     not_quantities: tuple[str, ...] = ()  # words written with numerals (十分: very)
     per_words: tuple[str, ...] = ()  # "mg per kg": a compound unit in words
@@ -361,6 +362,7 @@ class Reader:
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lex = lexicon
+        self._glued = lex.glued or lex.endings  # a unit word may run on into what follows
         gap = f"[{SPACES}\\-]?"
         linker = f"(?:(?:{_alternation(lex.linkers)}){gap})?" if lex.linkers else ""
         units = {self._key(f): u for f, u in lex.units.items()}
@@ -412,16 +414,22 @@ class Reader:
         self.words = words
         self.optional_words = frozenset(self._key(w) for w in lex.optional_words) | \
             frozenset(self._key(w) for w in lex.optional_units)
-        firsts = {w.split()[0] for w in words if not _is_wide(w[0])}
+        anywhere = self._anywhere
+        firsts = {w.split()[0] for w in words if not anywhere(w)}
         # the first words as a plain split of a text finds them, punctuation and all
         self._word_first = frozenset(f"{a}{w}{b}" for w in firsts for a in _OPENING
                                      for b in _CLOSING)
-        self._wide_words = re.compile(_alternation(w for w in words if _is_wide(w[0]))) \
-            if any(_is_wide(w[0]) for w in words) else None
+        self._wide_words = re.compile(_alternation(w for w in words if anywhere(w))) \
+            if any(anywhere(w) for w in words) else None
         self._has_words = bool(self._word_first)
         self._unprotected = frozenset(self._key(f) for f in lex.clock_prefixes)
         self._not_quantities = re.compile(_alternation(lex.not_quantities)) \
             if lex.not_quantities else None
+
+    def _anywhere(self, word: str) -> bool:
+        """Whether a number word is found anywhere in a text, not only as a whole word:
+        CJK words, and the words of a script written without spaces (Thai สองครั้ง)."""
+        return _is_wide(word[0]) or (self.lexicon.glued and not word.isascii())
 
     def _bounded_trie(self, forms: Iterable[str]) -> str:
         """``forms`` as one pattern where each form ends where a word ends ("g" in
@@ -430,7 +438,7 @@ class Reader:
         words, symbols, free = [], [], []
         for form in forms:
             last = form[-1]
-            if self.lexicon.glued or _is_wide(last) or last == "/":
+            if self.lexicon.glued or self.lexicon.endings or _is_wide(last) or last == "/":
                 free.append(form)
             elif last.isalpha() or unicodedata.category(last)[0] == "M":
                 words.append(form)
@@ -445,8 +453,8 @@ class Reader:
     @functools.cached_property
     def _word(self) -> re.Pattern[str]:
         """Number words (compiled on first need: most texts have none)."""
-        end = "" if self.lexicon.glued else "(?![^\\W\\d_])"  # Korean: 두번, 한달
-        forms = _trie(w for w in self.words if not _is_wide(w[0]))
+        end = "" if self._glued else "(?![^\\W\\d_])"  # Korean: 두번, 한달
+        forms = _trie(w for w in self.words if not self._anywhere(w))
         return re.compile(f"(?<![^\\W\\d_])(?:{forms}){end}", re.IGNORECASE)
 
     @functools.cached_property
@@ -682,6 +690,7 @@ class Reader:
             if match:
                 token.value *= self.multipliers[match.group(1).lower()]
                 pos = token.end = match.end()
+                token.word = False  # "ڈیڑھ لاکھ", "1,5 লাখ": a number, bound or not
         if token.unit is None and not token.clock or token.clock and token.minutes is not None:
             match = self._unit.match(text, pos) if self._unit is not None else None
             if match:
@@ -737,7 +746,7 @@ class Reader:
         kg``, ``mL per hour``): a unit per another unit, read whole."""
         while self._unit is not None and pos < len(text):
             whole = self._per_unit.match(text, pos) if self._per_unit is not None else None
-            if whole and _boundary_ok(text, whole.end(), self.lexicon.glued, whole.group(1)):
+            if whole and _boundary_ok(text, whole.end(), self._glued, whole.group(1)):
                 per_unit = self.per_units[whole.group(1).lower()]  # "на годину", "لشعة"
                 token.unit = f"{token.unit}/{per_unit}"
                 pos = token.end = whole.end()
@@ -775,7 +784,7 @@ class Reader:
         text = normalize(text)
         found = set()
         for match in self._unit_anywhere.finditer(text):
-            if _boundary_ok(text, match.end(), self.lexicon.glued, match.group(0)):
+            if _boundary_ok(text, match.end(), self._glued, match.group(0)):
                 found.add(self.units[match.group(0).lower()])
         found |= {q.unit for q in self.read(text) if q.unit}
         return frozenset(found)
@@ -789,7 +798,7 @@ class Reader:
         found = None
         if self._period_after is not None:
             match = self._period_after.match(text, pos)
-            if match and _boundary_ok(text, match.end(), self.lexicon.glued, match.group(1)):
+            if match and _boundary_ok(text, match.end(), self._glued, match.group(1)):
                 found = self.periods[match.group(1).lower()]
                 token.end = match.end()
         if found is None and self._period_before is not None:

@@ -206,6 +206,7 @@ def lexicon_for(locale: str) -> Lexicon:
     word_quantities: dict[str, tuple[Decimal, str | None]] = {}
     extra_decimals: set[str] = set()
     spells, reads_words, period_position = _candidates(locale)[-1], True, "after"
+    endings = False
     # English unit words stay readable in every language: translations keep them
     # ("24 hours" in a Tagalog text, a paragraph left in English)
     for form, unit in ENGLISH.units.items():
@@ -240,6 +241,8 @@ def lexicon_for(locale: str) -> Lexicon:
             extra_decimals |= set(section["decimals"]["extra"])
         spells = _n2w_language(section.get("num2words", spells))
         reads_words = section.get("reads_words", reads_words)
+        endings = section.get("endings", endings)
+        lakh = section.get("lakh", lakh)
         period_position = section.get("period_position", period_position)
     spelled, generated_multipliers = _number_words(spells, excluded)
     spelled.update(words)
@@ -280,7 +283,7 @@ def lexicon_for(locale: str) -> Lexicon:
         words=drop(spelled, keep_own=False), word_quantities=word_quantities,
         optional_words=frozenset(options["optional_words"]),
         optional_units=frozenset(options["optional_units"]),
-        han_numerals=lang in CHINESE_JAPANESE, glued=lang in GLUED,
+        han_numerals=lang in CHINESE_JAPANESE, glued=lang in GLUED, endings=endings,
         not_quantities=tuple(not_quantities),
         per_words=tuple(per_words),
         per_units=drop({f: next(iter(u)) for f, u in per_units.items() if len(u) == 1}),
