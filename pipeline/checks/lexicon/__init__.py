@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -209,8 +210,8 @@ def lexicon_for(locale: str) -> Lexicon:
     endings = False
     # English unit words stay readable in every language: translations keep them
     # ("24 hours" in a Tagalog text, a paragraph left in English)
-    for form, unit in ENGLISH.units.items():
-        if len(form) > 1 and unit not in (CLOCK,):
+    for form, unit in ENGLISH.units.items() if entry is not None else ():
+        if len(form) > 1 and unit not in (CLOCK,):  # (an unknown locale: symbols only)
             unit_map.setdefault(form, unit)
     for section in sections:
         for item in section.get("units", ()):
@@ -315,4 +316,85 @@ def known(locale: str) -> bool:
     return cldr_entry(locale) is not None
 
 
-__all__ = ["CLOCK", "DEGREE", "HOUR_OR_CLOCK", "cldr", "curated", "known", "lexicon_for"]
+# --- what a locale's reader knows, for people (``handouts lexicon LOCALE``) ---------------
+
+# the zero of each CLDR numbering system the lexicon may name
+_ZEROS = {"latn": 0x30, "arab": 0x660, "arabext": 0x6F0, "deva": 0x966, "beng": 0x9E6,
+          "guru": 0xA66, "gujr": 0xAE6, "tamldec": 0xBE6, "telu": 0xC66, "knda": 0xCE6,
+          "mlym": 0xD66, "thai": 0xE50, "laoo": 0xED0, "tibt": 0xF20, "mymr": 0x1040,
+          "khmr": 0x17E0, "fullwide": 0xFF10}
+COUNT_UNITS = frozenset({"tablet", "time", "drop", "puff", "unit", "dose", "cycle",
+                         "injection"})
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What the quantity reader of one locale knows, grouped for a person to read.
+
+    ``known`` is False for a locale the lexicon has no CLDR data for: its reader reads
+    digits and symbols only, and every other quantity of the English is *unread* there.
+    Forms are grouped by canonical unit (``units``: measures; ``count_words``: tablets,
+    times...; ``clock_words``: o'clock words and clock prefixes); ``number_words`` and
+    ``multipliers`` map each form to its value; ``day_periods`` each word to the hours
+    it covers ([from, before) pairs); ``periods`` the words of periods.yaml (day, week,
+    month) that the period check compares."""
+
+    locale: str
+    known: bool
+    digits: tuple[str, ...]  # "0123456789", "০১২৩৪৫৬৭৮৯"...
+    decimals: tuple[str, ...]
+    groups: tuple[str, ...]
+    lakh: bool
+    time_separators: tuple[str, ...]
+    units: dict[str, tuple[str, ...]]
+    per_units: dict[str, tuple[str, ...]]
+    count_words: dict[str, tuple[str, ...]]
+    clock_words: tuple[str, ...]
+    number_words: dict[str, Decimal]
+    multipliers: dict[str, Decimal]
+    word_quantities: dict[str, tuple[Decimal, str | None]]
+    day_periods: dict[str, tuple[tuple[int, int], ...]]
+    periods: dict[str, tuple[str, ...]]
+
+
+def _by_unit(forms: Any, wanted: Any) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {}
+    for form, unit in forms.items():
+        if wanted(unit):
+            grouped.setdefault(unit, []).append(form)
+    return {unit: tuple(sorted(found)) for unit, found in sorted(grouped.items())}
+
+
+def knowledge(locale: str) -> Knowledge:
+    """What the reader of ``locale`` knows: digits and separators, unit forms, number
+    words, day periods, clock and count words, periods (the stable API of the lexicon
+    report)."""
+    lexicon = lexicon_for(locale)
+    entry = cldr_entry(locale)
+    data = entry[1] if entry else {}
+    systems = set(data.get("numbers", {}).get("symbols", {})) | {"latn"}
+    digits = tuple("".join(chr(_ZEROS[name] + i) for i in range(10))
+                   for name in sorted(systems, key=lambda n: (n != "latn", n)) if name in _ZEROS)
+    all_units = {**lexicon.units, **lexicon.prefix_units}
+    clock = {CLOCK, HOUR_OR_CLOCK}
+    entry_periods = period_entry(locale) or {}
+    return Knowledge(
+        locale=locale, known=entry is not None, digits=digits,
+        decimals=tuple(sorted(lexicon.decimals | lexicon.extra_decimals)),
+        groups=tuple(sorted(lexicon.groups)), lakh=lexicon.lakh,
+        time_separators=tuple(data.get("time_separators", (":",))),
+        units=_by_unit(all_units, lambda u: u not in COUNT_UNITS and u not in clock),
+        per_units=_by_unit(lexicon.per_units, lambda u: True),
+        count_words=_by_unit(all_units, lambda u: u in COUNT_UNITS),
+        clock_words=tuple(sorted({f for f, u in all_units.items() if u in clock}
+                                 | set(lexicon.clock_prefixes))),
+        number_words=dict(lexicon.words) if lexicon.reads_words else {},
+        multipliers=dict(lexicon.multipliers),
+        word_quantities=dict(lexicon.word_quantities),
+        day_periods={**lexicon.periods, **lexicon.periods_before},
+        periods={key: tuple(entry_periods.get(key) or ()) for key in ("day", "week", "month")},
+    )
+
+
+__all__ = ["CLOCK", "DEGREE", "HOUR_OR_CLOCK", "Knowledge", "cldr", "curated", "known",
+           "knowledge", "lexicon_for", "number_words"]
