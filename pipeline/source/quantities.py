@@ -33,7 +33,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -249,21 +249,23 @@ def _alternation(forms: Iterable[str]) -> str:
     return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
 
 
-def _trie(forms: Iterable[str]) -> str:
+def _trie(forms: Iterable[str], end: Callable[[str], str] | None = None) -> str:
     """An alternation of ``forms`` as a trie, longest form first: the regex engine picks
-    the branch by the next character instead of trying hundreds of forms in turn."""
+    the branch by the next character instead of trying hundreds of forms in turn.
+    ``end`` gives the assertion that must hold after a form (where a word ends...): a
+    longer form is tried first, and a shorter one when the longer one does not end."""
     root: dict = {}
     for form in forms:
         node = root
         for char in form:
             node = node.setdefault(char, {})
-        node[""] = {}
+        node[""] = end(form) if end else ""
 
     def pattern(node: dict) -> str:
         branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items())
                     if char != ""]
         if "" in node:
-            branches.append("")
+            branches.append(node[""])
         if len(branches) == 1:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
@@ -432,23 +434,21 @@ class Reader:
         return _is_wide(word[0]) or (self.lexicon.glued and not word.isascii())
 
     def _bounded_trie(self, forms: Iterable[str]) -> str:
-        """``forms`` as one pattern where each form ends where a word ends ("g" in
-        "3 g", not in "3 gotas"); Chinese, Japanese and Korean forms run on into
-        particles. Grouped by how a form ends, each group a trie."""
-        words, symbols, free = [], [], []
-        for form in forms:
-            last = form[-1]
-            if self.lexicon.glued or self.lexicon.endings or _is_wide(last) or last == "/":
-                free.append(form)
-            elif last.isalpha() or unicodedata.category(last)[0] == "M":
-                words.append(form)
-            else:
-                symbols.append(form)
-        # an abbreviation cut at its first period is no unit (the "мі" of "мі.гра.")
-        groups = [f"{_trie(words)}{_WORD_END}(?!\\.[^\\W\\d_])" if words else "",
-                  f"{_trie(symbols)}(?!\\d)(?!(?<=\\.)[^\\W\\d_])" if symbols else "",
-                  _trie(free) if free else ""]
-        return "|".join(g for g in groups if g) or "(?!)"
+        """``forms`` as one trie where each form ends where a word ends ("g" in "3 g",
+        not in "3 gotas"), the longest that does first ("мм рт. ст." before "мм");
+        Chinese, Japanese and Korean forms run on into particles, and forms of three
+        letters or more into the case endings of a language that glues them (দিনে)."""
+        return _trie(forms, self._form_end)
+
+    def _form_end(self, form: str) -> str:
+        last = form[-1]
+        if self.lexicon.glued or _is_wide(last) or last == "/" or (
+                self.lexicon.endings and len(form) >= 3):
+            return ""
+        if last.isalpha() or unicodedata.category(last)[0] == "M":
+            # an abbreviation cut at its first period is no unit (the "мі" of "мі.гра.")
+            return f"{_WORD_END}(?!\\.[^\\W\\d_])"
+        return "(?!\\d)(?!(?<=\\.)[^\\W\\d_])"
 
     @functools.cached_property
     def _word(self) -> re.Pattern[str]:

@@ -256,6 +256,23 @@ def lexicon_for(locale: str) -> Lexicon:
     if entry is not None and entry[1]["numbers"]["percent_first"]:
         prefix_map.setdefault("%", "%")
     unit_map, prefix_map = _with_joiner_variants(unit_map), _with_joiner_variants(prefix_map)
+    # a day period that is (or begins with) a unit form is read as the unit: CLDR's Russian
+    # "день" (afternoon) is a day, Welsh "min nos" begins with the minute
+    unit_keys = {normalize(f).lower() for f in unit_map}
+    glued = _candidates(locale)[-1] in GLUED
+
+    def names_a_unit(word: str) -> bool:
+        key = normalize(word).lower()
+        return key in unit_keys or key.split()[0] in unit_keys or key.rstrip(".") in \
+            unit_keys or glued and any(key.startswith(u) for u in unit_keys if len(u) > 1)
+
+    periods = {w: h for w, h in periods.items() if not names_a_unit(w)}
+    # a CLDR form that begins with the language's linker ("na sentimetro kubiko") is also
+    # read after the linker, as the reader takes it
+    for linker in options["linkers"]:
+        for form, unit in list(unit_map.items()):
+            if form.lower().startswith(f"{linker} "):
+                unit_map.setdefault(form[len(linker) + 1:], unit)
     if period_position in ("before", "both"):
         periods_before = dict(periods)
     if period_position == "before":
