@@ -171,6 +171,7 @@ def lexicon_for(locale: str) -> Lexicon:
     prefix_units: dict[str, set[str]] = {}
     per_units: dict[str, set[str]] = {}
     per_words: list[str] = []
+    clock_words: dict[str, Decimal] = {}
     periods: dict[str, tuple[tuple[int, int], ...]] = {}
     decimals, groups, lakh = {"."}, {","}, False
     if entry is not None:
@@ -192,6 +193,12 @@ def lexicon_for(locale: str) -> Lexicon:
             for word in words:
                 if spans and _usable(word, keep) and key not in ("midnight",):
                     periods.setdefault(word, spans)
+                if key in ("noon", "midnight") and _usable(word, keep) and len(word) > 2 \
+                        and not any(word in other for k, other in data["day_periods"].items()
+                                    if k not in ("noon", "midnight")):
+                    # noon and midnight are clock times on their own ("опівдні": 12:00),
+                    # unless the word also names another time of day (Swahili usiku)
+                    clock_words[word] = Decimal(12 if key == "noon" else 0)
         symbols = data["numbers"]["symbols"]
         decimals = {s for table in symbols.values() for s in table["decimal"]}
         groups = {s for table in symbols.values() for s in table["group"]}
@@ -213,6 +220,8 @@ def lexicon_for(locale: str) -> Lexicon:
     for form, unit in ENGLISH.units.items() if entry is not None else ():
         if len(form) > 1 and unit not in (CLOCK,):  # (an unknown locale: symbols only)
             unit_map.setdefault(form, unit)
+    for word, hour in clock_words.items():
+        word_quantities[word] = (hour, CLOCK)
     for section in sections:
         for item in section.get("units", ()):
             target = prefix_map if item.get("before") else unit_map
