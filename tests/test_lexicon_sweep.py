@@ -88,3 +88,25 @@ def test_the_knowledge_of_an_unknown_locale_is_digits_and_symbols_only():
         "a.m.", "a. m.", "a.m", "am", "AM", "p.m.", "p. m.", "p.m", "pm", "PM"}
     assert not {"hours", "days", "tablets"} & {f for forms in unknown.units.values()
                                                for f in forms}
+
+
+def test_no_curated_section_names_a_key_twice():
+    """YAML keeps the last of two equal keys: a second ``units:`` in a section would
+    silently drop the first one's forms."""
+    import re
+    from importlib import resources
+
+    text = resources.files("pipeline.checks.lexicon").joinpath("curated.yaml").read_text(
+        encoding="utf-8")
+    section, keys, twice = None, set(), []
+    for line in text.splitlines():
+        top = re.match(r"([A-Za-z_]+):", line)
+        if top:
+            section, keys = top.group(1), set()
+            continue
+        key = re.match(r"  ([a-z_]+):", line)
+        if key:
+            if key.group(1) in keys:
+                twice.append((section, key.group(1)))
+            keys.add(key.group(1))
+    assert twice == []
