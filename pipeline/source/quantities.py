@@ -652,7 +652,15 @@ class Reader:
             for match in self._word.finditer(lower):
                 found.append(self._word_token(match.start(), match.end(), match.group(0)))
         if self._wide_words is not None:
+            spans = None
             for match in self._wide_words.finditer(lower):
+                if self.lexicon.glued and not match.group(0).isascii():
+                    # a word inside a longer day-period word is part of it (Thai
+                    # ก่อนเที่ยง, before noon, holds เที่ยง, noon)
+                    spans = self._period_spans(lower) if spans is None else spans
+                    if any(a <= match.start() and match.end() <= b and b - a > len(
+                            match.group(0)) for a, b in spans):
+                        continue
                 found.append(self._word_token(match.start(), match.end(), match.group(0)))
         if self.lexicon.han_numerals and _HAN_RUN.search(text):
             for match in _HAN_RUN.finditer(text):
@@ -664,6 +672,13 @@ class Reader:
                                         optional=value == 1))
         taken = [(t.start, t.end) for t in digits]
         return [t for t in found if not any(s < t.end and t.start < e for s, e in taken)]
+
+    def _period_spans(self, lower: str) -> list[tuple[int, int]]:
+        """Where the day-period words of the lexicon are written in a lower-cased text."""
+        forms = {**self.periods, **self.periods_before}
+        if not forms:
+            return []
+        return [m.span() for m in re.finditer(_alternation(forms), lower)]
 
     def _word_token(self, start: int, end: int, word: str) -> _Token:
         value, unit = self.words[word]
