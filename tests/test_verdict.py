@@ -50,3 +50,34 @@ def test_check_text_reports_each_state_under_its_own_id():
     changed = check_text("Take 5 mg.", "Tome 5 g.", "es")
     assert [f.check for f in changed] == ["numbers-units"]
     assert check_text("Take 5 mg.", "Tome 5 mg.", "es") == []
+
+
+# --- frequencies, periods and rates: quantities on both sides ------------------------------
+
+@pytest.mark.parametrize(("source", "translation", "locale"), [
+    ("The pump gives 50 mL per hour.", "Помпа подає 50 мл на годину.", "uk"),
+    ("The pump gives 50 mL per hour.", "La bomba administra 50 ml/h.", "es"),
+    ("The infusion rate is 5 mcg/kg per minute.", "Szybkość wlewu: 5 µg/kg/min.", "pl"),
+    ("You get 75 mg/m² once a week.", "Ви отримуєте 75 мг/м² один раз на тиждень.", "uk"),
+    ("Take 1 tablet every other day.", "Przyjmuj jedną tabletkę co 2 dni.", "pl"),
+    ("Take 1 tablet every other day.", "Приймайте 1 таблетку через день.", "uk"),
+    ("Take 2 tablets by mouth twice a day.", "Приймайте по 2 таблетки двічі на день.", "uk"),
+    ("Drink 2 liters of water a day.", "Пийте 2 л на день.", "uk"),
+])
+def test_the_same_frequency_or_rate_said_another_way_matches(source, translation, locale):
+    assert verdict(source, translation, locale) == ((), ())
+
+
+@pytest.mark.parametrize(("source", "translation", "locale"), [
+    ("The pump gives 50 mL per hour.", "Помпа подає 50 мл/хв.", "uk"),  # per minute
+    ("The infusion rate is 5 mcg/kg per minute.", "Szybkość wlewu: 5 µg/kg/godz.", "pl"),
+    ("Drink 2 liters of water a day.", "Пийте 2 л на тиждень.", "uk"),  # a week
+    ("Take your dose at 12:00 noon.", "Приймайте дозу опівночі.", "uk"),  # midnight
+])
+def test_a_changed_rate_denominator_or_period_is_a_contradiction(source, translation, locale):
+    assert verdict(source, translation, locale).contradicted
+
+
+def test_every_other_day_made_daily_is_found():
+    findings = check_text("Take 1 tablet every other day.", "Приймайте 1 таблетку щодня.", "uk")
+    assert findings and all(f.severity == "error" for f in findings)

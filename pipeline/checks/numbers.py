@@ -107,7 +107,7 @@ def verdict(source: str, translation: str, locale: str) -> Verdict:
     if any(q.unit and "/" in q.unit for q in wanted):  # mg/kg: "1,5 mg por kg", "kg당"
         mentioned = reader(locale).mentions(translation)
         found = tuple(_per_reading(q, mentioned) for q in found)
-    matched = _match(wanted, found)
+    matched = _match(wanted, found, _english_periods(source))
     missing = [s for i, s in enumerate(wanted) if i not in matched]
     used = set(matched.values())
     extra = [t for j, t in enumerate(found) if j not in used and not t.optional]
@@ -126,7 +126,18 @@ def _per_reading(quantity: Quantity, mentioned: frozenset[str]) -> Quantity:
     return quantity._replace(readings=quantity.readings + extra) if extra else quantity
 
 
-def _fits(source: Quantity, target: Quantity) -> bool:
+_PERIOD_WORDS = {"day": re.compile(r"\b(?:days?|daily)\b", re.IGNORECASE),
+                 "week": re.compile(r"\b(?:weeks?|weekly)\b", re.IGNORECASE),
+                 "month": re.compile(r"\b(?:months?|monthly)\b", re.IGNORECASE)}
+
+
+@lru_cache(maxsize=4096)
+def _english_periods(source: str) -> frozenset[str]:
+    """The periods an English text names in words ("twice a day": day)."""
+    return frozenset(name for name, pattern in _PERIOD_WORDS.items() if pattern.search(source))
+
+
+def _fits(source: Quantity, target: Quantity, periods: frozenset[str] = frozenset()) -> bool:
     """Whether a translated quantity says what a source quantity says (a unit word added
     to a bare source number is fine; a unit dropped or changed is not)."""
     if source.value is None or target.value is None:
@@ -140,8 +151,10 @@ def _fits(source: Quantity, target: Quantity) -> bool:
                 source.unit is None and unit != TIME)):
             return True
         if value == source.value and unit and source.unit and "/" not in source.unit and \
-                unit.split("/")[0] == source.unit:
-            return True  # "twice a day" as "два раза в день": the period is the period check's
+                unit.split("/")[0] == source.unit and (
+                    not periods or unit.split("/")[-1] not in _PERIOD_WORDS
+                    or unit.split("/")[-1] in periods):
+            return True  # "twice a day" as "два раза в день" (not "2 L a day" as "2 L/week")
         if _same_amount(source.value, source.unit, value, unit):
             return True  # "30 minutes" as "nửa giờ", "1,000 mg" as "1 g"
         if source.unit is None and unit == TIME and value == source.value * 60:
@@ -166,11 +179,12 @@ def _same_amount(value: Decimal, unit: str | None, other: Decimal, other_unit: s
     return kind == other_kind and value * size == other * other_size
 
 
-def _match(wanted: tuple[Quantity, ...], found: tuple[Quantity, ...]) -> dict[int, int]:
+def _match(wanted: tuple[Quantity, ...], found: tuple[Quantity, ...],
+           periods: frozenset[str] = frozenset()) -> dict[int, int]:
     """The most source quantities matched one to one with translated ones (augmenting
     paths; texts hold a handful of quantities)."""
     # a quantity that must be in the source (not optional) is tried first
-    options = [sorted((j for j, t in enumerate(found) if _fits(s, t)),
+    options = [sorted((j for j, t in enumerate(found) if _fits(s, t, periods)),
                       key=lambda j: found[j].optional) for s in wanted]
     owner: dict[int, int] = {}  # translation index -> source index
 
