@@ -252,13 +252,21 @@ def _describe(missing: list[Quantity], extra: list[Quantity], translation: str,
             contradicted.append(_changed(source, partner, translation, locale))
     for target in extra:
         message = _added(target, translation, locale)
-        if target.value is None or target.value == 1 or target.unit is None:
-            # unreadable; a 1 that may restate the source's "per" ("per 1 kg"); a bare
-            # number whose meaning the reader cannot tell (every 2 days, an exponent)
+        if target.value is None or target.value == 1 or _exponent(target, translation):
+            # unreadable; a 1 that may restate the source's "per" ("per 1 kg"); a
+            # superscript glued to a word the reader does not know (মি²: an exponent)
             unread.append(f"{message}: {REVIEW}")
         else:
             contradicted.append(message)
     return contradicted, unread
+
+
+def _exponent(target: Quantity, translation: str) -> bool:
+    """A bare superscript digit written right after a letter (মি²): an exponent of a unit
+    the reader does not know, not a number the translation adds."""
+    start = original_span(translation, target.start, target.end)
+    before = translation[:translation.find(start)] if start and start in translation else ""
+    return target.unit is None and start in ("²", "³") and before[-1:].isalpha()
 
 
 _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]*([^\W\d_][^\s\d.,;:!?()\[\]«»\"“”/]*)")
