@@ -71,11 +71,16 @@ def test_the_same_frequency_or_rate_said_another_way_matches(source, translation
 @pytest.mark.parametrize(("source", "translation", "locale"), [
     ("The pump gives 50 mL per hour.", "Помпа подає 50 мл/хв.", "uk"),  # per minute
     ("The infusion rate is 5 mcg/kg per minute.", "Szybkość wlewu: 5 µg/kg/godz.", "pl"),
-    ("Drink 2 liters of water a day.", "Пийте 2 л на тиждень.", "uk"),  # a week
+    ("Drink 2 liters of water a day.", "Beți 2 litri pe săptămână.", "ro"),  # no period words
     ("Take your dose at 12:00 noon.", "Приймайте дозу опівночі.", "uk"),  # midnight
 ])
 def test_a_changed_rate_denominator_or_period_is_a_contradiction(source, translation, locale):
     assert verdict(source, translation, locale).contradicted
+
+
+def test_a_changed_period_of_a_rate_is_one_contradiction_where_period_words_exist():
+    findings = check_text("Drink 2 liters of water a day.", "Пийте 2 л на тиждень.", "uk")
+    assert [f.check for f in findings] == ["numbers-units"]
 
 
 def test_every_other_day_made_daily_is_found():

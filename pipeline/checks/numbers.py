@@ -37,7 +37,7 @@ from ..source.quantities import (
     protected_tokens,
     source_pairs,
 )
-from .lexicon import known, lexicon_for
+from .lexicon import known, lexicon_for, period_entry
 
 __all__ = ["Verdict", "compare", "find_localized", "find_quantities", "protected_tokens",
            "reader", "verdict"]
@@ -107,7 +107,10 @@ def verdict(source: str, translation: str, locale: str) -> Verdict:
     if any(q.unit and "/" in q.unit for q in wanted):  # mg/kg: "1,5 mg por kg", "kg당"
         mentioned = reader(locale).mentions(translation)
         found = tuple(_per_reading(q, mentioned) for q in found)
-    matched = _match(wanted, found, _english_periods(source))
+    # a rate's period against the English words: the period check's where the locale has
+    # period words (one finding, not two), the quantity's where it has none
+    periods = _english_periods(source) if period_entry(locale) is None else frozenset()
+    matched = _match(wanted, found, periods)
     missing = [s for i, s in enumerate(wanted) if i not in matched]
     used = set(matched.values())
     extra = [t for j, t in enumerate(found) if j not in used and not t.optional]
