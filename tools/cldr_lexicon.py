@@ -88,10 +88,12 @@ def dump_locale(code: str) -> dict:
         for cldr in ids:
             for counts in patterns.get(cldr, {}).values():
                 for count, pattern in counts.items():
-                    if count == "per" or not isinstance(pattern, str):
+                    if not isinstance(pattern, str):
                         continue
                     named = _name(pattern)
-                    if named:
+                    if named and count == "per":  # "{0} на годину": per hour, read whole
+                        found.setdefault("per", set()).add(named[1])
+                    elif named:
                         found[named[0]].add(named[1])
             for name in names.get(cldr, {}).values():
                 if isinstance(name, str) and name.strip():
@@ -122,7 +124,16 @@ def dump_locale(code: str) -> dict:
                                "percent": table.get("percentSign", "%")}
     decimal = locale.decimal_formats[None]
     percent = locale.percent_formats[None].pattern
+    per_words = set()  # "{0} na {1}": the word of a compound unit's "per"
+    for width in _plain(data.get("compound_unit_patterns", {})).get("per", {}).values():
+        compound = width.get("compound", "") if isinstance(width, dict) else ""
+        between = compound.partition("{0}")[2].partition("{1}")[0].strip(" \u00a0\u202f")
+        if between and between != "/":
+            per_words.add(between)
+    time_separators = sorted({_plain(locale.number_symbols).get(system, {}).get(
+        "timeSeparator", ":") for system in systems})
     return {
+        "per_words": sorted(per_words), "time_separators": time_separators,
         "units": units,
         "day_periods": {key: sorted(words) for key, words in periods.items()},
         "day_period_rules": rules,
@@ -163,6 +174,9 @@ def _union(dumps: list[dict]) -> dict:
                     seen.setdefault(word, set()).add(one["babel"])
                     if word not in bucket:
                         bucket.append(word)
+            for key in ("per_words", "time_separators"):
+                bucket = merged.setdefault(key, [])
+                bucket += [w for w in data.get(key, ()) if w not in bucket]
             for key, spans in data["day_period_rules"].items():
                 bucket = merged["day_period_rules"].setdefault(key, [])
                 bucket += [span for span in spans if span not in bucket]

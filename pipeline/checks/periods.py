@@ -10,6 +10,11 @@ quantity's unit ("once daily" as "1日1回"). Either condition alone is normal:
 translators add "per day" to a "1 tablet" the English leaves implicit, or write "for 7
 days" as "durante una semana" (the English period is a quantity there, which the
 quantity check compares).
+
+The same holds for the time of day written without an hour ("take it *in the morning*"):
+:func:`day_period_problems` reports a translation that names a time of day (CLDR's day
+periods of its locale, with their hours, and the curated ones) and none that overlaps
+the English one's hours ("in the morning" as "por la noche").
 """
 
 from __future__ import annotations
@@ -96,7 +101,13 @@ def _source_periods(source: str) -> tuple[tuple[str, str], ...]:
 
 
 def period_problems(source: str, translation: str, locale: str) -> list[str]:
-    """What the translation did to the periods the English names in words."""
+    """What the translation did to the periods and times of day the English names in
+    words."""
+    return _period_word_problems(source, translation, locale) + day_period_problems(
+        source, translation, locale)
+
+
+def _period_word_problems(source: str, translation: str, locale: str) -> list[str]:
     wanted = dict(_source_periods(source))
     if not wanted:
         return []
@@ -118,3 +129,67 @@ def period_problems(source: str, translation: str, locale: str) -> list[str]:
     local = ", ".join(f"'{found[period]}' ({period})" for period in added)
     return [f"the period changed: the English says {english}, the translation {local} "
             f"and no {' or '.join(lost)}"]
+
+
+# the core hours of each English time of day (a translation's word for the same time of
+# day, whose CLDR hours are wider, overlaps them): [from, before); [h, h] is the hour h
+_ENGLISH_DAY_PERIODS = {
+    "morning": ((6, 12),), "afternoon": ((12, 18),), "evening": ((18, 22),),
+    "night": ((21, 24), (0, 4)), "bedtime": ((20, 24), (0, 2)), "noon": ((12, 12),),
+    "midday": ((12, 12),), "midnight": ((0, 0),)}
+_ENGLISH_DAY_WORD = re.compile(
+    r"(?<![^\W\d_])(mornings?|afternoons?|evenings?|nights?|bedtime|noon|midday|midnight)"
+    r"(?![^\W\d_])", re.IGNORECASE)
+
+
+def _hours(spans: tuple[tuple[int, int], ...]) -> set[int]:
+    hours: set[int] = set()
+    for begin, end in spans:
+        if begin == end:
+            hours.add(begin % 24)
+        elif begin < end:
+            hours.update(range(begin, end))
+        else:
+            hours.update([*range(begin, 24), *range(end)])
+    return hours
+
+
+_CLOCK_MARK = re.compile(r"[ap]\.? ?m\.?|[ap]", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _day_words(locale: str) -> tuple[re.Pattern[str], dict[str, set[int]]] | None:
+    """The locale's day-period words (as its reader knows them) and their hours."""
+    lexicon = reader(locale).lexicon
+    words = {normalize(w).lower(): _hours(spans) for w, spans in
+             {**lexicon.periods, **lexicon.periods_before}.items()
+             if not _CLOCK_MARK.fullmatch(w)}  # am, p. m.: the marks of a clock time
+    if not words:
+        return None
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    anywhere = lexicon.glued or lexicon.endings
+    pattern = alternation if anywhere else \
+        rf"(?<![^\W\d_])(?:{alternation})(?![^\W\d_])"
+    return re.compile(pattern, re.IGNORECASE), words
+
+
+def day_period_problems(source: str, translation: str, locale: str) -> list[str]:
+    """A time of day written without an hour that the translation changed: the English
+    names one ("in the morning"), the translation names others and none that overlaps it."""
+    if not _ENGLISH_DAY_WORD.search(source):
+        return []
+    english = _ENGLISH_DAY_WORD.findall(english_reader().without_quantities(source))
+    wanted = set().union(*(_hours(_ENGLISH_DAY_PERIODS[w.lower().rstrip("s")
+                                  if w.lower() != "nights" else "night"]) for w in english)) \
+        if english else set()
+    known = _day_words(locale)
+    if not wanted or known is None:
+        return []
+    pattern, words = known
+    found = {m.group(0).lower() for m in pattern.finditer(
+        reader(locale).without_quantities(translation))}
+    if not found or any(words[w] & wanted for w in found):
+        return []
+    named = ", ".join(f"'{w}'" for w in sorted(found))
+    return [f"the time of day changed: the English says '{english[0]}', the translation "
+            f"{named} (other hours)"]

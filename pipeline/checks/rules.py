@@ -32,7 +32,7 @@ from ..source.designations import introduced as introduced_designations
 from ..source.glossary import Glossary
 from ..source.markup import STRONG, markup_error, signature
 from .confirmed import apply_confirmations
-from .numbers import compare as compare_numbers
+from .numbers import verdict as numbers_verdict
 from .periods import period_problems
 from .safety import check_safety_length
 
@@ -258,16 +258,29 @@ def check_placeholders(entry: EntryContext) -> list[str]:
 def check_numbers(entry: EntryContext) -> list[str]:
     """Numbers, units and numbered names (CD19) mean the same as in the source."""
     # every text is read: a number may be spelled out ("dos comprimidos", "两次")
+    source, translation = _without_placeholders(entry)
+    found = list(numbers_verdict(source, translation, entry.locale).contradicted)
+    if translation != source:
+        found += period_problems(source, translation, entry.locale)
+    return found
+
+
+@check("numbers-unread", "error")
+def check_numbers_unread(entry: EntryContext) -> list[str]:
+    """Every quantity of the source is read in the translation (else a reviewer confirms)."""
+    source, translation = _without_placeholders(entry)
+    return list(numbers_verdict(source, translation, entry.locale).unread)
+
+
+def _without_placeholders(entry: EntryContext) -> tuple[str, str]:
+    """The source and translation with their placeholders blanked (no quantity there)."""
     source, translation = entry.source, entry.translation
     if "%" in source or "%" in translation:  # every placeholder starts with '%'
         python_format = _python_format(entry)
         for name in _source_placeholders(source, python_format) | placeholders(
                 translation, python_format):
             source, translation = source.replace(name, " "), translation.replace(name, " ")
-    found = compare_numbers(source, translation, entry.locale)
-    if translation != source:
-        found += period_problems(source, translation, entry.locale)
-    return found
+    return source, translation
 
 
 @check("dose-designation", "error")

@@ -33,7 +33,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -63,6 +63,7 @@ class Quantity(NamedTuple):
     optional: bool = False
     start: int = 0
     end: int = 0
+    dayperiod: bool = False  # a clock time whose half of the day is known (pm, 19:00)
 
     def __str__(self) -> str:
         return self.text
@@ -99,9 +100,11 @@ class Lexicon:
     optional_units: frozenset[str] = frozenset()  # a bare unit word meaning "one" (Arabic)
     han_numerals: bool = False  # 二十四, 两, 万: Chinese and Japanese numerals
     glued: bool = False  # units and particles follow without a space (CJK, Korean)
+    endings: bool = False  # case endings and postpositions glue to unit words (দিনে, লাখের)
     reads_words: bool = True  # whether spelled-out numbers are read at all
     not_quantities: tuple[str, ...] = ()  # words written with numerals (十分: very)
     per_words: tuple[str, ...] = ()  # "mg per kg": a compound unit in words
+    per_units: Mapping[str, str] = field(default_factory=dict)  # "на годину": per hour
 
 
 # --- normalisation --------------------------------------------------------------------------
@@ -246,21 +249,23 @@ def _alternation(forms: Iterable[str]) -> str:
     return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
 
 
-def _trie(forms: Iterable[str]) -> str:
+def _trie(forms: Iterable[str], end: Callable[[str], str] | None = None) -> str:
     """An alternation of ``forms`` as a trie, longest form first: the regex engine picks
-    the branch by the next character instead of trying hundreds of forms in turn."""
+    the branch by the next character instead of trying hundreds of forms in turn.
+    ``end`` gives the assertion that must hold after a form (where a word ends...): a
+    longer form is tried first, and a shorter one when the longer one does not end."""
     root: dict = {}
     for form in forms:
         node = root
         for char in form:
             node = node.setdefault(char, {})
-        node[""] = {}
+        node[""] = end(form) if end else ""
 
     def pattern(node: dict) -> str:
         branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items())
                     if char != ""]
         if "" in node:
-            branches.append("")
+            branches.append(node[""])
         if len(branches) == 1:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
@@ -359,6 +364,7 @@ class Reader:
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lex = lexicon
+        self._glued = lex.glued or lex.endings  # a unit word may run on into what follows
         gap = f"[{SPACES}\\-]?"
         linker = f"(?:(?:{_alternation(lex.linkers)}){gap})?" if lex.linkers else ""
         units = {self._key(f): u for f, u in lex.units.items()}
@@ -368,6 +374,9 @@ class Reader:
         per = f"[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+" \
             if lex.per_words else None
         self._per = re.compile(per, re.IGNORECASE) if per else None
+        self.per_units = {self._key(f): u for f, u in lex.per_units.items()}
+        self._per_unit = re.compile(f"[{SPACES}]*({self._bounded_trie(self.per_units)})",
+                                    re.IGNORECASE) if self.per_units else None
         self.prefix_units = {self._key(f): u for f, u in lex.prefix_units.items()}
         self._prefix = re.compile(f"({_alternation(self.prefix_units)}){gap}$",
                                   re.IGNORECASE) if self.prefix_units else None
@@ -407,39 +416,45 @@ class Reader:
         self.words = words
         self.optional_words = frozenset(self._key(w) for w in lex.optional_words) | \
             frozenset(self._key(w) for w in lex.optional_units)
-        firsts = {w.split()[0] for w in words if not _is_wide(w[0])}
+        anywhere = self._anywhere
+        firsts = {w.split()[0] for w in words if not anywhere(w)}
         # the first words as a plain split of a text finds them, punctuation and all
         self._word_first = frozenset(f"{a}{w}{b}" for w in firsts for a in _OPENING
                                      for b in _CLOSING)
-        self._wide_words = re.compile(_alternation(w for w in words if _is_wide(w[0]))) \
-            if any(_is_wide(w[0]) for w in words) else None
+        self._wide_words = re.compile(_alternation(w for w in words if anywhere(w))) \
+            if any(anywhere(w) for w in words) else None
         self._has_words = bool(self._word_first)
         self._unprotected = frozenset(self._key(f) for f in lex.clock_prefixes)
         self._not_quantities = re.compile(_alternation(lex.not_quantities)) \
             if lex.not_quantities else None
 
+    def _anywhere(self, word: str) -> bool:
+        """Whether a number word is found anywhere in a text, not only as a whole word:
+        CJK words, and the words of a script written without spaces (Thai สองครั้ง)."""
+        return _is_wide(word[0]) or (self.lexicon.glued and not word.isascii())
+
     def _bounded_trie(self, forms: Iterable[str]) -> str:
-        """``forms`` as one pattern where each form ends where a word ends ("g" in
-        "3 g", not in "3 gotas"); Chinese, Japanese and Korean forms run on into
-        particles. Grouped by how a form ends, each group a trie."""
-        words, symbols, free = [], [], []
-        for form in forms:
-            last = form[-1]
-            if self.lexicon.glued or _is_wide(last) or last == "/":
-                free.append(form)
-            elif last.isalpha() or unicodedata.category(last)[0] == "M":
-                words.append(form)
-            else:
-                symbols.append(form)
-        groups = [f"{_trie(words)}{_WORD_END}" if words else "",
-                  f"{_trie(symbols)}(?!\\d)" if symbols else "", _trie(free) if free else ""]
-        return "|".join(g for g in groups if g) or "(?!)"
+        """``forms`` as one trie where each form ends where a word ends ("g" in "3 g",
+        not in "3 gotas"), the longest that does first ("мм рт. ст." before "мм");
+        Chinese, Japanese and Korean forms run on into particles, and forms of three
+        letters or more into the case endings of a language that glues them (দিনে)."""
+        return _trie(forms, self._form_end)
+
+    def _form_end(self, form: str) -> str:
+        last = form[-1]
+        if self.lexicon.glued or _is_wide(last) or last == "/" or (
+                self.lexicon.endings and len(form) >= 3):
+            return ""
+        if last.isalpha() or unicodedata.category(last)[0] == "M":
+            # an abbreviation cut at its first period is no unit (the "мі" of "мі.гра.")
+            return f"{_WORD_END}(?!\\.[^\\W\\d_])"
+        return "(?!\\d)(?!(?<=\\.)[^\\W\\d_])"
 
     @functools.cached_property
     def _word(self) -> re.Pattern[str]:
         """Number words (compiled on first need: most texts have none)."""
-        end = "" if self.lexicon.glued else "(?![^\\W\\d_])"  # Korean: 두번, 한달
-        forms = _trie(w for w in self.words if not _is_wide(w[0]))
+        end = "" if self._glued else "(?![^\\W\\d_])"  # Korean: 두번, 한달
+        forms = _trie(w for w in self.words if not self._anywhere(w))
         return re.compile(f"(?<![^\\W\\d_])(?:{forms}){end}", re.IGNORECASE)
 
     @functools.cached_property
@@ -452,9 +467,11 @@ class Reader:
 
     def _blank_name(self, match: re.Match[str]) -> str:
         """A name with digits is no quantity (CD19), but a clock word glued to its hour
-        is (Tagalog alas-7)."""
+        is (Tagalog alas-7), and a unit with an exponent is a unit (the m2 of mg/m2)."""
         letters = match.group(0).rstrip("0123456789").rstrip("-").lower()
-        return match.group(0) if letters in self._unprotected else blank(match)
+        if letters in self._unprotected or match.group(0).lower() in self.units:
+            return match.group(0)
+        return blank(match)
 
     def _may_name_words(self, lower: str) -> bool:
         """Whether a lower-cased text has a word that may begin a number word (a quick
@@ -635,7 +652,15 @@ class Reader:
             for match in self._word.finditer(lower):
                 found.append(self._word_token(match.start(), match.end(), match.group(0)))
         if self._wide_words is not None:
+            spans = None
             for match in self._wide_words.finditer(lower):
+                if self.lexicon.glued and not match.group(0).isascii():
+                    # a word inside a longer day-period word is part of it (Thai
+                    # ก่อนเที่ยง, before noon, holds เที่ยง, noon)
+                    spans = self._period_spans(lower) if spans is None else spans
+                    if any(a <= match.start() and match.end() <= b and b - a > len(
+                            match.group(0)) for a, b in spans):
+                        continue
                 found.append(self._word_token(match.start(), match.end(), match.group(0)))
         if self.lexicon.han_numerals and _HAN_RUN.search(text):
             for match in _HAN_RUN.finditer(text):
@@ -647,6 +672,13 @@ class Reader:
                                         optional=value == 1))
         taken = [(t.start, t.end) for t in digits]
         return [t for t in found if not any(s < t.end and t.start < e for s, e in taken)]
+
+    def _period_spans(self, lower: str) -> list[tuple[int, int]]:
+        """Where the day-period words of the lexicon are written in a lower-cased text."""
+        forms = {**self.periods, **self.periods_before}
+        if not forms:
+            return []
+        return [m.span() for m in re.finditer(_alternation(forms), lower)]
 
     def _word_token(self, start: int, end: int, word: str) -> _Token:
         value, unit = self.words[word]
@@ -673,6 +705,7 @@ class Reader:
             if match:
                 token.value *= self.multipliers[match.group(1).lower()]
                 pos = token.end = match.end()
+                token.word = False  # "ڈیڑھ لاکھ", "1,5 লাখ": a number, bound or not
         if token.unit is None and not token.clock or token.clock and token.minutes is not None:
             match = self._unit.match(text, pos) if self._unit is not None else None
             if match:
@@ -694,7 +727,7 @@ class Reader:
             return
         pos = token.end
         if token.unit is not None and pos < len(text) and (
-                text[pos] == "/" or self._per is not None):
+                text[pos] == "/" or self._per is not None or self._per_unit is not None):
             pos = self._compound(text, token, pos)
         clockish = token.hour_capable or token.clock
         if clockish and token.minutes is None:
@@ -724,22 +757,34 @@ class Reader:
             token.value, token.minutes = Decimal(int(match.group(1))), int(match.group(2))
 
     def _compound(self, text: str, token: _Token, pos: int) -> int:
-        """``mg/kg``, ``mL/h`` (and, where the lexicon says so, ``mg per kg``): a unit per
-        another unit."""
-        if self._unit is None or pos >= len(text):
-            return pos
-        slash = text[pos] == "/"
-        start = pos + 1 if slash else None
-        if start is None and self._per is not None:
-            per = self._per.match(text, pos)
-            start = per.end() if per else None
-        if start is not None:
+        """``mg/kg``, ``mL/h``, ``mcg/kg/min`` (and, where the lexicon says so, ``mg per
+        kg``, ``mL per hour``): a unit per another unit, read whole."""
+        while self._unit is not None and pos < len(text):
+            whole = self._per_unit.match(text, pos) if self._per_unit is not None else None
+            if whole and _boundary_ok(text, whole.end(), self._glued, whole.group(1)):
+                per_unit = self.per_units[whole.group(1).lower()]  # "на годину", "لشعة"
+                token.unit = f"{token.unit}/{per_unit}"
+                pos = token.end = whole.end()
+                continue
+            slash = text[pos] == "/"
+            start, word = (pos + 1, "/") if slash else (None, None)
+            if start is None and self._per is not None:
+                per = self._per.match(text, pos)
+                start, word = (per.end(), per.group(0).strip(SPACES).lower()) if per \
+                    else (None, None)
+            if start is None:
+                return pos
             match = self._unit.match(text, start)
-            if match and match.start(1) == start and (
-                    slash or self.units[match.group(1).lower()] in _BODY_UNITS):
-                token.unit = f"{token.unit}/{self.units[match.group(1).lower()]}"
-                token.end = match.end()
-                return match.end()
+            if not match or match.start(1) != start:
+                return pos
+            per_unit = self.units[match.group(1).lower()]
+            if per_unit == HOUR_OR_CLOCK:
+                per_unit = "hour"
+            if not (slash or per_unit in _BODY_UNITS or (
+                    word not in ("a", "each") and per_unit in _RATE_DENOMINATORS)):
+                return pos
+            token.unit = f"{token.unit}/{per_unit}"
+            pos = token.end = match.end()
         return pos
 
     def without_quantities(self, text: str) -> str:
@@ -754,7 +799,7 @@ class Reader:
         text = normalize(text)
         found = set()
         for match in self._unit_anywhere.finditer(text):
-            if _boundary_ok(text, match.end(), self.lexicon.glued, match.group(0)):
+            if _boundary_ok(text, match.end(), self._glued, match.group(0)):
                 found.add(self.units[match.group(0).lower()])
         found |= {q.unit for q in self.read(text) if q.unit}
         return frozenset(found)
@@ -768,7 +813,7 @@ class Reader:
         found = None
         if self._period_after is not None:
             match = self._period_after.match(text, pos)
-            if match and _boundary_ok(text, match.end(), self.lexicon.glued, match.group(1)):
+            if match and _boundary_ok(text, match.end(), self._glued, match.group(1)):
                 found = self.periods[match.group(1).lower()]
                 token.end = match.end()
         if found is None and self._period_before is not None:
@@ -815,9 +860,10 @@ class Reader:
         optional = token.optional or (token.value == 1 and self._is_rate(text, token, index,
                                                                            tokens))
         value, first = readings[0]
+        dayperiod = token.clock and (bool(token.periods) or not 0 < token.value <= 12)
         return Quantity(value, first, written, tuple(dict.fromkeys(readings))
                         if len(readings) > 1 else (readings[0],), optional,
-                        token.start, token.end)
+                        token.start, token.end, dayperiod)
 
     @staticmethod
     def _is_rate(text: str, token: _Token, index: int, tokens: list[_Token]) -> bool:
@@ -829,6 +875,9 @@ class Reader:
 
 
 _BODY_UNITS = frozenset({"kg", "m2", "lb"})  # "mg per kg": a dose per body weight or area
+# "mL per hour": the time in a rate's denominator (only after "per", not "a": "2 L a day"
+# is a limit whose period the period check compares)
+_RATE_DENOMINATORS = frozenset({"second", "minute", "hour", "day", "week"})
 RATE_UNITS = frozenset({"day", "week", "month", "time", "dose", "hour", "kg", "m2"})
 
 
@@ -901,7 +950,13 @@ ENGLISH = Lexicon(
              "noon": ((12, 12),)},
     multipliers={"thousand": Decimal(1000), "million": Decimal(1000000)},
     words=_ENGLISH_WORDS,
-    word_quantities={"once": (Decimal(1), "time"), "twice": (Decimal(2), "time"),
+    # "every other day" is every 2 days: the same period said another way
+    word_quantities={"every other day": (Decimal(2), "day"),
+                     "every second day": (Decimal(2), "day"),
+                     "every third day": (Decimal(3), "day"),
+                     "every other week": (Decimal(2), "week"),
+                     "every second week": (Decimal(2), "week"),
+                     "once": (Decimal(1), "time"), "twice": (Decimal(2), "time"),
                      "noon": (Decimal(12), CLOCK), "midnight": (Decimal(0), CLOCK)},
     optional_words=frozenset({"one"}),
     per_words=("per", "a", "each"),
@@ -955,4 +1010,9 @@ def source_pairs(text: str) -> tuple[tuple[Decimal | None, str | None], ...]:
 
 def protected_tokens(text: str) -> Counter[str]:
     """Names containing digits (``CD19``, ``IL-6``) that a translation must keep verbatim."""
-    return Counter(PROTECTED.findall(text)) if PROTECTED_HINT.search(text) else Counter()
+    if not PROTECTED_HINT.search(text):
+        return Counter()
+    return Counter(name for name in PROTECTED.findall(text) if name not in _UNIT_NAMES)
+
+
+_UNIT_NAMES = frozenset(ENGLISH.units)  # m2 is a unit, not a name
