@@ -399,8 +399,8 @@ class Reader:
                                      re.IGNORECASE)
         self._local_cache: dict[str, tuple] = {}
         self._simple_cache: dict[str, tuple[tuple[Decimal, str], ...] | None] = {}
-        words: dict[str, tuple[Decimal, str | None]] = {self._key(w): (v, None) for w, v in lex.words.items()} if lex.reads_words \
-            else {}
+        words: dict[str, tuple[Decimal, str | None]] = {
+            self._key(w): (v, None) for w, v in lex.words.items()} if lex.reads_words else {}
         words.update({self._key(w): q for w, q in lex.word_quantities.items()})
         words.update({self._key(w): (Decimal(1), u) for w, u in
                       ((w, lex.units.get(w)) for w in lex.optional_units) if u})

@@ -170,9 +170,9 @@ def lexicon_for(locale: str) -> Lexicon:
                 if _usable(form, keep):
                     prefix_units.setdefault(form, set()).add(unit)
         rules = data["day_period_rules"]
-        for key, words in data["day_periods"].items():
+        for key, names in data["day_periods"].items():
             spans = _hours("am" if key == "am" else "pm" if key == "pm" else rules.get(key, []))
-            for word in words:
+            for word in names:
                 if spans and _usable(word, keep) and key not in ("midnight",):
                     periods.setdefault(word, spans)
         symbols = data["numbers"]["symbols"]
