@@ -71,9 +71,10 @@ class Facts:
 
     @classmethod
     def from_record(cls, data: Mapping[str, object], edition: dt.date | None = None) -> Facts:
+        reviewers = data.get("reviewers")
         return cls(str(data["revision"]), _date(data.get("english_reviewed")),
                    _date(data.get("translated")),
-                   tuple(str(n) for n in data.get("reviewers") or ()),  # type: ignore[union-attr]
+                   tuple(str(n) for n in reviewers) if isinstance(reviewers, list) else (),
                    _date(data.get("reviewed")), bool(data.get("fully_reviewed")), edition)
 
 
