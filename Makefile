@@ -43,9 +43,10 @@ build: $(RUNTIME_STAMP)
 	$(BIN)/handouts -C $(ROOT) lint
 	$(BIN)/handouts -C $(ROOT) build
 
-## test: the whole test suite, with ruff
+## test: the whole test suite, with ruff and mypy
 test: $(TEST_STAMP)
 	$(BIN)/ruff check pipeline tests
+	$(BIN)/mypy pipeline
 	$(BIN)/python -m pytest
 
 ## test-latest: the drift canary: the suite in a throw-away environment with the newest
@@ -56,7 +57,7 @@ test-latest:
 	"$$env/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade -e '.[test]'; \
 	echo "newest releases:"; "$$env/bin/python" -m pip list --format=freeze --exclude-editable \
 	  | grep -iE '^(babel|polib|pyyaml|jinja2|markupsafe|wcwidth|weblate-language-data)=='; \
-	"$$env/bin/ruff" check pipeline tests; "$$env/bin/python" -m pytest -q
+	"$$env/bin/ruff" check pipeline tests; "$$env/bin/mypy" pipeline; "$$env/bin/python" -m pytest -q
 
 ## lock: regenerate both locks from pyproject.toml (newest versions its ranges allow)
 lock:
@@ -98,5 +99,5 @@ bench: $(TEST_STAMP)
 	$(BIN)/python -m pipeline.bench --monographs $(N) --locales $(L)
 
 clean:
-	rm -rf output dist reports .pytest_cache .ruff_cache .hypothesis
+	rm -rf output dist reports .pytest_cache .ruff_cache .mypy_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

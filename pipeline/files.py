@@ -137,7 +137,7 @@ def output_path(root: Path, path: Path, option: str) -> Path:
     files, folders = _inputs(root)
     found = files.get(real)
     if found is not None:
-        what = f"{_kind(found)} ({found}), an input of the project"
+        what: str | None = f"{_kind(found)} ({found}), an input of the project"
     else:
         inside = [relative for folder, relative in folders.items()
                   if real == folder or real.is_relative_to(folder)]

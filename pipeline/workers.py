@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
@@ -39,9 +39,11 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def start_context() -> BaseContext:
+def start_context() -> ForkContext | SpawnContext:
     """Fork where the platform can (workers inherit what the command read), else spawn."""
-    return multiprocessing.get_context("fork" if can_fork() else "spawn")
+    if can_fork():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 @contextlib.contextmanager

@@ -210,8 +210,9 @@ class Bench:
             return self._record(stage)
         process = subprocess.Popen([*self.command("serve", "--port", "0", "--jobs", "1")],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert process.stdout is not None  # a pipe, asked for above
         try:
-            line = process.stdout.readline() if process.stdout else ""
+            line = process.stdout.readline()
             if "serving http://127.0.0.1:" not in line:
                 stage.status, stage.detail = "failed", line.strip() or "no server"
                 return self._record(stage)

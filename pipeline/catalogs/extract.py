@@ -76,8 +76,9 @@ def segment_notes(segment: Segment, glossary: Glossary,
     survivors = {} if survivors is None else survivors
     if segment.msgid not in survivors:
         survivors[segment.msgid] = _survivors(segment.msgid, glossary)
-    if survivors[segment.msgid]:
-        lines.append(survivors[segment.msgid])
+    survivor = survivors[segment.msgid]
+    if survivor:
+        lines.append(survivor)
     if segment.text.note:
         lines.append(f"Note: {segment.text.note}")
     return lines
@@ -127,8 +128,8 @@ def build_template(root: Path, monographs: list[Monograph] | None = None,
         for segment in iter_segments(monograph):
             draft = _add(drafts, segment.key)
             draft.references.append(str(segment.where))
-            for line in segment_notes(segment, glossary, survivors):
-                draft.note(line)
+            for note in segment_notes(segment, glossary, survivors):
+                draft.note(note)
     for path, line, message, comments, context in template_messages(root):
         msgid, plural = (message, None) if isinstance(message, str) else message[:2]
         draft = _add(drafts, (context, msgid), plural)

@@ -171,7 +171,8 @@ def _nfc(message: Message) -> Message:
     translation stays exactly as written; the checks compare it in NFC."""
     def nfc(text: str | None) -> str | None:
         return None if text is None else unicodedata.normalize("NFC", text)
-    return replace(message, msgid=nfc(message.msgid), msgctxt=nfc(message.msgctxt),
+    return replace(message, msgid=unicodedata.normalize("NFC", message.msgid),
+                   msgctxt=nfc(message.msgctxt),
                    msgid_plural=nfc(message.msgid_plural),
                    previous_msgid=nfc(message.previous_msgid))
 

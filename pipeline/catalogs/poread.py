@@ -412,7 +412,7 @@ def scan_usual(text: str, details: bool = True) -> tuple[str, dict[str, str], li
     while position < end:
         match = _ENTRY.match(text, position)
         obsolete = match is None
-        if obsolete:
+        if match is None:
             match = _OBSOLETE.match(text, position)
             if match is None:
                 raise Unusual

@@ -290,7 +290,8 @@ def _doubt(source: Quantity, target: Quantity, translation: str, locale: str) ->
         if not times:
             clock = f"the word '{word}' after it" if word else "no clock word"
             return f"{clock} is not read as a clock time in {locale}"
-        if any(int(v - source.value) % 1440 == 720 for v in times) and not target.dayperiod:
+        if source.value is not None and not target.dayperiod and any(
+                int(v - source.value) % 1440 == 720 for v in times):
             return f"no day period read with the hour in {locale}"
         return None
     if source.unit and "/" in source.unit and target.unit and (

@@ -98,7 +98,7 @@ def load_policy(root: Path) -> Policy:
 
 def _base_url(node: yaml.Node) -> str:
     """An absolute http(s) address, with a trailing slash (the folder of index.html)."""
-    value = node.value if isinstance(node, yaml.ScalarNode) else None
+    value = node.value if isinstance(node, yaml.ScalarNode) else ""
     parts = urlsplit(value) if isinstance(value, str) else None
     if not parts or parts.scheme not in ("http", "https") or not parts.netloc \
             or parts.query or parts.fragment or any(c.isspace() for c in value):

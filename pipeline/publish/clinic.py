@@ -16,7 +16,7 @@ records, not from the translation). English only: nothing here is translatable.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,7 +123,7 @@ def _order(code: str) -> tuple[bool, str]:
     return code != ENGLISH, code
 
 
-def review_note(review: dict[str, Any] | None) -> str:
+def review_note(review: Mapping[str, Any] | None) -> str:
     if review and review.get("fully_reviewed"):
         on = f" on {review['reviewed']}" if review.get("reviewed") else ""
         return f"reviewed by {'; '.join(review.get('reviewers', []))}{on}"

@@ -74,8 +74,9 @@ def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[K
     catalog = load_catalog(root, locale, comments=False)  # handouts show no notes
     check_shapes(catalog, shapes if shapes is not None else interface_shapes())
     rules = (policy or load_policy(root)).get(locale)
-    state = LocaleState(locale, catalog, catalog.lookup(), trust=trust_for(rules), policy=rules)
-    keys = set(state.lookup) if WHOLE_CATALOG else {(None, msgid) for msgid in UI_MSGIDS}
+    lookup = catalog.lookup()
+    state = LocaleState(locale, catalog, lookup, trust=trust_for(rules), policy=rules)
+    keys = set(lookup) if WHOLE_CATALOG else {(None, msgid) for msgid in UI_MSGIDS}
     check_entries(state, keys, glossary, safety)
     state.interface = interface_for(catalog, state.blocked, state.trust, rules.needs_review)
     return state

@@ -52,8 +52,8 @@ from ..source.segments import iter_segments
 
 State = Literal["source", "translated", "reviewed", "unreviewed", "fuzzy", "missing",
                 "blocked"]
-FALLBACK_STATES = ("fuzzy", "missing", "blocked")  # shown in English
-NOT_READY = (*FALLBACK_STATES, "unreviewed")
+FALLBACK_STATES: tuple[State, ...] = ("fuzzy", "missing", "blocked")  # shown in English
+NOT_READY: tuple[State, ...] = (*FALLBACK_STATES, "unreviewed")
 ENGLISH = "en"
 Blocked = Collection[Key] | Mapping[Key, tuple[str, ...]]  # keys, or keys -> check ids
 

@@ -25,7 +25,7 @@ def listing(entry: Entry) -> Listing:
                    entry.html, entry.text, entry.reviewed,
                    float(entry.coverage["percent"]), int(entry.missing),
                    int(entry.blocking_findings), entry.coverage,
-                   tuple(entry.findings), entry.edition, entry.review,  # type: ignore[arg-type]
+                   tuple(entry.findings), entry.edition, entry.review,
                    tuple(entry.files),
                    tuple((name, pdf["html"], pdf["paper"])
                          for name, pdf in sorted(entry.pdf.items())))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -136,7 +136,8 @@ def environment() -> Environment:
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                       keep_trailing_newline=True, auto_reload=False)
     env.policies["ext.i18n.trimmed"] = True
-    env.install_null_translations(newstyle=True)  # real callables come with each render
+    # real callables come with each render; the i18n extension adds the method at run time
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["inline"] = inline_html
     env.filters["plain"] = plain
     env.filters["zip"] = lambda first, second: list(zip(first, second, strict=True))
@@ -220,7 +221,8 @@ def render_navigation(nav: Navigation, interface: Interface) -> str:
 
 @lru_cache(maxsize=1)
 def _nav_macro() -> Callable[..., Any]:
-    return environment().get_template("_nav.html").make_module().editions_nav
+    module = environment().get_template("_nav.html").make_module()
+    return module.editions_nav  # type: ignore[attr-defined]  # a macro the template defines
 
 
 def running_text(handout: Handout, interface: Interface, facts: Facts,
@@ -399,10 +401,10 @@ class Listing:
     percent: float
     missing: int
     blocking: int
-    coverage: dict[str, Any] | None = None  # the handout's texts in each state
-    findings: tuple[dict[str, Any], ...] = ()  # the error findings that hold it back
-    edition: dict[str, Any] | None = None  # an earlier edition: kept or withdrawn
-    review: dict[str, Any] | None = None  # who reviewed its texts
+    coverage: Mapping[str, Any] | None = None  # the handout's texts in each state
+    findings: tuple[Mapping[str, Any], ...] = ()  # the error findings that hold it back
+    edition: Mapping[str, Any] | None = None  # an earlier edition: kept or withdrawn
+    review: Mapping[str, Any] | None = None  # who reviewed its texts
     files: tuple[str, ...] = ()  # every HTML and text edition
     pdfs: tuple[tuple[str, str, str], ...] = ()  # (pdf, its HTML edition, paper)
 

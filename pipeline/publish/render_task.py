@@ -140,9 +140,9 @@ def _write_pair(shared: Shared, folder: str, drug: str, handout: Handout,
     revision = facts.revision
     staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
     html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
-    written = put(staging, previous, html, render_html(
+    written = int(put(staging, previous, html, render_html(
         handout, interface, revision, f"{english}.html", facts=facts,
-        english_address=english_address(drug, shared.base_url, text=False)).encode("utf-8"))
+        english_address=english_address(drug, shared.base_url, text=False)).encode("utf-8")))
     written += put(staging, previous, text, render_text(
         handout, interface, revision, english_address(drug, shared.base_url, text=True),
         facts=facts).encode("utf-8"))
@@ -163,7 +163,7 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
     address, text_address = (english_address(drug, shared.base_url, text=False),
                              english_address(drug, shared.base_url, text=True))
     text = render_text(handout, interface, revision, text_address, facts=facts)
-    written = put(staging, previous, files.text, text.encode("utf-8"))
+    written = int(put(staging, previous, files.text, text.encode("utf-8")))
     others = {code: handout_files(code, drug, True).html
               for code in shared.published_guess.get(drug, ()) if code != locale}
     english = localize(shared.monographs[drug]) if locale != ENGLISH else None

@@ -156,6 +156,7 @@ def handout_url(base: str, locale: str, drug: str) -> str:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
+    server: http.server.ThreadingHTTPServer  # made by make_server
     preview: Preview
     log: Log
     server_version = "handouts-preview"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -218,7 +219,7 @@ class Glossary:
         return [(self.terms[i], wording) for i, wording in sorted(found.items())]
 
 
-def _positions(words: tuple[str, ...], wanted: set[str]) -> list[int]:
+def _positions(words: tuple[str, ...], wanted: AbstractSet[str]) -> list[int]:
     """Where any of ``wanted`` occurs in ``words``, in order (found by the tuple's own
     search: most words of a text start no glossary phrase)."""
     found = []

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 TIME = "clock"  # the unit of a clock time; its value is minutes after midnight
 CLOCK = "o'clock"  # a lexicon unit that makes the number before it a clock hour
@@ -407,9 +407,9 @@ class Reader:
         self._simple_re = re.compile(f"((?:{_NUMBER_PATTERN}){after})(?=({follower}|))",
                                      re.IGNORECASE)
         self._local_cache: dict[str, tuple] = {}
-        self._simple_cache: dict[str, tuple | None] = {}
-        words = {self._key(w): (v, None) for w, v in lex.words.items()} if lex.reads_words \
-            else {}
+        self._simple_cache: dict[str, tuple[tuple[Decimal, str], ...] | None] = {}
+        words: dict[str, tuple[Decimal, str | None]] = {
+            self._key(w): (v, None) for w, v in lex.words.items()} if lex.reads_words else {}
         words.update({self._key(w): q for w, q in lex.word_quantities.items()})
         words.update({self._key(w): (Decimal(1), u) for w, u in
                       ((w, lex.units.get(w)) for w in lex.optional_units) if u})
@@ -535,12 +535,14 @@ class Reader:
             if self._not_quantities is not None:
                 text = self._not_quantities.sub(blank, text)
             for run in _HAN_RUN.finditer(text):  # 两次, 三天, 两到三天: a bound numeral
-                if self._unit.match(text, run.end()) or self._connector.match(text, run.end()):
+                if (self._unit is not None and self._unit.match(text, run.end())) \
+                        or self._connector.match(text, run.end()):
                     return None
         simple = self._simple_cache
         if placed:  # number words among the digits: in the order they are written
             for match in self._simple_re.finditer(text):
-                found = simple.get(match.group(1), False)
+                found: tuple[tuple[Decimal, str], ...] | None | Literal[False] = simple.get(
+                    match.group(1), False)
                 if found is False:
                     found = self._simple_reading(match.group(1))
                 if found is None or match.group(2):
@@ -806,7 +808,8 @@ class Reader:
 
     def _attach_period(self, text: str, token: _Token, pos: int, window: str) -> None:
         timelike = token.clock or token.hour_capable or (
-            token.unit is None and token.value == token.value.to_integral_value()
+            token.unit is None and token.value is not None
+            and token.value == token.value.to_integral_value()
             and 0 < token.value <= 24)
         if not timelike:
             return
@@ -883,6 +886,7 @@ RATE_UNITS = frozenset({"day", "week", "month", "time", "dose", "hour", "kg", "m
 
 def _clock_minutes(token: _Token) -> list[int]:
     """Minutes after midnight a clock time can be, given its day period."""
+    assert token.value is not None  # only a token with a value is read as a time
     hour, minute = int(token.value), token.minutes or 0
     if not token.periods:
         return [hour % 24 * 60 + minute]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..model import Monograph, SegmentKind, Text, Where
+from ..model import Monograph, Section, SegmentKind, Text, Where
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,8 @@ def iter_segments(monograph: Monograph) -> Iterator[Segment]:
         heading = section.heading.text if section.heading else None
 
         def segment(text: Text, kind: SegmentKind, safety: bool = False,
-                    editorial: bool = False, section=section, heading=heading) -> Segment:
+                    editorial: bool = False, section: Section = section,
+                    heading: str | None = heading) -> Segment:
             return Segment(text, kind, drug, title, section.id, heading, safety, editorial)
 
         if section.heading:

@@ -27,7 +27,8 @@ MAX_DEPTH = 32
 KB = 1024
 MB = 1024 * KB
 _CORE = "tag:yaml.org,2002:"
-_COLLECTION_TAGS = {yaml.MappingNode: _CORE + "map", yaml.SequenceNode: _CORE + "seq"}
+_COLLECTION_TAGS: dict[type[yaml.Node], str] = {yaml.MappingNode: _CORE + "map",
+                                                 yaml.SequenceNode: _CORE + "seq"}
 _RESOLVER = yaml.resolver.Resolver()
 
 # libyaml and PyYAML's pure-Python parser disagree on a few malformed inputs (tabs, a
@@ -115,6 +116,7 @@ def _too_deep_line(text: str) -> int | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
+                    assert event.start_mark is not None  # the parser marks every event
                     return event.start_mark.line + 1
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -189,5 +191,6 @@ def _alias_line(text: str) -> int | None:
     with contextlib.suppress(yaml.YAMLError):
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
+                assert event.start_mark is not None  # the parser marks every event
                 return event.start_mark.line + 1
     return None

@@ -188,9 +188,9 @@ def lexicon_for(locale: str) -> Lexicon:
                     per_units.setdefault(form, set()).add(unit)  # "/h" is read as h
         per_words = [w for w in data.get("per_words", ()) if len(w) > 1]
         rules = data["day_period_rules"]
-        for key, words in data["day_periods"].items():
+        for key, names in data["day_periods"].items():
             spans = _hours("am" if key == "am" else "pm" if key == "pm" else rules.get(key, []))
-            for word in words:
+            for word in names:
                 if spans and _usable(word, keep) and key not in ("midnight",):
                     periods.setdefault(word, spans)
                 if key in ("noon", "midnight") and _usable(word, keep) and len(word) > 2 \
@@ -213,7 +213,8 @@ def lexicon_for(locale: str) -> Lexicon:
     words: dict[str, Decimal] = {}
     word_quantities: dict[str, tuple[Decimal, str | None]] = {}
     extra_decimals: set[str] = set()
-    spells, reads_words, period_position = _candidates(locale)[-1], True, "after"
+    spells: str | None = _candidates(locale)[-1]
+    reads_words, period_position = True, "after"
     endings = False
     # English unit words stay readable in every language: translations keep them
     # ("24 hours" in a Tagalog text, a paragraph left in English)
