@@ -146,3 +146,25 @@ def test_shard_refuses_locale_and_drug_filters(project, capsys):
     assert main(["-C", str(project), "build", "--shard", "1/2", "--locale", "es",
                  "--output", str(project / "out")]) == 2
     assert "drop --locale" in capsys.readouterr().err
+
+
+def test_shards_print_their_pdfs_and_assemble_like_one_build(project, tmp_path):
+    from tests.test_pdf import _need_chromium
+
+    _need_chromium()
+    single = tmp_path / "single"
+    build(project, single, jobs=1, pdf=True)
+    shards = [build_shard(project, tmp_path / f"s{k}", (k, 2), jobs=1, pdf=True).output
+              for k in (1, 2)]
+    assemble(project, shards, tmp_path / "site", jobs=1)
+    one, joined = snapshot(single), snapshot(tmp_path / "site")
+    assert one.keys() == joined.keys() and any(name.endswith(".pdf") for name in one)
+    # PDF bytes are not the same between two single builds either (Chromium's output of
+    # non-English pages varies): every other byte is, the manifest but PDF digests too
+    assert {n: b for n, b in one.items() if not n.endswith((".pdf", MANIFEST))} == \
+        {n: b for n, b in joined.items() if not n.endswith((".pdf", MANIFEST))}
+    manifests = [json.loads(files[MANIFEST]) for files in (one, joined)]
+    for manifest in manifests:
+        manifest["files"] = {n: d for n, d in manifest["files"].items()
+                             if not n.endswith(".pdf")}
+    assert manifests[0] == manifests[1]

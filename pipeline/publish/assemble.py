@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from ..catalogs.locales import catalogs_lock
 from ..errors import BuildError
 from ..files import read_regular
 from .fingerprints import NO_PDFS, RawInputs, raw_inputs
+from .formats import handout_files
 from .manifest import MANIFEST, Entry, Manifest, parse_manifest
 from .pages import page_names, render_pages
 from .plan import Loaded, Task, chunks, load_inputs, published
@@ -182,7 +183,8 @@ def _assemble(root: Path, folders: list[Path], output: Path, jobs: int) -> Assem
             lacking = sorted(wanted - set(entries)) or sorted(set(entries) - wanted)
             raise BuildError(f"the shards do not hold the project's handouts exactly "
                              f"({lacking[0]}): build every shard again")
-        entries = {key: entries[key] for key in sorted(entries)}
+        papers = loaded.policy.papers if formats != NO_PDFS else ()
+        entries = {key: _printed_order(entries[key], papers) for key in sorted(entries)}
         staging = sibling(output, f"new-{os.getpid()}")
         result = AssembleResult(output, len(shards), len(entries))
         try:
@@ -206,6 +208,17 @@ def _assemble(root: Path, folders: list[Path], output: Path, jobs: int) -> Assem
     result.published = sum(entry.published for entry in entries.values())
     result.drafts = len(entries) - result.published
     return result
+
+
+def _printed_order(entry: Entry, papers: tuple[str, ...]) -> Entry:
+    """``entry`` with its PDFs in the order a build prints them (the shard's manifest,
+    JSON with sorted keys, lost it; report.json lists them in that order)."""
+    if not entry.pdf:
+        return entry
+    order = list(handout_files(entry.locale, entry.drug, True, papers).pdfs)
+    named = sorted(entry.pdf, key=lambda name: (order.index(name) if name in order
+                                                else len(order), name))
+    return replace(entry, pdf={name: entry.pdf[name] for name in named})
 
 
 def _relink(root: Path, staging: Path, entries: dict[str, Entry],
