@@ -223,7 +223,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = _output(root, output if output.is_absolute() else root / output,
                      "build --output")
     progress = _progress if sys.stderr.isatty() and not args.quiet else None
-    if args.shard:
+    if args.shard or args.timings:
         return _build_shard(args, root, output, progress)
     result = build(root, output, args.locale, args.drug, args.jobs, progress,
                    pdf=not args.no_pdf)
@@ -246,13 +246,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _build_shard(args: argparse.Namespace, root: Path, output: Path,
                  progress: Callable[[int, int], None] | None) -> int:
     from .errors import BuildError
-    from .publish.shard import build_shard, parse_shard
+    from .publish.shard import build_shard, parse_shard, read_timings
 
+    if args.timings and not args.shard:
+        raise BuildError("--timings balances shards: give --shard K/N too")
     if args.locale or args.drug:
         raise BuildError("--shard builds its part of every locale and drug: drop "
                          "--locale/--drug")
+    weights = read_timings(_inside(root, args.timings)) if args.timings else None
     result = build_shard(root, output, parse_shard(args.shard), args.jobs, progress,
-                         pdf=not args.no_pdf)
+                         pdf=not args.no_pdf, weights=weights)
     if not args.quiet:
         part = result.part
         print(f"{os.path.relpath(result.output, Path.cwd())}: shard {part.number}/"
@@ -269,7 +272,10 @@ def cmd_assemble(args: argparse.Namespace) -> int:
     output = Path(args.output)
     output = _output(root, output if output.is_absolute() else root / output,
                      "assemble --output")
-    result = assemble(root, [_inside(root, name) for name in args.shards], output, args.jobs)
+    timings = _output(root, _inside(root, args.timings), "assemble --timings") \
+        if args.timings else None
+    result = assemble(root, [_inside(root, name) for name in args.shards], output, args.jobs,
+                      timings)
     print(f"{os.path.relpath(result.output, Path.cwd())}: assembled from {result.shards} "
           f"shard(s); {result.published} published, {result.drafts} draft(s); "
           f"{result.relinked} relinked")
@@ -583,6 +589,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--shard", metavar="K/N",
                        help="build only the K-th of N shards (a CI matrix job; join them "
                        "with `handouts assemble`)")
+    build.add_argument("--timings", metavar="FILE",
+                       help="with --shard: balance the shards by these seconds per locale "
+                       "(written by `assemble --timings`; by handout counts if absent)")
     assembled = add("assemble", cmd_assemble, "join the folders of `build --shard` into "
                     "the site one build makes")
     assembled.add_argument("shards", nargs="+", metavar="DIR", help="a shard's folder")
@@ -590,6 +599,9 @@ def parser() -> argparse.ArgumentParser:
                            help="output folder (default: output)")
     assembled.add_argument("--jobs", type=int, default=0, metavar="N",
                            help="worker processes (default: one per core)")
+    assembled.add_argument("--timings", metavar="FILE",
+                           help="also write each locale's seconds per handout here, for "
+                           "`build --shard --timings` next time")
     serve = add("serve", cmd_serve, "preview the handouts on http://127.0.0.1: rebuild what a "
                 "saved catalog or monograph touches and reload the open page")
     serve.add_argument("locale", nargs="?", help="only this locale (and English)")

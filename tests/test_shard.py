@@ -168,3 +168,34 @@ def test_shards_print_their_pdfs_and_assemble_like_one_build(project, tmp_path):
         manifest["files"] = {n: d for n, d in manifest["files"].items()
                              if not n.endswith(".pdf")}
     assert manifests[0] == manifests[1]
+
+
+def test_timings_of_one_build_balance_the_next(project, tmp_path, capsys):
+    from pipeline.publish.shard import read_timings
+
+    timings = tmp_path / "timings.json"
+    assert read_timings(timings) == {}  # none yet: balanced by counts
+    add_monograph_copies(project, 1)
+    shards = [build_shard(project, tmp_path / f"s{k}", (k, 7), jobs=1).output
+              for k in range(1, 8)]
+    records = [json.loads((s / SHARD_RECORD).read_text("utf-8")) for s in shards]
+    assert all(set(r["timings"]) == set(r["locales"]) for r in records)
+    assert main(["-C", str(project), "assemble", *map(str, shards), "--output",
+                 str(tmp_path / "site"), "--timings", str(timings)]) == 0
+    measured = read_timings(timings)
+    assert set(measured) == set(LOCALES) and all(t > 0 for t in measured.values())
+    # a locale measured slow gets a shard of its own; every shard agrees on the split
+    timings.write_text(json.dumps({"timings": {"vi": 9.0, "en": 1, "ar": 1, "es": 1}}), "utf-8")
+    out = tmp_path / "weighted"
+    assert main(["-C", str(project), "build", "--no-pdf", "--quiet", "--shard", "1/2",
+                 "--timings", str(timings), "--output", str(out)]) == 0
+    assert json.loads((out / SHARD_RECORD).read_text("utf-8"))["locales"] == ["vi"]
+    timings.write_text("{not json", "utf-8")
+    assert main(["-C", str(project), "build", "--shard", "1/2", "--timings", str(timings),
+                 "--output", str(out)]) == 2
+    assert "timings.json" in capsys.readouterr().err
+
+
+def test_partition_weights_a_locale_without_timings_as_the_mean():
+    parts = partition(LOCALES, ["a"], 2, {"en": 1.0, "ar": 1.0, "es": 1.0, "vi": 1.0})
+    assert sorted(len(p.locales) for p in parts) == [2, 3]  # zh_CN weighs 1, not 4

@@ -23,7 +23,7 @@ from typing import Any
 from .. import __version__
 from ..catalogs.locales import catalogs_lock
 from ..errors import BuildError
-from ..files import read_regular
+from ..files import read_regular, write_atomic
 from .fingerprints import NO_PDFS, RawInputs, raw_inputs
 from .formats import handout_files
 from .manifest import MANIFEST, Entry, Manifest, parse_manifest
@@ -31,7 +31,7 @@ from .pages import page_names, render_pages
 from .plan import Loaded, Task, chunks, load_inputs, published
 from .plan import stale as stale_entries
 from .render_task import Shared, render_all
-from .shard import SHARD_FORMAT, SHARD_RECORD, project_locales
+from .shard import SHARD_FORMAT, SHARD_RECORD, project_locales, timings_bytes
 from .staging import (
     PREFIX,
     as_output,
@@ -72,6 +72,7 @@ class AssembleResult:
     published: int = 0
     drafts: int = 0
     relinked: int = 0
+    timings: bytes = b""  # each locale's seconds per handout, as a timings file
 
 
 def read_shard(path: Path) -> ShardFolder:
@@ -102,15 +103,22 @@ def read_shard(path: Path) -> ShardFolder:
     return ShardFolder(path, record, manifest)
 
 
-def assemble(root: Path, folders: Sequence[Path], output: Path, jobs: int = 0
-             ) -> AssembleResult:
+def assemble(root: Path, folders: Sequence[Path], output: Path, jobs: int = 0,
+             timings: Path | None = None) -> AssembleResult:
     """Join the shard ``folders`` of ``root`` into ``output``; a BuildError (exit 2),
-    ``output`` untouched, when a shard is refused."""
+    ``output`` untouched, when a shard is refused. ``timings``: also write there each
+    locale's seconds per handout (for ``build --shard --timings`` next time)."""
     root = root.resolve()
     output = output_folder(root, output)
+    if timings is not None and Path(os.path.abspath(timings)).is_relative_to(output):
+        raise BuildError("the timings file cannot be inside the --output folder",
+                         str(timings))
     with catalogs_lock(root, shared=True):
         try:
-            return _assemble(root, [Path(f).resolve() for f in folders], output, jobs)
+            result = _assemble(root, [Path(f).resolve() for f in folders], output, jobs)
+            if timings is not None:
+                write_atomic(timings, result.timings)
+            return result
         except OSError as error:
             raise file_error(error, root, output) from None
         except BuildError as error:
@@ -186,7 +194,8 @@ def _assemble(root: Path, folders: list[Path], output: Path, jobs: int) -> Assem
         papers = loaded.policy.papers if formats != NO_PDFS else ()
         entries = {key: _printed_order(entries[key], papers) for key in sorted(entries)}
         staging = sibling(output, f"new-{os.getpid()}")
-        result = AssembleResult(output, len(shards), len(entries))
+        result = AssembleResult(output, len(shards), len(entries),
+                                timings=timings_bytes([shard.record for shard in shards]))
         try:
             staging.mkdir()
             for key, entry in entries.items():

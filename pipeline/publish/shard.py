@@ -12,6 +12,7 @@ it took). :mod:`.assemble` joins the folders into the site one build makes.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from typing import Any
 from .. import __version__
 from ..catalogs.locales import catalogs_lock, discover_locales
 from ..errors import BuildError
+from ..files import read_regular
 from . import pdf as pdfs
 from .build import _print_pdfs
 from .fingerprints import raw_inputs
@@ -84,7 +86,9 @@ def partition(locales: Sequence[str], drugs: Sequence[str], count: int,
     if count > len(locales) * len(drugs):
         raise BuildError(f"{count} shards for {len(locales) * len(drugs)} handouts: ask for "
                          "at most one shard per handout")
-    weight = {code: float((weights or {}).get(code, len(drugs))) for code in locales}
+    known = [float(w) for code, w in (weights or {}).items() if code in locales]
+    usual = sum(known) / len(known) if known else float(len(drugs))  # for a new locale
+    weight = {code: float((weights or {}).get(code, usual)) for code in locales}
     heaviest = sorted(locales, key=lambda code: (-weight[code], list(locales).index(code)))
     if count <= len(locales):
         loads = [0.0] * count
@@ -120,24 +124,30 @@ class ShardResult:
 
 
 def shard_record(part: Part, code: str, inputs: str, formats: str,
-                 entries: Mapping[str, Entry], seconds: float) -> dict[str, Any]:
-    """The record a shard folder carries (what :mod:`.assemble` checks)."""
+                 entries: Mapping[str, Entry], timings: Mapping[str, float]
+                 ) -> dict[str, Any]:
+    """The record a shard folder carries (what :mod:`.assemble` checks); ``timings``:
+    seconds per handout of each locale, PDFs included."""
     return {"format": SHARD_FORMAT, "generator": f"handouts {__version__}", "code": code,
             "inputs": inputs, "formats": formats, "shard": [part.number, part.count],
             "locales": list(part.locales), "drugs": list(part.drugs),
-            "seconds": round(seconds, 3), "handouts": len(entries),
+            "timings": {code: round(t, 4) for code, t in sorted(timings.items())},
+            "handouts": len(entries),
             "report": report(entries.values())}
 
 
 def build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int = 0,
-                progress: Progress | None = None, pdf: bool = False) -> ShardResult:
+                progress: Progress | None = None, pdf: bool = False,
+                weights: Mapping[str, float] | None = None) -> ShardResult:
     """Build the shard ``shard`` (K, N) of ``root`` into ``output`` (staged and swapped
-    in like a build: the previous folder stays whole on any error)."""
+    in like a build: the previous folder stays whole on any error). ``weights``: seconds
+    per handout of each locale, from an earlier build (:func:`read_timings`); every
+    shard of a build must be given the same."""
     root = root.resolve()
     output = output_folder(root, output)
     with catalogs_lock(root, shared=True):
         try:
-            return _build_shard(root, output, shard, jobs, progress, pdf)
+            return _build_shard(root, output, shard, jobs, progress, pdf, weights)
         except OSError as error:
             raise file_error(error, root, output) from None
         except BuildError as error:
@@ -157,7 +167,8 @@ def project_locales(root: Path) -> list[str]:
 
 
 def _build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int,
-                 progress: Progress | None, pdf: bool) -> ShardResult:
+                 progress: Progress | None, pdf: bool,
+                 weights: Mapping[str, float] | None) -> ShardResult:
     check_output(root, output)
     locales = project_locales(root)
     with build_lock(output):
@@ -165,10 +176,11 @@ def _build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int,
         check_output(root, output)
         raw = raw_inputs(root, locales[1:], pdf)
         everything = load_inputs(root, locales, None, raw, output)
-        part = partition(locales, everything.drugs, shard[1])[shard[0] - 1]
+        part = partition(locales, everything.drugs, shard[1],
+                         weights and {code: per * len(everything.drugs)
+                                      for code, per in weights.items()})[shard[0] - 1]
         loaded = replace(everything, locales=list(part.locales), drugs=list(part.drugs))
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-        planned = plan(loaded, raw, set(), {}, (False, False), workers, root)
         staging = sibling(output, f"new-{os.getpid()}")
         problem = pdfs.engine_problem() if pdf else None
         every_language = tuple(sorted(locales))  # a fresh build's guess: all published
@@ -184,14 +196,22 @@ def _build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int,
         try:
             staging.mkdir()
             entries: dict[str, Entry] = {}
-            for entry, _ in render_all(shared, planned.tasks, jobs, progress,
-                                       planned.readings):
-                entries[entry.key] = entry
+            seconds: dict[str, float] = {}
+            for code in part.locales:  # one locale at a time: its time is measured
+                begun = time.perf_counter()
+                planned = plan(replace(loaded, locales=[code]), raw, set(), {},
+                               (False, False), workers, root)
+                for entry, _ in render_all(shared, planned.tasks, jobs, progress,
+                                           planned.readings):
+                    entries[entry.key] = entry
+                seconds[code] = time.perf_counter() - begun
             if any(entry.pdf for entry in entries.values()):
+                begun = time.perf_counter()
                 result.pdfs = _print_pdfs(output, staging, entries, ({}, set()), jobs)
+                _share_out(seconds, entries, time.perf_counter() - begun)
             result.seconds = time.perf_counter() - started
             record = shard_record(part, raw.code, raw.overall(), raw.formats, entries,
-                                  result.seconds)
+                                  {code: seconds[code] / len(part.drugs) for code in seconds})
             put(staging, None, SHARD_RECORD, (json.dumps(
                 record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
             names = [SHARD_RECORD, *(n for e in entries.values() for n in e.owned_files())]
@@ -206,3 +226,46 @@ def _build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int,
     result.published = sum(entry.published for entry in entries.values())
     result.drafts = len(entries) - result.published
     return result
+
+
+def _share_out(seconds: dict[str, float], entries: Mapping[str, Entry], spent: float) -> None:
+    """Add the ``spent`` printing time to each locale's, by its number of PDFs."""
+    printed = {code: sum(len(e.pdf) for e in entries.values() if e.locale == code)
+               for code in seconds}
+    total = sum(printed.values()) or 1
+    for code, count in printed.items():
+        seconds[code] += spent * count / total
+
+
+def read_timings(path: Path) -> dict[str, float]:
+    """Seconds per handout of each locale, as ``handouts assemble --timings`` wrote them;
+    none (balance by counts) when the file is not there; a BuildError naming it when it
+    is not such a file."""
+    data = read_regular(path)
+    if data is None:
+        if os.path.lexists(path):
+            raise BuildError("not a regular file", str(path))
+        return {}
+    try:
+        found = json.loads(data.decode("utf-8"))
+        timings = {str(code): float(value) for code, value in found["timings"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise BuildError(f"not a timings file of `handouts assemble --timings` ({error})",
+                         str(path)) from None
+    if any(not (math.isfinite(value) and value >= 0) for value in timings.values()):
+        raise BuildError("a timing is negative or not a number", str(path))
+    return timings
+
+
+def timings_bytes(records: Sequence[Mapping[str, Any]]) -> bytes:
+    """The timings file: each locale's seconds per handout over the shards' records."""
+    spent: dict[str, float] = {}
+    counted: dict[str, int] = {}
+    for record in records:  # a locale cut into runs of drugs: their mean, by drugs
+        drugs = len(record.get("drugs") or ()) or 1
+        for code, value in (record.get("timings") or {}).items():
+            spent[str(code)] = spent.get(str(code), 0.0) + float(value) * drugs
+            counted[str(code)] = counted.get(str(code), 0) + drugs
+    timings = {code: round(spent[code] / counted[code], 4) for code in sorted(spent)}
+    return (json.dumps({"timings": timings}, indent=2)
+            + "\n").encode("utf-8")
