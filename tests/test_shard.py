@@ -199,3 +199,22 @@ def test_timings_of_one_build_balance_the_next(project, tmp_path, capsys):
 def test_partition_weights_a_locale_without_timings_as_the_mean():
     parts = partition(LOCALES, ["a"], 2, {"en": 1.0, "ar": 1.0, "es": 1.0, "vi": 1.0})
     assert sorted(len(p.locales) for p in parts) == [2, 3]  # zh_CN weighs 1, not 4
+
+
+def test_a_shard_manifest_naming_files_outside_it_is_refused(project, two_shards, tmp_path,
+                                                             capsys):
+    (tmp_path / "secret.html").write_text("not the shard's", "utf-8")
+    manifest = two_shards[0] / MANIFEST
+    data = json.loads(manifest.read_text("utf-8"))
+    entry = next(iter(data["entries"].values()))
+    entry["files"].append("../secret.html")
+    manifest.write_text(json.dumps(data), "utf-8")
+    error = refused(project, two_shards, tmp_path / "site", capsys)
+    assert "s1" in error and "does not hold" in error
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_shard_inside_the_output_is_refused(project, tmp_path, capsys):
+    output = tmp_path / "site"
+    shards = [build_shard(project, output / f"s{k}", (k, 2), jobs=1).output for k in (1, 2)]
+    assert "cannot be, hold or be inside" in refused(project, shards, output, capsys)

@@ -25,7 +25,7 @@ from ..catalogs.locales import catalogs_lock
 from ..errors import BuildError
 from ..files import read_regular, write_atomic
 from .fingerprints import NO_PDFS, RawInputs, raw_inputs
-from .formats import handout_files
+from .formats import DRAFTS, handout_files
 from .manifest import MANIFEST, Entry, Manifest, parse_manifest
 from .pages import page_names, render_pages
 from .plan import Loaded, Task, chunks, load_inputs, published
@@ -100,6 +100,14 @@ def read_shard(path: Path) -> ShardFolder:
             sorted(set(manifest.files) - audit.verified)[0]
         raise BuildError(f"the shard's files are not as it recorded them ({wrong}): build "
                          "the shard again", str(path))
+    for key, entry in manifest.entries.items():
+        folders = (f"{entry.locale}/", f"{DRAFTS}/{entry.locale}/")
+        stray = [name for name in entry.owned_files() if name not in audit.verified
+                 or not name.startswith(folders) or name == SHARD_RECORD]
+        if key != entry.key or stray:
+            raise BuildError(f"the shard's manifest names a file it does not hold or one "
+                             f"outside its handout's folder ({key}): build the shard again",
+                             str(path))
     return ShardFolder(path, record, manifest)
 
 
@@ -166,10 +174,11 @@ def check_shards(shards: Sequence[ShardFolder], code: str, inputs: str) -> str:
 def _assemble(root: Path, folders: list[Path], output: Path, jobs: int) -> AssembleResult:
     if not folders:
         raise BuildError("no shard folder given")
-    check_output(root, output)
     for folder in folders:
-        if folder == output:
-            raise BuildError("a shard folder cannot be the --output", str(folder))
+        if folder == output or folder.is_relative_to(output) or output.is_relative_to(folder):
+            raise BuildError("a shard folder cannot be, hold or be inside the --output "
+                             "folder (the assembly replaces it)", str(folder))
+    check_output(root, output)
     shards = [read_shard(folder) for folder in folders]
     locales = project_locales(root)
     with build_lock(output):
