@@ -139,7 +139,8 @@ def test_missing_overlapping_and_altered_shards_are_refused(project, two_shards,
     page.write_text(page.read_text("utf-8") + "<script>alert(1)</script>", "utf-8")
     error = refused(project, two_shards, output, capsys)
     assert "s2" in error and "not as it recorded" in error
-    assert "not a shard folder" in refused(project, [tmp_path], output, capsys)
+    (tmp_path / "empty").mkdir()
+    assert "not a shard folder" in refused(project, [tmp_path / "empty"], output, capsys)
 
 
 def test_shard_refuses_locale_and_drug_filters(project, capsys):
