@@ -240,6 +240,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = _output(root, output if output.is_absolute() else root / output,
                      "build --output")
     progress = _progress if sys.stderr.isatty() and not args.quiet else None
+    if args.shard or args.timings:
+        return _build_shard(args, root, output, progress)
     result = build(root, output, args.locale, args.drug, args.jobs, progress,
                    pdf=not args.no_pdf)
     if not args.quiet:
@@ -259,6 +261,45 @@ def cmd_build(args: argparse.Namespace) -> int:
         for problem in (entry.edition or {}).get("facts_not_shown", ()):
             print(f"handouts build: warning: editions/{entry.locale}/{entry.drug}.json: "
                   f"not printed (a dash): {terminal(problem)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _build_shard(args: argparse.Namespace, root: Path, output: Path,
+                 progress: Callable[[int, int], None] | None) -> int:
+    from .errors import BuildError
+    from .publish.shard import build_shard, parse_shard, read_timings
+
+    if args.timings and not args.shard:
+        raise BuildError("--timings balances shards: give --shard K/N too")
+    if args.locale or args.drug:
+        raise BuildError("--shard builds its part of every locale and drug: drop "
+                         "--locale/--drug")
+    weights = read_timings(_inside(root, args.timings)) if args.timings else None
+    result = build_shard(root, output, parse_shard(args.shard), args.jobs, progress,
+                         pdf=not args.no_pdf, weights=weights)
+    if not args.quiet:
+        part = result.part
+        print(f"{os.path.relpath(result.output, Path.cwd())}: shard {part.number}/"
+              f"{part.count} ({', '.join(part.locales)}; {len(part.drugs)} drug(s)): "
+              f"{result.published} published, {result.drafts} draft(s), {result.pdfs} "
+              f"PDF(s) printed in {result.seconds:.1f} s")
+    return EXIT_OK
+
+
+def cmd_assemble(args: argparse.Namespace) -> int:
+    from .publish.assemble import assemble
+
+    root = _root(args)
+    output = Path(args.output)
+    output = _output(root, output if output.is_absolute() else root / output,
+                     "assemble --output")
+    timings = _output(root, _inside(root, args.timings), "assemble --timings") \
+        if args.timings else None
+    result = assemble(root, [_inside(root, name) for name in args.shards], output, args.jobs,
+                      timings)
+    print(f"{os.path.relpath(result.output, Path.cwd())}: assembled from {result.shards} "
+          f"shard(s); {result.published} published, {result.drafts} draft(s); "
+          f"{result.relinked} relinked")
     return EXIT_OK
 
 
@@ -568,6 +609,22 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="no progress display")
     build.add_argument("--no-pdf", action="store_true",
                        help="make no PDF editions (they need Chromium and fonts)")
+    build.add_argument("--shard", metavar="K/N",
+                       help="build only the K-th of N shards (a CI matrix job; join them "
+                       "with `handouts assemble`)")
+    build.add_argument("--timings", metavar="FILE",
+                       help="with --shard: balance the shards by these seconds per locale "
+                       "(written by `assemble --timings`; by handout counts if absent)")
+    assembled = add("assemble", cmd_assemble, "join the folders of `build --shard` into "
+                    "the site one build makes")
+    assembled.add_argument("shards", nargs="+", metavar="DIR", help="a shard's folder")
+    assembled.add_argument("--output", default="output", metavar="DIR",
+                           help="output folder (default: output)")
+    assembled.add_argument("--jobs", type=int, default=0, metavar="N",
+                           help="worker processes (default: one per core)")
+    assembled.add_argument("--timings", metavar="FILE",
+                           help="also write each locale's seconds per handout here, for "
+                           "`build --shard --timings` next time")
     serve = add("serve", cmd_serve, "preview the handouts on http://127.0.0.1: rebuild what a "
                 "saved catalog or monograph touches and reload the open page")
     serve.add_argument("locale", nargs="?", help="only this locale (and English)")

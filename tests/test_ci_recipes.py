@@ -77,7 +77,7 @@ def test_the_recipe_is_yaml(path):
 def test_every_handouts_command_exists_with_its_options(path):
     calls = invocations(shell_lines(path), "handouts")
     commands = {arguments[0] for arguments in calls}
-    assert {"check", "build", "bundle", "extract", "lint"} <= commands
+    assert {"check", "build", "assemble", "bundle", "extract", "lint"} <= commands
     for arguments in calls:
         try:
             parser().parse_args(arguments)
@@ -253,3 +253,38 @@ def test_a_github_comment_that_cannot_be_posted_is_a_warning(tmp_path):
     result = _run_shell(step["run"], tmp_path, {"PR_NUMBER": "7"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("::warning::")
+
+
+def test_the_github_build_is_a_matrix_of_shards_assembled_once():
+    workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    jobs = workflow["jobs"]
+    shards = jobs["build"]["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, len(shards) + 1)) and len(shards) <= 256  # GitHub's limit
+    build_runs = [s.get("run", "") for s in jobs["build"]["steps"]]
+    assert any("--shard" in run and "strategy.job-total" in run for run in build_runs)
+    upload = next(s for s in jobs["build"]["steps"]
+                  if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["include-hidden-files"] is True  # the manifest and shard record
+    assemble = jobs["assemble"]
+    assert assemble["needs"] == "build" and jobs["deploy"]["needs"] == "assemble"
+    download = next(s for s in assemble["steps"]
+                    if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert download["with"]["merge-multiple"] is True
+    runs = [s.get("run", "") for s in assemble["steps"]]
+    assert any(run.startswith("handouts assemble") for run in runs)
+
+
+def test_the_gitlab_build_is_a_parallel_matrix_of_shards_assembled_once():
+    recipe = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    build = recipe["build"]
+    shards = build["parallel"]["matrix"][0]["SHARD"]
+    assert shards == [str(n) for n in range(1, int(build["variables"]["SHARDS"]) + 1)]
+    assert len(shards) <= 200  # GitLab's parallel:matrix limit
+    assert any("--shard" in line for line in build["script"])
+    assert "shards/" in build["artifacts"]["paths"]
+    assemble = recipe["assemble"]
+    assert assemble["needs"] == ["build"] and recipe["pages"]["needs"] == ["assemble"]
+    assert recipe["stages"].index("build") < recipe["stages"].index(assemble["stage"]) \
+        < recipe["stages"].index(recipe["pages"]["stage"])
+    assert any(line.startswith("handouts assemble") for line in assemble["script"])
+    assert {"output/", "dist/"} <= set(assemble["artifacts"]["paths"])

@@ -18,6 +18,7 @@ from . import editions
 from . import pdf as pdfs
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipeline/
+NO_PDFS = "no PDFs"  # the formats signature of a build without PDFs
 
 
 def digest(*parts: bytes | str) -> str:
@@ -94,6 +95,6 @@ def raw_inputs(root: Path, locales: list[str], pdf: bool = False) -> RawInputs:
         {path.relative_to(root).as_posix(): file_digest(path) for path in monograph_files(root)},
         {locale: file_digest(catalog_path(root, locale)) for locale in locales},
         file_digest(root / POLICY_PATH), recorded,
-        pdfs.environment_signature() if pdf else "no PDFs")
+        pdfs.environment_signature() if pdf else NO_PDFS)
 
 
