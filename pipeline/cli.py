@@ -217,6 +217,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = Path(args.output)
     output = _output(root, output if output.is_absolute() else root / output,
                      "build --output")
+    if args.require_pdf and args.no_pdf:
+        raise HandoutError("--require-pdf and --no-pdf contradict each other: choose one")
     progress = _progress if sys.stderr.isatty() and not args.quiet else None
     result = build(root, output, args.locale, args.drug, args.jobs, progress,
                    pdf=not args.no_pdf)
@@ -226,8 +228,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{shown}: {state}; {result.published} published, {result.drafts} draft(s); "
               f"{result.rendered} rendered, {result.pdfs} PDF(s) printed, "
               f"{result.files_written} file(s) written")
-        for reason, count in sorted(result.skipped.items()):
-            print(f"  {count} PDF(s) skipped: {reason}")
+    for reason, count in sorted(result.skipped.items()):  # warnings, even with --quiet
+        print(f"warning: {count} PDF(s) skipped: {reason}", file=sys.stderr)
+    if args.require_pdf and result.skipped:
+        print(f"handouts build: error: {sum(result.skipped.values())} PDF(s) could not be "
+              "printed (--require-pdf)", file=sys.stderr)
+        return EXIT_CHECK_FAILED
     for locale in load_policy(root).required():
         reasons = result.draft_reasons(locale)
         if reasons:  # the build succeeded; `handouts check` is the gate that fails
@@ -490,9 +496,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--drug", action="append", metavar="ID", help="only this drug (repeatable)")
     build.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="worker processes (default: one per core)")
-    build.add_argument("--quiet", action="store_true", help="no progress display")
+    build.add_argument("--quiet", action="store_true",
+                       help="no progress display or summary (warnings are still printed)")
     build.add_argument("--no-pdf", action="store_true",
-                       help="make no PDF editions (they need Chromium and fonts)")
+                       help="print no PDF (they need Chromium and fonts); the PDFs of "
+                            "unchanged handouts are kept")
+    build.add_argument("--require-pdf", action="store_true",
+                       help="exit 1 when any PDF could not be printed (for CI)")
     serve = add("serve", cmd_serve, "preview the handouts on http://127.0.0.1: rebuild what a "
                 "saved catalog or monograph touches and reload the open page")
     serve.add_argument("locale", nargs="?", help="only this locale (and English)")

@@ -246,14 +246,16 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
         return result
     staging = sibling(output, f"new-{os.getpid()}")
     rendered = {drug for task in planned.tasks for drug in task.drugs}
-    problem = pdfs.engine_problem() if pdf else None
+    problem = pdfs.engine_problem() if pdf else pdfs.NOT_ASKED
+    kept_pdfs = {name: info["digest"] for entry in manifest.entries.values()
+                 for name, info in entry.pdf.items() if name in audit.verified}
     shared = Shared(str(root), {d: loaded.index.monograph(d) for d in sorted(rendered)},
                     loaded.glossary, loaded.safety,
                     {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
                     str(staging), str(output) if output.is_dir() else None, loaded.policy,
-                    loaded.policy.base_url, loaded.policy.papers if pdf else (), problem,
-                    pdfs.font_coverage() if pdf and not problem else None,
-                    guess_published(manifest.entries, loaded))
+                    loaded.policy.base_url, loaded.policy.papers if pdf or kept_pdfs else (),
+                    problem, pdfs.font_coverage() if pdf and not problem else None,
+                    guess_published(manifest.entries, loaded), kept_pdfs)
     try:
         staging.mkdir()
         _assemble(output, staging, shared, planned, jobs, progress, result, previous, loaded,
