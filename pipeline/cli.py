@@ -174,6 +174,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, interrupted)
     try:
         output = _output(root, _inside(root, args.output), "serve --output")
+        if output.resolve() == (root / "output").resolve():
+            raise HandoutError("serve never writes the build's output/ (its preview has "
+                               "its own folder: leave out --output)", args.output)
         serve(root, output, args.locale, args.port,
               lambda text: print(text, flush=True), ready, args.jobs)
     except KeyboardInterrupt:
@@ -507,8 +510,9 @@ def parser() -> argparse.ArgumentParser:
                 "saved catalog or monograph touches and reload the open page")
     serve.add_argument("locale", nargs="?", help="only this locale (and English)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
-    serve.add_argument("--output", default="output", metavar="DIR",
-                       help="output folder (default: output)")
+    serve.add_argument("--output", default=".handouts-preview", metavar="DIR",
+                       help="the preview's own folder (default: .handouts-preview; never "
+                            "the build's output/)")
     serve.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="worker processes of full rebuilds (default: one per core)")
     export = add("export-xliff", cmd_export_xliff,

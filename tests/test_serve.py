@@ -353,3 +353,37 @@ def test_a_port_in_use_is_refused_before_any_build(project):
     assert result.returncode == 2, result.stderr
     assert f"127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
     assert not (project / "output").exists()
+
+
+def test_serve_previews_from_its_own_folder_and_never_writes_output(project, monkeypatch):
+    """After a build (with PDFs), a preview that serves, rebuilds after a save and stops
+    leaves output/ byte for byte as the build left it, PDFs included."""
+    from pipeline.publish import pdf as pdf_module
+
+    def stand_in(jobs, *args, **kwargs):  # a stand-in Chromium (the real one: test_pdf.py)
+        for job in jobs:
+            Path(job.pdf).write_bytes(b"%PDF-stand-in " + job.html.encode())
+
+    monkeypatch.setattr(pdf_module, "engine_problem", lambda: None)
+    monkeypatch.setattr(pdf_module, "font_coverage", lambda: None)
+    monkeypatch.setattr(pdf_module, "render_pdfs", stand_in)
+    build(project, project / "output", pdf=True)
+    before = snapshot(project / "output")
+    assert any(name.endswith(".pdf") for name in before)
+    process, base = start_server(project)
+    try:
+        assert "status es --url" in process.stdout.readline()
+        set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (vista previa)")
+        assert "rebuilt in" in process.stdout.readline()
+        assert "(vista previa)" in get(f"{base}/es/copy-000.html")[2].decode()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, errors = process.communicate(timeout=30)
+    assert process.returncode == 0, errors
+    assert snapshot(project / "output") == before
+    assert (project / ".handouts-preview" / "es" / "copy-000.html").is_file()
+    refused = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--port", "0",
+                              "--output", "output"], cwd=project, capture_output=True,
+                             text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert refused.returncode == 2 and "never writes the build's output/" in refused.stderr
+    assert snapshot(project / "output") == before
