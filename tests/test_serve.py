@@ -387,3 +387,26 @@ def test_serve_previews_from_its_own_folder_and_never_writes_output(project, mon
                              text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert refused.returncode == 2 and "never writes the build's output/" in refused.stderr
     assert snapshot(project / "output") == before
+
+
+def test_the_preview_shows_a_held_back_translation_only_in_its_own_folder(project,
+                                                                             tmp_path):
+    """A translation failing numbers-units (38 °C written 39 °C): the preview's draft shows
+    the translator's own words, highlighted, with the finding and the English beside it;
+    the built handout shows the English alone, never the held-back translation."""
+    from pipeline.catalogs.pofile import load_catalog
+
+    message = next(m for m in load_catalog(project, "es").active() if "38 °C" in m.msgstr)
+    wrong = message.msgstr.replace("38 °C", "39 °C")
+    set_entry(project, "es", message.msgid, msgstr=wrong)
+    preview = Preview(project, tmp_path / "preview")
+    preview.refresh()
+    shown = (tmp_path / "preview" / "drafts" / "es" / "blinatumomab.html").read_text("utf-8")
+    held = re.search(r'<(\w+) class="pending held">(.*?)</\1>', shown, re.S)
+    assert held, "no held-back text in the preview"
+    assert "39 °C" in held.group(2) and "numbers-units" in held.group(2)
+    assert "English: " in held.group(2) and "100.4" in held.group(2)
+    build(project, project / "output", pdf=False)
+    built = (project / "output" / "drafts" / "es" / "blinatumomab.html").read_text("utf-8")
+    assert "39 °C" not in built and 'class="held-note"' not in built
+    assert "Held back" in built or "held back" in built

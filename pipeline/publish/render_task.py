@@ -68,6 +68,7 @@ class Shared:
     coverage: pdfs.Coverage | None = None  # the installed fonts
     published_guess: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drug -> locales
     kept_pdfs: dict[str, str] = field(default_factory=dict)  # previous PDF -> print digest
+    preview: bool = False  # serve's own folder: held-back texts in the translator's view
 
 
 _shared: Shared | None = None
@@ -222,7 +223,10 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
     last published edition (``editions/``) in its place, or has it withdrawn."""
     state = _locale_state(shared, locale, [drug])
     monograph = shared.monographs[drug]
-    handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
+    held = {key: tuple(f"[{f.check}] {f.message}" for f in found)
+            for key, found in state.errors.items()} if shared.preview else None
+    handout = localize(monograph, locale, state.lookup, state.blocked, state.interface,
+                       held_in_view=held)
     revision = shared.revisions[drug]
     facts = handout_facts(monograph, revision, handout_keys(monograph), state.lookup,
                           state.trust, state.catalog)
