@@ -60,7 +60,7 @@ def fresh_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
                 target = other / path.relative_to(root)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(path.read_bytes())
-    build(other, other / "output", pdf=False)  # a preview makes no PDFs
+    build(other, other / "output", pdf=False, preview=True)  # (a preview: no PDFs)
     return snapshot(other / "output")
 
 
@@ -77,7 +77,7 @@ def test_a_saved_msgstr_re_renders_that_handout_as_build_would(preview, project,
     assert update.written == [f"es/copy-000{name}" for name in (  # every format shows it
         ".bilingual.html", ".bilingual.txt", ".html", ".large.html", ".txt")]
     assert snapshot(project / "output") == fresh_build(project, tmp_path)
-    again = build(project, project / "output", pdf=False)  # the build finds everything current
+    again = build(project, project / "output", pdf=False, preview=True)  # all current
     assert again.rendered == 0 and again.files_written == 0 and not again.changed
 
 
@@ -130,7 +130,7 @@ def test_a_server_killed_midway_makes_the_next_build_render_everything(preview, 
 
 def test_an_external_build_is_noticed(preview, project, tmp_path):
     set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (fuera)")
-    build(project, project / "output", pdf=False)  # the manifest changed under the server
+    build(project, project / "output", pdf=False, preview=True)  # changed under the server
     set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (dentro)")
     assert save(preview).full
     assert snapshot(project / "output") == fresh_build(project, tmp_path)
