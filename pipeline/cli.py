@@ -196,6 +196,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, interrupted)
     try:
         output = _output(root, _inside(root, args.output), "serve --output")
+        if output.resolve() == (root / "output").resolve():
+            raise HandoutError("serve never writes the build's output/ (its preview has "
+                               "its own folder: leave out --output)", args.output)
         serve(root, output, args.locale, args.port,
               lambda text: print(text, flush=True), ready, args.jobs)
     except KeyboardInterrupt:
@@ -239,6 +242,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = Path(args.output)
     output = _output(root, output if output.is_absolute() else root / output,
                      "build --output")
+    if args.require_pdf and args.no_pdf:
+        raise HandoutError("--require-pdf and --no-pdf contradict each other: choose one")
     progress = _progress if sys.stderr.isatty() and not args.quiet else None
     if args.shard or args.timings:
         return _build_shard(args, root, output, progress)
@@ -250,8 +255,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{shown}: {state}; {result.published} published, {result.drafts} draft(s); "
               f"{result.rendered} rendered, {result.pdfs} PDF(s) printed, "
               f"{result.files_written} file(s) written")
-        for reason, count in sorted(result.skipped.items()):
-            print(f"  {count} PDF(s) skipped: {reason}")
+    for reason, count in sorted(result.skipped.items()):  # warnings, even with --quiet
+        print(f"warning: {count} PDF(s) skipped: {reason}", file=sys.stderr)
+    if args.require_pdf and result.skipped:
+        print(f"handouts build: error: {sum(result.skipped.values())} PDF(s) could not be "
+              "printed (--require-pdf)", file=sys.stderr)
+        return EXIT_CHECK_FAILED
     for locale in load_policy(root).required():
         reasons = result.draft_reasons(locale)
         if reasons:  # the build succeeded; `handouts check` is the gate that fails
@@ -606,9 +615,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--drug", action="append", metavar="ID", help="only this drug (repeatable)")
     build.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="worker processes (default: one per core)")
-    build.add_argument("--quiet", action="store_true", help="no progress display")
+    build.add_argument("--quiet", action="store_true",
+                       help="no progress display or summary (warnings are still printed)")
     build.add_argument("--no-pdf", action="store_true",
-                       help="make no PDF editions (they need Chromium and fonts)")
+                       help="print no PDF (they need Chromium and fonts); the PDFs of "
+                            "unchanged handouts are kept")
+    build.add_argument("--require-pdf", action="store_true",
+                       help="exit 1 when any PDF could not be printed (for CI)")
     build.add_argument("--shard", metavar="K/N",
                        help="build only the K-th of N shards (a CI matrix job; join them "
                        "with `handouts assemble`)")
@@ -629,8 +642,9 @@ def parser() -> argparse.ArgumentParser:
                 "saved catalog or monograph touches and reload the open page")
     serve.add_argument("locale", nargs="?", help="only this locale (and English)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
-    serve.add_argument("--output", default="output", metavar="DIR",
-                       help="output folder (default: output)")
+    serve.add_argument("--output", default=".handouts-preview", metavar="DIR",
+                       help="the preview's own folder (default: .handouts-preview; never "
+                            "the build's output/)")
     serve.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="worker processes of full rebuilds (default: one per core)")
     export = add("export-xliff", cmd_export_xliff,

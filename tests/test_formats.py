@@ -208,17 +208,17 @@ def test_a_language_turning_draft_is_unlinked_from_the_other_handouts(project, r
 def test_without_a_browser_the_build_names_the_pdfs_it_skipped(project, monkeypatch, capsys):
     monkeypatch.setenv("CHROMIUM_PATH", str(project / "no-such-chromium"))
     assert main(["-C", str(project), "build"]) == 0
-    out = capsys.readouterr().out
-    lines = [line for line in out.splitlines() if "PDF(s) skipped" in line]
-    assert lines == ["  11 PDF(s) skipped: Chromium was not found (Debian: apt-get install "
-                     "chromium; or set CHROMIUM_PATH)"]
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "PDF(s) skipped" in line]
+    assert lines == [f"warning: 11 PDF(s) skipped: CHROMIUM_PATH names no file "
+                     f"({project / 'no-such-chromium'}): set it to Chromium's path"]
     assert not list((project / "output").rglob("*.pdf"))
     html = (project / "output" / "es" / f"{DRUG}.html").read_text(encoding="utf-8")
     assert ".pdf" not in html  # no link to a PDF that is not there
     report = json.loads((project / "output" / "report.json").read_text(encoding="utf-8"))
     assert report["locales"]["es"][DRUG]["pdf_skipped"]
     assert main(["-C", str(project), "build"]) == 0  # a no-op build says it again
-    assert lines[0] in capsys.readouterr().out
+    assert lines[0] in capsys.readouterr().err
 
 
 def test_a_script_without_a_font_skips_only_its_pdfs(project, monkeypatch):
@@ -227,8 +227,8 @@ def test_a_script_without_a_font_skips_only_its_pdfs(project, monkeypatch):
     monkeypatch.setattr(pdf_module, "font_coverage", lambda: latin)
     monkeypatch.setattr(pdf_module, "engine_problem", lambda: None)
     printed = []
-    monkeypatch.setattr(pdf_module, "render_pdfs",
-                        lambda jobs, *args, **kwargs: printed.extend(jobs))
+    monkeypatch.setattr(pdf_module, "render_pdfs", lambda jobs, *args, **kwargs: [
+        printed.append(job) or Path(job.pdf).write_bytes(b"%PDF-") for job in jobs])
     result = build_module.build(project, project / "output", locales=["zh_CN", "vi"],
                                 pdf=True)
     assert len(result.skipped) == 1

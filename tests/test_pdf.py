@@ -253,3 +253,28 @@ def test_pdf_pages_as_pictures(printed):
         image = document[0].render(scale=100 / 72).to_pil()
         assert image.width > 800
         image.save(_artifact(f"{locale}{edition}-page1.png"))
+
+
+def _blank_share(image) -> float:
+    """How much of a page's text area (between the running header and footer) is empty
+    below its last line of ink."""
+    gray = image.convert("L")
+    width, height = gray.size
+    top, bottom = int(height * 0.09), int(height * 0.91)
+    pixels = gray.load()
+    inked = [y for y in range(top, bottom, 2) if any(pixels[x, y] < 200
+                                                      for x in range(0, width, 2))]
+    return (bottom - (max(inked) if inked else top)) / (bottom - top)
+
+
+def test_no_printed_page_but_the_last_is_mostly_blank(printed):
+    """Long callouts split (their label repeated) rather than leave a page 40% empty."""
+    pypdfium2 = pytest.importorskip("pypdfium2")
+    for edition in ("", ".large", ".bilingual"):
+        document = pypdfium2.PdfDocument(str(printed / "es" / f"{DRUG}{edition}.pdf"))
+        shares = [_blank_share(page.render(scale=30 / 72).to_pil()) for page in document]
+        assert max(shares[:-1]) < 0.4, (edition, shares)
+    large = " ".join(_texts(printed / "es" / f"{DRUG}.large.pdf"))
+    html = (printed / "es" / f"{DRUG}.large.html").read_text(encoding="utf-8")
+    callouts = html.count('<aside class="callout"')
+    assert large.count("IMPORTANTE") > callouts  # a split callout's label, repeated

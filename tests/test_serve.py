@@ -60,7 +60,7 @@ def fresh_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
                 target = other / path.relative_to(root)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(path.read_bytes())
-    build(other, other / "output", pdf=False)  # a preview makes no PDFs
+    build(other, other / "output", pdf=False, preview=True)  # (a preview: no PDFs)
     return snapshot(other / "output")
 
 
@@ -77,7 +77,7 @@ def test_a_saved_msgstr_re_renders_that_handout_as_build_would(preview, project,
     assert update.written == [f"es/copy-000{name}" for name in (  # every format shows it
         ".bilingual.html", ".bilingual.txt", ".html", ".large.html", ".txt")]
     assert snapshot(project / "output") == fresh_build(project, tmp_path)
-    again = build(project, project / "output", pdf=False)  # the build finds everything current
+    again = build(project, project / "output", pdf=False, preview=True)  # all current
     assert again.rendered == 0 and again.files_written == 0 and not again.changed
 
 
@@ -130,7 +130,7 @@ def test_a_server_killed_midway_makes_the_next_build_render_everything(preview, 
 
 def test_an_external_build_is_noticed(preview, project, tmp_path):
     set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (fuera)")
-    build(project, project / "output", pdf=False)  # the manifest changed under the server
+    build(project, project / "output", pdf=False, preview=True)  # changed under the server
     set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (dentro)")
     assert save(preview).full
     assert snapshot(project / "output") == fresh_build(project, tmp_path)
@@ -353,3 +353,60 @@ def test_a_port_in_use_is_refused_before_any_build(project):
     assert result.returncode == 2, result.stderr
     assert f"127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
     assert not (project / "output").exists()
+
+
+def test_serve_previews_from_its_own_folder_and_never_writes_output(project, monkeypatch):
+    """After a build (with PDFs), a preview that serves, rebuilds after a save and stops
+    leaves output/ byte for byte as the build left it, PDFs included."""
+    from pipeline.publish import pdf as pdf_module
+
+    def stand_in(jobs, *args, **kwargs):  # a stand-in Chromium (the real one: test_pdf.py)
+        for job in jobs:
+            Path(job.pdf).write_bytes(b"%PDF-stand-in " + job.html.encode())
+
+    monkeypatch.setattr(pdf_module, "engine_problem", lambda: None)
+    monkeypatch.setattr(pdf_module, "font_coverage", lambda: None)
+    monkeypatch.setattr(pdf_module, "render_pdfs", stand_in)
+    build(project, project / "output", pdf=True)
+    before = snapshot(project / "output")
+    assert any(name.endswith(".pdf") for name in before)
+    process, base = start_server(project)
+    try:
+        assert "status es --url" in process.stdout.readline()
+        set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (vista previa)")
+        assert "rebuilt in" in process.stdout.readline()
+        assert "(vista previa)" in get(f"{base}/es/copy-000.html")[2].decode()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, errors = process.communicate(timeout=30)
+    assert process.returncode == 0, errors
+    assert snapshot(project / "output") == before
+    assert (project / ".handouts-preview" / "es" / "copy-000.html").is_file()
+    refused = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--port", "0",
+                              "--output", "output"], cwd=project, capture_output=True,
+                             text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert refused.returncode == 2 and "never writes the build's output/" in refused.stderr
+    assert snapshot(project / "output") == before
+
+
+def test_the_preview_shows_a_held_back_translation_only_in_its_own_folder(project,
+                                                                             tmp_path):
+    """A translation failing numbers-units (38 °C written 39 °C): the preview's draft shows
+    the translator's own words, highlighted, with the finding and the English beside it;
+    the built handout shows the English alone, never the held-back translation."""
+    from pipeline.catalogs.pofile import load_catalog
+
+    message = next(m for m in load_catalog(project, "es").active() if "38 °C" in m.msgstr)
+    wrong = message.msgstr.replace("38 °C", "39 °C")
+    set_entry(project, "es", message.msgid, msgstr=wrong)
+    preview = Preview(project, tmp_path / "preview")
+    preview.refresh()
+    shown = (tmp_path / "preview" / "drafts" / "es" / "blinatumomab.html").read_text("utf-8")
+    held = re.search(r'<(\w+) class="pending held">(.*?)</\1>', shown, re.S)
+    assert held, "no held-back text in the preview"
+    assert "39 °C" in held.group(2) and "numbers-units" in held.group(2)
+    assert "English: " in held.group(2) and "100.4" in held.group(2)
+    build(project, project / "output", pdf=False)
+    built = (project / "output" / "drafts" / "es" / "blinatumomab.html").read_text("utf-8")
+    assert "39 °C" not in built and 'class="held-note"' not in built
+    assert "Retenido por la comprobación: numbers-units" in built  # the English, tagged

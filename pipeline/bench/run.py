@@ -217,8 +217,9 @@ class Bench:
                 stage.status, stage.detail = "failed", line.strip() or "no server"
                 return self._record(stage)
             process.stdout.readline()  # the status hint
-            html = self.root / "output" / locale / f"{drug.lower()}.html"
-            before_files = snapshot(self.root / "output")
+            preview = self.root / ".handouts-preview"  # serve's own folder (never output/)
+            html = preview / locale / f"{drug.lower()}.html"
+            before_files = snapshot(preview)
             before = html.read_bytes()
             edit_one_msgstr(self.root, locale, drug)  # saved (renamed into place) on return
             start = time.perf_counter()
@@ -228,7 +229,7 @@ class Bench:
             wall = time.perf_counter() - start
             report = process.stdout.readline().strip() if process.stdout and wall < 60 else ""
             peak = _tree_memory_kb(process.pid) / 1024
-            after = snapshot(self.root / "output")
+            after = snapshot(preview)
             stage.wall_s, stage.peak_rss_mb = round(wall, 3), round(peak, 1)
             stage.files_written = sum(before_files.get(p) != s for p, s in after.items())
             stage.detail = f"({report})"

@@ -107,9 +107,10 @@ class BuildResult:
 
 def build(root: Path, output: Path, locales: Sequence[str] | None = None,
           drugs: Sequence[str] | None = None, jobs: int = 0,
-          progress: Progress | None = None, pdf: bool = False) -> BuildResult:
+          progress: Progress | None = None, pdf: bool = False,
+          preview: bool = False) -> BuildResult:
     """Build the handouts of ``root`` into ``output``: :meth:`IncrementalBuild.build`."""
-    return IncrementalBuild(root, output, locales, drugs, jobs, pdf).build(progress)
+    return IncrementalBuild(root, output, locales, drugs, jobs, pdf, preview).build(progress)
 
 
 class IncrementalBuild:
@@ -119,9 +120,11 @@ class IncrementalBuild:
     this object's last build; through :meth:`build` otherwise."""
 
     def __init__(self, root: Path, output: Path, locales: Sequence[str] | None = None,
-                 drugs: Sequence[str] | None = None, jobs: int = 0, pdf: bool = False):
+                 drugs: Sequence[str] | None = None, jobs: int = 0, pdf: bool = False,
+                 preview: bool = False):
         self.root, self.output = root.resolve(), output
         self.locales, self.drugs, self.jobs, self.pdf = locales, drugs, jobs, pdf
+        self.preview = preview and not pdf  # serve's folder: translators' words, no PDFs
         self._in_place: InPlace | None = None
 
     def build(self, progress: Progress | None = None) -> BuildResult:
@@ -138,7 +141,7 @@ class IncrementalBuild:
         with catalogs_lock(root, shared=True):
             try:
                 return _build(root, output, self.locales, self.drugs, self.jobs, progress,
-                              self.pdf)
+                              self.pdf, self.preview)
             except OSError as error:
                 raise file_error(error, root, output) from None
             except BuildError as error:  # a staging file is named as the output file
@@ -185,14 +188,15 @@ class IncrementalBuild:
         found = discover_locales(self.root)
         chosen = self.catalogs()
         output = output_folder(self.root, self.output)
-        raw = raw_inputs(self.root, found)
+        raw = raw_inputs(self.root, found, preview=self.preview)
         loaded = load_inputs(self.root, [ENGLISH, *chosen], None, raw, output)
-        return InPlace(self.root, output, chosen, raw, loaded, bool(self.locales))
+        return InPlace(self.root, output, chosen, raw, loaded, bool(self.locales),
+                       self.preview)
 
 
 def _build(root: Path, output: Path, locales: Sequence[str] | None,
            drugs: Sequence[str] | None, jobs: int, progress: Progress | None,
-           pdf: bool) -> BuildResult:
+           pdf: bool, preview: bool = False) -> BuildResult:
     root, output = root.resolve(), output.resolve()
     check_output(root, output)
     catalogs = discover_locales(root)
@@ -206,7 +210,7 @@ def _build(root: Path, output: Path, locales: Sequence[str] | None,
         check_output(root, output)
         manifest = read_manifest(output)
         audit = audit_output(output, manifest)  # every file as the manifest says?
-        raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH], pdf)
+        raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH], pdf, preview)
         overall = None if locales or drugs else raw.overall()
         if overall and manifest.inputs == overall and manifest.formats == raw.formats \
                 and audit.complete(manifest) and files_present(output, manifest.entries):
@@ -216,14 +220,15 @@ def _build(root: Path, output: Path, locales: Sequence[str] | None,
         loaded = load_inputs(root, chosen_locales, drugs, raw, output)  # may raise: output
         # untouched
         return _build_planned(root, output, loaded, raw, (manifest, audit), (locales, drugs),
-                              jobs, progress, result, pdf)
+                              jobs, progress, result, pdf, preview)
 
 
 def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
                    previous: tuple[Manifest, Audit], filters: tuple[Sequence[str] | None,
                                                                     Sequence[str] | None],
                    jobs: int, progress: Progress | None,
-                   result: BuildResult, pdf: bool = False) -> BuildResult:
+                   result: BuildResult, pdf: bool = False,
+                   preview: bool = False) -> BuildResult:
     """The build once its inputs are read: plan, then render into a staging folder
     and swap it in (or write only the manifest when no handout changes). ``previous``:
     the output's manifest and what of the output is as it says."""
@@ -246,14 +251,16 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
         return result
     staging = sibling(output, f"new-{os.getpid()}")
     rendered = {drug for task in planned.tasks for drug in task.drugs}
-    problem = pdfs.engine_problem() if pdf else None
+    problem = pdfs.engine_problem() if pdf else pdfs.NOT_ASKED
+    kept_pdfs = {name: info["digest"] for entry in manifest.entries.values()
+                 for name, info in entry.pdf.items() if name in audit.verified}
     shared = Shared(str(root), {d: loaded.index.monograph(d) for d in sorted(rendered)},
                     loaded.glossary, loaded.safety,
                     {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
                     str(staging), str(output) if output.is_dir() else None, loaded.policy,
-                    loaded.policy.base_url, loaded.policy.papers if pdf else (), problem,
-                    pdfs.font_coverage() if pdf and not problem else None,
-                    guess_published(manifest.entries, loaded))
+                    loaded.policy.base_url, loaded.policy.papers if pdf or kept_pdfs else (),
+                    problem, pdfs.font_coverage() if pdf and not problem else None,
+                    guess_published(manifest.entries, loaded), kept_pdfs, preview)
     try:
         staging.mkdir()
         _assemble(output, staging, shared, planned, jobs, progress, result, previous, loaded,

@@ -84,9 +84,10 @@ class RawInputs:
                        *(f"{k}={v}" for k, v in sorted(self.editions.items())))
 
 
-def raw_inputs(root: Path, locales: list[str], pdf: bool = False) -> RawInputs:
+def raw_inputs(root: Path, locales: list[str], pdf: bool = False,
+               preview: bool = False) -> RawInputs:
     """Hash every input of ``root`` (the catalogs of ``locales``; the PDF environment
-    when ``pdf``)."""
+    when ``pdf``; a preview's output is of its own kind)."""
     records = root / editions.EDITIONS_DIR
     recorded = {f"{path.parent.name}/{path.stem}": file_digest(path)
                 for path in sorted(records.glob("*/*.json"))} if records.is_dir() else {}
@@ -95,6 +96,6 @@ def raw_inputs(root: Path, locales: list[str], pdf: bool = False) -> RawInputs:
         {path.relative_to(root).as_posix(): file_digest(path) for path in monograph_files(root)},
         {locale: file_digest(catalog_path(root, locale)) for locale in locales},
         file_digest(root / POLICY_PATH), recorded,
-        pdfs.environment_signature() if pdf else NO_PDFS)
+        "preview" if preview else pdfs.environment_signature() if pdf else NO_PDFS)
 
 

@@ -65,11 +65,13 @@ class LocalText:
     text: str
     state: State
     checks: tuple[str, ...] = ()  # blocked: the checks that found an error
+    english: str | None = None  # the preview's translator view: held back, shown anyway
+    notes: tuple[str, ...] = ()  # ... with the findings' messages
 
     @property
     def fallback(self) -> bool:
         """Shown in English in place of the translation."""
-        return self.state in FALLBACK_STATES
+        return self.state in FALLBACK_STATES and self.english is None
 
     @property
     def pending(self) -> bool:
@@ -220,11 +222,14 @@ def _state(message: Message | None, key: Key, blocked: Blocked, trust: Trust,
 def localize(monograph: Monograph, locale: str = ENGLISH,
              lookup: Mapping[Key, Message] | None = None,
              blocked: Blocked = (), interface: Interface | None = None, *,
-             trust: Trust | None = None, needs_review: bool | None = None) -> Handout:
+             trust: Trust | None = None, needs_review: bool | None = None,
+             held_in_view: Mapping[Key, tuple[str, ...]] | None = None) -> Handout:
     """Localize ``monograph``; ``lookup`` None means the English source handout.
     ``blocked``: keys with an error finding (or keys -> the checks that found one);
     ``trust`` and ``needs_review``: whose review marks count, and whether a text must
-    be reviewed to publish (by default, as ``interface`` says)."""
+    be reviewed to publish (by default, as ``interface`` says). ``held_in_view`` (the
+    preview only, never a built handout): a held-back text shows its translation, with
+    these messages and the English beside it."""
     if interface is None:
         interface = Interface() if lookup is None else Interface(
             lookup, blocked, trust=trust or NO_TRUST, needs_review=bool(needs_review))
@@ -244,6 +249,10 @@ def localize(monograph: Monograph, locale: str = ENGLISH,
             text = message.msgstr if message is not None and status in USABLE \
                 else segment.msgid
             shown = LocalText(text, status, tuple(checks.get(segment.key, ())))
+            if status == "blocked" and held_in_view is not None and message is not None \
+                    and message.msgid_plural is None and message.msgstr:
+                shown = LocalText(message.msgstr, status, shown.checks, segment.msgid,
+                                  held_in_view.get(segment.key, ()))
         local[segment.text] = shown
         states[segment.key] = shown.state
     for msgid in published_interface(monograph):

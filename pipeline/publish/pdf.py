@@ -7,10 +7,12 @@ and page numbers on every page), fonts embedded as subsets, tagged (structure tr
 ``/Lang``), with an outline from the headings; :mod:`.pdfclean` then makes the bytes
 reproducible and the extractable text true.
 
-Nothing here is required for a build: when Playwright or Chromium is missing, or no
-installed font covers a script that a handout uses (without Noto CJK a Chinese PDF would
-be empty boxes), the build skips those PDFs and says why (:func:`engine_problem`,
-:func:`missing_fonts`).
+A build prints PDFs when it can: when Playwright or Chromium is missing, or no installed
+font covers a script that a handout uses (without Noto CJK a Chinese PDF would be empty
+boxes), or the build was told ``--no-pdf``, it prints none of those, keeps each previous
+PDF whose page did not change, removes only the out-of-date ones, and says why, naming
+the command that fixes it (:func:`engine_problem`, :func:`missing_fonts`,
+:func:`keep_current`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -44,15 +47,13 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts
 PER_BROWSER = 200  # PDFs per worker task (one browser each)
 IN_PROCESS_BELOW = 6  # fewer PDFs than this render without worker processes
 TIMEOUT_MS = 60_000
-# Debian packages and font names for the scripts that most often lack a font
-FONT_ADVICE = {
-    "CJK": "Noto Sans CJK (Debian: fonts-noto-cjk)",
-    "HIRAGANA": "Noto Sans CJK (Debian: fonts-noto-cjk)",
-    "KATAKANA": "Noto Sans CJK (Debian: fonts-noto-cjk)",
-    "HANGUL": "Noto Sans CJK (Debian: fonts-noto-cjk)",
-    "ARABIC": "Noto Naskh Arabic (Debian: fonts-noto-core)",
-    "DEVANAGARI": "Noto Sans Devanagari (Debian: fonts-noto-core)",
-}
+# the Debian package that brings a font for a script (Unicode name's first word)
+CJK_FONTS = "fonts-noto-cjk"
+FONT_PACKAGES = {"CJK": CJK_FONTS, "HIRAGANA": CJK_FONTS, "KATAKANA": CJK_FONTS,
+                 "HANGUL": CJK_FONTS, "BOPOMOFO": CJK_FONTS, "HALFWIDTH": CJK_FONTS,
+                 "FULLWIDTH": CJK_FONTS, "IDEOGRAPHIC": CJK_FONTS}
+BASE_FONTS = "fonts-noto-core"  # Latin, Vietnamese, Arabic, Hebrew, Indic scripts...
+NOT_ASKED = "not printed (--no-pdf)"  # pdf_problem of a build told --no-pdf
 
 
 def find_chromium() -> str | None:
@@ -66,11 +67,30 @@ def find_chromium() -> str | None:
 def engine_problem() -> str | None:
     """Why no PDF can be made here, or None."""
     if find_spec("playwright") is None:
-        return "Playwright is not installed (pip install playwright)"
+        return (f"Playwright is not installed in this environment: run `make setup`, or "
+                f"`{sys.executable} -m pip install playwright`")
     if find_chromium() is None:
-        return ("Chromium was not found (Debian: apt-get install chromium; or set "
-                "CHROMIUM_PATH)")
+        given = os.environ.get("CHROMIUM_PATH")
+        if given:
+            return f"CHROMIUM_PATH names no file ({given}): set it to Chromium's path"
+        return "Chromium was not found: run `apt-get install chromium` (or set CHROMIUM_PATH)"
     return None
+
+
+def keep_current(digests: dict[str, str], previous: dict[str, str], reason: str
+                 ) -> tuple[list[str], dict[str, int]]:
+    """When no PDF is printed (``reason``): the PDFs kept from the previous output (the
+    same print digest as the page now), and the missing ones counted by reason; an
+    out-of-date previous PDF is removed, and said so."""
+    kept = [name for name, found in digests.items() if previous.get(name) == found]
+    skipped: dict[str, int] = {}
+    stale = sum(name in previous and name not in kept for name in digests)
+    if stale:
+        skipped[f"{reason}; removed because their handout changed"] = stale
+    missing = len(digests) - len(kept) - stale
+    if missing and reason != NOT_ASKED:
+        skipped[reason] = missing
+    return kept, skipped
 
 
 def environment_signature() -> str:
@@ -155,11 +175,9 @@ def missing_fonts(text: str, coverage: Coverage | None) -> str | None:
     if not missing:
         return None
     scripts = sorted({_script(c) for c in missing})
-    advice = sorted({FONT_ADVICE.get(s, "a font for it (Debian: fonts-noto-core)")
-                     for s in scripts})
-    shown = "".join(missing[:3])
-    return (f"no installed font has the {', '.join(s.title() for s in scripts)} characters "
-            f"({shown}{'...' if len(missing) > 3 else ''}): install {' or '.join(advice)}")
+    packages = sorted({FONT_PACKAGES.get(s, BASE_FONTS) for s in scripts})
+    return (f"no installed font has the {', '.join(s.title() for s in scripts)} characters: "
+            f"run `apt-get install {' '.join(packages)}`")
 
 
 # --- rendering ------------------------------------------------------------------------

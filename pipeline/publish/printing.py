@@ -73,21 +73,23 @@ def page_style(running: RunningText) -> str:
     """The ``@page`` rules that put ``running`` on every printed page."""
     start, end = ("right", "left") if running.rtl else ("left", "right")
     direction = "rtl" if running.rtl else "ltr"
-    size = "11pt" if running.large else "8pt"
+    size = "14pt" if running.large else "9pt"  # scaled with the body (18 pt, 12 pt)
     box = (f"font-family: {font_stack(running.tag)}; font-size: {size}; color: #000; "
            f"direction: {direction}; unicode-bidi: isolate")
+    top, bottom = ("padding-bottom: 4mm", "padding-top: 4mm")  # never touching the text
     header = css_string(f"{running.title} \u2014 {running.language}")
     footer = css_string(f"{running.dated} \u00b7 {running.revision}")
     rules = [
-        f"@top-{start} {{ content: {header}; {box}; text-align: {start}; "
+        f"@top-{start} {{ content: {header}; {box}; {top}; text-align: {start}; "
         "vertical-align: bottom; }",
-        f"@bottom-{start} {{ content: {footer}; {box}; text-align: {start}; "
+        f"@bottom-{start} {{ content: {footer}; {box}; {bottom}; text-align: {start}; "
         "vertical-align: top; }",
-        f'@bottom-{end} {{ content: counter(page) " / " counter(pages); {box}; '
+        f'@bottom-{end} {{ content: counter(page) " / " counter(pages); {box}; {bottom}; '
         f"direction: ltr; text-align: {end}; vertical-align: top; width: 18%; }}",
     ]
     if running.draft:
-        rules.append(f"@top-{end} {{ content: {css_string(running.draft)}; {box}; "
+        rules.append(f"@top-{end} {{ content: {css_string(running.draft)}; {box}; {top}; "
                      f"text-align: {end}; vertical-align: bottom; font-weight: 800; "
-                     "font-size: 10pt; }")
-    return "@page { " + " ".join(rules) + " }"
+                     f"font-size: {'15pt' if running.large else '10pt'}; }}")
+    margins = "margin: 24mm 15mm 22mm; " if running.large else ""  # room for 14 pt boxes
+    return "@page { " + margins + " ".join(rules) + " }"

@@ -89,7 +89,7 @@ class InPlace:
     """A built output and the inputs it was built from, kept to apply catalog saves."""
 
     def __init__(self, root: Path, output: Path, catalogs: list[str], raw: RawInputs,
-                 loaded: Loaded, filtered: bool):
+                 loaded: Loaded, filtered: bool, preview: bool = False):
         self.root, self.output, self.catalogs = root, output, catalogs
         self.raw, self.loaded, self.filtered = raw, loaded, filtered
         self.manifest = read_manifest(output)
@@ -105,7 +105,8 @@ class InPlace:
             loaded.glossary, loaded.safety,
             {d: raw.monographs[p][:12] for d, p in loaded.paths.items()},
             str(output), None, loaded.policy, base_url=loaded.policy.base_url,
-            published_guess=guess_published(self.manifest.entries, loaded))  # no PDFs
+            published_guess=guess_published(self.manifest.entries, loaded),  # no PDFs
+            preview=preview)
 
     def current(self) -> bool:
         """Whether the output is still the one this knows (no other build since)."""

@@ -63,10 +63,12 @@ class Shared:
     previous: str | None
     policy: Policy = field(default_factory=lambda: Policy({}))
     base_url: str | None = None
-    papers: tuple[str, ...] = ()  # PDF sizes; () when PDFs are off
-    pdf_problem: str | None = None  # why no PDF can be made at all
+    papers: tuple[str, ...] = ()  # PDF sizes; () when no PDF is printed or kept
+    pdf_problem: str | None = None  # why no PDF can be printed (pdf.NOT_ASKED: --no-pdf)
     coverage: pdfs.Coverage | None = None  # the installed fonts
     published_guess: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drug -> locales
+    kept_pdfs: dict[str, str] = field(default_factory=dict)  # previous PDF -> print digest
+    preview: bool = False  # serve's own folder: held-back texts in the translator's view
 
 
 _shared: Shared | None = None
@@ -157,11 +159,9 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
     PDFs to print with the digest of their page, PDFs skipped by reason, the other
     languages it links to)."""
     files = handout_files(locale, drug, True, shared.papers)
-    english_href = f"../{ENGLISH}/{drug}.html"
     revision = facts.revision
     staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
-    address, text_address = (english_address(drug, shared.base_url, text=False),
-                             english_address(drug, shared.base_url, text=True))
+    text_address = english_address(drug, shared.base_url, text=True)
     text = render_text(handout, interface, revision, text_address, facts=facts)
     written = int(put(staging, previous, files.text, text.encode("utf-8")))
     others = {code: handout_files(code, drug, True).html
@@ -173,14 +173,31 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
                                                text_address, facts=facts)
         written += put(staging, previous, files.bilingual_text, bilingual_text.encode("utf-8"))
         printed += bilingual_text
-    made: list[str] = []
+    reason = (shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage)
+              if files.pdfs else None)
+    pages = _pages(shared, files, handout, english, interface, facts, list(files.pdfs),
+                   others)
+    digests = {name: print_digest(pages[html]) for name, (html, _) in files.pdfs.items()}
+    made: list[str] = list(files.pdfs)
     skipped: dict[str, int] = {}
-    if files.pdfs:
-        reason = shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage)
-        if reason:
-            skipped[reason] = len(files.pdfs)
-        else:
-            made = list(files.pdfs)
+    if reason:  # none printed: keep each previous PDF whose page did not change
+        made, skipped = pdfs.keep_current(digests, shared.kept_pdfs, reason)
+        if len(made) < len(files.pdfs):
+            pages = _pages(shared, files, handout, english, interface, facts, made, others)
+    for page, html in pages.items():
+        written += put(staging, previous, page, html.encode("utf-8"))
+    pdf = {name: {"html": files.pdfs[name][0], "paper": files.pdfs[name][1],
+                  "digest": digests[name]} for name in made}
+    return files, int(written), pdf, skipped, others
+
+
+def _pages(shared: Shared, files: HandoutFiles, handout: Handout, english: Handout | None,
+           interface: Interface, facts: Facts, made: list[str], others: dict[str, str]
+           ) -> dict[str, str]:
+    """The HTML editions of a published handout, linking the PDFs ``made``."""
+    revision = facts.revision
+    english_href = f"../{ENGLISH}/{handout.monograph.id}.html"
+    address = english_address(handout.monograph.id, shared.base_url, text=False)
     pages: dict[str, str] = {}
     for edition in ("standard", "large", "bilingual"):
         page = files.html_of(edition)
@@ -198,11 +215,7 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
                 handout, interface, revision, english_href, facts=facts, edition=edition,
                 nav=nav, english_address=address, page_address=public,
                 main_html=main_of(pages[files.html]) if edition == "large" else None)
-    for page, html in pages.items():
-        written += put(staging, previous, page, html.encode("utf-8"))
-    pdf = {name: {"html": files.pdfs[name][0], "paper": files.pdfs[name][1],
-                  "digest": print_digest(pages[files.pdfs[name][0]])} for name in made}
-    return files, int(written), pdf, skipped, others
+    return pages
 
 
 def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
@@ -212,7 +225,10 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
     last published edition (``editions/``) in its place, or has it withdrawn."""
     state = _locale_state(shared, locale, [drug])
     monograph = shared.monographs[drug]
-    handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
+    held = {key: tuple(f"[{f.check}] {f.message}" for f in found)
+            for key, found in state.errors.items()} if shared.preview else None
+    handout = localize(monograph, locale, state.lookup, state.blocked, state.interface,
+                       held_in_view=held)
     revision = shared.revisions[drug]
     facts = handout_facts(monograph, revision, handout_keys(monograph), state.lookup,
                           state.trust, state.catalog)

@@ -92,7 +92,8 @@ class Preview:
         self.root, self.output = root.resolve(), output.resolve()
         self.locale = locale
         self.builder = IncrementalBuild(self.root, self.output,
-                                        [ENGLISH, locale] if locale else None, jobs=jobs)
+                                        [ENGLISH, locale] if locale else None, jobs=jobs,
+                                        preview=True)
         self.versions: dict[str, int] = {}  # output file -> times rewritten in place
         self.generation = 0  # full rebuilds (any page may have changed)
         self.error: str | None = None
