@@ -139,13 +139,14 @@ def _write_pair(shared: Shared, folder: str, drug: str, handout: Handout,
     english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}"
     revision = facts.revision
     staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
+    clinic = shared.policy.clinic
     html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
     written = put(staging, previous, html, render_html(
-        handout, interface, revision, f"{english}.html", facts=facts,
+        handout, interface, revision, f"{english}.html", facts=facts, clinic=clinic,
         english_address=english_address(drug, shared.base_url, text=False)).encode("utf-8"))
     written += put(staging, previous, text, render_text(
         handout, interface, revision, english_address(drug, shared.base_url, text=True),
-        facts=facts).encode("utf-8"))
+        facts=facts, clinic=clinic).encode("utf-8"))
     return html, text, int(written)
 
 
@@ -159,10 +160,11 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
     files = handout_files(locale, drug, True, shared.papers)
     english_href = f"../{ENGLISH}/{drug}.html"
     revision = facts.revision
+    clinic = shared.policy.clinic
     staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
     address, text_address = (english_address(drug, shared.base_url, text=False),
                              english_address(drug, shared.base_url, text=True))
-    text = render_text(handout, interface, revision, text_address, facts=facts)
+    text = render_text(handout, interface, revision, text_address, facts=facts, clinic=clinic)
     written = put(staging, previous, files.text, text.encode("utf-8"))
     others = {code: handout_files(code, drug, True).html
               for code in shared.published_guess.get(drug, ()) if code != locale}
@@ -170,7 +172,7 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
     printed = text
     if english is not None and files.bilingual_text:
         bilingual_text = render_bilingual_text(handout, english, interface, revision,
-                                               text_address, facts=facts)
+                                               text_address, facts=facts, clinic=clinic)
         written += put(staging, previous, files.bilingual_text, bilingual_text.encode("utf-8"))
         printed += bilingual_text
     made: list[str] = []
@@ -191,11 +193,11 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
             assert english is not None
             pages[page] = render_bilingual_html(handout, english, interface, revision,
                                                 english_href, nav=nav, english_address=address,
-                                                facts=facts)
+                                                facts=facts, clinic=clinic)
         else:  # the large print's body is the standard edition's, rendered once
             pages[page] = render_html(
                 handout, interface, revision, english_href, facts=facts, edition=edition,
-                nav=nav, english_address=address,
+                clinic=clinic, nav=nav, english_address=address,
                 main_html=main_of(pages[files.html]) if edition == "large" else None)
     for page, html in pages.items():
         written += put(staging, previous, page, html.encode("utf-8"))
