@@ -90,7 +90,7 @@ def load_clinic(root: Path, node: yaml.Node) -> Clinic:
 def _text(node: yaml.Node, name: str) -> str:
     if not isinstance(node, yaml.ScalarNode) or not isinstance(node.value, str) \
             or not node.value.strip():
-        raise _error(f"'clinic.{name}' must be a text (quote a number: \"911\")", node)
+        raise _error(f"'clinic.{name}' must be a text, written as it should print", node)
     return node.value.strip()
 
 
