@@ -21,6 +21,7 @@ from .formats import Navigation
 from .localize import (
     UI_BILINGUAL,
     UI_CLASSIFICATION,
+    UI_EDITION,
     UI_EDITIONS,
     UI_ENGLISH,
     UI_GAP,
@@ -67,6 +68,7 @@ def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
     shown: dict[str, Any] = {key: strings.gettext(msgid) for key, msgid in keys.items()}
     shown["provenance"] = provenance(strings, handout, facts)
     shown["contact_box"] = contact_labels(strings)
+    shown["edition"] = strings.gettext(UI_EDITION, date=fact_values(handout, facts)["edition"])
     return shown
 
 

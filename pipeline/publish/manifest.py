@@ -48,6 +48,8 @@ class Entry:
     fingerprint: str = ""  # the quick fingerprint (file hashes)
     base: str = ""  # the content fingerprint but the catalog entries
     content: str = ""  # the content fingerprint
+    brands: tuple[str, ...] = ()  # the drug's brand names (the index's search)
+    source_gap: bool = False  # the source records a missing part (marked for staff)
 
     @property
     def key(self) -> str:
@@ -59,12 +61,20 @@ class Entry:
 
     def owned_files(self) -> list[str]:
         """The files this entry owns: the handout in every format, its PDFs, and a kept
-        edition's pair (the only answer to the question, for build, serve and bundle)."""
+        edition's formats and PDFs (the only answer to the question, for build, serve and
+        bundle)."""
         names = [*(self.files or (self.html, self.text)), *self.pdf]
         edition = self.edition or {}
-        if edition.get("status") == "kept":
-            names += [edition["html"], edition["text"]]
+        if edition.get("status") == "kept":  # in every format (before: its pair)
+            names += [*edition.get("files", (edition["html"], edition["text"])),
+                      *edition.get("pdf", {})]
         return list(dict.fromkeys(names))
+
+    def all_pdfs(self) -> dict[str, Mapping[str, str]]:
+        """Every PDF to print for this entry: its own, and its kept edition's."""
+        edition = self.edition or {}
+        kept = edition.get("pdf", {}) if edition.get("status") == "kept" else {}
+        return {**self.pdf, **kept}
 
     def with_fingerprints(self, fingerprint: str, base: str | None = None,
                           content: str | None = None) -> Entry:
@@ -89,7 +99,8 @@ class Entry:
             "review": dict(self.review) if self.review is not None else None}
         if self.edition is not None:
             data["edition"] = dict(self.edition)
-        data.update(fingerprint=self.fingerprint, base=self.base, content=self.content)
+        data.update(fingerprint=self.fingerprint, base=self.base, content=self.content,
+                    brands=list(self.brands), source_gap=self.source_gap)
         return data
 
     @classmethod
@@ -107,7 +118,8 @@ class Entry:
                 int(data.get("missing", 0)), int(data.get("blocking_findings", 0)),
                 tuple(data.get("findings") or ()), data.get("review"), data.get("edition"),
                 str(data.get("fingerprint", "")), str(data.get("base", "")),
-                str(data.get("content", "")))
+                str(data.get("content", "")), tuple(map(str, data.get("brands") or ())),
+                bool(data.get("source_gap", False)))
         except (KeyError, TypeError) as error:
             raise ValueError(f"not an entry: {error}") from None
 

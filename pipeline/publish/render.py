@@ -460,6 +460,8 @@ class Listing:
     review: dict[str, Any] | None = None  # who reviewed its texts
     files: tuple[str, ...] = ()  # every HTML and text edition
     pdfs: tuple[tuple[str, str, str], ...] = ()  # (pdf, its HTML edition, paper)
+    brands: tuple[str, ...] = ()  # the drug's brand names, from its source
+    source_gap: bool = False  # its source records a missing part
 
 
 def _page(name: str, **context: Any) -> str:

@@ -151,12 +151,14 @@ def _write_pair(shared: Shared, folder: str, drug: str, handout: Handout,
 
 
 def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
-                   interface: Interface, facts: Facts
+                   interface: Interface, facts: Facts, kept: Monograph | None = None
                    ) -> tuple[HandoutFiles, int, dict[str, Any], dict[str, int], dict[str, str]]:
     """Write a published handout in every format: standard, large print and (for a
     translation) bilingual HTML, text and bilingual text; (its files, files written, the
     PDFs to print with the digest of their page, PDFs skipped by reason, the other
-    languages it links to)."""
+    languages it links to). ``kept``: the English monograph of a kept edition (its
+    bilingual edition sets the English it was translated from; it links to no other
+    language, whose handouts follow the newer English)."""
     files = handout_files(locale, drug, True, shared.papers)
     english_href = f"../{ENGLISH}/{drug}.html"
     revision = facts.revision
@@ -167,8 +169,9 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
     text = render_text(handout, interface, revision, text_address, facts=facts, clinic=clinic)
     written = put(staging, previous, files.text, text.encode("utf-8"))
     others = {code: handout_files(code, drug, True).html
-              for code in shared.published_guess.get(drug, ()) if code != locale}
-    english = localize(shared.monographs[drug]) if locale != ENGLISH else None
+              for code in shared.published_guess.get(drug, ()) if code != locale} \
+        if kept is None else {}
+    english = localize(kept or shared.monographs[drug]) if locale != ENGLISH else None
     printed = text
     if english is not None and files.bilingual_text:
         bilingual_text = render_bilingual_text(handout, english, interface, revision,
@@ -236,7 +239,9 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
         tuple(_findings(handout, state)),
         {"fully_reviewed": facts.fully_reviewed, "reviewers": list(facts.reviewers),
          "reviewed": facts.reviewed.isoformat() if facts.reviewed else None},
-        edition)
+        edition, brands=monograph.brand_names,
+        source_gap=bool(monograph.gaps) or any(b.gap for s in monograph.sections
+                                               for b in s.blocks))
     return entry, written + extra
 
 
@@ -259,10 +264,11 @@ def _edition(shared: Shared, state: LocaleState, monograph: Monograph, revision:
                 "reason": reason or shown}, 0
     handout, interface = shown
     facts = replace(recorded.facts, edition=recorded.published)
-    html, text, written = _write_pair(shared, state.locale, monograph.id, handout, interface,
-                                      facts)
-    return {"status": "kept", "published": recorded.published.isoformat(), "html": html,
-            "text": text, "fully_reviewed": recorded.facts.fully_reviewed,
+    files, written, made, skipped, _ = _write_formats(shared, state.locale, monograph.id,
+                                                      handout, interface, facts, kept=old)
+    return {"status": "kept", "published": recorded.published.isoformat(), "html": files.html,
+            "text": files.text, "files": files.written(), "pdf": made,
+            "pdf_skipped": skipped, "fully_reviewed": recorded.facts.fully_reviewed,
             "reviewers": list(recorded.facts.reviewers),
             "reviewed": recorded.facts.reviewed.isoformat() if recorded.facts.reviewed
             else None}, written
