@@ -249,7 +249,7 @@ def _render(listings: list[Listing], rows: Rows, languages: list[Language], *, p
         "only": locale_info(only) if only else None, "home": home, "css": css,
         "version": __version__, "script": Markup(FINDER_SCRIPT) if script else None,
         "csp": content_policy(css, scripts=[FINDER_SCRIPT] if script else []),
-        "drafts_page": f"{prefix}drafts/index.html", "autonym": autonym,
+        "autonym": autonym,
         "gap_note": GAP_NOTE,
     }
     return environment().get_template("index.html").render(**context)
