@@ -177,3 +177,51 @@ def test_a_draft_says_draft_in_english_too(built):
     assert "DRAFT" in banner
     draft = re.search(r"@top-left \{ content: (\"[^\"]*\")", page).group(1)  # rtl: the end
     assert "DRAFT" in re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), draft)
+
+
+def test_the_index_speaks_to_clinic_staff(built):
+    index = (built / "index.html").read_text("utf-8")
+    intro = re.search(r'<p class="intro">(.*?)</p>', index, re.S).group(1)
+    assert len(re.findall(r"[.!?](\s|$)", re.sub(r"<[^>]+>", "", intro))) <= 2
+    assert "中文（简体）" in index and "Español" in index and "Tiếng Việt" in index
+    # one primary Print link per published language: the PDF if printed, else the page
+    rows = re.findall(r'<li data-locale="([^"]+)" data-status="published".*?</li>', index, re.S)
+    assert sorted(rows) == ["en", "es", "vi", "zh_CN"]
+    for locale in rows:
+        row = re.search(rf'<li data-locale="{locale}" data-status="published".*?</li>', index,
+                        re.S).group(0)
+        primary = re.findall(r'<a class="primary" href="([^"]+)"[^>]*>Print</a>', row)
+        assert primary == [f"{locale}/blinatumomab.html"], row  # (no PDFs in this build)
+        assert f'class="secondary" href="{locale}/blinatumomab.large.html"' in row
+    # the source records a gap ("Tips to preventing infection:" has no list): staff see it
+    assert '<p class="gap-warning" role="note">Part of the source is missing; ask the ' \
+        'clinical team.</p>' in index
+
+
+def test_brand_names_from_the_source_are_searchable(project, run_build):
+    path = project / "source" / "monographs" / "blinatumomab.yaml"
+    path.write_text(path.read_text("utf-8").replace(
+        "classification: Bispecific T-Cell Engager\n",
+        "classification: Bispecific T-Cell Engager\nbrand_names: [Examplex]\n"), "utf-8")
+    run_build(project)
+    index = (project / "output" / "index.html").read_text("utf-8")
+    assert 'data-search="blinatumomab blinatumomab examplex"' in index
+    assert '<p class="brands">Brand names: Examplex</p>' in index
+
+
+def test_a_bad_brand_name_is_exit_2_naming_file_and_line(project, capsys):
+    path = project / "source" / "monographs" / "blinatumomab.yaml"
+    text = path.read_text("utf-8").replace("\nsections:", "\nbrand_names: x\nsections:", 1)
+    path.write_text(text, "utf-8")
+    line = text.splitlines().index("brand_names: x") + 1
+    assert main(["-C", str(project), "lint"]) == 2
+    err = capsys.readouterr().err
+    assert f"blinatumomab.yaml:{line}:" in err and "brand_names must be a list" in err
+
+
+def test_the_shipped_monograph_names_no_brand_its_reference_does_not_give(built):
+    from tests.projects import REPO
+
+    reference = (REPO / "source" / "reference" / "blinatumomab.txt").read_text("utf-8")
+    monograph = (REPO / "source" / "monographs" / "blinatumomab.yaml").read_text("utf-8")
+    assert ("Blincyto" in reference) == ("brand_names" in monograph)

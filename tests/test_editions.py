@@ -124,7 +124,7 @@ def test_a_kept_edition_keeps_every_format(published):
     assert 'class="edition-notice"' in large and '<html lang="es" dir="ltr" class="large">' \
         in large
     text = (output / "es" / "blinatumomab.bilingual.txt").read_text("utf-8")
-    assert "Edición del 1 de diciembre de 2026" in text.split("\n\n")[0]
+    assert "Edición del 1 de diciembre de 2026" in text.split("\n\n")[1]  # above the title
     report = json.loads((output / "report.json").read_text(encoding="utf-8"))
     kept = report["locales"]["es"]["blinatumomab"]
     assert kept["status"] == "draft" and kept["edition"]["status"] == "kept"
