@@ -225,3 +225,20 @@ def test_the_shipped_monograph_names_no_brand_its_reference_does_not_give(built)
     reference = (REPO / "source" / "reference" / "blinatumomab.txt").read_text("utf-8")
     monograph = (REPO / "source" / "monographs" / "blinatumomab.yaml").read_text("utf-8")
     assert ("Blincyto" in reference) == ("brand_names" in monograph)
+
+
+def test_a_new_logo_renders_the_handouts_again(project, run_build):
+    (project / "logo.png").write_bytes(PNG)
+    with_policy(project, CLINIC + "  logo: logo.png\n")
+    run_build(project)
+    page = project / "output" / "es" / "blinatumomab.html"
+    assert "data:image/png;base64," in page.read_text("utf-8")
+    assert run_build(project).rendered == 0  # nothing changed: nothing rendered
+    (project / "logo.svg").write_bytes(SVG)
+    logo = (project / "handouts.yaml").read_text("utf-8").replace("logo.png", "logo.svg")
+    (project / "handouts.yaml").write_text(logo, "utf-8")
+    run_build(project)
+    assert "data:image/svg+xml;base64," in page.read_text("utf-8")
+    (project / "logo.svg").write_bytes(SVG.replace(b"#036", b"#063"))  # same name, new image
+    assert run_build(project).rendered > 0
+    assert "data:image/svg+xml;base64," in page.read_text("utf-8")
