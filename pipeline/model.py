@@ -86,6 +86,7 @@ class Monograph:
     attribution: Text | None = None
     gaps: tuple[Gap, ...] = field(default=())
     clinical_change: dt.date | None = None  # the editors' latest clinically significant edit
+    brand_names: tuple[str, ...] = ()  # as the source names them (staff search the index)
 
 
 Severity = Literal["error", "warning"]

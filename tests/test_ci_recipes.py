@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -113,7 +114,7 @@ def test_the_github_workflow_publishes_what_it_should():
     uses = [step.get("uses", "") for step in steps]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     pages = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages"))
-    assert pages["with"]["path"].rstrip("/") == "output"
+    assert pages["with"]["path"].rstrip("/") == "site"
     assert workflow["permissions"] == {"contents": "read"}  # least privilege by default
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
 
@@ -288,3 +289,31 @@ def test_the_gitlab_build_is_a_parallel_matrix_of_shards_assembled_once():
         < recipe["stages"].index(recipe["pages"]["stage"])
     assert any(line.startswith("handouts assemble") for line in assemble["script"])
     assert {"output/", "dist/"} <= set(assemble["artifacts"]["paths"])
+def _deployed(tmp_path: Path, built: Path, script: str, folder: str) -> Path:
+    """Run a recipe's site step on a copy of a built output; the folder it deploys."""
+    shutil.copytree(built, tmp_path / "output")
+    subprocess.run(["bash", "-euc", script], cwd=tmp_path, check=True)
+    return tmp_path / folder
+
+
+def _patients_only(site: Path) -> None:
+    names = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert "index.html" in names and "es/blinatumomab.html" in names
+    assert not any(n.startswith("drafts/") for n in names) and "report.json" not in names
+    for path in site.rglob("*.html"):
+        assert 'content="noindex"' not in path.read_text("utf-8"), path  # no draft page
+
+
+def test_the_github_site_holds_only_what_patients_may_see(tmp_path, built):
+    workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["assemble"]["steps"]  # (the job that holds output/)
+    script = next(s["run"] for s in steps if "site" in s.get("run", ""))
+    _patients_only(_deployed(tmp_path, built, script, "site"))
+    drafts = next(s for s in steps if s.get("with", {}).get("name") == "handouts-drafts")
+    assert "output/drafts/" in drafts["with"]["path"]
+
+
+def test_the_gitlab_pages_hold_only_what_patients_may_see(tmp_path, built):
+    recipe = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    _patients_only(_deployed(tmp_path, built, "\n".join(recipe["pages"]["script"]), "public"))
+    assert "output/drafts/" in recipe["drafts"]["artifacts"]["paths"]

@@ -35,13 +35,19 @@ def edit_source(root: Path, old: str, new: str, extra: str = "") -> None:
 
 
 def without_notice(html: str) -> str:
-    return re.sub(r'<div class="edition-notice" role="note">.*?</div>\n', "", html, flags=re.S)
+    return without_formats(re.sub(r'<p class="edition-notice" role="note">.*?</p>\n', "", html,
+                                  flags=re.S))
 
 
 def without_formats(html: str) -> str:
-    """A published page without its links to its other formats (large print, bilingual,
-    PDF), which a kept edition does not have: only its HTML and text are kept."""
+    """A page without its links to its other formats and languages (a kept edition links
+    to its own formats only: the other languages follow the newer English)."""
     return re.sub(r'<nav class="editions".*?</nav>\n', "", html, flags=re.S)
+
+
+def index_formats(index: str, locale: str) -> list[str]:
+    """The files the index links for ``locale``'s blinatumomab handout."""
+    return sorted(set(re.findall(rf'href="({locale}/blinatumomab[^"]*)"', index)))
 
 
 @pytest.fixture
@@ -76,23 +82,55 @@ def test_a_non_safety_edit_keeps_the_last_edition_dated_with_a_notice(published)
     edit_source(published, PAIN, "may recommend medications")
     assert cli(published, "build", "--quiet") == 0
     kept = (output / "es" / "blinatumomab.html").read_text(encoding="utf-8")
-    assert ('<div class="edition-notice" role="note">\n<p>Edición del 1 de diciembre de 2026. '
+    # one line under the title, in the patient's language
+    assert ('</h1>\n<p class="edition-notice" role="note">Edición del 1 de diciembre de 2026. '
             'Existe una versión más reciente de este folleto en inglés; esta traducción se '
-            'actualizará.</p>\n<p><a href="../en/blinatumomab.html" hreflang="en">') in kept
+            'actualizará.</p>\n') in kept
     assert without_notice(kept) == without_formats(before_html)  # as published, never mixed
     assert "may recommend" not in kept and "can recommend" not in kept  # (Spanish text)
     text = (output / "es" / "blinatumomab.txt").read_text(encoding="utf-8")
     assert text.startswith("*** Edición del 1 de diciembre de 2026.")
     assert text.endswith(before_text) or before_text in text
     index = (output / "index.html").read_text(encoding="utf-8")
-    assert f"edition of {DAY}; a newer English version exists" in index
-    assert '<a href="es/blinatumomab.html" hreflang="es">Handout</a>' in index
+    assert (f'<span class="outdated" role="note">Edition of {DAY}: a newer English version '
+            "exists; the translation is being updated.</span>") in index
+    assert 'href="es/blinatumomab.html" hreflang="es">Handout</a>' in index
     # the current, incomplete translation is a draft that says why
     draft = (output / "drafts" / "es" / "blinatumomab.html").read_text(encoding="utf-8")
     assert "1 texto cambió en inglés; hay que actualizar su traducción." in draft
     assert "EN · Cambiado en inglés</span>" in draft and "may recommend" in draft
     report = json.loads((output / "report.json").read_text(encoding="utf-8"))
     assert report["locales"]["es"]["blinatumomab"]["edition"]["status"] == "kept"
+
+
+def test_a_kept_edition_keeps_every_format(published):
+    """After a copy edit of the English, the recorded Spanish edition keeps as many formats
+    on the index as before: large print, bilingual, text and the PDFs that were printed."""
+    output = published / "output"
+    before = index_formats((output / "index.html").read_text("utf-8"), "es")
+    assert {"es/blinatumomab.large.html", "es/blinatumomab.bilingual.html",
+            "es/blinatumomab.bilingual.txt", "es/blinatumomab.txt"} <= set(before)
+    edit_source(published, "medications and other strategies", "medicines and other ways")
+    assert cli(published, "build", "--quiet") == 0
+    index = (output / "index.html").read_text("utf-8")
+    assert index_formats(index, "es") == before
+    for name in before:
+        assert (output / name).is_file(), name
+    bilingual = (output / "es" / "blinatumomab.bilingual.html").read_text("utf-8")
+    assert "medications and other strategies" in bilingual  # the English it translates
+    assert "medicines and other ways" not in bilingual
+    assert 'class="edition-notice"' in bilingual
+    large = (output / "es" / "blinatumomab.large.html").read_text("utf-8")
+    assert 'class="edition-notice"' in large and '<html lang="es" dir="ltr" class="large">' \
+        in large
+    text = (output / "es" / "blinatumomab.bilingual.txt").read_text("utf-8")
+    assert "Edición del 1 de diciembre de 2026" in text.split("\n\n")[1]  # above the title
+    report = json.loads((output / "report.json").read_text(encoding="utf-8"))
+    kept = report["locales"]["es"]["blinatumomab"]
+    assert kept["status"] == "draft" and kept["edition"]["status"] == "kept"
+    assert set(before) <= set(kept["editions"])  # owned: kept by the next build too
+    assert cli(published, "build", "--quiet") == 0  # and a second build keeps them
+    assert index_formats((output / "index.html").read_text("utf-8"), "es") == before
 
 
 def test_a_safety_critical_edit_withdraws_the_edition(published):
@@ -164,6 +202,6 @@ def test_both_hold_from_a_fresh_clone_with_no_earlier_output(tmp_path, old, new,
     index = (clone / "output" / "index.html").read_text(encoding="utf-8")
     if kept:
         assert without_notice(page.read_text(encoding="utf-8")) == without_formats(published)
-        assert f"edition of {DAY}" in index
+        assert f"Edition of {DAY}" in index
     else:
         assert not page.exists() and "translation being updated" in index

@@ -13,7 +13,7 @@ from pipeline.catalogs.pofile import load_catalog
 from pipeline.checks.rules import placeholders
 from pipeline.cli import main
 from pipeline.publish.facts import fill
-from pipeline.source.interface import FACTS, UI_ENGLISH_REVIEWED, UI_IMPORTANT, UI_REVISION
+from pipeline.source.interface import FACTS, UI_CODE, UI_IMPORTANT, UI_UPDATED
 from tests.conftest import set_entry
 
 HOSTILE_CLAIM = "Revisado y aprobado por el equipo de farmacia oncológica"
@@ -40,10 +40,10 @@ def test_every_fact_is_a_placeholder_of_its_text(project):
 @pytest.mark.parametrize(("translation", "check_id"), [
     (HOSTILE_CLAIM, "placeholders"),  # the fact dropped: the claim stands alone
     ("Revisado el 1 de marzo de 2025 por farmacia: %(date)s", "numbers-units"),  # a date added
-    ("Última revisión: %(date)s, %(revision)s", "placeholders"),  # another fact borrowed
+    ("Última actualización: %(date)s, %(code)s", "placeholders"),  # another fact borrowed
 ])
 def test_a_translation_cannot_state_a_fact(project, capsys, translation, check_id):
-    set_entry(project, "es", UI_ENGLISH_REVIEWED, msgstr=translation)
+    set_entry(project, "es", UI_UPDATED, msgstr=translation)
     assert cli(project, "check", "--format", "json") == 1
     report = json.loads(capsys.readouterr().out)
     es = next(r for r in report["locales"] if r["locale"] == "es")
@@ -52,7 +52,7 @@ def test_a_translation_cannot_state_a_fact(project, capsys, translation, check_i
     assert not (project / "output" / "es" / "blinatumomab.html").exists()
     draft = (project / "output" / "drafts" / "es" / "blinatumomab.html").read_text("utf-8")
     assert translation.split(":")[0] not in draft  # the English stands in
-    assert '<span class="fallback-ui" lang="en" dir="ltr">English text last reviewed: —' in draft
+    assert '<span class="fallback-ui" lang="en" dir="ltr">Last updated: ' in draft
 
 
 def test_the_english_review_date_is_data_in_the_patients_language(project):
@@ -61,16 +61,17 @@ def test_the_english_review_date_is_data_in_the_patients_language(project):
                     encoding="utf-8")
     assert cli(project, "build", "--quiet") == 0
     page = (project / "output" / "es" / "blinatumomab.html").read_text("utf-8")
-    assert "Última revisión del texto en inglés: 1 de marzo de 2025" in page
+    assert "Última actualización: 1 de marzo de 2025" in page
+    assert "Código del folleto: BLINATUMOMAB-es-2025-03" in page
     assert "Traducido el " in page and ("Esta traducción aún no ha sido revisada por un "
                                         "traductor médico calificado.") in page
     zh = (project / "output" / "zh_CN" / "blinatumomab.txt").read_text("utf-8")
-    assert "英文原文最近审核日期：2025年3月1日" in zh
+    assert "最近更新：2025年3月1日" in zh
 
 
 def test_a_literal_percent_never_breaks_a_text_or_prints_braces(project, capsys):
     set_entry(project, "es", UI_IMPORTANT, msgstr="¡Importante %! %s")
-    set_entry(project, "es", UI_REVISION, msgstr="Revisión al 100%: %(revision)s")
+    set_entry(project, "es", UI_CODE, msgstr="Código al 100%: %(code)s")
     assert cli(project, "check") == 1
     out = capsys.readouterr().out
     assert "a '%' that is not a placeholder: write a literal percent sign as '%%'" in out
@@ -79,7 +80,7 @@ def test_a_literal_percent_never_breaks_a_text_or_prints_braces(project, capsys)
     text = (project / "output" / "drafts" / "es" / "blinatumomab.txt").read_text("utf-8")
     assert "¡Importante %! %s" in draft  # no placeholder in the source: as written
     assert "{}" not in draft and "{}" not in text
-    assert re.search(r"Source revision: [0-9a-f]{12}</span>", draft)  # English stands in
+    assert re.search(r"Handout code: BLINATUMOMAB-es-[0-9-]+</span>", draft)  # English
     assert fill("100%% de %(x)s y 5 % más", {"x": "a"}) == "100% de a y 5 % más"
     assert fill("%(y)s", {"x": "a"}) is None
 

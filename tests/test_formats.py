@@ -114,7 +114,8 @@ def test_every_printed_page_names_drug_language_date_and_page_number(built):
     for part in ("@top-left", "@bottom-left", "@bottom-right",
                  'counter(page) " / " counter(pages)',
                  css_string("Blinatumomab \u2014 Español")[1:-1],
-                 css_string("Última revisión del texto en inglés: \u2014")[1:-1]):
+                 css_string("Última actualización: 1 de diciembre de 2026")[1:-1],
+                 css_string("Código del folleto: BLINATUMOMAB-es-2026-12")[1:-1]):
         assert part in page, part
     assert "@top-right" not in page  # no draft label on a published handout
     policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)

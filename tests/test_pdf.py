@@ -65,6 +65,8 @@ def printed(tmp_path_factory) -> Path:
     complete_arabic(root)
     assert main(["-C", str(root), "init", "hi"]) == 0
     edit_catalog(root, "hi", _devanagari)
+    policy = root / "handouts.yaml"  # unreviewed, like the shipped catalogs: published
+    policy.write_text(policy.read_text("utf-8") + "  hi:\n    publish: translated\n", "utf-8")
     result = build(root, root / "output", pdf=True)
     assert result.skipped == {}, result.skipped  # Chromium and the Noto fonts are here
     assert result.pdfs == 2 + 3 * 5
@@ -157,7 +159,10 @@ def test_a_printed_spanish_handout_on_a4_and_letter_carries_drug_language_pages(
         for number, page in enumerate(reader.pages, 1):
             flat = " ".join(page.extract_text().split())
             assert "Blinatumomab — Español" in flat and f"{number} / {len(reader.pages)}" in flat
-            assert "Última revisión del texto en inglés: —" in flat
+            assert "Última actualización: 1 de diciembre de 2026" in flat  # labelled
+            assert "Código del folleto: BLINATUMOMAB-es-2026-12" in flat
+            assert "aún no ha sido revisada" in flat  # the unreviewed notice, every page
+            assert not re.search(r"\b[0-9a-f]{12}\b", flat)  # no revision hash
 
 
 def test_a_printed_draft_says_draft_on_every_page(tmp_path):

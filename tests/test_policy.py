@@ -66,9 +66,9 @@ def test_an_invalid_policy_makes_check_exit_2(tmp_path, capsys):
 
 def test_a_lower_threshold_lets_a_partial_required_locale_pass(tmp_path, capsys):
     project = copy_project(tmp_path / "project")
-    write(project, "locales:\n  ar: {required: true, min_coverage: 50}\n")
+    write(project, "locales:\n  ar: {required: true, min_coverage: 50, publish: translated}\n")
     assert main(["-C", str(project), "check", "--locale", "ar"]) == 0
-    write(project, "locales:\n  ar: {required: true}\n")
+    write(project, "locales:\n  ar: {required: true, publish: translated}\n")
     assert main(["-C", str(project), "check", "--locale", "ar"]) == 1
     assert "below the minimum 100%" in capsys.readouterr().out
 

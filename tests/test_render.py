@@ -59,6 +59,9 @@ def test_a_script_modifier_gives_the_script_in_the_tag_and_the_name(code, tag, n
 def test_a_serbian_latin_catalog_builds_pages_tagged_sr_latn(complete_project, run_build):
     shutil.copytree(complete_project / "locales" / "es",
                     complete_project / "locales" / "sr@latin")
+    policy = complete_project / "handouts.yaml"  # unreviewed: publishes only when it says so
+    policy.write_text(policy.read_text("utf-8") + "  sr@latin:\n    publish: translated\n",
+                      encoding="utf-8")
     run_build(complete_project)
     html = (complete_project / "output" / "sr@latin" / "blinatumomab.html").read_text()
     assert '<html lang="sr-Latn" dir="ltr">' in html
@@ -85,8 +88,10 @@ def test_structure_headings_callouts_gap_and_provenance(project):
     assert 'class="callout-label"' in html and ">Important</p>" in html
     assert "Tips to preventing infection:" in html
     assert "This part of the handout is not available. Ask your care team." in html
-    assert "Source revision: 0123456789ab" in html
-    assert "English text last reviewed: \u2014" in html  # the source gives none: no words
+    assert '<meta name="source-revision" content="0123456789ab">' in html
+    assert "0123456789ab" not in html.split("</head>")[1] and "0123456789ab" not in text
+    assert "Last updated: \u2014" in html  # the source gives none: no words
+    assert "Handout code: BLINATUMOMAB-en" in html and "Handout code: BLINATUMOMAB-en" in text
     assert "Translated on" not in html  # the English handout is no translation
     assert "OncoLink is designed" in html
     assert "babel" not in html.lower() and "babel" not in text.lower()  # no tool versions
@@ -138,9 +143,10 @@ def test_untranslated_interface_strings_are_marked_english_in_html(project):
 
 def test_a_translation_that_breaks_its_placeholders_falls_back(project):
     complete_catalog(project, "es")
-    set_entry(project, "es", "Source revision: %(revision)s", msgstr="Revisión: %(rev)s")
+    set_entry(project, "es", "Handout code: %(code)s", msgstr="Código: %(cod)s")
     html, text = _render(project, "es")
-    assert "Source revision: 0123456789ab" in html and "Source revision: 0123456789ab" in text
+    assert re.search(r"Handout code: BLINATUMOMAB-es\b", html)
+    assert re.search(r"Handout code: BLINATUMOMAB-es\b", text)
 
 
 def test_text_has_the_same_content_in_the_same_order_as_html(project):

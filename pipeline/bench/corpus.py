@@ -215,8 +215,10 @@ def glossary_yaml(repo_glossary: Path | None, drugs: list[str]) -> str:
 
 
 def policy_yaml(locales: list[str]) -> str:
-    """A CI policy listing the bench locales, none of them required."""
-    return "locales:\n" + "".join(f"  {locale}:\n    required: false\n" for locale in locales)
+    """A CI policy listing the bench locales, none of them required, complete translations
+    published (as the shipped demonstration catalogs)."""
+    return "locales:\n" + "".join(f"  {locale}:\n    required: false\n"
+                                   "    publish: translated\n" for locale in locales)
 
 
 def generate_sources(root: Path, count: int, locales: list[str], seed: int,

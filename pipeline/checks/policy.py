@@ -9,7 +9,7 @@
 
 ``min_coverage`` is the percentage of template entries ready to publish under the
 locale's ``publish`` rule: translated (not fuzzy), or, with ``publish: reviewed``,
-reviewed. ``publish`` (default ``translated``) decides what a handout needs to be
+reviewed. ``publish`` (default ``reviewed``) decides what a handout needs to be
 published; ``reviewers`` (optional) lists the only names whose review marks count for
 the locale. A locale missing from the policy is reported but not required. Whatever the
 threshold, a handout is published only when every text it uses is ready and free of
@@ -20,6 +20,9 @@ Two optional keys shape the files the build writes (see :mod:`pipeline.publish.f
     base_url: https://handouts.example.org/   # the public address of output/
     pdf:
       paper: letter                           # letter, a4, or [letter, a4]
+
+and ``clinic:``, the care team's details every handout prints
+(:mod:`pipeline.checks.clinic_details`).
 """
 
 from __future__ import annotations
@@ -34,12 +37,13 @@ from ..catalogs.locales import parse_locale
 from ..catalogs.review import normal_reviewer, reviewer_problem
 from ..errors import SourceError
 from ..source.yamlfile import KB, read_yaml
+from .clinic_details import Clinic, load_clinic
 
 POLICY_PATH = Path("handouts.yaml")
 MAX_POLICY_BYTES = 256 * KB
 LOCALE_KEYS = {"required", "min_coverage", "publish", "reviewers"}
 PUBLISH_RULES = ("translated", "reviewed")
-TOP_KEYS = ("locales", "base_url", "pdf")
+TOP_KEYS = ("locales", "base_url", "pdf", "clinic")
 PAPERS = ("letter", "a4")  # PDF page sizes (Chromium's names: Letter, A4)
 
 
@@ -49,7 +53,7 @@ class LocalePolicy:
     required: bool = False
     min_coverage: float = 0.0
     line: int = 0
-    publish: str = "translated"  # "translated" | "reviewed"
+    publish: str = "reviewed"  # "translated" | "reviewed"
     reviewers: tuple[str, ...] | None = None  # None: any well-formed mark counts
 
     @property
@@ -63,6 +67,7 @@ class Policy:
     path: str = POLICY_PATH.as_posix()
     base_url: str | None = None  # ends with "/"; None: handouts name files plainly
     papers: tuple[str, ...] = ("letter",)  # PDF sizes, in PAPERS
+    clinic: Clinic = Clinic()  # the care team's details (all None: lines to write on)
 
     def required(self) -> list[str]:
         """The locales CI requires, in the file's order."""
@@ -93,7 +98,9 @@ def load_policy(root: Path) -> Policy:
     return Policy({key.value: _locale_policy(key, value)
                    for key, value in _mapping(locales_node, "'locales'").items()},
                   base_url=_base_url(values["base_url"]) if "base_url" in values else None,
-                  papers=_papers(values["pdf"]) if "pdf" in values else ("letter",))
+                  papers=_papers(values["pdf"]) if "pdf" in values else ("letter",),
+                  clinic=load_clinic(root, values["clinic"]) if "clinic" in values
+                  else Clinic())
 
 
 def _base_url(node: yaml.Node) -> str:
@@ -143,7 +150,7 @@ def _locale_policy(key: yaml.Node, node: yaml.Node) -> LocalePolicy:
     required = bool(values.get("required", False))
     coverage = float(values.get("min_coverage", 100.0 if required else 0.0))  # type: ignore[arg-type]
     return LocalePolicy(locale, required, coverage, _line(key),
-                        str(values.get("publish", "translated")),
+                        str(values.get("publish", "reviewed")),
                         values.get("reviewers"))  # type: ignore[arg-type]
 
 

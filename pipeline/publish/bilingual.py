@@ -14,12 +14,14 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import __version__
+from ..checks.clinic_details import Clinic
 from ..source.markup import plain
 from .facts import Facts
 from .formats import Navigation
 from .localize import (
     UI_BILINGUAL,
     UI_CLASSIFICATION,
+    UI_EDITION,
     UI_EDITIONS,
     UI_ENGLISH,
     UI_GAP,
@@ -41,9 +43,13 @@ from .render import (
     _Strings,
     _text_block,
     _text_heading,
+    contact_labels,
+    contact_lines,
     content_policy,
     environment,
+    fact_values,
     locale_info,
+    notice_lines,
     provenance,
     running_text,
     stylesheet,
@@ -62,26 +68,33 @@ def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
             "standard": UI_STANDARD}
     shown: dict[str, Any] = {key: strings.gettext(msgid) for key, msgid in keys.items()}
     shown["provenance"] = provenance(strings, handout, facts)
+    shown["contact_box"] = contact_labels(strings)
+    shown["edition"] = strings.gettext(UI_EDITION, date=fact_values(handout, facts)["edition"])
     return shown
 
 
 def render_bilingual_html(handout: Handout, english: Handout, interface: Interface,
                           revision: str, english_href: str, *, nav: Navigation | None = None,
                           english_address: str | None = None,
-                          facts: Facts | None = None, page_address: str | None = None) -> str:
-    """The translation and its English as one self-contained HTML page (``page_address``:
-    its public address, printed with its QR code on every page)."""
+                          facts: Facts | None = None, clinic: Clinic | None = None,
+                          page_address: str | None = None) -> str:
+    """The translation and its English as one self-contained HTML page; ``clinic``: the
+    care team's details of its contact box; ``page_address``: its public address,
+    printed with its QR code on every page."""
     assert handout.published, "a draft has no bilingual edition"
     info = locale_info(handout.locale)
     css, _ = stylesheet()
     facts = _facts(handout, revision, facts)
     print_css = page_style(running_text(handout, interface, facts))
     template = environment().get_template("bilingual.html")
+    clinic = clinic or Clinic()
     return template.render(
+        clinic=clinic, facts=facts, fact=fact_values(handout, facts),
         handout=handout, english=english, info=info, rtl=info.direction == "rtl",
         sections=list(zip(handout.sections, english.sections, strict=True)),
         ui=_ui(handout, interface, facts), ui_en=_ui(english, Interface(), facts),
-        css=css, csp=content_policy(css, print_css), print_style=Markup(print_css),
+        css=css, csp=content_policy(css, print_css, images=clinic.logo is not None),
+        print_style=Markup(print_css), revision=revision,
         version=__version__, nav=nav, english_href=english_href,
         english_address=english_address or english_href,
         qr=qr_code(page_address) if page_address else None)
@@ -100,7 +113,7 @@ def _english(shown: LocalText) -> list[str]:
 
 def render_bilingual_text(handout: Handout, english: Handout, interface: Interface,
                           revision: str, english_address: str, *,
-                          facts: Facts | None = None) -> str:
+                          facts: Facts | None = None, clinic: Clinic | None = None) -> str:
     """Plain text: each block in the translation, then its English (marked ``EN``)."""
     assert handout.published, "a draft has no bilingual edition"
     ui, ui_en = _Strings(interface, html=False), _Strings(Interface(), html=False)
@@ -111,6 +124,9 @@ def render_bilingual_text(handout: Handout, english: Handout, interface: Interfa
         *wrap(f"{ENGLISH_MARK}{UI_HANDOUT} \u00b7 {UI_BILINGUAL}"),
         f"{info.name} \u00b7 English",
     ]]
+    notices = notice_lines(ui, handout, facts)
+    if notices:
+        out.append(notices)
     out.append([*_text_heading(handout.title, ui, "="), *_english(english.title)])
     if handout.monograph.pronunciation:
         out.append(list(wrap(f"{ui.gettext(UI_PRONUNCIATION)}: "
@@ -119,6 +135,8 @@ def render_bilingual_text(handout: Handout, english: Handout, interface: Interfa
         out.append([*wrap(f"{ui.gettext(UI_CLASSIFICATION)}: "
                           f"{plain(handout.classification.text)}"),
                     *_english(english.classification)])
+    out.append([line for item in provenance(ui, handout, facts)[:2] for line in wrap(item)])
+    out.append(contact_lines(ui, clinic))
     for section, english_section in zip(handout.sections, english.sections, strict=True):
         if section.heading and english_section.heading:
             rule = "-" if section.level == 2 else "~"
@@ -142,6 +160,7 @@ def render_bilingual_text(handout: Handout, english: Handout, interface: Interfa
                 out.append([*wrap(ui.gettext(UI_GAP)), *wrap(ui_en.gettext(UI_GAP), WIDTH,
                                                              ENGLISH_MARK,
                                                              " " * len(ENGLISH_MARK))])
+    out.append(contact_lines(ui, clinic))
     out.append(["-" * WIDTH])
     out += [block for block in (_pair(handout.disclaimer, english.disclaimer, ui),
                                 _pair(handout.attribution, english.attribution, ui)) if block]

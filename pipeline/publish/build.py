@@ -318,7 +318,7 @@ def _assemble(output: Path, staging: Path, shared: Shared, planned: Plan, jobs: 
             entries[entry.key] = entry
             result.files_written += written
     result.rendered = len(rendered)
-    if any(entry.pdf for entry in entries.values()):
+    if any(entry.all_pdfs() for entry in entries.values()):
         result.pdfs = _print_pdfs(output, staging, entries, (old.entries, audit.verified),
                                   jobs)
         result.files_written += result.pdfs
@@ -342,8 +342,8 @@ def _print_pdfs(output: Path, staging: Path, entries: Mapping[str, Entry],
     todo = []
     for key, entry in entries.items():
         before_entry = old_entries.get(key)
-        old = before_entry.pdf if before_entry is not None else {}
-        for name, info in entry.pdf.items():
+        old = before_entry.all_pdfs() if before_entry is not None else {}
+        for name, info in entry.all_pdfs().items():
             target = staging / name
             if target.exists():
                 continue  # a kept handout's, linked already
@@ -351,8 +351,11 @@ def _print_pdfs(output: Path, staging: Path, entries: Mapping[str, Entry],
             if before and before["digest"] == info["digest"] and name in verified:
                 link(output / name, target)
                 continue
-            texts = [entry.text] + [f for f in entry.files if f.endswith(".bilingual.txt")
-                                    and info["html"].endswith(".bilingual.html")]
+            own = name in entry.pdf  # else its kept edition's
+            files = entry.files if own else (entry.edition or {}).get("files", ())
+            texts = [entry.text if own else (entry.edition or {})["text"]] + [
+                f for f in files if f.endswith(".bilingual.txt")
+                and info["html"].endswith(".bilingual.html")]
             used = "".join({c for f in texts for c in (staging / f).read_text("utf-8")})
             todo.append(pdfs.PdfJob(str(staging / info["html"]), str(target), info["paper"],
                                     used))

@@ -5,12 +5,15 @@ Made for a phone between patients as much as for a desk: cards stack at 390 px, 
 link is a plain link, nothing is loaded from outside. Finding a drug or keeping one
 language works without a server: the language pages need no script, and on the index a
 small inline script (allowed by its hash in the Content-Security-Policy, no other
-script runs) filters the cards by name and language as one types. Every language with a
-published handout is listed; a language or a handout that exists only as a draft is
-shown as "in preparation" and never linked. A translation the English outdated shows
-its kept edition, dated, or "translation being updated" (publish.editions); every
-translation says whether a qualified medical translator reviewed it (from the review
-records, not from the translation). English only: nothing here is translatable.
+script runs) filters the cards by name, brand name and language as one types. Every
+language with a published handout is listed, named as its speakers name it (CLDR); a
+language or a handout that exists only as a draft is shown as "in preparation" and never
+linked. Each language has one primary "Print" link (the PDF, else the printable page),
+its other formats after it. A translation the English outdated shows its kept edition in
+every format, with a prominent note for staff, or "translation being updated"
+(publish.editions); a drug whose source records a missing part is marked for staff;
+every translation says whether a qualified medical translator reviewed it (from the
+review records, not from the translation). English only: nothing here is translatable.
 """
 
 from __future__ import annotations
@@ -56,6 +59,10 @@ FINDER_SCRIPT = """(function () {
 })();
 """
 EDITION_LABELS = {"standard": "Handout", "large": "Large print", "bilingual": "Bilingual"}
+PRINT = "Print"  # the primary link of a language: the PDF, else the printable page
+MULTI_SCRIPT = ("zh", "sr", "uz", "az", "bs", "pa", "mn")  # name the script: 中文（简体）
+WIDE_PARENS = ("zh", "ja")  # CLDR's display pattern in these languages: full-width brackets
+GAP_NOTE = "Part of the source is missing; ask the clinical team."
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,11 @@ class EditionLink:
 class LanguageRow:
     info: LocaleInfo
     status: str  # published | kept (an earlier edition) | updating (withdrawn) | draft
-    links: tuple[EditionLink, ...]
-    note: str | None = None  # the review, or the kept edition's date
+    links: tuple[EditionLink, ...]  # the other formats (secondary)
+    note: str | None = None  # the review
+    primary: EditionLink | None = None  # "Print": the PDF, else the printable page
+    outdated: str | None = None  # a kept edition: the newer English, for staff
+    name: str = ""  # the language as its speakers name it
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,8 @@ class Card:
     reviewed: str | None
     rows: tuple[LanguageRow, ...]
     search: str  # what the finder matches, lower case
+    brands: tuple[str, ...] = ()
+    gap: bool = False  # the source records a missing part
 
 
 @dataclass(frozen=True)
@@ -97,18 +109,45 @@ def _edition(name: str) -> str:
     return "standard"
 
 
+def autonym(code: str) -> str:
+    """The language as its speakers name it (CLDR, via Babel): its own name, with the
+    script where the language is written in several (``中文（简体）``, ``Srpski
+    (latinica)``) and a region only where the code names one (``português (Brasil)``)."""
+    info = locale_info(code)
+    locale = info.babel
+    name = locale.get_language_name(locale) or info.name
+    details = []
+    if locale.language in MULTI_SCRIPT and locale.script:
+        details.append(locale.scripts.get(locale.script, locale.script))
+    if locale.territory and "_" in code.split("@")[0] and locale.language not in ("zh",):
+        details.append(locale.territories.get(locale.territory, locale.territory))
+    if not details:
+        return name[:1].upper() + name[1:]
+    name = name[:1].upper() + name[1:]
+    if locale.language in WIDE_PARENS:
+        return name + "\uff08" + "\u3001".join(details) + "\uff09"
+    return f"{name} ({', '.join(details)})"
+
+
 def edition_links(item: Listing, prefix: str = "") -> tuple[EditionLink, ...]:
     """The links a published handout gets on the clinic's pages, in a fixed order."""
+    return format_links(item.files, item.pdfs, prefix)
+
+
+def format_links(files: Iterable[str], pdfs: Iterable[tuple[str, str, str]],
+                 prefix: str = "") -> tuple[EditionLink, ...]:
+    """Links to every format of a handout (its HTML and text files, its PDFs)."""
+    files, pdfs = list(files), list(pdfs)
     links = [EditionLink(EDITION_LABELS[_edition(name)], prefix + name)
-             for name in item.files if name.endswith(".html")]
-    papers = {paper for _, _, paper in item.pdfs}
-    for name, html, paper in item.pdfs:
+             for name in files if name.endswith(".html")]
+    papers = {paper for _, _, paper in pdfs}
+    for name, html, paper in pdfs:
         edition = _edition(html)
         label = "PDF" if edition == "standard" else f"PDF {EDITION_LABELS[edition].lower()}"
         if len(papers) > 1:
             label += f" ({PAPER_NAMES[paper]})"
         links.append(EditionLink(label, prefix + name, "application/pdf"))
-    for name in item.files:
+    for name in files:
         if name.endswith(".txt"):
             label = "Text bilingual" if name.endswith(".bilingual.txt") else "Text"
             links.append(EditionLink(label, prefix + name, "text/plain"))
@@ -130,21 +169,37 @@ def review_note(review: Mapping[str, Any] | None) -> str:
     return "translation not reviewed"
 
 
+def split_print(links: tuple[EditionLink, ...]) -> tuple[EditionLink | None,
+                                                         tuple[EditionLink, ...]]:
+    """The primary "Print" link (the first standard PDF, else the standard page) and the
+    other links."""
+    primary = next((link for link in links if link.label.split(" (")[0] == "PDF"), None) \
+        or next((link for link in links if link.label == "Handout"), None)
+    if primary is None:
+        return None, links
+    return EditionLink(PRINT, primary.href, primary.type), \
+        tuple(link for link in links if link is not primary)
+
+
 def _row(item: Listing, prefix: str) -> LanguageRow:
     info = locale_info(item.locale)
+    name = autonym(item.locale)
     if item.status == "published":
         note = review_note(item.review) if item.locale != ENGLISH else None
-        return LanguageRow(info, "published", edition_links(item, prefix), note)
+        primary, links = split_print(edition_links(item, prefix))
+        return LanguageRow(info, "published", links, note, primary, name=name)
     edition = item.edition or {}
     if edition.get("status") == "kept":
-        links = (EditionLink("Handout", prefix + edition["html"]),
-                 EditionLink("Text", prefix + edition["text"], "text/plain"))
-        note = (f"edition of {edition['published']}; a newer English version exists; "
-                f"{review_note(edition)}")
-        return LanguageRow(info, "kept", links, note)
+        pdfs = [(pdf, data["html"], data["paper"])
+                for pdf, data in sorted((edition.get("pdf") or {}).items())]
+        primary, links = split_print(format_links(
+            edition.get("files") or (edition["html"], edition["text"]), pdfs, prefix))
+        outdated = (f"Edition of {edition['published']}: a newer English version exists; "
+                    "the translation is being updated.")
+        return LanguageRow(info, "kept", links, review_note(edition), primary, outdated, name)
     if edition:
-        return LanguageRow(info, "updating", ())
-    return LanguageRow(info, "draft", ())
+        return LanguageRow(info, "updating", (), name=name)
+    return LanguageRow(info, "draft", (), name=name)
 
 
 def _available(row: LanguageRow) -> bool:
@@ -170,8 +225,10 @@ def _cards(listings: list[Listing], rows: Rows, only: str | None) -> list[Card]:
                  if not only or code == only]
         if only and not any(_available(row) for row in shown):
             continue
-        search = " ".join([english.title, drug]).lower()
-        cards.append(Card(drug, english.title, english.reviewed, tuple(shown), search))
+        brands = english.brands
+        search = " ".join([english.title, drug, *brands]).lower()
+        cards.append(Card(drug, english.title, english.reviewed, tuple(shown), search, brands,
+                          english.source_gap))
     return sorted(cards, key=lambda card: (card.title.lower(), card.drug))
 
 
@@ -192,7 +249,8 @@ def _render(listings: list[Listing], rows: Rows, languages: list[Language], *, p
         "only": locale_info(only) if only else None, "home": home, "css": css,
         "version": __version__, "script": Markup(FINDER_SCRIPT) if script else None,
         "csp": content_policy(css, scripts=[FINDER_SCRIPT] if script else []),
-        "drafts_page": f"{prefix}drafts/index.html",
+        "autonym": autonym,
+        "gap_note": GAP_NOTE,
     }
     return environment().get_template("index.html").render(**context)
 

@@ -64,6 +64,19 @@ class Facts:
     edition: dt.date | None = None  # an earlier edition kept: the day it was published
     problems: tuple[str, ...] = ()  # facts of a record that failed validation (not shown)
 
+    @property
+    def updated(self) -> dt.date | None:
+        """"Last updated", as a patient reads it: the day the English text was last
+        reviewed; without one, the day this edition's text was made (a kept edition's
+        publication, else the translation's date)."""
+        return self.english_reviewed or self.edition or self.translated
+
+    def code(self, drug: str, locale: str) -> str:
+        """The handout code staff can quote: drug, language and the month of
+        :attr:`updated` (``BLINATUMOMAB-es-2026-12``)."""
+        month = f"-{self.updated:%Y-%m}" if self.updated else ""
+        return f"{drug.upper()}-{locale}{month}"
+
     def as_record(self) -> dict[str, object]:
         return {"revision": self.revision,
                 "english_reviewed": _iso(self.english_reviewed),
@@ -143,8 +156,10 @@ def handout_facts(monograph: Monograph, revision: str, keys: list[Key],
                  latest, complete and bool(keys))
 
 
-def localized_values(facts: Facts, locale: Locale) -> dict[str, str]:
-    """Every fact as the patient's language writes it (Babel, CLDR)."""
+def localized_values(facts: Facts, locale: Locale, drug: str = "",
+                     code: str = "") -> dict[str, str]:
+    """Every fact as the patient's language writes it (Babel, CLDR); ``drug`` and
+    ``code`` (the locale's code) give the handout code."""
     def date(value: dt.date | None) -> str:
         return format_date(value, "long", locale=locale) if value else ABSENT
 
@@ -156,4 +171,6 @@ def localized_values(facts: Facts, locale: Locale) -> dict[str, str]:
         else ABSENT,
         "reviewed": date(facts.reviewed),
         "edition": date(facts.edition),
+        "updated": date(facts.updated),
+        "code": facts.code(drug, code) if drug else ABSENT,
     }

@@ -5,6 +5,7 @@ the edition records and the PDF environment. No parsing: the no-op build is quic
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -36,6 +37,24 @@ def file_digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
         return "absent"
+
+
+_LOGO = re.compile(rb"^[ \t]+logo:[ \t]*[\"']?([^\"'#\r\n]+?)[\"']?[ \t]*(?:#.*)?$", re.M)
+
+
+def policy_digest(root: Path) -> str:
+    """``handouts.yaml`` and the clinic's logo it names (a new logo renders every handout
+    again; read as bytes: ``load_policy`` checks the file, here it is only hashed)."""
+    path = root / POLICY_PATH
+    found = file_digest(path)
+    try:
+        logos = _LOGO.findall(path.read_bytes())
+    except OSError:
+        return found
+    named = [(root / name.decode("utf-8", "replace").strip()) for name in logos]
+    return digest(found, *(file_digest(logo) if logo.resolve().is_relative_to(root.resolve())
+                           and logo.is_file() else "absent" for logo in named)) \
+        if named else found
 
 
 SHAPING_LIBRARIES = ("babel", "jinja2", "markupsafe", "wcwidth", "segno")
@@ -95,7 +114,7 @@ def raw_inputs(root: Path, locales: list[str], pdf: bool = False,
         code_digest(), file_digest(root / GLOSSARY_PATH),
         {path.relative_to(root).as_posix(): file_digest(path) for path in monograph_files(root)},
         {locale: file_digest(catalog_path(root, locale)) for locale in locales},
-        file_digest(root / POLICY_PATH), recorded,
+        policy_digest(root), recorded,
         "preview" if preview else pdfs.environment_signature() if pdf else NO_PDFS)
 
 

@@ -49,6 +49,8 @@ class Entry:
     base: str = ""  # the content fingerprint but the catalog entries
     content: str = ""  # the content fingerprint
     confirmed_findings: tuple[Mapping[str, str], ...] = ()  # confirmed by a listed reviewer
+    brands: tuple[str, ...] = ()  # the drug's brand names (the index's search)
+    source_gap: bool = False  # the source records a missing part (marked for staff)
 
     @property
     def key(self) -> str:
@@ -60,12 +62,20 @@ class Entry:
 
     def owned_files(self) -> list[str]:
         """The files this entry owns: the handout in every format, its PDFs, and a kept
-        edition's pair (the only answer to the question, for build, serve and bundle)."""
+        edition's formats and PDFs (the only answer to the question, for build, serve and
+        bundle)."""
         names = [*(self.files or (self.html, self.text)), *self.pdf]
         edition = self.edition or {}
-        if edition.get("status") == "kept":
-            names += [edition["html"], edition["text"]]
+        if edition.get("status") == "kept":  # in every format (before: its pair)
+            names += [*edition.get("files", (edition["html"], edition["text"])),
+                      *edition.get("pdf", {})]
         return list(dict.fromkeys(names))
+
+    def all_pdfs(self) -> dict[str, Mapping[str, str]]:
+        """Every PDF to print for this entry: its own, and its kept edition's."""
+        edition = self.edition or {}
+        kept = edition.get("pdf", {}) if edition.get("status") == "kept" else {}
+        return {**self.pdf, **kept}
 
     def with_fingerprints(self, fingerprint: str, base: str | None = None,
                           content: str | None = None) -> Entry:
@@ -92,7 +102,8 @@ class Entry:
             data["confirmed_findings"] = [dict(f) for f in self.confirmed_findings]
         if self.edition is not None:
             data["edition"] = dict(self.edition)
-        data.update(fingerprint=self.fingerprint, base=self.base, content=self.content)
+        data.update(fingerprint=self.fingerprint, base=self.base, content=self.content,
+                    brands=list(self.brands), source_gap=self.source_gap)
         return data
 
     @classmethod
@@ -111,7 +122,8 @@ class Entry:
                 tuple(data.get("findings") or ()), data.get("review"), data.get("edition"),
                 str(data.get("fingerprint", "")), str(data.get("base", "")),
                 str(data.get("content", "")),
-                tuple(data.get("confirmed_findings") or ()))
+                tuple(data.get("confirmed_findings") or ()),
+                tuple(map(str, data.get("brands") or ())), bool(data.get("source_gap", False)))
         except (KeyError, TypeError) as error:
             raise ValueError(f"not an entry: {error}") from None
 

@@ -28,7 +28,8 @@ def listing(entry: Entry) -> Listing:
                    tuple(entry.findings), entry.edition, entry.review,
                    tuple(entry.files),
                    tuple((name, pdf["html"], pdf["paper"])
-                         for name, pdf in sorted(entry.pdf.items())))
+                         for name, pdf in sorted(entry.pdf.items())),
+                   tuple(entry.brands), entry.source_gap)
 
 
 def report(entries: Iterable[Entry]) -> dict[str, Any]:

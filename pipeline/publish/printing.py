@@ -2,11 +2,12 @@
 
 CSS margin boxes (``@top-left``, ``@bottom-right``...; Chromium since 131, WeasyPrint)
 repeat on every printed page, whether the page is printed from a browser or made into a
-PDF: the drug and the language (in its own script) at the top, the review date and the
-source revision at the bottom, "page / pages" in the outer corner, and on a draft the
-draft label at the top of every page. Margin boxes take no markup, only CSS strings, so
-the texts are written here as CSS strings with every character outside ``[A-Za-z0-9 ]``
-hex-escaped: a translation cannot end the string or the ``<style>`` element.
+PDF: the drug and the language (in its own script) at the top, "Last updated", the
+handout code and an unreviewed translation's notice at the bottom, "page / pages" in
+the outer corner, and on a draft the draft label at the top of every page. Margin boxes
+take no markup, only CSS strings, so the texts are written here as CSS strings with every
+character outside ``[A-Za-z0-9 ]`` hex-escaped: a translation cannot end the string or
+the ``<style>`` element.
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ class RunningText:
 
     title: str  # the drug, as the handout names it
     language: str  # the language, in its own name and script
-    dated: str  # "Last reviewed: ..." (or "not recorded")
-    revision: str  # "Source revision: ..."
+    dated: str  # "Last updated: ..." and the handout code, each labelled
+    notice: str | None = None  # an unreviewed translation's notice, on every page
     draft: str | None = None  # the draft label, on every page of a draft
     rtl: bool = False
     tag: str = "en"
@@ -78,7 +79,7 @@ def page_style(running: RunningText) -> str:
            f"direction: {direction}; unicode-bidi: isolate")
     top, bottom = ("padding-bottom: 4mm", "padding-top: 4mm")  # never touching the text
     header = css_string(f"{running.title} \u2014 {running.language}")
-    footer = css_string(f"{running.dated} \u00b7 {running.revision}")
+    footer = css_string(" \u00b7 ".join(filter(None, (running.dated, running.notice))))
     rules = [
         f"@top-{start} {{ content: {header}; {box}; {top}; text-align: {start}; "
         "vertical-align: bottom; }",

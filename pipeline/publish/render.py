@@ -21,33 +21,39 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..catalogs.locales import language_tag, parse_locale
+from ..checks.clinic_details import Clinic
 from ..source.markup import parse, plain
 from .facts import Facts, fill, has_placeholders, localized_values
 from .formats import DRAFTS, Navigation
 from .localize import (
     ENGLISH,
+    UI_AFTER_HOURS,
     UI_BILINGUAL,
     UI_BLOCKED,
     UI_CLASSIFICATION,
+    UI_CODE,
+    UI_CONTACT,
     UI_DRAFT,
     UI_DRAFT_EXPLAINED,
     UI_EDITION,
     UI_EDITIONS,
+    UI_EMERGENCY,
     UI_ENGLISH,
-    UI_ENGLISH_REVIEWED,
     UI_FUZZY,
     UI_GAP,
     UI_HANDOUT,
     UI_IMPORTANT,
     UI_LARGE,
     UI_MISSING,
+    UI_PHONE,
     UI_PRONUNCIATION,
-    UI_REVISION,
     UI_STANDARD,
     UI_TEXT,
     UI_TRANSLATION_REVIEWED,
     UI_TRANSLATION_UNREVIEWED,
     UI_UNREVIEWED,
+    UI_UPDATED,
+    UI_WEBSITE,
     UI_WHY_BLOCKED,
     UI_WHY_FUZZY,
     UI_WHY_MISSING,
@@ -121,11 +127,12 @@ def stylesheet() -> tuple[Markup, Markup]:
     return Markup(css), content_policy(css)
 
 
-def content_policy(*styles: str, scripts: Iterable[str] = ()) -> Markup:
-    """A Content-Security-Policy allowing exactly these inline styles and scripts."""
+def content_policy(*styles: str, scripts: Iterable[str] = (), images: bool = False) -> Markup:
+    """A Content-Security-Policy allowing exactly these inline styles and scripts (and,
+    with ``images``, images inlined as ``data:`` addresses: the clinic's logo)."""
     allowed_scripts = " ".join(map(style_hash, scripts)) or "'none'"
     return Markup(f"default-src 'none'; style-src {' '.join(map(style_hash, styles))}; "
-                  "img-src 'none'; font-src 'none'; "
+                  f"img-src {'data:' if images else chr(39) + 'none' + chr(39)}; font-src 'none'; "
                   f"script-src {allowed_scripts}; connect-src 'none'; base-uri 'none'; "
                   "form-action 'none'")
 
@@ -225,26 +232,32 @@ def _nav_macro() -> Callable[..., Any]:
     return module.editions_nav  # type: ignore[attr-defined]  # a macro the template defines
 
 
+def fact_values(handout: Handout, facts: Facts) -> dict[str, str]:
+    """The handout's facts as its language writes them, with its handout code."""
+    return localized_values(facts, locale_info(handout.locale).babel, handout.monograph.id,
+                            handout.locale)
+
+
 def running_text(handout: Handout, interface: Interface, facts: Facts,
                  large: bool = False) -> RunningText:
     """What every printed page of ``handout`` repeats, in its language: the drug, the
-    language, the edition's date (a kept edition's, else the translation's), the English
-    text's review date and the source revision (each a fact from data, through its
-    interface text's placeholder), and on a draft the draft label."""
+    language, "Last updated" and the handout code (each a fact from data, through its
+    interface text's placeholder, each labelled), on an unreviewed translation the notice
+    that it is not reviewed, and on a draft the draft label."""
     info = locale_info(handout.locale)
     ui = _Strings(interface, html=False)
-    values = localized_values(facts, info.babel)
-    dated = ui.gettext(UI_ENGLISH_REVIEWED, date=values["english_reviewed"])
-    edition = facts.edition or facts.translated  # the day this edition's text was made
-    if edition is not None:  # a bare date, localized from data: no translatable words
-        dated = f"{dated} \u00b7 {values['edition' if facts.edition else 'translated']}"
+    values = fact_values(handout, facts)
+    dated = (f"{ui.gettext(UI_UPDATED, date=values['updated'])} \u00b7 "
+             f"{ui.gettext(UI_CODE, code=values['code'])}")
+    notice = None
+    if handout.locale != ENGLISH and not facts.fully_reviewed:
+        notice = ui.gettext(UI_TRANSLATION_UNREVIEWED, translated=values["translated"])
     draft = None
     if not handout.published:
         draft = ui.gettext(UI_DRAFT)
         if draft != UI_DRAFT:
             draft = f"{draft} / {UI_DRAFT}"
-    return RunningText(plain(handout.title.text), info.name, dated,
-                       ui.gettext(UI_REVISION, revision=values["revision"]), draft,
+    return RunningText(plain(handout.title.text), info.name, dated, notice, draft,
                        info.direction == "rtl", info.tag, large)
 
 
@@ -259,25 +272,28 @@ def render_html(handout: Handout, interface: Interface, revision: str,
                 english_href: str | None = None, *, facts: Facts | None = None,
                 edition: str = "standard", nav: Navigation | None = None,
                 english_address: str | None = None, main_html: Markup | None = None,
-                page_address: str | None = None) -> str:
+                clinic: Clinic | None = None, page_address: str | None = None) -> str:
     """The handout as one self-contained HTML page; ``facts`` (default: the monograph's
     alone) fill its provenance block; ``facts.edition`` marks an earlier edition.
     ``edition``: standard or large (print); ``nav``: its links to the other formats and
     languages; ``main_html``: its body as :func:`main_of` took it from another format;
+    ``clinic``: the care team's details of its contact box (None: lines to write on);
     ``page_address``: the page's public address, printed with its QR code on every page."""
     info = locale_info(handout.locale)
     css, _ = stylesheet()
     facts = _facts(handout, revision, facts)
     print_css = page_style(running_text(handout, interface, facts, edition == "large"))
     template = environment().get_template("handout.html")
+    clinic = clinic or Clinic()
     return template.render(
-        handout=handout, info=info, css=css, csp=content_policy(css, print_css),
+        handout=handout, info=info, css=css, clinic=clinic,
+        csp=content_policy(css, print_css, images=clinic.logo is not None),
         print_style=Markup(print_css), version=__version__, edition=edition, nav=nav,
         revision=revision, localized=handout.locale != ENGLISH,
         english_href=english_href if handout.locale != ENGLISH else None,
         english_address=english_address or english_href, main_html=main_html,
         qr=qr_code(page_address) if page_address else None,
-        facts=facts, fact=localized_values(facts, info.babel), counts=_counts(handout),
+        facts=facts, fact=fact_values(handout, facts), counts=_counts(handout),
         **_Strings(interface, html=True).callables())
 
 
@@ -322,10 +338,11 @@ def _draft_lines(handout: Handout, ui: _Strings) -> list[str]:
 
 
 def provenance(ui: _Strings, handout: Handout, facts: Facts) -> list[str]:
-    """The provenance lines: each fact a placeholder value (shared by HTML and text)."""
-    values = localized_values(facts, locale_info(handout.locale).babel)
-    lines = [ui.gettext(UI_REVISION, revision=values["revision"]),
-             ui.gettext(UI_ENGLISH_REVIEWED, date=values["english_reviewed"])]
+    """The facts a patient reads at the end: each fact a placeholder value, labelled
+    (shared by HTML and text); no revision hash (that stays in ``<meta>``)."""
+    values = fact_values(handout, facts)
+    lines = [ui.gettext(UI_UPDATED, date=values["updated"]),
+             ui.gettext(UI_CODE, code=values["code"])]
     if handout.locale != ENGLISH:
         if facts.fully_reviewed:
             lines.append(ui.gettext(UI_TRANSLATION_REVIEWED, translated=values["translated"],
@@ -335,18 +352,57 @@ def provenance(ui: _Strings, handout: Handout, facts: Facts) -> list[str]:
     return lines
 
 
+def contact_labels(ui: _Strings) -> dict[str, str]:
+    """The contact box's labels, localized (the values are the clinic's)."""
+    return {"contact": ui.gettext(UI_CONTACT), "phone": ui.gettext(UI_PHONE),
+            "after_hours": ui.gettext(UI_AFTER_HOURS), "emergency": ui.gettext(UI_EMERGENCY),
+            "website": ui.gettext(UI_WEBSITE)}
+
+
+BLANK = "_" * 28  # a line to write a number on
+
+
+def contact_lines(ui: _Strings, clinic: Clinic | None) -> list[str]:
+    """The contact box as plain text: a framed block of labelled values, or blank lines."""
+    clinic = clinic or Clinic()
+    labels = contact_labels(ui)
+    title = labels["contact"] + (f": {clinic.name}" if clinic.name else "")
+    lines = [f"+{'-' * (WIDTH - 2)}+", *wrap(title, WIDTH, "| ", "| ")]
+    for label, value in ((labels["phone"], clinic.phone),
+                         (labels["after_hours"], clinic.after_hours_phone),
+                         (labels["emergency"], clinic.emergency)):
+        lines.append(f"| {label}: {value or BLANK}")
+    if clinic.website:
+        lines.append(f"| {labels['website']}: {clinic.website}")
+    return [*lines, f"+{'-' * (WIDTH - 2)}+"]
+
+
+def notice_lines(ui: _Strings, handout: Handout, facts: Facts) -> list[str]:
+    """What stands above the title: a kept edition's notice, an unreviewed
+    translation's notice (both in the handout's language)."""
+    values = fact_values(handout, facts)
+    lines: list[str] = []
+    if facts.edition is not None:
+        lines += wrap(f"*** {ui.gettext(UI_EDITION, date=values['edition'])} ***")
+    if handout.locale != ENGLISH and not facts.fully_reviewed:
+        notice = ui.gettext(UI_TRANSLATION_UNREVIEWED, translated=values["translated"])
+        lines += wrap(f"*** {notice} ***")
+    return [*lines, "=" * WIDTH] if lines else []
+
+
 def render_text(handout: Handout, interface: Interface, revision: str,
-                english_path: str | None = None, *, facts: Facts | None = None) -> str:
+                english_path: str | None = None, *, facts: Facts | None = None,
+                clinic: Clinic | None = None) -> str:
     """The handout as UTF-8 plain text, wrapped at 72 display columns; a translation
     ends with the relative path of the English text."""
     ui = _Strings(interface, html=False)
     facts = _facts(handout, revision, facts)
     out: list[list[str]] = []  # paragraphs, joined by blank lines
-    if facts.edition is not None:
-        date = localized_values(facts, locale_info(handout.locale).babel)["edition"]
-        out.append([*wrap(f"*** {ui.gettext(UI_EDITION, date=date)} ***"), "=" * WIDTH])
     if not handout.published:
         out.append(_draft_lines(handout, ui))
+    notices = notice_lines(ui, handout, facts)
+    if notices:
+        out.append(notices)
     out.append([*wrap(ui.gettext(UI_HANDOUT)), *_text_heading(handout.title, ui, "=")])
     lines: list[str] = []
     if handout.monograph.pronunciation:
@@ -356,8 +412,9 @@ def render_text(handout: Handout, interface: Interface, revision: str,
         reason = why(ui, shown)
         marker = (f"[EN: {reason}] " if shown.fallback else f"[{reason}] ") if reason else ""
         lines += wrap(f"{ui.gettext(UI_CLASSIFICATION)}: {marker}{plain(shown.text)}")
-    if lines:
-        out.append(lines)
+    dates = provenance(ui, handout, facts)[:2]  # "Last updated", the handout code
+    out.append([*lines, *(line for item in dates for line in wrap(item))])
+    out.append(contact_lines(ui, clinic))
     for section in handout.sections:
         if section.heading:
             out.append(_text_heading(section.heading, ui, "-" if section.level == 2 else "~"))
@@ -376,6 +433,7 @@ def render_text(handout: Handout, interface: Interface, revision: str,
                     out.append(list(wrap(ui.gettext(UI_GAP))))
             elif block.text is not None:
                 out.append(_text_block(block.text, ui))
+    out.append(contact_lines(ui, clinic))
     out.append(["-" * WIDTH])
     out += [_text_block(t, ui) for t in (handout.disclaimer, handout.attribution) if t]
     items = provenance(ui, handout, facts)
@@ -407,6 +465,8 @@ class Listing:
     review: Mapping[str, Any] | None = None  # who reviewed its texts
     files: tuple[str, ...] = ()  # every HTML and text edition
     pdfs: tuple[tuple[str, str, str], ...] = ()  # (pdf, its HTML edition, paper)
+    brands: tuple[str, ...] = ()  # the drug's brand names, from its source
+    source_gap: bool = False  # its source records a missing part
 
 
 def _page(name: str, **context: Any) -> str:

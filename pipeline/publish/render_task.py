@@ -141,36 +141,41 @@ def _write_pair(shared: Shared, folder: str, drug: str, handout: Handout,
     english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}"
     revision = facts.revision
     staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
+    clinic = shared.policy.clinic
     html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
     written = int(put(staging, previous, html, render_html(
-        handout, interface, revision, f"{english}.html", facts=facts,
+        handout, interface, revision, f"{english}.html", facts=facts, clinic=clinic,
         english_address=english_address(drug, shared.base_url, text=False)).encode("utf-8")))
     written += put(staging, previous, text, render_text(
         handout, interface, revision, english_address(drug, shared.base_url, text=True),
-        facts=facts).encode("utf-8"))
+        facts=facts, clinic=clinic).encode("utf-8"))
     return html, text, int(written)
 
 
 def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
-                   interface: Interface, facts: Facts
+                   interface: Interface, facts: Facts, kept: Monograph | None = None
                    ) -> tuple[HandoutFiles, int, dict[str, Any], dict[str, int], dict[str, str]]:
     """Write a published handout in every format: standard, large print and (for a
     translation) bilingual HTML, text and bilingual text; (its files, files written, the
     PDFs to print with the digest of their page, PDFs skipped by reason, the other
-    languages it links to)."""
+    languages it links to). ``kept``: the English monograph of a kept edition (its
+    bilingual edition sets the English it was translated from; it links to no other
+    language, whose handouts follow the newer English)."""
     files = handout_files(locale, drug, True, shared.papers)
     revision = facts.revision
+    clinic = shared.policy.clinic
     staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
     text_address = english_address(drug, shared.base_url, text=True)
-    text = render_text(handout, interface, revision, text_address, facts=facts)
+    text = render_text(handout, interface, revision, text_address, facts=facts, clinic=clinic)
     written = int(put(staging, previous, files.text, text.encode("utf-8")))
     others = {code: handout_files(code, drug, True).html
-              for code in shared.published_guess.get(drug, ()) if code != locale}
-    english = localize(shared.monographs[drug]) if locale != ENGLISH else None
+              for code in shared.published_guess.get(drug, ()) if code != locale} \
+        if kept is None else {}
+    english = localize(kept or shared.monographs[drug]) if locale != ENGLISH else None
     printed = text
     if english is not None and files.bilingual_text:
         bilingual_text = render_bilingual_text(handout, english, interface, revision,
-                                               text_address, facts=facts)
+                                               text_address, facts=facts, clinic=clinic)
         written += put(staging, previous, files.bilingual_text, bilingual_text.encode("utf-8"))
         printed += bilingual_text
     reason = (shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage)
@@ -198,6 +203,7 @@ def _pages(shared: Shared, files: HandoutFiles, handout: Handout, english: Hando
     revision = facts.revision
     english_href = f"../{ENGLISH}/{handout.monograph.id}.html"
     address = english_address(handout.monograph.id, shared.base_url, text=False)
+    clinic = shared.policy.clinic
     pages: dict[str, str] = {}
     for edition in ("standard", "large", "bilingual"):
         page = files.html_of(edition)
@@ -209,11 +215,12 @@ def _pages(shared: Shared, files: HandoutFiles, handout: Handout, english: Hando
             assert english is not None
             pages[page] = render_bilingual_html(handout, english, interface, revision,
                                                 english_href, nav=nav, english_address=address,
-                                                facts=facts, page_address=public)
+                                                facts=facts, clinic=clinic,
+                                                page_address=public)
         else:  # the large print's body is the standard edition's, rendered once
             pages[page] = render_html(
                 handout, interface, revision, english_href, facts=facts, edition=edition,
-                nav=nav, english_address=address, page_address=public,
+                clinic=clinic, nav=nav, english_address=address, page_address=public,
                 main_html=main_of(pages[files.html]) if edition == "large" else None)
     return pages
 
@@ -255,7 +262,10 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
             {"check": f.check, "message": f.message, "where": str(f.where),
              "reviewer": f.confirmed.reviewer, "date": f.confirmed.date.isoformat(),
              "reason": f.confirmed.reason}
-            for key in handout.states for f in state.confirmed.get(key, ()) if f.confirmed))
+            for key in handout.states for f in state.confirmed.get(key, ()) if f.confirmed),
+        brands=monograph.brand_names,
+        source_gap=bool(monograph.gaps) or any(b.gap for s in monograph.sections
+                                               for b in s.blocks))
     return entry, written + extra
 
 
@@ -278,10 +288,11 @@ def _edition(shared: Shared, state: LocaleState, monograph: Monograph, revision:
                 "reason": reason or shown}, 0
     handout, interface = shown
     facts = replace(recorded.facts, edition=recorded.published)
-    html, text, written = _write_pair(shared, state.locale, monograph.id, handout, interface,
-                                      facts)
-    return {"status": "kept", "published": recorded.published.isoformat(), "html": html,
-            "text": text, "fully_reviewed": recorded.facts.fully_reviewed,
+    files, written, made, skipped, _ = _write_formats(shared, state.locale, monograph.id,
+                                                      handout, interface, facts, kept=old)
+    return {"status": "kept", "published": recorded.published.isoformat(), "html": files.html,
+            "text": files.text, "files": files.written(), "pdf": made,
+            "pdf_skipped": skipped, "fully_reviewed": recorded.facts.fully_reviewed,
             "reviewers": list(recorded.facts.reviewers),
             "reviewed": recorded.facts.reviewed.isoformat() if recorded.facts.reviewed
             else None, "facts_not_shown": list(recorded.facts.problems)}, written

@@ -22,9 +22,10 @@ UI_CLASSIFICATION = "Classification"
 UI_IMPORTANT = "Important"
 UI_GAP = "This part of the handout is not available. Ask your care team."
 UI_ENGLISH = "Read this handout in English"
-# the provenance block: each fact a placeholder
-UI_REVISION = "Source revision: %(revision)s"
-UI_ENGLISH_REVIEWED = "English text last reviewed: %(date)s"
+# the facts a patient reads: each fact a placeholder (the source revision is no word of a
+# handout: it stays in <meta>, report.json and the manifest)
+UI_UPDATED = "Last updated: %(date)s"
+UI_CODE = "Handout code: %(code)s"
 UI_TRANSLATION_REVIEWED = ("Translated on %(translated)s; reviewed by %(reviewers)s on "
                            "%(reviewed)s.")
 UI_TRANSLATION_UNREVIEWED = ("Translated on %(translated)s. This translation has not yet been "
@@ -55,16 +56,24 @@ UI_BILINGUAL = "Bilingual, with English"
 UI_TEXT = "Plain text"
 UI_STANDARD = "Standard print"
 
+# the contact box: labels only; every value is the clinic's, from handouts.yaml
+UI_CONTACT = "Your care team"
+UI_PHONE = "Phone"
+UI_AFTER_HOURS = "After hours"
+UI_EMERGENCY = "Emergency"
+UI_WEBSITE = "Website"
+
 UI_MSGIDS = (UI_HANDOUT, UI_PRONUNCIATION, UI_CLASSIFICATION, UI_IMPORTANT, UI_GAP, UI_ENGLISH,
-             UI_REVISION, UI_ENGLISH_REVIEWED, UI_TRANSLATION_REVIEWED,
+             UI_UPDATED, UI_CODE, UI_TRANSLATION_REVIEWED,
              UI_TRANSLATION_UNREVIEWED, UI_EDITION, UI_DRAFT, UI_DRAFT_EXPLAINED,
              UI_MISSING[0], UI_FUZZY[0], UI_BLOCKED[0], UI_UNREVIEWED[0], UI_WHY_MISSING,
              UI_WHY_FUZZY, UI_WHY_BLOCKED, UI_WHY_UNREVIEWED, UI_EDITIONS, UI_LARGE,
-             UI_BILINGUAL, UI_TEXT, UI_STANDARD)
+             UI_BILINGUAL, UI_TEXT, UI_STANDARD, UI_CONTACT, UI_PHONE, UI_AFTER_HOURS,
+             UI_EMERGENCY, UI_WEBSITE)
 SAFETY_LABELS = (UI_IMPORTANT,)  # the label every safety callout's box shows
 UI_PLURALS = (UI_MISSING[0], UI_FUZZY[0], UI_BLOCKED[0], UI_UNREVIEWED[0])  # with msgid_plural
 # the interface texts that state a fact, and the placeholders that carry it
-FACTS = {UI_REVISION: ("revision",), UI_ENGLISH_REVIEWED: ("date",),
+FACTS = {UI_UPDATED: ("date",), UI_CODE: ("code",),
          UI_TRANSLATION_REVIEWED: ("translated", "reviewers", "reviewed"),
          UI_TRANSLATION_UNREVIEWED: ("translated",), UI_EDITION: ("date",),
          UI_MISSING[0]: ("num",), UI_FUZZY[0]: ("num",), UI_BLOCKED[0]: ("num", "checks"),
@@ -81,9 +90,10 @@ def published_interface(monograph: Monograph) -> list[str]:
     """The interface msgids a published handout of ``monograph`` (or its edition, kept
     after the English changed) may show."""
     blocks = [b for s in monograph.sections for b in s.blocks]
-    wanted = [UI_HANDOUT, UI_ENGLISH, UI_REVISION, UI_ENGLISH_REVIEWED,
+    wanted = [UI_HANDOUT, UI_ENGLISH, UI_UPDATED, UI_CODE,
               UI_TRANSLATION_REVIEWED, UI_TRANSLATION_UNREVIEWED, UI_EDITION,
-              UI_EDITIONS, UI_LARGE, UI_BILINGUAL, UI_TEXT, UI_STANDARD]
+              UI_EDITIONS, UI_LARGE, UI_BILINGUAL, UI_TEXT, UI_STANDARD, UI_CONTACT,
+              UI_PHONE, UI_AFTER_HOURS, UI_EMERGENCY, UI_WEBSITE]
     if monograph.pronunciation:
         wanted.append(UI_PRONUNCIATION)
     if monograph.classification:

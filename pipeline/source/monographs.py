@@ -213,7 +213,7 @@ def _date(reader: _Reader, node: Node, key: str = "reviewed") -> dt.date | None:
 
 TOP_REQUIRED = ("id", "title", "reviewed", "sections")
 TOP_OPTIONAL = ("pronunciation", "classification", "disclaimer", "attribution", "gaps",
-                "clinical_change")
+                "clinical_change", "brand_names")
 
 
 def load_monograph(path: Path, root: Path) -> Monograph:
@@ -245,6 +245,10 @@ def load_monograph(path: Path, root: Path) -> Monograph:
         gaps=gaps,
         clinical_change=_date(reader, keys["clinical_change"][1], "clinical_change")
         if "clinical_change" in keys else None,
+        brand_names=tuple(dict.fromkeys(
+            reader.text_value(n, "brand name")
+            for n in reader.sequence(keys["brand_names"][1], "brand_names")))
+        if "brand_names" in keys else (),
     )
 
 
