@@ -732,9 +732,10 @@ def _flush() -> None:
 def _exit_without_teardown(code: int) -> NoReturn:
     """Exit as Python would, less its teardown, which frees every object one by one:
     after a check or a build of a large project (millions of cached readings) that takes
-    about 0.4 s, for memory the system takes back at once (mypy's ``hard_exit`` does the
-    same). The command has closed its files; exit handlers still run and the output is
-    flushed. While another thread runs, Python exits as usual and waits for it."""
+    long (figures: docs/speed.md), for memory the system takes back at once (mypy's
+    ``hard_exit`` does the same). The command has closed its files; exit handlers still
+    run and the output is flushed. While another thread runs, Python exits as usual and
+    waits for it."""
     if threading.active_count() > 1:
         sys.exit(code)
     atexit._run_exitfuncs()

@@ -1,15 +1,19 @@
 """The package reads like the pipeline: imports only go down the stages, nothing imports
-the benchmark, and the README's layout names every module there is."""
+the benchmark, docs/layout.md names every module there is, and the README links every
+page of docs/ by a link that resolves."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 README = PACKAGE.parent / "README.md"
+DOCS = PACKAGE.parent / "docs"
+LAYOUT = DOCS / "layout.md"
 # a module may import from its own stage and from the stages before it
 STAGES = {"model": 0, "errors": 0, "files": 0, "text": 0, "workers": 0, "clock": 0,
           "factcheck": 0, "escaping": 0, "source": 1, "catalogs": 2, "checks": 3,
@@ -71,12 +75,54 @@ def test_every_folder_of_the_package_is_a_known_stage():
     assert folders <= set(STAGES) | {"templates"}
 
 
-def test_the_readme_layout_names_every_module():
-    text = README.read_text(encoding="utf-8")
-    layout = text[text.index("## Layout"):]
+def test_the_layout_names_every_module():
+    text = LAYOUT.read_text(encoding="utf-8")
+    layout = text[text.index("```"):]
     missing = [dotted(p) for p in modules()
                if p.name not in ("__init__.py", "__main__.py") and p.name not in layout]
-    assert not missing, f"README layout lacks: {missing}"
+    assert not missing, f"docs/layout.md lacks: {missing}"
+
+
+def relative_links(path: Path) -> list[tuple[str, str]]:
+    """Every relative Markdown link of ``path``: (target file, anchor)."""
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    links = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target):
+            continue
+        file, _, anchor = target.partition("#")
+        links.append((file, anchor))
+    return links
+
+
+def anchors(path: Path) -> set[str]:
+    """GitHub's anchors for the headings of a Markdown file."""
+    found = set()
+    for heading in re.findall(r"^#+ (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        found.add(slug)
+    return found
+
+
+@pytest.mark.parametrize("page", [README, *sorted(DOCS.glob("*.md"))], ids=lambda p: p.name)
+def test_every_relative_link_resolves(page):
+    broken = []
+    for file, anchor in relative_links(page):
+        target = (page.parent / file).resolve() if file else page
+        if not target.exists():
+            broken.append(f"{file}#{anchor}" if anchor else file)
+        elif anchor and target.suffix == ".md" and anchor not in anchors(target):
+            broken.append(f"{file}#{anchor}")
+    assert not broken, f"{page.name}: broken links {broken}"
+
+
+def test_the_readme_is_a_front_door_linking_every_page_of_docs():
+    text = README.read_text(encoding="utf-8")
+    linked = {(README.parent / file).resolve() for file, _ in relative_links(README)}
+    pages = {p.resolve() for p in DOCS.iterdir() if p.suffix in (".md", ".json")}
+    assert pages <= linked, sorted(p.name for p in pages - linked)
+    assert "make build" in text and "make test" in text and "bash .ci/run" in text
+    assert len(text.splitlines()) <= 300, "reference material belongs in docs/"
 
 
 def test_an_installed_package_has_every_module_and_data_file():

@@ -115,7 +115,7 @@ def read_catalog(path: Path, root: Path, locale: str | None = None, *,
 
     ``comments=False`` leaves out every entry's extracted notes and references (the check
     and the build never read them): faster. Such a reading is never written back (it
-    lacks the notes), so it has no digest either (20 ms per 11 MB catalog): a write that
+    lacks the notes), so it has no digest either (its cost: docs/speed.md): a write that
     expects none refuses to replace an existing file. Translator comments, which hold
     the review marks (:mod:`.review`), are always read."""
     shown = Path(os.path.relpath(path, root)).as_posix()

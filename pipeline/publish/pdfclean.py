@@ -17,8 +17,8 @@ Two things in what Chromium (Skia) writes are fixed here, after rendering:
   rewritten maps are appended as a PDF incremental update (ISO 32000-1, 7.5.6): the
   original bytes stay as Chromium wrote them, with its tagged structure.
 
-Why not pypdf: rewriting a Chinese handout's PDF with pypdf's writer took 0.8 to 1.3 s
-(more than rendering it) and dropped the outline; this takes milliseconds. Skia writes
+Why not pypdf: its writer took longer to rewrite a Chinese handout's PDF than rendering
+it did, and dropped the outline (figures: docs/speed.md). Skia writes
 PDF 1.4 with a classic cross-reference table and no object streams, which is all this
 module reads; anything else is returned unchanged. pypdf reads the result in the tests.
 """

@@ -41,7 +41,8 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 def compose_yaml(text: str) -> yaml.Node | None:
     """``yaml.compose`` with the safe loader; libyaml's when it gives the same result
-    (about 15 times faster), PyYAML's for any text it rejects or might read differently."""
+    (much faster: docs/speed.md), PyYAML's for any text it rejects or might read
+    differently."""
     if _FAST_LOADER is not None and not _LIBYAML_DIFFERS.search(text) \
             and not yaml.reader.Reader.NON_PRINTABLE.search(text):
         try:
