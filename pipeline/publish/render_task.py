@@ -72,6 +72,7 @@ class Shared:
 _shared: Shared | None = None
 _per_locale: dict[str, LocaleState] = {}
 _preloaded: dict[str, LocaleState] = {}  # catalogs the planner read (forked workers inherit)
+_english: dict[str, tuple[Monograph, Handout]] = {}  # drug -> its English, localized once
 
 
 @contextmanager
@@ -89,6 +90,17 @@ def _init_worker(shared: Shared) -> None:
     global _shared
     _shared = shared
     _per_locale.clear()
+    _english.clear()
+
+
+def _english_of(shared: Shared, drug: str) -> Handout:
+    """The English handout of ``drug`` (every translation's bilingual edition shows it):
+    localized once per worker, again only when the monograph is another one."""
+    monograph = shared.monographs[drug]
+    known = _english.get(drug)
+    if known is None or known[0] is not monograph:
+        known = _english[drug] = (monograph, localize(monograph))
+    return known[1]
 
 
 def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleState:
@@ -166,7 +178,7 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
     written = put(staging, previous, files.text, text.encode("utf-8"))
     others = {code: handout_files(code, drug, True).html
               for code in shared.published_guess.get(drug, ()) if code != locale}
-    english = localize(shared.monographs[drug]) if locale != ENGLISH else None
+    english = _english_of(shared, drug) if locale != ENGLISH else None
     printed = text
     if english is not None and files.bilingual_text:
         bilingual_text = render_bilingual_text(handout, english, interface, revision,
