@@ -116,7 +116,7 @@ def _split_wide(piece: str, offset: int, glued: set[int]) -> list[str]:
     return parts
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def wrap(text: str, columns: int = WIDTH, indent: str = "", subsequent: str | None = None
          ) -> tuple[str, ...]:
     """Lines of ``text`` filling ``columns`` display columns, with the given indents."""

@@ -102,7 +102,7 @@ def _isolate_quantities(run: str) -> Markup:
     return Markup("").join(out)
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def inline_html(text: str, rtl: bool = False) -> Markup:
     """Escape ``text``; its ``**strong**`` runs become ``<strong>``; in right-to-left
     text, numbers with Latin units are isolated left-to-right (cached: the standard,
