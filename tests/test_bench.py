@@ -14,11 +14,14 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.bench import corpus, run
+from pipeline.bench.pdfs import NAMES as pdf_names
+from pipeline.bench.pdfs import pdf_stages
 from pipeline.catalogs import poformat
 from pipeline.catalogs.locales import catalog_path, discover_locales
 from pipeline.catalogs.merge import FuzzyIndex, _best_fuzzy, _lcs_length, update_catalogs
@@ -27,6 +30,7 @@ from pipeline.catalogs.poread import Unusual, parse_lines, scan_usual
 from pipeline.catalogs.posyntax import syntax_errors
 from pipeline.errors import CatalogError
 from pipeline.model import Message
+from pipeline.publish.pdf import engine_problem
 from pipeline.source.monographs import compose_yaml
 from tests.projects import REPO, copy_project
 
@@ -35,7 +39,8 @@ SMOKE_LOCALES = ["es", "zh_CN"]
 
 def test_bench_smoke_run_writes_every_stage(tmp_path, capsys):
     output = tmp_path / "bench.json"
-    assert run.main(["--monographs", "3", "--locales", "2", "--output", str(output)]) == 0
+    assert run.main(["--monographs", "3", "--locales", "2", "--output", str(output),
+                     "--pdf-monographs", "0"]) == 0
     results = json.loads(output.read_text(encoding="utf-8"))
     assert results["n_monographs"] == 3 and results["n_locales"] == 2
     assert results["handouts"] == 3 * 2 * 2
@@ -50,6 +55,21 @@ def test_bench_smoke_run_writes_every_stage(tmp_path, capsys):
     assert results["stages"]["extract"]["files_written"] == 1
     assert results["stages"]["update_5pct"]["files_written"] == 2
     assert "| build_full |" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(engine_problem() is not None, reason="no PDF engine here")
+def test_bench_pdf_stages_count_pdfs_their_rate_and_split(tmp_path):
+    stages = pdf_stages(tmp_path / "pdf", 1, SMOKE_LOCALES, 1, REPO, verbose=False)
+    full, edit, cold = (stages[name] for name in pdf_names)
+    assert "status" not in full and "status" not in edit and "status" not in cold
+    # one drug: English standard and large print, each translation's three HTML editions
+    assert full["pdfs"] == 2 + 3 * len(SMOKE_LOCALES)
+    assert full["pdfs_per_s"] == round(full["pdfs"] / full["wall_s"], 3)
+    assert set(full["split_s"]) == {"start", "load", "print", "clean", "write"}
+    assert full["split_s"]["print"] > 0 and full["split_s"]["start"] > 0
+    assert 1 <= edit["pdfs"] <= 3  # only the edited translation's PDFs are printed again
+    assert cold["pdfs"] == min(full["pdfs"], 12) and cold["pdfs_per_s"] > 0
+    assert full["times_per_file_rate"] > 0
 
 
 def test_corpus_is_deterministic_and_valid(tmp_path):

@@ -22,7 +22,7 @@ def policy(root, reviewers=(REVIEWER,)):
     listed = "".join(f"\n      - '{name}'" for name in reviewers)
     extra = f"\n    reviewers:{listed}" if reviewers else ""
     (root / "handouts.yaml").write_text(
-        f"locales:\n  es:\n    required: true{extra}\n", encoding="utf-8")
+        f"locales:\n  es:\n    required: true\n    publish: translated{extra}\n", encoding="utf-8")
 
 
 def fever(root):

@@ -44,6 +44,7 @@ from .corpus import (
 
 STAGES = ("extract", "update", "update_5pct", "check", "build_full", "build_noop",
           "build_one_catalog", "build_one_msgstr", "serve_one_msgstr", "build_one_monograph")
+PDF_MONOGRAPHS = 50  # monographs of the PDF stages (in at most 3 locales)
 REQUIRES = {"check": "pipeline.checks.report", "build": "pipeline.publish.build"}
 
 
@@ -60,10 +61,11 @@ class Stage:
     files_written: int | None = None
     detail: str = ""
     runs: list[tuple[float, float]] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)  # a PDF stage's rate and split
 
     def as_dict(self) -> dict[str, object]:
         result: dict[str, object] = {"wall_s": self.wall_s, "peak_rss_mb": self.peak_rss_mb,
-                                     "files_written": self.files_written}
+                                     "files_written": self.files_written, **self.extra}
         if self.status != "ok":
             result["status"] = self.status
         return result
@@ -142,14 +144,15 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def run_command(argv: list[str], sample_every: float = 0.1) -> tuple[int, float, float, str]:
+def run_command(argv: list[str], sample_every: float = 0.1,
+                env: dict[str, str] | None = None) -> tuple[int, float, float, str]:
     """Run ``argv``; return (exit code, wall seconds, peak RSS in MB, stderr).
 
     Each memory sample costs a few milliseconds of CPU (the kernel walks the page
     tables for PSS): every 0.1 s that is about 3% of one core, taken from the run."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors, env=env)
         peak_kb = 0
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -175,21 +178,22 @@ class Bench:
     def command(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "pipeline", "-C", str(self.root), *args]
 
-    def run(self, name: str, commands: list[list[str]], watch: str) -> Stage:
+    def run(self, name: str, commands: list[list[str]], watch: str,
+            env: dict[str, str] | None = None) -> Stage:
         """Time ``commands`` (one stage: walls add up, peaks take the max)."""
         stage = Stage(name)
         needed = REQUIRES.get(commands[0][5]) if len(commands[0]) > 5 else None
         if needed and importlib.util.find_spec(needed) is None:
             stage.status, stage.detail = "unavailable", f"{needed} does not exist yet"
-            return self._record(stage)
+            return self.record(stage)
         before = snapshot(self.root / watch)
         wall = peak = 0.0
         for argv in commands:
-            code, seconds, rss, errors = run_command(argv)
+            code, seconds, rss, errors = run_command(argv, env=env)
             wall, peak = wall + seconds, max(peak, rss)
             if "No module named 'pipeline." in errors:
                 stage.status, stage.detail = "unavailable", errors.strip().splitlines()[-1]
-                return self._record(stage)
+                return self.record(stage)
             if code not in (0, 1) or "Traceback" in errors:
                 stage.status = "failed"
                 stage.detail = f"exit {code}: " + " | ".join(errors.strip().splitlines()[-3:])
@@ -197,7 +201,7 @@ class Bench:
         after = snapshot(self.root / watch)
         stage.wall_s, stage.peak_rss_mb = round(wall, 3), round(peak, 1)
         stage.files_written = sum(before.get(path) != state for path, state in after.items())
-        return self._record(stage)
+        return self.record(stage)
 
     def serve_one_msgstr(self, locale: str, drug: str) -> Stage:
         """``handouts serve``: from the save of one msgstr to the page being fresh (its
@@ -207,7 +211,7 @@ class Bench:
         stage = Stage("serve_one_msgstr")
         if importlib.util.find_spec("pipeline.publish.serve") is None:
             stage.status, stage.detail = "unavailable", "pipeline.publish.serve does not exist"
-            return self._record(stage)
+            return self.record(stage)
         process = subprocess.Popen([*self.command("serve", "--port", "0", "--jobs", "1")],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert process.stdout is not None  # a pipe, asked for above
@@ -215,7 +219,7 @@ class Bench:
             line = process.stdout.readline()
             if "serving http://127.0.0.1:" not in line:
                 stage.status, stage.detail = "failed", line.strip() or "no server"
-                return self._record(stage)
+                return self.record(stage)
             process.stdout.readline()  # the status hint
             preview = self.root / ".handouts-preview"  # serve's own folder (never output/)
             html = preview / locale / f"{drug.lower()}.html"
@@ -242,9 +246,9 @@ class Bench:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.communicate()
-        return self._record(stage)
+        return self.record(stage)
 
-    def _record(self, stage: Stage) -> Stage:
+    def record(self, stage: Stage) -> Stage:
         self.stages[stage.name] = stage
         if self.verbose:
             shown = f"{stage.wall_s:.2f} s" if stage.wall_s is not None else stage.status
@@ -253,7 +257,8 @@ class Bench:
 
 
 def run_bench(root: Path, count: int, locales: list[str], seed: int = 1,
-              repo: Path | None = None, verbose: bool = True) -> dict[str, object]:
+              repo: Path | None = None, verbose: bool = True,
+              pdf_count: int = 0) -> dict[str, object]:
     """Generate the corpus in ``root`` (an empty folder), run every stage, return results."""
     repo = repo or Path.cwd()
     say: Callable[[str], None] = (lambda text: print(text, file=sys.stderr)) if verbose \
@@ -284,6 +289,11 @@ def run_bench(root: Path, count: int, locales: list[str], seed: int = 1,
     bench.run("extract_5pct", [bench.command("extract")], "locales")
     bench.run("update_5pct", [bench.command("update")], "locales")
     stages = {name: bench.stages[name].as_dict() for name in (*STAGES, "init", "extract_5pct")}
+    if pdf_count:
+        from .pdfs import pdf_stages  # (it uses this module's Bench)
+
+        say(f"PDFs: {pdf_count} monographs, {min(len(locales), 3)} locales in {root / 'pdf'}")
+        stages.update(pdf_stages(root / "pdf", pdf_count, locales[:3], seed, repo, verbose))
     return {"n_monographs": count, "n_locales": len(locales),
             "handouts": count * len(locales) * 2, "stages": stages}
 
@@ -299,8 +309,10 @@ def table(results: dict[str, object]) -> str:
         if stage.get("status"):
             lines.append(f"| {name} | {stage['status']} | | |")
         else:
-            lines.append(f"| {name} | {stage['wall_s']:.2f} | {stage['peak_rss_mb']:.0f} "
-                         f"| {stage['files_written']} |")
+            rate = (f" ({stage['pdfs']} PDFs, {stage['pdfs_per_s']:.2f}/s)"
+                    if stage.get("pdfs_per_s") is not None else "")
+            lines.append(f"| {name}{rate} | {stage['wall_s']:.2f} | "
+                         f"{stage['peak_rss_mb']:.0f} | {stage['files_written']} |")
     return "\n".join(lines)
 
 
@@ -323,13 +335,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locales", type=int, default=3, metavar="L",
                         help=f"how many of: {' '.join(LOCALES)}")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pdf-monographs", type=int, default=PDF_MONOGRAPHS, metavar="N",
+                        help="monographs of the PDF stages (at most 3 locales; 0: none)")
     parser.add_argument("--output", default="output/bench.json", metavar="FILE")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpus")
     args = parser.parse_args(argv)
     if not 1 <= args.locales <= len(LOCALES) or args.monographs < 1:
         parser.error(f"need N >= 1 and 1 <= L <= {len(LOCALES)}")
     with workspace(args.keep) as root:
-        results = run_bench(root, args.monographs, list(LOCALES[:args.locales]), args.seed)
+        results = run_bench(root, args.monographs, list(LOCALES[:args.locales]), args.seed,
+                            pdf_count=max(0, min(args.pdf_monographs, args.monographs)))
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -156,12 +157,19 @@ def handout_facts(monograph: Monograph, revision: str, keys: list[Key],
                  latest, complete and bool(keys))
 
 
+@lru_cache(maxsize=8192)
+def _long_date(value: dt.date, locale: Locale) -> str:
+    """A date as ``locale`` writes it in full (cached: every edition of every handout
+    states the same few dates)."""
+    return format_date(value, "long", locale=locale)
+
+
 def localized_values(facts: Facts, locale: Locale, drug: str = "",
                      code: str = "") -> dict[str, str]:
     """Every fact as the patient's language writes it (Babel, CLDR); ``drug`` and
     ``code`` (the locale's code) give the handout code."""
     def date(value: dt.date | None) -> str:
-        return format_date(value, "long", locale=locale) if value else ABSENT
+        return _long_date(value, locale) if value else ABSENT
 
     return {
         "revision": facts.revision or ABSENT,

@@ -1,11 +1,11 @@
 """PDF editions: Chromium prints each handout's HTML (docs/pdf-engines.md says why Chromium).
 
-Chromium runs headless through Playwright's sync API, one browser per worker process,
-reused for every PDF of the worker's share. The PDF is what a clinic gets printing the
-HTML from a browser: the same CSS (``@page`` margin boxes with the drug, language, date
-and page numbers on every page), fonts embedded as subsets, tagged (structure tree and
-``/Lang``), with an outline from the headings; :mod:`.pdfclean` then makes the bytes
-reproducible and the extractable text true.
+Chromium runs headless through Playwright's async API, one warm browser per worker
+process, reused for every PDF of the worker's share, with a few pages printing at once.
+The PDF is what a clinic gets printing the HTML from a browser: the same CSS (``@page``
+margin boxes with the drug, language, date and page numbers on every page), fonts
+embedded as subsets, tagged (structure tree and ``/Lang``), with an outline from the
+headings; :mod:`.pdfclean` then makes the bytes reproducible and the extractable text true.
 
 A build prints PDFs when it can: when Playwright or Chromium is missing, or no installed
 font covers a script that a handout uses (without Noto CJK a Chinese PDF would be empty
@@ -17,20 +17,24 @@ the command that fixes it (:func:`engine_problem`, :func:`missing_fonts`,
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import as_completed
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 from .. import clock
 from ..errors import BuildError
@@ -194,56 +198,102 @@ def source_epoch() -> int | None:
     return clock.source_date_epoch()
 
 
-class Printer:
-    """One headless Chromium, reused for many PDFs."""
+PAGES = 2  # pages printing at once in each browser (Chromium lays one out while the
+#           other's PDF is read back and post-processed here)
 
-    def __init__(self) -> None:
-        from playwright.sync_api import sync_playwright
 
-        chromium = find_chromium()
-        if chromium is None:
-            raise BuildError("Chromium was not found (set CHROMIUM_PATH)")
-        self._playwright = sync_playwright().start()
+@dataclass
+class Split:
+    """Where the PDFs' time went, in seconds summed over PDFs: Chromium loading and laying
+    out the page (``load``), Chromium printing it, fonts subset and embedded
+    (``print``), the post-processing that makes the bytes reproducible (``clean``),
+    writing the file (``write``)."""
+
+    pdfs: int = 0
+    load: float = 0.0
+    print: float = 0.0
+    clean: float = 0.0
+    write: float = 0.0
+    start: float = 0.0  # starting the browser and its pages
+
+    def record(self) -> None:
+        """Append this split as a JSON line to the file ``HANDOUTS_PDF_TIMINGS`` names
+        (``make bench`` sets it); nothing when it is not set."""
+        target = os.environ.get("HANDOUTS_PDF_TIMINGS")
+        if target:
+            with open(target, "a", encoding="utf-8") as stream:
+                stream.write(json.dumps(asdict(self)) + "\n")
+
+
+def _startup_error(chromium: str, error: Exception) -> BuildError:
+    return BuildError(f"Chromium ({chromium}) did not start: {str(error).splitlines()[0]} "
+                      "(build with --no-pdf to skip PDFs)")
+
+
+def _print_error(error: Exception, job: PdfJob) -> BuildError:
+    return BuildError(f"Chromium could not print this PDF: {str(error).splitlines()[0]} "
+                      "(is the disk full? build with --no-pdf to skip PDFs)", job.pdf)
+
+
+async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int,
+                     split: Split) -> None:
+    """Print ``jobs`` with one warm browser, ``pages`` pages at a time."""
+    from playwright.async_api import Error as BrowserError
+    from playwright.async_api import async_playwright
+
+    chromium = find_chromium()
+    if chromium is None:
+        raise BuildError("Chromium was not found (set CHROMIUM_PATH)")
+    began = time.perf_counter()
+    async with async_playwright() as playwright:
         try:
-            self._browser = self._playwright.chromium.launch(executable_path=chromium,
-                                                             args=CHROMIUM_ARGS)
-            self._page = self._browser.new_context(java_script_enabled=False).new_page()
-        except Exception as error:
-            self._playwright.stop()
-            raise BuildError(f"Chromium ({chromium}) did not start: "
-                             f"{str(error).splitlines()[0]} (build with --no-pdf to skip "
-                             "PDFs)") from None
+            browser = await playwright.chromium.launch(executable_path=chromium,
+                                                       args=CHROMIUM_ARGS)
+            context = await browser.new_context(java_script_enabled=False)
+            tabs = [await context.new_page() for _ in range(max(1, min(pages, len(jobs))))]
+        except BrowserError as error:
+            raise _startup_error(chromium, error) from None
+        split.start += time.perf_counter() - began
+        waiting = iter(jobs)
 
-    def print(self, job: PdfJob, epoch: int | None) -> None:
-        from playwright.sync_api import Error as BrowserError
+        async def work(tab: Any) -> None:
+            for job in waiting:  # (one event loop: each job goes to one tab)
+                started = time.perf_counter()
+                try:
+                    await tab.goto(Path(job.html).as_uri(), wait_until="load",
+                                   timeout=TIMEOUT_MS)
+                    loaded = time.perf_counter()
+                    data = await tab.pdf(format=PAPER_NAMES[job.paper],
+                                         print_background=True, tagged=True, outline=True)
+                except BrowserError as error:  # (a full disk or a crashed browser)
+                    raise _print_error(error, job) from None
+                printed = time.perf_counter()
+                cleaned = clean(data, epoch, set(job.used))
+                done = time.perf_counter()
+                with open(job.pdf, "xb") as stream:
+                    stream.write(cleaned)
+                split.pdfs += 1
+                split.load += loaded - started
+                split.print += printed - loaded
+                split.clean += done - printed
+                split.write += time.perf_counter() - done
 
         try:
-            self._page.goto(Path(job.html).as_uri(), wait_until="load", timeout=TIMEOUT_MS)
-            data = self._page.pdf(format=PAPER_NAMES[job.paper], print_background=True,
-                                  tagged=True, outline=True)
-        except BrowserError as error:  # (a full disk or a crashed browser: a user error)
-            raise BuildError(f"Chromium could not print this PDF: "
-                             f"{str(error).splitlines()[0]} (is the disk full? build with "
-                             "--no-pdf to skip PDFs)", job.pdf) from None
-        with open(job.pdf, "xb") as stream:
-            stream.write(clean(data, epoch, set(job.used)))
-
-    def close(self) -> None:
-        try:
-            self._browser.close()
+            await asyncio.gather(*(work(tab) for tab in tabs))
         finally:
-            self._playwright.stop()
+            await browser.close()
 
 
-def print_jobs(jobs: Sequence[PdfJob]) -> int:
-    """Print ``jobs`` with one browser; return how many were printed."""
-    printer = Printer()
-    epoch = source_epoch()
+def print_jobs(jobs: Sequence[PdfJob], pages: int = PAGES) -> int:
+    """Print ``jobs`` with one browser, ``pages`` at a time; return how many were
+    printed."""
+    if not jobs:
+        return 0
+    split = Split()
     try:
-        for job in jobs:
-            printer.print(job, epoch)
+        asyncio.run(_print_all(jobs, source_epoch(), pages, split))
     finally:
-        printer.close()
+        split.record()
     return len(jobs)
 
 

@@ -74,6 +74,7 @@ class Shared:
 _shared: Shared | None = None
 _per_locale: dict[str, LocaleState] = {}
 _preloaded: dict[str, LocaleState] = {}  # catalogs the planner read (forked workers inherit)
+_english: dict[str, tuple[Monograph, Handout]] = {}  # drug -> its English, localized once
 
 
 @contextmanager
@@ -91,6 +92,17 @@ def _init_worker(shared: Shared) -> None:
     global _shared
     _shared = shared
     _per_locale.clear()
+    _english.clear()
+
+
+def _english_of(shared: Shared, drug: str) -> Handout:
+    """The English handout of ``drug`` (every translation's bilingual edition shows it):
+    localized once per worker, again only when the monograph is another one."""
+    monograph = shared.monographs[drug]
+    known = _english.get(drug)
+    if known is None or known[0] is not monograph:
+        known = _english[drug] = (monograph, localize(monograph))
+    return known[1]
 
 
 def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleState:
@@ -171,7 +183,8 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
     others = {code: handout_files(code, drug, True).html
               for code in shared.published_guess.get(drug, ()) if code != locale} \
         if kept is None else {}
-    english = localize(kept or shared.monographs[drug]) if locale != ENGLISH else None
+    english = (localize(kept) if kept is not None else _english_of(shared, drug)) \
+        if locale != ENGLISH else None
     printed = text
     if english is not None and files.bilingual_text:
         bilingual_text = render_bilingual_text(handout, english, interface, revision,

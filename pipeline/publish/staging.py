@@ -73,25 +73,39 @@ def swap(staging: Path, output: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+_made: set[Path] = set()  # folders this process has made (or found) in a staging folder
+
+
 def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> bool:
     """Write ``data`` at ``staging/relative``; link the previous file if it is the same.
     Return True when new content was written."""
     target = staging / relative
     if not staging.is_dir():  # removed by a later build: this one was abandoned
         raise BuildError("the staging folder has vanished", str(staging))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent not in _made:  # (one mkdir per folder, not per file)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _made.add(target.parent)
     if previous is not None:
         old = previous / relative
         try:
             status = old.lstat()  # (a link planted in the output is never followed)
             if stat.S_ISREG(status.st_mode) and status.st_size == len(data) and \
                     old.read_bytes() == data:
-                link(old, target)
+                try:
+                    link(old, target)
+                except FileNotFoundError:  # its folder was removed since: make it again
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    link(old, target)
                 return False
         except FileNotFoundError:
             pass
     try:
-        with target.open("xb") as stream:
+        try:
+            stream = target.open("xb")
+        except FileNotFoundError:  # its folder was removed since: make it again
+            target.parent.mkdir(parents=True, exist_ok=True)
+            stream = target.open("xb")
+        with stream:
             stream.write(data)
     except OSError as error:  # (a failed write names no file: name it)
         raise OSError(error.errno, error.strerror, str(target)) from None
