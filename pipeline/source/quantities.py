@@ -105,6 +105,7 @@ class Lexicon:
     not_quantities: tuple[str, ...] = ()  # words written with numerals (十分: very)
     per_words: tuple[str, ...] = ()  # "mg per kg": a compound unit in words
     per_units: Mapping[str, str] = field(default_factory=dict)  # "на годину": per hour
+    clock_from: int = 0  # the hour a native clock counts from (Swahili, Ethiopian: 6)
 
 
 # --- normalisation --------------------------------------------------------------------------
@@ -495,8 +496,16 @@ class Reader:
         tokens = self._local_tokens(text)
         words = self._word_tokens(text, tokens)
         if words:
+            opening = {t.start for t in words if t.unit is not None or t.clock}
             for token in words:
+                before = (token.end, token.value, token.unit, token.hour_capable,
+                          token.clock, token.minutes, token.word)
                 token.end = self._attach_local(text, token)
+                if any(before[0] < start < token.end for start in opening):
+                    # the unit read after it opens a word quantity of its own (טבלייה
+                    # אחת יום כן יום לא: one tablet, every other day)
+                    (token.end, token.value, token.unit, token.hour_capable, token.clock,
+                     token.minutes, token.word) = before
             tokens = sorted(tokens + words, key=lambda t: t.start)
         if not tokens:
             return []
@@ -742,8 +751,12 @@ class Reader:
         window = text[max(0, token.start - 24):token.start]
         if self._prefix is not None and bare:
             match = self._prefix.search(window)
-            if match:
-                token.unit = self.prefix_units[match.group(1).lower()]
+            unit = self.prefix_units[match.group(1).lower()] if match else None
+            # a day period right after the number makes it a clock hour, not a count of
+            # the days or weeks before it (כל יום בשמונה בערב: every day at eight pm)
+            if unit is not None and not (unit in _SPANS and self._period_after is not None
+                                         and self._period_after.match(text, pos)):
+                self._set_unit(token, unit)
         if self._clock_prefix is not None and token.unit is None and not token.clock \
                 and token.value <= 24 and self._clock_prefix.search(window):
             token.clock, token.minutes = True, token.minutes or 0
@@ -851,7 +864,8 @@ class Reader:
             return None  # a number word not bound to a unit ("los dos": both)
         readings: list[tuple[Decimal, str | None]] = []
         if token.clock:
-            readings += [(Decimal(m), TIME) for m in _clock_minutes(token)]
+            readings += [(Decimal(m), TIME) for m in
+                         _clock_minutes(token, self.lexicon.clock_from)]
         unit = "°C" if token.unit == DEGREE else token.unit
         if not token.clock or not readings:
             readings.append((token.value, unit))
@@ -874,6 +888,7 @@ class Reader:
         return len(gap.strip(SPACES + "にに에에의")) == 0 and len(gap) <= 2
 
 
+_SPANS = frozenset({"day", "week", "month", "year"})
 _BODY_UNITS = frozenset({"kg", "m2", "lb"})  # "mg per kg": a dose per body weight or area
 # "mL per hour": the time in a rate's denominator (only after "per", not "a": "2 L a day"
 # is a limit whose period the period check compares)
@@ -881,9 +896,13 @@ _RATE_DENOMINATORS = frozenset({"second", "minute", "hour", "day", "week"})
 RATE_UNITS = frozenset({"day", "week", "month", "time", "dose", "hour", "kg", "m2"})
 
 
-def _clock_minutes(token: _Token) -> list[int]:
-    """Minutes after midnight a clock time can be, given its day period."""
+def _clock_minutes(token: _Token, clock_from: int = 0) -> list[int]:
+    """Minutes after midnight a clock time can be, given its day period (on a native clock
+    counted from ``clock_from``, an hour said with its day period is that many later:
+    Swahili saa mbili usiku, 8 pm)."""
     hour, minute = int(token.value), token.minutes or 0
+    if clock_from and token.periods and 0 < hour <= 12:
+        hour = (hour + clock_from) % 12
     if not token.periods:
         return [hour % 24 * 60 + minute]
     candidates = [hour % 12, hour % 12 + 12] if hour <= 12 else [hour]
