@@ -341,8 +341,10 @@ _CACHE_SIZE = 65536
 # what may open or close a word, for the quick test whether a text holds a number word
 _OPENING = ("", "(", "¿", "¡", "«", '"', "“", "'", "‘", "[", "—", "-", "«\u00a0")
 _CLOSING = ("", ",", ".", ";", ":", ")", "!", "?", "»", '"', "”", "'", "’", "…", "),", ").",
-            "،", "؛", "؟", "।")
+            "،", "؛", "؟", "।", "։", "።", "፣")
 _HOUR_MINUTES = re.compile(r"(\d{1,2})[.,h](\d\d)")
+# a case ending or article joined to a number by a hyphen (Armenian 8-ին, Somali 8-da)
+_ENDING = re.compile(r"-[^\W\d_]{1,4}(?![\w-])")
 _SMALL_FRACTION = 16  # 1/2 ... 15/16 is a fraction; 24/7 or 12/25 is two numbers
 
 
@@ -358,6 +360,7 @@ class _Token:
     periods: tuple[tuple[int, int], ...] = ()
     word: bool = False  # spelled out
     optional: bool = False
+    also_hours: bool = False  # "8 hodin večer": a clock hour, and hours as written
 
 
 class Reader:
@@ -385,8 +388,11 @@ class Reader:
         self._period_after = re.compile(f"[{SPACES}]*({_alternation(self.periods)})",
                                         re.IGNORECASE) if self.periods else None
         self.periods_before = {self._key(f): r for f, r in lex.periods_before.items()}
+        # the day period may stand before the clock word (երեկոյան ժամը 8: at 8 pm)
+        clock_word = f"(?:(?:{_alternation(self._key(f) for f in lex.clock_prefixes)})" \
+            f"[{SPACES}]*)?" if lex.clock_prefixes else ""
         self._period_before = re.compile(
-            f"({_alternation(self.periods_before)})[{SPACES}]*$", re.IGNORECASE) \
+            f"({_alternation(self.periods_before)})[{SPACES}]*{clock_word}$", re.IGNORECASE) \
             if self.periods_before else None
         self._clock_prefix = re.compile(
             f"(?:{_alternation(self._key(f) for f in lex.clock_prefixes)})[{SPACES}\\-]*$",
@@ -746,9 +752,13 @@ class Reader:
                     True, None
                 pos = token.end = minutes.end()
         bare = token.unit is None or token.unit == DEGREE
-        if not (clockish or bare):
+        if not (clockish or bare or token.unit == "hour"):
             return
         window = text[max(0, token.start - 24):token.start]
+        if bare:
+            ending = _ENDING.match(text, pos)
+            if ending:  # 8-ին, 8-da: what follows the ending is what follows the number
+                pos = ending.end()
         if self._prefix is not None and bare:
             match = self._prefix.search(window)
             unit = self.prefix_units[match.group(1).lower()] if match else None
@@ -818,10 +828,13 @@ class Reader:
         return frozenset(found)
 
     def _attach_period(self, text: str, token: _Token, pos: int, window: str) -> None:
+        whole = token.value == token.value.to_integral_value()
         timelike = token.clock or token.hour_capable or (
-            token.unit is None and token.value == token.value.to_integral_value()
-            and 0 < token.value <= 24)
-        if not timelike:
+            token.unit is None and whole and 0 < token.value <= 24)
+        # hours followed by a day period say the clock hour ("v 8 hodin večer"); the hours
+        # stay a reading too (a day period may follow a duration)
+        hours = token.unit == "hour" and not timelike and whole and 0 < token.value <= 12
+        if not (timelike or hours):
             return
         found = None
         if self._period_after is not None:
@@ -829,6 +842,11 @@ class Reader:
             if match and _boundary_ok(text, match.end(), self._glued, match.group(1)):
                 found = self.periods[match.group(1).lower()]
                 token.end = match.end()
+        if hours:
+            if found:
+                token.periods, token.clock, token.also_hours = found, True, True
+                token.minutes, token.unit = 0, None
+            return
         if found is None and self._period_before is not None:
             match = self._period_before.search(window)
             if match:
@@ -869,6 +887,8 @@ class Reader:
         unit = "°C" if token.unit == DEGREE else token.unit
         if not token.clock or not readings:
             readings.append((token.value, unit))
+        if token.also_hours:
+            readings.append((token.value, "hour"))
         if token.hour_capable and not token.clock and token.value <= 24:
             readings.append((token.value * 60, TIME))  # "19 h", "7 giờ": also o'clock
         optional = token.optional or (token.value == 1 and self._is_rate(text, token, index,
@@ -905,9 +925,22 @@ def _clock_minutes(token: _Token, clock_from: int = 0) -> list[int]:
         hour = (hour + clock_from) % 12
     if not token.periods:
         return [hour % 24 * 60 + minute]
-    candidates = [hour % 12, hour % 12 + 12] if hour <= 12 else [hour]
-    fitting = [h for h in candidates if any(_within(h, span) for span in token.periods)]
-    return [h * 60 + minute for h in (fitting or candidates[:1] if hour <= 12 else [hour])][:1]
+    if hour > 12:
+        return [hour * 60 + minute]
+    # the half of the day the period is in, or nearest to: CLDR's night may begin at 21
+    # where a translator writes "ਰਾਤ 8 ਵਜੇ" (8 at night)
+    candidates = [hour % 12, hour % 12 + 12]
+    best = min(candidates, key=lambda h: min(_distance(h, span) for span in token.periods))
+    return [best * 60 + minute]
+
+
+def _distance(hour: int, span: tuple[int, int]) -> int:
+    """Hours from ``hour`` to the nearest hour of a day period (0 within it)."""
+    if _within(hour, span):
+        return 0
+    begin, before = span
+    last = (before - 1) % 24 if before != begin else begin
+    return min(min((hour - h) % 24, (h - hour) % 24) for h in (begin, last))
 
 
 def _within(hour: int, span: tuple[int, int]) -> bool:

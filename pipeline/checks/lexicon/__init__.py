@@ -231,6 +231,9 @@ def lexicon_for(locale: str) -> Lexicon:
         for key in ("linkers", "connectors", "clock_prefixes"):
             if key in section:
                 options[key] += section[key]["forms"]
+        for item in section.get("per_units", ()):
+            for form in item["forms"]:
+                per_units.setdefault(form, set()).add(item["unit"])
         for item in section.get("periods", ()):
             for form in item["forms"]:
                 periods[form] = _hours(item["hours"])
