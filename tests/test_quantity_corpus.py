@@ -33,13 +33,10 @@ NEW = sorted(name for name, data in FILES.items() if data.get("status") == "new"
 # the figures of the check on 2026-12-07, before the reader was taught these languages:
 # correct rows flagged with numbers-units, dangerous rows that got no error finding (bn,
 # ne, pl, ta, th, uk, ur were taught the same day and meet the thresholds)
-BEFORE = {
-    "am": "10/12 correct flagged, 1/10 dangerous missed",
-    "el": "7/14 correct flagged, 1/10 dangerous missed",
-    "he": "11/18 correct flagged, 1/13 dangerous missed",
-    "ro": "6/15 correct flagged, 0/10 dangerous missed",
-    "sw": "11/17 correct flagged, 2/12 dangerous missed",
-}
+# (he, sw, el, ro, am taught on 2026-12-07 too). cs, so, pa, hy were written afterwards,
+# before the reader was changed for them (27 of their 44 correct rows unread, no
+# numbers-units, no dangerous row missed), and taught the same day
+BEFORE: dict[str, str] = {}
 
 
 def cases(names) -> list[tuple[str, dict]]:

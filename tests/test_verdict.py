@@ -86,3 +86,49 @@ def test_a_changed_period_of_a_rate_is_one_contradiction_where_period_words_exis
 def test_every_other_day_made_daily_is_found():
     findings = check_text("Take 1 tablet every other day.", "Приймайте 1 таблетку щодня.", "uk")
     assert findings and all(f.severity == "error" for f in findings)
+
+
+# --- clocks and words of languages taught from data, not examples ---------------------------
+
+@pytest.mark.parametrize(("source", "translation", "locale"), [
+    # native clocks counted from 6 am and 6 pm: an hour said with its day period
+    ("Take your dose at 8:00 pm.", "Meza dozi yako saa mbili usiku.", "sw"),
+    ("Take your dose at 7:00 pm.", "Meza dozi yako saa moja jioni.", "sw"),
+    ("Take your dose at 12:00 noon.", "Meza dozi yako saa sita mchana.", "sw"),
+    ("Take your dose at 8:00 am.", "መድሃኒትዎን ከጠዋቱ 2 ሰዓት ይውሰዱ።", "am"),
+    ("Take your dose at 8:00 pm.", "Meza dozi yako saa 20:00.", "sw"),  # 24-hour: as written
+    # a prefix letter on a number word (at eight in the evening)
+    ("Take your dose at 8:00 pm.", "יש ליטול את המנה בשמונה בערב.", "he"),
+    # hours followed by a day period, a hyphenated ending, a period before the clock word
+    ("Take your dose at 8:00 pm.", "Užívejte dávku v 8 hodin večer.", "cs"),
+    ("Take your dose at 8:00 pm.", "Ընդունեք դեղաչափը երեկոյան ժամը 8-ին։", "hy"),
+    ("Take your dose at 8:00 pm.", "Qaado qiyaastaada 8-da fiidnimo.", "so"),
+    # an hour just outside CLDR's night (21-4) is still the evening half of the day
+    ("Take your dose at 8:00 pm.", "ਰਾਤ 8 ਵਜੇ ਆਪਣੀ ਖ਼ੁਰਾਕ ਲਓ।", "pa"),
+])
+def test_clock_times_as_each_language_says_them_match(source, translation, locale):
+    assert verdict(source, translation, locale) == ((), ())
+
+
+@pytest.mark.parametrize(("source", "translation", "locale"), [
+    ("Take your dose at 8:00 pm.", "Meza dozi yako saa 8 usiku.", "sw"),  # 2 am
+    ("Take your dose at 8:00 pm.", "Meza dozi yako saa 2 asubuhi.", "sw"),  # 8 am
+    ("Take your dose at 12:00 noon.", "መድሃኒትዎን ከሌሊቱ 6 ሰዓት ይውሰዱ።", "am"),  # midnight
+    ("Take your dose at 8:00 pm.", "יש ליטול את המנה בשמונה בבוקר.", "he"),
+    ("Take your dose at 8:00 pm.", "Užívejte dávku v 8 hodin ráno.", "cs"),
+    ("Take your dose at 8:00 pm.", "Ընդունեք դեղաչափը առավոտյան ժամը 8-ին։", "hy"),
+])
+def test_a_changed_half_of_the_day_on_any_clock_is_a_contradiction(source, translation, locale):
+    assert verdict(source, translation, locale).contradicted
+
+
+def test_a_word_quantity_is_not_taken_as_the_unit_of_the_number_before_it():
+    # אחת (one) + יום (day) would be "one day"; יום כן יום לא is every other day
+    assert verdict("Take 1 tablet every other day.", "יש ליטול טבלייה אחת יום כן יום לא.",
+                   "he") == ((), ())
+
+
+@pytest.mark.parametrize("locale", ["ka", "yo", "zu"])
+def test_a_language_the_lexicon_does_not_know_reads_no_words(locale):
+    found = verdict("Take 2 tablets twice a day.", "2 ტაბლეტი დღეში ორჯერ.", locale)
+    assert found.unread and not found.contradicted

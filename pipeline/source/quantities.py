@@ -105,6 +105,7 @@ class Lexicon:
     not_quantities: tuple[str, ...] = ()  # words written with numerals (十分: very)
     per_words: tuple[str, ...] = ()  # "mg per kg": a compound unit in words
     per_units: Mapping[str, str] = field(default_factory=dict)  # "на годину": per hour
+    clock_from: int = 0  # the hour a native clock counts from (Swahili, Ethiopian: 6)
 
 
 # --- normalisation --------------------------------------------------------------------------
@@ -340,8 +341,10 @@ _CACHE_SIZE = 65536
 # what may open or close a word, for the quick test whether a text holds a number word
 _OPENING = ("", "(", "¿", "¡", "«", '"', "“", "'", "‘", "[", "—", "-", "«\u00a0")
 _CLOSING = ("", ",", ".", ";", ":", ")", "!", "?", "»", '"', "”", "'", "’", "…", "),", ").",
-            "،", "؛", "؟", "।")
+            "،", "؛", "؟", "।", "։", "።", "፣")
 _HOUR_MINUTES = re.compile(r"(\d{1,2})[.,h](\d\d)")
+# a case ending or article joined to a number by a hyphen (Armenian 8-ին, Somali 8-da)
+_ENDING = re.compile(r"-[^\W\d_]{1,4}(?![\w-])")
 _SMALL_FRACTION = 16  # 1/2 ... 15/16 is a fraction; 24/7 or 12/25 is two numbers
 
 
@@ -357,6 +360,7 @@ class _Token:
     periods: tuple[tuple[int, int], ...] = ()
     word: bool = False  # spelled out
     optional: bool = False
+    also_hours: bool = False  # "8 hodin večer": a clock hour, and hours as written
 
 
 class Reader:
@@ -384,8 +388,11 @@ class Reader:
         self._period_after = re.compile(f"[{SPACES}]*({_alternation(self.periods)})",
                                         re.IGNORECASE) if self.periods else None
         self.periods_before = {self._key(f): r for f, r in lex.periods_before.items()}
+        # the day period may stand before the clock word (երեկոյան ժամը 8: at 8 pm)
+        clock_word = f"(?:(?:{_alternation(self._key(f) for f in lex.clock_prefixes)})" \
+            f"[{SPACES}]*)?" if lex.clock_prefixes else ""
         self._period_before = re.compile(
-            f"({_alternation(self.periods_before)})[{SPACES}]*$", re.IGNORECASE) \
+            f"({_alternation(self.periods_before)})[{SPACES}]*{clock_word}$", re.IGNORECASE) \
             if self.periods_before else None
         self._clock_prefix = re.compile(
             f"(?:{_alternation(self._key(f) for f in lex.clock_prefixes)})[{SPACES}\\-]*$",
@@ -495,8 +502,16 @@ class Reader:
         tokens = self._local_tokens(text)
         words = self._word_tokens(text, tokens)
         if words:
+            opening = {t.start for t in words if t.unit is not None or t.clock}
             for token in words:
+                before = (token.end, token.value, token.unit, token.hour_capable,
+                          token.clock, token.minutes, token.word)
                 token.end = self._attach_local(text, token)
+                if any(before[0] < start < token.end for start in opening):
+                    # the unit read after it opens a word quantity of its own (טבלייה
+                    # אחת יום כן יום לא: one tablet, every other day)
+                    (token.end, token.value, token.unit, token.hour_capable, token.clock,
+                     token.minutes, token.word) = before
             tokens = sorted(tokens + words, key=lambda t: t.start)
         if not tokens:
             return []
@@ -739,13 +754,21 @@ class Reader:
                     True, None
                 pos = token.end = minutes.end()
         bare = token.unit is None or token.unit == DEGREE
-        if not (clockish or bare):
+        if not (clockish or bare or token.unit == "hour"):
             return
         window = text[max(0, token.start - 24):token.start]
+        if bare:
+            ending = _ENDING.match(text, pos)
+            if ending:  # 8-ին, 8-da: what follows the ending is what follows the number
+                pos = ending.end()
         if self._prefix is not None and bare:
             match = self._prefix.search(window)
-            if match:
-                token.unit = self.prefix_units[match.group(1).lower()]
+            unit = self.prefix_units[match.group(1).lower()] if match else None
+            # a day period right after the number makes it a clock hour, not a count of
+            # the days or weeks before it (כל יום בשמונה בערב: every day at eight pm)
+            if unit is not None and not (unit in _SPANS and self._period_after is not None
+                                         and self._period_after.match(text, pos)):
+                self._set_unit(token, unit)
         if self._clock_prefix is not None and token.unit is None and not token.clock \
                 and token.value <= 24 and self._clock_prefix.search(window):
             token.clock, token.minutes = True, token.minutes or 0
@@ -807,11 +830,15 @@ class Reader:
         return frozenset(found)
 
     def _attach_period(self, text: str, token: _Token, pos: int, window: str) -> None:
+        if token.value is None:
+            return
+        whole = token.value == token.value.to_integral_value()
         timelike = token.clock or token.hour_capable or (
-            token.unit is None and token.value is not None
-            and token.value == token.value.to_integral_value()
-            and 0 < token.value <= 24)
-        if not timelike:
+            token.unit is None and whole and 0 < token.value <= 24)
+        # hours followed by a day period say the clock hour ("v 8 hodin večer"); the hours
+        # stay a reading too (a day period may follow a duration)
+        hours = token.unit == "hour" and not timelike and whole and 0 < token.value <= 12
+        if not (timelike or hours):
             return
         found = None
         if self._period_after is not None:
@@ -819,6 +846,11 @@ class Reader:
             if match and _boundary_ok(text, match.end(), self._glued, match.group(1)):
                 found = self.periods[match.group(1).lower()]
                 token.end = match.end()
+        if hours:
+            if found:
+                token.periods, token.clock, token.also_hours = found, True, True
+                token.minutes, token.unit = 0, None
+            return
         if found is None and self._period_before is not None:
             match = self._period_before.search(window)
             if match:
@@ -854,10 +886,13 @@ class Reader:
             return None  # a number word not bound to a unit ("los dos": both)
         readings: list[tuple[Decimal, str | None]] = []
         if token.clock:
-            readings += [(Decimal(m), TIME) for m in _clock_minutes(token)]
+            readings += [(Decimal(m), TIME) for m in
+                         _clock_minutes(token, self.lexicon.clock_from)]
         unit = "°C" if token.unit == DEGREE else token.unit
         if not token.clock or not readings:
             readings.append((token.value, unit))
+        if token.also_hours:
+            readings.append((token.value, "hour"))
         if token.hour_capable and not token.clock and token.value <= 24:
             readings.append((token.value * 60, TIME))  # "19 h", "7 giờ": also o'clock
         optional = token.optional or (token.value == 1 and self._is_rate(text, token, index,
@@ -877,6 +912,7 @@ class Reader:
         return len(gap.strip(SPACES + "にに에에의")) == 0 and len(gap) <= 2
 
 
+_SPANS = frozenset({"day", "week", "month", "year"})
 _BODY_UNITS = frozenset({"kg", "m2", "lb"})  # "mg per kg": a dose per body weight or area
 # "mL per hour": the time in a rate's denominator (only after "per", not "a": "2 L a day"
 # is a limit whose period the period check compares)
@@ -884,15 +920,32 @@ _RATE_DENOMINATORS = frozenset({"second", "minute", "hour", "day", "week"})
 RATE_UNITS = frozenset({"day", "week", "month", "time", "dose", "hour", "kg", "m2"})
 
 
-def _clock_minutes(token: _Token) -> list[int]:
-    """Minutes after midnight a clock time can be, given its day period."""
+def _clock_minutes(token: _Token, clock_from: int = 0) -> list[int]:
+    """Minutes after midnight a clock time can be, given its day period (on a native clock
+    counted from ``clock_from``, an hour said with its day period is that many later:
+    Swahili saa mbili usiku, 8 pm)."""
     assert token.value is not None  # only a token with a value is read as a time
     hour, minute = int(token.value), token.minutes or 0
+    if clock_from and token.periods and 0 < hour <= 12:
+        hour = (hour + clock_from) % 12
     if not token.periods:
         return [hour % 24 * 60 + minute]
-    candidates = [hour % 12, hour % 12 + 12] if hour <= 12 else [hour]
-    fitting = [h for h in candidates if any(_within(h, span) for span in token.periods)]
-    return [h * 60 + minute for h in (fitting or candidates[:1] if hour <= 12 else [hour])][:1]
+    if hour > 12:
+        return [hour * 60 + minute]
+    # the half of the day the period is in, or nearest to: CLDR's night may begin at 21
+    # where a translator writes "ਰਾਤ 8 ਵਜੇ" (8 at night)
+    candidates = [hour % 12, hour % 12 + 12]
+    best = min(candidates, key=lambda h: min(_distance(h, span) for span in token.periods))
+    return [best * 60 + minute]
+
+
+def _distance(hour: int, span: tuple[int, int]) -> int:
+    """Hours from ``hour`` to the nearest hour of a day period (0 within it)."""
+    if _within(hour, span):
+        return 0
+    begin, before = span
+    last = (before - 1) % 24 if before != begin else begin
+    return min(min((hour - h) % 24, (h - hour) % 24) for h in (begin, last))
 
 
 def _within(hour: int, span: tuple[int, int]) -> bool:

@@ -216,6 +216,7 @@ def lexicon_for(locale: str) -> Lexicon:
     spells: str | None = _candidates(locale)[-1]
     reads_words, period_position = True, "after"
     endings = False
+    clock_from = 0
     # English unit words stay readable in every language: translations keep them
     # ("24 hours" in a Tagalog text, a paragraph left in English)
     for form, unit in ENGLISH.units.items() if entry is not None else ():
@@ -231,6 +232,9 @@ def lexicon_for(locale: str) -> Lexicon:
         for key in ("linkers", "connectors", "clock_prefixes"):
             if key in section:
                 options[key] += section[key]["forms"]
+        for item in section.get("per_units", ()):
+            for form in item["forms"]:
+                per_units.setdefault(form, set()).add(item["unit"])
         for item in section.get("periods", ()):
             for form in item["forms"]:
                 periods[form] = _hours(item["hours"])
@@ -253,10 +257,16 @@ def lexicon_for(locale: str) -> Lexicon:
         spells = _n2w_language(section.get("num2words", spells))
         reads_words = section.get("reads_words", reads_words)
         endings = section.get("endings", endings)
+        clock_from = section.get("clock_from", clock_from)
         lakh = section.get("lakh", lakh)
         period_position = section.get("period_position", period_position)
     spelled, generated_multipliers = _number_words(spells, excluded)
     spelled.update(words)
+    # one-letter prefixes written onto a number word (Hebrew בשמונה: at eight, ושתיים)
+    for prefix in (f for s in sections for f in s.get("word_prefixes", {}).get("forms", ())):
+        for form, value in list(spelled.items()):
+            if len(form) > 1 and " " not in form:
+                spelled.setdefault(f"{prefix}{form}", value)
     for form, value in generated_multipliers.items():
         multipliers.setdefault(form, value)
     # one is also the article in most languages ("una semana", "một tuần"): it may stand
@@ -315,6 +325,7 @@ def lexicon_for(locale: str) -> Lexicon:
         not_quantities=tuple(not_quantities),
         per_words=tuple(per_words),
         per_units=drop({f: next(iter(u)) for f, u in per_units.items() if len(u) == 1}),
+        clock_from=clock_from,
         reads_words=reads_words and bool(spelled or lang in CHINESE_JAPANESE),
     )
 
