@@ -124,7 +124,8 @@ def test_blank_missing_and_unreviewed_entries_are_named(project, capsys):
 def test_a_locale_above_its_minimum_is_blocked_only_by_its_errors(project, capsys):
     empty_entries(project, "es", 2)
     edit(project, "es", "100,4 °F", "101,4 °F")
-    (project / "handouts.yaml").write_text("locales:\n  es: {required: true, min_coverage: 90}\n")
+    (project / "handouts.yaml").write_text(
+        "locales:\n  es: {required: true, publish: translated, min_coverage: 90}\n")
     code, out, _ = check(project, capsys, "--format", "json", "--locale", "es")
     blockers = validate(out)["locales"][0]["blockers"]
     assert code == 1 and [b["check"] for b in blockers] == ["numbers-units"]

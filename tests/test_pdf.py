@@ -197,6 +197,28 @@ def test_the_same_page_prints_the_same_bytes(printed, tmp_path, monkeypatch):
     assert b"/CreationDate" not in built[:4096] and b"staging" not in built
 
 
+def test_a_pdf_links_its_english_original_relative_to_itself(printed):
+    """Chromium writes the page's relative link as the staging folder's file:// address:
+    gone after the build, named by a process id, naming the machine's paths."""
+    data = (printed / "es" / f"{DRUG}.pdf").read_bytes()
+    uris = re.findall(rb"/URI \(([^)]*)\)", data)
+    assert f"../en/{DRUG}.html".encode() in uris
+    assert not any(uri.startswith(b"file:") for uri in uris)
+    assert b".handouts-build" not in data and str(printed).encode() not in data
+
+
+def test_file_links_are_rewritten_in_place_at_their_length():
+    from pipeline.publish.pdfclean import _local_links
+
+    page = "/srv/p/.handouts-build-output.new-42/es"
+    link = b"/URI (file:///srv/p/.handouts-build-output.new-42/en/x%20y.html)"
+    outside = b"/URI (file:///etc/passwd)"
+    data = b"1 0 obj << " + link + b" >> " + outside + b" endobj"
+    fixed = _local_links(data, page)
+    assert len(fixed) == len(data)
+    assert b"/URI (../en/x%20y.html)" in fixed and outside in fixed
+
+
 def test_an_unchanged_build_prints_nothing_and_a_changed_page_only_its_pdfs(printed):
     root = printed.parent
     result = build(root, printed, pdf=True)

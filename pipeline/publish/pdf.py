@@ -268,7 +268,7 @@ async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int,
                 except BrowserError as error:  # (a full disk or a crashed browser)
                     raise _print_error(error, job) from None
                 printed = time.perf_counter()
-                cleaned = clean(data, epoch, set(job.used))
+                cleaned = clean(data, epoch, set(job.used), os.path.dirname(job.html))
                 done = time.perf_counter()
                 with open(job.pdf, "xb") as stream:
                     stream.write(cleaned)

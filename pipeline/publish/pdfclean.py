@@ -17,6 +17,14 @@ Two things in what Chromium (Skia) writes are fixed here, after rendering:
   rewritten maps are appended as a PDF incremental update (ISO 32000-1, 7.5.6): the
   original bytes stay as Chromium wrote them, with its tagged structure.
 
+- **Links to files.** Chromium writes a relative link of the page (``../en/drug.html``,
+  the English original when there is no ``base_url``) as the absolute ``file://``
+  address of the folder it printed from: a staging folder that is gone after the build,
+  named by a process id (so the bytes changed on every build) and naming the machine's
+  paths. Such an address is written back relative to the page (``base``), in place at
+  the same length (the string, then spaces), so the link works beside the PDF and the
+  bytes are the same on every build.
+
 Why not pypdf: its writer took longer to rewrite a Chinese handout's PDF than rendering
 it did, and dropped the outline (figures: docs/speed.md). Skia writes
 PDF 1.4 with a classic cross-reference table and no object streams, which is all this
@@ -25,11 +33,13 @@ module reads; anything else is returned unchanged. pypdf reads the result in the
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import unicodedata
 import zlib
 from collections.abc import Collection
+from urllib.parse import quote, unquote, urlsplit
 
 # CJK Radicals Supplement -> the ideograph Noto Sans CJK (2.004) draws with the same glyph
 # (pairs: radical, ideograph; read from the fonts' cmaps, compatibility ideographs excluded)
@@ -44,6 +54,7 @@ _COMPATIBILITY = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xFB00, 0xFDFF), (0xFE70,
 
 _DATE = re.compile(rb"/(CreationDate|ModDate) ?\(D:[0-9]{4,14}[^)]{0,12}\)")
 _TO_UNICODE = re.compile(rb"/ToUnicode (\d+) 0 R")
+_FILE_URI = re.compile(rb"/URI \((file://[^()\\\r\n]*)\)")
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.S)
 _HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
 
@@ -150,9 +161,31 @@ def _stream(data: bytes, number: int, offset: int) -> bytes | None:
         return None
 
 
-def clean(data: bytes, epoch: int | None, used: Collection[str] = ()) -> bytes:
-    """Chromium's PDF ``data`` with reproducible dates and true text (see the module)."""
+def _local_links(data: bytes, base: str) -> bytes:
+    """``file://`` link addresses made relative to the folder ``base`` (the printed
+    page's), each in place at its own length; one outside ``base``'s tree is unchanged."""
+    root = os.path.dirname(base)  # the output folder (pages are <root>/<locale>/<page>)
+
+    def relative(match: re.Match[bytes]) -> bytes:
+        target = unquote(urlsplit(match.group(1).decode("latin-1")).path)
+        if not target.startswith(root + os.sep):
+            return match.group(0)
+        shown = quote(os.path.relpath(target, base), safe="/._-~").encode("ascii")
+        new = b"/URI (" + shown + b")"
+        width = len(match.group(0))
+        return new + b" " * (width - len(new)) if len(new) <= width else match.group(0)
+
+    return _FILE_URI.sub(relative, data)
+
+
+def clean(data: bytes, epoch: int | None, used: Collection[str] = (),
+          base: str | None = None) -> bytes:
+    """Chromium's PDF ``data`` with reproducible dates and true text, and its links to
+    files relative to ``base``, the folder of the page it was printed from (see the
+    module)."""
     data = _dates(data, epoch)
+    if base is not None and b"file://" in data:
+        data = _local_links(data, base)
     trailer = _TRAILER.search(data[-2048:])
     if not data.startswith(b"%PDF-") or not trailer or b"/ObjStm" in data:
         return data
