@@ -92,5 +92,10 @@ def page_style(running: RunningText) -> str:
         rules.append(f"@top-{end} {{ content: {css_string(running.draft)}; {box}; {top}; "
                      f"text-align: {end}; vertical-align: bottom; font-weight: 800; "
                      f"font-size: {'15pt' if running.large else '10pt'}; }}")
-    margins = "margin: 24mm 15mm 22mm; " if running.large else ""  # room for 14 pt boxes
+    # room for the running boxes: 14 pt in large print; an unreviewed translation's notice
+    # makes the footer two to four lines (it must never be cut at the page's edge)
+    if running.large:
+        margins = f"margin: 24mm 15mm {'38mm' if running.notice else '22mm'}; "
+    else:
+        margins = "margin: 18mm 15mm 26mm; " if running.notice else ""
     return "@page { " + margins + " ".join(rules) + " }"
