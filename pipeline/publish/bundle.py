@@ -9,7 +9,8 @@ creator and a sorted order, so two runs on the same output write the same bytes 
 the same zlib: Python's ``zlib`` is deflate's reference implementation).
 
 Each zip has an ``index.html`` listing its handouts and linking only to files the zip
-holds; the handout pages themselves are the site's bytes, unchanged.
+holds; the handout pages are the site's bytes but for their links to pages the zip does
+not hold (another language's handout), which become plain text.
 
 The bundle refuses an output that no longer matches the project (a later edit of
 ``source/`` or ``locales/``, or a build narrowed by ``--locale``/``--drug``): what is
@@ -22,6 +23,8 @@ import datetime as dt
 import hashlib
 import io
 import os
+import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +124,7 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
         members = {}
         for name in dict.fromkeys(names):
             members[name] = read_verified(output, name, manifest)  # (read once, proven)
-        members = with_index(locale, entries, english, members)
+        members = with_index(locale, entries, english, unlink_absent(members))
         archives[f"{PREFIX}{locale}.zip"] = zip_bytes(members, when)
         result.zips[locale] = len(entries)
     report = read_verified(output, REPORT, manifest)
@@ -148,6 +151,33 @@ def _overlap(one: Path, other: Path) -> bool:
 INDEX = "index.html"
 _KINDS = {".large.html": "large print", ".bilingual.html": "bilingual",
           ".bilingual.txt": "bilingual text", ".txt": "plain text", ".pdf": "PDF"}
+
+
+_LINK = re.compile(r'<a href="([^"#:?]+)"([^>]*)>(.*?)</a>', re.S)
+_KEPT = re.compile(r'\s(?:lang|dir)="[^"]*"')
+
+
+def unlink_absent(members: dict[str, bytes]) -> dict[str, bytes]:
+    """``members`` whose HTML pages link only to files the zip holds: a link to a page
+    the zip lacks (a language published but not bundled here) becomes its text, in a
+    ``span`` keeping its ``lang`` and ``dir``. Every other byte is the site's."""
+    fixed = dict(members)
+    for name, data in members.items():
+        if not name.endswith(".html"):
+            continue
+        folder = posixpath.dirname(name)
+
+        def plain(match: re.Match[str], folder: str = folder) -> str:
+            target = posixpath.normpath(posixpath.join(folder, match.group(1)))
+            if target in members:
+                return match.group(0)
+            return f"<span{''.join(_KEPT.findall(match.group(2)))}>{match.group(3)}</span>"
+
+        text = data.decode("utf-8")
+        changed = _LINK.sub(plain, text)
+        if changed != text:
+            fixed[name] = changed.encode("utf-8")
+    return fixed
 
 
 def with_index(locale: str, entries: list[Entry], english: dict[str, Entry],
