@@ -33,12 +33,10 @@ from .plan import stale as stale_entries
 from .render_task import Shared, render_all
 from .shard import SHARD_FORMAT, SHARD_RECORD, project_locales, timings_bytes
 from .staging import (
-    PREFIX,
-    as_output,
     build_lock,
     check_output,
-    file_error,
     link,
+    named_as_output,
     output_folder,
     put,
     recover,
@@ -121,19 +119,11 @@ def assemble(root: Path, folders: Sequence[Path], output: Path, jobs: int = 0,
     if timings is not None and Path(os.path.abspath(timings)).is_relative_to(output):
         raise BuildError("the timings file cannot be inside the --output folder",
                          str(timings))
-    with catalogs_lock(root, shared=True):
-        try:
-            result = _assemble(root, [Path(f).resolve() for f in folders], output, jobs)
-            if timings is not None:
-                write_atomic(timings, result.timings)
-            return result
-        except OSError as error:
-            raise file_error(error, root, output) from None
-        except BuildError as error:
-            if error.path is None or PREFIX not in error.path:
-                raise
-            raise BuildError(error.message, as_output(error.path, root, output),
-                             error.line) from None
+    with catalogs_lock(root, shared=True), named_as_output(root, output):
+        result = _assemble(root, [Path(f).resolve() for f in folders], output, jobs)
+        if timings is not None:
+            write_atomic(timings, result.timings)
+        return result
 
 
 def check_shards(shards: Sequence[ShardFolder], code: str, inputs: str) -> str:

@@ -43,12 +43,10 @@ from .plan import stale as stale_entries
 from .rebuild import InPlace, Update
 from .render_task import Progress, Shared, render_all
 from .staging import (
-    PREFIX,
-    as_output,
     build_lock,
     check_output,
-    file_error,
     link,
+    named_as_output,
     output_folder,
     put,
     recover,
@@ -138,17 +136,10 @@ class IncrementalBuild:
         self._in_place = None
         root = self.root
         output = output_folder(root, self.output)
-        with catalogs_lock(root, shared=True):
-            try:
-                return _build(root, output, self.locales, self.drugs, self.jobs, progress,
-                              self.pdf, self.preview)
-            except OSError as error:
-                raise file_error(error, root, output) from None
-            except BuildError as error:  # a staging file is named as the output file
-                if error.path is None or PREFIX not in error.path:
-                    raise
-                raise BuildError(error.message, as_output(error.path, root, output),
-                                 error.line) from None
+        # (a staging file is named as the output's file it becomes)
+        with catalogs_lock(root, shared=True), named_as_output(root, output):
+            return _build(root, output, self.locales, self.drugs, self.jobs, progress,
+                          self.pdf, self.preview)
 
     def catalogs(self) -> list[str]:
         """The locales whose catalogs this build renders."""

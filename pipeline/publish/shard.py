@@ -35,11 +35,9 @@ from .pages import report
 from .plan import chunks, load_inputs, plan
 from .render_task import Progress, Shared, render_all
 from .staging import (
-    PREFIX,
-    as_output,
     build_lock,
     check_output,
-    file_error,
+    named_as_output,
     output_folder,
     put,
     recover,
@@ -145,16 +143,8 @@ def build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int = 0,
     shard of a build must be given the same."""
     root = root.resolve()
     output = output_folder(root, output)
-    with catalogs_lock(root, shared=True):
-        try:
-            return _build_shard(root, output, shard, jobs, progress, pdf, weights)
-        except OSError as error:
-            raise file_error(error, root, output) from None
-        except BuildError as error:
-            if error.path is None or PREFIX not in error.path:
-                raise
-            raise BuildError(error.message, as_output(error.path, root, output),
-                             error.line) from None
+    with catalogs_lock(root, shared=True), named_as_output(root, output):
+        return _build_shard(root, output, shard, jobs, progress, pdf, weights)
 
 
 def project_locales(root: Path) -> list[str]:

@@ -161,6 +161,21 @@ def file_error(error: OSError, root: Path, output: Path) -> BuildError:
                       "unchanged", named)
 
 
+@contextmanager
+def named_as_output(root: Path, output: Path) -> Iterator[None]:
+    """Errors of the work inside named as the user knows the files: a file-system
+    failure as :func:`file_error`, a staging file's BuildError as its file of ``output``."""
+    try:
+        yield
+    except OSError as error:
+        raise file_error(error, root, output) from None
+    except BuildError as error:
+        if error.path is None or PREFIX not in error.path:
+            raise
+        raise BuildError(error.message, as_output(error.path, root, output),
+                         error.line) from None
+
+
 def as_output(name: str, root: Path, output: Path) -> str:
     """A path in a staging folder, named as the file of ``output`` it becomes."""
     name = re.sub(re.escape(f"{PREFIX}{output.name}.") + r"(?:new|old)-\d+", output.name, name)
