@@ -43,9 +43,10 @@ build: $(RUNTIME_STAMP)
 	$(BIN)/handouts -C $(ROOT) lint
 	$(BIN)/handouts -C $(ROOT) build
 
-## test: the whole test suite, with ruff and mypy
+## test: the whole test suite, with ruff (lint and format) and mypy
 test: $(TEST_STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests tools
+	$(BIN)/ruff format --check pipeline tests tools
 	$(BIN)/mypy pipeline
 	$(BIN)/python -m pytest
 
@@ -57,7 +58,7 @@ test-latest:
 	"$$env/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade -e '.[test]'; \
 	echo "newest releases:"; "$$env/bin/python" -m pip list --format=freeze --exclude-editable \
 	  | grep -iE '^(babel|polib|pyyaml|jinja2|markupsafe|wcwidth|weblate-language-data)=='; \
-	"$$env/bin/ruff" check pipeline tests; "$$env/bin/mypy" pipeline; "$$env/bin/python" -m pytest -q
+	"$$env/bin/ruff" check pipeline tests tools; "$$env/bin/ruff" format --check pipeline tests tools; "$$env/bin/mypy" pipeline; "$$env/bin/python" -m pytest -q
 
 ## lock: regenerate both locks from pyproject.toml (newest versions its ranges allow)
 lock:

@@ -29,16 +29,19 @@ def source_date_epoch() -> int | None:
     value = raw.strip()
     if not _DIGITS.fullmatch(value) or int(value) > MAX_EPOCH:
         shown = value if len(value) <= 40 else value[:40] + "..."
-        raise HandoutError(f"{VARIABLE} must be a whole number of seconds since "
-                           f"1970-01-01 UTC, from 0 to {MAX_EPOCH}: not {shown!r}")
+        raise HandoutError(
+            f"{VARIABLE} must be a whole number of seconds since "
+            f"1970-01-01 UTC, from 0 to {MAX_EPOCH}: not {shown!r}"
+        )
     return int(value)
 
 
 def now() -> dt.datetime:
     """``SOURCE_DATE_EPOCH``'s moment when set (reproducible), else now; in UTC."""
     epoch = source_date_epoch()
-    return dt.datetime.fromtimestamp(epoch, dt.UTC) if epoch is not None \
-        else dt.datetime.now(dt.UTC)
+    return (
+        dt.datetime.fromtimestamp(epoch, dt.UTC) if epoch is not None else dt.datetime.now(dt.UTC)
+    )
 
 
 def today() -> dt.date:

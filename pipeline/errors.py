@@ -48,7 +48,11 @@ class BuildError(HandoutError):
     """The build cannot proceed (locked, unwritable output, ...)."""
 
 
-def fail(message: str, path: str | Path | None = None, line: int | None = None,
-         kind: type[HandoutError] = SourceError) -> HandoutError:
+def fail(
+    message: str,
+    path: str | Path | None = None,
+    line: int | None = None,
+    kind: type[HandoutError] = SourceError,
+) -> HandoutError:
     """Return an error of ``kind`` naming ``path:line``; use as ``raise fail(...)``."""
     return kind(message, path, line)

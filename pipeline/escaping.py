@@ -30,8 +30,13 @@ def _visible(char: str) -> str:
     code = ord(char)
     if char in _NAMED:
         return _NAMED[char]
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF \
+    return (
+        f"\\x{code:02x}"
+        if code <= 0xFF
+        else f"\\u{code:04x}"
+        if code <= 0xFFFF
         else f"\\U{code:08x}"
+    )
 
 
 def terminal(text: str, *, newlines: bool = False) -> str:
@@ -40,8 +45,10 @@ def terminal(text: str, *, newlines: bool = False) -> str:
     ``newlines`` (a multi-line text whose lines the caller prints)."""
     if text.isprintable():  # most texts: nothing to escape
         return text
-    return "".join(_visible(char) if _unsafe(char) and not (newlines and char == "\n")
-                   else char for char in text)
+    return "".join(
+        _visible(char) if _unsafe(char) and not (newlines and char == "\n") else char
+        for char in text
+    )
 
 
 def _unsafe(char: str) -> bool:
@@ -56,5 +63,6 @@ def markdown(text: str) -> str:
     '/' stay as they are: ``100.0%``, ``56/56``)."""
     flat = terminal(re.sub(r"\r\n|[\r\n]", " ", text))
     escaped = _ACTIVE.sub(lambda m: "\\" + m.group(), flat)
-    return _LINE_START.sub(lambda m: (m.group(1) or m.group(3)) + "\\"
-                           + (m.group(2) or m.group(4)), escaped)
+    return _LINE_START.sub(
+        lambda m: (m.group(1) or m.group(3)) + "\\" + (m.group(2) or m.group(4)), escaped
+    )

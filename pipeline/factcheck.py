@@ -26,7 +26,8 @@ FLOOR = dt.date(1990, 1, 1)  # before any gettext catalog or handout of this kin
 MAX_REVIEWER = 200  # as review marks allow (catalogs/review.py)
 _REVISION = re.compile(r"[0-9a-f]{7,64}")
 _TIMESTAMP = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?\s*(?:([+-])(\d{2}):?(\d{2})|Z)?")
+    r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?\s*(?:([+-])(\d{2}):?(\d{2})|Z)?"
+)
 _UNSET_DATE = "YEAR-MO-DA"  # a template's PO-Revision-Date: no date yet, no finding
 _INVISIBLE = set("\u034f\u115f\u1160\u3164\uffa0\u2800")  # fillers that look like nothing
 
@@ -64,8 +65,9 @@ def parse_timestamp(text: str) -> tuple[dt.datetime | None, str | None]:
         if offset >= dt.timedelta(hours=24):
             raise ValueError
         zone = dt.timezone(-offset if sign == "-" else offset)
-        moment = dt.datetime(int(year), int(month), int(day), int(hour), int(minute),
-                             int(second or 0), tzinfo=zone)
+        moment = dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=zone
+        )
     except ValueError:
         return None, f"{text.strip()[:40]!r} is not a real moment"
     if moment.date() < FLOOR:
@@ -104,6 +106,8 @@ def reviewer_problem(text: object) -> str | None:
     for char in text:
         if (char != " " and not char.isprintable()) or char in _INVISIBLE:
             name = unicodedata.name(char, "a control character")
-            return (f"a reviewer's name holds U+{ord(char):04X} ({name}): control or invisible "
-                    "characters are not printable text")
+            return (
+                f"a reviewer's name holds U+{ord(char):04X} ({name}): control or invisible "
+                "characters are not printable text"
+            )
     return None

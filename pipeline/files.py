@@ -55,9 +55,12 @@ def inside_project(root: Path, path: Path, what: str = "path") -> Path:
         return real
     link = _first_link(root, path)
     named = shown(link, root) if link is not None else shown(path, root)
-    raise HandoutError(f"{what} leads outside the project through this symbolic link: "
-                       "refusing to read or write there (make it a real file or folder, or "
-                       "a link to one inside the project)", named)
+    raise HandoutError(
+        f"{what} leads outside the project through this symbolic link: "
+        "refusing to read or write there (make it a real file or folder, or "
+        "a link to one inside the project)",
+        named,
+    )
 
 
 def _first_link(root: Path, path: Path) -> Path | None:
@@ -89,8 +92,11 @@ def _kind(relative: str) -> str:
     if relative.startswith("locales/") and relative.endswith(".po"):
         return "a catalog"
     if relative.startswith("source/monographs/"):
-        return "a monograph" if relative.endswith((".yaml", ".yml")) else \
-            "a file of source/monographs/"
+        return (
+            "a monograph"
+            if relative.endswith((".yaml", ".yml"))
+            else "a file of source/monographs/"
+        )
     if relative == "source/glossary.yaml":
         return "the glossary"
     if relative.startswith("editions/"):
@@ -139,24 +145,35 @@ def output_path(root: Path, path: Path, option: str) -> Path:
     if found is not None:
         what: str | None = f"{_kind(found)} ({found}), an input of the project"
     else:
-        inside = [relative for folder, relative in folders.items()
-                  if real == folder or real.is_relative_to(folder)]
-        what = f"a path in {max(inside, key=len)}/, where the project's inputs are" \
-            if inside else None
+        inside = [
+            relative
+            for folder, relative in folders.items()
+            if real == folder or real.is_relative_to(folder)
+        ]
+        what = (
+            f"a path in {max(inside, key=len)}/, where the project's inputs are" if inside else None
+        )
     if what is None and root.is_relative_to(real):
         what = "the project folder" if real == root else "a folder holding the project"
     if what is not None:
-        raise HandoutError(f"{option} names {what}: an output option never writes over "
-                           "the project's inputs; choose a path outside source/, locales/ "
-                           "and editions/", shown(Path(os.path.abspath(path)), root))
+        raise HandoutError(
+            f"{option} names {what}: an output option never writes over "
+            "the project's inputs; choose a path outside source/, locales/ "
+            "and editions/",
+            shown(Path(os.path.abspath(path)), root),
+        )
     return path
 
 
 # --- reading only regular files ------------------------------------------------------------
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def _not_regular(mode: int) -> str | None:
@@ -188,8 +205,7 @@ def read_regular_file(path: Path) -> bytes:
             os.close(handle)
 
 
-def require_regular_file(path: Path, what: str = "the file", shown: str | None = None
-                         ) -> Path:
+def require_regular_file(path: Path, what: str = "the file", shown: str | None = None) -> Path:
     """``path`` when it names a regular file; else a HandoutError naming it (``shown``,
     as the user wrote it), at once: before any lock is taken or anything read."""
     named = shown or str(path)
@@ -200,8 +216,7 @@ def require_regular_file(path: Path, what: str = "the file", shown: str | None =
     except OSError as error:
         raise HandoutError(f"cannot read {what}: {error.strerror}", named) from None
     if kind:
-        raise HandoutError(f"{what} is {kind}, not a regular file: refusing to read it",
-                           named)
+        raise HandoutError(f"{what} is {kind}, not a regular file: refusing to read it", named)
     return path
 
 
@@ -225,8 +240,9 @@ _held: set[int] = set()  # descriptors of held locks: closed in forked workers
 
 
 @contextmanager
-def project_lock(path: Path, holder: str, *, shared: bool = False,
-                 kind: type[HandoutError] = HandoutError) -> Iterator[None]:
+def project_lock(
+    path: Path, holder: str, *, shared: bool = False, kind: type[HandoutError] = HandoutError
+) -> Iterator[None]:
     """Hold an advisory lock on the file ``path`` (created if needed; released by the
     kernel if the process dies). Never waits: a HandoutError names ``holder``, what
     holds it. A shared lock on a read-only file system is skipped (nothing can write)."""
@@ -261,6 +277,7 @@ def close_inherited_locks() -> None:
 
 
 # --- replacing a file someone else may be saving --------------------------------------------
+
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -327,6 +344,7 @@ def _link_new(temp: Path, path: Path) -> bool:
 
 # --- writing a file atomically ----------------------------------------------------------
 
+
 def write_atomic(path: Path, text: str | bytes) -> bool:
     """Write ``text`` (bytes, or str as UTF-8) to ``path`` via a synced temp file and a
     rename, unless ``path`` holds it already (False then). A kill at any moment leaves
@@ -351,8 +369,9 @@ def write_atomic(path: Path, text: str | bytes) -> bool:
 def prepare_file(path: Path, data: bytes) -> Path:
     """A synced temp file beside ``path`` holding ``data``, with ``path``'s permissions:
     the first half of an atomic write (the caller renames it, or removes it)."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
-                                    dir=path.parent)
+    handle, name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     temp = Path(name)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -373,7 +392,7 @@ def remove_orphans(path: Path) -> None:
     """Remove the temp files of earlier writes of ``path`` that were killed between
     writing and renaming: those whose writing process (named in the file) is gone."""
     for orphan in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        pid = orphan.name[len(path.name) + 2:].split(".", 1)[0]
+        pid = orphan.name[len(path.name) + 2 :].split(".", 1)[0]
         if pid.isdigit() and not _running(int(pid)):
             with suppress(OSError):  # housekeeping: a read-only folder is fine
                 orphan.unlink(missing_ok=True)

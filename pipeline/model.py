@@ -13,8 +13,16 @@ from .text import is_translation
 
 BlockKind = Literal["paragraph", "callout", "list"]
 SegmentKind = Literal[
-    "title", "classification", "heading", "paragraph", "callout",
-    "list-intro", "list-item", "disclaimer", "attribution", "ui",
+    "title",
+    "classification",
+    "heading",
+    "paragraph",
+    "callout",
+    "list-intro",
+    "list-item",
+    "disclaimer",
+    "attribution",
+    "ui",
 ]
 
 
@@ -164,7 +172,8 @@ class Message:
         if self.msgid_plural is not None:
             return bool(self.msgstr_plural) and all(
                 is_translation(self.msgid_plural if index else self.msgid, form)
-                for index, form in enumerate(self.msgstr_plural))
+                for index, form in enumerate(self.msgstr_plural)
+            )
         return is_translation(self.msgid, self.msgstr)
 
     @property

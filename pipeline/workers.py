@@ -74,8 +74,9 @@ def start_worker(parent: int) -> None:
     close_inherited_locks()  # a forked copy would keep a lock after the command died
 
 
-def _initialize(parent: int, initializer: Callable[..., None] | None,
-                initargs: tuple[Any, ...]) -> None:
+def _initialize(
+    parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+) -> None:
     start_worker(parent)
     if initializer is not None:
         initializer(*initargs)
@@ -87,8 +88,9 @@ class Pool:
     def __init__(self, executor: ProcessPoolExecutor):
         self.executor = executor
 
-    def submit_all(self, function: Callable[..., T], tasks: Iterable[tuple[Any, ...]]
-                   ) -> list[Future[T]]:
+    def submit_all(
+        self, function: Callable[..., T], tasks: Iterable[tuple[Any, ...]]
+    ) -> list[Future[T]]:
         """Submit ``function(*args)`` for every ``args`` of ``tasks`` (the workers are
         forked by the first, with Ctrl-C held back)."""
         with interrupts_held():
@@ -98,8 +100,7 @@ class Pool:
         """Cancel what has not begun and kill the workers (Ctrl-C, or a task failed)."""
         # (the standard library offers no public way to end running tasks; shutdown
         # forgets the processes, so they are taken first)
-        processes: dict[int, BaseProcess] = dict(getattr(self.executor, "_processes", None)
-                                                 or {})
+        processes: dict[int, BaseProcess] = dict(getattr(self.executor, "_processes", None) or {})
         self.executor.shutdown(wait=False, cancel_futures=True)
         for process in list(processes.values()):
             with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -110,13 +111,18 @@ class Pool:
 
 
 @contextlib.contextmanager
-def pool(workers: int, initializer: Callable[..., None] | None = None,
-         initargs: tuple[Any, ...] = ()) -> Iterator[Pool]:
+def pool(
+    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+) -> Iterator[Pool]:
     """``workers`` worker processes, each started by :func:`start_worker` then
     ``initializer(*initargs)``. Leaving the block normally waits for the tasks; by an
     exception (Ctrl-C, a failed task) stops the workers first."""
-    executor = ProcessPoolExecutor(workers, mp_context=start_context(), initializer=_initialize,
-                                   initargs=(os.getpid(), initializer, initargs))
+    executor = ProcessPoolExecutor(
+        workers,
+        mp_context=start_context(),
+        initializer=_initialize,
+        initargs=(os.getpid(), initializer, initargs),
+    )
     running = Pool(executor)
     try:
         yield running
@@ -128,8 +134,9 @@ def pool(workers: int, initializer: Callable[..., None] | None = None,
 
 def start_process(target: Callable[..., None], args: tuple[Any, ...]) -> BaseProcess:
     """Start one worker process running ``target(*args)`` (after :func:`start_worker`)."""
-    worker = start_context().Process(target=_run_process, daemon=True,
-                               args=(os.getpid(), target, args))
+    worker = start_context().Process(
+        target=_run_process, daemon=True, args=(os.getpid(), target, args)
+    )
     with interrupts_held():  # born unable to take Ctrl-C, known to the caller before it
         worker.start()
     return worker
@@ -141,6 +148,7 @@ def _run_process(parent: int, target: Callable[..., None], args: tuple[Any, ...]
 
 
 # --- user errors across the process boundary --------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Failure:

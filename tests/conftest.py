@@ -41,9 +41,11 @@ def complete_project(project: Path) -> Path:
 def run_build(tmp_path: Path) -> Callable[..., BuildResult]:
     """``run_build(root, **options)``: build into ``root/output`` (no progress display;
     no PDFs unless ``pdf=True``: the PDF tests print theirs)."""
+
     def run(root: Path, output: Path | None = None, **options) -> BuildResult:
         options.setdefault("pdf", False)
         return build(root, output or root / "output", **options)
+
     return run
 
 
@@ -69,13 +71,17 @@ def arabic_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def complete_arabic(root: Path) -> None:
     """Finish the Arabic draft: its untranslated and fuzzy entries get their English text
     (the rest stays Arabic), so that, without the glossary, Arabic is published."""
+
     def finish(message: Message) -> Message:
         if message.msgid_plural is not None:
             forms = tuple(f or message.msgid_plural for f in message.msgstr_plural) or (
-                message.msgid, message.msgid_plural)
+                message.msgid,
+                message.msgid_plural,
+            )
             return replace(message, msgstr_plural=forms, fuzzy=False)
         text = message.msgid if message.fuzzy or not message.msgstr else message.msgstr
         return replace(message, msgstr=text, fuzzy=False)
+
     edit_catalog(root, "ar", finish)
 
 
@@ -83,8 +89,9 @@ def edit_catalog(root: Path, locale: str, change: Callable[[Message], Message]) 
     """Rewrite ``locale``'s catalog with ``change`` applied to every active entry."""
     catalog = load_catalog(root, locale)
     messages = [m if m.obsolete else change(m) for m in catalog.messages]
-    write_atomic(catalog_path(root, locale),
-                 render_catalog(catalog.header_comment, catalog.header, messages))
+    write_atomic(
+        catalog_path(root, locale), render_catalog(catalog.header_comment, catalog.header, messages)
+    )
 
 
 def _english_copy(message: Message) -> Message:
@@ -110,6 +117,7 @@ def set_entry(root: Path, locale: str, msgid: str, **fields) -> None:
             found.append(message)
             return replace(message, **fields)
         return message
+
     edit_catalog(root, locale, change)
     assert found, f"no entry {msgid!r} in {locale}"
 
@@ -120,14 +128,18 @@ def add_monograph_copies(root: Path, count: int) -> list[str]:
     ids = [f"copy-{n:03d}" for n in range(count)]
     for drug in ids:
         (root / MONOGRAPH.parent / f"{drug}.yaml").write_text(
-            re.sub(r"^id: .*$", f"id: {drug}", text, count=1, flags=re.M), encoding="utf-8")
+            re.sub(r"^id: .*$", f"id: {drug}", text, count=1, flags=re.M), encoding="utf-8"
+        )
     return ids
 
 
 def file_states(folder: Path) -> dict[str, tuple[int, int]]:
     """(inode, mtime_ns) of every file under ``folder``: proves what was rewritten."""
-    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def need_file_tool(variable: str, default: str | None, what: str) -> str:

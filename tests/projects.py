@@ -39,20 +39,28 @@ def need_tool(name: str) -> str:
 
 def run_cli(*args: str, cwd: Path, preexec_fn=None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m pipeline`` as a user would, capturing its output."""
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300, preexec_fn=preexec_fn)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=preexec_fn,
+    )
 
 
 def file_size_limit(limit: int):
     """A ``preexec_fn``: the command can write no file beyond ``limit`` bytes (a write
     past it fails with EFBIG, as a full disk fails with ENOSPC): a real file-system
     failure inside the real write path, without privileges."""
+
     def apply() -> None:
         import resource
         import signal
 
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an error, not a killed process
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     return apply
 
 

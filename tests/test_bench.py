@@ -39,8 +39,21 @@ SMOKE_LOCALES = ["es", "zh_CN"]
 
 def test_bench_smoke_run_writes_every_stage(tmp_path, capsys):
     output = tmp_path / "bench.json"
-    assert run.main(["--monographs", "3", "--locales", "2", "--output", str(output),
-                     "--pdf-monographs", "0"]) == 0
+    assert (
+        run.main(
+            [
+                "--monographs",
+                "3",
+                "--locales",
+                "2",
+                "--output",
+                str(output),
+                "--pdf-monographs",
+                "0",
+            ]
+        )
+        == 0
+    )
     results = json.loads(output.read_text(encoding="utf-8"))
     assert results["n_monographs"] == 3 and results["n_locales"] == 2
     assert results["handouts"] == 3 * 2 * 2
@@ -78,8 +91,7 @@ def test_corpus_is_deterministic_and_valid(tmp_path):
     assert first == second
     for path in sorted((tmp_path / "a").rglob("*.yaml")):
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
-    subprocess.run([*run.Bench(tmp_path / "a").command("lint")], check=True,
-                   capture_output=True)
+    subprocess.run([*run.Bench(tmp_path / "a").command("lint")], check=True, capture_output=True)
 
 
 def test_pseudo_translation_keeps_what_must_survive():
@@ -93,12 +105,16 @@ def test_pseudo_translation_keeps_what_must_survive():
 
 # --- poformat: the fast wrapping is the general wrapping ----------------------------------
 
+
 def reference_tokens(text: str) -> list[str]:
     """The original character-by-character tokenizer."""
     pieces, current = [], ""
     for index, char in enumerate(text):
-        if current and poformat.may_break(text[index - 1], char) \
-                and not poformat._quote_before_opener(text, index):
+        if (
+            current
+            and poformat.may_break(text[index - 1], char)
+            and not poformat._quote_before_opener(text, index)
+        ):
             pieces.append(current)
             current = ""
         current += poformat.escape(char)
@@ -118,11 +134,16 @@ def reference_wrap(portion: str, width: int) -> list[str]:
     return [*lines, line]
 
 
-NARROW = st.lists(st.sampled_from(list(" -–.,:;/|\t\"'‘’“”«»()[]{}%°aZ09éжع\\\a\r") +
-                                  ["word", "unbreakable" * 4, "38°C", "100.4", "  "]),
-                  max_size=60).map("".join)
-ANY = st.text(st.sampled_from(list(" -–.,:;/|\"'“”«»(（「%°、。ー々ぁ中文한a9\u0301\u200b")),
-              max_size=80)
+NARROW = st.lists(
+    st.sampled_from(
+        list(" -–.,:;/|\t\"'‘’“”«»()[]{}%°aZ09éжع\\\a\r")
+        + ["word", "unbreakable" * 4, "38°C", "100.4", "  "]
+    ),
+    max_size=60,
+).map("".join)
+ANY = st.text(
+    st.sampled_from(list(" -–.,:;/|\"'“”«»(（「%°、。ー々ぁ中文한a9\u0301\u200b")), max_size=80
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -137,7 +158,7 @@ def reference_format_string(keyword: str, value: str, prefix: str, width: int) -
     portions, start = [], 0
     for index, char in enumerate(value):
         if char == "\n" and index + 1 < len(value):
-            portions.append(value[start:index + 1])
+            portions.append(value[start : index + 1])
             start = index + 1
     portions.append(value[start:])
     head = f"{prefix}{keyword} "
@@ -153,28 +174,31 @@ def reference_format_string(keyword: str, value: str, prefix: str, width: int) -
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.one_of(NARROW, ANY, st.text("ab \n\"", max_size=20)),
-       prefix=st.sampled_from(["", "#~ ", "#| "]), width=st.sampled_from([12, 79]))
+@given(
+    text=st.one_of(NARROW, ANY, st.text('ab \n"', max_size=20)),
+    prefix=st.sampled_from(["", "#~ ", "#| "]),
+    width=st.sampled_from([12, 79]),
+)
 def test_format_string_is_the_reference_layout(text, prefix, width):
-    assert poformat.format_string("msgid", text, prefix, width) == \
-        reference_format_string("msgid", text, prefix, width)
+    assert poformat.format_string("msgid", text, prefix, width) == reference_format_string(
+        "msgid", text, prefix, width
+    )
 
 
 def test_writer_matches_msgcat_on_generated_catalogs_in_many_scripts(tmp_path):
     msgcat = shutil.which("msgcat")
     root = tmp_path / "corpus"
     drugs = corpus.generate_sources(root, 3, ["ar", "ja", "vi"], 3, REPO)
-    run.Bench(root, verbose=False).run("extract", [run.Bench(root).command("extract")],
-                                         "locales")
+    run.Bench(root, verbose=False).run("extract", [run.Bench(root).command("extract")], "locales")
     keep = {drug.lower() for drug in drugs}
     for locale in ("ar", "ja", "vi"):
-        subprocess.run(run.Bench(root).command("init", locale), check=True,
-                       capture_output=True)
+        subprocess.run(run.Bench(root).command("init", locale), check=True, capture_output=True)
         corpus.fill_catalog(root, locale, keep)
         path = catalog_path(root, locale)
         catalog = read_catalog(path, root, locale)
-        assert render_catalog(catalog.header_comment, catalog.header, catalog.messages) \
-            == path.read_text(encoding="utf-8")
+        assert render_catalog(
+            catalog.header_comment, catalog.header, catalog.messages
+        ) == path.read_text(encoding="utf-8")
         if msgcat:
             copy = tmp_path / f"{locale}.po"
             subprocess.run([msgcat, str(path), "-o", str(copy)], check=True)
@@ -182,6 +206,7 @@ def test_writer_matches_msgcat_on_generated_catalogs_in_many_scripts(tmp_path):
 
 
 # --- catalogs: the fuzzy index picks what the full scan picks ----------------------------
+
 
 def lcs_table(a: str, b: str) -> int:
     row = [0] * (len(b) + 1)
@@ -203,8 +228,22 @@ def test_bit_parallel_lcs_is_the_lcs(a, b):
 
 def test_fuzzy_index_chooses_like_the_full_scan():
     rng = random.Random(3)
-    words = ["the", "your", "care", "team", "fever", "38°C", "hours", "take", "call", "nurse",
-             "if", "pain", "blood", "low"]
+    words = [
+        "the",
+        "your",
+        "care",
+        "team",
+        "fever",
+        "38°C",
+        "hours",
+        "take",
+        "call",
+        "nurse",
+        "if",
+        "pain",
+        "blood",
+        "low",
+    ]
 
     def mutate(text: str) -> str:
         chars = list(text)
@@ -218,20 +257,30 @@ def test_fuzzy_index_chooses_like_the_full_scan():
 
     for _ in range(200):
         base = [" ".join(rng.choices(words, k=rng.randint(1, 12))) for _ in range(6)]
-        candidates = [Message(msgid=mutate(rng.choice(base)), msgstr="x",
-                              msgctxt=rng.choice([None, None, "c"]),
-                              msgid_plural=rng.choice([None, None, None, "p"]))
-                      for _ in range(rng.randint(0, 25))]
+        candidates = [
+            Message(
+                msgid=mutate(rng.choice(base)),
+                msgstr="x",
+                msgctxt=rng.choice([None, None, "c"]),
+                msgid_plural=rng.choice([None, None, None, "p"]),
+            )
+            for _ in range(rng.randint(0, 25))
+        ]
         index = FuzzyIndex([(m.msgctxt, m.msgid, m.msgid_plural is None) for m in candidates])
         for _ in range(10):
-            new = Message(msgid=mutate(rng.choice(base)), msgctxt=rng.choice([None, "c"]),
-                          msgid_plural=rng.choice([None, None, "p"]))
+            new = Message(
+                msgid=mutate(rng.choice(base)),
+                msgctxt=rng.choice([None, "c"]),
+                msgid_plural=rng.choice([None, None, "p"]),
+            )
             position = index.best(new.msgctxt, new.msgid, new.msgid_plural is None)
-            assert (candidates[position] if position is not None else None) \
-                is _best_fuzzy(new, candidates)
+            assert (candidates[position] if position is not None else None) is _best_fuzzy(
+                new, candidates
+            )
 
 
 # --- catalogs: the fast reader reads what polib reads ------------------------------------
+
 
 def read_three_ways(tmp_path: Path, text: str) -> tuple[object, object, object]:
     """(polib's reading, the line reader's, the whole-file scanner's); None where a
@@ -252,29 +301,64 @@ def read_three_ways(tmp_path: Path, text: str) -> tuple[object, object, object]:
 
 
 def test_fast_readers_read_like_polib_on_shipped_and_mutated_catalogs(tmp_path):
-    originals = [path.read_text(encoding="utf-8")
-                 for path in sorted((REPO / "locales").rglob("*.po*"))]
+    originals = [
+        path.read_text(encoding="utf-8") for path in sorted((REPO / "locales").rglob("*.po*"))
+    ]
     for text in originals:
         slow, lines, scanned = read_three_ways(tmp_path, text)
         assert lines == slow
         assert scanned == slow  # the shipped catalogs are in the usual layout
         assert_msgstr_lines(text, scanned[2], lines[2])
-    head = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\n' \
-        'msgstr "b"\n\n'
-    for tail in ('#~| msgid "old"\n#~ msgid "x"\n#~ msgstr "y"\n',  # as msgmerge writes
-                 '#.\n#~| msgid "old"\n#~| "more"\n#~ msgid "x"\n#~ msgstr "y"\n',
-                 '# t\n#~| msgid "old"\n#~ msgid "x"\n#~ msgstr "y"\n',
-                 '#:\n#,\n#~| msgid "o"\n#~ msgid "x"\n#~ msgstr "y"\n',
-                 '#| msgid "p"\n#| "q"\n#, fuzzy\nmsgid "x"\nmsgstr "y"\n',
-                 '#.\n#. n\n#: f:1\nmsgctxt "c"\nmsgid "x"\nmsgid_plural "xs"\n'
-                 'msgstr[0] "y"\nmsgstr[1] "ys"\n'):
+    head = (
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "b"\n\n'
+    )
+    for tail in (
+        '#~| msgid "old"\n#~ msgid "x"\n#~ msgstr "y"\n',  # as msgmerge writes
+        '#.\n#~| msgid "old"\n#~| "more"\n#~ msgid "x"\n#~ msgstr "y"\n',
+        '# t\n#~| msgid "old"\n#~ msgid "x"\n#~ msgstr "y"\n',
+        '#:\n#,\n#~| msgid "o"\n#~ msgid "x"\n#~ msgstr "y"\n',
+        '#| msgid "p"\n#| "q"\n#, fuzzy\nmsgid "x"\nmsgstr "y"\n',
+        '#.\n#. n\n#: f:1\nmsgctxt "c"\nmsgid "x"\nmsgid_plural "xs"\n'
+        'msgstr[0] "y"\nmsgstr[1] "ys"\n',
+    ):
         slow, read, scanned = read_three_ways(tmp_path, head + tail)
         assert scanned is not None and scanned == read == slow, tail
-    extra = ["#", "# c", "##x", "#.", "#. n", "#:", "#: a:1 b", "#,", "#, fuzzy",
-             '#| msgid "p"', '#| "q"', '#~ msgid "o"', '#~ msgstr "o"', '#~| msgid "x"',
-             'msgid ""', 'msgstr ""', '"cont"', 'msgctxt "c"', 'msgid_plural "pl"',
-             'msgstr[0] "a"', 'msgstr[1] "b"', "", '#~ "z"', '"a\\nb"', "#.x", "#foo",
-             '#| msgctxt "c"', "# ", "#\tt", '"q\\"', '"x" ', "#~", "#|", "#:x"]
+    extra = [
+        "#",
+        "# c",
+        "##x",
+        "#.",
+        "#. n",
+        "#:",
+        "#: a:1 b",
+        "#,",
+        "#, fuzzy",
+        '#| msgid "p"',
+        '#| "q"',
+        '#~ msgid "o"',
+        '#~ msgstr "o"',
+        '#~| msgid "x"',
+        'msgid ""',
+        'msgstr ""',
+        '"cont"',
+        'msgctxt "c"',
+        'msgid_plural "pl"',
+        'msgstr[0] "a"',
+        'msgstr[1] "b"',
+        "",
+        '#~ "z"',
+        '"a\\nb"',
+        "#.x",
+        "#foo",
+        '#| msgctxt "c"',
+        "# ",
+        "#\tt",
+        '"q\\"',
+        '"x" ',
+        "#~",
+        "#|",
+        "#:x",
+    ]
     rng = random.Random(5)
     compared = scanned_count = 0
     while compared < 150 or scanned_count < 150:
@@ -303,17 +387,38 @@ def test_fast_readers_read_like_polib_on_shipped_and_mutated_catalogs(tmp_path):
             assert read == slow
         if scanned is not None:  # without details: the same entries, notes and references
             header, metadata, messages = scanned  # left out (translator comments stay)
-            assert scan_usual(text, details=False) == (header, metadata, [
-                replace(m, notes=(), references=()) for m in messages])
+            assert scan_usual(text, details=False) == (
+                header,
+                metadata,
+                [replace(m, notes=(), references=()) for m in messages],
+            )
 
 
 def test_fast_readers_read_like_polib_on_generated_catalogs(tmp_path):
     """Random entries from the parts PO files are made of (every comment kind, contexts,
     plurals, continuations, obsolete entries with previous msgids): whatever a fast reader
     accepts, it reads as polib does."""
-    comments = ["#", "# t", "#  t2", "##x", "#.", "#. n", "#.  n2", "#:", "#: a:1 b", "#,",
-                "#, fuzzy", "#, fuzzy, python-format", '#| msgid "p"', '#| "q"',
-                '#| msgctxt "c"', "#. n ", "#: f:2 ", "#.x", "#|"]
+    comments = [
+        "#",
+        "# t",
+        "#  t2",
+        "##x",
+        "#.",
+        "#. n",
+        "#.  n2",
+        "#:",
+        "#: a:1 b",
+        "#,",
+        "#, fuzzy",
+        "#, fuzzy, python-format",
+        '#| msgid "p"',
+        '#| "q"',
+        '#| msgctxt "c"',
+        "#. n ",
+        "#: f:2 ",
+        "#.x",
+        "#|",
+    ]
 
     def entry(rng: random.Random) -> str:
         body = [f'msgctxt "c{rng.randint(0, 3)}"'] if rng.random() < 0.2 else []
@@ -325,8 +430,9 @@ def test_fast_readers_read_like_polib_on_generated_catalogs(tmp_path):
             body.append('msgstr "' + rng.choice(["", "x", "y\\n", "z\\\\"]) + '"')
             body += ['"more"'] if rng.random() < 0.2 else []
         if rng.random() < 0.3:  # obsolete, sometimes with its previous msgid
-            body = (['#~| msgid "old"'] if rng.random() < 0.5 else []) + \
-                ["#~ " + line for line in body]
+            body = (['#~| msgid "old"'] if rng.random() < 0.5 else []) + [
+                "#~ " + line for line in body
+            ]
             if rng.random() < 0.2:
                 body.insert(rng.randrange(len(body) + 1), '#~| "x"')
         return "\n".join([rng.choice(comments) for _ in range(rng.randint(0, 4))] + body)
@@ -365,8 +471,7 @@ def test_parallel_update_raises_the_first_error_in_locale_order_and_writes_nothi
     assert len(locales) >= 3
     for locale in (locales[1], locales[2]):
         path = catalog_path(root, locale)
-        path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "broken\n',
-                        encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "broken\n', encoding="utf-8")
     before = {loc: catalog_path(root, loc).stat().st_mtime_ns for loc in locales}
     try:
         update_catalogs(root)
@@ -380,11 +485,15 @@ def test_parallel_update_raises_the_first_error_in_locale_order_and_writes_nothi
 
 # --- source: libyaml gives the nodes PyYAML gives ----------------------------------------
 
+
 def node_tree(node: yaml.Node | None) -> object:
     if node is None or isinstance(node, yaml.ScalarNode):
         return node and (node.tag, node.value, node.start_mark.line)
-    children = [node_tree(part) for item in node.value
-                for part in (item if isinstance(item, tuple) else (item,))]
+    children = [
+        node_tree(part)
+        for item in node.value
+        for part in (item if isinstance(item, tuple) else (item,))
+    ]
     return (node.tag, node.start_mark.line, children)
 
 
@@ -405,7 +514,19 @@ def fast(text: str) -> object:
 def test_fast_yaml_composes_exactly_like_pyyaml_on_mutated_monographs():
     original = (REPO / "source/monographs/blinatumomab.yaml").read_text(encoding="utf-8")
     alphabet = list(":-#'\"\n\t >|[]{}&*!%@`,?\\\r") + [
-        "a", "  ", "\u2028", "\x85", "\ufeff", "é", "中", "\n- ", "---", "&a ", "*a", "\x07"]
+        "a",
+        "  ",
+        "\u2028",
+        "\x85",
+        "\ufeff",
+        "é",
+        "中",
+        "\n- ",
+        "---",
+        "&a ",
+        "*a",
+        "\x07",
+    ]
     rng = random.Random(11)
     for _ in range(400):
         chars = list(original)
@@ -422,8 +543,12 @@ def test_fast_yaml_composes_exactly_like_pyyaml_on_mutated_monographs():
 
 def test_bench_json_shape_of_an_unavailable_stage():
     stage = run.Stage("build_full", status="unavailable")
-    assert stage.as_dict() == {"wall_s": None, "peak_rss_mb": None, "files_written": None,
-                               "status": "unavailable"}
+    assert stage.as_dict() == {
+        "wall_s": None,
+        "peak_rss_mb": None,
+        "files_written": None,
+        "status": "unavailable",
+    }
 
 
 def test_files_written_counts_new_and_changed_files(tmp_path):

@@ -51,8 +51,12 @@ def test_the_schema_is_valid_and_the_shipped_report_follows_it(project, capsys):
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     code, out, _ = check(project, capsys, "--format", "json")
     data = validate(out)
-    assert code == 0 and data["schema_version"] == SCHEMA_VERSION == SCHEMA[
-        "properties"]["schema_version"]["const"]
+    assert (
+        code == 0
+        and data["schema_version"]
+        == SCHEMA_VERSION
+        == SCHEMA["properties"]["schema_version"]["const"]
+    )
     assert all(item["blockers"] == [] for item in data["locales"] if item["passed"])
 
 
@@ -62,7 +66,7 @@ def test_a_blocking_fuzzy_safety_entry_is_named_by_line_first(project, capsys):
     code, out, _ = check(project, capsys)
     assert code == 1
     fuzzy = where(project, "es", "WBC")
-    section = out[out.index("es (required): FAIL"):]
+    section = out[out.index("es (required): FAIL") :]
     listed = [line.strip() for line in section.splitlines() if line.startswith("    ")]
     assert listed[0].startswith(f"{fuzzy}: fuzzy (safety-critical): ")
     assert listed[1].startswith(f"{PO}:") and ": untranslated" in listed[1]
@@ -77,7 +81,10 @@ def test_errors_come_before_states_and_safety_first(project, capsys):
     blockers = validate(out)["locales"][0]["blockers"]
     assert code == 1
     assert [(b["check"], b["state"], b["safety"]) for b in blockers] == [
-        ("numbers-units", None, True), ("markup", None, False), (None, "fuzzy", True)]
+        ("numbers-units", None, True),
+        ("markup", None, False),
+        (None, "fuzzy", True),
+    ]
     assert "'<b>'" in blockers[1]["message"]
     assert blockers[0]["line"] == int(where(project, "es", "100.4°F").rsplit(":", 1)[1])
     assert "101,4 °F" in blockers[0]["message"]
@@ -88,8 +95,7 @@ def test_the_table_and_markdown_cap_the_list_and_json_has_every_blocker(project,
     code, out, _ = check(project, capsys, "--locale", "es", "--format", "json")
     blockers = validate(out)["locales"][0]["blockers"]
     assert code == 1 and sorted(b["line"] for b in blockers) == sorted(lines)
-    assert all(b["state"] == "untranslated" and b["path"] == PO and b["source"]
-               for b in blockers)
+    assert all(b["state"] == "untranslated" and b["path"] == PO and b["source"] for b in blockers)
     order = [(not b["safety"], b["line"]) for b in blockers]
     assert order == sorted(order) and order[0][0] is False  # safety-critical first
     _, table, _ = check(project, capsys, "--locale", "es")
@@ -110,11 +116,14 @@ def test_blank_missing_and_unreviewed_entries_are_named(project, capsys):
     blockers = validate(out)["locales"][0]["blockers"]
     assert code == 1
     assert {(b["state"], b["source"]) for b in blockers} == {
-        ("blank", "Side effects"), ("missing", "Pain")}
+        ("blank", "Side effects"),
+        ("missing", "Pain"),
+    }
     missing = next(b for b in blockers if b["state"] == "missing")
     assert missing["line"] is None and "handouts update" in missing["message"]
     (project / "handouts.yaml").write_text(
-        "locales:\n  es: {required: true, publish: reviewed, min_coverage: 100}\n")
+        "locales:\n  es: {required: true, publish: reviewed, min_coverage: 100}\n"
+    )
     code, out, _ = check(project, capsys, "--format", "json", "--locale", "es")
     es = validate(out)["locales"][0]
     assert code == 1 and len(es["blockers"]) == es["coverage"]["total"]
@@ -125,7 +134,8 @@ def test_a_locale_above_its_minimum_is_blocked_only_by_its_errors(project, capsy
     empty_entries(project, "es", 2)
     edit(project, "es", "100,4 °F", "101,4 °F")
     (project / "handouts.yaml").write_text(
-        "locales:\n  es: {required: true, publish: translated, min_coverage: 90}\n")
+        "locales:\n  es: {required: true, publish: translated, min_coverage: 90}\n"
+    )
     code, out, _ = check(project, capsys, "--format", "json", "--locale", "es")
     blockers = validate(out)["locales"][0]["blockers"]
     assert code == 1 and [b["check"] for b in blockers] == ["numbers-units"]
@@ -136,23 +146,29 @@ def test_junit_failures_carry_file_and_line(project, capsys, tmp_path):
     edit(project, "es", "100,4 °F", "101,4 °F")
     junit = tmp_path / "junit.xml"
     assert check(project, capsys, "--junit", str(junit))[0] == 1
-    failing = [case for case in ET.parse(junit).getroot().iter("testcase")
-               if case.find("failure") is not None]
+    failing = [
+        case
+        for case in ET.parse(junit).getroot().iter("testcase")
+        if case.find("failure") is not None
+    ]
     located = {case.get("name"): (case.get("file"), case.get("line")) for case in failing}
     assert located == {
         "policy": (PO, where(project, "es", "life-threatening").rsplit(":", 1)[1]),
-        "numbers-units": (PO, where(project, "es", "100.4°F").rsplit(":", 1)[1])}
+        "numbers-units": (PO, where(project, "es", "100.4°F").rsplit(":", 1)[1]),
+    }
     policy = next(case for case in failing if case.get("name") == "policy")
     assert "fuzzy (safety-critical)" in policy.find("failure").text
-    passing = [case for case in ET.parse(junit).getroot().iter("testcase")
-               if case.find("failure") is None]
+    passing = [
+        case for case in ET.parse(junit).getroot().iter("testcase") if case.find("failure") is None
+    ]
     assert all(case.get("file") is None for case in passing)
 
 
 def test_a_broken_catalog_report_follows_the_schema(project, capsys):
     path = catalog_path(project, "vi")
-    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Đau"\n',
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Đau"\n', encoding="utf-8"
+    )
     code, out, _ = check(project, capsys, "--format", "json")
     data = validate(out)
     assert code == 2 == data["exit_code"]
@@ -163,8 +179,9 @@ def test_a_broken_catalog_report_follows_the_schema(project, capsys):
 @pytest.mark.parametrize("form", ["table", "markdown", "json"])
 def test_a_stale_template_turns_every_row_stale(project, capsys, form):
     source = project / "source" / "monographs" / "blinatumomab.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace("heading: Pain\n",
-                                                                 "heading: Pains\n"))
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("heading: Pain\n", "heading: Pains\n")
+    )
     code, out, _ = check(project, capsys, "--format", form)
     assert code == 1
     if form == "json":
@@ -172,8 +189,7 @@ def test_a_stale_template_turns_every_row_stale(project, capsys, form):
         assert data["template"]["up_to_date"] is False
         assert {(i["result"], i["passed"]) for i in data["locales"]} == {("stale", False)}
         return
-    rows = [line for line in out.splitlines()
-            if re.match(r"^\|? ?(es|vi|zh\\?_CN|ar) ", line)]
+    rows = [line for line in out.splitlines() if re.match(r"^\|? ?(es|vi|zh\\?_CN|ar) ", line)]
     assert len(rows) == 4
     for row in rows:
         cells = row.replace("|", " ").split()

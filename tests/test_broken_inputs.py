@@ -68,13 +68,17 @@ def expectations(folder: Path) -> dict[str, str]:
     path = folder / "expected.txt"
     if not path.exists():
         return {}
-    pairs = (line.split(": ", 1) for line in path.read_text(encoding="utf-8").splitlines()
-             if line.strip())
+    pairs = (
+        line.split(": ", 1)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
     return {command: message for command, message in pairs}
 
 
-@pytest.mark.parametrize("folder", sorted(p for p in CASES.iterdir() if p.is_dir()),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "folder", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name
+)
 def test_broken_input_gets_a_clear_error_and_changes_nothing(tmp_path, folder):
     case = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
     project = copy_project(tmp_path / "project")
@@ -105,4 +109,5 @@ def test_broken_input_gets_a_clear_error_and_changes_nothing(tmp_path, folder):
     if REGENERATE:
         (folder / "expected.txt").write_text(
             "".join(f"{command}: {message}\n" for command, message in seen.items()),
-            encoding="utf-8")
+            encoding="utf-8",
+        )

@@ -72,8 +72,11 @@ def test_complete_catalogs_are_published_and_listed(complete_project, run_build)
 
 
 def test_one_fuzzy_safety_entry_makes_a_draft_kept_off_the_index(complete_project, run_build):
-    safety = next(s for s in iter_segments(load_monographs(complete_project)[0]) if s.safety
-                  and s.kind == "callout")
+    safety = next(
+        s
+        for s in iter_segments(load_monographs(complete_project)[0])
+        if s.safety and s.kind == "callout"
+    )
     set_entry(complete_project, "es", safety.msgid, fuzzy=True)
     run_build(complete_project)
     output = complete_project / "output"
@@ -118,16 +121,18 @@ def test_editing_one_catalog_rerenders_only_that_locale(project, run_build):
     assert any(name.endswith(f"vi/{DRUG}.html") for name in changed)
 
 
-def test_changing_a_template_input_rerenders_but_keeps_identical_files(project, run_build,
-                                                                       monkeypatch):
+def test_changing_a_template_input_rerenders_but_keeps_identical_files(
+    project, run_build, monkeypatch
+):
     run_build(project)
     before = file_states(project / "output")
     monkeypatch.setattr(fingerprints, "code_digest", lambda: "another renderer")
     result = run_build(project)
     assert result.rendered == result.published + result.drafts and result.files_written == 0
     after = file_states(project / "output")
-    assert {k: v for k, v in after.items() if k != MANIFEST} == \
-        {k: v for k, v in before.items() if k != MANIFEST}
+    assert {k: v for k, v in after.items() if k != MANIFEST} == {
+        k: v for k, v in before.items() if k != MANIFEST
+    }
 
 
 @pytest.mark.parametrize("breakage", ["catalog", "yaml", "locale-folder"])
@@ -137,8 +142,9 @@ def test_bad_input_leaves_the_output_untouched(project, run_build, breakage):
     states = file_states(project / "output")
     if breakage == "catalog":
         path = catalog_path(project, "es")
-        path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "x"\nmsgstr "y" "z\n',
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8") + '\nmsgid "x"\nmsgstr "y" "z\n', encoding="utf-8"
+        )
         error = CatalogError
     elif breakage == "yaml":
         (project / MONOGRAPH).write_text("id: [unclosed\n", encoding="utf-8")
@@ -153,14 +159,14 @@ def test_bad_input_leaves_the_output_untouched(project, run_build, breakage):
     assert not list(project.glob(".handouts-build-output.new-*"))
 
 
-def test_a_build_failing_while_rendering_leaves_the_output_whole(project, run_build,
-                                                                monkeypatch):
+def test_a_build_failing_while_rendering_leaves_the_output_whole(project, run_build, monkeypatch):
     run_build(project)
     before = snapshot(project / "output")
     set_entry(project, "es", "Pain", msgstr="Dolor (nuevo)")
 
     def crash(*args, **kwargs):
         raise RuntimeError("renderer crashed")
+
     monkeypatch.setattr(render_task, "render_html", crash)
     with pytest.raises(RuntimeError):
         run_build(project, jobs=1)
@@ -231,10 +237,11 @@ def test_the_output_must_not_be_a_foreign_or_source_folder(project, run_build):
 def test_the_cli_builds_and_reports_bad_input_with_exit_2(project, capsys):
     assert main(["-C", str(project), "build", "--quiet", "--no-pdf"]) == 0
     err = capsys.readouterr().err  # no progress when not a terminal; required drafts named
-    assert all(line.endswith("`") and ": required, built as a draft: " in line
-               for line in err.splitlines()), err
+    assert all(
+        line.endswith("`") and ": required, built as a draft: " in line for line in err.splitlines()
+    ), err
     path = catalog_path(project, "vi")
-    path.write_text(path.read_text(encoding="utf-8") + "\nmsgid \"broken\n", encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "broken\n', encoding="utf-8")
     assert main(["-C", str(project), "build", "--no-pdf"]) == 2
     err = capsys.readouterr().err
     assert "locales/vi/LC_MESSAGES/handouts.po:" in err and "Traceback" not in err
@@ -248,7 +255,8 @@ def test_the_build_names_each_required_locale_that_fell_to_draft(complete_projec
     assert main(["-C", str(complete_project), "build", "--quiet"]) == 0  # check is the gate
     assert capsys.readouterr().err.splitlines() == [
         "es: required, built as a draft: 1 draft handout(s), 1 text(s) shown in English; "
-        "run `handouts check --locale es`"]
+        "run `handouts check --locale es`"
+    ]
     assert main(["-C", str(complete_project), "build", "--quiet"]) == 0  # nothing changed
     assert "es: required, built as a draft" in capsys.readouterr().err
 
@@ -259,8 +267,10 @@ def test_a_build_killed_midway_leaves_the_previous_output_whole(project, run_bui
     before = snapshot(project / "output")
     for locale in discover_locales(project):
         set_entry(project, locale, "Pain", msgstr=f"Pain ({locale}, new)")
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--quiet",
-                                "--no-pdf", "--jobs", "2"], cwd=project)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "--quiet", "--no-pdf", "--jobs", "2"],
+        cwd=project,
+    )
     staged = False
     while process.poll() is None and not staged:
         staged = any(project.glob(".handouts-build-output.new-*"))
@@ -269,10 +279,16 @@ def test_a_build_killed_midway_leaves_the_previous_output_whole(project, run_bui
         pytest.skip("the build finished before it could be killed")
     assert snapshot(project / "output") == before
     run_build(project)  # cleans up after the killed build
-    assert not [p for p in project.iterdir() if p.name.startswith(".handouts-build-output.")
-                and not p.name.endswith((".lock", ".sources.json"))]  # (lock, cache)
-    assert "Pain (es, new)" in snapshot(project / "output")["es/copy-000.txt"].decode() or \
-        "Pain (es, new)" in snapshot(project / "output")["drafts/es/copy-000.txt"].decode()
+    assert not [
+        p
+        for p in project.iterdir()
+        if p.name.startswith(".handouts-build-output.")
+        and not p.name.endswith((".lock", ".sources.json"))
+    ]  # (lock, cache)
+    assert (
+        "Pain (es, new)" in snapshot(project / "output")["es/copy-000.txt"].decode()
+        or "Pain (es, new)" in snapshot(project / "output")["drafts/es/copy-000.txt"].decode()
+    )
 
 
 def test_a_removed_monograph_disappears_from_a_full_build(project, run_build):
@@ -305,19 +321,25 @@ def test_every_translation_points_to_its_english_original(project, run_build):
         assert last == f"{words}: en/{DRUG}.txt" and (output / "en" / f"{DRUG}.txt").is_file()
         page = html.read_text(encoding="utf-8")
         href = re.search(r'<a href="([^"]+)" hreflang="en">', page)
-        assert href and (html.parent / href.group(1)).resolve() == \
-            (output / "en" / f"{DRUG}.html").resolve()
+        assert (
+            href
+            and (html.parent / href.group(1)).resolve()
+            == (output / "en" / f"{DRUG}.html").resolve()
+        )
         assert f'<span class="print-only">: <span dir="ltr">en/{DRUG}.html</span>' in page
     _, draft_text = _handout_paths(output, "ar")  # a draft, one folder deeper
-    assert (output / draft_text.read_text(encoding="utf-8").splitlines()[-1]
-            .rpartition(": ")[2]).is_file()
+    assert (
+        output / draft_text.read_text(encoding="utf-8").splitlines()[-1].rpartition(": ")[2]
+    ).is_file()
     assert "inglés" not in (output / "en" / f"{DRUG}.txt").read_text(encoding="utf-8")
 
 
 def test_a_base_url_makes_handouts_name_the_english_by_its_public_address(project, run_build):
     policy = project / "handouts.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8") +
-                      "base_url: https://handouts.example.org/clinic\n", encoding="utf-8")
+    policy.write_text(
+        policy.read_text(encoding="utf-8") + "base_url: https://handouts.example.org/clinic\n",
+        encoding="utf-8",
+    )
     run_build(project)
     address = f"https://handouts.example.org/clinic/en/{DRUG}.html"
     html, text = _handout_paths(project / "output", "es")

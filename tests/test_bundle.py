@@ -30,8 +30,9 @@ def built_project(tmp_path):
 
 def published(output):
     manifest = json.loads((output / ".handouts-manifest.json").read_text(encoding="utf-8"))
-    return {key: entry for key, entry in manifest["entries"].items()
-            if entry["status"] == "published"}
+    return {
+        key: entry for key, entry in manifest["entries"].items() if entry["status"] == "published"
+    }
 
 
 def test_each_locale_gets_a_zip_of_its_published_handouts_and_english_originals(built_project):
@@ -47,8 +48,9 @@ def test_each_locale_gets_a_zip_of_its_published_handouts_and_english_originals(
             assert names == sorted(names)
             mine = [e for e in entries.values() if e["locale"] == locale]
             for entry in mine:
-                _same_but_absent_links(archive.read(entry["html"]),
-                                       (output / entry["html"]).read_bytes(), set(names))
+                _same_but_absent_links(
+                    archive.read(entry["html"]), (output / entry["html"]).read_bytes(), set(names)
+                )
                 assert entry["text"] in names
                 if locale != "en":
                     assert f"en/{entry['drug']}.html" in names
@@ -67,13 +69,15 @@ def test_sha256sums_verifies_with_sha256sum(built_project):
         digest, name = line.split("  ")
         assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
     assert any(line.endswith("  report.json") for line in lines)
-    tool = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=dist,
-                          capture_output=True, text=True)
+    tool = subprocess.run(
+        ["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=dist, capture_output=True, text=True
+    )
     assert tool.returncode == 0, tool.stdout + tool.stderr
 
 
-def test_two_runs_give_identical_bytes_and_the_epoch_sets_the_timestamps(built_project,
-                                                                        tmp_path, monkeypatch):
+def test_two_runs_give_identical_bytes_and_the_epoch_sets_the_timestamps(
+    built_project, tmp_path, monkeypatch
+):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01T00:00:00Z
     first, second = tmp_path / "one", tmp_path / "two"
     bundle(built_project, built_project / "output", first)
@@ -180,8 +184,9 @@ def test_each_zip_has_an_index_of_its_handouts_linking_only_inside(built_project
             assert any(link.startswith("en/") for link in index.links)  # the originals
         for entry in entries.values():  # the handouts are the site's bytes, links aside
             if entry["html"] in members:
-                _same_but_absent_links(members[entry["html"]],
-                                       (output / entry["html"]).read_bytes(), set(members))
+                _same_but_absent_links(
+                    members[entry["html"]], (output / entry["html"]).read_bytes(), set(members)
+                )
 
 
 def test_no_zipped_page_links_to_a_file_the_zip_lacks(built_project):
@@ -206,20 +211,35 @@ def test_no_zipped_page_links_to_a_file_the_zip_lacks(built_project):
 def _same_but_absent_links(zipped: bytes, site: bytes, names: set[str]) -> None:
     """The zipped page is the site's, but for links to pages not in the zip: their text
     stays, unlinked (same words, same language)."""
+
     def words(data: bytes) -> str:
         return re.sub(r"<[^>]+>", "", data.decode("utf-8"))
 
     assert words(zipped) == words(site)
-    kept = re.sub(r'<a href="[^"]*"[^>]*>|</a>|<span(?: (?:lang|dir)="[^"]*")*>|</span>', "",
-                  zipped.decode("utf-8"))
-    assert kept == re.sub(r'<a href="[^"]*"[^>]*>|</a>|<span(?: (?:lang|dir)="[^"]*")*>|'
-                          r"</span>", "", site.decode("utf-8"))
+    kept = re.sub(
+        r'<a href="[^"]*"[^>]*>|</a>|<span(?: (?:lang|dir)="[^"]*")*>|</span>',
+        "",
+        zipped.decode("utf-8"),
+    )
+    assert kept == re.sub(
+        r'<a href="[^"]*"[^>]*>|</a>|<span(?: (?:lang|dir)="[^"]*")*>|'
+        r"</span>",
+        "",
+        site.decode("utf-8"),
+    )
 
 
 def test_the_index_escapes_what_it_lists():
-    entry = Entry.from_json({"drug": "x", "locale": "es", "html": "es/x.html",
-                             "text": "es/x.txt", "status": "published",
-                             "title": "<script>alert(1)</script> & co"})
+    entry = Entry.from_json(
+        {
+            "drug": "x",
+            "locale": "es",
+            "html": "es/x.html",
+            "text": "es/x.txt",
+            "status": "published",
+            "title": "<script>alert(1)</script> & co",
+        }
+    )
     html = index_page("es", [entry], {}, {"es/x.html": b"", "es/x.txt": b""})
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
     assert '<a href="es/x.txt" type="text/plain">plain text</a>' in html

@@ -33,8 +33,9 @@ def change_the_source(project: Path) -> None:
     path = project / MONOGRAPH
     text = path.read_text(encoding="utf-8")
     assert PARAGRAPH in text
-    path.write_text(text.replace(PARAGRAPH, PARAGRAPH.replace("important", "essential")),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(PARAGRAPH, PARAGRAPH.replace("important", "essential")), encoding="utf-8"
+    )
     extract_template(project)
 
 
@@ -48,9 +49,11 @@ def leftovers(project: Path) -> list[str]:
 
 # --- a translator's save while update runs ----------------------------------------------------
 
+
 @pytest.mark.parametrize("how", ["in place", "atomic rename"])
-def test_a_save_during_update_is_kept_and_that_catalog_left_alone(project, monkeypatch, capsys,
-                                                                  how):
+def test_a_save_during_update_is_kept_and_that_catalog_left_alone(
+    project, monkeypatch, capsys, how
+):
     change_the_source(project)
     before = catalogs(project)
     path = catalog_path(project, "es")
@@ -68,6 +71,7 @@ def test_a_save_during_update_is_kept_and_that_catalog_left_alone(project, monke
                 path.with_name("poedit.tmp").write_bytes(saved)
                 os.replace(path.with_name("poedit.tmp"), path)
         return prepared
+
     monkeypatch.setattr(merge_module, "prepare_update", prepare_then_translator_saves)
 
     assert main(["-C", str(project), "update"]) == 2
@@ -75,7 +79,8 @@ def test_a_save_during_update_is_kept_and_that_catalog_left_alone(project, monke
     assert path.read_bytes() == saved  # the translator's save, untouched
     assert err.splitlines() == [
         "handouts update: error: locales/es/LC_MESSAGES/handouts.po: saved by someone else "
-        "while `handouts update` ran: left as it is (nothing lost); run `handouts update` again"]
+        "while `handouts update` ran: left as it is (nothing lost); run `handouts update` again"
+    ]
     after = catalogs(project)
     assert all(after[loc] != before[loc] for loc in before if loc != "es")  # the others: done
     assert "updated: locales/vi/LC_MESSAGES/handouts.po" in out and "locales/es/" not in out
@@ -94,6 +99,7 @@ def test_init_never_overwrites_a_catalog_created_while_it_runs(project, monkeypa
         temp = real_prepare(target, data)
         path.write_bytes(theirs)
         return temp
+
     monkeypatch.setattr(initialize, "prepare_file", prepare_while_weblate_pushes)
     with pytest.raises(CatalogError, match="created by someone else while `init` ran"):
         initialize.init_catalog(project, "fr")
@@ -103,9 +109,18 @@ def test_init_never_overwrites_a_catalog_created_while_it_runs(project, monkeypa
 
 # --- one lock among our own commands ------------------------------------------------------------
 
-@pytest.mark.parametrize("command", [
-    "update", "init fr", "extract", "migrate-plurals es", "import-xliff exchange/handouts-es.xlf",
-    "review es --reviewer Ana_García,_CoreCHI --drug blinatumomab"])
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "update",
+        "init fr",
+        "extract",
+        "migrate-plurals es",
+        "import-xliff exchange/handouts-es.xlf",
+        "review es --reviewer Ana_García,_CoreCHI --drug blinatumomab",
+    ],
+)
 def test_commands_that_write_catalogs_never_run_together(project, command):
     if command.startswith("import-xliff"):
         assert run_cli("export-xliff", "es", cwd=project).returncode == 0
@@ -113,8 +128,9 @@ def test_commands_that_write_catalogs_never_run_together(project, command):
     if command == "extract":  # something to write
         path = project / MONOGRAPH
         edited = PARAGRAPH.replace("important", "essential")
-        path.write_text(path.read_text(encoding="utf-8").replace(edited, edited + " now"),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(edited, edited + " now"), encoding="utf-8"
+        )
     before = snapshot(project / "locales")
     with catalogs_lock(project):  # another update, init or extract holds it
         result = run_cli(*(word.replace("_", " ") for word in command.split()), cwd=project)
@@ -122,7 +138,8 @@ def test_commands_that_write_catalogs_never_run_together(project, command):
     assert result.stderr.splitlines() == [
         f"handouts {command.split()[0]}: error: another command is using the catalogs "
         "(update, init, extract, or a build) (lock .handouts-catalogs.lock); try again when "
-        "it ends"]
+        "it ends"
+    ]
     assert snapshot(project / "locales") == before
 
 
@@ -141,6 +158,7 @@ def test_a_build_never_reads_catalogs_while_they_are_written_nor_the_reverse(pro
 
 # --- all or nothing: read-only folders, full disks ----------------------------------------------
 
+
 def test_a_read_only_catalog_folder_changes_no_catalog(project):
     change_the_source(project)
     before = catalogs(project)
@@ -153,7 +171,8 @@ def test_a_read_only_catalog_folder_changes_no_catalog(project):
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [
         "handouts update: error: locales/vi/LC_MESSAGES/handouts.po: cannot write the updated "
-        "catalog: Permission denied"]
+        "catalog: Permission denied"
+    ]
     assert catalogs(project) == before  # ar and es were ready too: none was replaced
     assert leftovers(project) == []
 
@@ -171,8 +190,9 @@ def test_a_full_disk_during_update_changes_no_catalog(project, tmp_path):
     result = run_cli("update", cwd=project, preexec_fn=file_size_limit(limit))
     assert result.returncode == 2, result.stderr
     first = result.stderr.splitlines()[0]
-    assert first.startswith("handouts update: error: locales/") and \
-        first.endswith(": cannot write the updated catalog: File too large"), first
+    assert first.startswith("handouts update: error: locales/") and first.endswith(
+        ": cannot write the updated catalog: File too large"
+    ), first
     assert "Traceback" not in result.stderr
     assert catalogs(project) == before
     assert leftovers(project) == []
@@ -182,18 +202,21 @@ def test_a_full_disk_during_extract_keeps_the_template(project):
     template = project / TEMPLATE_PATH
     before = template.read_bytes()
     path = project / MONOGRAPH
-    path.write_text(path.read_text(encoding="utf-8").replace(PARAGRAPH, PARAGRAPH + " now"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(PARAGRAPH, PARAGRAPH + " now"), encoding="utf-8"
+    )
     result = run_cli("extract", cwd=project, preexec_fn=file_size_limit(len(before) // 2))
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "handouts extract: error: locales/handouts.pot: cannot write the template: File too "
-        "large (the previous template is unchanged)"]
+        "large (the previous template is unchanged)"
+    ]
     assert template.read_bytes() == before
     assert leftovers(project) == []
 
 
 # --- Ctrl-C ------------------------------------------------------------------------------------
+
 
 def _children(pid: int) -> list[int]:
     try:
@@ -212,9 +235,14 @@ def test_ctrl_c_during_update_prints_one_line_and_leaves_whole_catalogs(tmp_path
     root = tmp_path / "project"
     make_project(root)
     old = {loc: catalog_path(root, loc).read_bytes() for loc in LOCALES}
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "update"], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "update"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while not _children(process.pid) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -245,6 +273,6 @@ def test_a_reading_without_comments_has_no_digest_and_can_never_replace_the_file
     full, reading = load_catalog(project, "es"), load_catalog(project, "es", comments=False)
     assert full.digest is not None and reading.digest is None
     assert reading.messages and all(not m.notes for m in reading.messages)
-    assert not commit_catalog(prepare_file(path, b"msgid \"\"\nmsgstr \"\"\n"), path, reading)
+    assert not commit_catalog(prepare_file(path, b'msgid ""\nmsgstr ""\n'), path, reading)
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left

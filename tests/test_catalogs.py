@@ -16,8 +16,9 @@ from pipeline.errors import CatalogError, LocaleError
 from tests.projects import copy_project
 
 MONOGRAPH = "source/monographs/blinatumomab.yaml"
-PAIN = ("Your healthcare provider can recommend medications and other strategies to help "
-        "relieve pain.")
+PAIN = (
+    "Your healthcare provider can recommend medications and other strategies to help relieve pain."
+)
 
 
 @pytest.fixture
@@ -100,8 +101,11 @@ def test_fuzzy_matching_never_guesses_from_weak_matches_or_crosses_msgctxt(proje
     edit_source(project, "    heading: Pain\n", "    heading: Rain\n")
     update_catalogs(project, ["es"])
     assert po(project).find("Rain").msgstr == ""
-    edit_source(project, f"- paragraph: >-\n          {PAIN}",
-                f"- paragraph:\n          text: {PAIN}\n          context: pediatric")
+    edit_source(
+        project,
+        f"- paragraph: >-\n          {PAIN}",
+        f"- paragraph:\n          text: {PAIN}\n          context: pediatric",
+    )
     update_catalogs(project, ["es"], memory=False)  # (the memory offers it: test_memory)
     entry = po(project).find(PAIN, msgctxt="pediatric")
     assert entry is not None and entry.msgstr == "" and not entry.fuzzy
@@ -111,10 +115,15 @@ def test_translator_comments_and_flags_survive_update(project):
     path = catalog_path(project, "es")
     text = path.read_text(encoding="utf-8")
     marker = f'msgid "{PAIN[:30]}'
-    index = text.index('msgid ""\n"Your healthcare provider') if marker not in text else \
-        text.index(marker)
-    path.write_text(text[:index] + "# checked by Ana\n#, handouts-allow-length-ratio\n"
-                    + text[index:], encoding="utf-8")
+    index = (
+        text.index('msgid ""\n"Your healthcare provider')
+        if marker not in text
+        else text.index(marker)
+    )
+    path.write_text(
+        text[:index] + "# checked by Ana\n#, handouts-allow-length-ratio\n" + text[index:],
+        encoding="utf-8",
+    )
     edit_source(project, "  - id: pain\n", "  - id: pain-relief\n")
     update_catalogs(project, ["es"])
     entry = po(project).find(PAIN)
@@ -144,8 +153,9 @@ def test_atomic_writes_leave_no_temporary_files(project):
 
 def test_duplicate_msgid_is_refused_with_its_line(project):
     path = catalog_path(project, "es")
-    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Dolor"\n',
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Dolor"\n', encoding="utf-8"
+    )
     with pytest.raises(CatalogError, match="duplicate message definition") as caught:
         load_catalog(project, "es")
     assert caught.value.line == len(path.read_text(encoding="utf-8").splitlines()) - 1

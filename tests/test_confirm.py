@@ -22,7 +22,8 @@ def policy(root, reviewers=(REVIEWER,)):
     listed = "".join(f"\n      - '{name}'" for name in reviewers)
     extra = f"\n    reviewers:{listed}" if reviewers else ""
     (root / "handouts.yaml").write_text(
-        f"locales:\n  es:\n    required: true\n    publish: translated{extra}\n", encoding="utf-8")
+        f"locales:\n  es:\n    required: true\n    publish: translated{extra}\n", encoding="utf-8"
+    )
 
 
 def fever(root):
@@ -34,8 +35,7 @@ def changed(project):
     """es with the fever threshold changed (a numbers-units error) and a reviewer list."""
     policy(project)
     message = fever(project)
-    set_entry(project, "es", message.msgid, msgstr=message.msgstr.replace("100,4 °F",
-                                                                          "101,4 °F"))
+    set_entry(project, "es", message.msgid, msgstr=message.msgstr.replace("100,4 °F", "101,4 °F"))
     return project, fever(project)
 
 
@@ -44,8 +44,18 @@ def run(root, *args):
 
 
 def confirm(root, line, reviewer=REVIEWER, reason=REASON, *extra):
-    return run(root, "confirm", "es", "--line", str(line), "--reviewer", reviewer,
-               "--reason", reason, *extra)
+    return run(
+        root,
+        "confirm",
+        "es",
+        "--line",
+        str(line),
+        "--reviewer",
+        reviewer,
+        "--reason",
+        reason,
+        *extra,
+    )
 
 
 def check_json(root, capsys):
@@ -72,8 +82,8 @@ def test_a_confirmation_lets_check_pass_and_stays_visible(changed, capsys, tmp_p
     assert "1 quantity finding(s) confirmed by a listed reviewer" in table
     assert f"(confirmed by {REVIEWER} on " in table and REASON in table
     junit = (tmp_path / "j.xml").read_text(encoding="utf-8")
-    case = junit[junit.index('name="numbers-units"'):]
-    case = case[:case.index("</testcase>")]
+    case = junit[junit.index('name="numbers-units"') :]
+    case = case[: case.index("</testcase>")]
     assert "<failure" not in case and "confirmed by" in case
     assert run(root, "check", "--format", "markdown", "--locale", "es") == 0
     assert "1 quantity finding(s) confirmed" in capsys.readouterr().out
@@ -88,8 +98,9 @@ def test_a_confirmation_lets_check_pass_and_stays_visible(changed, capsys, tmp_p
     report = json.loads((root / "output" / "report.json").read_text(encoding="utf-8"))
     entry = report["locales"]["es"]["blinatumomab"]
     assert entry["status"] == "published" and entry["blocking_findings"] == 0
-    assert [(c["reviewer"], c["reason"]) for c in entry["confirmed_findings"]] == \
-        [(REVIEWER, REASON)]
+    assert [(c["reviewer"], c["reason"]) for c in entry["confirmed_findings"]] == [
+        (REVIEWER, REASON)
+    ]
 
 
 def test_refusals_exit_1_and_write_nothing(changed, capsys):
@@ -97,10 +108,12 @@ def test_refusals_exit_1_and_write_nothing(changed, capsys):
     path = catalog_path(root, "es")
     before = path.read_bytes()
     other = next(m for m in load_catalog(root, "es").active() if m.msgid == "Pain")
-    cases = [(confirm(root, 3), "no entry at this line"),
-             (confirm(root, other.line), "no quantity finding"),
-             (confirm(root, message.line, "Luis Pérez, CT"), "is not a reviewer of es"),
-             (confirm(root, message.line, REVIEWER, "  "), "give the reason")]
+    cases = [
+        (confirm(root, 3), "no entry at this line"),
+        (confirm(root, other.line), "no quantity finding"),
+        (confirm(root, message.line, "Luis Pérez, CT"), "is not a reviewer of es"),
+        (confirm(root, message.line, REVIEWER, "  "), "give the reason"),
+    ]
     policy(root, ())
     cases.append((confirm(root, message.line), "lists no reviewers for es"))
     errors = capsys.readouterr().err
@@ -115,8 +128,13 @@ def test_an_edit_voids_it_and_only_a_listed_reviewer_counts(changed, capsys):
     assert check_json(root, capsys)[0] == 0
     # a translator's allow flag changes nothing; an edit of the translation voids it
     edited = fever(root)
-    set_entry(root, "es", edited.msgid, msgstr=edited.msgstr.replace("38 °C", "38 ° C"),
-              flags=("handouts-allow-numbers-units",))
+    set_entry(
+        root,
+        "es",
+        edited.msgid,
+        msgstr=edited.msgstr.replace("38 °C", "38 ° C"),
+        flags=("handouts-allow-numbers-units",),
+    )
     code, result = check_json(root, capsys)
     assert code == 1 and result["confirmed"] == 0
     assert run(root, "status", "es") == 0
@@ -131,13 +149,18 @@ def test_an_edit_voids_it_and_only_a_listed_reviewer_counts(changed, capsys):
 
 
 def test_a_hand_written_confirmation_of_other_findings_or_a_future_day_does_not_count(
-        changed, capsys, monkeypatch):
+    changed, capsys, monkeypatch
+):
     import datetime as dt
 
     root, message = changed
     texts = ["numbers-units: something else"]
-    set_entry(root, "es", message.msgid, comments=(format_confirmation(
-        message, texts, dt.date(2026, 12, 1), REVIEWER, REASON),))
+    set_entry(
+        root,
+        "es",
+        message.msgid,
+        comments=(format_confirmation(message, texts, dt.date(2026, 12, 1), REVIEWER, REASON),),
+    )
     assert check_json(root, capsys)[0] == 1
     assert confirm(root, message.line, REVIEWER, REASON, "--date", "2026-12-01") == 0
     assert "removed 1 void confirmation(s)" in capsys.readouterr().out
@@ -146,8 +169,10 @@ def test_a_hand_written_confirmation_of_other_findings_or_a_future_day_does_not_
     assert check_json(root, capsys)[0] == 1
 
 
-@pytest.mark.parametrize("writer", ["polib-width-40", "babel-width-40", "msgcat", "msgmerge",
-                                    "translate-toolkit", "poedit"])
+@pytest.mark.parametrize(
+    "writer",
+    ["polib-width-40", "babel-width-40", "msgcat", "msgmerge", "translate-toolkit", "poedit"],
+)
 def test_the_confirmation_survives_the_writer(changed, capsys, writer):
     root, message = changed
     assert confirm(root, message.line) == 0
@@ -161,11 +186,16 @@ def test_a_confirmation_with_a_refused_fact_is_reported(changed, capsys):
 
     root, message = changed
     code, result = check_json(root, capsys)
-    texts = [f"{f['check']}: {f['message']}" for f in result["findings"]
-             if f["check"] == "numbers-units"]
+    texts = [
+        f"{f['check']}: {f['message']}" for f in result["findings"] if f["check"] == "numbers-units"
+    ]
     reviewer = "Ana\u202e García-López, CoreCHI"
-    set_entry(root, "es", message.msgid, comments=(format_confirmation(
-        message, texts, dt.date(2026, 12, 1), reviewer, REASON),))
+    set_entry(
+        root,
+        "es",
+        message.msgid,
+        comments=(format_confirmation(message, texts, dt.date(2026, 12, 1), reviewer, REASON),),
+    )
     code, result = check_json(root, capsys)
     assert code == 1 and result["confirmed"] == 0
     found = [f["message"] for f in result["findings"] if f["check"] == "review-mark"]

@@ -23,11 +23,22 @@ def findings(*messages: Message):
 
 def test_both_places_are_named_with_their_drugs():
     [found] = findings(
-        Message("Side effects", "Efectos secundarios", line=10,
-                references=("source/monographs/blinatumomab.yaml:40",)),
-        Message("Side Effects", "Efectos adversos", line=20,
-                references=("source/monographs/rituximab.yaml:12",
-                            "source/monographs/ofatumumab.yaml:9")))
+        Message(
+            "Side effects",
+            "Efectos secundarios",
+            line=10,
+            references=("source/monographs/blinatumomab.yaml:40",),
+        ),
+        Message(
+            "Side Effects",
+            "Efectos adversos",
+            line=20,
+            references=(
+                "source/monographs/rituximab.yaml:12",
+                "source/monographs/ofatumumab.yaml:9",
+            ),
+        ),
+    )
     assert found.where.line == 20 and found.severity == "warning"
     assert "at line 10 (blinatumomab): 'Efectos secundarios'" in found.message
     assert "here, at line 20 (rituximab, ofatumumab): 'Efectos adversos'" in found.message
@@ -37,22 +48,33 @@ def test_a_reviewed_translation_is_the_reference():
     reviewed = Message("Side Effects", "Efectos secundarios", line=20)
     mark = format_mark(reviewed, dt.date(2026, 11, 1), "A. Pérez, CoreCHI")
     [found] = findings(
-        Message("Side effects", "Efectos adversos", line=10),
-        replace(reviewed, comments=(mark,)))
+        Message("Side effects", "Efectos adversos", line=10), replace(reviewed, comments=(mark,))
+    )
     assert found.where.line == 10  # the unreviewed one is the one to fix
     assert "at line 20 (reviewed): 'Efectos secundarios'" in found.message
 
 
 def test_the_same_wording_or_another_msgctxt_is_not_reported():
-    assert findings(Message("Side effects", "Efectos adversos", line=10),
-                    Message("Side effects:", "efectos adversos:", line=20)) == []
-    assert findings(Message("Dose", "Dosis", line=10),
-                    Message("Dose", "Toma", msgctxt="pediatric", line=20)) == []
+    assert (
+        findings(
+            Message("Side effects", "Efectos adversos", line=10),
+            Message("Side effects:", "efectos adversos:", line=20),
+        )
+        == []
+    )
+    assert (
+        findings(
+            Message("Dose", "Dosis", line=10), Message("Dose", "Toma", msgctxt="pediatric", line=20)
+        )
+        == []
+    )
 
 
 def test_the_reference_rule_takes_is_reviewed_as_input():
-    group = [EntryContext("es", Message("A", "a", line=n), "A", "a", False, Glossary())
-             for n in (1, 2, 3)]
+    group = [
+        EntryContext("es", Message("A", "a", line=n), "A", "a", False, Glossary())
+        for n in (1, 2, 3)
+    ]
     assert consistency_reference(group, lambda m: False) is group[0]
     assert consistency_reference(group, lambda m: m.line == 3) is group[2]
 

@@ -58,36 +58,49 @@ def test_each_rule_is_found_in_english(rule_id):
     assert [(hit.rule.id, hit.text) for hit in find(text)] == [(rule_id, written)]
 
 
-@pytest.mark.parametrize("text", [
-    "Take 1 mg or 0.5 mg, 1,000 mg or 100,000 units, 10 units daily.",
-    "Blinatumomab binds CD19. Your WBC is checked. Use 100.4°F (38°C) as the limit.",
-    "Take it at 7:00 pm, every other day, as a subcut injection, 50 mcg, 5 mL.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Take 1 mg or 0.5 mg, 1,000 mg or 100,000 units, 10 units daily.",
+        "Blinatumomab binds CD19. Your WBC is checked. Use 100.4°F (38°C) as the limit.",
+        "Take it at 7:00 pm, every other day, as a subcut injection, 50 mcg, 5 mL.",
+    ],
+)
 def test_correct_english_has_none(text):
     assert find(text) == []
 
 
-@pytest.mark.parametrize(("locale", "text", "expected"), [
-    # the dot convention (English, Chinese)
-    ("en", "38.0 °C, 1,000 mg, 0.5 mg", [("trailing-zero", "38.0")]),
-    ("zh_CN", "体温38.0°C时，服用.5毫克", [("trailing-zero", "38.0"), ("naked-decimal", ".5")]),
-    # the comma convention: 1.000 is a grouped thousand, 1,0 a trailing zero
-    ("es", "38,0 °C; 1.000 mg; 0,5 mg; ,5 mg",
-     [("trailing-zero", "38,0"), ("naked-decimal", ",5")]),
-    ("de", "1.000 mg, 1,0 mg", [("trailing-zero", "1,0")]),
-    # Arabic: ٫ and ٬ with Arabic-Indic digits, and the Latin digits
-    ("ar", "٣٨٫٠ °م، ١٬٠٠٠ ملغ، ٫٥ ملغ، 38.0", [("trailing-zero", "٣٨٫٠"),
-                                              ("trailing-zero", "38.0"),
-                                              ("naked-decimal", "٫٥")]),
-])
+@pytest.mark.parametrize(
+    ("locale", "text", "expected"),
+    [
+        # the dot convention (English, Chinese)
+        ("en", "38.0 °C, 1,000 mg, 0.5 mg", [("trailing-zero", "38.0")]),
+        ("zh_CN", "体温38.0°C时，服用.5毫克", [("trailing-zero", "38.0"), ("naked-decimal", ".5")]),
+        # the comma convention: 1.000 is a grouped thousand, 1,0 a trailing zero
+        (
+            "es",
+            "38,0 °C; 1.000 mg; 0,5 mg; ,5 mg",
+            [("trailing-zero", "38,0"), ("naked-decimal", ",5")],
+        ),
+        ("de", "1.000 mg, 1,0 mg", [("trailing-zero", "1,0")]),
+        # Arabic: ٫ and ٬ with Arabic-Indic digits, and the Latin digits
+        (
+            "ar",
+            "٣٨٫٠ °م، ١٬٠٠٠ ملغ، ٫٥ ملغ، 38.0",
+            [("trailing-zero", "٣٨٫٠"), ("trailing-zero", "38.0"), ("naked-decimal", "٫٥")],
+        ),
+    ],
+)
 def test_decimal_conventions(locale, text, expected):
     assert [(hit.rule.id, hit.text) for hit in find(text, locale)] == expected
 
 
 def test_grouping_follows_the_locale_and_its_minimum_grouping_digits():
     # Spanish does not group four digits (CLDR minimumGroupingDigits 2): 1500 mg is right
-    assert introduced("Do not take more than 1,500 mg a day.",
-                      "No tome más de 1500 mg al día.", "es") == []
+    assert (
+        introduced("Do not take more than 1,500 mg a day.", "No tome más de 1500 mg al día.", "es")
+        == []
+    )
     found = introduced("You get 15,000 units.", "Recibe 15000 unidades.", "es")
     assert len(found) == 1 and "large-number-ungrouped" in found[0]
     assert introduced("You get 15,000 units.", "Recibe 15.000 unidades.", "es") == []
@@ -95,14 +108,26 @@ def test_grouping_follows_the_locale_and_its_minimum_grouping_digits():
 
 
 def test_a_spanish_trailing_zero_fails_check_text_naming_the_rule():
-    findings = [f for f in check_text("Call your team if you have a fever of 38°C.",
-                                      "Llame a su equipo si tiene fiebre de 38,0 °C.", "es")
-                if f.check == "dose-designation"]
+    findings = [
+        f
+        for f in check_text(
+            "Call your team if you have a fever of 38°C.",
+            "Llame a su equipo si tiene fiebre de 38,0 °C.",
+            "es",
+        )
+        if f.check == "dose-designation"
+    ]
     assert len(findings) == 1 and findings[0].severity == "error"
     assert "trailing-zero" in findings[0].message and "'38,0'" in findings[0].message
-    assert not [f for f in check_text("Call your team if you have a fever of 38°C.",
-                                      "Llame a su equipo si tiene fiebre de 38 °C.", "es")
-                if f.check == "dose-designation"]
+    assert not [
+        f
+        for f in check_text(
+            "Call your team if you have a fever of 38°C.",
+            "Llame a su equipo si tiene fiebre de 38 °C.",
+            "es",
+        )
+        if f.check == "dose-designation"
+    ]
 
 
 def test_what_the_english_already_has_is_not_the_translators_error():
@@ -122,8 +147,10 @@ def test_no_false_alarm_on_the_corpus_correct_rows_and_the_shipped_catalogs():
         for case in data["cases"]:
             if case["verdict"] == "correct":
                 correct += 1
-                assert introduced(case["source"], case["translation"], data["locale"]) == [], \
-                    (path.name, case["translation"])
+                assert introduced(case["source"], case["translation"], data["locale"]) == [], (
+                    path.name,
+                    case["translation"],
+                )
     texts = 0
     for path in sorted((REPO / "locales").glob("*/LC_MESSAGES/handouts.po")):
         for entry in polib.pofile(str(path)):
@@ -138,21 +165,32 @@ def test_lint_names_each_designation_at_its_line(project, capsys):
     text = path.read_text(encoding="utf-8")
     anchor = "Blinatumomab is given by continuous intravenous"
     assert anchor in text
-    path.write_text(text.replace(anchor, "Take 1.0 mg, then .5 mg, and 10 U. " + anchor),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(anchor, "Take 1.0 mg, then .5 mg, and 10 U. " + anchor), encoding="utf-8"
+    )
     line = next(n for n, row in enumerate(text.splitlines(), 1) if anchor in row) - 1
     assert main(["-C", str(project), "lint"]) == 0  # warnings: the English is the team's
     out = capsys.readouterr().out
-    for rule_id, written in [("trailing-zero", "1.0"), ("naked-decimal", ".5"),
-                             ("U-for-unit", "U")]:
-        assert f"{MONOGRAPH.as_posix()}:{line}: warning: [dose-designation] '{written}': " \
-               f"{rule_id}" in out
+    for rule_id, written in [
+        ("trailing-zero", "1.0"),
+        ("naked-decimal", ".5"),
+        ("U-for-unit", "U"),
+    ]:
+        assert (
+            f"{MONOGRAPH.as_posix()}:{line}: warning: [dose-designation] '{written}': "
+            f"{rule_id}" in out
+        )
     assert "write unit or units" in out
 
 
 def test_check_fails_a_spanish_catalog_writing_38_0_for_38(project, capsys):
-    edit_catalog(project, "es", lambda m: replace(m, msgstr=m.msgstr.replace("38 °C", "38,0 °C"))
-                 if "38 °C" in m.msgstr else m)
+    edit_catalog(
+        project,
+        "es",
+        lambda m: (
+            replace(m, msgstr=m.msgstr.replace("38 °C", "38,0 °C")) if "38 °C" in m.msgstr else m
+        ),
+    )
     assert main(["-C", str(project), "check", "--format", "json", "--locale", "es"]) == 1
     report = json.loads(capsys.readouterr().out)
     found = [f for f in report["locales"][0]["findings"] if f["check"] == "dose-designation"]

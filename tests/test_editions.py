@@ -35,8 +35,9 @@ def edit_source(root: Path, old: str, new: str, extra: str = "") -> None:
 
 
 def without_notice(html: str) -> str:
-    return without_formats(re.sub(r'<p class="edition-notice" role="note">.*?</p>\n', "", html,
-                                  flags=re.S))
+    return without_formats(
+        re.sub(r'<p class="edition-notice" role="note">.*?</p>\n', "", html, flags=re.S)
+    )
 
 
 def without_formats(html: str) -> str:
@@ -83,17 +84,21 @@ def test_a_non_safety_edit_keeps_the_last_edition_dated_with_a_notice(published)
     assert cli(published, "build", "--quiet") == 0
     kept = (output / "es" / "blinatumomab.html").read_text(encoding="utf-8")
     # one line under the title, in the patient's language
-    assert ('</h1>\n<p class="edition-notice" role="note">Edición del 1 de diciembre de 2026. '
-            'Existe una versión más reciente de este folleto en inglés; esta traducción se '
-            'actualizará.</p>\n') in kept
+    assert (
+        '</h1>\n<p class="edition-notice" role="note">Edición del 1 de diciembre de 2026. '
+        "Existe una versión más reciente de este folleto en inglés; esta traducción se "
+        "actualizará.</p>\n"
+    ) in kept
     assert without_notice(kept) == without_formats(before_html)  # as published, never mixed
     assert "may recommend" not in kept and "can recommend" not in kept  # (Spanish text)
     text = (output / "es" / "blinatumomab.txt").read_text(encoding="utf-8")
     assert text.startswith("*** Edición del 1 de diciembre de 2026.")
     assert text.endswith(before_text) or before_text in text
     index = (output / "index.html").read_text(encoding="utf-8")
-    assert (f'<span class="outdated" role="note">Edition of {DAY}: a newer English version '
-            "exists; the translation is being updated.</span>") in index
+    assert (
+        f'<span class="outdated" role="note">Edition of {DAY}: a newer English version '
+        "exists; the translation is being updated.</span>"
+    ) in index
     assert 'href="es/blinatumomab.html" hreflang="es">Handout</a>' in index
     # the current, incomplete translation is a draft that says why
     draft = (output / "drafts" / "es" / "blinatumomab.html").read_text(encoding="utf-8")
@@ -108,8 +113,12 @@ def test_a_kept_edition_keeps_every_format(published):
     on the index as before: large print, bilingual, text and the PDFs that were printed."""
     output = published / "output"
     before = index_formats((output / "index.html").read_text("utf-8"), "es")
-    assert {"es/blinatumomab.large.html", "es/blinatumomab.bilingual.html",
-            "es/blinatumomab.bilingual.txt", "es/blinatumomab.txt"} <= set(before)
+    assert {
+        "es/blinatumomab.large.html",
+        "es/blinatumomab.bilingual.html",
+        "es/blinatumomab.bilingual.txt",
+        "es/blinatumomab.txt",
+    } <= set(before)
     edit_source(published, "medications and other strategies", "medicines and other ways")
     assert cli(published, "build", "--quiet") == 0
     index = (output / "index.html").read_text("utf-8")
@@ -121,8 +130,7 @@ def test_a_kept_edition_keeps_every_format(published):
     assert "medicines and other ways" not in bilingual
     assert 'class="edition-notice"' in bilingual
     large = (output / "es" / "blinatumomab.large.html").read_text("utf-8")
-    assert 'class="edition-notice"' in large and '<html lang="es" dir="ltr" class="large">' \
-        in large
+    assert 'class="edition-notice"' in large and '<html lang="es" dir="ltr" class="large">' in large
     text = (output / "es" / "blinatumomab.bilingual.txt").read_text("utf-8")
     assert "Edición del 1 de diciembre de 2026" in text.split("\n\n")[1]  # above the title
     report = json.loads((output / "report.json").read_text(encoding="utf-8"))
@@ -150,7 +158,8 @@ def test_a_change_the_editors_mark_clinical_withdraws_the_edition(published):
     assert cli(published, "build", "--quiet") == 0
     assert not (published / "output" / "es" / "blinatumomab.html").exists()
     assert "translation being updated" in (published / "output" / "index.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_a_tampered_record_withdraws_with_a_reason_and_no_traceback(published, capsys):
@@ -168,7 +177,8 @@ def test_a_tampered_record_withdraws_with_a_reason_and_no_traceback(published, c
 
 def test_publish_reviewed_withdraws_an_unreviewed_edition(published):
     (published / "handouts.yaml").write_text(
-        "locales:\n  es:\n    required: true\n    publish: reviewed\n", encoding="utf-8")
+        "locales:\n  es:\n    required: true\n    publish: reviewed\n", encoding="utf-8"
+    )
     edit_source(published, PAIN, "may recommend medications")
     assert cli(published, "build", "--quiet") == 0
     report = json.loads((published / "output" / "report.json").read_text(encoding="utf-8"))
@@ -176,13 +186,18 @@ def test_publish_reviewed_withdraws_an_unreviewed_edition(published):
 
 
 def git(cwd: Path, *args: str) -> None:
-    subprocess.run([need_tool("git"), "-c", "user.name=t", "-c", "user.email=t@example.org",
-                    *args], cwd=cwd, check=True, capture_output=True)
+    subprocess.run(
+        [need_tool("git"), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
 
 
-@pytest.mark.parametrize(("old", "new", "kept"), [(PAIN, "may recommend medications", True),
-                                                  (FEVER, "greater than 100.5°F or 38°C",
-                                                   False)])
+@pytest.mark.parametrize(
+    ("old", "new", "kept"),
+    [(PAIN, "may recommend medications", True), (FEVER, "greater than 100.5°F or 38°C", False)],
+)
 def test_both_hold_from_a_fresh_clone_with_no_earlier_output(tmp_path, old, new, kept):
     repo = copy_project(tmp_path / "repo")
     assert cli(repo, "publish", "--date", DAY) == 0

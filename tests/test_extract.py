@@ -71,7 +71,7 @@ def test_entries_carry_drug_section_kind_safety_and_references():
     assert "Blinatumomab | section 'infection' | safety callout" in fever.comment
     assert "SAFETY-CRITICAL" in fever.comment
     assert "100.4°F" in fever.comment and "38°C" in fever.comment
-    (path, line), = fever.occurrences
+    ((path, line),) = fever.occurrences
     source_line = (REPO / path).read_text(encoding="utf-8").splitlines()[int(line) - 1]
     assert "callout:" in source_line or "White blood cells" in source_line
     heading = next(e for e in pot if e.msgid == "Side effects")
@@ -91,15 +91,18 @@ def test_identical_paragraphs_in_two_monographs_are_one_entry(tmp_path):
     project = copy_project(tmp_path / "p")
     monographs = project / "source" / "monographs"
     twin = (monographs / "blinatumomab.yaml").read_text(encoding="utf-8")
-    twin = twin.replace("id: blinatumomab", "id: twinmab").replace("title: Blinatumomab",
-                                                                 "title: Twinmab")
+    twin = twin.replace("id: blinatumomab", "id: twinmab").replace(
+        "title: Blinatumomab", "title: Twinmab"
+    )
     (monographs / "twinmab.yaml").write_text(twin, encoding="utf-8")
     assert extract_template(project)[0]
     pot = polib.pofile(str(project / TEMPLATE_PATH))
     disclaimer = [e for e in pot if e.msgid.startswith("OncoLink is designed")]
     assert len(disclaimer) == 1
     assert {p for p, _ in disclaimer[0].occurrences} == {
-        "source/monographs/blinatumomab.yaml", "source/monographs/twinmab.yaml"}
+        "source/monographs/blinatumomab.yaml",
+        "source/monographs/twinmab.yaml",
+    }
     assert "Twinmab | handout | disclaimer" in disclaimer[0].comment
     assert len({e.msgid for e in pot}) == len(list(pot))
 
@@ -107,8 +110,9 @@ def test_identical_paragraphs_in_two_monographs_are_one_entry(tmp_path):
 def test_extract_check_mode_reports_staleness_without_writing(tmp_path):
     project = copy_project(tmp_path / "p")
     path = project / "source" / "monographs" / "blinatumomab.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("Pain\n", "Pain relief\n"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Pain\n", "Pain relief\n"), encoding="utf-8"
+    )
     before = (project / TEMPLATE_PATH).read_bytes()
     assert extract_template(project, check_only=True)[0]
     assert (project / TEMPLATE_PATH).read_bytes() == before
@@ -124,8 +128,14 @@ def test_a_note_with_line_breaks_becomes_comment_lines(tmp_path):
     source = project / "source" / "monographs" / "blinatumomab.yaml"
     text = source.read_text(encoding="utf-8")
     assert text.count("      - paragraph: >-\n") >= 1
-    source.write_text(text.replace("      - paragraph: >-\n", "      - note: \"first line\\n"
-                                   "second line\"\n        paragraph: >-\n", 1), encoding="utf-8")
+    source.write_text(
+        text.replace(
+            "      - paragraph: >-\n",
+            '      - note: "first line\\nsecond line"\n        paragraph: >-\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
     extract_template(project)
     written = (project / TEMPLATE_PATH).read_text(encoding="utf-8")
     assert "#. Note: first line\n#. second line\n" in written

@@ -32,16 +32,20 @@ def test_every_fact_is_a_placeholder_of_its_text(project):
         assert "python-format" in template[msgid].flags  # so the check compares them
     # no interface text states a review, a date or a revision without a placeholder
     for msgid in template:
-        if any(word in msgid.lower() for word in ("review", "revision", "translated on",
-                                                  "edition")):
+        if any(
+            word in msgid.lower() for word in ("review", "revision", "translated on", "edition")
+        ):
             assert msgid in FACTS or msgid.startswith("Not reviewed"), msgid
 
 
-@pytest.mark.parametrize(("translation", "check_id"), [
-    (HOSTILE_CLAIM, "placeholders"),  # the fact dropped: the claim stands alone
-    ("Revisado el 1 de marzo de 2025 por farmacia: %(date)s", "numbers-units"),  # a date added
-    ("Última actualización: %(date)s, %(code)s", "placeholders"),  # another fact borrowed
-])
+@pytest.mark.parametrize(
+    ("translation", "check_id"),
+    [
+        (HOSTILE_CLAIM, "placeholders"),  # the fact dropped: the claim stands alone
+        ("Revisado el 1 de marzo de 2025 por farmacia: %(date)s", "numbers-units"),  # a date added
+        ("Última actualización: %(date)s, %(code)s", "placeholders"),  # another fact borrowed
+    ],
+)
 def test_a_translation_cannot_state_a_fact(project, capsys, translation, check_id):
     set_entry(project, "es", UI_UPDATED, msgstr=translation)
     assert cli(project, "check", "--format", "json") == 1
@@ -57,14 +61,17 @@ def test_a_translation_cannot_state_a_fact(project, capsys, translation, check_i
 
 def test_the_english_review_date_is_data_in_the_patients_language(project):
     path = project / MONOGRAPH
-    path.write_text(path.read_text("utf-8").replace("reviewed: null", "reviewed: 2025-03-01"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace("reviewed: null", "reviewed: 2025-03-01"), encoding="utf-8"
+    )
     assert cli(project, "build", "--quiet") == 0
     page = (project / "output" / "es" / "blinatumomab.html").read_text("utf-8")
     assert "Última actualización: 1 de marzo de 2025" in page
     assert "Código del folleto: BLINATUMOMAB-es-2025-03" in page
-    assert "Traducido el " in page and ("Esta traducción aún no ha sido revisada por un "
-                                        "traductor médico calificado.") in page
+    assert (
+        "Traducido el " in page
+        and ("Esta traducción aún no ha sido revisada por un traductor médico calificado.") in page
+    )
     zh = (project / "output" / "zh_CN" / "blinatumomab.txt").read_text("utf-8")
     assert "最近更新：2025年3月1日" in zh
 
@@ -107,8 +114,10 @@ def test_check_status_and_drafts_page_count_the_same_texts(project, capsys):
     assert coverage["ready"] == handout["ready"] == coverage["total"] - 1
     drafts = (project / "output" / "drafts" / "index.html").read_text("utf-8")
     assert f"1 of {coverage['total']}<br>1 held back by a check" in drafts
-    assert f"<code>locales/vi/LC_MESSAGES/handouts.po:{line.text_line}</code> [numbers-units]" \
+    assert (
+        f"<code>locales/vi/LC_MESSAGES/handouts.po:{line.text_line}</code> [numbers-units]"
         in drafts
+    )
     draft = (project / "output" / "drafts" / "vi" / "blinatumomab.html").read_text("utf-8")
     assert "1 đoạn đã dịch bị giữ lại vì không đạt kiểm tra: numbers-units." in draft
     assert "chưa được dịch" not in draft.lower().split("<main>")[0]  # not "not translated"
@@ -123,12 +132,14 @@ def test_the_shipped_translations_are_honestly_unreviewed(built):
     from tests.projects import REPO
 
     for locale in ("es", "zh_CN", "vi", "ar"):
-        assert not any(marks_of(m)[0] or marks_of(m)[1]
-                       for m in load_catalog(REPO, locale).messages)
-    notices = {"es": "Esta traducción aún no ha sido revisada por un traductor médico "
-                     "calificado.",
-               "zh_CN": "此翻译尚未经过合格的医学翻译人员审核。",
-               "vi": "Bản dịch này chưa được một biên dịch viên y khoa có trình độ xem xét."}
+        assert not any(
+            marks_of(m)[0] or marks_of(m)[1] for m in load_catalog(REPO, locale).messages
+        )
+    notices = {
+        "es": "Esta traducción aún no ha sido revisada por un traductor médico calificado.",
+        "zh_CN": "此翻译尚未经过合格的医学翻译人员审核。",
+        "vi": "Bản dịch này chưa được một biên dịch viên y khoa có trình độ xem xét.",
+    }
     for locale, notice in notices.items():
         page = (built / locale / "blinatumomab.html").read_text(encoding="utf-8")
         assert notice in page and 'class="fallback-ui"' not in page  # all in the language

@@ -51,8 +51,10 @@ def test_a_published_translation_has_every_edition_and_a_draft_none(built):
             assert (built / locale / f"{DRUG}.{name}").is_file(), (locale, name)
     assert (built / "en" / f"{DRUG}.large.html").is_file()
     assert not list((built / "en").glob("*.bilingual.*"))  # English is its own original
-    assert sorted(p.name for p in (built / "drafts" / "ar").iterdir()) == \
-        [f"{DRUG}.html", f"{DRUG}.txt"]
+    assert sorted(p.name for p in (built / "drafts" / "ar").iterdir()) == [
+        f"{DRUG}.html",
+        f"{DRUG}.txt",
+    ]
     assert not (built / "ar").exists() and not (built / "languages" / "ar.html").exists()
 
 
@@ -63,7 +65,7 @@ def test_large_print_has_the_same_texts_in_at_least_18_points(built):
     body = lambda html: re.sub(r"\s+", " ", "".join(Page(html.split("<main>")[1]).text))  # noqa: E731
     assert body(large) == body(standard)
     css = large.split("<style>")[1]
-    print_rules = css[css.index("@media print"):]
+    print_rules = css[css.index("@media print") :]
     assert re.search(r"html\.large body \{ font-size: (\d+)pt", print_rules).group(1) >= "18"
     assert "html.large body { max-width: 36em; font-size: 1.5rem; line-height: 1.7" in css
 
@@ -72,20 +74,26 @@ def test_the_bilingual_page_pairs_every_block_with_its_english(built, project):
     monograph = load_monographs(project)[0]
     html = (built / "es" / f"{DRUG}.bilingual.html").read_text(encoding="utf-8")
     page = Page(html)
-    english_cells = [a for tag, a in page.elements if tag == "div" and a.get("class") == "cell"
-                     and a.get("lang") == "en"]
-    local_cells = [a for tag, a in page.elements if tag == "div" and a.get("class") == "cell"
-                   and "lang" not in a]
+    english_cells = [
+        a
+        for tag, a in page.elements
+        if tag == "div" and a.get("class") == "cell" and a.get("lang") == "en"
+    ]
+    local_cells = [
+        a
+        for tag, a in page.elements
+        if tag == "div" and a.get("class") == "cell" and "lang" not in a
+    ]
     assert len(english_cells) == len(local_cells) >= 20
     assert all(a.get("dir") == "ltr" for a in english_cells)
     for segment in iter_segments(monograph):  # every English text is on the page
         plain = segment.msgid.replace("**", "")
-        assert plain.replace("'", "&#39;").replace('"', "&#34;")[:60] in html or \
-            plain[:60] in "".join(page.text), plain[:60]
+        assert plain.replace("'", "&#39;").replace('"', "&#34;")[:60] in html or plain[
+            :60
+        ] in "".join(page.text), plain[:60]
 
 
-def test_the_arabic_bilingual_page_reads_right_to_left_with_english_on_the_left(
-        arabic_output):
+def test_the_arabic_bilingual_page_reads_right_to_left_with_english_on_the_left(arabic_output):
     html = (arabic_output / "ar" / f"{DRUG}.bilingual.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl" class="bilingual">' in html
     # in each pair the Arabic cell comes first: in a right-to-left grid it is on the right
@@ -100,8 +108,7 @@ def test_the_bilingual_text_gives_each_block_then_its_english(built):
     blocks = text.split("\n\n")
     heading = next(b for b in blocks if b.startswith("Cómo se administra blinatumomab"))
     assert heading.splitlines()[-1] == f"{ENGLISH_MARK}How blinatumomab is given"
-    assert any(b.startswith("! IMPORTANTE") and f"\n{ENGLISH_MARK}! IMPORTANT" in b
-               for b in blocks)
+    assert any(b.startswith("! IMPORTANTE") and f"\n{ENGLISH_MARK}! IMPORTANT" in b for b in blocks)
     assert text.rstrip().endswith(f"en/{DRUG}.txt")
     assert "[EN]" not in text  # nothing falls back: only published translations
 
@@ -111,11 +118,15 @@ def test_every_printed_page_names_drug_language_date_and_page_number(built):
     styles = re.findall(r"<style>(.*?)</style>", html, re.S)
     assert len(styles) == 2
     page = styles[1]
-    for part in ("@top-left", "@bottom-left", "@bottom-right",
-                 'counter(page) " / " counter(pages)',
-                 css_string("Blinatumomab \u2014 Español")[1:-1],
-                 css_string("Última actualización: 1 de diciembre de 2026")[1:-1],
-                 css_string("Código del folleto: BLINATUMOMAB-es-2026-12")[1:-1]):
+    for part in (
+        "@top-left",
+        "@bottom-left",
+        "@bottom-right",
+        'counter(page) " / " counter(pages)',
+        css_string("Blinatumomab \u2014 Español")[1:-1],
+        css_string("Última actualización: 1 de diciembre de 2026")[1:-1],
+        css_string("Código del folleto: BLINATUMOMAB-es-2026-12")[1:-1],
+    ):
         assert part in page, part
     assert "@top-right" not in page  # no draft label on a published handout
     policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
@@ -147,8 +158,14 @@ def test_each_handout_links_its_editions_and_other_published_languages(built):
         for href in Page(page.read_text(encoding="utf-8")).links():
             assert (page.parent / href).is_file(), (page, href)
     es = Page((built / "es" / f"{DRUG}.html").read_text(encoding="utf-8")).links()
-    assert {f"{DRUG}.large.html", f"{DRUG}.bilingual.html", f"{DRUG}.txt",
-            f"../en/{DRUG}.html", f"../vi/{DRUG}.html", f"../zh_CN/{DRUG}.html"} <= set(es)
+    assert {
+        f"{DRUG}.large.html",
+        f"{DRUG}.bilingual.html",
+        f"{DRUG}.txt",
+        f"../en/{DRUG}.html",
+        f"../vi/{DRUG}.html",
+        f"../zh_CN/{DRUG}.html",
+    } <= set(es)
     english = Page((built / "en" / f"{DRUG}.html").read_text(encoding="utf-8")).links()
     assert f"../es/{DRUG}.html" in english
     assert not any("/ar/" in href or "drafts" in href for href in english)
@@ -165,16 +182,21 @@ def test_the_index_lists_every_edition_and_drafts_in_preparation(built):
                 assert set(entry["editions"]) <= links, locale
                 assert f"languages/{locale}.html" in links
             else:
-                assert not any(link.startswith((f"{locale}/", f"drafts/{locale}/"))
-                               for link in links)
-    arabic = re.search(r'<li data-locale="ar" data-status="draft" class="preparing">(.*?)</li>',
-                       html, re.S).group(1)
+                assert not any(
+                    link.startswith((f"{locale}/", f"drafts/{locale}/")) for link in links
+                )
+    arabic = re.search(
+        r'<li data-locale="ar" data-status="draft" class="preparing">(.*?)</li>', html, re.S
+    ).group(1)
     assert "in preparation" in arabic and "<a " not in arabic
-    assert "العربية</span> <span class=\"none\">(Arabic)</span>: <span class=\"status\">in " \
+    assert (
+        'العربية</span> <span class="none">(Arabic)</span>: <span class="status">in '
         "preparation" in html
+    )
     script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
     policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
     from pipeline.publish.printing import style_hash
+
     assert f"script-src {style_hash(script)};" in policy
     assert 'id="finder" role="search" hidden' in html  # shown only by the script
 
@@ -182,8 +204,13 @@ def test_the_index_lists_every_edition_and_drafts_in_preparation(built):
 def test_a_language_page_keeps_one_language(built):
     html = (built / "languages" / "vi.html").read_text(encoding="utf-8")
     links = Page(html).links()
-    handouts = [link for link in links if link.endswith((".html", ".txt", ".pdf"))
-                and "languages/" not in link and "index.html" not in link]
+    handouts = [
+        link
+        for link in links
+        if link.endswith((".html", ".txt", ".pdf"))
+        and "languages/" not in link
+        and "index.html" not in link
+    ]
     assert handouts and all(link.startswith("../vi/") for link in handouts)
     assert "<script>" not in html and "script-src 'none'" in html
     assert all((built / "languages" / link).is_file() for link in links)
@@ -211,8 +238,10 @@ def test_without_a_browser_the_build_names_the_pdfs_it_skipped(project, monkeypa
     assert main(["-C", str(project), "build"]) == 0
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if "PDF(s) skipped" in line]
-    assert lines == [f"warning: 11 PDF(s) skipped: CHROMIUM_PATH names no file "
-                     f"({project / 'no-such-chromium'}): set it to Chromium's path"]
+    assert lines == [
+        f"warning: 11 PDF(s) skipped: CHROMIUM_PATH names no file "
+        f"({project / 'no-such-chromium'}): set it to Chromium's path"
+    ]
     assert not list((project / "output").rglob("*.pdf"))
     html = (project / "output" / "es" / f"{DRUG}.html").read_text(encoding="utf-8")
     assert ".pdf" not in html  # no link to a PDF that is not there
@@ -223,20 +252,35 @@ def test_without_a_browser_the_build_names_the_pdfs_it_skipped(project, monkeypa
 
 
 def test_a_script_without_a_font_skips_only_its_pdfs(project, monkeypatch):
-    latin = pdf_module._merge([(0x20, 0x24F), (0x300, 0x36F), (0x1E00, 0x1EFF), (0x2000, 0x206F),
-                               (0x20AC, 0x20AC), (0x2190, 0x21FF)])
+    latin = pdf_module._merge(
+        [
+            (0x20, 0x24F),
+            (0x300, 0x36F),
+            (0x1E00, 0x1EFF),
+            (0x2000, 0x206F),
+            (0x20AC, 0x20AC),
+            (0x2190, 0x21FF),
+        ]
+    )
     monkeypatch.setattr(pdf_module, "font_coverage", lambda: latin)
     monkeypatch.setattr(pdf_module, "engine_problem", lambda: None)
     printed = []
-    monkeypatch.setattr(pdf_module, "render_pdfs", lambda jobs, *args, **kwargs: [
-        printed.append(job) or Path(job.pdf).write_bytes(b"%PDF-") for job in jobs])
-    result = build_module.build(project, project / "output", locales=["zh_CN", "vi"],
-                                pdf=True)
+    monkeypatch.setattr(
+        pdf_module,
+        "render_pdfs",
+        lambda jobs, *args, **kwargs: [
+            printed.append(job) or Path(job.pdf).write_bytes(b"%PDF-") for job in jobs
+        ],
+    )
+    result = build_module.build(project, project / "output", locales=["zh_CN", "vi"], pdf=True)
     assert len(result.skipped) == 1
     reason, count = next(iter(result.skipped.items()))
     assert count == 3 and "Cjk" in reason and "fonts-noto-cjk" in reason
-    assert {Path(job.pdf).name for job in printed} == \
-        {f"{DRUG}.pdf", f"{DRUG}.large.pdf", f"{DRUG}.bilingual.pdf"}
+    assert {Path(job.pdf).name for job in printed} == {
+        f"{DRUG}.pdf",
+        f"{DRUG}.large.pdf",
+        f"{DRUG}.bilingual.pdf",
+    }
     assert all("/vi/" in job.pdf for job in printed)
 
 
@@ -244,8 +288,13 @@ def test_the_catalogs_keep_the_shipped_translations_published(project):
     """The interface strings of the editions are translated in es, zh_CN and vi (and ar)."""
     for locale in ("es", "zh_CN", "vi", "ar"):
         messages = {m.msgid: m for m in load_catalog(project, locale).active()}
-        for msgid in ("Other formats and languages", "Large print", "Bilingual, with English",
-                      "Plain text", "Standard print"):
+        for msgid in (
+            "Other formats and languages",
+            "Large print",
+            "Bilingual, with English",
+            "Plain text",
+            "Standard print",
+        ):
             assert messages[msgid].msgstr and not messages[msgid].fuzzy, (locale, msgid)
 
 
@@ -255,9 +304,11 @@ def test_relinked_pages_are_the_pages_a_fresh_render_writes(project, run_build, 
     everything again, with the right guess, writes the same bytes."""
     relinked = []
     original = render_task.relink_handout
-    monkeypatch.setattr(render_task, "relink_handout",
-                        lambda shared, entry: relinked.append(entry.locale) or
-                        original(shared, entry))
+    monkeypatch.setattr(
+        render_task,
+        "relink_handout",
+        lambda shared, entry: relinked.append(entry.locale) or original(shared, entry),
+    )
     first = run_build(project)
     assert first.rendered == 5 and sorted(relinked) == ["en", "es", "vi", "zh_CN"]
     monkeypatch.setattr(fingerprints, "code_digest", lambda: "another renderer")
@@ -268,16 +319,17 @@ def test_relinked_pages_are_the_pages_a_fresh_render_writes(project, run_build, 
 def test_the_large_print_body_reused_from_the_standard_edition_is_what_it_renders(project):
     from pipeline.publish.localize import interface_for, localize
     from pipeline.publish.render import main_of, render_html
+
     monograph = load_monographs(project)[0]
     for locale in ("en", "es", "ar"):
         catalog = load_catalog(project, locale) if locale != "en" else None
         interface = interface_for(catalog)
-        handout = localize(monograph, locale, catalog.lookup() if catalog else None, (),
-                           interface)
+        handout = localize(monograph, locale, catalog.lookup() if catalog else None, (), interface)
         standard = render_html(handout, interface, "r", "../en/x.html")
         large = render_html(handout, interface, "r", "../en/x.html", edition="large")
-        assert large == render_html(handout, interface, "r", "../en/x.html", edition="large",
-                                    main_html=main_of(standard))
+        assert large == render_html(
+            handout, interface, "r", "../en/x.html", edition="large", main_html=main_of(standard)
+        )
 
 
 FOLDERS = st.lists(st.sampled_from(["es", "drafts", "ar", "languages"]), max_size=3)
@@ -290,7 +342,9 @@ def test_relative_links_are_what_relpath_gives(target_folders, target, page_fold
     import posixpath
 
     from pipeline.publish.formats import relative
+
     target_path = "/".join([*target_folders, target])
     page_path = "/".join([*page_folders, page])
-    assert relative(target_path, page_path) == \
-        posixpath.relpath(target_path, posixpath.dirname(page_path) or ".")
+    assert relative(target_path, page_path) == posixpath.relpath(
+        target_path, posixpath.dirname(page_path) or "."
+    )

@@ -21,8 +21,11 @@ def test_init_prints_the_next_commands_and_they_run(project, capsys):
     assert main(["-C", str(project), "init", "pl"]) == 0
     out = capsys.readouterr().out
     assert "created: locales/pl/LC_MESSAGES/handouts.po" in out
-    commands = [line.split("#")[0].strip() for line in out.splitlines()
-                if line.strip().startswith("handouts ")]
+    commands = [
+        line.split("#")[0].strip()
+        for line in out.splitlines()
+        if line.strip().startswith("handouts ")
+    ]
     assert [c.split()[1] for c in commands] == ["status", "check", "build"]
     assert all("pl" in command for command in commands)
     for command in commands[:2]:  # each printed command is one the CLI accepts
@@ -38,28 +41,37 @@ def test_init_leaves_language_team_empty_not_malformed(project):
     assert header["Language-Team"] == ""
     assert "<>" not in path.read_text(encoding="utf-8")
     msgfmt = need_tool("msgfmt")
-    result = subprocess.run([msgfmt, "-c", "-o", "/dev/null", str(path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [msgfmt, "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
-GLOSSARY = Glossary((Term("dexamethasone", locales={"es": LocaleRule(("dexametasona",))}),
-                     Term("CRS", locales={"es": LocaleRule(forbidden=("SLC",))})))
+GLOSSARY = Glossary(
+    (
+        Term("dexamethasone", locales={"es": LocaleRule(("dexametasona",))}),
+        Term("CRS", locales={"es": LocaleRule(forbidden=("SLC",))}),
+    )
+)
 
 
 def messages(check_id: str, source: str, translation: str) -> str:
-    entry = EntryContext("es", Message(source, translation, line=3), source, translation,
-                         False, GLOSSARY)
+    entry = EntryContext(
+        "es", Message(source, translation, line=3), source, translation, False, GLOSSARY
+    )
     return " ".join(REGISTRY[check_id].function(entry))
 
 
-@pytest.mark.parametrize(("translation", "quoted"), [
-    ("Llame <b>de inmediato</b>.", "'<b>'"),
-    ("Llame &nbsp;ya.", "'&nbsp;'"),
-    ("Vea javascript:alert(1)", "'javascript:'"),
-    ('Vea <img src=x onerror=alert(1)>', "'<img src=x onerror=alert(1)>'"),
-    ("Llame onclick = x", "'onclick ='"),
-])
+@pytest.mark.parametrize(
+    ("translation", "quoted"),
+    [
+        ("Llame <b>de inmediato</b>.", "'<b>'"),
+        ("Llame &nbsp;ya.", "'&nbsp;'"),
+        ("Vea javascript:alert(1)", "'javascript:'"),
+        ("Vea <img src=x onerror=alert(1)>", "'<img src=x onerror=alert(1)>'"),
+        ("Llame onclick = x", "'onclick ='"),
+    ],
+)
 def test_markup_messages_quote_what_they_found(translation, quoted):
     assert quoted in messages("markup", "Call right away.", translation)
 

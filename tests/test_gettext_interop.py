@@ -35,8 +35,11 @@ def test_shipped_template_and_catalogs_pass_msgfmt_check():
     for path in all_catalogs(REPO):
         result = gnu("msgfmt", "--check", "-o", "/dev/null", str(path))
         assert result.returncode == 0, result.stderr
-        errors = [line for line in result.stderr.splitlines()
-                  if "warning" not in line and path.suffix == ".po"]
+        errors = [
+            line
+            for line in result.stderr.splitlines()
+            if "warning" not in line and path.suffix == ".po"
+        ]
         assert errors == [], result.stderr
 
 
@@ -62,13 +65,23 @@ def test_catalogs_written_by_msgcat_survive_update_byte_identical(project):
 def test_after_a_source_edit_msgmerge_output_loads_and_ours_passes_msgfmt(project, tmp_path):
     source = project / "source" / "monographs" / "blinatumomab.yaml"
     text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("to help relieve pain.", "to help relieve your pain.")
-                          .replace("    heading: Platelets\n", "    heading: Low platelets\n"),
-                      encoding="utf-8")
+    source.write_text(
+        text.replace("to help relieve pain.", "to help relieve your pain.").replace(
+            "    heading: Platelets\n", "    heading: Low platelets\n"
+        ),
+        encoding="utf-8",
+    )
     extract_template(project)
     merged = tmp_path / "msgmerge.po"
-    result = gnu("msgmerge", "--quiet", "--previous", "-o", str(merged),
-                 str(catalog_path(project, "es")), str(project / TEMPLATE_PATH))
+    result = gnu(
+        "msgmerge",
+        "--quiet",
+        "--previous",
+        "-o",
+        str(merged),
+        str(catalog_path(project, "es")),
+        str(project / TEMPLATE_PATH),
+    )
     assert result.returncode == 0, result.stderr
     theirs = read_catalog(merged, tmp_path, "es")
     assert any(m.fuzzy and m.previous_msgid for m in theirs.messages)
@@ -89,8 +102,10 @@ def test_catalog_saved_with_windows_line_endings_loads_and_is_left_alone(project
     path = catalog_path(project, "es")
     crlf = path.read_bytes().replace(b"\n", b"\r\n")
     path.write_bytes(crlf)
+
     def translations(root):
         return {m.key: m.msgstr for m in load_catalog(root, "es").active()}
+
     assert translations(project) == translations(REPO)
     assert not any(result.changed for result in update_catalogs(project))
     assert path.read_bytes() == crlf

@@ -18,8 +18,17 @@ def write(tmp_path, text: str):
 def test_the_shipped_glossary_loads_with_drug_names_and_local_forms():
     glossary = load_glossary(REPO)
     terms = {t.term: t for t in glossary.terms}
-    assert {"blinatumomab", "dexamethasone", "CRS", "CD19", "T cells", "B cells", "BiTE",
-            "WBC", "OncoLink"} <= set(terms)
+    assert {
+        "blinatumomab",
+        "dexamethasone",
+        "CRS",
+        "CD19",
+        "T cells",
+        "B cells",
+        "BiTE",
+        "WBC",
+        "OncoLink",
+    } <= set(terms)
     assert "贝林妥欧单抗" in terms["blinatumomab"].accepted("zh_CN")
     assert "dexametasona" in terms["dexamethasone"].accepted("es")
     assert terms["dexamethasone"].accepted("vi") == ("dexamethasone",)
@@ -30,17 +39,21 @@ def test_no_glossary_file_is_an_empty_glossary(tmp_path):
 
 
 def test_a_locale_rule_falls_back_to_the_language(tmp_path):
-    glossary = load_glossary(write(tmp_path, "terms:\n  - term: aspirin\n    locales:\n"
-                                             "      es: {approved: aspirina}\n"))
+    glossary = load_glossary(
+        write(tmp_path, "terms:\n  - term: aspirin\n    locales:\n      es: {approved: aspirina}\n")
+    )
     assert glossary.terms[0].accepted("es_MX") == ("aspirin", "aspirina")
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ("terms:\n  - term: a\n  - term: b\n    colour: red\n", 3, "unknown key"),
-    ("terms:\n  - term: a\n  - nope: b\n", 3, "needs 'term'"),
-    ("terms:\n  - term: a\n    locales: {es: {approved: [1]}}\n", 2, "text or a list"),
-    ("terms: [\n", 2, "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("terms:\n  - term: a\n  - term: b\n    colour: red\n", 3, "unknown key"),
+        ("terms:\n  - term: a\n  - nope: b\n", 3, "needs 'term'"),
+        ("terms:\n  - term: a\n    locales: {es: {approved: [1]}}\n", 2, "text or a list"),
+        ("terms: [\n", 2, "invalid YAML"),
+    ],
+)
 def test_a_malformed_glossary_names_file_and_line(tmp_path, text, line, words):
     with pytest.raises(SourceError) as error:
         load_glossary(write(tmp_path, text))
@@ -68,19 +81,32 @@ def test_problems_are_worded_for_translators():
 
 
 def test_without_terms_removes_source_terms():
-    assert load_glossary(REPO).without_terms("Call OncoLink about CRS").split() == \
-        ["call", "about"]
+    assert load_glossary(REPO).without_terms("Call OncoLink about CRS").split() == ["call", "about"]
 
 
 def test_verbatim_in_is_a_sound_shortcut_of_phrase_pattern():
     from pipeline.source.glossary import phrase_pattern, verbatim_in
 
-    cases = [(("CD19",), "anti-CD19 therapy"), (("CD19",), "CD19蛋白"), (("WBC",), "WBCs2"),
-             (("Abc",), "xAbc"), (("Abc",), "Abc."), (("Abc",), "(Abc)"), (("Abc",), "Abc_"),
-             (("Abc", "Xyz"), "the Xyz"), (("Abc",), "abc"), (("Abc",), "Abcé"),
-             (("زيت",), "والزيت"), (("Abc",), "Abc Abcx"), (("Abc",), "Abcx Abc"),
-             (("a b",), "a b"), (("Abc",), ""), (("Abc",), "la abc."), (("ABC",), "xabc"),
-             (("Abc",), "ABCx abC")]
+    cases = [
+        (("CD19",), "anti-CD19 therapy"),
+        (("CD19",), "CD19蛋白"),
+        (("WBC",), "WBCs2"),
+        (("Abc",), "xAbc"),
+        (("Abc",), "Abc."),
+        (("Abc",), "(Abc)"),
+        (("Abc",), "Abc_"),
+        (("Abc", "Xyz"), "the Xyz"),
+        (("Abc",), "abc"),
+        (("Abc",), "Abcé"),
+        (("زيت",), "والزيت"),
+        (("Abc",), "Abc Abcx"),
+        (("Abc",), "Abcx Abc"),
+        (("a b",), "a b"),
+        (("Abc",), ""),
+        (("Abc",), "la abc."),
+        (("ABC",), "xabc"),
+        (("Abc",), "ABCx abC"),
+    ]
     for phrases, text in cases:
         if verbatim_in(phrases, text):
             assert phrase_pattern(phrases).search(text), (phrases, text)
@@ -104,7 +130,7 @@ def test_tokens_of_lowered_text_are_the_lowered_tokens():
     rng = random.Random(3)
     every = [chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF]
     for start in range(0, len(every), 4096):  # every character, in 4096-character texts
-        text = " ".join(every[start:start + 4096])
+        text = " ".join(every[start : start + 4096])
         assert tokens(text) == slow(text)
     edges = ["ΑΣ'Β", "ΟΔΟΣ.", "İstanbul", "DİKKAT", "ΣΑΣ ΣΑΣ", "Straße", "ǅemal", "K-Ras"]
     pieces = edges + ["a", "Β", "'", " ", "-", "Σ", "İ", "x", "ß", "."]

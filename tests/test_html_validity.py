@@ -21,18 +21,37 @@ from pipeline.publish.reviewsheet import render_review_sheet
 from tests.conftest import need_file_tool
 from tests.projects import copy_project
 
-LOCAL_VNU = Path(__file__).resolve().parent.parent / ".tools" / "node_modules" / "vnu-jar" / \
-    "build" / "dist" / "vnu.jar"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+LOCAL_VNU = (
+    Path(__file__).resolve().parent.parent
+    / ".tools"
+    / "node_modules"
+    / "vnu-jar"
+    / "build"
+    / "dist"
+    / "vnu.jar"
+)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def _pages(output: Path, arabic: Path) -> list[Path]:
     pages = sorted(output.rglob("*.html")) + sorted((arabic / "ar").glob("*.html"))
     names = {p.relative_to(p.parents[1]).as_posix() for p in pages}
-    assert {"es/blinatumomab.large.html", "es/blinatumomab.bilingual.html",
-            "ar/blinatumomab.bilingual.html", "languages/es.html", "drafts/index.html"} <= names
+    assert {
+        "es/blinatumomab.large.html",
+        "es/blinatumomab.bilingual.html",
+        "ar/blinatumomab.bilingual.html",
+        "languages/es.html",
+        "drafts/index.html",
+    } <= names
     return pages
 
 
@@ -41,14 +60,32 @@ def review_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Pages of the review work: review sheets (left-to-right and right-to-left), a draft
     whose texts await review, a kept edition with its notice, an index with one."""
     root = copy_project(tmp_path_factory.mktemp("review") / "project")
-    (root / "handouts.yaml").write_text("locales:\n  vi:\n    publish: reviewed\n",
-                                        encoding="utf-8")
-    assert main(["-C", str(root), "review", "es", "--drug", "blinatumomab",
-                 "--reviewer", "Ana García, CoreCHI"]) == 0
+    (root / "handouts.yaml").write_text(
+        "locales:\n  vi:\n    publish: reviewed\n", encoding="utf-8"
+    )
+    assert (
+        main(
+            [
+                "-C",
+                str(root),
+                "review",
+                "es",
+                "--drug",
+                "blinatumomab",
+                "--reviewer",
+                "Ana García, CoreCHI",
+            ]
+        )
+        == 0
+    )
     assert main(["-C", str(root), "publish"]) == 0
     monograph = root / "source" / "monographs" / "blinatumomab.yaml"
-    monograph.write_text(monograph.read_text(encoding="utf-8").replace(
-        "can recommend medications", "may recommend medications"), encoding="utf-8")
+    monograph.write_text(
+        monograph.read_text(encoding="utf-8").replace(
+            "can recommend medications", "may recommend medications"
+        ),
+        encoding="utf-8",
+    )
     assert main(["-C", str(root), "extract"]) == 0 and main(["-C", str(root), "update"]) == 0
     assert main(["-C", str(root), "build", "--quiet"]) == 0
     output = root / "output"
@@ -57,21 +94,32 @@ def review_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         sheet = output.parent / f"sheet-{locale}.html"
         sheet.write_text(render_review_sheet(root, locale, "blinatumomab"), encoding="utf-8")
         sheets.append(sheet)
-    pages = [output / "index.html", output / "drafts" / "index.html",
-             output / "es" / "blinatumomab.html", output / "drafts" / "vi" / "blinatumomab.html",
-             *sheets]
+    pages = [
+        output / "index.html",
+        output / "drafts" / "index.html",
+        output / "es" / "blinatumomab.html",
+        output / "drafts" / "vi" / "blinatumomab.html",
+        *sheets,
+    ]
     assert all(page.is_file() for page in pages)
     assert 'class="edition-notice"' in pages[2].read_text(encoding="utf-8")
     return pages
 
 
 def test_nu_html_checker_finds_no_errors(built, arabic_output, review_pages):
-    jar = need_file_tool("VNU_JAR", str(LOCAL_VNU) if LOCAL_VNU.is_file() else None,
-                         "vnu.jar (npm install --prefix .tools vnu-jar)")
+    jar = need_file_tool(
+        "VNU_JAR",
+        str(LOCAL_VNU) if LOCAL_VNU.is_file() else None,
+        "vnu.jar (npm install --prefix .tools vnu-jar)",
+    )
     java = shutil.which("java") or need_file_tool("JAVA", None, "java")
     pages = _pages(built, arabic_output) + review_pages
-    run = subprocess.run([java, "-jar", jar, "--errors-only", *map(str, pages)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [java, "-jar", jar, "--errors-only", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr + run.stdout
 
 
@@ -93,8 +141,13 @@ def test_axe_finds_no_wcag_22_aa_violations(built, arabic_output, review_pages):
             page = context.new_page()
             for path in _pages(built, arabic_output) + review_pages:
                 page.goto(path.as_uri())
-                results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG},
-                                                 "resultTypes": ["violations"]})
+                results = axe.run(
+                    page,
+                    options={
+                        "runOnly": {"type": "tag", "values": WCAG},
+                        "resultTypes": ["violations"],
+                    },
+                )
                 if results.violations_count:
                     problems.append(f"{path}:\n{results.generate_report()}")
         finally:

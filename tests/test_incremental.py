@@ -27,8 +27,10 @@ def project(tmp_path):
     root = copy_project(tmp_path / "project")
     ids = add_monograph_copies(root, 3)
     source = root / "source" / "monographs" / f"{ids[0]}.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "heading: Pain\n", "heading: Pain relief\n"), encoding="utf-8")  # copy-000 differs
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("heading: Pain\n", "heading: Pain relief\n"),
+        encoding="utf-8",
+    )  # copy-000 differs
     extract_template(root)
     update_catalogs(root, memory=False)
     set_entry(root, "es", "Pain relief", msgstr="Alivio del dolor", fuzzy=False)
@@ -67,21 +69,29 @@ def test_an_entry_every_handout_shares_re_renders_the_locale(project, tmp_path):
 def test_a_save_that_changes_only_the_header_dates_renders_nothing(project, tmp_path):
     catalog = load_catalog(project, "es")
     day = catalog.header["PO-Revision-Date"][:10]  # the day is on the handout; the time not
-    header = {**catalog.header, "PO-Revision-Date": f"{day} 23:59+0000",
-              "Last-Translator": "Someone Else"}
-    write_atomic(catalog_path(project, "es"),
-                 render_catalog(catalog.header_comment, header, catalog.messages))
+    header = {
+        **catalog.header,
+        "PO-Revision-Date": f"{day} 23:59+0000",
+        "Last-Translator": "Someone Else",
+    }
+    write_atomic(
+        catalog_path(project, "es"),
+        render_catalog(catalog.header_comment, header, catalog.messages),
+    )
     before = snapshot(project / "output")
     result = build(project, project / "output")
     assert result.rendered == 0
     after = snapshot(project / "output")
-    assert {name for name in after if after[name] != before.get(name)} == \
-        {".handouts-manifest.json"}  # the new catalog hash, for the next quick build
+    assert {name for name in after if after[name] != before.get(name)} == {
+        ".handouts-manifest.json"
+    }  # the new catalog hash, for the next quick build
     assert after == fresh_build(project, tmp_path)
     assert build(project, project / "output").files_written == 0
     header["PO-Revision-Date"] = "2031-01-01 00:00+0000"  # a new day: the locale's handouts
-    write_atomic(catalog_path(project, "es"),
-                 render_catalog(catalog.header_comment, header, catalog.messages))
+    write_atomic(
+        catalog_path(project, "es"),
+        render_catalog(catalog.header_comment, header, catalog.messages),
+    )
     assert build(project, project / "output").rendered == 4
     assert snapshot(project / "output") == fresh_build(project, tmp_path)
 
@@ -89,8 +99,10 @@ def test_a_save_that_changes_only_the_header_dates_renders_nothing(project, tmp_
 def test_plural_forms_change_every_handout_of_the_locale(project):
     catalog = load_catalog(project, "es")
     header = {**catalog.header, "Plural-Forms": "nplurals=2; plural=(n > 1);"}
-    write_atomic(catalog_path(project, "es"),
-                 render_catalog(catalog.header_comment, header, catalog.messages))
+    write_atomic(
+        catalog_path(project, "es"),
+        render_catalog(catalog.header_comment, header, catalog.messages),
+    )
     assert build(project, project / "output").rendered == 4
 
 
@@ -112,8 +124,9 @@ def test_only_changed_monographs_are_parsed(project, monkeypatch, tmp_path):
 
     monkeypatch.setattr(sources, "load_monograph", counting)
     path = project / "source" / "monographs" / "copy-001.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: null",
-                                                             "reviewed: 2025-02-01"))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("reviewed: null", "reviewed: 2025-02-01")
+    )
     result = build(project, project / "output")
     assert parsed == ["copy-001.yaml"]  # to validate it, then to render it (parsed once)
     assert result.rendered == 5  # copy-001 in en, es, zh_CN, vi, ar
@@ -155,8 +168,9 @@ def test_an_old_manifest_without_content_fingerprints_still_builds_right(project
     assert result.rendered == 4  # no content fingerprints: the whole locale, once
     built, fresh = snapshot(project / "output"), fresh_build(project, tmp_path)
     manifest = ".handouts-manifest.json"  # (the entries kept as they were lack "content")
-    assert {k: v for k, v in built.items() if k != manifest} == \
-        {k: v for k, v in fresh.items() if k != manifest}
+    assert {k: v for k, v in built.items() if k != manifest} == {
+        k: v for k, v in fresh.items() if k != manifest
+    }
 
 
 def test_messages_differing_only_in_lines_have_the_same_digest():

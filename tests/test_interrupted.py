@@ -24,11 +24,19 @@ LOCALES = ("es", "fr", "de")
 
 
 def write_monograph(root: Path, edited: bool) -> None:
-    blocks = [{"paragraph": f"Paragraph {n} about the medicine, "
-                            f"{'changed ' if edited and n % 20 == 0 else ''}with care {n}."}
-              for n in range(PARAGRAPHS)]
-    data = {"id": "bigmab", "title": "Bigmab", "reviewed": "2025-01-01",
-            "sections": [{"id": "all", "blocks": blocks}]}
+    blocks = [
+        {
+            "paragraph": f"Paragraph {n} about the medicine, "
+            f"{'changed ' if edited and n % 20 == 0 else ''}with care {n}."
+        }
+        for n in range(PARAGRAPHS)
+    ]
+    data = {
+        "id": "bigmab",
+        "title": "Bigmab",
+        "reviewed": "2025-01-01",
+        "sections": [{"id": "all", "blocks": blocks}],
+    }
     folder = root / "source" / "monographs"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "bigmab.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
@@ -40,10 +48,14 @@ def make_project(root: Path) -> None:
     for locale in LOCALES:
         init_catalog(root, locale)
         catalog = load_catalog(root, locale)
-        messages = [replace(m, msgstr=f"[{locale}] {m.msgid}") if m.msgid_plural is None else m
-                    for m in catalog.messages]
-        write_atomic(catalog_path(root, locale),
-                     render_catalog(catalog.header_comment, catalog.header, messages))
+        messages = [
+            replace(m, msgstr=f"[{locale}] {m.msgid}") if m.msgid_plural is None else m
+            for m in catalog.messages
+        ]
+        write_atomic(
+            catalog_path(root, locale),
+            render_catalog(catalog.header_comment, catalog.header, messages),
+        )
     write_monograph(root, edited=True)
     extract_template(root)
 
@@ -53,8 +65,9 @@ def test_update_killed_at_any_moment_leaves_old_or_new_catalogs(tmp_path):
     make_project(root)
     old = {loc: catalog_path(root, loc).read_bytes() for loc in LOCALES}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pipeline", "update"], cwd=root, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pipeline", "update"], cwd=root, check=True, capture_output=True
+    )
     duration = time.perf_counter() - started  # the whole command, start-up included
     new = {loc: catalog_path(root, loc).read_bytes() for loc in LOCALES}
     assert all(old[loc] != new[loc] for loc in LOCALES)
@@ -62,8 +75,12 @@ def test_update_killed_at_any_moment_leaves_old_or_new_catalogs(tmp_path):
     for attempt in range(12):
         for locale in LOCALES:
             catalog_path(root, locale).write_bytes(old[locale])
-        process = subprocess.Popen([sys.executable, "-m", "pipeline", "update"], cwd=root,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "update"],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # spread the kills over the start-up, the merge and the writes
         time.sleep(duration * attempt / 11)
         process.send_signal(signal.SIGKILL)
@@ -85,8 +102,9 @@ def test_update_killed_at_any_moment_leaves_old_or_new_catalogs(tmp_path):
     deadline = time.monotonic() + 10  # a killed update's workers die just after it
     while any(_running(pid) for pid in writers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    subprocess.run([sys.executable, "-m", "pipeline", "update"], cwd=root, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pipeline", "update"], cwd=root, check=True, capture_output=True
+    )
     # ... and the next update removes those of dead processes only
     assert [p.name for p in root.rglob(".*.tmp")] == [mine.name]
     assert os.listdir(root / "locales" / "es" / "LC_MESSAGES").count("handouts.po") == 1

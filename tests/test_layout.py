@@ -15,9 +15,24 @@ README = PACKAGE.parent / "README.md"
 DOCS = PACKAGE.parent / "docs"
 LAYOUT = DOCS / "layout.md"
 # a module may import from its own stage and from the stages before it
-STAGES = {"model": 0, "errors": 0, "files": 0, "text": 0, "workers": 0, "clock": 0,
-          "factcheck": 0, "escaping": 0, "source": 1, "catalogs": 2, "checks": 3,
-          "publish": 4, "cli": 5, "__main__": 5, "__init__": 5, "bench": 6}
+STAGES = {
+    "model": 0,
+    "errors": 0,
+    "files": 0,
+    "text": 0,
+    "workers": 0,
+    "clock": 0,
+    "factcheck": 0,
+    "escaping": 0,
+    "source": 1,
+    "catalogs": 2,
+    "checks": 3,
+    "publish": 4,
+    "cli": 5,
+    "__main__": 5,
+    "__init__": 5,
+    "bench": 6,
+}
 
 
 def stage_of(dotted: str) -> str:
@@ -65,8 +80,9 @@ def test_imports_only_go_down_the_stages(path):
         there = stage_of(target)
         if there == "__init__":  # `from pipeline import __version__`
             continue
-        assert STAGES[there] <= STAGES[here], \
+        assert STAGES[there] <= STAGES[here], (
             f"{path.relative_to(PACKAGE.parent)}:{line}: {here} imports {target} (a later stage)"
+        )
         assert there != "bench" or here == "bench", f"{path}:{line}: imports the benchmark"
 
 
@@ -77,9 +93,12 @@ def test_every_folder_of_the_package_is_a_known_stage():
 
 def test_the_layout_names_every_module():
     text = LAYOUT.read_text(encoding="utf-8")
-    layout = text[text.index("```"):]
-    missing = [dotted(p) for p in modules()
-               if p.name not in ("__init__.py", "__main__.py") and p.name not in layout]
+    layout = text[text.index("```") :]
+    missing = [
+        dotted(p)
+        for p in modules()
+        if p.name not in ("__init__.py", "__main__.py") and p.name not in layout
+    ]
     assert not missing, f"docs/layout.md lacks: {missing}"
 
 
@@ -135,12 +154,17 @@ def test_an_installed_package_has_every_module_and_data_file():
 
     config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
     setuptools = config["tool"]["setuptools"]
-    found = set(find_packages(str(PACKAGE.parent), include=setuptools["packages"]["find"]
-                              ["include"]))
+    found = set(
+        find_packages(str(PACKAGE.parent), include=setuptools["packages"]["find"]["include"])
+    )
     folders = {".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in modules()}
     assert folders <= found
     patterns = setuptools["package-data"]["pipeline"]
-    data = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*")
-            if p.is_file() and p.suffix not in (".py", ".pyc")]
-    assert all(any(fnmatch.fnmatch(name, pattern) for pattern in patterns) for name in data), \
-        [name for name in data if not any(fnmatch.fnmatch(name, p) for p in patterns)]
+    data = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc")
+    ]
+    assert all(any(fnmatch.fnmatch(name, pattern) for pattern in patterns) for name in data), [
+        name for name in data if not any(fnmatch.fnmatch(name, p) for p in patterns)
+    ]

@@ -31,8 +31,10 @@ def test_a_known_locale_shows_its_forms_and_the_catalogs_reading(project, capsys
     set_entry(project, "es", fever.msgid, msgstr=fever.msgstr.replace("100,4 °F", "101,4 °F"))
     code, out = lexicon(project, capsys, "es")
     assert code == 0 and "miligramos" in out
-    assert (f"{reading['entries']} template entries state {reading['quantities']} quantities: "
-            f"{reading['matched'] - 1} matched, 1 contradicted") in out
+    assert (
+        f"{reading['entries']} template entries state {reading['quantities']} quantities: "
+        f"{reading['matched'] - 1} matched, 1 contradicted"
+    ) in out
 
 
 def test_a_locale_the_lexicon_does_not_know_shows_digits_and_symbols_only(project, capsys):

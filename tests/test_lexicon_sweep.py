@@ -51,14 +51,23 @@ def test_every_hour_with_every_day_period_reads_in_that_period(locale):
     for words, before in ((lexicon.periods, False), (lexicon.periods_before, True)):
         for word, spans in words.items():
             for begin, end in spans:
-                hours = [begin] if begin == end else \
-                    range(begin, end) if begin < end else [*range(begin, 24), *range(end)]
+                hours = (
+                    [begin]
+                    if begin == end
+                    else range(begin, end)
+                    if begin < end
+                    else [*range(begin, 24), *range(end)]
+                )
                 for hour in hours:
                     written = _written(hour, lexicon.clock_from)
                     text = f"{word} {written}" if before else f"{written} {word}"
                     times = {int(v) // 60 for v, u in _reads(locale, text) if u == TIME}
-                    if not any(begin <= h < end or begin == end == h or (
-                            begin > end and (h >= begin or h < end)) for h in times):
+                    if not any(
+                        begin <= h < end
+                        or begin == end == h
+                        or (begin > end and (h >= begin or h < end))
+                        for h in times
+                    ):
                         wrong.append((text, (begin, end), sorted(times)))
     assert not wrong, wrong[:20]
 
@@ -68,16 +77,20 @@ def test_every_spelled_number_of_every_rule_set_is_read_back(language):
     lexicon = lexicon_for(language)
     if not lexicon.reads_words:
         pytest.skip(f"{language}: number words not read (curated num2words: false)")
-    day = next(f for f, u in lexicon.units.items() if u == "day" and not f.isascii()) \
-        if any(u == "day" and not f.isascii() for f, u in lexicon.units.items()) else "days"
+    day = (
+        next(f for f, u in lexicon.units.items() if u == "day" and not f.isascii())
+        if any(u == "day" and not f.isascii() for f, u in lexicon.units.items())
+        else "days"
+    )
     wrong = []
     for name, forms in number_words()[language]["rule_sets"].items():
         for value, word in forms.items():
             if int(value) > 100 or word not in lexicon.words:
                 continue  # over 100, or excluded in curated.yaml (with its reason)
             text = f"{word} {day}"
-            if (Decimal(value), "day") not in _reads(language, text) and \
-                    lexicon.words[word] == Decimal(value):
+            if (Decimal(value), "day") not in _reads(language, text) and lexicon.words[
+                word
+            ] == Decimal(value):
                 wrong.append((name, value, text, _reads(language, text)))
     assert not wrong, wrong[:20]
 
@@ -87,9 +100,18 @@ def test_the_knowledge_of_an_unknown_locale_is_digits_and_symbols_only():
     assert not unknown.known and unknown.digits == ("0123456789",)
     assert unknown.number_words == {} and unknown.count_words == {}
     assert not unknown.day_periods.keys() - {
-        "a.m.", "a. m.", "a.m", "am", "AM", "p.m.", "p. m.", "p.m", "pm", "PM"}
-    assert not {"hours", "days", "tablets"} & {f for forms in unknown.units.values()
-                                               for f in forms}
+        "a.m.",
+        "a. m.",
+        "a.m",
+        "am",
+        "AM",
+        "p.m.",
+        "p. m.",
+        "p.m",
+        "pm",
+        "PM",
+    }
+    assert not {"hours", "days", "tablets"} & {f for forms in unknown.units.values() for f in forms}
 
 
 def test_no_curated_section_names_a_key_twice():
@@ -98,8 +120,11 @@ def test_no_curated_section_names_a_key_twice():
     import re
     from importlib import resources
 
-    text = resources.files("pipeline.checks.lexicon").joinpath("curated.yaml").read_text(
-        encoding="utf-8")
+    text = (
+        resources.files("pipeline.checks.lexicon")
+        .joinpath("curated.yaml")
+        .read_text(encoding="utf-8")
+    )
     section, keys, twice = None, set(), []
     for line in text.splitlines():
         top = re.match(r"([A-Za-z_]+):", line)

@@ -28,8 +28,9 @@ def _monograph(root):
 
 def _localized(root, locale, blocked=frozenset()):
     catalog = load_catalog(root, locale)
-    return localize(_monograph(root), locale, catalog.lookup(), blocked,
-                    interface_for(catalog, blocked))
+    return localize(
+        _monograph(root), locale, catalog.lookup(), blocked, interface_for(catalog, blocked)
+    )
 
 
 def test_english_is_the_source_text_and_always_published(project):
@@ -50,13 +51,18 @@ def test_a_complete_catalog_is_published_with_translations(project):
 
 def test_a_fuzzy_safety_entry_makes_a_draft_showing_english(project):
     complete_catalog(project, "es")
-    callout = next(s for s in iter_segments(_monograph(project))
-                   if s.msgid.startswith(SAFETY_CALLOUT))
+    callout = next(
+        s for s in iter_segments(_monograph(project)) if s.msgid.startswith(SAFETY_CALLOUT)
+    )
     set_entry(project, "es", callout.msgid, msgstr="Traducción vieja", fuzzy=True)
     handout = _localized(project, "es")
     assert not handout.published and handout.missing == 1
-    shown = next(b.text for s in handout.sections for b in s.blocks
-                 if b.text and b.text.text == callout.msgid)
+    shown = next(
+        b.text
+        for s in handout.sections
+        for b in s.blocks
+        if b.text and b.text.text == callout.msgid
+    )
     assert shown.fallback and shown.state == "fuzzy"
 
 

@@ -31,18 +31,24 @@ def _three_forms(project) -> dict[str, str]:
 
 def test_extra_forms_are_kept_as_comments_and_counted(project):
     third = _three_forms(project)
-    before = {m.msgid: m.msgstr_plural for m in load_catalog(project, "es").messages
-              if m.msgid_plural}
+    before = {
+        m.msgid: m.msgstr_plural for m in load_catalog(project, "es").messages if m.msgid_plural
+    }
     result = migrate_plural_forms(project, "es")
     assert result.changed and result.dropped == (2,) and result.kept_as_comments == len(third)
     after = {m.msgid: m for m in load_catalog(project, "es").messages if m.msgid_plural}
     for msgid, message in after.items():
         assert message.msgstr_plural == before[msgid][:2]
-        assert [c for c in message.comments if c.startswith(EARLIER_FORM)] == \
-            [f'{EARLIER_FORM} msgstr[2]: "{third[msgid]}"'.replace("\\", "\\\\")
-             .replace('"tercera"', '\\"tercera\\"')]
-    assert sum(entry.msgid in third for entry in polib.pofile(
-        str(catalog_path(project, "es"))) if entry.msgid_plural) == len(third)
+        assert [c for c in message.comments if c.startswith(EARLIER_FORM)] == [
+            f'{EARLIER_FORM} msgstr[2]: "{third[msgid]}"'.replace("\\", "\\\\").replace(
+                '"tercera"', '\\"tercera\\"'
+            )
+        ]
+    assert sum(
+        entry.msgid in third
+        for entry in polib.pofile(str(catalog_path(project, "es")))
+        if entry.msgid_plural
+    ) == len(third)
     again = migrate_plural_forms(project, "es")  # nothing more to move or keep
     assert not again.changed and again.kept_as_comments == 0
 

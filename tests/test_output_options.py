@@ -42,14 +42,21 @@ SHIPPED = project_inputs(REPO)
 
 
 def test_the_shipped_project_has_every_kind_of_input():
-    for name in ("locales/handouts.pot", "locales/es/LC_MESSAGES/handouts.po",
-                 "source/glossary.yaml", "source/monographs/blinatumomab.yaml"):
+    for name in (
+        "locales/handouts.pot",
+        "locales/es/LC_MESSAGES/handouts.po",
+        "source/glossary.yaml",
+        "source/monographs/blinatumomab.yaml",
+    ):
         assert name in SHIPPED
 
 
 @settings(max_examples=200, deadline=None)
-@given(name=st.sampled_from(SHIPPED), option=st.sampled_from(sorted(OPTIONS)),
-       below=st.sampled_from(["", "new.txt", "a/b.xml"]))
+@given(
+    name=st.sampled_from(SHIPPED),
+    option=st.sampled_from(sorted(OPTIONS)),
+    below=st.sampled_from(["", "new.txt", "a/b.xml"]),
+)
 def test_every_input_path_is_refused_for_every_option(name, option, below):
     """The guard itself, on the shipped project: an input, or a path below one."""
     path = REPO / name / below if below else REPO / name
@@ -61,17 +68,25 @@ def test_every_input_path_is_refused_for_every_option(name, option, below):
 
 
 def test_a_path_elsewhere_is_accepted(tmp_path):
-    for path in (REPO / "output" / "x.xml", REPO / "handouts-es.xlf", tmp_path / "j.xml",
-                 REPO / "sourcecode.txt", REPO / "locales.xml"):
+    for path in (
+        REPO / "output" / "x.xml",
+        REPO / "handouts-es.xlf",
+        tmp_path / "j.xml",
+        REPO / "sourcecode.txt",
+        REPO / "locales.xml",
+    ):
         assert output_path(REPO, path, "check --junit") == path
 
 
 def test_a_link_to_an_input_is_refused_wherever_it_is(tmp_path):
     project = copy_project(tmp_path / "project")
     catalog = project / "locales" / "es" / "LC_MESSAGES" / "handouts.po"
-    links = {tmp_path / "report.xml": catalog, project / "out.xml": catalog,
-             tmp_path / "dangling.xml": project / "locales" / "es" / "new.po",
-             tmp_path / "dist": project / "editions"}
+    links = {
+        tmp_path / "report.xml": catalog,
+        project / "out.xml": catalog,
+        tmp_path / "dangling.xml": project / "locales" / "es" / "new.po",
+        tmp_path / "dist": project / "editions",
+    }
     for link, target in links.items():
         link.symlink_to(target)
         with pytest.raises(HandoutError, match="never writes over"):
@@ -89,14 +104,23 @@ def test_every_option_refuses_every_input_on_the_command_line(tmp_path):
     once): exit 2, the option and the path named, nothing written anywhere."""
     project = copy_project(tmp_path / "project")
     inputs = project_inputs(project)
-    picks = ["locales/es/LC_MESSAGES/handouts.po", "locales/handouts.pot",
-             "source/monographs/blinatumomab.yaml", "source/glossary.yaml", "handouts.yaml",
-             "editions", "locales", "source", "."]
+    picks = [
+        "locales/es/LC_MESSAGES/handouts.po",
+        "locales/handouts.pot",
+        "source/monographs/blinatumomab.yaml",
+        "source/glossary.yaml",
+        "handouts.yaml",
+        "editions",
+        "locales",
+        "source",
+        ".",
+    ]
     picks += [name for name in inputs if name not in picks]
     count = max(len(picks), len(OPTIONS))
     before = snapshot(tmp_path)
-    for option, name in zip(islice(cycle(sorted(OPTIONS)), count), islice(cycle(picks), count),
-                            strict=True):
+    for option, name in zip(
+        islice(cycle(sorted(OPTIONS)), count), islice(cycle(picks), count), strict=True
+    ):
         result = run_cli(*OPTIONS[option], name, cwd=project)
         assert result.returncode == 2, (option, name, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr

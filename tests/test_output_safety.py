@@ -21,8 +21,11 @@ from tests.projects import file_size_limit, run_cli, snapshot
 def staging_left(project: Path) -> list[str]:
     """Staging or previous-output folders left beside the project's outputs (the lock and
     the sources cache belong there)."""
-    return sorted(p.name for p in project.parent.rglob(".handouts-build-*")
-                  if not p.name.endswith((".lock", ".sources.json")))
+    return sorted(
+        p.name
+        for p in project.parent.rglob(".handouts-build-*")
+        if not p.name.endswith((".lock", ".sources.json"))
+    )
 
 
 def test_an_output_link_inside_the_project_is_followed(project, run_build):
@@ -39,7 +42,8 @@ def test_an_output_link_leading_out_is_refused_and_nothing_is_written_there(proj
     result = run_cli("build", cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines()[0].startswith(
-        "handouts build: error: output: the output folder leads outside the project")
+        "handouts build: error: output: the output folder leads outside the project"
+    )
     assert not outside.exists() and staging_left(project) == []
     nested = project / "out" / "site"
     (project / "out").symlink_to(tmp_path, target_is_directory=True)  # a parent that leads out
@@ -49,27 +53,32 @@ def test_an_output_link_leading_out_is_refused_and_nothing_is_written_there(proj
 
 
 def test_an_output_chosen_outside_the_project_is_the_users_choice(project, tmp_path):
-    assert run_cli("build", "--quiet", "--no-pdf", "--output", str(tmp_path / "www"), cwd=project) \
-        .returncode == 0
+    assert (
+        run_cli(
+            "build", "--quiet", "--no-pdf", "--output", str(tmp_path / "www"), cwd=project
+        ).returncode
+        == 0
+    )
     assert (tmp_path / "www" / "index.html").is_file()
 
 
-def test_a_mount_point_output_is_refused_before_anything_is_rendered(project, run_build,
-                                                                      monkeypatch):
+def test_a_mount_point_output_is_refused_before_anything_is_rendered(
+    project, run_build, monkeypatch
+):
     run_build(project)
     before = snapshot(project / "output")
     output = (project / "output").resolve()
     real_ismount = os.path.ismount
-    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == output
-                        or real_ismount(path))
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == output or real_ismount(path))
     set_entry(project, "es", "Pain", msgstr="Dolor (nuevo)")
     with pytest.raises(BuildError, match="mount point"):
         run_build(project)
     assert snapshot(project / "output") == before and staging_left(project) == []
 
 
-def test_a_rename_refused_with_ebusy_is_a_clear_error_and_the_output_stays(project, run_build,
-                                                                           monkeypatch):
+def test_a_rename_refused_with_ebusy_is_a_clear_error_and_the_output_stays(
+    project, run_build, monkeypatch
+):
     """A bind mount os.path.ismount cannot see: the first rename of the swap fails."""
     run_build(project)
     before = snapshot(project / "output")
@@ -80,6 +89,7 @@ def test_a_rename_refused_with_ebusy_is_a_clear_error_and_the_output_stays(proje
         if Path(source) == output:
             raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(source))
         return real_rename(source, target)
+
     monkeypatch.setattr(staging_module.os, "rename", rename)
     set_entry(project, "es", "Pain", msgstr="Dolor (nuevo)")
     with pytest.raises(BuildError, match="mount point.*Device or resource busy"):
@@ -92,8 +102,9 @@ def test_a_full_disk_during_build_is_one_line_and_the_previous_output_stays(proj
     before = snapshot(project / "output")
     set_entry(project, "es", "Pain", msgstr="Dolor (nuevo)")
     largest = max(len(data) for data in before.values())
-    result = run_cli("build", "--quiet", "--no-pdf", cwd=project,
-                     preexec_fn=file_size_limit(largest // 2))
+    result = run_cli(
+        "build", "--quiet", "--no-pdf", cwd=project, preexec_fn=file_size_limit(largest // 2)
+    )
     assert result.returncode == 2, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("handouts build: error: output/"), lines
@@ -112,8 +123,13 @@ def _mount_tmpfs(folder: Path, size: str) -> bool:
     if os.geteuid() != 0 or shutil.which("mount") is None:
         return False
     folder.mkdir()
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
 
 
 def test_a_really_full_disk_enospc_during_build(project, tmp_path):
@@ -123,8 +139,19 @@ def test_a_really_full_disk_enospc_during_build(project, tmp_path):
         pytest.skip("cannot mount a tmpfs here (needs root)")
     try:
         output = disk / "output"
-        assert run_cli("build", "--quiet", "--no-pdf", "--locale", "es", "--output", str(output),
-                       cwd=project).returncode == 0
+        assert (
+            run_cli(
+                "build",
+                "--quiet",
+                "--no-pdf",
+                "--locale",
+                "es",
+                "--output",
+                str(output),
+                cwd=project,
+            ).returncode
+            == 0
+        )
         before = snapshot(output)
         status = os.statvfs(disk)  # leave 16 KB: less than a full build needs
         room = status.f_bavail * status.f_frsize - 16 * 1024
@@ -138,7 +165,8 @@ def test_a_really_full_disk_enospc_during_build(project, tmp_path):
         result = run_cli("build", "--quiet", "--no-pdf", "--output", str(output), cwd=project)
         assert result.returncode == 2, result.stderr
         assert result.stderr.splitlines()[0].endswith(
-            ": cannot write: No space left on device; the previous output is unchanged")
+            ": cannot write: No space left on device; the previous output is unchanged"
+        )
         assert snapshot(output) == before and staging_left(output) == []
     finally:
         subprocess.run(["umount", str(disk)], check=False)

@@ -33,8 +33,11 @@ def recorded(output: Path) -> dict[str, str]:
 
 
 def every_file(output: Path) -> set[str]:
-    return {os.path.relpath(os.path.join(base, name), output).replace(os.sep, "/")
-            for base, _, names in os.walk(output) for name in names} - {MANIFEST}
+    return {
+        os.path.relpath(os.path.join(base, name), output).replace(os.sep, "/")
+        for base, _, names in os.walk(output)
+        for name in names
+    } - {MANIFEST}
 
 
 def test_the_manifest_records_the_digest_of_every_file_it_wrote(built: Path):
@@ -79,8 +82,9 @@ KINDS = ["link-over-handout", "extra-link", "folder-link", "fifo", "edited", "st
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_build_never_calls_a_tampered_output_unchanged_and_writes_it_again(built: Path,
-                                                                             kind: str):
+def test_a_build_never_calls_a_tampered_output_unchanged_and_writes_it_again(
+    built: Path, kind: str
+):
     output = built / "output"
     before = snapshot(output)
     plant(output, kind, outside_file(built))
@@ -88,8 +92,11 @@ def test_a_build_never_calls_a_tampered_output_unchanged_and_writes_it_again(bui
     assert result.changed  # never "unchanged"
     assert snapshot(output) == before  # as the build writes it, nothing else
     assert every_file(output) == set(recorded(output))
-    assert not any((Path(base) / name).is_symlink() for base, folders, names in os.walk(output)
-                   for name in [*folders, *names])
+    assert not any(
+        (Path(base) / name).is_symlink()
+        for base, folders, names in os.walk(output)
+        for name in [*folders, *names]
+    )
     again = build(built, output)
     assert not again.changed and again.rendered == 0  # and then it is unchanged
 

@@ -31,8 +31,14 @@ from tests.projects import REPO, copy_project
 
 DRUG = "blinatumomab"
 DEVANAGARI = "नमूना पाठ: "  # a prefix that makes a Hindi test catalog Devanagari
-TITLES = {"en": "Blinatumomab", "es": "Blinatumomab", "vi": "Blinatumomab",
-          "zh_CN": "贝林妥欧单抗", "ar": "بليناتوموماب", "hi": "नमूना पाठ"}
+TITLES = {
+    "en": "Blinatumomab",
+    "es": "Blinatumomab",
+    "vi": "Blinatumomab",
+    "zh_CN": "贝林妥欧单抗",
+    "ar": "بليناتوموماب",
+    "hi": "नमूना पाठ",
+}
 ARTIFACTS = Path(os.environ.get("HANDOUTS_ARTIFACTS") or REPO / "test-artifacts")
 
 
@@ -50,8 +56,11 @@ def _need_chromium() -> str:
 
 def _devanagari(message):
     if message.msgid_plural is not None:
-        return replace(message, msgstr_plural=tuple(DEVANAGARI + f for f in (
-            message.msgid, message.msgid_plural)), fuzzy=False)
+        return replace(
+            message,
+            msgstr_plural=tuple(DEVANAGARI + f for f in (message.msgid, message.msgid_plural)),
+            fuzzy=False,
+        )
     return replace(message, msgstr=DEVANAGARI + message.msgid, fuzzy=False)
 
 
@@ -75,6 +84,7 @@ def printed(tmp_path_factory) -> Path:
 
 def _reader(path: Path):
     from pypdf import PdfReader
+
     return PdfReader(path)
 
 
@@ -94,8 +104,12 @@ def _fonts(path: Path) -> list[tuple[str, bool]]:
             descendant = font.get("/DescendantFonts")
             described = descendant[0].get_object() if descendant else font
             descriptor = described.get("/FontDescriptor").get_object()
-            found.append((str(font.get("/BaseFont")),
-                          any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+            found.append(
+                (
+                    str(font.get("/BaseFont")),
+                    any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
+                )
+            )
     return found
 
 
@@ -120,15 +134,23 @@ def test_text_is_extractable_in_every_script(printed):
         assert title in text, (locale, text[:200])
         assert not re.search("[\u2e80-\u2fdf\ufb50-\ufdff\ufe70-\ufeff]", text), locale
     bilingual = " ".join(" ".join(_texts(printed / "es" / f"{DRUG}.bilingual.pdf")).split())
-    assert "Cómo se administra blinatumomab" in bilingual and "How blinatumomab is given" \
-        in unicodedata.normalize("NFKC", bilingual)
+    assert (
+        "Cómo se administra blinatumomab" in bilingual
+        and "How blinatumomab is given" in unicodedata.normalize("NFKC", bilingual)
+    )
 
 
 def test_every_page_names_drug_language_and_page_of_pages(printed):
     # Hindi's name, हिन्दी, is not searched: Chromium's text map loses the vowel signs it
     # draws with substituted glyphs (ि, ी), a known weakness (docs/pdf-engines.md)
-    names = {"en": "English", "es": "Español", "vi": "Tiếng Việt", "zh_CN": "中文",
-             "ar": "العربية", "hi": "नमूना पाठ"}
+    names = {
+        "en": "English",
+        "es": "Español",
+        "vi": "Tiếng Việt",
+        "zh_CN": "中文",
+        "ar": "العربية",
+        "hi": "नमूना पाठ",
+    }
     for locale, title in TITLES.items():
         pages = _texts(printed / locale / f"{DRUG}.pdf")
         assert 2 <= len(pages) <= 6, (locale, len(pages))  # (two contact boxes, a notice)
@@ -146,15 +168,24 @@ def test_no_last_page_holds_only_the_footer(printed):
         footer = ("OncoLink", "Information Provided By", "www.oncolink.org")
         body = re.sub(r"\d+ ?/ ?\d+", "", last)
         locale = pdf.parent.name
-        label = "Your care team" if locale == "en" else next(
-            m.msgstr for m in load_catalog(printed.parent, locale).active()
-            if m.msgid == "Your care team")
-        assert len(body) > 400 or not any(word in body for word in footer) or \
-            label in body or len([c for c in body if c.isalpha()]) > 300, (pdf, last[:300])
+        label = (
+            "Your care team"
+            if locale == "en"
+            else next(
+                m.msgstr
+                for m in load_catalog(printed.parent, locale).active()
+                if m.msgid == "Your care team"
+            )
+        )
+        assert (
+            len(body) > 400
+            or not any(word in body for word in footer)
+            or label in body
+            or len([c for c in body if c.isalpha()]) > 300
+        ), (pdf, last[:300])
 
 
-def test_a_printed_spanish_handout_on_a4_and_letter_carries_drug_language_pages(printed,
-                                                                               tmp_path):
+def test_a_printed_spanish_handout_on_a4_and_letter_carries_drug_language_pages(printed, tmp_path):
     html = printed / "es" / f"{DRUG}.html"
     for paper in ("a4", "letter"):
         target = tmp_path / f"es-{paper}.pdf"
@@ -189,8 +220,7 @@ def test_a_printed_draft_says_draft_on_every_page(tmp_path):
 def test_the_same_page_prints_the_same_bytes(printed, tmp_path, monkeypatch):
     html = printed / "zh_CN" / f"{DRUG}.html"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    jobs = [pdf_module.PdfJob(str(html), str(tmp_path / f"{n}.pdf"), "letter", "")
-            for n in (1, 2)]
+    jobs = [pdf_module.PdfJob(str(html), str(tmp_path / f"{n}.pdf"), "letter", "") for n in (1, 2)]
     pdf_module.print_jobs(jobs)
     first, second = (Path(job.pdf).read_bytes() for job in jobs)
     assert first == second
@@ -230,8 +260,9 @@ def test_an_unchanged_build_prints_nothing_and_a_changed_page_only_its_pdfs(prin
     result = build(root, printed, pdf=True)
     assert result.pdfs == 0 and not result.changed
     catalog = load_catalog(root, "vi")
-    edit_catalog(root, "vi", lambda m: replace(m, msgstr=m.msgstr + " (sửa)")
-                 if m.msgid == "Pain" else m)
+    edit_catalog(
+        root, "vi", lambda m: replace(m, msgstr=m.msgstr + " (sửa)") if m.msgid == "Pain" else m
+    )
     assert catalog  # vi's "Pain" heading changed: its three PDFs are printed again
     result = build(root, printed, pdf=True)
     assert result.pdfs == 3 and result.rendered == 1
@@ -249,8 +280,9 @@ def test_screenshots_index_at_390px_and_the_arabic_bilingual_page(built, arabic_
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium,
-                                             args=pdf_module.CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=pdf_module.CHROMIUM_ARGS
+        )
         try:
             phone = browser.new_page(viewport={"width": 390, "height": 844})
             phone.goto((built / "index.html").as_uri())
@@ -295,8 +327,9 @@ def _blank_share(image) -> float:
     width, height = gray.size
     top, bottom = int(height * 0.09), int(height * 0.91)
     pixels = gray.load()
-    inked = [y for y in range(top, bottom, 2) if any(pixels[x, y] < 200
-                                                      for x in range(0, width, 2))]
+    inked = [
+        y for y in range(top, bottom, 2) if any(pixels[x, y] < 200 for x in range(0, width, 2))
+    ]
     return (bottom - (max(inked) if inked else top)) / (bottom - top)
 
 

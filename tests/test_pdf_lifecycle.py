@@ -45,10 +45,15 @@ def edit_spanish_text(project: Path) -> None:
     """A copy edit of one Spanish text of the handout's body (no quantity in it)."""
     monograph = load_monographs(project)[0]
     messages = {m.msgid: m for m in load_catalog(project, "es").active()}
-    segment = next(s for s in iter_segments(monograph) if not s.safety
-                   and not any(c.isdigit() for c in s.msgid)
-                   and messages.get(s.msgid) and messages[s.msgid].msgstr
-                   and len(s.msgid.split()) > 6)
+    segment = next(
+        s
+        for s in iter_segments(monograph)
+        if not s.safety
+        and not any(c.isdigit() for c in s.msgid)
+        and messages.get(s.msgid)
+        and messages[s.msgid].msgstr
+        and len(s.msgid.split()) > 6
+    )
     set_entry(project, "es", segment.msgid, msgstr=messages[segment.msgid].msgstr + " Bien.")
 
 
@@ -66,8 +71,7 @@ def test_no_pdf_keeps_the_pdfs_of_unchanged_handouts(project, printer, capsys):
     assert printer == [] and pdfs(output) == before
 
 
-def test_a_stale_pdf_is_removed_with_its_link_and_the_build_says_so(project, printer,
-                                                                     capsys):
+def test_a_stale_pdf_is_removed_with_its_link_and_the_build_says_so(project, printer, capsys):
     output = project / "output"
     build(project, output, pdf=True)
     before = pdfs(output)
@@ -79,15 +83,18 @@ def test_a_stale_pdf_is_removed_with_its_link_and_the_build_says_so(project, pri
     assert {n: d for n, d in before.items() if n not in spanish} == after  # the rest kept
     assert ".pdf" not in (output / "es" / f"{DRUG}.html").read_text(encoding="utf-8")
     err = capsys.readouterr().err
-    assert "warning: 3 PDF(s) skipped: not printed (--no-pdf); removed because their " \
-           "handout changed" in err
+    assert (
+        "warning: 3 PDF(s) skipped: not printed (--no-pdf); removed because their "
+        "handout changed" in err
+    )
     printer.clear()
     assert main(["-C", str(project), "build", "--quiet"]) == 0  # printing again: only those
     assert sorted(printer) == sorted(Path(n).name for n in spanish)
 
 
 def test_without_chromium_quiet_warns_once_per_reason_and_require_pdf_fails(
-        project, monkeypatch, capsys):
+    project, monkeypatch, capsys
+):
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("CHROMIUM_PATH", raising=False)
     assert main(["-C", str(project), "build", "--quiet"]) == 0
@@ -95,7 +102,8 @@ def test_without_chromium_quiet_warns_once_per_reason_and_require_pdf_fails(
     assert captured.out == ""
     assert captured.err.splitlines()[0] == (
         "warning: 11 PDF(s) skipped: Chromium was not found: run `apt-get install chromium` "
-        "(or set CHROMIUM_PATH)")
+        "(or set CHROMIUM_PATH)"
+    )
     assert main(["-C", str(project), "build", "--quiet", "--require-pdf"]) == 1
     assert "11 PDF(s) could not be printed (--require-pdf)" in capsys.readouterr().err
     assert main(["-C", str(project), "build", "--no-pdf", "--require-pdf"]) == 2
@@ -109,14 +117,19 @@ def test_without_chromium_the_current_pdfs_stay(project, printer, monkeypatch, c
     edit_spanish_text(project)
     assert main(["-C", str(project), "build", "--quiet"]) == 0
     assert {n: d for n, d in before.items() if not n.startswith("es/")} == pdfs(output)
-    assert "warning: 3 PDF(s) skipped: Chromium was not found; removed because their " \
-           "handout changed" in capsys.readouterr().err
+    assert (
+        "warning: 3 PDF(s) skipped: Chromium was not found; removed because their "
+        "handout changed" in capsys.readouterr().err
+    )
 
 
 def test_a_missing_font_names_the_package_once_per_reason():
     latin = pdf_module._merge([(0x20, 0x7E)])
     one = pdf_module.missing_fonts("abc 贝林", latin)
     two = pdf_module.missing_fonts("xyz 妥欧", latin)
-    assert one == two == ("no installed font has the Cjk characters: run "
-                          "`apt-get install fonts-noto-cjk`")
+    assert (
+        one
+        == two
+        == ("no installed font has the Cjk characters: run `apt-get install fonts-noto-cjk`")
+    )
     assert "fonts-noto-core" in pdf_module.missing_fonts("بليناتوموماب", latin)

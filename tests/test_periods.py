@@ -19,11 +19,14 @@ def test_a_changed_period_is_an_error_of_the_numbers_check_naming_both_words():
     assert "'daily' (day)" in findings[0].message and "'semana' (week)" in findings[0].message
 
 
-@pytest.mark.parametrize("translation", [
-    "Tome 1 comprimido por vía oral una vez al día.",
-    "Tome 1 comprimido por vía oral diariamente, una vez.",  # an adverb
-    "Tome 1 comprimido por vía oral una vez, todos los días de la semana.",  # both named
-])
+@pytest.mark.parametrize(
+    "translation",
+    [
+        "Tome 1 comprimido por vía oral una vez al día.",
+        "Tome 1 comprimido por vía oral diariamente, una vez.",  # an adverb
+        "Tome 1 comprimido por vía oral una vez, todos los días de la semana.",  # both named
+    ],
+)
 def test_the_english_period_named_in_any_form_passes(translation):
     assert period_problems(DAILY, translation, "es") == []
 
@@ -43,15 +46,14 @@ def test_a_period_written_as_a_quantity_is_the_quantity_checks():
 
 def test_prefix_forms_match_whole_words_only_at_a_word_start():
     # "Tag*" is Tag, Tage, Tagesdosis; not the "tag" inside Montag or Nachmittag
-    assert period_problems(DAILY, "Nehmen Sie am Montag einmal 1 Tablette ein, jede Woche.",
-                           "de")
-    assert period_problems(DAILY, "Nehmen Sie einmal täglich 1 Tablette ein, jede Woche.",
-                           "de") == []
+    assert period_problems(DAILY, "Nehmen Sie am Montag einmal 1 Tablette ein, jede Woche.", "de")
+    assert (
+        period_problems(DAILY, "Nehmen Sie einmal täglich 1 Tablette ein, jede Woche.", "de") == []
+    )
 
 
 def test_a_locale_takes_its_languages_words_and_an_unknown_language_has_no_check():
-    assert period_problems(DAILY, "Tome 1 comprimido por via oral uma vez por semana.",
-                           "pt_PT")
+    assert period_problems(DAILY, "Tome 1 comprimido por via oral uma vez por semana.", "pt_PT")
     assert period_problems(DAILY, "Chukua kidonge 1 mara moja kwa wiki.", "sw")
     assert period_problems(DAILY, "Qaado kiniin 1 toddobaadkiiba hal mar.", "so") == []
 
@@ -71,31 +73,42 @@ def test_every_language_names_every_period_and_forms_are_unique():
 
 def test_the_data_file_is_plain_yaml():
     from importlib import resources
-    text = resources.files("pipeline.checks").joinpath("lexicon", "periods.yaml").read_text(
-        encoding="utf-8")
+
+    text = (
+        resources.files("pipeline.checks")
+        .joinpath("lexicon", "periods.yaml")
+        .read_text(encoding="utf-8")
+    )
     assert yaml.safe_load(text) == _data()
 
 
 # --- the time of day without an hour (day_period_problems) ---------------------------------
 
-@pytest.mark.parametrize(("source", "translation", "locale"), [
-    ("Take 1 tablet in the morning.", "Tome 1 comprimido por la noche.", "es"),
-    ("Take 1 tablet in the evening.", "Nehmen Sie 1 Tablette morgens ein.", "de"),
-    ("Take 1 tablet in the morning.", "Приймайте 1 таблетку ввечері.", "uk"),
-    ("Take 1 tablet at noon.", "Приймайте 1 таблетку опівночі.", "uk"),
-])
+
+@pytest.mark.parametrize(
+    ("source", "translation", "locale"),
+    [
+        ("Take 1 tablet in the morning.", "Tome 1 comprimido por la noche.", "es"),
+        ("Take 1 tablet in the evening.", "Nehmen Sie 1 Tablette morgens ein.", "de"),
+        ("Take 1 tablet in the morning.", "Приймайте 1 таблетку ввечері.", "uk"),
+        ("Take 1 tablet at noon.", "Приймайте 1 таблетку опівночі.", "uk"),
+    ],
+)
 def test_a_time_of_day_changed_without_an_hour_is_a_contradiction(source, translation, locale):
     findings = check_text(source, translation, locale)
     assert {f.check for f in findings} == {"numbers-units"}
     assert "the time of day changed" in " ".join(f.message for f in findings)
 
 
-@pytest.mark.parametrize(("source", "translation", "locale"), [
-    ("Take 1 tablet in the morning.", "Tome 1 comprimido por la mañana.", "es"),
-    ("Take 1 tablet in the evening.", "Nehmen Sie 1 Tablette abends ein.", "de"),
-    ("Take 1 tablet at noon.", "Приймайте 1 таблетку опівдні.", "uk"),
-    # a time of day the reader does not know is no finding here (nothing named)
-    ("Take 1 tablet in the morning.", "Chukua kidonge 1.", "so"),
-])
+@pytest.mark.parametrize(
+    ("source", "translation", "locale"),
+    [
+        ("Take 1 tablet in the morning.", "Tome 1 comprimido por la mañana.", "es"),
+        ("Take 1 tablet in the evening.", "Nehmen Sie 1 Tablette abends ein.", "de"),
+        ("Take 1 tablet at noon.", "Приймайте 1 таблетку опівдні.", "uk"),
+        # a time of day the reader does not know is no finding here (nothing named)
+        ("Take 1 tablet in the morning.", "Chukua kidonge 1.", "so"),
+    ],
+)
 def test_the_same_time_of_day_passes(source, translation, locale):
     assert period_problems(source, translation, locale) == []

@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 
 from pipeline.publish.plaintext import WIDTH, _tokens, underline, width, wrap
 
-ZH = ("如果您出现发热（体温高于100.4°F或38°C）、咽喉痛或感冒、气短、咳嗽、排尿时有烧灼感，"
-      "或有不愈合的疮口，应立即告知您的医生或护士。在最后一剂药物后48小时内不应进行母乳喂养。")
+ZH = (
+    "如果您出现发热（体温高于100.4°F或38°C）、咽喉痛或感冒、气短、咳嗽、排尿时有烧灼感，"
+    "或有不愈合的疮口，应立即告知您的医生或护士。在最后一剂药物后48小时内不应进行母乳喂养。"
+)
 
 
 def test_wide_characters_count_two_columns():
@@ -33,8 +35,16 @@ def test_cjk_lines_do_not_start_with_closing_punctuation():
 
 
 def test_a_number_stays_with_its_unit():
-    samples = ["100.4°F", "38 °C", "100,4 °F", "48 horas", "24 giờ", "48 ساعة", "48小时",
-               "5\u00a0mg"]
+    samples = [
+        "100.4°F",
+        "38 °C",
+        "100,4 °F",
+        "48 horas",
+        "24 giờ",
+        "48 ساعة",
+        "48小时",
+        "5\u00a0mg",
+    ]
     for sample in samples:
         text = f"{'word ' * 20}{sample} {'word ' * 20}"
         for columns in range(8, 60):
@@ -57,8 +67,23 @@ def test_underline_matches_the_heading_width():
     assert underline("贝林妥欧单抗", "=") == "=" * 12
 
 
-WORDS = st.sampled_from(["a", "word", "Blinatumomab", "100.4°F", "38 °C", "48 horas",
-                         "贝林妥欧单抗", "（CRS）", "العربية", "Tiếng", "x" * 80, "。", "的"])
+WORDS = st.sampled_from(
+    [
+        "a",
+        "word",
+        "Blinatumomab",
+        "100.4°F",
+        "38 °C",
+        "48 horas",
+        "贝林妥欧单抗",
+        "（CRS）",
+        "العربية",
+        "Tiếng",
+        "x" * 80,
+        "。",
+        "的",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)

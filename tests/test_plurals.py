@@ -29,18 +29,63 @@ from tests.projects import need_tool
 
 # gettext folder name -> the code Weblate's table knows it by
 WEBLATE_CODES = {
-    "es": "es", "fr": "fr", "it": "it", "pt_BR": "pt_BR", "pt_PT": "pt_PT", "he": "he",
-    "ar": "ar", "fa": "fa", "hi": "hi", "tl": "tl", "ht": "ht", "so": "so",
-    "zh_CN": "zh_Hans", "zh_TW": "zh_Hant", "ja": "ja", "ko": "ko", "vi": "vi", "ru": "ru",
-    "pl": "pl", "ga": "ga", "cy": "cy", "tr": "tr", "de": "de", "nl": "nl", "uk": "uk",
-    "cs": "cs", "sk": "sk", "ro": "ro", "lt": "lt", "lv": "lv", "sl": "sl", "hr": "hr",
-    "sr": "sr", "sr@latin": "sr_Latn", "bn": "bn", "ur": "ur", "ta": "ta", "th": "th",
-    "km": "km", "my": "my", "am": "am", "sw": "sw", "ne": "ne", "pa": "pa", "hy": "hy",
-    "ka": "ka", "el": "el", "hu": "hu", "is": "is", "mk": "mk", "mt": "mt",
+    "es": "es",
+    "fr": "fr",
+    "it": "it",
+    "pt_BR": "pt_BR",
+    "pt_PT": "pt_PT",
+    "he": "he",
+    "ar": "ar",
+    "fa": "fa",
+    "hi": "hi",
+    "tl": "tl",
+    "ht": "ht",
+    "so": "so",
+    "zh_CN": "zh_Hans",
+    "zh_TW": "zh_Hant",
+    "ja": "ja",
+    "ko": "ko",
+    "vi": "vi",
+    "ru": "ru",
+    "pl": "pl",
+    "ga": "ga",
+    "cy": "cy",
+    "tr": "tr",
+    "de": "de",
+    "nl": "nl",
+    "uk": "uk",
+    "cs": "cs",
+    "sk": "sk",
+    "ro": "ro",
+    "lt": "lt",
+    "lv": "lv",
+    "sl": "sl",
+    "hr": "hr",
+    "sr": "sr",
+    "sr@latin": "sr_Latn",
+    "bn": "bn",
+    "ur": "ur",
+    "ta": "ta",
+    "th": "th",
+    "km": "km",
+    "my": "my",
+    "am": "am",
+    "sw": "sw",
+    "ne": "ne",
+    "pa": "pa",
+    "hy": "hy",
+    "ka": "ka",
+    "el": "el",
+    "hu": "hu",
+    "is": "is",
+    "mk": "mk",
+    "mt": "mt",
 }
 TABLE = {code: (count, formula) for code, _name, count, formula in LANGUAGES}
-ARABIC_BABEL = ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && "
-                "n%100<=10 ? 3 : n%100>=0 && n%100<=2 ? 4 : 5);")
+ARABIC_BABEL = (
+    "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && "
+    "n%100<=10 ? 3 : n%100>=0 && n%100<=2 ? 4 : 5);"
+)
 
 
 def spaceless(text: str) -> str:
@@ -61,8 +106,11 @@ def test_init_writes_weblates_default_for_every_locale(project):
         written = header_of(project, locale)
         assert written.startswith(f"nplurals={count}; plural="), (locale, written)
         expression = written.split("plural=", 1)[1].rstrip(";")
-        assert spaceless(expression) in (spaceless(formula), spaceless(f"({formula})")), \
-            (locale, written, formula)
+        assert spaceless(expression) in (spaceless(formula), spaceless(f"({formula})")), (
+            locale,
+            written,
+            formula,
+        )
 
 
 def test_the_issues_examples_exactly(project):
@@ -79,13 +127,39 @@ def test_init_agrees_with_gnu_msginit_where_msginit_knows_the_language(project, 
     """msginit's own table (for the languages it lists) gives the same forms for every n."""
     msginit = need_tool("msginit")
     pot = tmp_path / "t.pot"
-    pot.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-                   'msgid "a"\nmsgstr ""\n', encoding="utf-8")
+    pot.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "a"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
     compared = 0
-    for locale in ("es", "fr", "it", "pt_BR", "de", "nl", "ja", "ko", "vi", "tr", "ru", "pl",
-                   "uk", "cs", "sk", "ro", "hr", "sr", "sl"):
-        out = subprocess.run([msginit, "--no-translator", "-l", locale, "-i", str(pot),
-                              "-o", "-"], capture_output=True, text=True, check=True).stdout
+    for locale in (
+        "es",
+        "fr",
+        "it",
+        "pt_BR",
+        "de",
+        "nl",
+        "ja",
+        "ko",
+        "vi",
+        "tr",
+        "ru",
+        "pl",
+        "uk",
+        "cs",
+        "sk",
+        "ro",
+        "hr",
+        "sr",
+        "sl",
+    ):
+        out = subprocess.run(
+            [msginit, "--no-translator", "-l", locale, "-i", str(pot), "-o", "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         header = polib.pofile(out).metadata.get("Plural-Forms")
         if not header:
             continue
@@ -95,19 +169,22 @@ def test_init_agrees_with_gnu_msginit_where_msginit_knows_the_language(project, 
     assert compared >= 15
 
 
-@pytest.mark.parametrize("value, message", [
-    ("nplurals=2; plural=(n % (n - 3) != 0);", "divides by zero for n=3"),
-    ("nplurals=2; plural=(n % 0);", "divides by zero for n=0"),
-    ("nplurals=0; plural=0;", "1 to 6 plural forms"),
-    ("nplurals=7; plural=(n);", "1 to 6 plural forms"),
-    ("nplurals=2; plural=(n == 1 ? 0 : 2);", "picks form 2 for n=0"),
-    ("nplurals=2; plural=((n > 1 ? 1 : 0) - 1);", "picks form -1 for n=0"),
-    ("nplurals=2; plural=(__import__('os'));", "not a valid C expression"),
-    ("nplurals=2; plural=(n !! 1);", "not a valid C expression"),
-    ("nplurals=2;", "must read"),
-    ("nplurals=2; plural=" + "(" * 40 + "n" + ")" * 40 + ";", "not a valid C expression"),
-    ("nplurals=2; plural=" + "n+" * 400 + "0;", "characters long"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("nplurals=2; plural=(n % (n - 3) != 0);", "divides by zero for n=3"),
+        ("nplurals=2; plural=(n % 0);", "divides by zero for n=0"),
+        ("nplurals=0; plural=0;", "1 to 6 plural forms"),
+        ("nplurals=7; plural=(n);", "1 to 6 plural forms"),
+        ("nplurals=2; plural=(n == 1 ? 0 : 2);", "picks form 2 for n=0"),
+        ("nplurals=2; plural=((n > 1 ? 1 : 0) - 1);", "picks form -1 for n=0"),
+        ("nplurals=2; plural=(__import__('os'));", "not a valid C expression"),
+        ("nplurals=2; plural=(n !! 1);", "not a valid C expression"),
+        ("nplurals=2;", "must read"),
+        ("nplurals=2; plural=" + "(" * 40 + "n" + ")" * 40 + ";", "not a valid C expression"),
+        ("nplurals=2; plural=" + "n+" * 400 + "0;", "characters long"),
+    ],
+)
 def test_unusable_plural_forms_are_refused_with_the_reason(value, message):
     with pytest.raises(PluralFormsError, match=re.escape(message)):
         parse_plural_forms(value)
@@ -116,17 +193,25 @@ def test_unusable_plural_forms_are_refused_with_the_reason(value, message):
 def test_a_bad_header_is_an_error_at_its_line_and_changes_nothing(project, capsys):
     path = catalog_path(project, "es")
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("plural=(n != 1);", "plural=(n % (n - 7) != 0);"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("plural=(n != 1);", "plural=(n % (n - 7) != 0);"), encoding="utf-8"
+    )
     before = path.read_bytes()
-    line = path.read_text(encoding="utf-8").splitlines().index(
-        next(x for x in path.read_text(encoding="utf-8").splitlines()
-             if "Plural-Forms" in x)) + 1
+    line = (
+        path.read_text(encoding="utf-8")
+        .splitlines()
+        .index(
+            next(x for x in path.read_text(encoding="utf-8").splitlines() if "Plural-Forms" in x)
+        )
+        + 1
+    )
     for command in (["update"], ["check"], ["build", "--quiet"], ["status", "es"]):
         assert main(["-C", str(project), *command]) == 2
         error = capsys.readouterr().err
-        assert f"handouts.po:{line}: invalid Plural-Forms header: the plural expression " \
-               "divides by zero for n=7" in error, error
+        assert (
+            f"handouts.po:{line}: invalid Plural-Forms header: the plural expression "
+            "divides by zero for n=7" in error
+        ), error
         assert path.read_bytes() == before
 
 
@@ -151,8 +236,12 @@ def test_remapping_refuses_what_no_one_to_one_mapping_keeps():
 
 def plural_findings(report: str) -> list[str]:
     """The catalogs a JSON check report has a plural-forms finding for."""
-    return [finding["path"] for locale in json.loads(report)["locales"]
-            for finding in locale["findings"] if finding["check"] == "plural-forms"]
+    return [
+        finding["path"]
+        for locale in json.loads(report)["locales"]
+        for finding in locale["findings"]
+        if finding["check"] == "plural-forms"
+    ]
 
 
 def _with_babels_arabic_formula(project):

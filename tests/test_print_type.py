@@ -18,6 +18,7 @@ PT = 4 / 3  # CSS px per pt
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     from tests.projects import copy_project
+
     root = copy_project(tmp_path_factory.mktemp("print-type") / "project")
     build(root, root / "output", locales=["es"], pdf=False)
     return root / "output" / "es"
@@ -25,9 +26,11 @@ def pages(tmp_path_factory):
 
 def computed(path, script: str):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_need_chromium(),
-                                             args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=_need_chromium(), args=["--no-sandbox"]
+        )
         try:
             page = browser.new_page()
             page.emulate_media(media="print")
@@ -58,8 +61,10 @@ def test_printed_body_text_is_patient_sized(pages, edition, least):
 
 def test_the_running_header_and_footer_scale_with_large_print():
     running = RunningText("Blinatumomab", "Español", "Revisado", "Código", draft="BORRADOR")
-    standard, large = page_style(running), page_style(RunningText(**{**running.__dict__,
-                                                                     "large": True}))
+    standard, large = (
+        page_style(running),
+        page_style(RunningText(**{**running.__dict__, "large": True})),
+    )
     assert "font-size: 9pt" in standard and "font-size: 14pt" in large
     assert "padding-bottom: 4mm" in large and "padding-top: 4mm" in large  # off the text
     assert "margin: 24mm" in large
@@ -86,8 +91,9 @@ def test_the_drafts_page_fits_1280_px_and_stacks_at_390(tmp_path):
     set_entry(root, "es", message.msgid, msgstr=message.msgstr.replace("38 °C", "39 °C"))
     build(root, root / "output", pdf=False)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_need_chromium(),
-                                             args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=_need_chromium(), args=["--no-sandbox"]
+        )
         try:
             found = {}
             for width in (1280, 390):

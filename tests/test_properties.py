@@ -28,23 +28,34 @@ from pipeline.text import is_translation
 from tests.projects import REPO
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "60"))
-PROPERTY = settings(max_examples=EXAMPLES, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
-
+PROPERTY = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def any_text(excluded: str = "\x00") -> st.SearchStrategy[str]:
     """Any text a person could type: quotes, backslashes, newlines, tabs, control
     characters, characters outside the BMP, right-to-left and CJK scripts."""
-    return st.text(
-        alphabet=st.one_of(
-            st.characters(blacklist_categories=("Cs",), blacklist_characters=excluded,
-                          max_codepoint=0x2FFFF),
-            st.sampled_from(list('"\\\n\t\'#:%{}[]&<>*-—“”') + ["\u05d0", "\u0627", "中", "😀"]),
-        ),
-        min_size=1, max_size=80,
-    ).map(str.strip).filter(lambda t: bool(t) and t.count("**") % 2 == 0)
+    return (
+        st.text(
+            alphabet=st.one_of(
+                st.characters(
+                    blacklist_categories=("Cs",),
+                    blacklist_characters=excluded,
+                    max_codepoint=0x2FFFF,
+                ),
+                st.sampled_from(
+                    list("\"\\\n\t'#:%{}[]&<>*-—“”") + ["\u05d0", "\u0627", "中", "😀"]
+                ),
+            ),
+            min_size=1,
+            max_size=80,
+        )
+        .map(str.strip)
+        .filter(lambda t: bool(t) and t.count("**") % 2 == 0)
+    )
 
 
 translations = any_text()
@@ -53,8 +64,12 @@ texts = any_text("\x00\x85\u2028\u2029\r")
 
 
 def monograph_yaml(paragraphs: list[str], drug: str = "propertymab") -> str:
-    data = {"id": drug, "title": drug.capitalize(), "reviewed": None,
-            "sections": [{"id": "s", "blocks": [{"paragraph": p} for p in paragraphs]}]}
+    data = {
+        "id": drug,
+        "title": drug.capitalize(),
+        "reviewed": None,
+        "sections": [{"id": "s", "blocks": [{"paragraph": p} for p in paragraphs]}],
+    }
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
 
 
@@ -76,8 +91,9 @@ def test_any_text_survives_yaml_template_and_catalog(tmp_path_factory, source, t
     assert len(messages) == 1
     path = root / "x.po"
     translated = [replace(messages[0], msgstr=translation)]
-    write_atomic(path, render_catalog([], {"Content-Type": "text/plain; charset=UTF-8"},
-                                      translated))
+    write_atomic(
+        path, render_catalog([], {"Content-Type": "text/plain; charset=UTF-8"}, translated)
+    )
     (read,) = read_catalog(path, root).messages
     assert (read.msgid, read.msgstr) == (source, translation)
     # ... and into the handouts, as escaped text (checks would block a hostile one;
@@ -85,8 +101,9 @@ def test_any_text_survives_yaml_template_and_catalog(tmp_path_factory, source, t
     english = render_html(localize(monograph), Interface(), "r")
     assert str(inline_html(source)) in english
     lookup = {read.key: read}
-    spanish = render_html(localize(monograph, "es", lookup, (), Interface(lookup)),
-                          Interface(lookup), "r")
+    spanish = render_html(
+        localize(monograph, "es", lookup, (), Interface(lookup)), Interface(lookup), "r"
+    )
     # a translation without visible content (spaces, punctuation) is no translation:
     # the English shows, and the handout is a draft
     shown = translation if is_translation(source, translation) else source
@@ -96,14 +113,22 @@ def test_any_text_survives_yaml_template_and_catalog(tmp_path_factory, source, t
 @st.composite
 def edit_sequences(draw):
     start = draw(st.lists(texts, min_size=1, max_size=5, unique=True))
-    edits = draw(st.lists(st.tuples(st.sampled_from(["change", "remove", "add", "swap",
-                                                     "restore"]),
-                                    st.integers(0, 10), texts), max_size=6))
+    edits = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["change", "remove", "add", "swap", "restore"]),
+                st.integers(0, 10),
+                texts,
+            ),
+            max_size=6,
+        )
+    )
     return start, edits
 
 
-@settings(max_examples=max(10, EXAMPLES // 3), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(10, EXAMPLES // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(sequence=edit_sequences())
 def test_update_never_loses_a_translation(tmp_path_factory, sequence):
     start, edits = sequence
@@ -119,8 +144,9 @@ def test_update_never_loses_a_translation(tmp_path_factory, sequence):
         if text:
             written[message.msgid] = text
         filled.append(replace(message, msgstr=text) if text else message)
-    write_atomic(catalog_path(root, "es"), render_catalog(catalog.header_comment,
-                                                          catalog.header, filled))
+    write_atomic(
+        catalog_path(root, "es"), render_catalog(catalog.header_comment, catalog.header, filled)
+    )
     paragraphs = list(start)
     for action, position, text in edits:
         if action == "change" and paragraphs:
@@ -155,7 +181,7 @@ def mutate(data: bytes, rng: random.Random, count: int) -> bytes:
             buffer[position % len(buffer)] = rng.choice(b'"\\\n:-#[]{}\x00\xff ')
         else:
             start = rng.randrange(len(buffer) + 1)
-            buffer[position:position] = buffer[start:start + rng.randrange(40)]
+            buffer[position:position] = buffer[start : start + rng.randrange(40)]
     return bytes(buffer)
 
 
@@ -175,8 +201,11 @@ def test_fuzzed_monographs_load_or_fail_cleanly(tmp_path_factory, seed, count):
 
 
 @PROPERTY
-@given(seed=st.integers(0, 2**32), count=st.integers(1, 12),
-       locale=st.sampled_from(["es", "zh_CN", "ar", "vi"]))
+@given(
+    seed=st.integers(0, 2**32),
+    count=st.integers(1, 12),
+    locale=st.sampled_from(["es", "zh_CN", "ar", "vi"]),
+)
 def test_fuzzed_catalogs_load_or_fail_cleanly(tmp_path_factory, seed, count, locale):
     root = tmp_path_factory.mktemp("fuzz")
     path = root / "x.po"
@@ -194,8 +223,10 @@ def test_fuzzed_catalogs_load_or_fail_cleanly(tmp_path_factory, seed, count, loc
 def test_arbitrary_bytes_never_crash_the_loaders(tmp_path_factory, data):
     root = tmp_path_factory.mktemp("bytes")
     (root / "source" / "monographs").mkdir(parents=True)
-    for path, load in ((root / "source/monographs/x.yaml", lambda p: load_monograph(p, root)),
-                       (root / "x.po", lambda p: read_catalog(p, root))):
+    for path, load in (
+        (root / "source/monographs/x.yaml", lambda p: load_monograph(p, root)),
+        (root / "x.po", lambda p: read_catalog(p, root)),
+    ):
         path.write_bytes(data)
         with contextlib.suppress(HandoutError):  # a clean error is fine; anything else fails
             load(path)
@@ -203,12 +234,23 @@ def test_arbitrary_bytes_never_crash_the_loaders(tmp_path_factory, data):
 
 entries = st.builds(
     lambda msgid, msgstr, context, fuzzy, note, obsolete: replace(
-        Message(msgid=msgid, msgstr=msgstr, msgctxt=context, fuzzy=fuzzy and bool(msgstr),
-                notes=(note,) if note else (), references=("source/x.yaml:3",)),
-        obsolete=obsolete),
-    any_text("\x00\r"), st.one_of(st.just(""), any_text("\x00\r")),
-    st.one_of(st.none(), any_text("\x00\r\n")), st.booleans(),
-    st.one_of(st.none(), any_text("\x00\r\n")), st.booleans())
+        Message(
+            msgid=msgid,
+            msgstr=msgstr,
+            msgctxt=context,
+            fuzzy=fuzzy and bool(msgstr),
+            notes=(note,) if note else (),
+            references=("source/x.yaml:3",),
+        ),
+        obsolete=obsolete,
+    ),
+    any_text("\x00\r"),
+    st.one_of(st.just(""), any_text("\x00\r")),
+    st.one_of(st.none(), any_text("\x00\r\n")),
+    st.booleans(),
+    st.one_of(st.none(), any_text("\x00\r\n")),
+    st.booleans(),
+)
 
 
 @PROPERTY
@@ -220,13 +262,15 @@ def test_the_scanner_reads_what_we_write_as_polib_does(tmp_path_factory, message
     from pipeline.catalogs.poread import parse_lines, scan_usual
     from pipeline.catalogs.posyntax import syntax_errors
 
-    text = render_catalog(("A header comment",), {"Content-Type": "text/plain; charset=UTF-8"},
-                          messages)
+    text = render_catalog(
+        ("A header comment",), {"Content-Type": "text/plain; charset=UTF-8"}, messages
+    )
     path = tmp_path_factory.mktemp("scan") / "x.po"
     path.write_bytes(text.encode("utf-8"))
     scanned = scan_usual(text)
     assert syntax_errors(text) == []
     assert scanned == parse_lines(text) == _polib_parse(path, "x.po", "UTF-8")
     written = sorted(messages, key=lambda m: m.obsolete)  # obsolete entries go last
-    assert [(m.msgid, m.msgstr, m.obsolete) for m in scanned[2]] == \
-        [(m.msgid, m.msgstr, m.obsolete) for m in written]
+    assert [(m.msgid, m.msgstr, m.obsolete) for m in scanned[2]] == [
+        (m.msgid, m.msgstr, m.obsolete) for m in written
+    ]

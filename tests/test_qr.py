@@ -44,14 +44,20 @@ def expected_matrix(address: str) -> list[list[int]]:
     code = segno.make(address, error="m", micro=False)
     size = len(code.matrix)
     blank = [0] * (size + 2 * QUIET_ZONE)
-    return [blank] * QUIET_ZONE + [[0] * QUIET_ZONE + [int(bool(v)) for v in row] +
-                                   [0] * QUIET_ZONE for row in code.matrix] + [blank] * QUIET_ZONE
+    return (
+        [blank] * QUIET_ZONE
+        + [[0] * QUIET_ZONE + [int(bool(v)) for v in row] + [0] * QUIET_ZONE for row in code.matrix]
+        + [blank] * QUIET_ZONE
+    )
 
 
 def qr_of(page: str) -> tuple[str, str]:
     """The printed QR block of a page: (its SVG, the address printed beside it)."""
-    found = re.search(r'<div class="qr" dir="ltr">(<svg .*?</svg>)<span class="qr-address">'
-                      r'([^<]*)</span></div>', page)
+    found = re.search(
+        r'<div class="qr" dir="ltr">(<svg .*?</svg>)<span class="qr-address">'
+        r"([^<]*)</span></div>",
+        page,
+    )
     assert found, "no QR code on the page"
     return found.group(1), found.group(2)
 
@@ -74,15 +80,22 @@ def test_the_address_is_escaped_and_the_svg_loads_nothing():
 def with_base_url(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("qr") / "project")
     policy = root / "handouts.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8") + f"base_url: {BASE}\n",
-                      encoding="utf-8")
+    policy.write_text(policy.read_text(encoding="utf-8") + f"base_url: {BASE}\n", encoding="utf-8")
     build(root, root / "output", pdf=False)
     return root / "output"
 
 
-@pytest.mark.parametrize("page", [
-    f"es/{DRUG}.html", f"es/{DRUG}.large.html", f"es/{DRUG}.bilingual.html",
-    f"zh_CN/{DRUG}.html", f"en/{DRUG}.html", f"en/{DRUG}.large.html"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        f"es/{DRUG}.html",
+        f"es/{DRUG}.large.html",
+        f"es/{DRUG}.bilingual.html",
+        f"zh_CN/{DRUG}.html",
+        f"en/{DRUG}.html",
+        f"en/{DRUG}.large.html",
+    ],
+)
 def test_every_published_edition_prints_the_code_to_its_own_page(with_base_url, page):
     svg, printed = qr_of((with_base_url / page).read_text(encoding="utf-8"))
     assert printed == f"{BASE}{page}"
@@ -97,8 +110,9 @@ def test_no_code_on_a_draft_or_without_base_url(with_base_url, built):
 
 
 def test_the_code_is_hidden_on_screen_and_fixed_on_every_printed_page():
-    css = (Path(__file__).resolve().parent.parent / "pipeline" / "templates" /
-           "style.css").read_text(encoding="utf-8")
+    css = (
+        Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "style.css"
+    ).read_text(encoding="utf-8")
     screen, printed = css.split("@media print", 1)
     assert ".qr { display: none; }" in screen
     assert "position: fixed" in printed.split(".qr {", 1)[1].split("}", 1)[0]
@@ -111,8 +125,7 @@ def test_every_printed_page_of_the_spanish_pdfs_scans_to_its_address(tmp_path):
     pdfium = pytest.importorskip("pypdfium2")
     root = copy_project(tmp_path / "project")
     policy = root / "handouts.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8") + f"base_url: {BASE}\n",
-                      encoding="utf-8")
+    policy.write_text(policy.read_text(encoding="utf-8") + f"base_url: {BASE}\n", encoding="utf-8")
     result = build(root, root / "output", pdf=True, locales=["es"])
     assert result.skipped == {}, result.skipped
     for edition in ("", ".large", ".bilingual"):

@@ -26,8 +26,10 @@ from pipeline.checks.numbers import compare
 from pipeline.checks.periods import period_problems
 
 CORPUS = Path(__file__).parent / "corpus" / "quantities"
-FILES = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
-         for path in sorted(CORPUS.glob("*.yaml"))}
+FILES = {
+    path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+    for path in sorted(CORPUS.glob("*.yaml"))
+}
 NEW = sorted(name for name, data in FILES.items() if data.get("status") == "new")
 
 # the figures of the check on 2026-12-07, before the reader was taught these languages:
@@ -55,7 +57,8 @@ def case_id(item: tuple[str, dict]) -> str:
 def test_corpus_case(item):
     locale, case = item
     problems = compare(case["source"], case["translation"], locale) + period_problems(
-        case["source"], case["translation"], locale)
+        case["source"], case["translation"], locale
+    )
     if case["verdict"] == "correct":
         assert problems == [], f"correct translation flagged ({case['note']}): {problems}"
     else:
@@ -66,8 +69,11 @@ def threshold_failures(locale: str, corpus: list[dict]) -> list[str]:
     """What keeps one new file from the acceptance thresholds (empty: it meets them)."""
     failures, unread, correct = [], 0, 0
     for case in corpus:
-        errors = {f.check for f in check_text(case["source"], case["translation"], locale)
-                  if f.severity == "error"}
+        errors = {
+            f.check
+            for f in check_text(case["source"], case["translation"], locale)
+            if f.severity == "error"
+        }
         if case["verdict"] == "dangerous":
             if not errors:
                 failures.append(f"dangerous passed ({case['note']}): {case['translation']}")
@@ -95,8 +101,22 @@ def test_the_corpus_is_large_and_wide_and_every_case_has_a_note():
     assert len(CASES) >= 300 and len(per_locale) >= 15, per_locale
     assert set(verdicts) == {"correct", "dangerous"} and min(verdicts.values()) >= 120
     assert all(case.get("note") for _, case in CASES)
-    required = {"es", "zh_CN", "vi", "ar", "fr", "de", "pt_BR", "ru", "ja", "ko", "hi", "fa",
-                "tl", "ht"}
+    required = {
+        "es",
+        "zh_CN",
+        "vi",
+        "ar",
+        "fr",
+        "de",
+        "pt_BR",
+        "ru",
+        "ja",
+        "ko",
+        "hi",
+        "fa",
+        "tl",
+        "ht",
+    }
     assert required <= set(per_locale)
 
 

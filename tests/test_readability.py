@@ -10,10 +10,12 @@ from pipeline.cli import main
 from pipeline.source.readability import FORMULAS, english, plain, translated
 
 EASY = "Take one pill a day. Drink a lot of water. Call us if you feel sick."
-HARD = ("Administration of immunosuppressive pharmacotherapeutic interventions "
-        "necessitates comprehensive hematological surveillance, particularly regarding "
-        "neutropenia-associated opportunistic infections, irrespective of concomitant "
-        "prophylactic antimicrobial medication.")
+HARD = (
+    "Administration of immunosuppressive pharmacotherapeutic interventions "
+    "necessitates comprehensive hematological surveillance, particularly regarding "
+    "neutropenia-associated opportunistic infections, irrespective of concomitant "
+    "prophylactic antimicrobial medication."
+)
 
 
 def test_english_grades_follow_the_text():
@@ -28,10 +30,19 @@ def test_plain_drops_markup_and_ends_every_text_as_a_sentence():
 
 
 def test_spanish_uses_szigriszt_pazos_with_the_ratio_to_the_same_english():
-    simple = translated("es", [(EASY, "Tome una pastilla al día. Beba mucha agua. "
-                                      "Llámenos si se siente mal.")])
-    hard = translated("es", [(EASY, "Debe tomar una pastilla diariamente. Beba abundante "
-                                    "agua. Comuníquese con nosotros si experimenta malestar.")])
+    simple = translated(
+        "es", [(EASY, "Tome una pastilla al día. Beba mucha agua. Llámenos si se siente mal.")]
+    )
+    hard = translated(
+        "es",
+        [
+            (
+                EASY,
+                "Debe tomar una pastilla diariamente. Beba abundante "
+                "agua. Comuníquese con nosotros si experimenta malestar.",
+            )
+        ],
+    )
     assert simple.formula is not None and simple.formula.formula == "Szigriszt-Pazos (INFLESZ)"
     assert simple.english is not None and simple.english.formula == "Flesch reading ease"
     assert hard.formula is not None and hard.formula.value < simple.formula.value
@@ -50,8 +61,9 @@ def test_lint_prints_the_grade_level_of_the_shipped_monograph(project, capsys):
     assert main(["-C", str(project), "lint"]) == 0
     out = capsys.readouterr().out
     line = next(row for row in out.splitlines() if "readability" in row)
-    assert line.startswith("source/monographs/blinatumomab.yaml: readability (advisory): "
-                           "Flesch-Kincaid grade ")
+    assert line.startswith(
+        "source/monographs/blinatumomab.yaml: readability (advisory): Flesch-Kincaid grade "
+    )
     assert "SMOG " in line and "6th-8th grade target" in line
 
 

@@ -31,23 +31,38 @@ def _render(root, locale=None, blocked=frozenset()):
         catalog = load_catalog(root, locale)
         interface = interface_for(catalog, blocked)
         handout = localize(monograph, locale, catalog.lookup(), blocked, interface)
-    return (render_html(handout, interface, "0123456789ab", "../en/blinatumomab.html"),
-            render_text(handout, interface, "0123456789ab"))
+    return (
+        render_html(handout, interface, "0123456789ab", "../en/blinatumomab.html"),
+        render_text(handout, interface, "0123456789ab"),
+    )
 
 
-@pytest.mark.parametrize(("code", "tag", "direction"), [
-    ("en", "en", "ltr"), ("es", "es", "ltr"), ("zh_CN", "zh-Hans-CN", "ltr"),
-    ("ar", "ar", "rtl"), ("vi", "vi", "ltr")])
+@pytest.mark.parametrize(
+    ("code", "tag", "direction"),
+    [
+        ("en", "en", "ltr"),
+        ("es", "es", "ltr"),
+        ("zh_CN", "zh-Hans-CN", "ltr"),
+        ("ar", "ar", "rtl"),
+        ("vi", "vi", "ltr"),
+    ],
+)
 def test_language_tag_and_direction_come_from_cldr(project, code, tag, direction):
     assert (locale_info(code).tag, locale_info(code).direction) == (tag, direction)
     html, _ = _render(project, None if code == "en" else code)
     assert f'<html lang="{tag}" dir="{direction}">' in html
 
 
-@pytest.mark.parametrize(("code", "tag", "name"), [
-    ("sr@latin", "sr-Latn", "Srpski (latinica)"), ("sr", "sr", "Српски"),
-    ("sr_RS@latin", "sr-Latn-RS", "Srpski (latinica, Srbija)"),
-    ("uz@cyrillic", "uz-Cyrl", "Ўзбекча (Кирил)"), ("be@latin", "be-Latn", None)])
+@pytest.mark.parametrize(
+    ("code", "tag", "name"),
+    [
+        ("sr@latin", "sr-Latn", "Srpski (latinica)"),
+        ("sr", "sr", "Српски"),
+        ("sr_RS@latin", "sr-Latn-RS", "Srpski (latinica, Srbija)"),
+        ("uz@cyrillic", "uz-Cyrl", "Ўзбекча (Кирил)"),
+        ("be@latin", "be-Latn", None),
+    ],
+)
 def test_a_script_modifier_gives_the_script_in_the_tag_and_the_name(code, tag, name):
     """gettext's sr@latin is BCP 47 sr-Latn, and names itself in Latin script."""
     info = locale_info(code)
@@ -57,11 +72,11 @@ def test_a_script_modifier_gives_the_script_in_the_tag_and_the_name(code, tag, n
 
 
 def test_a_serbian_latin_catalog_builds_pages_tagged_sr_latn(complete_project, run_build):
-    shutil.copytree(complete_project / "locales" / "es",
-                    complete_project / "locales" / "sr@latin")
+    shutil.copytree(complete_project / "locales" / "es", complete_project / "locales" / "sr@latin")
     policy = complete_project / "handouts.yaml"  # unreviewed: publishes only when it says so
-    policy.write_text(policy.read_text("utf-8") + "  sr@latin:\n    publish: translated\n",
-                      encoding="utf-8")
+    policy.write_text(
+        policy.read_text("utf-8") + "  sr@latin:\n    publish: translated\n", encoding="utf-8"
+    )
     run_build(complete_project)
     html = (complete_project / "output" / "sr@latin" / "blinatumomab.html").read_text()
     assert '<html lang="sr-Latn" dir="ltr">' in html
@@ -119,16 +134,21 @@ def test_a_draft_shows_the_banner_and_marks_english_fallbacks(project):
     complete_catalog(project, "es")
     set_entry(project, "es", "Pain", msgstr="")
     set_entry(project, "es", "DRAFT, not for patient use", msgstr="BORRADOR, no apto")
-    set_entry(project, "es", "%(num)d text is not translated yet.",
-              msgstr_plural=("%(num)d falta.", "%(num)d faltan."))
+    set_entry(
+        project,
+        "es",
+        "%(num)d text is not translated yet.",
+        msgstr_plural=("%(num)d falta.", "%(num)d faltan."),
+    )
     set_entry(project, "es", "Not translated yet", msgstr="Sin traducir")
     html, text = _render(project, "es")
     assert 'class="draft-banner"' in html and "BORRADOR, no apto" in html
     # the English words of the banner too: a translator wrote the others
     assert '<span lang="en" dir="ltr">(DRAFT, not for patient use)</span>' in html
     assert '<h3 id="s-pain" class="fallback" lang="en" dir="ltr">' in html
-    assert '<span class="fallback-tag" lang="es" dir="ltr">EN · Sin traducir</span>Pain</h3>' \
-        in html
+    assert (
+        '<span class="fallback-tag" lang="es" dir="ltr">EN · Sin traducir</span>Pain</h3>' in html
+    )
     assert text.startswith("*** BORRADOR, no apto / DRAFT, not for patient use ***\n")
     assert "\n[EN: Sin traducir] Pain\n" in text
     assert "\n1 falta.\n" in text and "<p>1 falta.</p>" in html
@@ -171,8 +191,12 @@ def test_numbers_with_latin_units_stay_left_to_right_in_rtl_text():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([*"<>&\"'*ab 1°F/=", "**", "<script>", "&amp;", " 38 °C"]))
-       .map("".join), st.booleans())
+@given(
+    st.lists(st.sampled_from([*"<>&\"'*ab 1°F/=", "**", "<script>", "&amp;", " 38 °C"])).map(
+        "".join
+    ),
+    st.booleans(),
+)
 def test_any_translation_renders_as_escaped_text(text, rtl):
     html = str(inline_html(text, rtl))
     tags = re.sub(r'</?strong>|<bdi dir="ltr">|</bdi>', "", html)

@@ -47,10 +47,23 @@ def test_the_shipped_catalogs_pass(project, capsys):
     assert "check passed" in out
     for locale in ("es", "zh_CN", "vi", "ar"):
         assert f"\n{locale} " in out
-    assert out.splitlines()[2].split() == ["locale", "required", "publish", "untranslated",
-                                           "fuzzy", "translated", "reviewed", "ready", "share",
-                                           "words", "min", "errors", "warnings", "handouts",
-                                           "result"]
+    assert out.splitlines()[2].split() == [
+        "locale",
+        "required",
+        "publish",
+        "untranslated",
+        "fuzzy",
+        "translated",
+        "reviewed",
+        "ready",
+        "share",
+        "words",
+        "min",
+        "errors",
+        "warnings",
+        "handouts",
+        "result",
+    ]
     report = build_report(project)
     assert all(r.errors == 0 for r in report.locales if r.policy.required)
 
@@ -76,7 +89,7 @@ def test_inserting_a_script_tag_fails_naming_the_catalog_line(project, capsys):
 
 
 def test_inserting_a_bidi_override_fails_naming_the_catalog_line(project, capsys):
-    edit(project, "vi", "Tác dụng phụ\"", "Tác dụng\u202e phụ\"")
+    edit(project, "vi", 'Tác dụng phụ"', 'Tác dụng\u202e phụ"')
     code, out, _ = check(project, capsys)
     assert code == 1
     assert f"{where(project, 'vi', 'Side effects')}: error: [dangerous-characters]" in out
@@ -91,7 +104,7 @@ def test_dropping_a_drug_name_fails(project, capsys):
 
 
 def test_errors_in_an_optional_locale_are_reported_but_do_not_fail(project, capsys):
-    edit(project, "ar", "مهم\"", "مهم<script>\"")
+    edit(project, "ar", 'مهم"', 'مهم<script>"')
     code, out, _ = check(project, capsys)
     assert code == 0
     assert "error: [markup]" in out and "ar (optional): draft" in out
@@ -100,17 +113,22 @@ def test_errors_in_an_optional_locale_are_reported_but_do_not_fail(project, caps
 def mark_fuzzy(project, locale: str, fragment: str) -> None:
     path = catalog_path(project, locale)
     lines = path.read_text(encoding="utf-8").split("\n")
-    index = next(i for i, line in enumerate(lines)
-                 if line.startswith("msgid") and fragment in "".join(lines[i:i + 6]))
+    index = next(
+        i
+        for i, line in enumerate(lines)
+        if line.startswith("msgid") and fragment in "".join(lines[i : i + 6])
+    )
     lines.insert(index, "#, fuzzy")
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def test_a_fuzzy_safety_entry_demotes_the_handout_to_a_draft_whatever_the_threshold(
-        project, capsys):
+    project, capsys
+):
     mark_fuzzy(project, "es", "WBC")
     (project / "handouts.yaml").write_text(
-        "locales:\n  es: {required: true, min_coverage: 90, publish: translated}\n")
+        "locales:\n  es: {required: true, min_coverage: 90, publish: translated}\n"
+    )
     code, out, _ = check(project, capsys, "--format", "json", "--locale", "es")
     data = json.loads(out)
     assert code == 0  # 60/61 meets 90%
@@ -121,7 +139,7 @@ def test_a_fuzzy_safety_entry_demotes_the_handout_to_a_draft_whatever_the_thresh
 
 def test_json_and_junit_agree_with_the_table(project, capsys, tmp_path):
     edit(project, "es", "100,4 °F", "101,4 °F")
-    edit(project, "vi", "Tác dụng phụ\"", "Tác dụng  dụng phụ \"")
+    edit(project, "vi", 'Tác dụng phụ"', 'Tác dụng  dụng phụ "')
     code, table, _ = check(project, capsys)
     junit = tmp_path / "junit.xml"
     json_code, out, _ = check(project, capsys, "--format", "json", "--junit", str(junit))
@@ -132,8 +150,12 @@ def test_json_and_junit_agree_with_the_table(project, capsys, tmp_path):
         row = rows[item["locale"]]
         cov = item["coverage"]
         assert row[2] == item["publish"] == "translated"
-        assert [int(n) for n in row[3:7]] == [cov["untranslated"], cov["fuzzy"],
-                                               cov["translated"], cov["reviewed"]]
+        assert [int(n) for n in row[3:7]] == [
+            cov["untranslated"],
+            cov["fuzzy"],
+            cov["translated"],
+            cov["reviewed"],
+        ]
         assert row[7] == f"{cov['translated'] + cov['reviewed']}/{cov['total']}"
         assert row[8] == f"{cov['percent']:.1f}%"
         assert (int(row[11]), int(row[12])) == (item["errors"], item["warnings"])
@@ -142,10 +164,19 @@ def test_json_and_junit_agree_with_the_table(project, capsys, tmp_path):
     assert set(suites) == {"template", "es", "zh_CN", "vi", "ar"}
     es_numbers = suites["es"].find("testcase[@name='numbers-units']")
     assert "101,4 °F" in es_numbers.find("failure").text
-    failed = {(s, c.get("name")) for s, suite in suites.items() for c in suite
-              if c.find("failure") is not None}
-    expected = {(r["locale"], f["check"]) for r in data["locales"] if r["required"]
-                for f in r["findings"] if f["severity"] == "error"}
+    failed = {
+        (s, c.get("name"))
+        for s, suite in suites.items()
+        for c in suite
+        if c.find("failure") is not None
+    }
+    expected = {
+        (r["locale"], f["check"])
+        for r in data["locales"]
+        if r["required"]
+        for f in r["findings"]
+        if f["severity"] == "error"
+    }
     assert failed == expected == {("es", "numbers-units")}
     vi_whitespace = suites["vi"].find("testcase[@name='whitespace']")
     assert vi_whitespace.find("failure") is None and vi_whitespace.find("system-out") is not None
@@ -154,15 +185,18 @@ def test_json_and_junit_agree_with_the_table(project, capsys, tmp_path):
 def test_markdown_has_the_summary_table(project, capsys):
     code, out, _ = check(project, capsys, "--format", "markdown")
     assert code == 0
-    assert "| locale | required | publish | untranslated | fuzzy | translated | reviewed |" \
-        in out and "| es | yes | translated | 0 | 0 | 61 | 0 | 61/61 | 100.0% |" in out
+    assert (
+        "| locale | required | publish | untranslated | fuzzy | translated | reviewed |" in out
+        and "| es | yes | translated | 0 | 0 | 61 | 0 | 61/61 | 100.0% |" in out
+    )
     assert "translated excludes reviewed" in out  # the legend says what each column counts
 
 
 def test_a_duplicate_msgid_is_bad_input_exit_2(project, capsys):
     path = catalog_path(project, "es")
-    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Dolor"\n',
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Dolor"\n', encoding="utf-8"
+    )
     code, _, err = check(project, capsys)
     assert code == 2
     assert "locales/es/LC_MESSAGES/handouts.po:" in err and "duplicate" in err
@@ -170,8 +204,9 @@ def test_a_duplicate_msgid_is_bad_input_exit_2(project, capsys):
 
 def test_a_stale_template_fails(project, capsys):
     source = project / "source" / "monographs" / "blinatumomab.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace("heading: Pain\n",
-                                                                 "heading: Pains\n"))
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("heading: Pain\n", "heading: Pains\n")
+    )
     code, out, _ = check(project, capsys)
     assert code == 1
     assert "handouts.pot: out of date" in out
@@ -210,8 +245,9 @@ def test_parallel_and_sequential_reports_agree_and_keep_error_lines(project, mon
     parallel, sequential = build_report(project, jobs=2), build_report(project, jobs=1)
     assert parallel == sequential and parallel.exit_code == 1
     path = catalog_path(project, "vi")
-    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Đau"\n',
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\nmsgid "Pain"\nmsgstr "Đau"\n', encoding="utf-8"
+    )
     parallel, sequential = build_report(project, jobs=2), build_report(project, jobs=1)
     assert [r.locale for r in parallel.broken] == ["vi"] and parallel.exit_code == 2
     assert str(parallel.broken[0].broken) == str(sequential.broken[0].broken)
@@ -237,17 +273,19 @@ def test_template_freshness_is_its_content_not_its_date(project, capsys):
     pot = project / "locales" / "handouts.pot"
     text = pot.read_text(encoding="utf-8")
     created = next(line for line in text.splitlines() if "POT-Creation-Date" in line)
-    pot.write_text(text.replace(created, '"POT-Creation-Date: 2001-01-01 00:00+0000\\n"'),
-                   encoding="utf-8")
+    pot.write_text(
+        text.replace(created, '"POT-Creation-Date: 2001-01-01 00:00+0000\\n"'), encoding="utf-8"
+    )
     code, out, _ = check(project, capsys)
     assert code == 0 and "handouts.pot: up to date" in out
     assert text.count("#. SAFETY-CRITICAL:") > 1
-    pot.write_text(text.replace("#. SAFETY-CRITICAL:", "#. SAFETY CRITICAL:", 1),
-                   encoding="utf-8")
+    pot.write_text(text.replace("#. SAFETY-CRITICAL:", "#. SAFETY CRITICAL:", 1), encoding="utf-8")
     code, out, _ = check(project, capsys)
     assert code == 1 and "handouts.pot: out of date" in out
-    pot.write_text(text.replace('"Generated-By: handouts extract\\n"',
-                                '"Generated-By: by hand\\n"'), encoding="utf-8")
+    pot.write_text(
+        text.replace('"Generated-By: handouts extract\\n"', '"Generated-By: by hand\\n"'),
+        encoding="utf-8",
+    )
     code, out, _ = check(project, capsys)
     assert code == 1 and "handouts.pot: out of date" in out
 
@@ -259,8 +297,12 @@ def test_each_handouts_coverage_is_counted_from_its_catalog(project):
     from pipeline.checks.coverage import coverage
     from pipeline.checks.report import project_scope
 
-    edit(project, "es", "#: source/monographs/blinatumomab.yaml", "#, fuzzy\n#: "
-         "source/monographs/blinatumomab.yaml")  # one es entry fuzzy
+    edit(
+        project,
+        "es",
+        "#: source/monographs/blinatumomab.yaml",
+        "#, fuzzy\n#: source/monographs/blinatumomab.yaml",
+    )  # one es entry fuzzy
     scope = project_scope(project, load_template(project))
     report = build_report(project)
     assert {r.locale for r in report.locales} >= {"es", "ar", "vi"}
@@ -274,7 +316,8 @@ def test_each_handouts_coverage_is_counted_from_its_catalog(project):
 
 
 def test_workers_and_this_process_share_the_locales_and_agree_with_one_process(
-        project, monkeypatch):
+    project, monkeypatch
+):
     """Every locale is read once, by a worker or by the command's own process, whichever
     start method the platform has (fork here; spawn where fork is missing)."""
     from pipeline.checks import report as report_module
@@ -284,8 +327,9 @@ def test_workers_and_this_process_share_the_locales_and_agree_with_one_process(
     sequential = build_report(project, jobs=1)
     read: list[str] = []
     reader = report_module._read_here
-    monkeypatch.setattr(report_module, "_read_here",
-                        lambda *args: read.append(args[1]) or reader(*args))
+    monkeypatch.setattr(
+        report_module, "_read_here", lambda *args: read.append(args[1]) or reader(*args)
+    )
     for methods in (["fork", "spawn"], ["spawn"]):
         monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda m=methods: m)
         read.clear()

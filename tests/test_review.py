@@ -34,8 +34,9 @@ from tests.conftest import set_entry
 from tests.projects import need_tool
 
 REVIEWER = "Ana García, CoreCHI"
-PAIN = ("Your healthcare provider can recommend medications and other strategies to help "
-        "relieve pain.")
+PAIN = (
+    "Your healthcare provider can recommend medications and other strategies to help relieve pain."
+)
 DAY = dt.date(2026, 12, 1)
 
 
@@ -50,11 +51,13 @@ def drug_keys(root):
 
 
 def run_review(root, *args: str) -> int:
-    return main(["-C", str(root), "review", "es", "--reviewer", REVIEWER, "--date",
-                 DAY.isoformat(), *args])
+    return main(
+        ["-C", str(root), "review", "es", "--reviewer", REVIEWER, "--date", DAY.isoformat(), *args]
+    )
 
 
 # --- the format ----------------------------------------------------------------------
+
 
 def _field(name: str, value: str) -> bytes:
     data = unicodedata.normalize("NFC", value).encode("utf-8")
@@ -63,25 +66,40 @@ def _field(name: str, value: str) -> bytes:
 
 def test_the_digest_is_the_documented_canonical_form():
     """docs/review-marks.md, written out independently of the implementation."""
-    message = Message("%(num)d day", msgctxt="ctx", msgid_plural="%(num)d days",
-                      msgstr_plural=("%(num)d día", "%(num)d días"))
-    expected = hashlib.sha256(b"handouts-review/1\n" + _field("date", "2026-12-01")
-                              + _field("reviewer", REVIEWER) + _field("msgctxt", "ctx")
-                              + _field("msgid", "%(num)d day")
-                              + _field("msgid_plural", "%(num)d days")
-                              + _field("msgstr[0]", "%(num)d día")
-                              + _field("msgstr[1]", "%(num)d días")).hexdigest()
+    message = Message(
+        "%(num)d day",
+        msgctxt="ctx",
+        msgid_plural="%(num)d days",
+        msgstr_plural=("%(num)d día", "%(num)d días"),
+    )
+    expected = hashlib.sha256(
+        b"handouts-review/1\n"
+        + _field("date", "2026-12-01")
+        + _field("reviewer", REVIEWER)
+        + _field("msgctxt", "ctx")
+        + _field("msgid", "%(num)d day")
+        + _field("msgid_plural", "%(num)d days")
+        + _field("msgstr[0]", "%(num)d día")
+        + _field("msgstr[1]", "%(num)d días")
+    ).hexdigest()
     assert digest(message, DAY, REVIEWER) == expected
     singular = Message("Pain", "Dolor")
-    assert digest(singular, DAY, REVIEWER) == hashlib.sha256(
-        b"handouts-review/1\n" + _field("date", "2026-12-01") + _field("reviewer", REVIEWER)
-        + _field("msgid", "Pain") + _field("msgstr", "Dolor")).hexdigest()
+    assert (
+        digest(singular, DAY, REVIEWER)
+        == hashlib.sha256(
+            b"handouts-review/1\n"
+            + _field("date", "2026-12-01")
+            + _field("reviewer", REVIEWER)
+            + _field("msgid", "Pain")
+            + _field("msgstr", "Dolor")
+        ).hexdigest()
+    )
     # no context and an empty one differ; NFD and NFC text are the same text
-    assert digest(replace(singular, msgctxt=""), DAY, REVIEWER) != digest(singular, DAY,
-                                                                          REVIEWER)
+    assert digest(replace(singular, msgctxt=""), DAY, REVIEWER) != digest(singular, DAY, REVIEWER)
     nfd = replace(singular, msgstr=unicodedata.normalize("NFD", "Dolor café"))
-    assert digest(nfd, DAY, REVIEWER) == digest(replace(singular, msgstr="Dolor café"), DAY,
-                                                REVIEWER)
+    assert digest(nfd, DAY, REVIEWER) == digest(
+        replace(singular, msgstr="Dolor café"), DAY, REVIEWER
+    )
 
 
 def test_a_mark_reads_back_and_names_date_reviewer_digest():
@@ -92,15 +110,18 @@ def test_a_mark_reads_back_and_names_date_reviewer_digest():
     assert (mark.date, mark.reviewer) == (DAY, REVIEWER) and mark.covers(message)
     assert not mark.covers(replace(message, msgstr="Dolor."))
     assert not mark.covers(replace(message, msgid="Pains"))
-    for broken in ("handouts-reviewed 2026-13-01 by A [sha256:" + "0" * 64 + "]",
-                   "handouts-reviewed 20261201 by A [sha256:" + "0" * 64 + "]",
-                   "handouts-reviewed 2026-12-01 by A [sha256:abc]",
-                   "handouts-reviewed 2026-12-01 A [sha256:" + "0" * 64 + "]"):
+    for broken in (
+        "handouts-reviewed 2026-13-01 by A [sha256:" + "0" * 64 + "]",
+        "handouts-reviewed 20261201 by A [sha256:" + "0" * 64 + "]",
+        "handouts-reviewed 2026-12-01 by A [sha256:abc]",
+        "handouts-reviewed 2026-12-01 A [sha256:" + "0" * 64 + "]",
+    ):
         assert parse_mark(broken) is None
         assert marks_of(Message("x", "y", comments=(broken,))) == ([], [broken])
 
 
 # --- handouts review -----------------------------------------------------------------
+
 
 def test_review_marks_every_text_of_the_drug_and_changes_nothing_else(project, capsys):
     path = catalog_path(project, "es")
@@ -132,8 +153,7 @@ def test_review_refuses_fuzzy_untranslated_and_failing_entries(project, capsys):
     assert "refused: fuzzy" in out and "refused: untranslated" in out
     assert "refused: [numbers-units]" in out and "3 refused" in out
     reviewed = reviewed_keys(project)
-    assert reviewed == drug_keys(project) - {(None, PAIN), (None, "Platelets"),
-                                             (None, fever.msgid)}
+    assert reviewed == drug_keys(project) - {(None, PAIN), (None, "Platelets"), (None, fever.msgid)}
 
 
 def test_review_by_line_and_dry_run(project, capsys):
@@ -150,8 +170,8 @@ def test_review_by_line_and_dry_run(project, capsys):
 
 def test_only_the_policys_reviewers_count(project, capsys):
     (project / "handouts.yaml").write_text(
-        "locales:\n  es:\n    required: true\n    reviewers: ['Luis Pérez, CT']\n",
-        encoding="utf-8")
+        "locales:\n  es:\n    required: true\n    reviewers: ['Luis Pérez, CT']\n", encoding="utf-8"
+    )
     assert run_review(project, "--drug", "blinatumomab") == 2
     err = capsys.readouterr().err
     assert f"'{REVIEWER}' is not a reviewer of es in handouts.yaml" in err
@@ -183,8 +203,12 @@ def test_editing_one_msgstr_voids_exactly_that_mark(project):
 def test_a_source_edit_voids_the_mark_through_update(project):
     assert run_review(project, "--drug", "blinatumomab") == 0
     monograph = project / "source" / "monographs" / "blinatumomab.yaml"
-    monograph.write_text(monograph.read_text(encoding="utf-8").replace(
-        "can recommend medications", "may recommend medications"), encoding="utf-8")
+    monograph.write_text(
+        monograph.read_text(encoding="utf-8").replace(
+            "can recommend medications", "may recommend medications"
+        ),
+        encoding="utf-8",
+    )
     assert main(["-C", str(project), "extract"]) == 0
     update_catalogs(project)
     catalog = load_catalog(project, "es")
@@ -200,11 +224,20 @@ def test_the_marks_survive_the_translators_tools(project, tool):
     keys = reviewed_keys(project)
     path = catalog_path(project, "es")
     if tool == "msgmerge":
-        subprocess.run([need_tool("msgmerge"), "--quiet", "--previous", "-o", str(path),
-                        str(path), str(project / TEMPLATE_PATH)], check=True)
+        subprocess.run(
+            [
+                need_tool("msgmerge"),
+                "--quiet",
+                "--previous",
+                "-o",
+                str(path),
+                str(path),
+                str(project / TEMPLATE_PATH),
+            ],
+            check=True,
+        )
     elif tool == "msgcat":
-        subprocess.run([need_tool("msgcat"), "--width=60", "-o", str(path), str(path)],
-                       check=True)
+        subprocess.run([need_tool("msgcat"), "--width=60", "-o", str(path), str(path)], check=True)
     elif tool == "translate-toolkit":
         from translate.storage import po  # the test extra: what Weblate reads PO with
 
@@ -237,7 +270,8 @@ def test_a_catalog_saved_meanwhile_is_left_alone(project):
 
 def test_publish_reviewed_makes_an_unreviewed_text_a_draft_that_says_so(project, capsys):
     (project / "handouts.yaml").write_text(
-        "locales:\n  es:\n    required: true\n    publish: reviewed\n", encoding="utf-8")
+        "locales:\n  es:\n    required: true\n    publish: reviewed\n", encoding="utf-8"
+    )
     assert run_review(project, "--drug", "blinatumomab") == 0
     message = next(m for m in load_catalog(project, "es").active() if m.msgid == PAIN)
     set_entry(project, "es", PAIN, comments=())  # one text unreviewed
@@ -245,10 +279,14 @@ def test_publish_reviewed_makes_an_unreviewed_text_a_draft_that_says_so(project,
     output = project / "output"
     assert not (output / "es" / "blinatumomab.html").exists()
     draft = (output / "drafts" / "es" / "blinatumomab.html").read_text(encoding="utf-8")
-    assert ("1 texto traducido aún no se ha revisado; en este idioma solo se publican "
-            "traducciones revisadas.") in draft
-    assert f'class="pending"><span class="fallback-tag">Aún no revisado</span>' \
-           f'{message.msgstr}' in draft
+    assert (
+        "1 texto traducido aún no se ha revisado; en este idioma solo se publican "
+        "traducciones revisadas."
+    ) in draft
+    assert (
+        f'class="pending"><span class="fallback-tag">Aún no revisado</span>'
+        f"{message.msgstr}" in draft
+    )
     capsys.readouterr()
     assert main(["-C", str(project), "check"]) == 1  # below min_coverage: 100% reviewed
     out = capsys.readouterr().out
@@ -261,8 +299,14 @@ def test_publish_reviewed_makes_an_unreviewed_text_a_draft_that_says_so(project,
 
 
 def test_coverage_counts_four_states_in_entries_and_words(project):
-    assert run_review(project, "--line", str(next(
-        m for m in load_catalog(project, "es").active() if m.msgid == PAIN).line)) == 0
+    assert (
+        run_review(
+            project,
+            "--line",
+            str(next(m for m in load_catalog(project, "es").active() if m.msgid == PAIN).line),
+        )
+        == 0
+    )
     set_entry(project, "es", "Platelets", fuzzy=True)
     set_entry(project, "es", "Pregnancy and breastfeeding", msgstr="")
     catalog = load_catalog(project, "es")
@@ -276,15 +320,21 @@ def test_coverage_counts_four_states_in_entries_and_words(project):
 
 # --- the facts of a mark are validated on read as on write ----------------------------
 
-@pytest.mark.parametrize("date, reviewer, problem", [
-    (dt.date(2026, 12, 9), REVIEWER, "is in the future"),
-    (DAY, "Ana \u202eIHCeroC ,aícraG", "control or invisible characters"),
-    (DAY, "Ana\u200b García, CoreCHI", "control or invisible characters"),
-])
-def test_a_hand_written_mark_with_a_refused_fact_does_not_count(project, capsys, monkeypatch,
-                                                                date, reviewer, problem):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 12, 7, 12,
-                                                               tzinfo=dt.UTC).timestamp())))
+
+@pytest.mark.parametrize(
+    "date, reviewer, problem",
+    [
+        (dt.date(2026, 12, 9), REVIEWER, "is in the future"),
+        (DAY, "Ana \u202eIHCeroC ,aícraG", "control or invisible characters"),
+        (DAY, "Ana\u200b García, CoreCHI", "control or invisible characters"),
+    ],
+)
+def test_a_hand_written_mark_with_a_refused_fact_does_not_count(
+    project, capsys, monkeypatch, date, reviewer, problem
+):
+    monkeypatch.setenv(
+        "SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC).timestamp()))
+    )
     message = next(m for m in load_catalog(project, "es").active() if m.msgid == PAIN)
     mark = format_mark(message, date, reviewer)
     assert parse_mark(mark).covers(message)  # well formed, and it covers the text
@@ -295,12 +345,24 @@ def test_a_hand_written_mark_with_a_refused_fact_does_not_count(project, capsys,
     assert '"check": "review-mark"' in out and problem in out
     assert "\u202e" not in out and "\u200b" not in out
     # the same rule refuses to write it
-    code = main(["-C", str(project), "review", "es", "--line", str(message.line),
-                 "--reviewer", reviewer, "--date", date.isoformat()])
+    code = main(
+        [
+            "-C",
+            str(project),
+            "review",
+            "es",
+            "--line",
+            str(message.line),
+            "--reviewer",
+            reviewer,
+            "--date",
+            date.isoformat(),
+        ]
+    )
     assert code == 2 and problem in capsys.readouterr().err
     # and the handout never prints it
-    assert main(["-C", str(project), "build", "--quiet", "--no-pdf", "--drug",
-                 "blinatumomab"]) == 0
-    pages = "".join(p.read_text(encoding="utf-8")
-                    for p in (project / "output").rglob("blinatumomab*.html"))
+    assert main(["-C", str(project), "build", "--quiet", "--no-pdf", "--drug", "blinatumomab"]) == 0
+    pages = "".join(
+        p.read_text(encoding="utf-8") for p in (project / "output").rglob("blinatumomab*.html")
+    )
     assert "Blinatumomab" in pages and "Ana" not in pages and "CoreCHI" not in pages

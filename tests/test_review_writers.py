@@ -34,8 +34,23 @@ def reviewed_keys(root, locale="es"):
 @pytest.fixture
 def reviewed(project):
     """The project with blinatumomab's texts reviewed: (root, the reviewed keys)."""
-    assert main(["-C", str(project), "review", "es", "--drug", "blinatumomab",
-                 "--reviewer", REVIEWER, "--date", "2026-12-01"]) == 0
+    assert (
+        main(
+            [
+                "-C",
+                str(project),
+                "review",
+                "es",
+                "--drug",
+                "blinatumomab",
+                "--reviewer",
+                REVIEWER,
+                "--date",
+                "2026-12-01",
+            ]
+        )
+        == 0
+    )
     keys = reviewed_keys(project)
     assert len(keys) > 40
     return project, keys
@@ -74,19 +89,21 @@ def poedit_save(path):
     (X-Generator, Last-Translator, PO-Revision-Date), every text re-wrapped at 79
     columns as gettext wraps, and translator comments re-wrapped at 79 too (textwrap,
     breaking after hyphens), though Poedit itself writes them back as read."""
-    subprocess.run([need_tool("msgcat"), "--width=79", "-o", str(path), str(path)],
-                   check=True)
+    subprocess.run([need_tool("msgcat"), "--width=79", "-o", str(path), str(path)], check=True)
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r'"PO-Revision-Date: [^"]*"', r'"PO-Revision-Date: 2026-12-02 10:15+0100\\n"',
-                  text, count=1)
-    text = re.sub(r'"Last-Translator: [^"]*"',
-                  r'"Last-Translator: Ana <ana@example.org>\\n"', text, count=1)
+    text = re.sub(
+        r'"PO-Revision-Date: [^"]*"', r'"PO-Revision-Date: 2026-12-02 10:15+0100\\n"', text, count=1
+    )
+    text = re.sub(
+        r'"Last-Translator: [^"]*"', r'"Last-Translator: Ana <ana@example.org>\\n"', text, count=1
+    )
     text = text.replace('"Plural-Forms:', '"X-Generator: Poedit 3.4.2\\n"\n"Plural-Forms:', 1)
     lines = []
     for line in text.splitlines():
         if line.startswith("# ") and len(line) > 79:
-            lines += textwrap.wrap(line[2:], 79, initial_indent="# ", subsequent_indent="# ",
-                                   break_long_words=False)
+            lines += textwrap.wrap(
+                line[2:], 79, initial_indent="# ", subsequent_indent="# ", break_long_words=False
+            )
         else:
             lines.append(line)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -96,8 +113,16 @@ def gnu(tool, path, root, width):
     if tool == "msgcat":
         command = [need_tool("msgcat"), f"--width={width}", "-o", str(path), str(path)]
     else:
-        command = [need_tool("msgmerge"), "--quiet", "--previous", f"--width={width}", "-o",
-                   str(path), str(path), str(root / TEMPLATE_PATH)]
+        command = [
+            need_tool("msgmerge"),
+            "--quiet",
+            "--previous",
+            f"--width={width}",
+            "-o",
+            str(path),
+            str(path),
+            str(root / TEMPLATE_PATH),
+        ]
     subprocess.run(command, check=True)
 
 
@@ -137,8 +162,11 @@ def test_a_wrapped_mark_is_wrapped_indeed_and_an_edit_still_voids_it(reviewed):
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"^# handouts-reviewed .*\[sha256:", text, re.M)  # all wrapped
     catalog = load_catalog(root, "es")
-    message = next(m for m in catalog.active() if m.key in keys and 3 < len(m.msgstr) < 25
-                   and '"' not in m.msgstr)
+    message = next(
+        m
+        for m in catalog.active()
+        if m.key in keys and 3 < len(m.msgstr) < 25 and '"' not in m.msgstr
+    )
     assert len(marks_of(message)[0][0].lines) > 2
     edited = text.replace(f'msgstr "{message.msgstr}"', f'msgstr "{message.msgstr} "', 1)
     assert edited != text
@@ -153,12 +181,29 @@ def test_review_again_replaces_a_wrapped_void_mark_whole(reviewed):
     catalog = load_catalog(root, "es")
     message = next(m for m in catalog.active() if m.key in keys and len(m.msgstr) < 60)
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(f'msgstr "{message.msgstr}"',
-                                 f'msgstr "{message.msgstr}."', 1), encoding="utf-8")
+    path.write_text(
+        text.replace(f'msgstr "{message.msgstr}"', f'msgstr "{message.msgstr}."', 1),
+        encoding="utf-8",
+    )
     assert message.key not in reviewed_keys(root)
     line = next(m for m in load_catalog(root, "es").active() if m.key == message.key).line
-    assert main(["-C", str(root), "review", "es", "--line", str(line), "--reviewer", REVIEWER,
-                 "--date", "2026-12-02"]) == 0
+    assert (
+        main(
+            [
+                "-C",
+                str(root),
+                "review",
+                "es",
+                "--line",
+                str(line),
+                "--reviewer",
+                REVIEWER,
+                "--date",
+                "2026-12-02",
+            ]
+        )
+        == 0
+    )
     again = next(m for m in load_catalog(root, "es").active() if m.key == message.key)
     assert [m.date for m in marks_of(again)[0]] == [dt.date(2026, 12, 2)]
     assert not marks_of(again)[1] and len(mark_groups(again.comments)) == 1
@@ -166,8 +211,11 @@ def test_review_again_replaces_a_wrapped_void_mark_whole(reviewed):
 
 
 def test_joining_tries_both_readings_of_a_line_that_ends_in_a_hyphen():
-    lines = ("handouts-reviewed 2026-12-01 by Ana García-", "López, MD [sha256:" + "a" * 30,
-             "a" * 34 + "]")
+    lines = (
+        "handouts-reviewed 2026-12-01 by Ana García-",
+        "López, MD [sha256:" + "a" * 30,
+        "a" * 34 + "]",
+    )
     texts = joinings(lines)
     assert texts[0] == f"handouts-reviewed 2026-12-01 by Ana García-López, MD [sha256:{'a' * 64}]"
     assert texts[1] == f"handouts-reviewed 2026-12-01 by Ana García- López, MD [sha256:{'a' * 64}]"

@@ -37,8 +37,10 @@ def project(tmp_path):
     root = copy_project(tmp_path / "project")
     ids = add_monograph_copies(root, 2)
     source = root / "source" / "monographs" / f"{ids[0]}.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "heading: Pain\n", "heading: Pain relief\n"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("heading: Pain\n", "heading: Pain relief\n"),
+        encoding="utf-8",
+    )
     extract_template(root)
     update_catalogs(root, memory=False)
     set_entry(root, "es", "Pain relief", msgstr="Alivio del dolor", fuzzy=False)
@@ -74,15 +76,22 @@ def test_a_saved_msgstr_re_renders_that_handout_as_build_would(preview, project,
     set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (revisado)")
     update = save(preview)
     assert update.rendered == ["es/copy-000"] and not update.full
-    assert update.written == [f"es/copy-000{name}" for name in (  # every format shows it
-        ".bilingual.html", ".bilingual.txt", ".html", ".large.html", ".txt")]
+    assert update.written == [
+        f"es/copy-000{name}"
+        for name in (  # every format shows it
+            ".bilingual.html",
+            ".bilingual.txt",
+            ".html",
+            ".large.html",
+            ".txt",
+        )
+    ]
     assert snapshot(project / "output") == fresh_build(project, tmp_path)
     again = build(project, project / "output", pdf=False, preview=True)  # all current
     assert again.rendered == 0 and again.files_written == 0 and not again.changed
 
 
-def test_a_handout_that_becomes_a_draft_moves_and_the_pages_follow(preview, project,
-                                                                  tmp_path):
+def test_a_handout_that_becomes_a_draft_moves_and_the_pages_follow(preview, project, tmp_path):
     set_entry(project, "es", "Pain relief", fuzzy=True)
     update = save(preview)
     assert update.rendered == ["es/copy-000"]
@@ -104,8 +113,7 @@ def test_a_broken_save_keeps_the_last_good_output_and_recovers(preview, project,
     assert "handouts.po:" in preview.error
     assert snapshot(project / "output") == before
     assert preview.changes() == []  # reported once, not on every poll
-    path.write_text(good.replace('msgstr "Alivio del dolor"', 'msgstr "Alivio"'),
-                    encoding="utf-8")
+    path.write_text(good.replace('msgstr "Alivio del dolor"', 'msgstr "Alivio"'), encoding="utf-8")
     update = save(preview)
     assert update.rendered == ["es/copy-000"] and preview.error is None
     assert snapshot(project / "output") == fresh_build(project, tmp_path)
@@ -113,8 +121,9 @@ def test_a_broken_save_keeps_the_last_good_output_and_recovers(preview, project,
 
 def test_a_saved_monograph_goes_through_the_build(preview, project, tmp_path):
     path = project / "source" / "monographs" / "copy-001.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: null",
-                                                             "reviewed: 2025-04-01"))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("reviewed: null", "reviewed: 2025-04-01")
+    )
     update = save(preview)
     assert update.full
     assert snapshot(project / "output") == fresh_build(project, tmp_path)
@@ -138,6 +147,7 @@ def test_an_external_build_is_noticed(preview, project, tmp_path):
 
 # --- HTTP ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def server(preview):
     server = make_server(preview, 0, lambda text: None)
@@ -152,6 +162,7 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
+
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(url, timeout=10) as response:
@@ -181,8 +192,13 @@ def test_the_server_serves_only_the_output(server):
     status, headers, body = get(f"{server}/es/blinatumomab.txt")
     assert status == 200 and headers["Content-Type"] == "text/plain; charset=utf-8"
     assert b"<script" not in body
-    for path in ("/../handouts.yaml", "/.handouts-manifest.json", "/%2e%2e/handouts.yaml",
-                 "/es/../../handouts.yaml", "/nothing.html"):
+    for path in (
+        "/../handouts.yaml",
+        "/.handouts-manifest.json",
+        "/%2e%2e/handouts.yaml",
+        "/es/../../handouts.yaml",
+        "/nothing.html",
+    ):
         assert get(f"{server}{path}")[0] == 404, path
 
 
@@ -194,6 +210,7 @@ def test_a_handout_url_finds_its_draft(server):
 def test_the_page_learns_of_its_own_rebuild(server, preview, project):
     def version(path):
         return json.loads(get(f"{server}{EVENTS}?path={path}")[2])["version"]
+
     mine, other = version("/es/copy-000.html"), version("/es/copy-001.html")
     set_entry(project, "es", "Pain relief", msgstr="Alivio del dolor (nuevo)")
     save(preview)
@@ -208,11 +225,16 @@ def test_preview_page_without_a_policy_still_gets_one():
 
 # --- the command -------------------------------------------------------------------------
 
+
 def start_server(project: Path) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([sys.executable, "-u", "-m", "pipeline", "serve", "es",
-                                "--port", "0"], cwd=project, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "pipeline", "serve", "es", "--port", "0"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     line = process.stdout.readline()
     match = re.search(r"serving (http://127\.0\.0\.1:\d+)/", line)
     assert match, line + process.stderr.read()
@@ -239,16 +261,25 @@ def test_serve_command_rebuilds_after_a_save_and_stops_on_ctrl_c(project):
 
 
 def test_serve_refuses_an_unknown_locale(project):
-    result = subprocess.run([sys.executable, "-m", "pipeline", "serve", "xx"], cwd=project,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "serve", "xx"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "no catalog for locale 'xx'" in result.stderr
 
 
 def test_status_names_each_entrys_handout_at_the_server(project):
     set_entry(project, "es", "Pain relief", fuzzy=True)
-    result = subprocess.run([sys.executable, "-m", "pipeline", "status", "es", "--url",
-                             "http://127.0.0.1:8000"], cwd=project, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "status", "es", "--url", "http://127.0.0.1:8000"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "    see: http://127.0.0.1:8000/es/copy-000.html\n" in result.stdout
 
 
@@ -259,13 +290,20 @@ def test_chromium_reloads_the_page_after_a_save(project):
     process, base = start_server(project)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium,
-                                                 args=["--headless", "--no-sandbox"])
+            browser = playwright.chromium.launch(
+                executable_path=chromium, args=["--headless", "--no-sandbox"]
+            )
             try:
                 page = browser.new_page()
                 violations = []
-                page.on("console", lambda message: violations.append(message.text)
-                        if "Content Security Policy" in message.text else None)
+                page.on(
+                    "console",
+                    lambda message: (
+                        violations.append(message.text)
+                        if "Content Security Policy" in message.text
+                        else None
+                    ),
+                )
                 page.goto(f"{base}/es/copy-000.html")
                 assert "Alivio del dolor" in page.content()
                 page.wait_for_timeout(600)  # the script has polled once
@@ -285,9 +323,11 @@ def test_chromium_reloads_the_page_after_a_save(project):
 
 # --- a hardened preview server (loopback only; every request bounded by a timeout) --------
 
+
 def raw_get(base: str, path: str, host: str | None = None) -> tuple[int, dict[str, str]]:
     """GET ``path`` as sent (no normalizing), with this Host header (None: the server's)."""
     import http.client
+
     address = base.removeprefix("http://")
     connection = http.client.HTTPConnection(address, timeout=10)
     try:
@@ -301,18 +341,30 @@ def raw_get(base: str, path: str, host: str | None = None) -> tuple[int, dict[st
 
 def test_a_request_for_another_host_is_misdirected(server):
     port = server.rsplit(":", 1)[1]
-    for host in ("attacker.example", f"attacker.example:{port}", "127.0.0.1:1",
-                 f"127.0.0.2:{port}", f"localhost.attacker.example:{port}", ""):
+    for host in (
+        "attacker.example",
+        f"attacker.example:{port}",
+        "127.0.0.1:1",
+        f"127.0.0.2:{port}",
+        f"localhost.attacker.example:{port}",
+        "",
+    ):
         assert raw_get(server, "/report.json", host=host)[0] == 421, host
         assert raw_get(server, f"{EVENTS}?path=/", host=host)[0] == 421, host
-    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}",
-                 f"[::1]:{port}"):
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
         assert raw_get(server, "/report.json", host=host)[0] == 200, host
 
 
 def test_odd_and_overlong_paths_are_answered_never_dropped(server):
-    for path in ("/es/" + "a" * 300 + ".html", "/" + "b" * 300, "/drafts/" + "c" * 300 + "/x",
-                 "/es/%00.html", "/es/%ff%fe.html", "/" + "d/" * 400, "/es/%2e%2e%2f%2e%2e"):
+    for path in (
+        "/es/" + "a" * 300 + ".html",
+        "/" + "b" * 300,
+        "/drafts/" + "c" * 300 + "/x",
+        "/es/%00.html",
+        "/es/%ff%fe.html",
+        "/" + "d/" * 400,
+        "/es/%2e%2e%2f%2e%2e",
+    ):
         status, _ = raw_get(server, path)
         assert status in (404, 414), (path[:40], status)
     assert raw_get(server, "/" + "e" * 5000)[0] == 414
@@ -320,9 +372,14 @@ def test_odd_and_overlong_paths_are_answered_never_dropped(server):
 
 
 def test_no_path_redirects_to_another_host(server):
-    for path in ("/drafts//ar/blinatumomab.html", "//ar/blinatumomab.html",
-                 "//attacker.example/ar/blinatumomab.html", "/drafts/%2F%2Fattacker.example",
-                 "/%2F%2Fattacker.example/", "http://attacker.example/ar/blinatumomab.html"):
+    for path in (
+        "/drafts//ar/blinatumomab.html",
+        "//ar/blinatumomab.html",
+        "//attacker.example/ar/blinatumomab.html",
+        "/drafts/%2F%2Fattacker.example",
+        "/%2F%2Fattacker.example/",
+        "http://attacker.example/ar/blinatumomab.html",
+    ):
         status, headers = raw_get(server, path)
         location = headers.get("Location", "")
         assert not location.startswith("//") and "attacker" not in location, (path, location)
@@ -333,9 +390,14 @@ def test_no_path_redirects_to_another_host(server):
 
 @pytest.mark.parametrize("port", ["70000", "-1", "65536", "abc", "8000.5"])
 def test_an_invalid_port_is_refused_before_any_build(project, port):
-    result = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--port", port],
-                            cwd=project, capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "serve", "--port", port],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and "port" in result.stderr
     assert not (project / "output").exists()  # nothing was built
@@ -343,13 +405,19 @@ def test_an_invalid_port_is_refused_before_any_build(project, port):
 
 def test_a_port_in_use_is_refused_before_any_build(project):
     import socket
+
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
-        result = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--port", port],
-                                cwd=project, capture_output=True, text=True, timeout=60,
-                                env={**os.environ, "PYTHONPATH": str(REPO)})
+        result = subprocess.run(
+            [sys.executable, "-m", "pipeline", "serve", "--port", port],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
     assert result.returncode == 2, result.stderr
     assert f"127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
     assert not (project / "output").exists()
@@ -382,15 +450,19 @@ def test_serve_previews_from_its_own_folder_and_never_writes_output(project, mon
     assert process.returncode == 0, errors
     assert snapshot(project / "output") == before
     assert (project / ".handouts-preview" / "es" / "copy-000.html").is_file()
-    refused = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--port", "0",
-                              "--output", "output"], cwd=project, capture_output=True,
-                             text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+    refused = subprocess.run(
+        [sys.executable, "-m", "pipeline", "serve", "--port", "0", "--output", "output"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert refused.returncode == 2 and "never writes the build's output/" in refused.stderr
     assert snapshot(project / "output") == before
 
 
-def test_the_preview_shows_a_held_back_translation_only_in_its_own_folder(project,
-                                                                             tmp_path):
+def test_the_preview_shows_a_held_back_translation_only_in_its_own_folder(project, tmp_path):
     """A translation failing numbers-units (38 °C written 39 °C): the preview's draft shows
     the translator's own words, highlighted, with the finding and the English beside it;
     the built handout shows the English alone, never the held-back translation."""

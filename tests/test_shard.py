@@ -28,11 +28,29 @@ LOCALES = ["en", "ar", "es", "vi", "zh_CN"]
 def shards_in_processes(root: Path, count: int, folder: Path) -> list[Path]:
     """Build every shard of ``count``, all at once, each by its own process."""
     outputs = [folder / f"shard-{k}" for k in range(1, count + 1)]
-    running = [subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--no-pdf",
-                                 "--quiet", "--jobs", "1", "--shard", f"{k}/{count}",
-                                 "--output", str(out)], cwd=root, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-               for k, out in enumerate(outputs, 1)]
+    running = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "build",
+                "--no-pdf",
+                "--quiet",
+                "--jobs",
+                "1",
+                "--shard",
+                f"{k}/{count}",
+                "--output",
+                str(out),
+            ],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k, out in enumerate(outputs, 1)
+    ]
     for process in running:
         _, error = process.communicate(timeout=300)
         assert process.returncode == 0, error
@@ -49,8 +67,12 @@ def test_two_shards_of_the_shipped_project_assemble_into_one_build(project, tmp_
         assert "report.json" not in names
     records = [json.loads((s / SHARD_RECORD).read_text("utf-8")) for s in shards]
     assert sorted(code for r in records for code in r["locales"]) == sorted(LOCALES)
-    assert main(["-C", str(project), "assemble", *map(str, shards),
-                 "--output", str(tmp_path / "site")]) == 0
+    assert (
+        main(
+            ["-C", str(project), "assemble", *map(str, shards), "--output", str(tmp_path / "site")]
+        )
+        == 0
+    )
     assert snapshot(tmp_path / "site") == snapshot(single)  # the manifest too
 
 
@@ -90,22 +112,21 @@ def test_partition_splits_by_locale_then_by_drug():
 def test_a_bad_shard_option_is_a_usage_error(project, text, capsys):
     with pytest.raises(BuildError):
         parse_shard(text)
-    assert main(["-C", str(project), "build", "--shard", text, "--output",
-                 str(project / "out")]) == 2
+    assert (
+        main(["-C", str(project), "build", "--shard", text, "--output", str(project / "out")]) == 2
+    )
     assert "--shard" in capsys.readouterr().err
     assert not (project / "out").exists()
 
 
 @pytest.fixture
 def two_shards(project, tmp_path) -> list[Path]:
-    return [build_shard(project, tmp_path / f"s{k}", (k, 2), jobs=1).output
-            for k in (1, 2)]
+    return [build_shard(project, tmp_path / f"s{k}", (k, 2), jobs=1).output for k in (1, 2)]
 
 
 def refused(project: Path, shards: list[Path], output: Path, capsys) -> str:
     before = snapshot(output)
-    assert main(["-C", str(project), "assemble", *map(str, shards), "--output",
-                 str(output)]) == 2
+    assert main(["-C", str(project), "assemble", *map(str, shards), "--output", str(output)]) == 2
     assert snapshot(output) == before  # nothing half-written
     assert not list(output.parent.glob(".handouts-build-*new-*"))
     return capsys.readouterr().err
@@ -120,15 +141,13 @@ def test_shards_of_other_sources_are_refused(project, two_shards, tmp_path, caps
     assert "s1" in error and "other sources" in error
 
 
-def test_a_shard_of_another_version_is_refused(project, two_shards, tmp_path, capsys,
-                                               monkeypatch):
+def test_a_shard_of_another_version_is_refused(project, two_shards, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(assembling, "__version__", "0.0.0-other")
     error = refused(project, two_shards, tmp_path / "site", capsys)
     assert "s1" in error and "another version" in error
 
 
-def test_missing_overlapping_and_altered_shards_are_refused(project, two_shards, tmp_path,
-                                                            capsys):
+def test_missing_overlapping_and_altered_shards_are_refused(project, two_shards, tmp_path, capsys):
     output = tmp_path / "site"
     assert "shard(s) 2 of 2 missing" in refused(project, two_shards[:1], output, capsys)
     error = refused(project, [*two_shards, two_shards[1]], output, capsys)
@@ -144,8 +163,22 @@ def test_missing_overlapping_and_altered_shards_are_refused(project, two_shards,
 
 
 def test_shard_refuses_locale_and_drug_filters(project, capsys):
-    assert main(["-C", str(project), "build", "--shard", "1/2", "--locale", "es",
-                 "--output", str(project / "out")]) == 2
+    assert (
+        main(
+            [
+                "-C",
+                str(project),
+                "build",
+                "--shard",
+                "1/2",
+                "--locale",
+                "es",
+                "--output",
+                str(project / "out"),
+            ]
+        )
+        == 2
+    )
     assert "drop --locale" in capsys.readouterr().err
 
 
@@ -155,19 +188,20 @@ def test_shards_print_their_pdfs_and_assemble_like_one_build(project, tmp_path):
     _need_chromium()
     single = tmp_path / "single"
     build(project, single, jobs=1, pdf=True)
-    shards = [build_shard(project, tmp_path / f"s{k}", (k, 2), jobs=1, pdf=True).output
-              for k in (1, 2)]
+    shards = [
+        build_shard(project, tmp_path / f"s{k}", (k, 2), jobs=1, pdf=True).output for k in (1, 2)
+    ]
     assemble(project, shards, tmp_path / "site", jobs=1)
     one, joined = snapshot(single), snapshot(tmp_path / "site")
     assert one.keys() == joined.keys() and any(name.endswith(".pdf") for name in one)
     # PDF bytes are not the same between two single builds either (Chromium's output of
     # non-English pages varies): every other byte is, the manifest but PDF digests too
-    assert {n: b for n, b in one.items() if not n.endswith((".pdf", MANIFEST))} == \
-        {n: b for n, b in joined.items() if not n.endswith((".pdf", MANIFEST))}
+    assert {n: b for n, b in one.items() if not n.endswith((".pdf", MANIFEST))} == {
+        n: b for n, b in joined.items() if not n.endswith((".pdf", MANIFEST))
+    }
     manifests = [json.loads(files[MANIFEST]) for files in (one, joined)]
     for manifest in manifests:
-        manifest["files"] = {n: d for n, d in manifest["files"].items()
-                             if not n.endswith(".pdf")}
+        manifest["files"] = {n: d for n, d in manifest["files"].items() if not n.endswith(".pdf")}
     assert manifests[0] == manifests[1]
 
 
@@ -177,23 +211,65 @@ def test_timings_of_one_build_balance_the_next(project, tmp_path, capsys):
     timings = tmp_path / "timings.json"
     assert read_timings(timings) == {}  # none yet: balanced by counts
     add_monograph_copies(project, 1)
-    shards = [build_shard(project, tmp_path / f"s{k}", (k, 7), jobs=1).output
-              for k in range(1, 8)]
+    shards = [build_shard(project, tmp_path / f"s{k}", (k, 7), jobs=1).output for k in range(1, 8)]
     records = [json.loads((s / SHARD_RECORD).read_text("utf-8")) for s in shards]
     assert all(set(r["timings"]) == set(r["locales"]) for r in records)
-    assert main(["-C", str(project), "assemble", *map(str, shards), "--output",
-                 str(tmp_path / "site"), "--timings", str(timings)]) == 0
+    assert (
+        main(
+            [
+                "-C",
+                str(project),
+                "assemble",
+                *map(str, shards),
+                "--output",
+                str(tmp_path / "site"),
+                "--timings",
+                str(timings),
+            ]
+        )
+        == 0
+    )
     measured = read_timings(timings)
     assert set(measured) == set(LOCALES) and all(t > 0 for t in measured.values())
     # a locale measured slow gets a shard of its own; every shard agrees on the split
     timings.write_text(json.dumps({"timings": {"vi": 9.0, "en": 1, "ar": 1, "es": 1}}), "utf-8")
     out = tmp_path / "weighted"
-    assert main(["-C", str(project), "build", "--no-pdf", "--quiet", "--shard", "1/2",
-                 "--timings", str(timings), "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "-C",
+                str(project),
+                "build",
+                "--no-pdf",
+                "--quiet",
+                "--shard",
+                "1/2",
+                "--timings",
+                str(timings),
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert json.loads((out / SHARD_RECORD).read_text("utf-8"))["locales"] == ["vi"]
     timings.write_text("{not json", "utf-8")
-    assert main(["-C", str(project), "build", "--shard", "1/2", "--timings", str(timings),
-                 "--output", str(out)]) == 2
+    assert (
+        main(
+            [
+                "-C",
+                str(project),
+                "build",
+                "--shard",
+                "1/2",
+                "--timings",
+                str(timings),
+                "--output",
+                str(out),
+            ]
+        )
+        == 2
+    )
     assert "timings.json" in capsys.readouterr().err
 
 
@@ -202,8 +278,7 @@ def test_partition_weights_a_locale_without_timings_as_the_mean():
     assert sorted(len(p.locales) for p in parts) == [2, 3]  # zh_CN weighs 1, not 4
 
 
-def test_a_shard_manifest_naming_files_outside_it_is_refused(project, two_shards, tmp_path,
-                                                             capsys):
+def test_a_shard_manifest_naming_files_outside_it_is_refused(project, two_shards, tmp_path, capsys):
     (tmp_path / "secret.html").write_text("not the shard's", "utf-8")
     manifest = two_shards[0] / MANIFEST
     data = json.loads(manifest.read_text("utf-8"))

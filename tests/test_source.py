@@ -70,27 +70,56 @@ def test_minimal_monograph_keeps_file_and_line_of_every_text(tmp_path):
     assert monograph.reviewed.isoformat() == "2025-01-31"
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    (MINIMAL.replace("reviewed:", "colour: red\nreviewed:"), 3, "unknown key 'colour'"),
-    (MINIMAL.replace("title: Testdrug\n", ""), 1, "missing required key 'title'"),
-    (MINIMAL.replace("id: testdrug", "id: ../x"), 1, "must be a slug"),
-    (MINIMAL.replace("id: testdrug", "id: a/b"), 1, "must be a slug"),
-    (MINIMAL.replace("title: Testdrug", "title: Testdrug\ntitle: Again"), 3,
-     "duplicate key 'title'"),
-    (MINIMAL.replace("paragraph: Testdrug is a medicine.", "paragraph: '  '"), 8, "is empty"),
-    (MINIMAL.replace("paragraph: Testdrug is a medicine.", "paragraph: [a, b]"), 8, "must be text"),
-    (MINIMAL.replace("reviewed: 2025-01-31", "reviewed: last week"), 3, "must be a date"),
-    (MINIMAL.replace("heading: About", "heading: About\n    level: 5"), 7, "level must be 2 or 3"),
-    (MINIMAL.replace("paragraph: Testdrug is a medicine.", "paragraph: A **bold claim."),
-     8, "unbalanced '**'"),
-    (MINIMAL.replace("      - paragraph: Testdrug is a medicine.",
-                     "      - paragraph: A.\n        safety: maybe"), 9, "true or false"),
-    (MINIMAL.replace("      - paragraph: Testdrug is a medicine.", "      - list: 'Tips'"),
-     8, "needs items, or a 'gap'"),
-    (MINIMAL + "  - id: about\n    blocks:\n      - paragraph: Again.\n",
-     9, "duplicate section id 'about'"),
-    (MINIMAL.replace("sections:", "sections: [}"), 4, "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        (MINIMAL.replace("reviewed:", "colour: red\nreviewed:"), 3, "unknown key 'colour'"),
+        (MINIMAL.replace("title: Testdrug\n", ""), 1, "missing required key 'title'"),
+        (MINIMAL.replace("id: testdrug", "id: ../x"), 1, "must be a slug"),
+        (MINIMAL.replace("id: testdrug", "id: a/b"), 1, "must be a slug"),
+        (
+            MINIMAL.replace("title: Testdrug", "title: Testdrug\ntitle: Again"),
+            3,
+            "duplicate key 'title'",
+        ),
+        (MINIMAL.replace("paragraph: Testdrug is a medicine.", "paragraph: '  '"), 8, "is empty"),
+        (
+            MINIMAL.replace("paragraph: Testdrug is a medicine.", "paragraph: [a, b]"),
+            8,
+            "must be text",
+        ),
+        (MINIMAL.replace("reviewed: 2025-01-31", "reviewed: last week"), 3, "must be a date"),
+        (
+            MINIMAL.replace("heading: About", "heading: About\n    level: 5"),
+            7,
+            "level must be 2 or 3",
+        ),
+        (
+            MINIMAL.replace("paragraph: Testdrug is a medicine.", "paragraph: A **bold claim."),
+            8,
+            "unbalanced '**'",
+        ),
+        (
+            MINIMAL.replace(
+                "      - paragraph: Testdrug is a medicine.",
+                "      - paragraph: A.\n        safety: maybe",
+            ),
+            9,
+            "true or false",
+        ),
+        (
+            MINIMAL.replace("      - paragraph: Testdrug is a medicine.", "      - list: 'Tips'"),
+            8,
+            "needs items, or a 'gap'",
+        ),
+        (
+            MINIMAL + "  - id: about\n    blocks:\n      - paragraph: Again.\n",
+            9,
+            "duplicate section id 'about'",
+        ),
+        (MINIMAL.replace("sections:", "sections: [}"), 4, "invalid YAML"),
+    ],
+)
 def test_mistakes_name_the_file_and_line(tmp_path, text, line, words):
     error = error_of(tmp_path, text)
     assert error.path == "source/monographs/testdrug.yaml"
@@ -116,14 +145,17 @@ def test_duplicate_monograph_ids_across_files_are_refused(tmp_path):
 
 
 def test_list_items_notes_and_context_are_read(tmp_path):
-    text = MINIMAL.replace("      - paragraph: Testdrug is a medicine.", """\
+    text = MINIMAL.replace(
+        "      - paragraph: Testdrug is a medicine.",
+        """\
       - list: "Call us if:"
         safety: true
         note: Keep the temperature.
         items:
           - You have a fever over 38°C.
           - text: You feel faint.
-            context: symptom""")
+            context: symptom""",
+    )
     monograph = load_monograph(write(tmp_path, text), tmp_path)
     block = monograph.sections[0].blocks[0]
     assert block.kind == "list" and block.safety

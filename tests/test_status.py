@@ -23,23 +23,29 @@ def line_of(project, locale: str, fragment: str) -> int:
 
 def test_a_complete_locale_has_nothing_left(project):
     assert open_items(project, "es") == []
-    assert "es: 0 of 61 entries left (0 untranslated, 0 fuzzy); 61 translated, 0 reviewed " \
+    assert (
+        "es: 0 of 61 entries left (0 untranslated, 0 fuzzy); 61 translated, 0 reviewed "
         "(100.0% of the entries translated, 0.0% reviewed); 0 error(s)" in open_work(project, "es")
+    )
 
 
 def test_untranslated_entries_are_listed_with_drug_section_and_line(project):
     text = open_work(project, "ar")
     line = line_of(project, "ar", "Tips to preventing infection")
-    assert (f"locales/ar/LC_MESSAGES/handouts.po:{line}: untranslated: "
-            "blinatumomab, section infection (list-intro)") in text
+    assert (
+        f"locales/ar/LC_MESSAGES/handouts.po:{line}: untranslated: "
+        "blinatumomab, section infection (list-intro)"
+    ) in text
     assert "\n    Tips to preventing infection:" in text
 
 
 def test_fuzzy_and_failing_entries_are_listed(project):
     path = catalog_path(project, "es")
     text = path.read_text(encoding="utf-8").replace("100,4 °F", "101,4 °F")
-    text = text.replace('#: source/monographs/blinatumomab.yaml:100\n',
-                        '#: source/monographs/blinatumomab.yaml:100\n#, fuzzy\n')
+    text = text.replace(
+        "#: source/monographs/blinatumomab.yaml:100\n",
+        "#: source/monographs/blinatumomab.yaml:100\n#, fuzzy\n",
+    )
     path.write_text(text, encoding="utf-8")
     items = {(item.status, item.line): item for item in open_items(project, "es")}
     fever = line_of(project, "es", "100.4°F")

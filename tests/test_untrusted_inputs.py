@@ -48,27 +48,46 @@ def cli(root: Path, *args: str) -> int:
     return main(["-C", str(root), *args])
 
 
-def run(root: Path, *args: str, env: dict[str, str] | None = None,
-        timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run(
+    root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """The command as a user runs it; a timeout fails the test instead of hanging it."""
-    return subprocess.run([sys.executable, "-m", "pipeline", "-C", str(root), *args],
-                          capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 # --- class 9: SOURCE_DATE_EPOCH, parsed in one place ---------------------------------------
 
-@pytest.mark.parametrize("value", ["abc", "1.5e9", "-1", "1e3", "0x10", "12 34",
-                                   "99999999999999999999", str(2**32), "\uff11\uff12"])
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "abc",
+        "1.5e9",
+        "-1",
+        "1e3",
+        "0x10",
+        "12 34",
+        "99999999999999999999",
+        str(2**32),
+        "\uff11\uff12",
+    ],
+)
 def test_a_malformed_source_date_epoch_is_refused_naming_the_variable(monkeypatch, value):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     with pytest.raises(HandoutError, match="SOURCE_DATE_EPOCH"):
         clock.source_date_epoch()
 
 
-@pytest.mark.parametrize(("value", "expected"), [("", None), ("  ", None), ("0", 0),
-                                                 ("1735689600", 1735689600),
-                                                 (" 1700000000\n", 1700000000)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("", None), ("  ", None), ("0", 0), ("1735689600", 1735689600), (" 1700000000\n", 1700000000)],
+)
 def test_a_well_formed_source_date_epoch_is_read(monkeypatch, value, expected):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     assert clock.source_date_epoch() == expected
@@ -79,8 +98,15 @@ def test_a_well_formed_source_date_epoch_is_read(monkeypatch, value, expected):
 def test_every_command_refuses_a_bad_epoch_before_anything_is_written(tmp_path):
     project = copy_project(tmp_path / "p")
     before = snapshot(project)
-    for args in (["status"], ["check"], ["build", "--no-pdf"], ["publish"], ["bundle"],
-                 ["extract"], ["update"]):
+    for args in (
+        ["status"],
+        ["check"],
+        ["build", "--no-pdf"],
+        ["publish"],
+        ["bundle"],
+        ["extract"],
+        ["update"],
+    ):
         result = run(project, *args, env={"SOURCE_DATE_EPOCH": "1.5e9"})
         assert result.returncode == 2, (args, result.stderr)
         assert "SOURCE_DATE_EPOCH must be a whole number of seconds" in result.stderr
@@ -90,6 +116,7 @@ def test_every_command_refuses_a_bad_epoch_before_anything_is_written(tmp_path):
 
 
 # --- class 4: one validation per fact, on write and on read ---------------------------------
+
 
 def test_dates_are_real_not_in_the_future_and_not_before_the_floor(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01: "today"
@@ -106,9 +133,15 @@ def test_a_revision_date_is_a_real_moment_not_in_the_future(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01 00:00 UTC
     assert parse_timestamp("2024-12-31 23:59+0000")[0] is not None
     assert parse_timestamp("2025-01-01 09:00+1000")[0] is not None  # 2024-12-31 23:00 UTC
-    for text in ("2025-01-01 00:01+0000", "2099-01-01 00:00+0000", "2024-13-01 10:00+0000",
-                 "2024-02-30 10:00+0000", "2024-01-01 25:00+0000", "yesterday",
-                 "2024-01-01 10:00+2400"):
+    for text in (
+        "2025-01-01 00:01+0000",
+        "2099-01-01 00:00+0000",
+        "2024-13-01 10:00+0000",
+        "2024-02-30 10:00+0000",
+        "2024-01-01 25:00+0000",
+        "yesterday",
+        "2024-01-01 10:00+2400",
+    ):
         assert parse_timestamp(text)[1], text
     assert revision_date_problem("YEAR-MO-DA HO:MI+ZONE") is None  # a template: no date
     assert revision_date_problem("") is None
@@ -116,16 +149,26 @@ def test_a_revision_date_is_a_real_moment_not_in_the_future(monkeypatch):
 
 def test_a_revision_is_a_plausible_hash_not_zeros():
     assert revision_problem("3f9a1c0b77de") is None
-    for text in ("000000000000", "0" * 40, "xyz", "3F9A1C0B77DE", "abc", "a" * 65, 12, None,
-                 "3f9a1c0b77de\n"):
+    for text in (
+        "000000000000",
+        "0" * 40,
+        "xyz",
+        "3F9A1C0B77DE",
+        "abc",
+        "a" * 65,
+        12,
+        None,
+        "3f9a1c0b77de\n",
+    ):
         assert revision_problem(text), text
 
 
 def test_no_invisible_control_or_bidi_character_can_name_a_reviewer():
     assert reviewer_problem("Marie Dupont, CT") is None
     assert reviewer_problem("Nguyễn Thị Hoa, RN") is None and reviewer_problem("د. سارا") is None
-    hostile = [chr(c) for c in range(0x110000)
-               if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp")]
+    hostile = [
+        chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp")
+    ]
     assert "\u202e" in hostile and "\x1b" in hostile
     for char in hostile:
         assert reviewer_problem(f"Dr. A{char}B, MD"), f"U+{ord(char):04X}"
@@ -146,8 +189,9 @@ def test_a_revision_date_in_the_future_is_not_printed_and_is_a_finding(project, 
     path = catalog_path(project, "es")
     text = path.read_text(encoding="utf-8")
     assert SHIPPED_DATE in text
-    path.write_text(text.replace(SHIPPED_DATE, "PO-Revision-Date: 2099-06-01 10:00+0000"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(SHIPPED_DATE, "PO-Revision-Date: 2099-06-01 10:00+0000"), encoding="utf-8"
+    )
     cli(project, "check", "--format", "json")
     report = json.loads(capsys.readouterr().out)
     es = next(r for r in report["locales"] if r["locale"] == "es")
@@ -155,8 +199,11 @@ def test_a_revision_date_in_the_future_is_not_printed_and_is_a_finding(project, 
     assert found and "2099-06-01 10:00+0000 is in the future" in found[0]["message"]
     assert found[0]["severity"] == "warning" and found[0]["line"] == 1
     assert cli(project, "build", "--quiet", "--no-pdf") == 0
-    pages = [p for p in (project / "output").rglob("*") if p.suffix in (".html", ".txt")
-             and "/es/" in p.as_posix()]
+    pages = [
+        p
+        for p in (project / "output").rglob("*")
+        if p.suffix in (".html", ".txt") and "/es/" in p.as_posix()
+    ]
     assert pages
     for page in pages:
         assert "2099" not in page.read_text(encoding="utf-8"), page
@@ -167,8 +214,9 @@ def kept(project: Path) -> Path:
     """An edition recorded, then the English edited (not a safety text): kept."""
     assert cli(project, "publish", "--date", DAY) == 0
     source = project / MONOGRAPH
-    source.write_text(source.read_text("utf-8").replace(PAIN, "may recommend medications"),
-                      encoding="utf-8")
+    source.write_text(
+        source.read_text("utf-8").replace(PAIN, "may recommend medications"), encoding="utf-8"
+    )
     assert cli(project, "extract") == 0 and cli(project, "update") == 0
     return project
 
@@ -186,8 +234,14 @@ def _tamper(root: Path, **facts: object) -> None:
 
 def test_an_editions_record_with_failing_facts_prints_a_dash_and_a_finding(kept):
     evil = "Dr. \u202eDM ,trebor\u202c"
-    _tamper(kept, revision="000000000000", reviewers=[evil, "Marie Dupont, CT"],
-            reviewed="2099-01-01", english_reviewed="2024-02-30", fully_reviewed=True)
+    _tamper(
+        kept,
+        revision="000000000000",
+        reviewers=[evil, "Marie Dupont, CT"],
+        reviewed="2099-01-01",
+        english_reviewed="2024-02-30",
+        fully_reviewed=True,
+    )
     edition = read_edition(kept, "es", "blinatumomab")
     assert edition.facts.revision == "" and edition.facts.reviewers == ("Marie Dupont, CT",)
     assert edition.facts.reviewed is None and edition.facts.english_reviewed is None
@@ -201,8 +255,11 @@ def test_an_editions_record_with_failing_facts_prints_a_dash_and_a_finding(kept)
     assert 'class="edition-notice"' in page  # the kept edition
     assert "000000000000" not in page and "\u202e" not in page and "2099" not in page
     manifest = json.loads((kept / "output" / MANIFEST).read_text("utf-8"))
-    entry = next(e for e in manifest["entries"].values()
-                 if e["locale"] == "es" and e["drug"] == "blinatumomab")
+    entry = next(
+        e
+        for e in manifest["entries"].values()
+        if e["locale"] == "es" and e["drug"] == "blinatumomab"
+    )
     assert entry["edition"]["status"] == "kept" and len(entry["edition"]["facts_not_shown"]) == 4
 
 
@@ -211,13 +268,17 @@ def test_an_edition_dated_in_the_future_is_withdrawn(kept):
     assert cli(kept, "build", "--quiet", "--no-pdf") == 0
     assert not (kept / "output" / "es" / "blinatumomab.html").exists()
     manifest = json.loads((kept / "output" / MANIFEST).read_text("utf-8"))
-    entry = next(e for e in manifest["entries"].values()
-                 if e["locale"] == "es" and e["drug"] == "blinatumomab")
+    entry = next(
+        e
+        for e in manifest["entries"].values()
+        if e["locale"] == "es" and e["drug"] == "blinatumomab"
+    )
     assert entry["edition"]["status"] == "withdrawn"
     assert "2099-01-01 is in the future" in entry["edition"]["reason"]
 
 
 # --- class 7: only regular files are read ---------------------------------------------------
+
 
 def test_a_fifo_or_a_folder_is_refused_at_once(tmp_path):
     fifo = tmp_path / "pipe"
@@ -233,9 +294,14 @@ def test_a_fifo_or_a_folder_is_refused_at_once(tmp_path):
     assert read_regular_file(plain) == b"x" and require_regular_file(plain) == plain
 
 
-@pytest.mark.parametrize("args", [("update", "--compendium", "{fifo}"),
-                                  ("import-xliff", "{fifo}", "--locale", "es"),
-                                  ("update", "--compendium", "/dev/zero")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("update", "--compendium", "{fifo}"),
+        ("import-xliff", "{fifo}", "--locale", "es"),
+        ("update", "--compendium", "/dev/zero"),
+    ],
+)
 def test_a_fifo_given_as_an_input_is_refused_before_any_lock(tmp_path, args):
     project = copy_project(tmp_path / "p")
     fifo = project / "pipe.po"
@@ -256,8 +322,10 @@ def test_a_fifo_in_place_of_a_source_file_or_catalog_never_blocks(tmp_path):
     os.mkfifo(glossary)
     result = run(project, "check", timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "source/glossary.yaml: cannot read file: a FIFO (named pipe), not a regular file" \
+    assert (
+        "source/glossary.yaml: cannot read file: a FIFO (named pipe), not a regular file"
         in result.stderr
+    )
     glossary.unlink()
     policy = project / "handouts.yaml"
     policy.unlink()
@@ -279,6 +347,7 @@ def test_a_fifo_in_place_of_a_source_file_or_catalog_never_blocks(tmp_path):
 
 # --- class 8: untrusted text escaped for the medium ------------------------------------------
 
+
 def test_terminal_escaping_shows_every_control_and_keeps_every_script():
     assert terminal("\x1b[2J\x9b31m\u202eabc\u2066\x07") == "\\x1b[2J\\x9b31m\\u202eabc\\u2066\\x07"
     assert terminal("a\nb") == "a\\nb" and terminal("a\nb", newlines=True) == "a\nb"
@@ -287,8 +356,10 @@ def test_terminal_escaping_shows_every_control_and_keeps_every_script():
 
 
 def test_markdown_escaping_leaves_no_link_image_html_or_cell():
-    hostile = "[x](https://evil.example) ![i](https://t.example/p.png) <img src=x> **b** | `c` " \
-              "www.evil.example mail@evil.example &lt; $x$ ~~s~~ _e_"
+    hostile = (
+        "[x](https://evil.example) ![i](https://t.example/p.png) <img src=x> **b** | `c` "
+        "www.evil.example mail@evil.example &lt; $x$ ~~s~~ _e_"
+    )
     shown = markdown(hostile)
     unescaped = re.sub(r"\\.", "", shown)  # what is left once every escaped pair is gone
     assert not set(unescaped) & set("[]()!<>*|`:@&$~_\\"), shown
@@ -299,14 +370,18 @@ def test_markdown_escaping_leaves_no_link_image_html_or_cell():
 
 
 def _first_translated(root: Path, locale: str) -> str:
-    return next(m.msgid for m in load_catalog(root, locale).active()
-                if m.translated and m.msgid_plural is None and m.msgctxt is None)
+    return next(
+        m.msgid
+        for m in load_catalog(root, locale).active()
+        if m.translated and m.msgid_plural is None and m.msgctxt is None
+    )
 
 
 def test_status_shows_escape_sequences_of_a_comment_visibly(project, capsys):
     msgid = _first_translated(project, "es")
-    hostile = ("handouts-reviewed 2025-01-01 by Evil\x1b[2J\x1b]0;pwned\x07 [sha256:"
-               + "0" * 64 + "]")
+    hostile = (
+        "handouts-reviewed 2025-01-01 by Evil\x1b[2J\x1b]0;pwned\x07 [sha256:" + "0" * 64 + "]"
+    )
     set_entry(project, "es", msgid, comments=(hostile,))
     assert cli(project, "status", "es") == 0
     out = capsys.readouterr().out
@@ -316,8 +391,15 @@ def test_status_shows_escape_sequences_of_a_comment_visibly(project, capsys):
 
 def test_check_markdown_turns_no_flag_into_a_link_or_image(project, capsys):
     msgid = _first_translated(project, "es")
-    set_entry(project, "es", msgid, flags=("handouts-allow-[x](https://evil.example)",
-                                           "handouts-allow-![i](https://t.example/p.png)"))
+    set_entry(
+        project,
+        "es",
+        msgid,
+        flags=(
+            "handouts-allow-[x](https://evil.example)",
+            "handouts-allow-![i](https://t.example/p.png)",
+        ),
+    )
     cli(project, "check", "--format", "markdown", "--locale", "es")
     out = capsys.readouterr().out
     assert "allow-flag" in out and "evil" in out
@@ -328,11 +410,21 @@ def test_check_markdown_turns_no_flag_into_a_link_or_image(project, capsys):
 
 # --- class 9: one locale list; -C validated before any lock -------------------------------------
 
+
 def test_a_folder_that_is_not_a_project_gets_no_lock_file(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    for args in (["update"], ["build"], ["check"], ["status"], ["publish"], ["init", "es"],
-                 ["export-glossary"], ["bundle"], ["extract"]):
+    for args in (
+        ["update"],
+        ["build"],
+        ["check"],
+        ["status"],
+        ["publish"],
+        ["init", "es"],
+        ["export-glossary"],
+        ["bundle"],
+        ["extract"],
+    ):
         assert main(["-C", str(empty), *args]) == 2, args
     assert list(empty.iterdir()) == []
 

@@ -35,8 +35,9 @@ def _pid(_: int) -> int:
 
 def test_pool_workers_ignore_ctrl_c_and_run_every_task():
     with workers.pool(2) as running:
-        results = [f.result(timeout=60) for f in running.submit_all(_state, [(n,) for n in
-                                                                             range(4)])]
+        results = [
+            f.result(timeout=60) for f in running.submit_all(_state, [(n,) for n in range(4)])
+        ]
     assert all(ignored for ignored, _ in results)
     assert all(pid != os.getpid() for _, pid in results)
 
@@ -67,8 +68,11 @@ def test_a_user_error_comes_back_whole():
     value = workers.carried(_fails, "locales/es/handouts.po")
     error = workers.unpacked(value)
     assert isinstance(error, CatalogError)
-    assert (error.path, error.line, error.message) == ("locales/es/handouts.po", 7,
-                                                       "a broken entry")
+    assert (error.path, error.line, error.message) == (
+        "locales/es/handouts.po",
+        7,
+        "a broken entry",
+    )
     with workers.pool(1) as running:
         [future] = running.submit_all(workers.carried, [(_fails, "x.po")])
         back = workers.unpacked(future.result(timeout=60))

@@ -58,13 +58,14 @@ def test_the_export_carries_context_notes_safety_and_glossary(project, tmp_path)
     catalog = load_catalog(project, "es")
     units = root.findall(".//x:trans-unit", NS)
     assert len({u.get("id").split("[")[0] for u in units}) == len(catalog.active())
-    safety = [u for u in units if u.find("x:note[@from='handouts'][@priority='1']", NS)
-              is not None]
-    assert safety and all("SAFETY-CRITICAL" in u.find("x:note[@from='developer']", NS).text
-                          for u in safety)
+    safety = [u for u in units if u.find("x:note[@from='handouts'][@priority='1']", NS) is not None]
+    assert safety and all(
+        "SAFETY-CRITICAL" in u.find("x:note[@from='developer']", NS).text for u in safety
+    )
     hints = [n.text for n in root.iterfind(".//x:note[@from='handouts-glossary']", NS)]
-    assert any("dexamethasone: keep as is, or: dexametasona; never: dexametazona" in h
-               for h in hints)
+    assert any(
+        "dexamethasone: keep as is, or: dexametasona; never: dexametazona" in h for h in hints
+    )
     assert root.find(".//x:context-group[@name='po-reference']", NS) is not None
 
 
@@ -73,8 +74,10 @@ def test_msgctxt_survives_as_context_and_in_the_id(project, tmp_path):
     first = catalog.active()[1]
     context_entry = replace(first, msgctxt="pediatric")
     messages = [*catalog.messages, context_entry]
-    write_atomic(catalog_path(project, "es"),
-                 render_catalog(catalog.header_comment, catalog.header, messages))
+    write_atomic(
+        catalog_path(project, "es"),
+        render_catalog(catalog.header_comment, catalog.header, messages),
+    )
     root = etree.parse(str(export(project, "es", tmp_path))).getroot()
     unit = root.find(f".//x:trans-unit[@id='{unit_id(context_entry.key)}']", NS)
     assert unit.find(".//x:context[@context-type='x-po-msgctxt']", NS).text == "pediatric"
@@ -95,8 +98,9 @@ WBC = "White blood cells (WBC) are important"
 
 
 def wbc_entry(project):
-    return next(e for e in polib.pofile(str(catalog_path(project, "es")))
-                if e.msgid.startswith(WBC))
+    return next(
+        e for e in polib.pofile(str(catalog_path(project, "es"))) if e.msgid.startswith(WBC)
+    )
 
 
 def test_a_delivery_that_changes_38_to_39_never_lands_confirmed(project, tmp_path, capsys):
@@ -119,8 +123,12 @@ def test_a_delivery_that_changes_38_to_39_never_lands_confirmed(project, tmp_pat
     assert "updated: locales/es/LC_MESSAGES/handouts.po" not in out  # the 2nd run: unchanged
     header = polib.pofile(str(catalog_path(project, "es"))).metadata["PO-Revision-Date"]
     assert header != "2020-01-01 00:00+0000" and header.startswith(str(dt.date.today().year))
-    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null",
-                           str(catalog_path(project, "es"))]).returncode == 0
+    assert (
+        subprocess.run(
+            ["msgfmt", "-c", "-o", "/dev/null", str(catalog_path(project, "es"))]
+        ).returncode
+        == 0
+    )
 
 
 def test_every_unit_says_what_happened(project, tmp_path, capsys):
@@ -129,8 +137,12 @@ def test_every_unit_says_what_happened(project, tmp_path, capsys):
     assert main(["-C", str(project), "import-xliff", str(path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     units = len(etree.parse(str(path)).getroot().findall(".//x:trans-unit", NS))
-    plural_units = units - len({u.get("id").split("[")[0] for u in etree.parse(
-        str(path)).getroot().findall(".//x:trans-unit", NS)})
+    plural_units = units - len(
+        {
+            u.get("id").split("[")[0]
+            for u in etree.parse(str(path)).getroot().findall(".//x:trans-unit", NS)
+        }
+    )
     said = [line for line in lines if line.startswith(f"{path}:")]
     assert len(said) == units - plural_units  # one line per entry the file carries
     assert sum(": imported: 'Side effects'" in line for line in said) == 1
@@ -155,11 +167,16 @@ def test_a_good_cat_edit_imports_cleanly_and_a_fuzzy_one_stays_fuzzy(project, tm
 
 def test_a_reviewed_translation_is_never_overwritten_silently(project, tmp_path, capsys):
     catalog = load_catalog(project, "es")
-    messages = [replace(m, comments=(format_mark(m, dt.date(2026, 11, 1),
-                                                 "A. Pérez, CoreCHI"),))
-                if m.msgid == "Side effects" else m for m in catalog.messages]
-    write_atomic(catalog_path(project, "es"),
-                 render_catalog(catalog.header_comment, catalog.header, messages))
+    messages = [
+        replace(m, comments=(format_mark(m, dt.date(2026, 11, 1), "A. Pérez, CoreCHI"),))
+        if m.msgid == "Side effects"
+        else m
+        for m in catalog.messages
+    ]
+    write_atomic(
+        catalog_path(project, "es"),
+        render_catalog(catalog.header_comment, catalog.header, messages),
+    )
     path = export(project, "es", tmp_path)
     edit_target(path, "Side effects", lambda target: "Efectos adversos")
     before = catalog_path(project, "es").read_bytes()
@@ -173,17 +190,26 @@ def test_a_reviewed_translation_is_never_overwritten_silently(project, tmp_path,
 
 def mark_reviewed(project, msgid, reviewer="A. Pérez, CoreCHI"):
     catalog = load_catalog(project, "es")
-    messages = [replace(m, comments=(format_mark(m, dt.date(2026, 11, 1), reviewer),))
-                if m.msgid == msgid else m for m in catalog.messages]
-    write_atomic(catalog_path(project, "es"),
-                 render_catalog(catalog.header_comment, catalog.header, messages))
+    messages = [
+        replace(m, comments=(format_mark(m, dt.date(2026, 11, 1), reviewer),))
+        if m.msgid == msgid
+        else m
+        for m in catalog.messages
+    ]
+    write_atomic(
+        catalog_path(project, "es"),
+        render_catalog(catalog.header_comment, catalog.header, messages),
+    )
 
 
 def set_state(path, source, state, approved="no", text=None):
     """An agency's CAT tool: the target's state (and text) of one unit."""
     document = etree.parse(str(path))
-    [unit] = [u for u in document.getroot().iterfind(".//x:trans-unit", NS)
-              if u.findtext("x:source", namespaces=NS) == source]
+    [unit] = [
+        u
+        for u in document.getroot().iterfind(".//x:trans-unit", NS)
+        if u.findtext("x:source", namespaces=NS) == source
+    ]
     target = unit.find("x:target", NS)
     target.set("state", state)
     unit.set("approved", approved)
@@ -192,8 +218,7 @@ def set_state(path, source, state, approved="no", text=None):
     document.write(str(path), xml_declaration=True, encoding="UTF-8")
 
 
-def test_a_needs_review_state_never_silently_unmarks_a_reviewed_entry(project, tmp_path,
-                                                                       capsys):
+def test_a_needs_review_state_never_silently_unmarks_a_reviewed_entry(project, tmp_path, capsys):
     mark_reviewed(project, "Side effects")
     path = export(project, "es", tmp_path)
     set_state(path, "Side effects", "needs-review-translation")
@@ -207,37 +232,56 @@ def test_a_needs_review_state_never_silently_unmarks_a_reviewed_entry(project, t
     assert entry.msgstr == "Efectos secundarios" and "fuzzy" in entry.flags
 
 
-@pytest.mark.parametrize("blank", [" ", "\u00a0", ".", "\u3000", "\u200b", " . ",
-                                   "<b></b>", "\u2028"])
+@pytest.mark.parametrize(
+    "blank", [" ", "\u00a0", ".", "\u3000", "\u200b", " . ", "<b></b>", "\u2028"]
+)
 def test_a_text_with_no_visible_content_is_never_imported(project, tmp_path, blank):
     path = export(project, "es", tmp_path)
     edit_target(path, "Side effects", lambda target: blank)
     before = catalog_path(project, "es").read_bytes()
     result, _ = import_checked(project, path)
-    assert not result.imported and any("no visible content" in o.why
-                                       for o in result.outcomes if o.what == "skipped")
+    assert not result.imported and any(
+        "no visible content" in o.why for o in result.outcomes if o.what == "skipped"
+    )
     assert catalog_path(project, "es").read_bytes() == before
 
 
 def states(path):
     root = etree.parse(str(path)).getroot()
-    return {u.findtext("x:source", namespaces=NS): (u.get("approved"),
-                                                    u.find("x:target", NS).get("state"))
-            for u in root.iterfind(".//x:trans-unit", NS) if u.find("x:target", NS) is not None}
+    return {
+        u.findtext("x:source", namespaces=NS): (
+            u.get("approved"),
+            u.find("x:target", NS).get("state"),
+        )
+        for u in root.iterfind(".//x:trans-unit", NS)
+        if u.find("x:target", NS) is not None
+    }
 
 
 def test_approved_only_for_a_counting_review_mark(project, tmp_path):
     catalog = load_catalog(project, "es")
-    fuzzy = next(m for m in catalog.active() if m.msgid_plural is None and m.msgstr
-                 and m.msgid != "Side effects")
-    write_atomic(catalog_path(project, "es"), render_catalog(
-        catalog.header_comment, catalog.header,
-        [replace(m, fuzzy=True) if m is fuzzy else m for m in catalog.messages]))
+    fuzzy = next(
+        m
+        for m in catalog.active()
+        if m.msgid_plural is None and m.msgstr and m.msgid != "Side effects"
+    )
+    write_atomic(
+        catalog_path(project, "es"),
+        render_catalog(
+            catalog.header_comment,
+            catalog.header,
+            [replace(m, fuzzy=True) if m is fuzzy else m for m in catalog.messages],
+        ),
+    )
     mark_reviewed(project, "Side effects")
     mark_reviewed(project, "Pain", reviewer="Nobody Trusted, RN")
     policy = project / "handouts.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace(
-        "  es:\n", "  es:\n    reviewers: [\"A. Pérez, CoreCHI\"]\n", 1), encoding="utf-8")
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace(
+            "  es:\n", '  es:\n    reviewers: ["A. Pérez, CoreCHI"]\n', 1
+        ),
+        encoding="utf-8",
+    )
     found = states(export(project, "es", tmp_path))
     assert found.pop("Side effects") == ("yes", "signed-off")
     assert found.pop(fuzzy.msgid) == ("no", "needs-review-translation")
@@ -245,11 +289,22 @@ def test_approved_only_for_a_counting_review_mark(project, tmp_path):
     assert set(found.values()) == {("no", "translated")}
 
 
-@pytest.mark.parametrize(("state", "approved", "fuzzy"), [
-    ("translated", "no", False), ("signed-off", "yes", False), ("final", "yes", False),
-    ("signed-off", "no", False), ("new", "no", True), ("needs-translation", "no", True),
-    ("needs-review-translation", "no", True), ("needs-review-translation", "yes", True),
-    ("needs-l10n", "no", True), ("x-unknown", "yes", False), ("x-unknown", "no", True)])
+@pytest.mark.parametrize(
+    ("state", "approved", "fuzzy"),
+    [
+        ("translated", "no", False),
+        ("signed-off", "yes", False),
+        ("final", "yes", False),
+        ("signed-off", "no", False),
+        ("new", "no", True),
+        ("needs-translation", "no", True),
+        ("needs-review-translation", "no", True),
+        ("needs-review-translation", "yes", True),
+        ("needs-l10n", "no", True),
+        ("x-unknown", "yes", False),
+        ("x-unknown", "no", True),
+    ],
+)
 def test_xliff_states_are_read_as_documented(project, tmp_path, state, approved, fuzzy):
     path = export(project, "es", tmp_path)
     set_state(path, "Side effects", state, approved, "Efectos adversos")
@@ -265,24 +320,39 @@ def test_states_survive_translate_toolkits_converters(project, tmp_path):
     """po2xliff's file imports without a change (states kept); xliff2po reads our export's
     `approved` (as the XLIFF spec says): reviewed entries confirmed, no other."""
     catalog = load_catalog(project, "es")
-    fuzzy = next(m for m in catalog.active() if m.msgid_plural is None and m.msgstr
-                 and m.msgid != "Side effects")
-    write_atomic(catalog_path(project, "es"), render_catalog(
-        catalog.header_comment, catalog.header,
-        [replace(m, fuzzy=True) if m is fuzzy else m for m in catalog.messages]))
+    fuzzy = next(
+        m
+        for m in catalog.active()
+        if m.msgid_plural is None and m.msgstr and m.msgid != "Side effects"
+    )
+    write_atomic(
+        catalog_path(project, "es"),
+        render_catalog(
+            catalog.header_comment,
+            catalog.header,
+            [replace(m, fuzzy=True) if m is fuzzy else m for m in catalog.messages],
+        ),
+    )
     mark_reviewed(project, "Side effects")
     before = catalog_path(project, "es").read_bytes()
     tools = Path(sys.executable).parent
     theirs = tmp_path / "po2xliff.xlf"
-    subprocess.run([str(tools / "po2xliff"), str(catalog_path(project, "es")), str(theirs)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(tools / "po2xliff"), str(catalog_path(project, "es")), str(theirs)],
+        check=True,
+        capture_output=True,
+    )
     result, _ = import_checked(project, theirs, "es")
     assert result.imported == [] and catalog_path(project, "es").read_bytes() == before
     back = tmp_path / "back.po"
-    subprocess.run([str(tools / "xliff2po"), str(export(project, "es", tmp_path)), str(back)],
-                   check=True, capture_output=True)
-    units = {u.source: u for u in po.pofile.parsefile(str(back)).units
-             if not u.isheader() and u.target}
+    subprocess.run(
+        [str(tools / "xliff2po"), str(export(project, "es", tmp_path)), str(back)],
+        check=True,
+        capture_output=True,
+    )
+    units = {
+        u.source: u for u in po.pofile.parsefile(str(back)).units if not u.isheader() and u.target
+    }
     assert not units["Side effects"].isfuzzy() and units[fuzzy.msgid].isfuzzy()
     assert sum(not u.isfuzzy() for u in units.values()) == 1
 
@@ -307,12 +377,14 @@ def test_translate_toolkit_reads_our_xliff_as_our_catalog(project, tmp_path):
     converted = tmp_path / "back.po"
     tool = str(Path(sys.executable).parent / "xliff2po")
     subprocess.run([tool, str(path), str(converted)], check=True, capture_output=True)
-    theirs = {u.source: u.target for u in po.pofile.parsefile(str(converted)).units
-              if not u.isheader() and not u.hasplural()}
+    theirs = {
+        u.source: u.target
+        for u in po.pofile.parsefile(str(converted)).units
+        if not u.isheader() and not u.hasplural()
+    }
     active = load_catalog(project, "es").active()
     ours = {m.msgid: m.msgstr for m in active if m.msgid_plural is None}
-    plural_sources = {text for m in active if m.msgid_plural for text in (m.msgid,
-                                                                          m.msgid_plural)}
+    plural_sources = {text for m in active if m.msgid_plural for text in (m.msgid, m.msgid_plural)}
     # (our plural forms are units <id>[n] outside an x-gettext-plurals group: the
     # toolkit reads them one by one)
     assert {k: v for k, v in theirs.items() if k not in plural_sources} == ours
@@ -320,12 +392,17 @@ def test_translate_toolkit_reads_our_xliff_as_our_catalog(project, tmp_path):
 
 def test_an_xliff_made_by_po2xliff_imports_by_its_english(project, tmp_path):
     path = tmp_path / "po2xliff.xlf"
-    subprocess.run([str(Path(sys.executable).parent / "po2xliff"),
-                    str(catalog_path(project, "es")), str(path)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "po2xliff"),
+            str(catalog_path(project, "es")),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     before = catalog_path(project, "es").read_bytes()
-    text = path.read_text(encoding="utf-8").replace(
-        ">Efectos secundarios<", ">Efectos adversos<")
+    text = path.read_text(encoding="utf-8").replace(">Efectos secundarios<", ">Efectos adversos<")
     path.write_text(text, encoding="utf-8")
     result, _ = import_checked(project, path, "es")
     assert result.imported == [(None, "Side effects")]
@@ -345,9 +422,10 @@ def test_external_entities_are_not_read(project, tmp_path):
     secret.write_text("TOP-SECRET", encoding="utf-8")
     path = export(project, "es", tmp_path)
     text = path.read_text(encoding="utf-8")
-    text = text.replace('<?xml version="1.0" encoding="UTF-8"?>',
-                        f'<?xml version="1.0"?><!DOCTYPE xliff [<!ENTITY x SYSTEM '
-                        f'"file://{secret}">]>')
+    text = text.replace(
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<?xml version="1.0"?><!DOCTYPE xliff [<!ENTITY x SYSTEM "file://{secret}">]>',
+    )
     text = text.replace(">Efectos secundarios<", ">&x;<")
     path.write_text(text, encoding="utf-8")
     try:
@@ -363,16 +441,35 @@ def test_glossary_as_tbx_and_csv(project, tmp_path, capsys):
     terms = {unit.source: unit for unit in store.units}
     assert "blinatumomab" in terms and "dexamethasone" in terms
     document = etree.parse(str(tmp_path / "g.tbx"))
-    spanish = document.xpath("//termEntry[langSet[@xml:lang='en']/tig/term='dexamethasone']"
-                             "/langSet[@xml:lang='es']/tig")
+    spanish = document.xpath(
+        "//termEntry[langSet[@xml:lang='en']/tig/term='dexamethasone']/langSet[@xml:lang='es']/tig"
+    )
     statuses = {tig.findtext("term"): tig.findtext("termNote") for tig in spanish}
-    assert statuses == {"dexametasona": "preferredTerm-admn-sts",
-                        "dexametazona": "deprecatedTerm-admn-sts"}
+    assert statuses == {
+        "dexametasona": "preferredTerm-admn-sts",
+        "dexametazona": "deprecatedTerm-admn-sts",
+    }
     assert len(document.xpath("//langSet/@xml:lang")) > len(discover_locales(project))
-    assert main(["-C", str(project), "export-glossary", "--format", "csv", "--locale", "zh_CN",
-                 "--output", str(tmp_path / "g.csv")]) == 0
-    rows = [(u.source, u.target, u.getcontext()) for u in
-            csvl10n.csvfile.parsefile(str(tmp_path / "g.csv")).units]
+    assert (
+        main(
+            [
+                "-C",
+                str(project),
+                "export-glossary",
+                "--format",
+                "csv",
+                "--locale",
+                "zh_CN",
+                "--output",
+                str(tmp_path / "g.csv"),
+            ]
+        )
+        == 0
+    )
+    rows = [
+        (u.source, u.target, u.getcontext())
+        for u in csvl10n.csvfile.parsefile(str(tmp_path / "g.csv")).units
+    ]
     assert ("blinatumomab", "贝林妥欧单抗", "") in rows
     assert ("blinatumomab", "博纳吐单抗", "forbidden") in rows
     assert main(["-C", str(project), "export-glossary", "--format", "csv"]) == 2
@@ -387,8 +484,13 @@ def refused(project, *args, timeout=60):
     """Run a command that must refuse: exit 2, no traceback, no catalog changed, the
     catalogs' lock never taken (its file never created)."""
     before = {p: p.read_bytes() for p in sorted((project / "locales").rglob("*.po"))}
-    result = subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=project,
-                            capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert {p: p.read_bytes() for p in before} == before
@@ -405,22 +507,32 @@ def test_a_file_in_another_language_is_refused(project, tmp_path):
 
 def test_an_xliff_2_file_in_another_language_is_refused(project, tmp_path):
     path = tmp_path / "two.xlf"
-    path.write_text('<?xml version="1.0"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0"'
-                    ' version="2.0" srcLang="en"\n trgLang="es"><file id="f"/></xliff>\n',
-                    encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0"'
+        ' version="2.0" srcLang="en"\n trgLang="es"><file id="f"/></xliff>\n',
+        encoding="utf-8",
+    )
     assert f"{path}:2: the file's target-language is 'es'" in refused(
-        project, "import-xliff", str(path), "--locale", "zh_CN")
+        project, "import-xliff", str(path), "--locale", "zh_CN"
+    )
 
 
-@pytest.mark.parametrize("doctype", [
-    '<!DOCTYPE xliff [<!ENTITY neg "no ">]>', "<!DOCTYPE xliff>",
-    '<!DOCTYPE xliff SYSTEM "http://example.invalid/x.dtd">'])
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE xliff [<!ENTITY neg "no ">]>',
+        "<!DOCTYPE xliff>",
+        '<!DOCTYPE xliff SYSTEM "http://example.invalid/x.dtd">',
+    ],
+)
 def test_a_dtd_is_refused(project, tmp_path, doctype):
     path = export(project, "es", tmp_path)
     text = path.read_text(encoding="utf-8").replace(
-        '<?xml version="1.0" encoding="UTF-8"?>', f'<?xml version="1.0"?>\n{doctype}', 1)
-    path.write_text(text.replace(">Efectos secundarios<", ">&neg;Efectos secundarios<"),
-                    encoding="utf-8")
+        '<?xml version="1.0" encoding="UTF-8"?>', f'<?xml version="1.0"?>\n{doctype}', 1
+    )
+    path.write_text(
+        text.replace(">Efectos secundarios<", ">&neg;Efectos secundarios<"), encoding="utf-8"
+    )
     assert f"{path}:2: the file has a DTD" in refused(project, "import-xliff", str(path))
 
 
@@ -433,8 +545,7 @@ def test_duplicate_unit_ids_are_refused_naming_both_lines(project, tmp_path):
     lines[units[1] - 1] = lines[units[1] - 1].replace(second_id, first_id)
     path.write_text("\n".join(lines), encoding="utf-8")
     error = refused(project, "import-xliff", str(path))
-    assert f"{path}:{units[1]}: duplicate unit id '{first_id}' (first at line {units[0]})" \
-        in error
+    assert f"{path}:{units[1]}: duplicate unit id '{first_id}' (first at line {units[0]})" in error
 
 
 @pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
@@ -446,16 +557,18 @@ def test_only_a_regular_file_is_read(project, tmp_path, kind):
         path.mkdir()
     else:
         path = Path("/dev/zero")
-    assert "not a regular file" in refused(project, "import-xliff", str(path), "--locale",
-                                           "es", timeout=30)
+    assert "not a regular file" in refused(
+        project, "import-xliff", str(path), "--locale", "es", timeout=30
+    )
     if kind == "fifo":
         po_file = polib.pofile(str(catalog_path(project, "es")))
         po_file.metadata["Language"] = "es"
         po_file.save(str(tmp_path / "comp.po"))
         path.unlink()
         os.mkfifo(tmp_path / "comp.po.fifo")
-        assert "not a regular file" in refused(project, "update", "--compendium",
-                                               str(tmp_path / "comp.po.fifo"), timeout=30)
+        assert "not a regular file" in refused(
+            project, "update", "--compendium", str(tmp_path / "comp.po.fifo"), timeout=30
+        )
 
 
 def test_exports_go_to_exchange_and_never_over_an_input(project):
@@ -463,19 +576,28 @@ def test_exports_go_to_exchange_and_never_over_an_input(project):
     assert result.returncode == 0 and "wrote: exchange/handouts-es.xlf" in result.stdout
     assert (project / "exchange" / "handouts-es.xlf").is_file()
     assert "exchange/" in (Path(__file__).parent.parent / ".gitignore").read_text().split()
-    for target in ("locales/es/LC_MESSAGES/handouts.po", "locales/handouts.pot",
-                   "source/monographs/blinatumomab.yaml", "handouts.yaml", "locales"):
+    for target in (
+        "locales/es/LC_MESSAGES/handouts.po",
+        "locales/handouts.pot",
+        "source/monographs/blinatumomab.yaml",
+        "handouts.yaml",
+        "locales",
+    ):
         refused(project, "export-xliff", "es", "--output", target)
         refused(project, "export-glossary", "--output", target)
 
 
 def test_a_region_of_the_catalogs_language_is_its_language(project, tmp_path):
     path = export(project, "es", tmp_path)
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'target-language="es"', 'target-language="es-ES"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('target-language="es"', 'target-language="es-ES"'),
+        encoding="utf-8",
+    )
     edit_target(path, "Side effects", lambda target: "Efectos adversos")
     for locale in (None, "es"):
         result, _ = import_checked(project, path, locale)
         assert result.locale == "es" and not result.warnings
-    assert polib.pofile(str(catalog_path(project, "es"))).find("Side effects").msgstr == \
-        "Efectos adversos"
+    assert (
+        polib.pofile(str(catalog_path(project, "es"))).find("Side effects").msgstr
+        == "Efectos adversos"
+    )

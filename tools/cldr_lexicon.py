@@ -26,30 +26,96 @@ OUTPUT = Path(__file__).resolve().parent.parent / "pipeline" / "checks" / "lexic
 
 # the locales the project translates into or may (issue 11's list and more)
 LOCALES = (
-    "am", "ar", "bn", "cs", "cy", "de", "el", "es", "es_419", "es_MX", "es_US", "fa", "fil",
-    "fr", "fr_CA", "ga", "gu", "he", "hi", "ht", "hy", "id", "it", "ja", "km", "ko", "lo",
-    "mr", "ms", "my", "ne", "nl", "pa", "pl", "ps", "pt", "pt_PT", "ro", "ru", "so", "sq",
-    "sv", "sw", "ta", "te", "th", "tr", "uk", "ur", "uz", "vi", "yue", "zh", "zh_Hant",
+    "am",
+    "ar",
+    "bn",
+    "cs",
+    "cy",
+    "de",
+    "el",
+    "es",
+    "es_419",
+    "es_MX",
+    "es_US",
+    "fa",
+    "fil",
+    "fr",
+    "fr_CA",
+    "ga",
+    "gu",
+    "he",
+    "hi",
+    "ht",
+    "hy",
+    "id",
+    "it",
+    "ja",
+    "km",
+    "ko",
+    "lo",
+    "mr",
+    "ms",
+    "my",
+    "ne",
+    "nl",
+    "pa",
+    "pl",
+    "ps",
+    "pt",
+    "pt_PT",
+    "ro",
+    "ru",
+    "so",
+    "sq",
+    "sv",
+    "sw",
+    "ta",
+    "te",
+    "th",
+    "tr",
+    "uk",
+    "ur",
+    "uz",
+    "vi",
+    "yue",
+    "zh",
+    "zh_Hant",
 )
 # canonical unit -> CLDR unit ids
 UNITS = {
-    "°F": ["temperature-fahrenheit"], "°C": ["temperature-celsius"], "°": ["temperature-generic"],
-    "mg": ["mass-milligram"], "g": ["mass-gram"], "kg": ["mass-kilogram"],
-    "mcg": ["mass-microgram"], "lb": ["mass-pound"], "oz": ["mass-ounce"],
-    "mL": ["volume-milliliter", "volume-cubic-centimeter"], "L": ["volume-liter"],
-    "dL": ["volume-deciliter"], "teaspoon": ["volume-teaspoon"],
-    "tablespoon": ["volume-tablespoon"], "cup": ["volume-cup", "volume-cup-metric"],
+    "°F": ["temperature-fahrenheit"],
+    "°C": ["temperature-celsius"],
+    "°": ["temperature-generic"],
+    "mg": ["mass-milligram"],
+    "g": ["mass-gram"],
+    "kg": ["mass-kilogram"],
+    "mcg": ["mass-microgram"],
+    "lb": ["mass-pound"],
+    "oz": ["mass-ounce"],
+    "mL": ["volume-milliliter", "volume-cubic-centimeter"],
+    "L": ["volume-liter"],
+    "dL": ["volume-deciliter"],
+    "teaspoon": ["volume-teaspoon"],
+    "tablespoon": ["volume-tablespoon"],
+    "cup": ["volume-cup", "volume-cup-metric"],
     "drop": ["volume-drop"],
-    "second": ["duration-second"], "minute": ["duration-minute"], "hour": ["duration-hour"],
-    "day": ["duration-day", "duration-day-person"], "week": ["duration-week",
-                                                            "duration-week-person"],
+    "second": ["duration-second"],
+    "minute": ["duration-minute"],
+    "hour": ["duration-hour"],
+    "day": ["duration-day", "duration-day-person"],
+    "week": ["duration-week", "duration-week-person"],
     "month": ["duration-month", "duration-month-person"],
     "year": ["duration-year", "duration-year-person"],
-    "%": ["concentr-percent"], "‰": ["concentr-permille"],
-    "mmHg": ["pressure-millimeter-ofhg"], "mmol/L": ["concentr-millimole-per-liter"],
+    "%": ["concentr-percent"],
+    "‰": ["concentr-permille"],
+    "mmHg": ["pressure-millimeter-ofhg"],
+    "mmol/L": ["concentr-millimole-per-liter"],
     "mg/dL": ["concentr-milligram-ofglucose-per-deciliter"],
-    "mm": ["length-millimeter"], "cm": ["length-centimeter"], "m": ["length-meter"],
-    "inch": ["length-inch"], "m2": ["area-square-meter"],
+    "mm": ["length-millimeter"],
+    "cm": ["length-centimeter"],
+    "m": ["length-meter"],
+    "inch": ["length-inch"],
+    "m2": ["area-square-meter"],
 }
 SECONDS_PER_HOUR = 3600
 
@@ -114,14 +180,20 @@ def dump_locale(code: str) -> dict:
             rules.setdefault(key, []).append(hours)
     rules.setdefault("am", [[0, 12]])
     rules.setdefault("pm", [[12, 24]])
-    systems = {"latn", locale.default_numbering_system,
-               *_plain(locale.other_numbering_systems).values()}
+    systems = {
+        "latn",
+        locale.default_numbering_system,
+        *_plain(locale.other_numbering_systems).values(),
+    }
     symbols = {}
     for system in sorted(systems):
         table = _plain(locale.number_symbols).get(system, {})
         if "decimal" in table:
-            symbols[system] = {"decimal": table["decimal"], "group": table["group"],
-                               "percent": table.get("percentSign", "%")}
+            symbols[system] = {
+                "decimal": table["decimal"],
+                "group": table["group"],
+                "percent": table.get("percentSign", "%"),
+            }
     decimal = locale.decimal_formats[None]
     percent = locale.percent_formats[None].pattern
     per_words = set()  # "{0} na {1}": the word of a compound unit's "per"
@@ -130,15 +202,24 @@ def dump_locale(code: str) -> dict:
         between = compound.partition("{0}")[2].partition("{1}")[0].strip(" \u00a0\u202f")
         if between and between != "/":
             per_words.add(between)
-    time_separators = sorted({_plain(locale.number_symbols).get(system, {}).get(
-        "timeSeparator", ":") for system in systems})
+    time_separators = sorted(
+        {
+            _plain(locale.number_symbols).get(system, {}).get("timeSeparator", ":")
+            for system in systems
+        }
+    )
     return {
-        "per_words": sorted(per_words), "time_separators": time_separators,
+        "per_words": sorted(per_words),
+        "time_separators": time_separators,
         "units": units,
         "day_periods": {key: sorted(words) for key, words in periods.items()},
         "day_period_rules": rules,
-        "numbers": {"default_system": locale.default_numbering_system, "symbols": symbols,
-                    "grouping": list(decimal.grouping), "percent_first": percent.startswith("%")},
+        "numbers": {
+            "default_system": locale.default_numbering_system,
+            "symbols": symbols,
+            "grouping": list(decimal.grouping),
+            "percent_first": percent.startswith("%"),
+        },
     }
 
 
@@ -146,17 +227,27 @@ def dump() -> dict:
     import babel
     from babel import localedata
 
-    return {"babel": babel.__version__,
-            "locales": {code: dump_locale(code) for code in LOCALES if localedata.exists(code)}}
+    return {
+        "babel": babel.__version__,
+        "locales": {code: dump_locale(code) for code in LOCALES if localedata.exists(code)},
+    }
 
 
 def _union(dumps: list[dict]) -> dict:
     versions = [d["babel"] for d in dumps]
     result: dict = {}
     for code in LOCALES:
-        merged: dict = {"units": {}, "day_periods": {}, "day_period_rules": {},
-                        "numbers": {"symbols": {}, "grouping": [], "percent_first": False,
-                                    "default_systems": []}}
+        merged: dict = {
+            "units": {},
+            "day_periods": {},
+            "day_period_rules": {},
+            "numbers": {
+                "symbols": {},
+                "grouping": [],
+                "percent_first": False,
+                "default_systems": [],
+            },
+        }
         seen: dict[str, set[str]] = {}
         present = [one for one in dumps if code in one["locales"]]
         for one in present:
@@ -182,8 +273,9 @@ def _union(dumps: list[dict]) -> dict:
                 bucket += [span for span in spans if span not in bucket]
             numbers = merged["numbers"]
             for system, table in data["numbers"]["symbols"].items():
-                mine = numbers["symbols"].setdefault(system, {"decimal": [], "group": [],
-                                                              "percent": []})
+                mine = numbers["symbols"].setdefault(
+                    system, {"decimal": [], "group": [], "percent": []}
+                )
                 for key in ("decimal", "group", "percent"):
                     if table[key] not in mine[key]:
                         mine[key].append(table[key])
@@ -204,8 +296,11 @@ def _union(dumps: list[dict]) -> dict:
         if partial:
             merged["only_in"] = dict(sorted(partial.items()))
         result[code] = merged
-    return {"comment": "generated by tools/cldr_lexicon.py: do not edit; see its docstring",
-            "babel_versions": versions, "locales": result}
+    return {
+        "comment": "generated by tools/cldr_lexicon.py: do not edit; see its docstring",
+        "babel_versions": versions,
+        "locales": result,
+    }
 
 
 def generate(versions: list[str], venvs: Path | None) -> None:
@@ -216,13 +311,17 @@ def generate(versions: list[str], venvs: Path | None) -> None:
             python = where / "bin" / "python"
             if not python.exists():
                 venv.create(where, with_pip=True)
-                subprocess.run([str(python), "-m", "pip", "install", "-q", f"babel=={version}"],
-                               check=True)
-            out = subprocess.run([str(python), __file__, "dump"], check=True,
-                                 capture_output=True, text=True).stdout
+                subprocess.run(
+                    [str(python), "-m", "pip", "install", "-q", f"babel=={version}"], check=True
+                )
+            out = subprocess.run(
+                [str(python), __file__, "dump"], check=True, capture_output=True, text=True
+            ).stdout
             dumps.append(json.loads(out))
-    OUTPUT.write_text(json.dumps(_union(dumps), ensure_ascii=False, indent=1, sort_keys=True)
-                      + "\n", encoding="utf-8")
+    OUTPUT.write_text(
+        json.dumps(_union(dumps), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {OUTPUT} from Babel {', '.join(versions)}", file=sys.stderr)
 
 

@@ -39,8 +39,14 @@ class Figures:
     other_checks: set[str] = field(default_factory=set)
 
     def add(self, other: Figures) -> None:
-        for name in ("correct", "dangerous", "flagged_units", "flagged_unread",
-                     "flagged_other", "missed"):
+        for name in (
+            "correct",
+            "dangerous",
+            "flagged_units",
+            "flagged_unread",
+            "flagged_other",
+            "missed",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.other_checks |= other.other_checks
 
@@ -60,8 +66,11 @@ def measure(data: dict) -> Figures:
 
     figures = Figures(data["locale"])
     for case in data["cases"]:
-        errors = {f.check for f in check_text(case["source"], case["translation"],
-                                              data["locale"]) if f.severity == "error"}
+        errors = {
+            f.check
+            for f in check_text(case["source"], case["translation"], data["locale"])
+            if f.severity == "error"
+        }
         if case["verdict"] == "correct":
             figures.correct += 1
             figures.flagged_units += UNITS in errors
@@ -82,14 +91,29 @@ def rows(all_figures: list[Figures]) -> list[list[str]]:
     lines = []
     for f in [*all_figures, total]:
         share = f"{f.flagged_units / f.correct:.0%}" if f.correct else "-"
-        lines.append([f.locale, str(f.correct), f"{f.flagged_units} ({share})",
-                      str(f.flagged_unread), str(f.flagged_other), str(f.dangerous),
-                      str(f.missed)])
+        lines.append(
+            [
+                f.locale,
+                str(f.correct),
+                f"{f.flagged_units} ({share})",
+                str(f.flagged_unread),
+                str(f.flagged_other),
+                str(f.dangerous),
+                str(f.missed),
+            ]
+        )
     return lines
 
 
-HEADER = ["locale", "correct", f"flagged {UNITS}", f"flagged {UNREAD}", "flagged other",
-          "dangerous", "dangerous missed"]
+HEADER = [
+    "locale",
+    "correct",
+    f"flagged {UNITS}",
+    f"flagged {UNREAD}",
+    "flagged other",
+    "dangerous",
+    "dangerous missed",
+]
 
 
 def render(table: list[list[str]], markdown: bool) -> str:
@@ -98,16 +122,21 @@ def render(table: list[list[str]], markdown: bool) -> str:
         out += ["| " + " | ".join(row) + " |" for row in table]
         return "\n".join(out)
     widths = [max(len(r[i]) for r in [HEADER, *table]) for i in range(len(HEADER))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                     for r in [HEADER, *table])
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in [HEADER, *table]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path,
-                        help="corpus files (default: every file of tests/corpus/quantities)")
-    parser.add_argument("--new", action="store_true",
-                        help="only the files marked 'status: new'")
+    parser.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        help="corpus files (default: every file of tests/corpus/quantities)",
+    )
+    parser.add_argument("--new", action="store_true", help="only the files marked 'status: new'")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args(argv)
     paths = args.files or sorted(CORPUS.glob("*.yaml"))

@@ -50,8 +50,7 @@ def _samples(folder: Path) -> dict[str, Path]:
         pages[name] = folder / f"{name}.html"
         pages[name].write_text(html, encoding="utf-8")
     pages["hi"] = folder / "hi.html"
-    pages["hi"].write_text(DEVANAGARI.replace("</head>", MARGINS + "</head>", 1),
-                           encoding="utf-8")
+    pages["hi"].write_text(DEVANAGARI.replace("</head>", MARGINS + "</head>", 1), encoding="utf-8")
     return pages
 
 
@@ -63,15 +62,20 @@ def _describe(pdf: Path) -> str:
         for font in (resources.get("/Font") or {}).values():
             font = font.get_object()
             descendant = font.get("/DescendantFonts")
-            descriptor = (descendant[0].get_object() if descendant else font).get(
-                "/FontDescriptor")
-            embedded = bool(descriptor and any(k in descriptor.get_object() for k in (
-                "/FontFile", "/FontFile2", "/FontFile3")))
+            descriptor = (descendant[0].get_object() if descendant else font).get("/FontDescriptor")
+            embedded = bool(
+                descriptor
+                and any(
+                    k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
+            )
             fonts.add(f"{font.get('/BaseFont')}{'' if embedded else ' (NOT embedded)'}")
     text = reader.pages[0].extract_text()[:160].replace("\n", " ")
     tagged = "/StructTreeRoot" in reader.trailer["/Root"]
-    return (f"{len(reader.pages)} pages, {pdf.stat().st_size} bytes, tagged={tagged}\n"
-            f"    fonts: {', '.join(sorted(fonts))}\n    text: {text}")
+    return (
+        f"{len(reader.pages)} pages, {pdf.stat().st_size} bytes, tagged={tagged}\n"
+        f"    fonts: {', '.join(sorted(fonts))}\n    text: {text}"
+    )
 
 
 def _png(pdf: Path) -> None:
@@ -98,8 +102,7 @@ def main(out: Path) -> None:
             started = time.perf_counter()
             target = out / f"{name}-chromium.pdf"
             tab.goto(page.as_uri())
-            tab.pdf(path=str(target), prefer_css_page_size=True, tagged=True,
-                    print_background=True)
+            tab.pdf(path=str(target), prefer_css_page_size=True, tagged=True, print_background=True)
             print(f"chromium {name}: {time.perf_counter() - started:.2f} s, {_describe(target)}")
             _png(target)
         browser.close()

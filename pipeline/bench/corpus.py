@@ -17,26 +17,111 @@ from ..model import Message
 from ..source.glossary import Glossary, load_glossary, phrase_pattern
 from ..source.quantities import ENGLISH
 
-LOCALES = ("es", "fr", "de", "it", "pt_BR", "vi", "zh_CN", "ja", "ar", "ru",
-           "pl", "tr", "ko", "nl", "el", "he", "hi", "uk", "fa", "th")
+LOCALES = (
+    "es",
+    "fr",
+    "de",
+    "it",
+    "pt_BR",
+    "vi",
+    "zh_CN",
+    "ja",
+    "ar",
+    "ru",
+    "pl",
+    "tr",
+    "ko",
+    "nl",
+    "el",
+    "he",
+    "hi",
+    "uk",
+    "fa",
+    "th",
+)
 SHARED_SHARE = 0.4
 EDIT_SHARE = 0.05
 
 
 # --- the synthetic corpus ----------------------------------------------------------------
 
-_SYLLABLES = ("ba", "ce", "da", "fi", "go", "la", "me", "no", "pi", "ra", "si", "to", "vu",
-              "xe", "zo", "ri", "ta", "lu", "ke", "mo", "der", "sul", "tra", "vin")
-_SUFFIXES = ("mab", "zumab", "ximab", "tinib", "rafenib", "platin", "taxel", "rubicin",
-             "lisib", "ciclib", "tecan", "mustine")
-_CLASSES = ("Bispecific T-Cell Engager", "Monoclonal Antibody", "Kinase Inhibitor",
-            "Alkylating Agent", "Antimetabolite", "Topoisomerase Inhibitor",
-            "Platinum Compound", "Taxane", "Anthracycline", "CDK4/6 Inhibitor")
-_SYMPTOMS = ("nausea", "diarrhea", "a skin rash", "mouth sores", "fatigue", "headache",
-             "swelling of the legs", "joint pain", "hair thinning", "loss of appetite",
-             "numbness in the fingers", "dry eyes", "high blood pressure", "constipation")
-_LABS = ("blood counts", "liver function", "kidney function", "blood sugar",
-         "heart rhythm", "thyroid levels", "electrolytes")
+_SYLLABLES = (
+    "ba",
+    "ce",
+    "da",
+    "fi",
+    "go",
+    "la",
+    "me",
+    "no",
+    "pi",
+    "ra",
+    "si",
+    "to",
+    "vu",
+    "xe",
+    "zo",
+    "ri",
+    "ta",
+    "lu",
+    "ke",
+    "mo",
+    "der",
+    "sul",
+    "tra",
+    "vin",
+)
+_SUFFIXES = (
+    "mab",
+    "zumab",
+    "ximab",
+    "tinib",
+    "rafenib",
+    "platin",
+    "taxel",
+    "rubicin",
+    "lisib",
+    "ciclib",
+    "tecan",
+    "mustine",
+)
+_CLASSES = (
+    "Bispecific T-Cell Engager",
+    "Monoclonal Antibody",
+    "Kinase Inhibitor",
+    "Alkylating Agent",
+    "Antimetabolite",
+    "Topoisomerase Inhibitor",
+    "Platinum Compound",
+    "Taxane",
+    "Anthracycline",
+    "CDK4/6 Inhibitor",
+)
+_SYMPTOMS = (
+    "nausea",
+    "diarrhea",
+    "a skin rash",
+    "mouth sores",
+    "fatigue",
+    "headache",
+    "swelling of the legs",
+    "joint pain",
+    "hair thinning",
+    "loss of appetite",
+    "numbness in the fingers",
+    "dry eyes",
+    "high blood pressure",
+    "constipation",
+)
+_LABS = (
+    "blood counts",
+    "liver function",
+    "kidney function",
+    "blood sugar",
+    "heart rhythm",
+    "thyroid levels",
+    "electrolytes",
+)
 _DRINKS = ("grapefruit juice", "alcohol", "herbal teas", "St. John's wort")
 _SENTENCES = (
     "{Drug} may cause {symptom} in about {pct}% of patients within {n} days of a dose.",
@@ -139,7 +224,8 @@ DISCLAIMER = (
     "This handout is designed for educational purposes only and is not engaged in rendering "
     "medical advice or professional services. It is not a substitute for professional care. "
     "If you have questions about the medication that you have been prescribed, you should "
-    "consult your health care provider.")
+    "consult your health care provider."
+)
 ATTRIBUTION = "Information Provided By: the bench corpus | © 2025 Synthetic Hospital Network"
 
 
@@ -156,11 +242,20 @@ def unique_paragraph(rng: random.Random, drug: str, sentences: int) -> str:
     """A paragraph only this drug's monograph has: its name, numbers with units."""
     picks = rng.sample(_SENTENCES, sentences)
     values = {
-        "Drug": drug, "drug": drug, "symptom": rng.choice(_SYMPTOMS), "lab": rng.choice(_LABS),
-        "drink": rng.choice(_DRINKS), "pct": rng.randint(2, 60), "n": rng.randint(2, 30),
-        "t": rng.choice((37.5, 38, 38.3, 25, 30)), "h": rng.choice((1, 2, 4, 6, 12, 24, 48, 72)),
-        "mg": rng.choice((5, 10, 25, 50, 100, 250, 400)), "ml": rng.choice((100, 200, 250)),
-        "d": rng.randint(2, 21), "w": rng.randint(2, 12), "m": rng.choice((30, 60, 90, 120)),
+        "Drug": drug,
+        "drug": drug,
+        "symptom": rng.choice(_SYMPTOMS),
+        "lab": rng.choice(_LABS),
+        "drink": rng.choice(_DRINKS),
+        "pct": rng.randint(2, 60),
+        "n": rng.randint(2, 30),
+        "t": rng.choice((37.5, 38, 38.3, 25, 30)),
+        "h": rng.choice((1, 2, 4, 6, 12, 24, 48, 72)),
+        "mg": rng.choice((5, 10, 25, 50, 100, 250, 400)),
+        "ml": rng.choice((100, 200, 250)),
+        "d": rng.randint(2, 21),
+        "w": rng.randint(2, 12),
+        "m": rng.choice((30, 60, 90, 120)),
     }
     return " ".join(sentence.format(**values) for sentence in picks)
 
@@ -175,31 +270,47 @@ _SYLLABLE = re.compile(r"[^aeiou]*[aeiou]+(?:[^aeiou]+$)?")
 
 def monograph_yaml(rng: random.Random, drug: str) -> str:
     """One monograph file, every translatable text on its own line."""
-    lines = [f"id: {drug.lower()}", f"title: {drug}",
-             f"pronunciation: {'-'.join(_SYLLABLE.findall(drug.lower()))}",
-             f"classification: {_quote(rng.choice(_CLASSES))}",
-             f"reviewed: 2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "",
-             "sections:"]
+    lines = [
+        f"id: {drug.lower()}",
+        f"title: {drug}",
+        f"pronunciation: {'-'.join(_SYLLABLE.findall(drug.lower()))}",
+        f"classification: {_quote(rng.choice(_CLASSES))}",
+        f"reviewed: 2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "",
+        "sections:",
+    ]
     for section_id, heading, level, blocks in _SECTIONS:
         lines.append(f"  - id: {section_id}")
         if heading:
-            lines += [f"    heading: {_quote(heading.format(drug=drug.lower()))}",
-                      "    editorial: true"]
+            lines += [
+                f"    heading: {_quote(heading.format(drug=drug.lower()))}",
+                "    editorial: true",
+            ]
         if level != 2:
             lines.append(f"    level: {level}")
         lines.append("    blocks:")
         for block in blocks:
             kind = block.rstrip("!")
             if kind == "list":
-                items = [rng.choice(_SHARED_ITEMS) if rng.random() < SHARED_SHARE
-                         else unique_paragraph(rng, drug, 1) for _ in range(rng.randint(3, 5))]
-                lines += ['      - list: "Tips to prevent infection:"', "        safety: true",
-                          "        items:"]
+                items = [
+                    rng.choice(_SHARED_ITEMS)
+                    if rng.random() < SHARED_SHARE
+                    else unique_paragraph(rng, drug, 1)
+                    for _ in range(rng.randint(3, 5))
+                ]
+                lines += [
+                    '      - list: "Tips to prevent infection:"',
+                    "        safety: true",
+                    "        items:",
+                ]
                 lines += [f"          - {_quote(item)}" for item in dict.fromkeys(items)]
                 continue
             pool = _SHARED.get(section_id)
-            text = (rng.choice(pool) if pool and rng.random() < _POOLED_CHANCE
-                    else unique_paragraph(rng, drug, rng.randint(2, 4)))
+            text = (
+                rng.choice(pool)
+                if pool and rng.random() < _POOLED_CHANCE
+                else unique_paragraph(rng, drug, rng.randint(2, 4))
+            )
             lines.append(f"      - {kind}: {_quote(text)}")
             if block.endswith("!"):
                 lines.append("        safety: true")
@@ -209,20 +320,25 @@ def monograph_yaml(rng: random.Random, drug: str) -> str:
 
 def glossary_yaml(repo_glossary: Path | None, drugs: list[str]) -> str:
     """The repository's glossary (when it has one) plus one do-not-translate term per drug."""
-    text = repo_glossary.read_text(encoding="utf-8").rstrip() + "\n" \
-        if repo_glossary and repo_glossary.is_file() else "terms:\n"
+    text = (
+        repo_glossary.read_text(encoding="utf-8").rstrip() + "\n"
+        if repo_glossary and repo_glossary.is_file()
+        else "terms:\n"
+    )
     return text + "".join(f"  - term: {drug}\n    translate: false\n" for drug in drugs)
 
 
 def policy_yaml(locales: list[str]) -> str:
     """A CI policy listing the bench locales, none of them required, complete translations
     published (as the shipped demonstration catalogs)."""
-    return "locales:\n" + "".join(f"  {locale}:\n    required: false\n"
-                                   "    publish: translated\n" for locale in locales)
+    return "locales:\n" + "".join(
+        f"  {locale}:\n    required: false\n    publish: translated\n" for locale in locales
+    )
 
 
-def generate_sources(root: Path, count: int, locales: list[str], seed: int,
-                     repo: Path) -> list[str]:
+def generate_sources(
+    root: Path, count: int, locales: list[str], seed: int, repo: Path
+) -> list[str]:
     """Write the monographs, glossary and policy under ``root``; return the drug names."""
     rng = random.Random(seed)
     drugs = drug_names(rng, count)
@@ -231,7 +347,8 @@ def generate_sources(root: Path, count: int, locales: list[str], seed: int,
     for drug in drugs:
         (folder / f"{drug.lower()}.yaml").write_text(monograph_yaml(rng, drug), encoding="utf-8")
     (root / "source" / "glossary.yaml").write_text(
-        glossary_yaml(repo / "source" / "glossary.yaml", drugs), encoding="utf-8")
+        glossary_yaml(repo / "source" / "glossary.yaml", drugs), encoding="utf-8"
+    )
     (root / "handouts.yaml").write_text(policy_yaml(locales), encoding="utf-8")
     (root / "locales").mkdir()
     return drugs
@@ -245,9 +362,17 @@ _UNIT_WORDS = {form.lower() for form in ENGLISH.units if " " not in form}
 _QUANTITY_WORDS = {"once": "1 times", "twice": "2 times"}
 _TOKEN = re.compile(r"%\(\w+\)[a-z]|°[CF]|\w+")
 _SCRIPTS = {  # locale -> (first code point, alphabet size) of the letters used
-    "ru": (0x0430, 32), "uk": (0x0430, 32), "el": (0x03B1, 24), "ar": (0x0628, 20),
-    "fa": (0x0628, 20), "he": (0x05D0, 27), "hi": (0x0915, 36), "th": (0x0E01, 46),
-    "ko": (0xAC00, 2000), "zh_CN": (0x4E00, 6000), "ja": (0x3041, 80),
+    "ru": (0x0430, 32),
+    "uk": (0x0430, 32),
+    "el": (0x03B1, 24),
+    "ar": (0x0628, 20),
+    "fa": (0x0628, 20),
+    "he": (0x05D0, 27),
+    "hi": (0x0915, 36),
+    "th": (0x0E01, 46),
+    "ko": (0xAC00, 2000),
+    "zh_CN": (0x4E00, 6000),
+    "ja": (0x3041, 80),
 }
 _WIDE = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff]) (?=[\u3040-\u30ff\u4e00-\u9fff])")
 _VOWELS = "aeiou"
@@ -259,11 +384,14 @@ def pseudo_word(word: str, locale: str) -> str:
         start, size = _SCRIPTS[locale]
         seed = zlib.crc32(f"{locale}:{word.lower()}".encode())
         length = 1 + seed % 2 if locale in ("zh_CN", "ja", "ko") else len(word)
-        return "".join(chr(start + (seed >> (3 * i) ^ ord(c)) % size)
-                       for i, c in zip(range(length), word * 2, strict=False))
+        return "".join(
+            chr(start + (seed >> (3 * i) ^ ord(c)) % size)
+            for i, c in zip(range(length), word * 2, strict=False)
+        )
     shift = LOCALES.index(locale) % 4 + 1 if locale in LOCALES else 1
-    flipped = "".join(_VOWELS[(_VOWELS.index(c) + shift) % 5] if c in _VOWELS else c
-                      for c in word.lower()[::-1])
+    flipped = "".join(
+        _VOWELS[(_VOWELS.index(c) + shift) % 5] if c in _VOWELS else c for c in word.lower()[::-1]
+    )
     if locale == "vi":
         flipped = flipped.translate(str.maketrans("aeou", "ăêơư"))
     return flipped.capitalize() if word[:1].isupper() else flipped
@@ -283,20 +411,27 @@ def _glossary_spans(text: str, locale: str, glossary: Glossary) -> list[tuple[in
         phrases = (term.term, *term.variants)
         if phrases not in _PATTERNS:
             _PATTERNS[phrases] = phrase_pattern(phrases)
-        spans += [(match.start(), match.end(),
-                   rule.approved[0] if rule.approved else match.group(0))
-                  for match in _PATTERNS[phrases].finditer(text)]
+        spans += [
+            (match.start(), match.end(), rule.approved[0] if rule.approved else match.group(0))
+            for match in _PATTERNS[phrases].finditer(text)
+        ]
     return sorted(spans)
 
 
-def pseudo_translate(text: str, locale: str, keep: set[str],
-                     glossary: Glossary | None = None) -> str:
+def pseudo_translate(
+    text: str, locale: str, keep: set[str], glossary: Glossary | None = None
+) -> str:
     """Translate the words of ``text``; keep numbers (and names with digits), units,
     placeholders, ``keep`` and glossary terms (in their approved local form)."""
+
     def word(match: re.Match[str]) -> str:
         token = match.group(0)
-        if token.startswith("%(") or token.lower() in keep or token.lower() in _UNIT_WORDS \
-                or any(char.isdigit() for char in token):
+        if (
+            token.startswith("%(")
+            or token.lower() in keep
+            or token.lower() in _UNIT_WORDS
+            or any(char.isdigit() for char in token)
+        ):
             return token
         if token.lower() in _QUANTITY_WORDS:
             return _QUANTITY_WORDS[token.lower()]
@@ -311,14 +446,19 @@ def pseudo_translate(text: str, locale: str, keep: set[str],
     return _WIDE.sub("", translated) if locale in ("zh_CN", "ja") else translated
 
 
-def translate_message(message: Message, locale: str, keep: set[str],
-                      glossary: Glossary | None = None) -> Message:
+def translate_message(
+    message: Message, locale: str, keep: set[str], glossary: Glossary | None = None
+) -> Message:
     if message.msgid_plural is None:
-        return replace(message, msgstr=pseudo_translate(message.msgid, locale, keep, glossary),
-                       fuzzy=False)
-    forms = tuple(pseudo_translate(message.msgid if index == 0 else message.msgid_plural,
-                                   locale, keep, glossary)
-                  for index in range(len(message.msgstr_plural)))
+        return replace(
+            message, msgstr=pseudo_translate(message.msgid, locale, keep, glossary), fuzzy=False
+        )
+    forms = tuple(
+        pseudo_translate(
+            message.msgid if index == 0 else message.msgid_plural, locale, keep, glossary
+        )
+        for index in range(len(message.msgstr_plural))
+    )
     return replace(message, msgstr_plural=forms, fuzzy=False)
 
 
@@ -327,8 +467,9 @@ def fill_catalog(root: Path, locale: str, keep: set[str]) -> None:
     catalog = load_catalog(root, locale)
     glossary = load_glossary(root)
     messages = [translate_message(m, locale, keep, glossary) for m in catalog.messages]
-    write_atomic(catalog_path(root, locale),
-                 render_catalog(catalog.header_comment, catalog.header, messages))
+    write_atomic(
+        catalog_path(root, locale), render_catalog(catalog.header_comment, catalog.header, messages)
+    )
 
 
 # --- edits between stages ---------------------------------------------------------------
@@ -342,15 +483,18 @@ def edit_text(text: str) -> str:
     match = _NUMBER.search(text)
     if match is None:
         return text + " Ask your care team."
-    return f"{text[:match.start()]}{int(match.group(0)) + 1}{text[match.end():]}"
+    return f"{text[: match.start()]}{int(match.group(0)) + 1}{text[match.end() :]}"
 
 
 def edit_paragraphs(root: Path, share: float, seed: int) -> int:
     """Edit ``share`` of all paragraphs and callouts in place (line numbers unchanged)."""
     files = sorted((root / "source" / "monographs").glob("*.yaml"))
-    places = [(path, index) for path in files
-              for index, line in enumerate(path.read_text(encoding="utf-8").split("\n"))
-              if _PARAGRAPH_LINE.match(line)]
+    places = [
+        (path, index)
+        for path in files
+        for index, line in enumerate(path.read_text(encoding="utf-8").split("\n"))
+        if _PARAGRAPH_LINE.match(line)
+    ]
     chosen = random.Random(seed).sample(places, max(1, round(share * len(places))))
     by_file: dict[Path, list[int]] = {}
     for path, index in chosen:
@@ -368,8 +512,13 @@ def edit_paragraphs(root: Path, share: float, seed: int) -> int:
 def edit_review_date(root: Path, drug: str) -> None:
     """Change one monograph's review date: its handouts change, no msgid does."""
     path = root / "source" / "monographs" / f"{drug.lower()}.yaml"
-    text = re.sub(r"^reviewed: .*$", "reviewed: 2026-01-15", path.read_text(encoding="utf-8"),
-                  count=1, flags=re.MULTILINE)
+    text = re.sub(
+        r"^reviewed: .*$",
+        "reviewed: 2026-01-15",
+        path.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.MULTILINE,
+    )
     path.write_text(text, encoding="utf-8")
 
 
@@ -379,9 +528,13 @@ def edit_one_msgstr(root: Path, locale: str, drug: str) -> None:
     reference = f"source/monographs/{drug.lower()}.yaml:"
     messages = list(catalog.messages)
     for index, message in enumerate(messages):
-        if len(message.references) == 1 and message.references[0].startswith(reference) \
-                and message.msgid.count(" ") > 10:
+        if (
+            len(message.references) == 1
+            and message.references[0].startswith(reference)
+            and message.msgid.count(" ") > 10
+        ):
             messages[index] = replace(message, msgstr=message.msgstr + " (revisado)")
             break
-    write_atomic(catalog_path(root, locale),
-                 render_catalog(catalog.header_comment, catalog.header, messages))
+    write_atomic(
+        catalog_path(root, locale), render_catalog(catalog.header_comment, catalog.header, messages)
+    )

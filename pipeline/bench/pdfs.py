@@ -24,8 +24,9 @@ PER_FILE_SAMPLE = 12  # HTML files printed one Chromium each for the comparison
 SPLIT = ("start", "load", "print", "clean", "write")
 
 
-def pdf_stages(root: Path, count: int, locales: list[str], seed: int, repo: Path,
-               verbose: bool = True) -> dict[str, dict[str, object]]:
+def pdf_stages(
+    root: Path, count: int, locales: list[str], seed: int, repo: Path, verbose: bool = True
+) -> dict[str, dict[str, object]]:
     """Generate the PDF corpus in ``root`` (made here) and run the PDF stages."""
     problem = engine_problem()
     if problem:
@@ -48,8 +49,12 @@ def pdf_stages(root: Path, count: int, locales: list[str], seed: int, repo: Path
     _build(bench, "pdf_one_msgstr", env, timings)
     cold = _per_file(bench, root)
     warm, per_file = full.extra.get("pdfs_per_s"), cold.extra.get("pdfs_per_s")
-    if full.status == cold.status == "ok" and isinstance(warm, int | float) \
-            and isinstance(per_file, int | float) and per_file:
+    if (
+        full.status == cold.status == "ok"
+        and isinstance(warm, int | float)
+        and isinstance(per_file, int | float)
+        and per_file
+    ):
         full.extra["times_per_file_rate"] = round(warm / per_file, 2)
     return {name: bench.stages[name].as_dict() for name in NAMES}
 
@@ -60,20 +65,25 @@ def _build(bench: Bench, name: str, env: dict[str, str], timings: Path) -> Stage
     output = bench.root / "output"
     before = snapshot(output)
     stage = bench.run(name, [bench.command("build")], "output", env=env)
-    pdfs = sum(before.get(path) != state for path, state in snapshot(output).items()
-               if path.endswith(".pdf"))
+    pdfs = sum(
+        before.get(path) != state
+        for path, state in snapshot(output).items()
+        if path.endswith(".pdf")
+    )
     split = dict.fromkeys(SPLIT, 0.0)
     if timings.is_file():
         for line in timings.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             for key in SPLIT:
                 split[key] += record.get(key, 0.0)
-    stage.extra = {"pdfs": pdfs, "split_s": {key: round(value, 3) for key, value in
-                                             split.items()}}
+    stage.extra = {"pdfs": pdfs, "split_s": {key: round(value, 3) for key, value in split.items()}}
     if stage.wall_s:
         stage.extra["pdfs_per_s"] = round(pdfs / stage.wall_s, 3)
-    _say(bench, f"    {pdfs} PDFs; split (s, all workers): "
-                + ", ".join(f"{k} {v:.2f}" for k, v in split.items()))
+    _say(
+        bench,
+        f"    {pdfs} PDFs; split (s, all workers): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in split.items()),
+    )
     return stage
 
 
@@ -82,12 +92,23 @@ def _per_file(bench: Bench, root: Path) -> Stage:
     time (``--print-to-pdf``): the rate a warm browser is compared with."""
     output, target = root / "output", root / "per-file"
     target.mkdir()
-    pages = [pdf.with_suffix(".html") for pdf in sorted(output.rglob("*.pdf"))
-             if pdf.with_suffix(".html").is_file()][:PER_FILE_SAMPLE]
+    pages = [
+        pdf.with_suffix(".html")
+        for pdf in sorted(output.rglob("*.pdf"))
+        if pdf.with_suffix(".html").is_file()
+    ][:PER_FILE_SAMPLE]
     chromium = find_chromium() or "chromium"
-    commands = [[chromium, "--headless", *CHROMIUM_ARGS, "--no-pdf-header-footer",
-                 f"--print-to-pdf={target / f'{index}.pdf'}", page.as_uri()]
-                for index, page in enumerate(pages)]
+    commands = [
+        [
+            chromium,
+            "--headless",
+            *CHROMIUM_ARGS,
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={target / f'{index}.pdf'}",
+            page.as_uri(),
+        ]
+        for index, page in enumerate(pages)
+    ]
     stage = Stage("pdf_per_file_chromium")
     start = time.perf_counter()
     with ThreadPoolExecutor(2) as running:
@@ -99,8 +120,14 @@ def _per_file(bench: Bench, root: Path) -> Stage:
     stage.extra = {"pdfs": printed, "pdfs_per_s": round(printed / wall, 3) if wall else None}
     if printed < len(pages):
         stage.status = "failed"
-        stage.detail = next((errors.strip().splitlines()[-1] for code, _, _, errors in results
-                             if code and errors.strip()), "no PDF")
+        stage.detail = next(
+            (
+                errors.strip().splitlines()[-1]
+                for code, _, _, errors in results
+                if code and errors.strip()
+            ),
+            "no PDF",
+        )
     return bench.record(stage)
 
 

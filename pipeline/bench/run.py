@@ -42,13 +42,24 @@ from .corpus import (
     generate_sources,
 )
 
-STAGES = ("extract", "update", "update_5pct", "check", "build_full", "build_noop",
-          "build_one_catalog", "build_one_msgstr", "serve_one_msgstr", "build_one_monograph")
+STAGES = (
+    "extract",
+    "update",
+    "update_5pct",
+    "check",
+    "build_full",
+    "build_noop",
+    "build_one_catalog",
+    "build_one_msgstr",
+    "serve_one_msgstr",
+    "build_one_monograph",
+)
 PDF_MONOGRAPHS = 50  # monographs of the PDF stages (in at most 3 locales)
 REQUIRES = {"check": "pipeline.checks.report", "build": "pipeline.publish.build"}
 
 
 # --- measuring --------------------------------------------------------------------------
+
 
 @dataclass
 class Stage:
@@ -64,8 +75,12 @@ class Stage:
     extra: dict[str, object] = field(default_factory=dict)  # a PDF stage's rate and split
 
     def as_dict(self) -> dict[str, object]:
-        result: dict[str, object] = {"wall_s": self.wall_s, "peak_rss_mb": self.peak_rss_mb,
-                                     "files_written": self.files_written, **self.extra}
+        result: dict[str, object] = {
+            "wall_s": self.wall_s,
+            "peak_rss_mb": self.peak_rss_mb,
+            "files_written": self.files_written,
+            **self.extra,
+        }
         if self.status != "ok":
             result["status"] = self.status
         return result
@@ -144,8 +159,9 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def run_command(argv: list[str], sample_every: float = 0.1,
-                env: dict[str, str] | None = None) -> tuple[int, float, float, str]:
+def run_command(
+    argv: list[str], sample_every: float = 0.1, env: dict[str, str] | None = None
+) -> tuple[int, float, float, str]:
     """Run ``argv``; return (exit code, wall seconds, peak RSS in MB, stderr).
 
     Each memory sample costs a few milliseconds of CPU (the kernel walks the page
@@ -178,8 +194,9 @@ class Bench:
     def command(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "pipeline", "-C", str(self.root), *args]
 
-    def run(self, name: str, commands: list[list[str]], watch: str,
-            env: dict[str, str] | None = None) -> Stage:
+    def run(
+        self, name: str, commands: list[list[str]], watch: str, env: dict[str, str] | None = None
+    ) -> Stage:
         """Time ``commands`` (one stage: walls add up, peaks take the max)."""
         stage = Stage(name)
         needed = REQUIRES.get(commands[0][5]) if len(commands[0]) > 5 else None
@@ -212,8 +229,12 @@ class Bench:
         if importlib.util.find_spec("pipeline.publish.serve") is None:
             stage.status, stage.detail = "unavailable", "pipeline.publish.serve does not exist"
             return self.record(stage)
-        process = subprocess.Popen([*self.command("serve", "--port", "0", "--jobs", "1")],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [*self.command("serve", "--port", "0", "--jobs", "1")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert process.stdout is not None  # a pipe, asked for above
         try:
             line = process.stdout.readline()
@@ -256,13 +277,20 @@ class Bench:
         return stage
 
 
-def run_bench(root: Path, count: int, locales: list[str], seed: int = 1,
-              repo: Path | None = None, verbose: bool = True,
-              pdf_count: int = 0) -> dict[str, object]:
+def run_bench(
+    root: Path,
+    count: int,
+    locales: list[str],
+    seed: int = 1,
+    repo: Path | None = None,
+    verbose: bool = True,
+    pdf_count: int = 0,
+) -> dict[str, object]:
     """Generate the corpus in ``root`` (an empty folder), run every stage, return results."""
     repo = repo or Path.cwd()
-    say: Callable[[str], None] = (lambda text: print(text, file=sys.stderr)) if verbose \
-        else (lambda text: None)
+    say: Callable[[str], None] = (
+        (lambda text: print(text, file=sys.stderr)) if verbose else (lambda text: None)
+    )
     say(f"generating {count} monographs, {len(locales)} locales in {root}")
     drugs = generate_sources(root, count, locales, seed, repo)
     bench = Bench(root, verbose)
@@ -294,25 +322,38 @@ def run_bench(root: Path, count: int, locales: list[str], seed: int = 1,
 
         say(f"PDFs: {pdf_count} monographs, {min(len(locales), 3)} locales in {root / 'pdf'}")
         stages.update(pdf_stages(root / "pdf", pdf_count, locales[:3], seed, repo, verbose))
-    return {"n_monographs": count, "n_locales": len(locales),
-            "handouts": count * len(locales) * 2, "stages": stages}
+    return {
+        "n_monographs": count,
+        "n_locales": len(locales),
+        "handouts": count * len(locales) * 2,
+        "stages": stages,
+    }
 
 
 def table(results: dict[str, object]) -> str:
     """The results as a Markdown table."""
     stages = results["stages"]
     assert isinstance(stages, dict)
-    lines = [f"N={results['n_monographs']} monographs, L={results['n_locales']} locales, "
-             f"{results['handouts']} handout files", "",
-             "| stage | wall s | peak MB | files written |", "| --- | ---: | ---: | ---: |"]
+    lines = [
+        f"N={results['n_monographs']} monographs, L={results['n_locales']} locales, "
+        f"{results['handouts']} handout files",
+        "",
+        "| stage | wall s | peak MB | files written |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     for name, stage in stages.items():
         if stage.get("status"):
             lines.append(f"| {name} | {stage['status']} | | |")
         else:
-            rate = (f" ({stage['pdfs']} PDFs, {stage['pdfs_per_s']:.2f}/s)"
-                    if stage.get("pdfs_per_s") is not None else "")
-            lines.append(f"| {name}{rate} | {stage['wall_s']:.2f} | "
-                         f"{stage['peak_rss_mb']:.0f} | {stage['files_written']} |")
+            rate = (
+                f" ({stage['pdfs']} PDFs, {stage['pdfs_per_s']:.2f}/s)"
+                if stage.get("pdfs_per_s") is not None
+                else ""
+            )
+            lines.append(
+                f"| {name}{rate} | {stage['wall_s']:.2f} | "
+                f"{stage['peak_rss_mb']:.0f} | {stage['files_written']} |"
+            )
     return "\n".join(lines)
 
 
@@ -329,26 +370,37 @@ def workspace(keep: bool) -> Iterator[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__
-                                     .split("\n")[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline.bench", description=__doc__.split("\n")[0] if __doc__ else None
+    )
     parser.add_argument("--monographs", type=int, default=200, metavar="N")
-    parser.add_argument("--locales", type=int, default=3, metavar="L",
-                        help=f"how many of: {' '.join(LOCALES)}")
+    parser.add_argument(
+        "--locales", type=int, default=3, metavar="L", help=f"how many of: {' '.join(LOCALES)}"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--pdf-monographs", type=int, default=PDF_MONOGRAPHS, metavar="N",
-                        help="monographs of the PDF stages (at most 3 locales; 0: none)")
+    parser.add_argument(
+        "--pdf-monographs",
+        type=int,
+        default=PDF_MONOGRAPHS,
+        metavar="N",
+        help="monographs of the PDF stages (at most 3 locales; 0: none)",
+    )
     parser.add_argument("--output", default="output/bench.json", metavar="FILE")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpus")
     args = parser.parse_args(argv)
     if not 1 <= args.locales <= len(LOCALES) or args.monographs < 1:
         parser.error(f"need N >= 1 and 1 <= L <= {len(LOCALES)}")
     with workspace(args.keep) as root:
-        results = run_bench(root, args.monographs, list(LOCALES[:args.locales]), args.seed,
-                            pdf_count=max(0, min(args.pdf_monographs, args.monographs)))
+        results = run_bench(
+            root,
+            args.monographs,
+            list(LOCALES[: args.locales]),
+            args.seed,
+            pdf_count=max(0, min(args.pdf_monographs, args.monographs)),
+        )
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))
     print(f"\nwrote {output}")
     return 0
-

@@ -70,7 +70,7 @@ def reason_problem(reason: str) -> str | None:
     """Why ``reason`` cannot be written (None: it can)."""
     shown = normal_reason(reason)
     if not shown:
-        return "give the reason: what the reviewer checked (--reason \"...\")"
+        return 'give the reason: what the reviewer checked (--reason "...")'
     if len(shown) > MAX_REASON:
         return f"the reason is longer than {MAX_REASON} characters"
     if not shown.isprintable():
@@ -83,25 +83,32 @@ def reason_problem(reason: str) -> str | None:
 def confirmation_problem(item: Confirmation, now: dt.date | None = None) -> str | None:
     """Why a well-formed confirmation's facts are refused on read (as on write)."""
     problem = confirmer_problem(item.reviewer) or reason_problem(item.reason)
-    if problem is None and (item.reviewer != normal_reviewer(item.reviewer)
-                            or item.reason != normal_reason(item.reason)):
+    if problem is None and (
+        item.reviewer != normal_reviewer(item.reviewer) or item.reason != normal_reason(item.reason)
+    ):
         problem = "its reviewer or reason is not written in its normal form (one space)"
     return problem or date_problem(item.date, now)
 
 
-def digest(message: Message, findings: Iterable[str], date: dt.date, reviewer: str,
-           reason: str) -> str:
+def digest(
+    message: Message, findings: Iterable[str], date: dt.date, reviewer: str, reason: str
+) -> str:
     """SHA-256 (hex) of the confirmation's date, reviewer and reason, the entry's text
     and the sorted findings (``check: message``) it confirms."""
-    parts = [f"{VERSION}\n".encode("ascii"), canonical_field("date", date.isoformat()),
-             canonical_field("reviewer", normal_reviewer(reviewer)),
-             canonical_field("reason", normal_reason(reason)), *entry_fields(message)]
+    parts = [
+        f"{VERSION}\n".encode("ascii"),
+        canonical_field("date", date.isoformat()),
+        canonical_field("reviewer", normal_reviewer(reviewer)),
+        canonical_field("reason", normal_reason(reason)),
+        *entry_fields(message),
+    ]
     parts += [canonical_field("finding", text) for text in sorted(set(findings))]
     return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
-def format_confirmation(message: Message, findings: Iterable[str], date: dt.date,
-                        reviewer: str, reason: str) -> str:
+def format_confirmation(
+    message: Message, findings: Iterable[str], date: dt.date, reviewer: str, reason: str
+) -> str:
     """The comment text (without '# ') confirming ``findings`` on ``message`` now."""
     name, why = normal_reviewer(reviewer), normal_reason(reason)
     value = digest(message, findings, date, name, why)
@@ -116,12 +123,12 @@ def parse_confirmation(comment: str) -> Confirmation | None:
     date = parse_date(match.group(1))
     if date is None:
         return None
-    return Confirmation(date, match.group(2), match.group(3), match.group(4), comment,
-                        (comment,))
+    return Confirmation(date, match.group(2), match.group(3), match.group(4), comment, (comment,))
 
 
-def confirmations_of(message: Message, findings: Iterable[str] = ()
-                     ) -> tuple[list[Confirmation], list[str]]:
+def confirmations_of(
+    message: Message, findings: Iterable[str] = ()
+) -> tuple[list[Confirmation], list[str]]:
     """(well-formed confirmations, malformed texts) of an entry; of the readings of a
     wrapped one, the one that covers ``findings`` on the entry (else the first)."""
     wanted = sorted(set(findings))
@@ -132,8 +139,16 @@ def confirmations_of(message: Message, findings: Iterable[str] = ()
             malformed.append(" ".join(lines))
             continue
         chosen = next((c for c in readings if c.covers(message, wanted)), readings[0])
-        found.append(Confirmation(chosen.date, chosen.reviewer, chosen.reason, chosen.digest,
-                                  chosen.comment, tuple(lines)))
+        found.append(
+            Confirmation(
+                chosen.date,
+                chosen.reviewer,
+                chosen.reason,
+                chosen.digest,
+                chosen.comment,
+                tuple(lines),
+            )
+        )
     return found, malformed
 
 
@@ -143,6 +158,7 @@ def confirmation_fact_problems(message: Message) -> list[str]:
     for item in confirmations_of(message)[0]:
         problem = confirmation_problem(item)
         if problem:
-            found.append(f"confirmation by '{visible(item.reviewer, 60)}' does not count: "
-                         f"{problem}")
+            found.append(
+                f"confirmation by '{visible(item.reviewer, 60)}' does not count: {problem}"
+            )
     return found

@@ -22,9 +22,11 @@ def init_catalog(root: Path, locale: str) -> Path:
 def _init(root: Path, locale: str) -> Path:
     babel_locale = parse_locale(locale)
     if locale.partition("@")[0] == ENGLISH:
-        raise LocaleError(f"'{locale}': English is the source language: its handouts come "
-                          "from the monographs, not a catalog (a catalog would make every "
-                          "build fail)")
+        raise LocaleError(
+            f"'{locale}': English is the source language: its handouts come "
+            "from the monographs, not a catalog (a catalog would make every "
+            "build fail)"
+        )
     path = catalog_path(root, locale)
     shown = Path(os.path.relpath(path, root)).as_posix()
     real = catalog_file(root, locale)
@@ -36,22 +38,27 @@ def _init(root: Path, locale: str) -> Path:
         raise LocaleError(str(error)) from None
     template = load_template(root)
     header = dict(template.header)
-    header.update({
-        "PO-Revision-Date": now_stamp(),
-        "Last-Translator": "",
-        "Language-Team": "",  # the team fills it in: "Name <address>", never half of it
-        "Language": locale,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": plural_forms,
-    })
-    comment = (f"{babel_locale.english_name} ({babel_locale.get_display_name(babel_locale)}) "
-               "translation of the patient handouts.",)
+    header.update(
+        {
+            "PO-Revision-Date": now_stamp(),
+            "Last-Translator": "",
+            "Language-Team": "",  # the team fills it in: "Name <address>", never half of it
+            "Language": locale,
+            "MIME-Version": "1.0",
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding": "8bit",
+            "Plural-Forms": plural_forms,
+        }
+    )
+    comment = (
+        f"{babel_locale.english_name} ({babel_locale.get_display_name(babel_locale)}) "
+        "translation of the patient handouts.",
+    )
     forms = parse_plural_forms(plural_forms).count
-    messages = [replace(m, msgstr="", msgstr_plural=("",) * forms
-                        if m.msgid_plural is not None else ())
-                for m in template.active()]
+    messages = [
+        replace(m, msgstr="", msgstr_plural=("",) * forms if m.msgid_plural is not None else ())
+        for m in template.active()
+    ]
     data = render_catalog(comment, header, messages).encode("utf-8")
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
@@ -60,15 +67,20 @@ def _init(root: Path, locale: str) -> Path:
     except OSError as error:
         raise CatalogError(f"cannot create the catalog: {error.strerror}", shown) from None
     if not created:
-        raise CatalogError("catalog created by someone else while `init` ran: left as it "
-                           "is; use `handouts update` to merge", shown)
+        raise CatalogError(
+            "catalog created by someone else while `init` ran: left as it "
+            "is; use `handouts update` to merge",
+            shown,
+        )
     return path
 
 
 def next_steps(locale: str, shown: str) -> list[str]:
     """What to run after ``init``: translate, then see what is left, check and build."""
-    return [f"next: translate {shown} (in a PO editor, or through "
-            f"`handouts export-xliff {locale}` for an agency), then run:",
-            f"  handouts status {locale}             # what is left to translate",
-            f"  handouts check --locale {locale}     # what blocks publication",
-            f"  handouts build --locale {locale}     # the handouts (drafts until complete)"]
+    return [
+        f"next: translate {shown} (in a PO editor, or through "
+        f"`handouts export-xliff {locale}` for an agency), then run:",
+        f"  handouts status {locale}             # what is left to translate",
+        f"  handouts check --locale {locale}     # what blocks publication",
+        f"  handouts build --locale {locale}     # the handouts (drafts until complete)",
+    ]

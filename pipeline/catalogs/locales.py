@@ -21,11 +21,18 @@ DOMAIN = "handouts"
 LOCALES_DIR = Path("locales")
 TEMPLATE_PATH = LOCALES_DIR / f"{DOMAIN}.pot"
 LOCALE_CODE = re.compile(
-    r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z0-9]+)?$")
+    r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z0-9]+)?$"
+)
 ENGLISH = "en"  # the source language: its handouts come from the monographs
 # gettext modifiers that name a script or a variant (glibc's locale names)
-SCRIPT_MODIFIERS = {"latin": "Latn", "cyrillic": "Cyrl", "devanagari": "Deva",
-                    "arabic": "Arab", "hebrew": "Hebr", "mongolian": "Mong"}
+SCRIPT_MODIFIERS = {
+    "latin": "Latn",
+    "cyrillic": "Cyrl",
+    "devanagari": "Deva",
+    "arabic": "Arab",
+    "hebrew": "Hebr",
+    "mongolian": "Mong",
+}
 VARIANT_MODIFIERS = {"valencia": "VALENCIA"}
 _DEFAULT_TERRITORY = {"ca": "ES"}  # CLDR has ca_ES_VALENCIA, not ca_VALENCIA
 
@@ -35,8 +42,7 @@ def parse_locale(code: str, where: str | None = None) -> Locale:
     modifier naming a script gives that script (``sr@latin`` is ``sr-Latn``, named in
     Latin script), one naming a variant that variant (``ca@valencia``)."""
     if not LOCALE_CODE.match(code):
-        raise LocaleError(f"'{code}' is not a gettext locale code (like es, zh_CN, pt_BR)",
-                          where)
+        raise LocaleError(f"'{code}' is not a gettext locale code (like es, zh_CN, pt_BR)", where)
     base, _, modifier = code.partition("@")
     try:
         locale = Locale.parse(base)
@@ -49,8 +55,9 @@ def parse_locale(code: str, where: str | None = None) -> Locale:
         if not (script or variant):
             break
         try:
-            return Locale(locale.language, territory, script or locale.script,
-                          variant or locale.variant)
+            return Locale(
+                locale.language, territory, script or locale.script, variant or locale.variant
+            )
         except (UnknownLocaleError, ValueError):
             continue  # CLDR has no data for it: the language's own, below
     return locale
@@ -61,16 +68,19 @@ def language_tag(code: str) -> str:
     -> ``zh-CN`` (a script modifier counts even where CLDR has no data for it)."""
     locale = parse_locale(code)
     script = locale.script or SCRIPT_MODIFIERS.get(code.partition("@")[2])
-    return "-".join(part for part in (locale.language, script, locale.territory,
-                                      locale.variant) if part)
+    return "-".join(
+        part for part in (locale.language, script, locale.territory, locale.variant) if part
+    )
 
 
 def catalog_path(root: Path, locale: str) -> Path:
     return root / LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-ENGLISH_REFUSED = ("English is the source language: its handouts come from the monographs, "
-                   "not a catalog (a catalog would make every build fail)")
+ENGLISH_REFUSED = (
+    "English is the source language: its handouts come from the monographs, "
+    "not a catalog (a catalog would make every build fail)"
+)
 
 
 def is_english(code: str) -> bool:
@@ -94,8 +104,10 @@ def discover_locales(root: Path) -> list[str]:
             raise LocaleError(f"{ENGLISH_REFUSED}; remove this folder", where)
         catalog_file(root, child.name)
         if not catalog_path(root, child.name).is_file():
-            raise CatalogError(f"locale folder without a catalog: expected LC_MESSAGES/{DOMAIN}.po",
-                               f"{LOCALES_DIR.as_posix()}/{child.name}/")
+            raise CatalogError(
+                f"locale folder without a catalog: expected LC_MESSAGES/{DOMAIN}.po",
+                f"{LOCALES_DIR.as_posix()}/{child.name}/",
+            )
         locales.append(child.name)
     return locales
 
@@ -115,7 +127,10 @@ def template_file(root: Path) -> Path:
 def catalogs_lock(root: Path, *, shared: bool = False) -> Iterator[None]:
     """The catalogs' lock: exclusive for the commands that write under ``locales/``
     (update, init, extract, migrate-plurals), shared for a build reading the catalogs."""
-    holder = ("a command is writing the catalogs (update, init, extract)" if shared else
-              "another command is using the catalogs (update, init, extract, or a build)")
+    holder = (
+        "a command is writing the catalogs (update, init, extract)"
+        if shared
+        else "another command is using the catalogs (update, init, extract, or a build)"
+    )
     with project_lock(root / CATALOGS_LOCK, holder, shared=shared, kind=CatalogError):
         yield

@@ -70,11 +70,14 @@ def _origin(path: str, message: Message) -> str:
 def offers(catalog: Catalog) -> list[Offer]:
     """The confirmed singular translations of ``catalog`` (active first, then obsolete):
     a text without visible content (spaces, punctuation) is never offered."""
-    ordered = [m for m in catalog.messages if not m.obsolete] + \
-        [m for m in catalog.messages if m.obsolete]
-    return [Offer(m.msgid, m.msgstr, catalog.path, m) for m in ordered
-            if m.msgid and m.msgid_plural is None and not m.fuzzy
-            and is_translation(m.msgid, m.msgstr)]
+    ordered = [m for m in catalog.messages if not m.obsolete] + [
+        m for m in catalog.messages if m.obsolete
+    ]
+    return [
+        Offer(m.msgid, m.msgstr, catalog.path, m)
+        for m in ordered
+        if m.msgid and m.msgid_plural is None and not m.fuzzy and is_translation(m.msgid, m.msgstr)
+    ]
 
 
 class Memory:
@@ -120,8 +123,14 @@ class Memory:
             return None  # never a blank offer, whatever built the memory
         kind = "exact match" if score == 1.0 else f"{int(score * 100)}% match"
         comment = f"{MEMORY_COMMENT} {kind} from {offer.origin}; check it, then unmark fuzzy"
-        return replace(new, msgstr=offer.msgstr, fuzzy=True, line=0, comments=(comment,),
-                       previous_msgid=offer.msgid if score < 1.0 else None)
+        return replace(
+            new,
+            msgstr=offer.msgstr,
+            fuzzy=True,
+            line=0,
+            comments=(comment,),
+            previous_msgid=offer.msgid if score < 1.0 else None,
+        )
 
 
 _POSTINGS: dict[tuple[str, ...], dict[tuple[str, str], list[int]]] = {}
@@ -151,27 +160,35 @@ def same_language(tag: str, locale: str) -> bool:
     BCP 47 spelling (``zh-CN``, ``zh-Hans-CN`` are ``zh_CN``; ``sr-Latn`` is
     ``sr@latin``), or a region of a catalog that names none (``es-ES`` is ``es``; ``es``
     is not ``es_MX``, ``zh-TW`` not ``zh_CN``, ``sr`` not ``sr@latin``)."""
+
     def norm(text: str) -> str:
         return text.replace("-", "_").lower()
 
     found = parse_locale(locale)
-    names = {norm(locale), norm(str(found)),
-             norm("_".join(filter(None, (found.language, found.script, found.territory))))}
+    names = {
+        norm(locale),
+        norm(str(found)),
+        norm("_".join(filter(None, (found.language, found.script, found.territory)))),
+    }
     wanted = norm(tag)
     return wanted in names or (locale.isalpha() and wanted.split("_")[0] == locale.lower())
 
 
-def memory_for(catalog: Catalog, compendium: Catalog | None,
-               score: Callable[[str, str], float]) -> Memory:
+def memory_for(
+    catalog: Catalog, compendium: Catalog | None, score: Callable[[str, str], float]
+) -> Memory:
     """The memory a catalog's update uses: its own translations, then the compendium's
     when it is in the catalog's own language (a Spanish compendium offers nothing to
     the Chinese catalog)."""
     known = offers(catalog)
     language = compendium_language(compendium) if compendium is not None else None
-    if compendium is not None and language is not None and catalog.locale is not None \
-            and same_language(language, catalog.locale):
-        known += [replace(o, where=f"compendium {compendium.path}")
-                  for o in offers(compendium)]
+    if (
+        compendium is not None
+        and language is not None
+        and catalog.locale is not None
+        and same_language(language, catalog.locale)
+    ):
+        known += [replace(o, where=f"compendium {compendium.path}") for o in offers(compendium)]
     return Memory(known, score)
 
 
@@ -182,16 +199,32 @@ def vet_compendium(root: Path, path: Path, locales: list[str]) -> list[str]:
     named = shown(path, root)
     data = read_input_file(path, named)
     language = compendium_language(read_catalog(path, root))
-    line = next((number for number, text in enumerate(data.splitlines(), 1)
-                 if text.startswith(b'"Language:')), 1)
+    line = next(
+        (
+            number
+            for number, text in enumerate(data.splitlines(), 1)
+            if text.startswith(b'"Language:')
+        ),
+        1,
+    )
     if language is None:
-        raise CatalogError("the compendium names no language (no Language: in its header): "
-                           "a compendium is offered only to its own language's catalog",
-                           named, line)
+        raise CatalogError(
+            "the compendium names no language (no Language: in its header): "
+            "a compendium is offered only to its own language's catalog",
+            named,
+            line,
+        )
     matching = [locale for locale in locales if same_language(language, locale)]
     if not matching:
-        raise CatalogError(f"the compendium is in '{language}', the language of no catalog "
-                           f"this update changes ({', '.join(locales) or 'none'}): refusing "
-                           "to offer its translations to another language", named, line)
-    return [f"{named}: the compendium is in '{language}': not offered to {locale}"
-            for locale in locales if locale not in matching]
+        raise CatalogError(
+            f"the compendium is in '{language}', the language of no catalog "
+            f"this update changes ({', '.join(locales) or 'none'}): refusing "
+            "to offer its translations to another language",
+            named,
+            line,
+        )
+    return [
+        f"{named}: the compendium is in '{language}': not offered to {locale}"
+        for locale in locales
+        if locale not in matching
+    ]

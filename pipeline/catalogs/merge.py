@@ -71,8 +71,9 @@ def _best_fuzzy(new: Message, candidates: list[Message]) -> Message | None:
     the threshold. :class:`FuzzyIndex` finds the same one without comparing them all."""
     best, best_score = None, FUZZY_THRESHOLD
     for candidate in candidates:
-        if candidate.msgctxt != new.msgctxt or \
-                (candidate.msgid_plural is None) != (new.msgid_plural is None):
+        if candidate.msgctxt != new.msgctxt or (candidate.msgid_plural is None) != (
+            new.msgid_plural is None
+        ):
             continue
         score = similarity(new.msgid, candidate.msgid)
         if score >= best_score and (best is None or score > best_score):
@@ -111,8 +112,10 @@ class FuzzyIndex:
         self.groups: dict[tuple[str | None, bool], list[int]] = {}
         for index, (context, _, plural) in enumerate(candidates):
             self.groups.setdefault((context, plural), []).append(index)
-        self.by_length = {group: sorted(members, key=lambda i: len(self.texts[i]))
-                          for group, members in self.groups.items()}
+        self.by_length = {
+            group: sorted(members, key=lambda i: len(self.texts[i]))
+            for group, members in self.groups.items()
+        }
         self.pairs: dict[tuple[str | None, bool], dict[tuple[str, str], list[int]]] = {}
         for group, members in self.groups.items():
             postings: dict[tuple[str, str], list[int]] = {}
@@ -161,12 +164,16 @@ class FuzzyIndex:
             seen.add(index)
             text = self.texts[index]
             total = len(msgid) + len(text)
-            if total == 0 or not may_win(2 * min(len(msgid), len(text)) / total, index) \
-                    or not may_win(2.0 * self._lcs(msgid, index) / total, index):
+            if (
+                total == 0
+                or not may_win(2 * min(len(msgid), len(text)) / total, index)
+                or not may_win(2.0 * self._lcs(msgid, index) / total, index)
+            ):
                 return
             score = similarity(msgid, text)
-            if score >= FUZZY_THRESHOLD and (best is None or score > best_score
-                                             or (score == best_score and index < best)):
+            if score >= FUZZY_THRESHOLD and (
+                best is None or score > best_score or (score == best_score and index < best)
+            ):
                 best, best_score = index, score
 
         votes: dict[int, int] = {}
@@ -180,8 +187,9 @@ class FuzzyIndex:
         lengths = [len(self.texts[i]) for i in ordered]
         low = best_score * len(msgid) / (2 - best_score)  # the length bound's window
         high = (2 - best_score) * len(msgid) / best_score
-        for index in ordered[bisect.bisect_left(lengths, low - 1):
-                             bisect.bisect_right(lengths, high + 1)]:
+        for index in ordered[
+            bisect.bisect_left(lengths, low - 1) : bisect.bisect_right(lengths, high + 1)
+        ]:
             if index not in seen:
                 consider(index)
         return best
@@ -200,8 +208,9 @@ def fuzzy_index(candidates: list[Message]) -> FuzzyIndex:
     return _INDEX_CACHE[key]
 
 
-def merge(template: Catalog, catalog: Catalog, nplurals: int,
-          memory: Callable[[], Memory] | None = None) -> tuple[list[Message], dict]:
+def merge(
+    template: Catalog, catalog: Catalog, nplurals: int, memory: Callable[[], Memory] | None = None
+) -> tuple[list[Message], dict]:
     """Merge ``template`` into ``catalog``: keep, fuzzy-match, add, obsolete. Loses nothing.
     ``memory`` (built on first need) offers translations to the entries added."""
     old_active = {m.key: m for m in catalog.active()}
@@ -212,8 +221,7 @@ def merge(template: Catalog, catalog: Catalog, nplurals: int,
     vanished += [m for k, m in old_obsolete.items() if k not in wanted and _visible(m)]
     index = fuzzy_index(vanished)
     merged: list[Message] = []
-    stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0, "reshaped": 0,
-             "memory": 0}
+    stats = {"kept": 0, "fuzzy_new": 0, "added": 0, "obsoleted": 0, "reshaped": 0, "memory": 0}
     known: Memory | None = None
     for new in template.active():
         old = old_active.get(new.key) or old_obsolete.get(new.key)
@@ -255,12 +263,25 @@ def _visible(message: Message) -> bool:
     return any(has_visible_content(text) for text in message.texts)
 
 
-def _translated(new: Message, old: Message, empty: tuple[str, ...], fuzzy: bool,
-                previous_msgid: str | None) -> Message:
+def _translated(
+    new: Message, old: Message, empty: tuple[str, ...], fuzzy: bool, previous_msgid: str | None
+) -> Message:
     """The template's entry carrying ``old``'s translation (direct: this runs per entry)."""
-    return Message(new.msgid, old.msgstr, new.msgctxt, new.msgid_plural,
-                   old.msgstr_plural or empty, fuzzy, new.obsolete, _flags(new, old), 0,
-                   previous_msgid, old.comments, new.notes, new.references)
+    return Message(
+        new.msgid,
+        old.msgstr,
+        new.msgctxt,
+        new.msgid_plural,
+        old.msgstr_plural or empty,
+        fuzzy,
+        new.obsolete,
+        _flags(new, old),
+        0,
+        previous_msgid,
+        old.comments,
+        new.notes,
+        new.references,
+    )
 
 
 EARLIER_FORM = "handouts: earlier plural form"
@@ -274,19 +295,33 @@ def reshaped(new: Message, old: Message, nplurals: int) -> Message:
     if new.msgid_plural is None:
         forms = old.msgstr_plural
         msgstr = forms[0] if forms else ""
-        comments += tuple(f'{EARLIER_FORM} msgstr[{i}]: "{_escaped(form)}"'
-                          for i, form in enumerate(forms) if i and form and form != msgstr)
+        comments += tuple(
+            f'{EARLIER_FORM} msgstr[{i}]: "{_escaped(form)}"'
+            for i, form in enumerate(forms)
+            if i and form and form != msgstr
+        )
         plural: tuple[str, ...] = ()
     else:
         msgstr, plural = "", (old.msgstr,) * nplurals
-    return Message(new.msgid, msgstr, new.msgctxt, new.msgid_plural, plural,
-                   old.has_translation, False, _flags(new, old), 0, old.msgid, comments,
-                   new.notes, new.references)
+    return Message(
+        new.msgid,
+        msgstr,
+        new.msgctxt,
+        new.msgid_plural,
+        plural,
+        old.has_translation,
+        False,
+        _flags(new, old),
+        0,
+        old.msgid,
+        comments,
+        new.notes,
+        new.references,
+    )
 
 
 def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
-        .replace("\t", "\\t")
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
 
 
 def _flags(new: Message, old: Message) -> tuple[str, ...]:
@@ -306,8 +341,15 @@ class Prepared:
     digest: str | None
 
 
-def prepare_update(root: Path, locale: str, template: Catalog, catalog: Catalog, *,
-                   memory: bool = True, compendium: Catalog | None = None) -> Prepared:
+def prepare_update(
+    root: Path,
+    locale: str,
+    template: Catalog,
+    catalog: Catalog,
+    *,
+    memory: bool = True,
+    compendium: Catalog | None = None,
+) -> Prepared:
     """Merge ``template`` into ``locale``'s catalog (already read) and write the new
     text to a temp file beside it; nothing is replaced yet. With ``memory``, new entries
     get fuzzy offers from the catalog and the ``compendium``."""
@@ -317,8 +359,11 @@ def prepare_update(root: Path, locale: str, template: Catalog, catalog: Catalog,
     if "Plural-Forms" not in header and standard is not None:
         header["Plural-Forms"] = standard.header
     header["Content-Type"] = "text/plain; charset=UTF-8"
-    forms = parse_plural_forms(header["Plural-Forms"]).count if "Plural-Forms" in header \
+    forms = (
+        parse_plural_forms(header["Plural-Forms"]).count
+        if "Plural-Forms" in header
         else catalog.plural_count
+    )
     known = catalog
     offer = (lambda: memory_for(known, compendium, similarity)) if memory else None
     merged, stats = merge(template, catalog, forms, offer)
@@ -333,8 +378,9 @@ def prepare_update(root: Path, locale: str, template: Catalog, catalog: Catalog,
     try:
         temp = prepare_file(path, data)
     except OSError as error:
-        raise CatalogError(f"cannot write the updated catalog: {error.strerror}",
-                           catalog.path) from None
+        raise CatalogError(
+            f"cannot write the updated catalog: {error.strerror}", catalog.path
+        ) from None
     return Prepared(result, path, temp, catalog.digest)
 
 
@@ -351,8 +397,7 @@ def commit_updates(prepared: list[Prepared]) -> list[MergeResult]:
                 try:
                     written = replace_if_unchanged(item.temp, item.path, item.digest)
                 except OSError as error:
-                    raise CatalogError(_partial(error, prepared, index), item.result.path) \
-                        from None
+                    raise CatalogError(_partial(error, prepared, index), item.result.path) from None
                 results.append(replace(item.result, changed=written, left_alone=not written))
     finally:
         discard(prepared)
@@ -363,8 +408,10 @@ def _partial(error: OSError, prepared: list[Prepared], failed: int) -> str:
     """What a failed commit wrote and what it did not, catalog by catalog."""
     wrote = [p.result.path for p in prepared[:failed] if p.temp is not None]
     rest = [p.result.path for p in prepared[failed:] if p.temp is not None]
-    return (f"cannot replace the catalog: {error.strerror}; updated before this: "
-            f"{', '.join(wrote) or 'none'}; not updated: {', '.join(rest)}")
+    return (
+        f"cannot replace the catalog: {error.strerror}; updated before this: "
+        f"{', '.join(wrote) or 'none'}; not updated: {', '.join(rest)}"
+    )
 
 
 def discard(prepared: list[Prepared]) -> None:
@@ -375,8 +422,12 @@ def discard(prepared: list[Prepared]) -> None:
                 item.temp.unlink(missing_ok=True)
 
 
-def _same_text(catalog: Catalog, header: dict[str, str], merged: list[Message],
-               blocks: dict[tuple[object, ...], str]) -> bool:
+def _same_text(
+    catalog: Catalog,
+    header: dict[str, str],
+    merged: list[Message],
+    blocks: dict[tuple[object, ...], str],
+) -> bool:
     """Would ``merged`` under ``header`` render exactly as ``catalog`` renders?
 
     Entry texts are joined by blank lines and hold none themselves (no comment has a
@@ -385,22 +436,32 @@ def _same_text(catalog: Catalog, header: dict[str, str], merged: list[Message],
     only entries whose fields differ need rendering to compare."""
     old = [m for m in catalog.messages if not m.obsolete] + catalog.obsolete()
     new = [m for m in merged if not m.obsolete] + [m for m in merged if m.obsolete]
-    if any("\n" in part for m in (*old, *new)
-           for part in (*m.comments, *m.notes, *m.flags, *m.references)):
-        return render_entries(catalog.header_comment, catalog.header, old, blocks) == \
-            render_entries(catalog.header_comment, header, new, blocks)
+    if any(
+        "\n" in part
+        for m in (*old, *new)
+        for part in (*m.comments, *m.notes, *m.flags, *m.references)
+    ):
+        return render_entries(
+            catalog.header_comment, catalog.header, old, blocks
+        ) == render_entries(catalog.header_comment, header, new, blocks)
     if header_text(header) != header_text(catalog.header) or len(old) != len(new):
         return False
     for before, after in zip(old, new, strict=True):
         key_before, key_after = render_key(before), render_key(after)
-        if key_before != key_after and \
-                entry_text(before, key_before, blocks) != entry_text(after, key_after, blocks):
+        if key_before != key_after and entry_text(before, key_before, blocks) != entry_text(
+            after, key_after, blocks
+        ):
             return False
     return True
 
 
-def update_catalogs(root: Path, locales: list[str] | None = None, *, memory: bool = True,
-                    compendium: Path | None = None) -> list[MergeResult]:
+def update_catalogs(
+    root: Path,
+    locales: list[str] | None = None,
+    *,
+    memory: bool = True,
+    compendium: Path | None = None,
+) -> list[MergeResult]:
     """Merge the template into every (or the given) locale's catalog, all or nothing;
     with ``memory``, new entries get fuzzy offers from the catalog's own translations
     and the ``compendium`` (a PO file, read first: a broken one changes nothing).
@@ -412,8 +473,10 @@ def update_catalogs(root: Path, locales: list[str] | None = None, *, memory: boo
     says so). With several catalogs and cores, forked workers read and merge them."""
     with catalogs_lock(root):
         template = load_template(root)
-        options = {"memory": memory, "compendium": read_catalog(compendium, root)
-                   if compendium and memory else None}
+        options = {
+            "memory": memory,
+            "compendium": read_catalog(compendium, root) if compendium and memory else None,
+        }
         chosen = locales if locales is not None else discover_locales(root)
         readable: list[str] = []
         locale_error: HandoutError | None = None
@@ -429,13 +492,17 @@ def update_catalogs(root: Path, locales: list[str] | None = None, *, memory: boo
         if workers < 2 or not can_fork():
             prepared = _prepare_here(root, template, readable, locale_error, options)
         else:
-            prepared = _prepare_in_workers(root, template, readable, workers, locale_error,
-                                           options)
+            prepared = _prepare_in_workers(root, template, readable, workers, locale_error, options)
         return commit_updates(prepared)
 
 
-def _prepare_here(root: Path, template: Catalog, locales: list[str],
-                  locale_error: HandoutError | None, options: dict) -> list[Prepared]:
+def _prepare_here(
+    root: Path,
+    template: Catalog,
+    locales: list[str],
+    locale_error: HandoutError | None,
+    options: dict,
+) -> list[Prepared]:
     catalogs = [load_catalog(root, locale) for locale in locales]
     if locale_error is not None:
         raise locale_error
@@ -449,8 +516,14 @@ def _prepare_here(root: Path, template: Catalog, locales: list[str],
     return prepared
 
 
-def _prepare_in_workers(root: Path, template: Catalog, locales: list[str], workers: int,
-                        locale_error: HandoutError | None, options: dict) -> list[Prepared]:
+def _prepare_in_workers(
+    root: Path,
+    template: Catalog,
+    locales: list[str],
+    workers: int,
+    locale_error: HandoutError | None,
+    options: dict,
+) -> list[Prepared]:
     """Workers read their catalogs and report problems; if there are none, they merge
     and prepare them; any problem (a broken catalog, a write that fails) discards all.
     Workers ignore Ctrl-C: the command stops them and cleans up after them."""
@@ -460,8 +533,9 @@ def _prepare_in_workers(root: Path, template: Catalog, locales: list[str], worke
     try:
         for group in (locales[start::workers] for start in range(workers)):
             mine, theirs = start_context().Pipe()  # (forked: workers inherit the template)
-            connections.append((start_process(_update_worker, (theirs, root, template,
-                                                               group, options)), mine))
+            connections.append(
+                (start_process(_update_worker, (theirs, root, template, group, options)), mine)
+            )
             theirs.close()
         problems = _gather(connections)
         first = _first(problems, locales)
@@ -501,23 +575,26 @@ def _gather(connections: list) -> dict:
 
 def _first(replies: dict, locales: list[str]) -> Failure | None:
     """The first problem in locale order, or None."""
-    return next((replies[locale] for locale in locales
-                 if isinstance(replies.get(locale), Failure)), None)
+    return next(
+        (replies[locale] for locale in locales if isinstance(replies.get(locale), Failure)), None
+    )
 
 
 def _receive(connection: Connection) -> dict:
     try:
         reply = connection.recv()
     except EOFError:  # the worker died (killed, out of memory)
-        raise CatalogError("a worker process of `handouts update` died; no catalog was "
-                           "changed") from None
+        raise CatalogError(
+            "a worker process of `handouts update` died; no catalog was changed"
+        ) from None
     if isinstance(reply, BaseException):
         raise reply
     return reply
 
 
-def _update_worker(connection: Connection, root: Path, template: Catalog,
-                   locales: list[str], options: dict) -> None:
+def _update_worker(
+    connection: Connection, root: Path, template: Catalog, locales: list[str], options: dict
+) -> None:
     """In a worker: read ``locales``' catalogs, report their errors (as
     :class:`~pipeline.workers.Failure`), merge and prepare them if told to go."""
     try:
@@ -535,8 +612,9 @@ def _update_worker(connection: Connection, root: Path, template: Catalog,
         replies: dict[str, Prepared | Failure] = {}
         for locale in locales:
             try:
-                replies[locale] = prepare_update(root, locale, template, catalogs.pop(locale),
-                                                 **options)
+                replies[locale] = prepare_update(
+                    root, locale, template, catalogs.pop(locale), **options
+                )
             except HandoutError as error:
                 replies[locale] = Failure.of(error)
                 break

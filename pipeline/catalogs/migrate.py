@@ -56,47 +56,55 @@ def _migrate(root: Path, locale: str) -> Migration:
     try:
         mapping = remap(old, new)
     except PluralFormsError as error:
-        raise CatalogError(f"{error} (Plural-Forms: {before or 'none'})", catalog.path) \
-            from None
+        raise CatalogError(f"{error} (Plural-Forms: {before or 'none'})", catalog.path) from None
     moved = kept = 0
     dropped = tuple(i for i in range(old.count) if i not in mapping)
     messages: list[Message] = []
     for message in catalog.messages:
         if message.msgid_plural is not None and message.msgstr_plural:
-            forms = tuple(message.msgstr_plural[i] if i < len(message.msgstr_plural) else ""
-                          for i in mapping)
+            forms = tuple(
+                message.msgstr_plural[i] if i < len(message.msgstr_plural) else "" for i in mapping
+            )
             moved += forms != message.msgstr_plural
             comments = _left_over(message, mapping, forms)
             kept += len(comments)
-            message = replace(message, msgstr_plural=forms,
-                              comments=message.comments + comments)
+            message = replace(message, msgstr_plural=forms, comments=message.comments + comments)
         messages.append(message)
     header = {**catalog.header, "Plural-Forms": new.header}
     path = catalog_file(root, locale)
     data = render_catalog(catalog.header_comment, header, messages).encode("utf-8")
     if data == path.read_bytes():
-        return Migration(catalog.path, before, new.header, mapping, moved, False, dropped,
-                         kept)
+        return Migration(catalog.path, before, new.header, mapping, moved, False, dropped, kept)
     try:
         written = commit_catalog(prepare_file(path, data), path, catalog)
     except OSError as error:
-        raise CatalogError(f"cannot write the catalog: {error.strerror}", catalog.path) \
-            from None
+        raise CatalogError(f"cannot write the catalog: {error.strerror}", catalog.path) from None
     if not written:
-        raise CatalogError("the catalog was saved by someone else while this ran: left as "
-                           "it is; run the command again", catalog.path)
+        raise CatalogError(
+            "the catalog was saved by someone else while this ran: left as "
+            "it is; run the command again",
+            catalog.path,
+        )
     return Migration(catalog.path, before, new.header, mapping, moved, True, dropped, kept)
 
 
-def _left_over(message: Message, mapping: tuple[int, ...], forms: tuple[str, ...]
-               ) -> tuple[str, ...]:
+def _left_over(
+    message: Message, mapping: tuple[int, ...], forms: tuple[str, ...]
+) -> tuple[str, ...]:
     """Translator comments keeping the texts of ``message``'s old forms that no new form
     takes (a text a kept form already holds is not lost, and needs none)."""
-    return tuple(f'{EARLIER_FORM} msgstr[{index}]: "{_escaped(text)}"'
-                 for index, text in enumerate(message.msgstr_plural)
-                 if index not in mapping and text and text not in forms)
+    return tuple(
+        f'{EARLIER_FORM} msgstr[{index}]: "{_escaped(text)}"'
+        for index, text in enumerate(message.msgstr_plural)
+        if index not in mapping and text and text not in forms
+    )
 
 
 def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
-        .replace("\t", "\\t").replace("\r", "\\r")
+    return (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\t", "\\t")
+        .replace("\r", "\\r")
+    )

@@ -92,32 +92,33 @@ def parse_plural_forms(value: str) -> PluralRule:
     Usable means: ``nplurals`` from 1 to 6, an expression GNU gettext's grammar accepts,
     and for every n from 0 to 10,000 an index below ``nplurals`` (no division by zero)."""
     if len(value) > MAX_LENGTH:
-        raise PluralFormsError(f"Plural-Forms is {len(value):,} characters long "
-                               f"(at most {MAX_LENGTH})")
+        raise PluralFormsError(
+            f"Plural-Forms is {len(value):,} characters long (at most {MAX_LENGTH})"
+        )
     match = _HEADER.match(value)
     if not match:
         raise PluralFormsError("Plural-Forms must read 'nplurals=N; plural=EXPRESSION;'")
     count, expression = int(match.group(1)), match.group(2).strip()
     if not 1 <= count <= MAX_FORMS:
-        raise PluralFormsError(f"nplurals={count}: a language has 1 to {MAX_FORMS} "
-                               "plural forms")
+        raise PluralFormsError(f"nplurals={count}: a language has 1 to {MAX_FORMS} plural forms")
     try:
         function = _compiled(expression)
     except (ValueError, SyntaxError, RecursionError, MemoryError):
-        raise PluralFormsError(f"the plural expression '{_short(expression)}' is not a "
-                               "valid C expression of n") from None
+        raise PluralFormsError(
+            f"the plural expression '{_short(expression)}' is not a valid C expression of n"
+        ) from None
     for n in range(CHECKED_UP_TO + 1):
         try:
             index = function(n)
         except ZeroDivisionError:
-            raise PluralFormsError(f"the plural expression divides by zero for n={n}") \
-                from None
+            raise PluralFormsError(f"the plural expression divides by zero for n={n}") from None
         except (ArithmeticError, TypeError, ValueError, RecursionError):
-            raise PluralFormsError(f"the plural expression cannot be evaluated for n={n}") \
-                from None
+            raise PluralFormsError(f"the plural expression cannot be evaluated for n={n}") from None
         if not 0 <= index < count:
-            raise PluralFormsError(f"the plural expression picks form {index} for n={n}, "
-                                   f"but nplurals={count} (forms 0 to {count - 1})")
+            raise PluralFormsError(
+                f"the plural expression picks form {index} for n={n}, "
+                f"but nplurals={count} (forms 0 to {count - 1})"
+            )
     return PluralRule(count, expression)
 
 
@@ -126,6 +127,7 @@ def _short(text: str, width: int = 60) -> str:
 
 
 # --- the standard table ----------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _languages() -> dict[str, tuple[int, str]]:
@@ -161,12 +163,12 @@ def standard_plural_forms(locale: str) -> str:
     """The ``Plural-Forms`` value for a new catalog of ``locale``."""
     rule = standard_rule(locale)
     if rule is None:
-        raise PluralFormsError(f"no standard plural forms for '{locale}' in "
-                               "weblate-language-data")
+        raise PluralFormsError(f"no standard plural forms for '{locale}' in weblate-language-data")
     return rule.header
 
 
 # --- migrating a catalog to the standard rule ---------------------------------------------
+
 
 def remap(old: PluralRule, new: PluralRule) -> tuple[int, ...]:
     """For each form of ``new``, the form of ``old`` that holds its text: under both
@@ -179,9 +181,12 @@ def remap(old: PluralRule, new: PluralRule) -> tuple[int, ...]:
     for new_index in range(new.count):
         found = sources.get(new_index, set())
         if len(found) != 1:
-            reason = ("no n picks it" if not found else
-                      "it stands for n that the old rule sends to forms "
-                      + ", ".join(map(str, sorted(found))))
+            reason = (
+                "no n picks it"
+                if not found
+                else "it stands for n that the old rule sends to forms "
+                + ", ".join(map(str, sorted(found)))
+            )
             raise PluralFormsError(f"cannot migrate: new form {new_index}: {reason}")
         mapping.append(found.pop())
     return tuple(mapping)

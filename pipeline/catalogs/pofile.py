@@ -68,10 +68,15 @@ class Catalog:
 def _message(entry: polib.POEntry) -> Message:
     plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
     return Message(
-        msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt,
-        msgid_plural=entry.msgid_plural or None, msgstr_plural=plural,
-        fuzzy="fuzzy" in entry.flags, obsolete=bool(entry.obsolete),
-        flags=tuple(f for f in entry.flags if f != "fuzzy"), line=entry.linenum,
+        msgid=entry.msgid,
+        msgstr=entry.msgstr,
+        msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural or None,
+        msgstr_plural=plural,
+        fuzzy="fuzzy" in entry.flags,
+        obsolete=bool(entry.obsolete),
+        flags=tuple(f for f in entry.flags if f != "fuzzy"),
+        line=entry.linenum,
         previous_msgid=entry.previous_msgid,
         comments=tuple(entry.tcomment.split("\n")) if entry.tcomment else (),
         notes=tuple(entry.comment.split("\n")) if entry.comment else (),
@@ -105,12 +110,14 @@ def _text(raw: bytes, shown: str) -> tuple[str, str]:
         raise CatalogError(f"unknown charset '{charset}' in the header", shown) from None
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise CatalogError(f"not valid {charset} text (the header declares charset={charset})",
-                           shown, line) from None
+        raise CatalogError(
+            f"not valid {charset} text (the header declares charset={charset})", shown, line
+        ) from None
 
 
-def read_catalog(path: Path, root: Path, locale: str | None = None, *,
-                 comments: bool = True) -> Catalog:
+def read_catalog(
+    path: Path, root: Path, locale: str | None = None, *, comments: bool = True
+) -> Catalog:
     """Read a PO/POT file; any defect is a CatalogError naming the file and line.
 
     ``comments=False`` leaves out every entry's extracted notes and references (the check
@@ -140,11 +147,19 @@ def read_catalog(path: Path, root: Path, locale: str | None = None, *,
     seen: dict[Key, Message] = {}
     messages = []
     for message in parsed:
-        if not message.obsolete and forms and message.msgid_plural is not None \
-                and len(message.msgstr_plural) != forms:
-            raise CatalogError(f"{len(message.msgstr_plural)} plural form(s), but the "
-                               f"header's Plural-Forms says nplurals={forms}: msgfmt "
-                               "rejects this catalog", shown, message.text_line)
+        if (
+            not message.obsolete
+            and forms
+            and message.msgid_plural is not None
+            and len(message.msgstr_plural) != forms
+        ):
+            raise CatalogError(
+                f"{len(message.msgstr_plural)} plural form(s), but the "
+                f"header's Plural-Forms says nplurals={forms}: msgfmt "
+                "rejects this catalog",
+                shown,
+                message.text_line,
+            )
         first = seen.get(message.key)
         if first is not None:  # GNU tools count obsolete entries too
             raise CatalogError(_duplicate(first, message), shown, message.line)
@@ -156,25 +171,34 @@ def read_catalog(path: Path, root: Path, locale: str | None = None, *,
 
 def _duplicate(first: Message, again: Message) -> str:
     if not (first.obsolete or again.obsolete):
-        return f"duplicate message definition (first at line {first.line}): msgfmt " \
-               "rejects this catalog"
+        return (
+            f"duplicate message definition (first at line {first.line}): msgfmt "
+            "rejects this catalog"
+        )
     which = "obsolete (#~) " if again.obsolete else ""
     other = "obsolete " if first.obsolete else ""
-    return (f"duplicate message definition: this {which}entry has the msgid of the "
-            f"{other}entry at line {first.line} (msgfmt rejects this catalog; an update "
-            "would keep only one translation): keep the one you want, delete the other")
+    return (
+        f"duplicate message definition: this {which}entry has the msgid of the "
+        f"{other}entry at line {first.line} (msgfmt rejects this catalog; an update "
+        "would keep only one translation): keep the one you want, delete the other"
+    )
 
 
 def _nfc(message: Message) -> Message:
     """``message`` with its keys (msgctxt, msgid, msgid_plural, the previous msgid) in
     Unicode NFC, as the template's: an editor may save a catalog decomposed (NFD). The
     translation stays exactly as written; the checks compare it in NFC."""
+
     def nfc(text: str | None) -> str | None:
         return None if text is None else unicodedata.normalize("NFC", text)
-    return replace(message, msgid=unicodedata.normalize("NFC", message.msgid),
-                   msgctxt=nfc(message.msgctxt),
-                   msgid_plural=nfc(message.msgid_plural),
-                   previous_msgid=nfc(message.previous_msgid))
+
+    return replace(
+        message,
+        msgid=unicodedata.normalize("NFC", message.msgid),
+        msgctxt=nfc(message.msgctxt),
+        msgid_plural=nfc(message.msgid_plural),
+        previous_msgid=nfc(message.previous_msgid),
+    )
 
 
 def check_shapes(catalog: Catalog, plural: Mapping[Key, bool]) -> None:
@@ -189,13 +213,20 @@ def check_shapes(catalog: Catalog, plural: Mapping[Key, bool]) -> None:
         if wanted is None or wanted == (message.msgid_plural is not None):
             continue
         if wanted:
-            problem = ("a singular entry answers a text that has plural forms in the "
-                       "template (msgid_plural)")
+            problem = (
+                "a singular entry answers a text that has plural forms in the "
+                "template (msgid_plural)"
+            )
         else:
-            problem = ("a plural entry (msgid_plural, msgstr[n]) answers a text that is "
-                       "singular in the template: a handout would show it empty")
-        raise CatalogError(f"{problem}; run `handouts update`, which converts it and "
-                           "marks it fuzzy for review", catalog.path, message.line)
+            problem = (
+                "a plural entry (msgid_plural, msgstr[n]) answers a text that is "
+                "singular in the template: a handout would show it empty"
+            )
+        raise CatalogError(
+            f"{problem}; run `handouts update`, which converts it and marks it fuzzy for review",
+            catalog.path,
+            message.line,
+        )
 
 
 def _plural_forms(metadata: dict[str, str], text: str, shown: str) -> int:
@@ -212,8 +243,7 @@ def _plural_forms(metadata: dict[str, str], text: str, shown: str) -> int:
         raise CatalogError(f"invalid Plural-Forms header: {error}", shown, line) from None
 
 
-def _polib_parse(path: Path, shown: str, charset: str
-                 ) -> tuple[str, dict[str, str], list[Message]]:
+def _polib_parse(path: Path, shown: str, charset: str) -> tuple[str, dict[str, str], list[Message]]:
     try:
         # polib reads the file itself: given a string it would split lines on U+0085,
         # U+2028 and other characters that PO files allow inside strings
@@ -221,8 +251,9 @@ def _polib_parse(path: Path, shown: str, charset: str
     except (OSError, ValueError) as error:
         message = _SYNTAX_LINE.sub("", str(error)).strip().rstrip(":") or "syntax error"
         match = _SYNTAX_LINE.search(str(error))
-        raise CatalogError(f"invalid PO file: {message}", shown,
-                           int(match.group(1)) if match else None) from None
+        raise CatalogError(
+            f"invalid PO file: {message}", shown, int(match.group(1)) if match else None
+        ) from None
     return po.header, dict(po.metadata), [_message(entry) for entry in po]
 
 
@@ -255,14 +286,19 @@ def load_template(root: Path) -> Catalog:
 
 # --- writing ---------------------------------------------------------------------------
 
+
 def _entry(message: Message) -> Entry:
     plural = {}
     if message.msgid_plural is not None:  # a template has two empty forms
         plural = dict(enumerate(message.msgstr_plural or ("", "")))
     return Entry(
-        msgid=message.msgid, msgstr=message.msgstr, msgctxt=message.msgctxt,
-        msgid_plural=message.msgid_plural, msgstr_plural=plural,
-        translator_comments=list(message.comments), extracted_comments=list(message.notes),
+        msgid=message.msgid,
+        msgstr=message.msgstr,
+        msgctxt=message.msgctxt,
+        msgid_plural=message.msgid_plural,
+        msgstr_plural=plural,
+        translator_comments=list(message.comments),
+        extracted_comments=list(message.notes),
         references=list(message.references),
         flags=(["fuzzy"] if message.fuzzy else []) + list(message.flags),
         previous_msgid=message.previous_msgid if (message.fuzzy or message.obsolete) else None,
@@ -274,25 +310,34 @@ def header_text(fields: dict[str, str]) -> str:
     return "".join(f"{name}: {value}\n" for name, value in fields.items())
 
 
-def render_catalog(header_comment: Iterable[str], header: dict[str, str],
-                   messages: Iterable[Message]) -> str:
+def render_catalog(
+    header_comment: Iterable[str], header: dict[str, str], messages: Iterable[Message]
+) -> str:
     """The text of a PO/POT file (GNU layout), header first and obsolete entries last."""
-    return format_catalog(list(header_comment), header_text(header),
-                          [_entry(m) for m in messages])
+    return format_catalog(list(header_comment), header_text(header), [_entry(m) for m in messages])
 
 
-def render_entries(header_comment: Iterable[str], header: dict[str, str],
-            messages: Iterable[Message], blocks: dict[tuple[object, ...], str]) -> str:
+def render_entries(
+    header_comment: Iterable[str],
+    header: dict[str, str],
+    messages: Iterable[Message],
+    blocks: dict[tuple[object, ...], str],
+) -> str:
     """:func:`render_catalog`, reusing the text of entries already in ``blocks``."""
     messages = list(messages)
     head = Entry("", header_text(header), translator_comments=list(header_comment))
-    return join_blocks([format_block(head),
-                        *(entry_text(m, render_key(m), blocks) for m in messages if not m.obsolete),
-                        *(entry_text(m, render_key(m), blocks) for m in messages if m.obsolete)])
+    return join_blocks(
+        [
+            format_block(head),
+            *(entry_text(m, render_key(m), blocks) for m in messages if not m.obsolete),
+            *(entry_text(m, render_key(m), blocks) for m in messages if m.obsolete),
+        ]
+    )
 
 
-def entry_text(message: Message, key: tuple[object, ...], blocks: dict[tuple[object, ...], str]
-           ) -> str:
+def entry_text(
+    message: Message, key: tuple[object, ...], blocks: dict[tuple[object, ...], str]
+) -> str:
     if key not in blocks:
         blocks[key] = format_block(_entry(message))
     return blocks[key]
@@ -313,5 +358,17 @@ def now_stamp() -> str:
 def render_key(message: Message) -> tuple[object, ...]:
     """Every field the text of an entry depends on (all but ``line``)."""
     m = message
-    return (m.msgid, m.msgstr, m.msgctxt, m.msgid_plural, m.msgstr_plural, m.fuzzy,
-            m.obsolete, m.flags, m.previous_msgid, m.comments, m.notes, m.references)
+    return (
+        m.msgid,
+        m.msgstr,
+        m.msgctxt,
+        m.msgid_plural,
+        m.msgstr_plural,
+        m.fuzzy,
+        m.obsolete,
+        m.flags,
+        m.previous_msgid,
+        m.comments,
+        m.notes,
+        m.references,
+    )

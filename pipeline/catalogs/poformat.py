@@ -21,8 +21,17 @@ from dataclasses import dataclass, field
 
 PAGE_WIDTH = 79
 
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
-            "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\t": "\\t",
+    "\r": "\\r",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\v": "\\v",
+}
 
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
 _ESCAPABLE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
@@ -93,15 +102,21 @@ def _break_indexes(text: str, narrow: bool | None = None) -> list[int]:
     if narrow is None:
         narrow = not any(_is_wide(char) for char in set(text))
     if not narrow:
-        return [index for index in range(1, len(text)) if may_break(text[index - 1], text[index])
-                and not _quote_before_opener(text, index)]
+        return [
+            index
+            for index in range(1, len(text))
+            if may_break(text[index - 1], text[index]) and not _quote_before_opener(text, index)
+        ]
     # after a space: a break unless a space, a closer or an opener follows (openers need
     # a look); otherwise only the characters after a trigger need a look
     breaks = [match.start() for match in _SPACE_BREAKS.finditer(text)]
     candidates = [match.end() for match in _BREAK_TRIGGERS.finditer(text, 0, len(text) - 1)]
     candidates += [match.start() for match in _SPACE_OPENERS.finditer(text)]
-    breaks += [index for index in candidates if may_break(text[index - 1], text[index])
-               and not _quote_before_opener(text, index)]
+    breaks += [
+        index
+        for index in candidates
+        if may_break(text[index - 1], text[index]) and not _quote_before_opener(text, index)
+    ]
     breaks.sort()
     return breaks
 
@@ -130,8 +145,11 @@ def _wrap_wide(portion: str, width: int) -> list[str]:
     start = 0
     while columns[-1] - columns[start] > width:
         fits = bisect.bisect_right(end_columns, columns[start] + width) - 1
-        end = ends[fits] if fits >= 0 and ends[fits] > start \
-            else ends[bisect.bisect_right(ends, start)]  # one piece wider than a line
+        end = (
+            ends[fits]
+            if fits >= 0 and ends[fits] > start
+            else ends[bisect.bisect_right(ends, start)]
+        )  # one piece wider than a line
         lines.append(escape(portion[start:end]))
         start = end
         if start == len(portion):
@@ -153,8 +171,11 @@ def _wrap_narrow(portion: str, width: int) -> list[str]:
     start = 0
     while len(escaped) - start > width:
         fits = bisect.bisect_right(ends, start + width) - 1
-        end = ends[fits] if fits >= 0 and ends[fits] > start \
-            else ends[bisect.bisect_right(ends, start)]  # one piece wider than a line
+        end = (
+            ends[fits]
+            if fits >= 0 and ends[fits] > start
+            else ends[bisect.bisect_right(ends, start)]
+        )  # one piece wider than a line
         lines.append(escaped[start:end])
         start = end
         if start == len(escaped):
@@ -163,8 +184,7 @@ def _wrap_narrow(portion: str, width: int) -> list[str]:
     return lines
 
 
-def format_string(keyword: str, value: str, prefix: str = "",
-                  width: int = PAGE_WIDTH) -> list[str]:
+def format_string(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
     """Lines for ``keyword "value"``, wrapped as GNU gettext does."""
     return list(_format_string(keyword, value, prefix, width))
 
@@ -257,8 +277,13 @@ def format_entry(entry: Entry, width: int = PAGE_WIDTH) -> Iterator[str]:
         yield from format_string("msgstr", entry.msgstr, prefix, width)
 
 
-def format_catalog(header_comments: list[str], header: str, entries: Iterable[Entry],
-                   header_flags: list[str] | None = None, width: int = PAGE_WIDTH) -> str:
+def format_catalog(
+    header_comments: list[str],
+    header: str,
+    entries: Iterable[Entry],
+    header_flags: list[str] | None = None,
+    width: int = PAGE_WIDTH,
+) -> str:
     """A whole PO/POT file: header entry first, obsolete entries last."""
     entries = list(entries)
     active = [e for e in entries if not e.obsolete]

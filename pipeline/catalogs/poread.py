@@ -19,33 +19,48 @@ _C_CHARS = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a
 
 def unescape(text: str) -> str:
     """Every C escape GNU gettext writes (polib's own misses \\a, octal and hex)."""
+
     def one(match: re.Match[str]) -> str:
         simple, octal, hexadecimal = match.groups()
         if simple:
             return _C_CHARS.get(simple, simple)
         return chr(int(octal, 8)) if octal else chr(int(hexadecimal, 16))
+
     return _C_ESCAPE.sub(one, text)
 
 
 # --- any layout polib reads, line by line ---------------------------------------------
+
 
 class Unusual(Exception):
     """A line or sequence this reader leaves to polib."""
 
 
 # polib's state machine: the states from which each symbol may come
-_ENTRY_STATES = {"st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "pp", "tc", "ms", "mp", "mx",
-                 "mi"}
+_ENTRY_STATES = {"st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "pp", "tc", "ms", "mp", "mx", "mi"}
 _FROM = {
-    "tc": _ENTRY_STATES - {"st", "he", "ct"}, "gc": _ENTRY_STATES, "oc": _ENTRY_STATES,
-    "fl": _ENTRY_STATES, "pc": _ENTRY_STATES, "pm": _ENTRY_STATES, "pp": _ENTRY_STATES,
+    "tc": _ENTRY_STATES - {"st", "he", "ct"},
+    "gc": _ENTRY_STATES,
+    "oc": _ENTRY_STATES,
+    "fl": _ENTRY_STATES,
+    "pc": _ENTRY_STATES,
+    "pm": _ENTRY_STATES,
+    "pp": _ENTRY_STATES,
     "ct": {"st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mx"},
     "mi": {"st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "pp", "ms", "mx"},
-    "mp": {"tc", "gc", "pc", "pm", "pp", "mi"}, "ms": {"mi", "mp", "tc"},
+    "mp": {"tc", "gc", "pc", "pm", "pp", "mi"},
+    "ms": {"mi", "mp", "tc"},
     "mx": {"mi", "mx", "mp", "tc"},
 }
-_CONTINUED = {"ct": "msgctxt", "mi": "msgid", "mp": "msgid_plural", "ms": "msgstr",
-              "pc": "previous_msgctxt", "pm": "previous_msgid", "pp": "previous_msgid_plural"}
+_CONTINUED = {
+    "ct": "msgctxt",
+    "mi": "msgid",
+    "mp": "msgid_plural",
+    "ms": "msgstr",
+    "pc": "previous_msgctxt",
+    "pm": "previous_msgid",
+    "pp": "previous_msgid_plural",
+}
 _KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp"}
 _PREVIOUS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
 
@@ -58,9 +73,23 @@ def _string(token: str) -> str:
 class _Draft:
     """The fields of one entry while it is read (what polib's POEntry holds)."""
 
-    __slots__ = ("line", "msgid", "msgstr", "msgctxt", "msgid_plural", "plural", "flags",
-                 "tcomment", "comment", "occurrences", "previous_msgctxt", "previous_msgid",
-                 "previous_msgid_plural", "obsolete", "msgstr_line")
+    __slots__ = (
+        "line",
+        "msgid",
+        "msgstr",
+        "msgctxt",
+        "msgid_plural",
+        "plural",
+        "flags",
+        "tcomment",
+        "comment",
+        "occurrences",
+        "previous_msgctxt",
+        "previous_msgid",
+        "previous_msgid_plural",
+        "obsolete",
+        "msgstr_line",
+    )
 
     def __init__(self, line: int):
         self.line = line
@@ -77,18 +106,23 @@ class _Draft:
     def message(self) -> Message:
         """The entry; texts every locale's catalog repeats are interned (shared)."""
         return Message(
-            msgid=sys.intern(self.msgid), msgstr=self.msgstr,
+            msgid=sys.intern(self.msgid),
+            msgstr=self.msgstr,
             msgctxt=self.msgctxt and sys.intern(self.msgctxt),
             msgid_plural=self.msgid_plural or None,
             msgstr_plural=tuple(self.plural[i] for i in sorted(self.plural)),
-            fuzzy="fuzzy" in self.flags, obsolete=self.obsolete,
-            flags=tuple(f for f in self.flags if f != "fuzzy"), line=self.line,
+            fuzzy="fuzzy" in self.flags,
+            obsolete=self.obsolete,
+            flags=tuple(f for f in self.flags if f != "fuzzy"),
+            line=self.line,
             previous_msgid=self.previous_msgid,
             comments=tuple(self.tcomment.split("\n")) if self.tcomment else (),
             notes=tuple(map(sys.intern, "\n".join(self.comment).split("\n")))
-            if self.comment else (),
+            if self.comment
+            else (),
             references=tuple(map(sys.intern, self.occurrences)),
-            msgstr_line=0 if self.obsolete else self.msgstr_line)
+            msgstr_line=0 if self.obsolete else self.msgstr_line,
+        )
 
 
 def parse_lines(text: str) -> tuple[str, dict[str, str], list[Message]]:
@@ -141,7 +175,7 @@ def parse_lines(text: str) -> tuple[str, dict[str, str], list[Message]]:
             obsolete = True
         symbol = ""
         if first in _KEYWORDS and len(tokens) > 1:
-            symbol, line = _KEYWORDS[first], line[len(first):].lstrip()
+            symbol, line = _KEYWORDS[first], line[len(first) :].lstrip()
         elif first == "#:":
             if len(tokens) == 1:
                 continue
@@ -180,7 +214,7 @@ def parse_lines(text: str) -> tuple[str, dict[str, str], list[Message]]:
             continue
         elif first == "#|" and len(tokens) > 2 and tokens[1] in _PREVIOUS:
             line = line[2:].lstrip()
-            symbol, line = _PREVIOUS[tokens[1]], line[len(tokens[1]):].lstrip()
+            symbol, line = _PREVIOUS[tokens[1]], line[len(tokens[1]) :].lstrip()
         else:
             raise Unusual
         if symbol == "tc" and state in ("st", "he"):
@@ -207,7 +241,7 @@ def parse_lines(text: str) -> tuple[str, dict[str, str], list[Message]]:
             if not line[7:8].isdigit() or line[8:9] != "]":
                 raise Unusual
             plural_index = int(line[7])
-            entry.plural[plural_index] = _string(line[line.find('"'):])
+            entry.plural[plural_index] = _string(line[line.find('"') :])
         else:
             if symbol == "mi":
                 entry.obsolete = obsolete
@@ -244,16 +278,17 @@ def metadata_of(msgstr: str) -> dict[str, str]:
 _QUOTED = r'"[^"\\\n]*(?:\\[\\"ntrabfv][^"\\\n]*)*"'
 _STRING = rf"{_QUOTED}\n"
 _FIELD = rf"(?:{_STRING})+"
-_BODY = (rf"(?:msgctxt (?P<msgctxt>{_FIELD}))?msgid (?P<msgid>{_FIELD})"
-         rf"(?:msgid_plural (?P<plural>{_FIELD})(?P<forms>(?:msgstr\[[0-9]\] {_FIELD})+)"
-         rf"|msgstr (?P<msgstr>{_FIELD}))")
+_BODY = (
+    rf"(?:msgctxt (?P<msgctxt>{_FIELD}))?msgid (?P<msgid>{_FIELD})"
+    rf"(?:msgid_plural (?P<plural>{_FIELD})(?P<forms>(?:msgstr\[[0-9]\] {_FIELD})+)"
+    rf"|msgstr (?P<msgstr>{_FIELD}))"
+)
 _COMMENTS = r"(?P<comments>(?:#(?!~)[^\n]*\n)*)"
 _ENTRY = re.compile(rf"{_COMMENTS}{_BODY}\n*")
 _OBSOLETE = re.compile(rf"{_COMMENTS}(?P<obsolete>(?:#~[^\n]*\n)+)\n*")
 _OBSOLETE_BODY = re.compile(rf"{_BODY}")
 _FORM = re.compile(rf"msgstr\[([0-9])\] ({_FIELD})")
-_SIMPLE_COMMENTS = re.compile(
-    r"((?:#\. [^\n]*\S\n)*)((?:#: [^\n]*\S\n)*)((?:#, [^\n]*\S\n)*)")
+_SIMPLE_COMMENTS = re.compile(r"((?:#\. [^\n]*\S\n)*)((?:#: [^\n]*\S\n)*)((?:#, [^\n]*\S\n)*)")
 _PREVIOUS_LINE = re.compile(rf"(msgctxt |msgid |msgid_plural |)({_QUOTED})")
 
 
@@ -303,8 +338,7 @@ class _Comments:
         for raw in block.split("\n")[:-1]:
             line = raw.rstrip()
             kind = line[:2]
-            if len(line) > 2 and not line[2].isspace() and kind != "##" \
-                    and line[1] not in " \t":
+            if len(line) > 2 and not line[2].isspace() and kind != "##" and line[1] not in " \t":
                 raise Unusual  # '#.x', '#foo': left to the line reader
             started = started or len(line) > 2 or kind not in ("#.", "#:", "#,")
             if kind in ("#.", "#:", "#,", "#|"):
@@ -326,8 +360,7 @@ class _Comments:
                 previous_field = ""
                 comment = line.lstrip("#")
                 comment = comment[1:] if comment.startswith(" ") else comment
-                self.translator = f"{self.translator}\n{comment}" if self.translator \
-                    else comment
+                self.translator = f"{self.translator}\n{comment}" if self.translator else comment
                 if not others:
                     self.header = f"{self.header}\n{line[2:]}" if self.header else line[2:]
             else:
@@ -350,8 +383,9 @@ class _Comments:
         return field
 
 
-def _message(match: re.Match[str], comments: _Comments, line: int, obsolete: bool,
-             msgstr_line: int) -> Message:
+def _message(
+    match: re.Match[str], comments: _Comments, line: int, obsolete: bool, msgstr_line: int
+) -> Message:
     forms = match.group("forms")
     plural = dict((int(n), _field(text)) for n, text in _FORM.findall(forms)) if forms else {}
     context = match.group("msgctxt")
@@ -361,12 +395,16 @@ def _message(match: re.Match[str], comments: _Comments, line: int, obsolete: boo
         msgctxt=sys.intern(_field(context)) if context else None,
         msgid_plural=_field(match.group("plural")) or None if forms else None,
         msgstr_plural=tuple(plural[i] for i in sorted(plural)),
-        fuzzy="fuzzy" in comments.flags, obsolete=obsolete,
-        flags=tuple(f for f in comments.flags if f != "fuzzy"), line=line,
+        fuzzy="fuzzy" in comments.flags,
+        obsolete=obsolete,
+        flags=tuple(f for f in comments.flags if f != "fuzzy"),
+        line=line,
         previous_msgid=comments.previous,
         comments=tuple(comments.translator.split("\n")) if comments.translator else (),
-        notes=tuple(comments.notes), references=tuple(comments.references),
-        msgstr_line=msgstr_line)
+        notes=tuple(comments.notes),
+        references=tuple(comments.references),
+        msgstr_line=msgstr_line,
+    )
 
 
 def _obsolete_body(block: str) -> tuple[re.Match[str], int]:
@@ -424,13 +462,28 @@ def scan_usual(text: str, details: bool = True) -> tuple[str, dict[str, str], li
             body, skipped = _obsolete_body(match.group("obsolete"))
             if comments.lead == block.count("\n"):  # no comment line counted
                 first += skipped
-        msgstr_line = 0 if obsolete else \
-            line + text.count("\n", position, match.start("msgstr") if match.group("msgstr")
-                              is not None else match.start("forms"))
+        msgstr_line = (
+            0
+            if obsolete
+            else line
+            + text.count(
+                "\n",
+                position,
+                match.start("msgstr")
+                if match.group("msgstr") is not None
+                else match.start("forms"),
+            )
+        )
         message = _message(body, comments, first, obsolete, msgstr_line)
         if message.msgid == "" and not obsolete:
-            if metadata is not None or messages or message.msgctxt is not None \
-                    or comments.notes or comments.references or comments.previous:
+            if (
+                metadata is not None
+                or messages
+                or message.msgctxt is not None
+                or comments.notes
+                or comments.references
+                or comments.previous
+            ):
                 raise Unusual  # a header elsewhere, or twice: polib decides
             header_comment, metadata = comments.header, metadata_of(message.msgstr)
         elif metadata is None:

@@ -23,8 +23,7 @@ def declared_charset(raw: bytes) -> str:
 
 
 def _string_problem(text: str) -> str | None:
-    if len(text) > 1 and text[0] == text[-1] == '"' and "\\" not in text \
-            and '"' not in text[1:-1]:
+    if len(text) > 1 and text[0] == text[-1] == '"' and "\\" not in text and '"' not in text[1:-1]:
         return None  # the usual string: no escape, no quote inside (what _STRING accepts)
     if not text.startswith('"'):
         return "expected a quoted string"
@@ -67,8 +66,13 @@ def syntax_errors(text: str) -> list[tuple[int, str]]:
         match = _KEYWORD.match(line)
         if not match:
             word = line.split()[0] if line.split() else line
-            errors.append((number, f"unknown keyword '{word[:30]}' (expected msgid, msgstr, "
-                                   "msgctxt, a quoted string or a # comment)"))
+            errors.append(
+                (
+                    number,
+                    f"unknown keyword '{word[:30]}' (expected msgid, msgstr, "
+                    "msgctxt, a quoted string or a # comment)",
+                )
+            )
             continue
         keyword = match.group(1).split("[")[0]
         problem = _string_problem(match.group(3))
@@ -83,8 +87,14 @@ def syntax_errors(text: str) -> list[tuple[int, str]]:
             indexed = match.group(2) is not None
             allowed = ("msgid_plural", "msgstr[]") if indexed else ("msgid",)
             if last not in allowed:
-                errors.append((number, "msgstr without a msgid before it" if not indexed
-                               else "msgstr[N] without msgid_plural before it"))
+                errors.append(
+                    (
+                        number,
+                        "msgstr without a msgid before it"
+                        if not indexed
+                        else "msgstr[N] without msgid_plural before it",
+                    )
+                )
             expect_msgstr = 0
         last = "msgstr[]" if keyword == "msgstr" and match.group(2) is not None else keyword
     if expect_msgstr:

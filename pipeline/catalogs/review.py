@@ -112,8 +112,10 @@ def entry_fields(message: Message) -> list[bytes]:
     parts.append(canonical_field("msgid", message.msgid))
     if message.msgid_plural is not None:
         parts.append(canonical_field("msgid_plural", message.msgid_plural))
-        parts += [canonical_field(f"msgstr[{index}]", form)
-                  for index, form in enumerate(message.msgstr_plural)]
+        parts += [
+            canonical_field(f"msgstr[{index}]", form)
+            for index, form in enumerate(message.msgstr_plural)
+        ]
     else:
         parts.append(canonical_field("msgstr", message.msgstr))
     return parts
@@ -122,8 +124,12 @@ def entry_fields(message: Message) -> list[bytes]:
 def digest(message: Message, date: dt.date, reviewer: str) -> str:
     """SHA-256 (hex) of the mark's date and reviewer and the entry's exact text, in the
     canonical form of ``docs/review-marks.md`` (every text NFC, length-prefixed)."""
-    parts = [f"{VERSION}\n".encode("ascii"), canonical_field("date", date.isoformat()),
-             canonical_field("reviewer", normal_reviewer(reviewer)), *entry_fields(message)]
+    parts = [
+        f"{VERSION}\n".encode("ascii"),
+        canonical_field("date", date.isoformat()),
+        canonical_field("reviewer", normal_reviewer(reviewer)),
+        *entry_fields(message),
+    ]
     return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
@@ -186,12 +192,16 @@ def mark_groups(comments: Sequence[str], keyword: str = KEYWORD) -> list[tuple[s
             continue
         end = index
         squeezed = "".join(comment.split())
-        while not _END.search(squeezed) and end + 1 < len(comments) \
-                and end - index + 1 < MAX_MARK_LINES and not _starts_mark(comments[end + 1]):
+        while (
+            not _END.search(squeezed)
+            and end + 1 < len(comments)
+            and end - index + 1 < MAX_MARK_LINES
+            and not _starts_mark(comments[end + 1])
+        ):
             end += 1
             squeezed += "".join(comments[end].split())
         if _END.search(squeezed):
-            groups.append(tuple(comments[index:end + 1]))
+            groups.append(tuple(comments[index : end + 1]))
             index = end + 1
         else:
             groups.append((comment,))
@@ -227,7 +237,7 @@ def _rejoin_digest(text: str) -> str:
     match = _DIGEST_TAIL.search(text)
     if match is None:
         return text
-    return text[:match.start()].rstrip() + f" [sha256:{''.join(match.group(1).split())}]"
+    return text[: match.start()].rstrip() + f" [sha256:{''.join(match.group(1).split())}]"
 
 
 def marks_of(message: Message) -> tuple[list[Mark], list[str]]:
@@ -247,7 +257,7 @@ def marks_of(message: Message) -> tuple[list[Mark], list[str]]:
 def visible(text: str, width: int = 90) -> str:
     """``text`` safe to print: control and invisible characters written as ``\\uXXXX``."""
     text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def fact_problems(message: Message) -> list[str]:
@@ -259,24 +269,22 @@ def fact_problems(message: Message) -> list[str]:
     for mark in marks_of(message)[0]:
         problem = mark_problem(mark)
         if problem:
-            found.append(f"review mark by '{visible(mark.reviewer, 60)}' does not count: "
-                         f"{problem}")
+            found.append(f"review mark by '{visible(mark.reviewer, 60)}' does not count: {problem}")
     return found
 
 
-def mark_lines(message: Message, texts: Iterable[str], keyword: str = KEYWORD
-               ) -> frozenset[str]:
+def mark_lines(message: Message, texts: Iterable[str], keyword: str = KEYWORD) -> frozenset[str]:
     """The comment lines that hold the marks (or malformed mark texts) ``texts``."""
     wanted = set(texts)
     found: set[str] = set()
     for lines in mark_groups(message.comments, keyword):
-        if " ".join(lines) in wanted or any(
-                text in wanted for text in joinings(lines)):
+        if " ".join(lines) in wanted or any(text in wanted for text in joinings(lines)):
             found.update(lines)
     return frozenset(found)
 
 
 # --- writing marks into a catalog, touching nothing else ---------------------------------
+
 
 @dataclass(frozen=True)
 class MarkEdit:
@@ -298,14 +306,17 @@ def apply_edits(text: str, edits: Iterable[MarkEdit]) -> str:
     for start in starts:
         if not 1 <= start <= len(lines):
             raise CatalogError("an entry to mark is outside the file", None, start)
-        out += lines[index:start - 1]
+        out += lines[index : start - 1]
         edit = by_line[start]
         ending = "\r\n" if lines[start - 1].endswith("\r\n") else "\n"
         out += [f"# {comment}{ending}" for comment in edit.add]
         index = start - 1
         # the entry's own comment lines: drop the marks it replaces
-        while index < len(lines) and lines[index].startswith("#") \
-                and not lines[index].startswith("#~"):
+        while (
+            index < len(lines)
+            and lines[index].startswith("#")
+            and not lines[index].startswith("#~")
+        ):
             body = lines[index].rstrip("\r\n")
             translator = body.startswith("# ")
             if not (translator and body[2:] in edit.remove):
@@ -315,8 +326,11 @@ def apply_edits(text: str, edits: Iterable[MarkEdit]) -> str:
     return "".join(out)
 
 
-def _unchanged_but_marks(before: Sequence[Message], after: Sequence[Message],
-                         edited: Mapping[tuple[str | None, str], MarkEdit]) -> bool:
+def _unchanged_but_marks(
+    before: Sequence[Message],
+    after: Sequence[Message],
+    edited: Mapping[tuple[str | None, str], MarkEdit],
+) -> bool:
     """Whether ``after`` holds every entry of ``before``, equal in all but line numbers
     and, for the edited entries, their review marks."""
     if len(before) != len(after):
@@ -332,23 +346,36 @@ def _unchanged_but_marks(before: Sequence[Message], after: Sequence[Message],
     return True
 
 
-def write_marks(path: Path, shown: str, original: bytes, messages: Sequence[Message],
-                edits: Mapping[tuple[str | None, str], MarkEdit]) -> bool:
+def write_marks(
+    path: Path,
+    shown: str,
+    original: bytes,
+    messages: Sequence[Message],
+    edits: Mapping[tuple[str | None, str], MarkEdit],
+) -> bool:
     """Write ``edits`` into the catalog at ``path`` (read as ``original`` bytes, whose
     entries are ``messages``), atomically; refuse when the file changed since it was
     read, and prove before writing that nothing but the marks changed."""
     try:
         text = original.decode("utf-8")
     except UnicodeDecodeError:
-        raise CatalogError("review marks are written into UTF-8 catalogs only: convert it "
-                           "with `msgconv -t UTF-8`", shown) from None
+        raise CatalogError(
+            "review marks are written into UTF-8 catalogs only: convert it with `msgconv -t UTF-8`",
+            shown,
+        ) from None
     new_text = apply_edits(text, edits.values())
     if not _unchanged_but_marks(messages, messages_of_text(new_text), edits):
-        raise CatalogError("cannot add the review marks without changing other lines "
-                           "(an unusual layout): nothing was written; save the catalog "
-                           "with msgcat or Poedit and run again", shown)
-    changed = CatalogError("the catalog changed while the review was prepared (saved by "
-                           "another program?): nothing was written; run again", shown)
+        raise CatalogError(
+            "cannot add the review marks without changing other lines "
+            "(an unusual layout): nothing was written; save the catalog "
+            "with msgcat or Poedit and run again",
+            shown,
+        )
+    changed = CatalogError(
+        "the catalog changed while the review was prepared (saved by "
+        "another program?): nothing was written; run again",
+        shown,
+    )
     try:
         current = path.read_bytes()
     except OSError as error:
@@ -359,8 +386,7 @@ def write_marks(path: Path, shown: str, original: bytes, messages: Sequence[Mess
     if data == original:
         return False
     try:  # compared again just before the rename (a save meanwhile is kept)
-        written = replace_if_unchanged(prepare_file(path, data), path,
-                                       digest_of_bytes(original))
+        written = replace_if_unchanged(prepare_file(path, data), path, digest_of_bytes(original))
     except OSError as error:
         raise CatalogError(f"cannot write catalog: {error.strerror}", shown) from None
     if not written:

@@ -17,5 +17,4 @@ from .review import mark_problem, marks_of
 def is_reviewed(message: Message) -> bool:
     """One of the entry's marks covers its text now, and its facts are valid (a mark
     dated in the future or naming an invisible reviewer protects nothing)."""
-    return any(mark.covers(message) and mark_problem(mark) is None
-               for mark in marks_of(message)[0])
+    return any(mark.covers(message) and mark_problem(mark) is None for mark in marks_of(message)[0])

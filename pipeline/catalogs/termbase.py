@@ -24,9 +24,12 @@ def _tag(locale: str) -> str:
 
 
 def _rule_note(term: Term) -> str:
-    return ("translate it with the approved wording of your language" if term.translate
-            else "keep it as written (a drug name or abbreviation), unless your language "
-                 "lists an approved local form")
+    return (
+        "translate it with the approved wording of your language"
+        if term.translate
+        else "keep it as written (a drug name or abbreviation), unless your language "
+        "lists an approved local form"
+    )
 
 
 def _wordings(term: Term, locale: str) -> tuple[list[str], list[str]]:
@@ -49,10 +52,14 @@ def export_tbx(glossary: Glossary, locales: list[str]) -> bytes:
                 continue
             unit.set_target_terms([*approved, *forbidden], lang=_tag(locale))
             language = unit.get_target_dom(_tag(locale))
-            for tig, wording in zip(language.findall(unit.namespaced("tig")),
-                                    [*approved, *forbidden], strict=True):
-                status = "deprecatedTerm-admn-sts" if wording in forbidden and \
-                    wording not in approved else "preferredTerm-admn-sts"
+            for tig, wording in zip(
+                language.findall(unit.namespaced("tig")), [*approved, *forbidden], strict=True
+            ):
+                status = (
+                    "deprecatedTerm-admn-sts"
+                    if wording in forbidden and wording not in approved
+                    else "preferredTerm-admn-sts"
+                )
                 note = etree.SubElement(tig, unit.namespaced("termNote"))
                 note.set("type", "administrativeStatus")
                 note.text = status
@@ -77,6 +84,5 @@ def export_csv(glossary: Glossary, locale: str) -> bytes:
             unit = store.addsourceunit(term.term)
             unit.target = wording
             unit.setcontext("forbidden")
-            unit.addnote(f"FORBIDDEN: never write '{wording}' for {term.term}",
-                         origin="developer")
+            unit.addnote(f"FORBIDDEN: never write '{wording}' for {term.term}", origin="developer")
     return bytes(store)

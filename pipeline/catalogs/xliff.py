@@ -50,9 +50,16 @@ XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 SAFETY_NOTE = "SAFETY-CRITICAL"
 # XLIFF 1.2 target states: the ones that confirm a translation, and the others (fuzzy)
 CONFIRMED_STATES = ("translated", "signed-off", "final")
-STATES = ("new", "needs-translation", "needs-adaptation", "needs-l10n",
-          "needs-review-translation", "needs-review-adaptation", "needs-review-l10n",
-          *CONFIRMED_STATES)
+STATES = (
+    "new",
+    "needs-translation",
+    "needs-adaptation",
+    "needs-l10n",
+    "needs-review-translation",
+    "needs-review-adaptation",
+    "needs-review-l10n",
+    *CONFIRMED_STATES,
+)
 REPLACED_COMMENT = "import replaced:"  # the comment keeping a translation an import made fuzzy
 _TAG = re.compile(r"<[^>]*>")
 _BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # line breaks json.dumps leaves as they are
@@ -89,11 +96,21 @@ def bcp47(locale: str) -> str:
     if "@" not in locale:
         return locale.replace("_", "-")
     found = parse_locale(locale)
-    return "-".join(filter(None, (found.language, found.script, found.territory,
-                                  found.variant and found.variant.lower())))
+    return "-".join(
+        filter(
+            None,
+            (
+                found.language,
+                found.script,
+                found.territory,
+                found.variant and found.variant.lower(),
+            ),
+        )
+    )
 
 
 # --- export ----------------------------------------------------------------------------
+
 
 def glossary_hints(glossary: Glossary, locale: str, source: str) -> list[str]:
     """What the glossary says about the terms ``source`` uses, for ``locale``."""
@@ -101,34 +118,43 @@ def glossary_hints(glossary: Glossary, locale: str, source: str) -> list[str]:
     for term in glossary.terms_in(source):
         rule = term.rule(locale)
         if term.translate:
-            wording = ("use: " + " / ".join(rule.approved)) if rule.approved \
+            wording = (
+                ("use: " + " / ".join(rule.approved))
+                if rule.approved
                 else "translate (no approved wording listed)"
+            )
         else:
-            wording = "keep as is" + (f", or: {' / '.join(rule.approved)}"
-                                      if rule.approved else "")
+            wording = "keep as is" + (f", or: {' / '.join(rule.approved)}" if rule.approved else "")
         if rule.forbidden:
             wording += f"; never: {' / '.join(rule.forbidden)}"
-        hints.append(f"glossary: {term.term}: {wording}" + (f" ({term.note})" if term.note
-                                                          else ""))
+        hints.append(f"glossary: {term.term}: {wording}" + (f" ({term.note})" if term.note else ""))
     return hints
 
 
-def _set_text(unit: _Unit, value: str, what: str, catalog: Catalog, message: Message,
-              target: bool) -> None:
+def _set_text(
+    unit: _Unit, value: str, what: str, catalog: Catalog, message: Message, target: bool
+) -> None:
     try:
         if target:
             unit.target = value
         else:
             unit.source = value
     except ValueError:
-        raise CatalogError(f"this {what} cannot be written to XLIFF (a control character "
-                           "XML forbids): fix it in the catalog", catalog.path,
-                           message.text_line) from None
+        raise CatalogError(
+            f"this {what} cannot be written to XLIFF (a control character "
+            "XML forbids): fix it in the catalog",
+            catalog.path,
+            message.text_line,
+        ) from None
 
 
-def export_xliff(root: Path, locale: str, glossary: Glossary,
-                 safety: frozenset[Key] = frozenset(),
-                 approved: Callable[[Message], bool] = lambda message: False) -> bytes:
+def export_xliff(
+    root: Path,
+    locale: str,
+    glossary: Glossary,
+    safety: frozenset[Key] = frozenset(),
+    approved: Callable[[Message], bool] = lambda message: False,
+) -> bytes:
     """``locale``'s catalog as an XLIFF 1.2 document; ``approved="yes"`` (state
     ``signed-off``) only on the entries ``approved`` says are reviewed."""
     catalog = load_catalog(root, locale)
@@ -136,8 +162,11 @@ def export_xliff(root: Path, locale: str, glossary: Glossary,
     name = catalog.path
     for message in catalog.active():
         count = _form_count(message)
-        forms = [message.msgid] if message.msgid_plural is None else \
-            [message.msgid] + [message.msgid_plural] * (count - 1)
+        forms = (
+            [message.msgid]
+            if message.msgid_plural is None
+            else [message.msgid] + [message.msgid_plural] * (count - 1)
+        )
         targets = list(message.texts) if message.msgid_plural is not None else [message.msgstr]
         base = unit_id(message.key)
         for index, source in enumerate(forms):
@@ -149,8 +178,13 @@ def export_xliff(root: Path, locale: str, glossary: Glossary,
                 _set_text(unit, target, "translation", catalog, message, target=True)
                 signed = not message.fuzzy and approved(message)
                 unit.xmlelement.find(store.namespaced("target")).set(
-                    "state", "needs-review-translation" if message.fuzzy else
-                    "signed-off" if signed else "translated")
+                    "state",
+                    "needs-review-translation"
+                    if message.fuzzy
+                    else "signed-off"
+                    if signed
+                    else "translated",
+                )
                 unit.xmlelement.set("approved", "yes" if signed else "no")
             else:
                 unit.xmlelement.set("approved", "no")
@@ -165,15 +199,20 @@ def _form_count(message: Message) -> int:
     return len(message.msgstr_plural) or 2
 
 
-def _describe(unit: _Unit, message: Message, locale: str, glossary: Glossary,
-              safety: frozenset[Key]) -> None:
+def _describe(
+    unit: _Unit, message: Message, locale: str, glossary: Glossary, safety: frozenset[Key]
+) -> None:
     if message.msgctxt is not None:
-        unit.createcontextgroup("x-gettext", [("x-po-msgctxt", message.msgctxt)],
-                                purpose="information")
+        unit.createcontextgroup(
+            "x-gettext", [("x-po-msgctxt", message.msgctxt)], purpose="information"
+        )
     for reference in message.references:
         path, _, line = reference.rpartition(":")
-        place = [("sourcefile", path), ("linenumber", line)] if line.isdigit() and path \
+        place = (
+            [("sourcefile", path), ("linenumber", line)]
+            if line.isdigit() and path
             else [("sourcefile", reference)]
+        )
         unit.createcontextgroup("po-reference", place, purpose="location")
     if message.notes:
         unit.addnote("\n".join(message.notes), origin="developer")
@@ -181,8 +220,11 @@ def _describe(unit: _Unit, message: Message, locale: str, glossary: Glossary,
         unit.addnote("\n".join(message.comments), origin="po-translator")
     critical = message.key in safety or any(SAFETY_NOTE in note for note in message.notes)
     if critical:
-        unit.addnote(f"{SAFETY_NOTE}: published only when translated, confirmed and free of "
-                     "errors; numbers, units and drug names must survive", origin="handouts")
+        unit.addnote(
+            f"{SAFETY_NOTE}: published only when translated, confirmed and free of "
+            "errors; numbers, units and drug names must survive",
+            origin="handouts",
+        )
         unit.xmlelement[-1].set("priority", "1")
     hints = glossary_hints(glossary, locale, message.msgid)
     if hints:
@@ -263,9 +305,12 @@ def _vet_document(data: bytes, named: str) -> _Document:
     ids: dict[str, int] = {}
 
     def doctype(*_: object) -> None:
-        raise _Refused("the file has a DTD (<!DOCTYPE>): XLIFF needs none, and its "
-                       "entities could change a text unseen; refusing it (export again "
-                       "without it)", parser.CurrentLineNumber)
+        raise _Refused(
+            "the file has a DTD (<!DOCTYPE>): XLIFF needs none, and its "
+            "entities could change a text unseen; refusing it (export again "
+            "without it)",
+            parser.CurrentLineNumber,
+        )
 
     def start(name: str, attributes: dict[str, str]) -> None:
         local = name.rpartition(":")[2]
@@ -277,9 +322,12 @@ def _vet_document(data: bytes, named: str) -> _Document:
         elif local in ("trans-unit", "unit") and "id" in attributes:
             first = ids.setdefault(attributes["id"], line)
             if first != line:
-                raise _Refused(f"duplicate unit id '{attributes['id']}' (first at line "
-                               f"{first}): refusing a file where one text would silently "
-                               "replace another", line)
+                raise _Refused(
+                    f"duplicate unit id '{attributes['id']}' (first at line "
+                    f"{first}): refusing a file where one text would silently "
+                    "replace another",
+                    line,
+                )
 
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype
@@ -289,8 +337,9 @@ def _vet_document(data: bytes, named: str) -> _Document:
     except _Refused as refusal:
         raise CatalogError(refusal.message, named, refusal.line) from None
     except expat.ExpatError as error:
-        raise CatalogError(f"not well-formed XML: {expat.ErrorString(error.code)}", named,
-                           error.lineno) from None
+        raise CatalogError(
+            f"not well-formed XML: {expat.ErrorString(error.code)}", named, error.lineno
+        ) from None
     return document
 
 
@@ -298,43 +347,61 @@ def _read(data: bytes, named: str) -> Xliff12:
     try:
         return Xliff12.parsestring(data)
     except etree.XMLSyntaxError as error:
-        raise CatalogError(f"not well-formed XML: {error.msg}", named,
-                           error.lineno) from None
+        raise CatalogError(f"not well-formed XML: {error.msg}", named, error.lineno) from None
     except (ValueError, AssertionError, TypeError) as error:
         raise CatalogError(f"not an XLIFF 1.x file: {error}", named) from None
 
 
-def _locale_of(document: _Document, root: Path, named: str, wanted: str | None,
-               warnings: list[str]) -> str:
+def _locale_of(
+    document: _Document, root: Path, named: str, wanted: str | None, warnings: list[str]
+) -> str:
     """The catalog the file is for: ``wanted`` only if every ``<file>`` says that
     language (one that says none is taken with a warning); else the file's own."""
     if wanted:
         parse_locale(wanted)
         for tag, line in document.languages:
             if tag is None:
-                warnings.append(f"{named}:{line}: the file names no target-language: taken "
-                                f"as {wanted} because --locale says so")
+                warnings.append(
+                    f"{named}:{line}: the file names no target-language: taken "
+                    f"as {wanted} because --locale says so"
+                )
             elif not same_language(tag, wanted):
-                raise CatalogError(f"the file's target-language is '{tag}', not '{bcp47(wanted)}'"
-                                   f" (--locale {wanted}): refusing to put another "
-                                   "language's text into this catalog", named, line)
+                raise CatalogError(
+                    f"the file's target-language is '{tag}', not '{bcp47(wanted)}'"
+                    f" (--locale {wanted}): refusing to put another "
+                    "language's text into this catalog",
+                    named,
+                    line,
+                )
         return wanted
     tags = {tag for tag, _ in document.languages}
-    found = [code for code in discover_locales(root)
-             if tags and all(tag and same_language(tag, code) for tag in tags)]
-    exact = [code for code in found if any(tag and bcp47(code).lower() == tag.lower()
-                                           for tag in tags)]
+    found = [
+        code
+        for code in discover_locales(root)
+        if tags and all(tag and same_language(tag, code) for tag in tags)
+    ]
+    exact = [
+        code for code in found if any(tag and bcp47(code).lower() == tag.lower() for tag in tags)
+    ]
     found = exact or found
     if len(found) != 1:
-        raise CatalogError(f"the file's target-language ({', '.join(sorted(map(str, tags)))}) "
-                           "names no catalog of this project: give --locale", named)
+        raise CatalogError(
+            f"the file's target-language ({', '.join(sorted(map(str, tags)))}) "
+            "names no catalog of this project: give --locale",
+            named,
+        )
     return found[0]
 
 
-def import_xliff(root: Path, path: Path, locale: str | None = None, *,
-                 overwrite_reviewed: bool = False,
-                 is_reviewed: Callable[[Message], bool] = reviewed,
-                 vet: Vet | None = None) -> ImportResult:
+def import_xliff(
+    root: Path,
+    path: Path,
+    locale: str | None = None,
+    *,
+    overwrite_reviewed: bool = False,
+    is_reviewed: Callable[[Message], bool] = reviewed,
+    vet: Vet | None = None,
+) -> ImportResult:
     """Take the translations of an XLIFF file into its locale's catalog (under the
     catalogs' lock; a catalog saved meanwhile is left as it is). The file is read and
     vetted first (a regular file, no DTD, unique ids, the catalog's language): a refusal
@@ -348,8 +415,15 @@ def import_xliff(root: Path, path: Path, locale: str | None = None, *,
     if locale not in discover_locales(root):
         raise CatalogError(f"no catalog for locale '{locale}'", named)
     with catalogs_lock(root):
-        result = _import_xliff(root, store, named, locale, overwrite_reviewed, is_reviewed,
-                               vet or (lambda locale, message: []))
+        result = _import_xliff(
+            root,
+            store,
+            named,
+            locale,
+            overwrite_reviewed,
+            is_reviewed,
+            vet or (lambda locale, message: []),
+        )
     result.warnings[:0] = warnings
     return result
 
@@ -366,9 +440,15 @@ def _unit_fuzzy(unit: _Unit, store: Xliff12) -> tuple[bool, str]:
     return unit.xmlelement.get("approved") != "yes", state
 
 
-def _import_xliff(root: Path, store: Xliff12, named: str, locale: str,
-                  overwrite_reviewed: bool, is_reviewed: Callable[[Message], bool],
-                  vet: Vet) -> ImportResult:
+def _import_xliff(
+    root: Path,
+    store: Xliff12,
+    named: str,
+    locale: str,
+    overwrite_reviewed: bool,
+    is_reviewed: Callable[[Message], bool],
+    vet: Vet,
+) -> ImportResult:
     catalog = load_catalog(root, locale)
     by_id = {unit_id(m.key): m for m in catalog.active()}
     counts: dict[str, int] = {}
@@ -395,14 +475,25 @@ def _import_xliff(root: Path, store: Xliff12, named: str, locale: str,
         message = by_id.get(base) or by_source.get(item.sources.get(0, ""))
         where = f"{named}:{item.line}"
         if message is None:
-            _skip(result, where, item.sources.get(0, base), f"unit '{base}' is not in the "
-                  "catalog (was the file exported before the last `handouts update`?)")
+            _skip(
+                result,
+                where,
+                item.sources.get(0, base),
+                f"unit '{base}' is not in the "
+                "catalog (was the file exported before the last `handouts update`?)",
+            )
             continue
         english = [message.msgid] + ([message.msgid_plural] if message.msgid_plural else [])
-        if any(item.sources.get(i, english[min(i, len(english) - 1)]) not in english
-               for i in item.sources):
-            _skip(result, where, message.msgid, "its English was changed; the source text "
-                  "is the clinical team's")
+        if any(
+            item.sources.get(i, english[min(i, len(english) - 1)]) not in english
+            for i in item.sources
+        ):
+            _skip(
+                result,
+                where,
+                message.msgid,
+                "its English was changed; the source text is the clinical team's",
+            )
             continue
         result.carried.append(message.key)
         changed = _apply(message, item, result, where, overwrite_reviewed, is_reviewed, vet)
@@ -416,11 +507,15 @@ def _import_xliff(root: Path, store: Xliff12, named: str, locale: str,
         try:
             written = commit_catalog(prepare_file(target, data), target, catalog)
         except OSError as error:
-            raise CatalogError(f"cannot write the catalog: {error.strerror}",
-                               catalog.path) from None
+            raise CatalogError(
+                f"cannot write the catalog: {error.strerror}", catalog.path
+            ) from None
         if not written:
-            raise CatalogError("the catalog was saved by someone else while the import "
-                               "ran: left as it is; import again", catalog.path)
+            raise CatalogError(
+                "the catalog was saved by someone else while the import "
+                "ran: left as it is; import again",
+                catalog.path,
+            )
         result.changed = True
     return result
 
@@ -435,13 +530,21 @@ def _previous(message: Message) -> str:
     old = message.msgstr if message.msgid_plural is None else list(message.msgstr_plural)
     text = json.dumps(old, ensure_ascii=False)
     return f"{REPLACED_COMMENT} " + "".join(
-        f"\\u{ord(char):04x}" if char in _BREAKS else char for char in text)
+        f"\\u{ord(char):04x}" if char in _BREAKS else char for char in text
+    )
 
 
-def _apply(message: Message, item: _Incoming, result: ImportResult, where: str,
-           overwrite_reviewed: bool, is_reviewed: Callable[[Message], bool],
-           vet: Vet) -> Message | None:
+def _apply(
+    message: Message,
+    item: _Incoming,
+    result: ImportResult,
+    where: str,
+    overwrite_reviewed: bool,
+    is_reviewed: Callable[[Message], bool],
+    vet: Vet,
+) -> Message | None:
     """The entry as the unit ``item`` leaves it (None: unchanged), said in an outcome."""
+
     def said(what: str, why: str = "") -> None:
         result.outcomes.append(Outcome(where, message.msgid, what, why))
 
@@ -480,12 +583,17 @@ def _apply(message: Message, item: _Incoming, result: ImportResult, where: str,
         said("fuzzy" if new.fuzzy and why else "unchanged", why)
         return None
     if is_reviewed(message):
-        change = "changes it" if new.texts != message.texts else \
-            f"marks it {', '.join(sorted(item.states)) or 'not approved'}"
+        change = (
+            "changes it"
+            if new.texts != message.texts
+            else f"marks it {', '.join(sorted(item.states)) or 'not approved'}"
+        )
         if not overwrite_reviewed:
             result.kept_reviewed.append((message.text_line, message.msgid))
-            said("kept", f"it is reviewed and the file {change} (--overwrite-reviewed "
-                 "takes it, as fuzzy)")
+            said(
+                "kept",
+                f"it is reviewed and the file {change} (--overwrite-reviewed takes it, as fuzzy)",
+            )
             return None
         result.overwritten_reviewed.append((message.text_line, message.msgid))
         new = replace(new, fuzzy=True)  # a reviewer must see it again

@@ -36,8 +36,19 @@ MAX_NAME = 120
 # digits with spaces, dots, dashes, brackets and a leading +; an extension "ext. 12"/"x12"
 _PHONE = re.compile(r"\+?[0-9() .\-]{2,30}(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?")
 _SVG = "{http://www.w3.org/2000/svg}"
-_SVG_REFUSED = ("script", "foreignObject", "iframe", "embed", "object", "use", "image",
-                "animate", "set", "handler", "a")
+_SVG_REFUSED = (
+    "script",
+    "foreignObject",
+    "iframe",
+    "embed",
+    "object",
+    "use",
+    "image",
+    "animate",
+    "set",
+    "handler",
+    "a",
+)
 
 
 @dataclass(frozen=True)
@@ -65,14 +76,18 @@ class Clinic:
 def load_clinic(root: Path, node: yaml.Node) -> Clinic:
     """The ``clinic:`` mapping of ``handouts.yaml``, every value checked."""
     if not isinstance(node, yaml.MappingNode):
-        raise _error("'clinic' must be a mapping of name, phone, after_hours_phone, "
-                     "emergency, logo, website", node)
+        raise _error(
+            "'clinic' must be a mapping of name, phone, after_hours_phone, "
+            "emergency, logo, website",
+            node,
+        )
     values: dict[str, object] = {}
     for key, value in node.value:
         name = key.value
         if name not in CLINIC_KEYS:
-            raise _error(f"unknown key '{name}' in 'clinic' (allowed: "
-                         f"{', '.join(CLINIC_KEYS)})", key)
+            raise _error(
+                f"unknown key '{name}' in 'clinic' (allowed: {', '.join(CLINIC_KEYS)})", key
+            )
         if name in values:
             raise _error(f"'clinic.{name}' appears twice", key)
         text = _text(value, name)
@@ -88,31 +103,47 @@ def load_clinic(root: Path, node: yaml.Node) -> Clinic:
 
 
 def _text(node: yaml.Node, name: str) -> str:
-    if not isinstance(node, yaml.ScalarNode) or not isinstance(node.value, str) \
-            or not node.value.strip():
+    if (
+        not isinstance(node, yaml.ScalarNode)
+        or not isinstance(node.value, str)
+        or not node.value.strip()
+    ):
         raise _error(f"'clinic.{name}' must be a text, written as it should print", node)
     return node.value.strip()
 
 
 def _name(text: str, node: yaml.Node) -> str:
-    if len(text) > MAX_NAME or any(c in text for c in "<>&\"`{}") \
-            or any(not c.isprintable() for c in text):
-        raise _error(f"'clinic.name' must be plain text of at most {MAX_NAME} characters "
-                     "(no markup, no control characters)", node)
+    if (
+        len(text) > MAX_NAME
+        or any(c in text for c in '<>&"`{}')
+        or any(not c.isprintable() for c in text)
+    ):
+        raise _error(
+            f"'clinic.name' must be plain text of at most {MAX_NAME} characters "
+            "(no markup, no control characters)",
+            node,
+        )
     return text
 
 
 def _phone(text: str, name: str, node: yaml.Node) -> str:
     if not _PHONE.fullmatch(text) or sum(c.isdigit() for c in text) < 2:
-        raise _error(f"'clinic.{name}' must be a phone number: digits, spaces, '+', '-', "
-                     "'.', brackets and an optional 'ext. 123' (no letters, no markup)", node)
+        raise _error(
+            f"'clinic.{name}' must be a phone number: digits, spaces, '+', '-', "
+            "'.', brackets and an optional 'ext. 123' (no letters, no markup)",
+            node,
+        )
     return text
 
 
 def _website(text: str, node: yaml.Node) -> str:
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc \
-            or any(c.isspace() or c in "<>\"'`\\" for c in text) or len(text) > 200:
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() or c in "<>\"'`\\" for c in text)
+        or len(text) > 200
+    ):
         raise _error("'clinic.website' must be an http:// or https:// address", node)
     return text
 
@@ -163,8 +194,9 @@ def _svg_problem(data: bytes) -> str | None:
             compact = value.replace(" ", "").lower()
             if name == "href" or ("url(" in compact and "url(#" not in compact):
                 return "is refused: an SVG logo may not link to anything outside itself"
-        if local == "style" and ("@import" in (element.text or "")
-                                 or "url(" in (element.text or "")):
+        if local == "style" and (
+            "@import" in (element.text or "") or "url(" in (element.text or "")
+        ):
             return "is refused: an SVG logo's style may not load anything"
     return None
 

@@ -70,15 +70,29 @@ class ConfirmResult:
     written: bool = False
 
 
-def confirm(root: Path, locale: str, line: int, reviewer: str, reason: str,
-            date: dt.date | None = None, dry_run: bool = False) -> ConfirmResult:
+def confirm(
+    root: Path,
+    locale: str,
+    line: int,
+    reviewer: str,
+    reason: str,
+    date: dt.date | None = None,
+    dry_run: bool = False,
+) -> ConfirmResult:
     """Confirm the quantity findings of the entry at ``line`` of ``locale``'s catalog."""
     with catalogs_lock(root, shared=dry_run):
         return _confirm(root, locale, line, reviewer, reason, date, dry_run)
 
 
-def _confirm(root: Path, locale: str, line: int, reviewer: str, reason: str,
-             date: dt.date | None, dry_run: bool) -> ConfirmResult:
+def _confirm(
+    root: Path,
+    locale: str,
+    line: int,
+    reviewer: str,
+    reason: str,
+    date: dt.date | None,
+    dry_run: bool,
+) -> ConfirmResult:
     parse_locale(locale)
     if locale not in discover_locales(root):
         raise LocaleError(f"no catalog for locale '{locale}'")
@@ -88,12 +102,19 @@ def _confirm(root: Path, locale: str, line: int, reviewer: str, reason: str,
     name, why = normal_reviewer(reviewer), normal_reason(reason)
     policy = load_policy(root).get(locale)
     if not policy.reviewers:
-        raise Refused(f"handouts.yaml lists no reviewers for {locale}: without a list no "
-                      f"confirmation counts (add 'reviewers:' to the locale)", "handouts.yaml")
+        raise Refused(
+            f"handouts.yaml lists no reviewers for {locale}: without a list no "
+            f"confirmation counts (add 'reviewers:' to the locale)",
+            "handouts.yaml",
+        )
     listed = {normal_reviewer(item) for item in policy.reviewers}
     if name not in listed:
-        raise Refused(f"'{name}' is not a reviewer of {locale} in handouts.yaml (reviewers: "
-                      f"{'; '.join(policy.reviewers)})", "handouts.yaml", policy.line or None)
+        raise Refused(
+            f"'{name}' is not a reviewer of {locale} in handouts.yaml (reviewers: "
+            f"{'; '.join(policy.reviewers)})",
+            "handouts.yaml",
+            policy.line or None,
+        )
     date = date or today()
     problem = date_problem(date)
     if problem:
@@ -107,18 +128,33 @@ def _confirm(root: Path, locale: str, line: int, reviewer: str, reason: str,
     except CatalogError as error:
         raise Refused(error.message, error.path, error.line) from None
     if not message.translated:
-        raise Refused("this entry is not translated (untranslated or fuzzy): nothing to "
-                      "confirm", shown, line)
+        raise Refused(
+            "this entry is not translated (untranslated or fuzzy): nothing to confirm", shown, line
+        )
     safety = {s.key for m in load_monographs(root) for s in iter_segments(m) if s.safety}
-    findings = [f for f in catalog_findings(locale, catalog, load_glossary(root), safety)
-                if f.where is not None and f.where.line == message.text_line
-                and f.severity == "error"]
+    findings = [
+        f
+        for f in catalog_findings(locale, catalog, load_glossary(root), safety)
+        if f.where is not None and f.where.line == message.text_line and f.severity == "error"
+    ]
     quantity = [f for f in findings if is_quantity(f)]
     if not quantity:
-        raise Refused("no quantity finding (numbers-units, numbers-unread) at this entry: "
-                      "nothing to confirm", shown, message.text_line)
-    result = ConfirmResult(locale, shown, message.text_line, message.msgid, name, date, why,
-                           quantity, [f for f in findings if not is_quantity(f)])
+        raise Refused(
+            "no quantity finding (numbers-units, numbers-unread) at this entry: nothing to confirm",
+            shown,
+            message.text_line,
+        )
+    result = ConfirmResult(
+        locale,
+        shown,
+        message.text_line,
+        message.msgid,
+        name,
+        date,
+        why,
+        quantity,
+        [f for f in findings if not is_quantity(f)],
+    )
     own = counting(message, quantity, [name])
     if own is not None and own.reviewer == name and own.reason == why:
         result.already = True
@@ -127,9 +163,11 @@ def _confirm(root: Path, locale: str, line: int, reviewer: str, reason: str,
     found, malformed = confirmations_of(message, texts)  # void: edited since, or malformed
     void = malformed + [c.comment for c in found if not c.covers(message, texts)]
     result.removed = len(void)
-    edit = MarkEdit(message.line, (format_confirmation(message, texts, date, name, why),),
-                    mark_lines(message, void, KEYWORD))
+    edit = MarkEdit(
+        message.line,
+        (format_confirmation(message, texts, date, name, why),),
+        mark_lines(message, void, KEYWORD),
+    )
     if not dry_run:
-        result.written = write_marks(path, shown, original, catalog.messages,
-                                     {message.key: edit})
+        result.written = write_marks(path, shown, original, catalog.messages, {message.key: edit})
     return result

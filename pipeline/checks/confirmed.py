@@ -28,8 +28,9 @@ QUANTITY = "numbers-"
 
 def is_quantity(finding: Finding) -> bool:
     """A quantity error that a reviewer may confirm (or did confirm)."""
-    return finding.check.startswith(QUANTITY) and (finding.severity == "error"
-                                                   or finding.confirmed is not None)
+    return finding.check.startswith(QUANTITY) and (
+        finding.severity == "error" or finding.confirmed is not None
+    )
 
 
 def finding_text(finding: Finding) -> str:
@@ -39,8 +40,9 @@ def finding_text(finding: Finding) -> str:
     return f"{finding.check}: {finding.message}"
 
 
-def counting(message: Message, findings: Sequence[Finding],
-             reviewers: Iterable[str] | None) -> Confirmation | None:
+def counting(
+    message: Message, findings: Sequence[Finding], reviewers: Iterable[str] | None
+) -> Confirmation | None:
     """The confirmation of ``message`` that makes ``findings`` (its quantity errors)
     non-blocking, if one counts."""
     if not reviewers or not findings or not message.comments:
@@ -48,14 +50,18 @@ def counting(message: Message, findings: Sequence[Finding],
     listed = {normal_reviewer(name) for name in reviewers}
     texts = [finding_text(f) for f in findings]
     for item in confirmations_of(message, texts)[0]:
-        if item.reviewer in listed and confirmation_problem(item) is None \
-                and item.covers(message, texts):
+        if (
+            item.reviewer in listed
+            and confirmation_problem(item) is None
+            and item.covers(message, texts)
+        ):
             return item
     return None
 
 
-def void_confirmations(message: Message, findings: Sequence[Finding],
-                       reviewers: Iterable[str] | None) -> list[str]:
+def void_confirmations(
+    message: Message, findings: Sequence[Finding], reviewers: Iterable[str] | None
+) -> list[str]:
     """The confirmation texts of ``message`` that do not count (edited since, findings
     changed, malformed, an unlisted reviewer, a refused fact)."""
     counted = counting(message, findings, reviewers)
@@ -63,8 +69,9 @@ def void_confirmations(message: Message, findings: Sequence[Finding],
     return malformed + [c.comment for c in found if counted is None or c.comment != counted.comment]
 
 
-def apply_confirmations(findings: list[Finding], catalog: Catalog,
-                        reviewers: Iterable[str] | None) -> list[Finding]:
+def apply_confirmations(
+    findings: list[Finding], catalog: Catalog, reviewers: Iterable[str] | None
+) -> list[Finding]:
     """``findings`` with the confirmed quantity errors turned into warnings that name
     who confirmed them, when and why."""
     if not reviewers:
@@ -86,12 +93,17 @@ def apply_confirmations(findings: list[Finding], catalog: Catalog,
         return findings
     result = []
     for finding in findings:
-        done = confirmed.get(finding.where.line) if finding.where and is_quantity(finding) \
-            else None
+        done = confirmed.get(finding.where.line) if finding.where and is_quantity(finding) else None
         if done is not None:
             done = replace(done, finding=finding_text(finding))
-            finding = replace(finding, severity="warning", confirmed=done, message=(
-                f"{finding.message} (confirmed by {done.reviewer} on "
-                f"{done.date.isoformat()}: {done.reason})"))
+            finding = replace(
+                finding,
+                severity="warning",
+                confirmed=done,
+                message=(
+                    f"{finding.message} (confirmed by {done.reviewer} on "
+                    f"{done.date.isoformat()}: {done.reason})"
+                ),
+            )
         result.append(finding)
     return result

@@ -55,8 +55,9 @@ class Coverage:
 
     @property
     def total_words(self) -> int:
-        return (self.translated_words + self.reviewed_words + self.fuzzy_words
-                + self.untranslated_words)
+        return (
+            self.translated_words + self.reviewed_words + self.fuzzy_words + self.untranslated_words
+        )
 
     @property
     def done(self) -> int:
@@ -93,13 +94,19 @@ class Coverage:
 
     def as_dict(self) -> dict[str, float | int]:
         return {
-            "untranslated": self.untranslated, "fuzzy": self.fuzzy,
-            "translated": self.translated, "reviewed": self.reviewed,
-            "obsolete": self.obsolete, "total": self.total,
-            "untranslated_words": self.untranslated_words, "fuzzy_words": self.fuzzy_words,
-            "translated_words": self.translated_words, "reviewed_words": self.reviewed_words,
+            "untranslated": self.untranslated,
+            "fuzzy": self.fuzzy,
+            "translated": self.translated,
+            "reviewed": self.reviewed,
+            "obsolete": self.obsolete,
+            "total": self.total,
+            "untranslated_words": self.untranslated_words,
+            "fuzzy_words": self.fuzzy_words,
+            "translated_words": self.translated_words,
+            "reviewed_words": self.reviewed_words,
             "total_words": self.total_words,
-            "percent": round(self.percent, 2), "percent_words": round(self.percent_words, 2),
+            "percent": round(self.percent, 2),
+            "percent_words": round(self.percent_words, 2),
             "percent_reviewed": round(self.percent_reviewed, 2),
         }
 
@@ -118,15 +125,15 @@ def state(message: Message | None, trust: Trust = NO_TRUST) -> str:
 def coverage(keys: Iterable[Key], catalog: Catalog, trust: Trust = NO_TRUST) -> Coverage:
     """Coverage of the given template keys (all of a template, or one handout's)."""
     lookup = catalog.lookup()
-    return count_states(keys, lambda key: state(lookup.get(key), trust),
-                        len(catalog.obsolete()))
+    return count_states(keys, lambda key: state(lookup.get(key), trust), len(catalog.obsolete()))
 
 
 _cached_words = lru_cache(maxsize=65536)(words)  # every handout and locale asks again
 
 
-def count_states(keys: Iterable[Key], state_of: Callable[[Key], str],
-                 obsolete: int = 0) -> Coverage:
+def count_states(
+    keys: Iterable[Key], state_of: Callable[[Key], str], obsolete: int = 0
+) -> Coverage:
     """Coverage of ``keys``, whose states (as :func:`state` names them) ``state_of``
     tells: a catalog lookup, or a mapping's ``get`` when the states came from a worker."""
     counts = dict.fromkeys(STATES, 0)
@@ -135,6 +142,14 @@ def count_states(keys: Iterable[Key], state_of: Callable[[Key], str],
         status = state_of(key)
         counts[status] += 1
         word_counts[status] += _cached_words(key[1])
-    return Coverage(counts["translated"], counts["fuzzy"], counts["untranslated"], obsolete,
-                    word_counts["translated"], word_counts["fuzzy"],
-                    word_counts["untranslated"], counts["reviewed"], word_counts["reviewed"])
+    return Coverage(
+        counts["translated"],
+        counts["fuzzy"],
+        counts["untranslated"],
+        obsolete,
+        word_counts["translated"],
+        word_counts["fuzzy"],
+        word_counts["untranslated"],
+        counts["reviewed"],
+        word_counts["reviewed"],
+    )

@@ -24,37 +24,46 @@ def export_locale(root: Path, locale: str) -> bytes:
     ``approved="yes"`` only where a review mark the policy counts covers the entry."""
     template = load_template(root)
     trust = trust_for(load_policy(root).get(locale))
-    return export_xliff(root, locale, load_glossary(root), safety_keys(template),
-                        trust.reviewed)
+    return export_xliff(root, locale, load_glossary(root), safety_keys(template), trust.reviewed)
 
 
 def gate_vet(glossary: Glossary, safety: set[Key]) -> Vet:
     """The gate's entry checks on a proposed entry of a locale, every form of it."""
+
     def vet(locale: str, message: Message) -> list[Finding]:
         findings: list[Finding] = []
         for index, text in enumerate(message.texts):
-            source = message.msgid_plural if message.msgid_plural is not None and index \
+            source = (
+                message.msgid_plural
+                if message.msgid_plural is not None and index
                 else message.msgid
-            entry = EntryContext(locale, message, nfc(source), nfc(text),
-                                 message.key in safety, glossary)
+            )
+            entry = EntryContext(
+                locale, message, nfc(source), nfc(text), message.key in safety, glossary
+            )
             findings += entry_findings(entry, None)
         return findings
+
     return vet
 
 
-def import_checked(root: Path, path: Path, locale: str | None = None, *,
-                   overwrite_reviewed: bool = False) -> tuple[ImportResult, list[Finding]]:
+def import_checked(
+    root: Path, path: Path, locale: str | None = None, *, overwrite_reviewed: bool = False
+) -> tuple[ImportResult, list[Finding]]:
     """Import ``path``; the findings of the checks on every entry the file carries (a
     fuzzy one too: it holds the file's text), as the catalog now has them."""
     template = load_template(root)
     glossary = load_glossary(root)
     safety = set(safety_keys(template))
-    result = import_xliff(root, path, locale, overwrite_reviewed=overwrite_reviewed,
-                          vet=gate_vet(glossary, safety))
+    result = import_xliff(
+        root, path, locale, overwrite_reviewed=overwrite_reviewed, vet=gate_vet(glossary, safety)
+    )
     if not result.carried:
         return result, []
     catalog = load_catalog(root, result.locale)
     wanted = set(result.carried)
-    subset = replace(catalog, messages=tuple(replace(m, fuzzy=False) for m in catalog.active()
-                                             if m.key in wanted))
+    subset = replace(
+        catalog,
+        messages=tuple(replace(m, fuzzy=False) for m in catalog.active() if m.key in wanted),
+    )
     return result, catalog_findings(result.locale, subset, glossary, safety)

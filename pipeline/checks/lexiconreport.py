@@ -74,20 +74,34 @@ def lexicon_report(root: Path, locale: str) -> LexiconReport:
     lexicon = lexicon_for(locale)
     periods = period_entry(locale) if is_known else None
     report = LexiconReport(
-        locale, is_known, lexicon.name, sorted(lexicon.decimals), sorted(lexicon.groups),
-        lexicon.lakh, bool(lexicon.extra_decimals), lexicon.han_numerals,
+        locale,
+        is_known,
+        lexicon.name,
+        sorted(lexicon.decimals),
+        sorted(lexicon.groups),
+        lexicon.lakh,
+        bool(lexicon.extra_decimals),
+        lexicon.han_numerals,
         _by_unit(dict(lexicon.units), not is_known),
         _by_unit(dict(lexicon.prefix_units), not is_known),
         {w: format_value(v) for w, v in sorted(lexicon.words.items())} if is_known else {},
-        {w: [list(s) for s in spans] for w, spans in
-         sorted({**lexicon.periods_before, **lexicon.periods}.items())} if is_known else {},
+        {
+            w: [list(s) for s in spans]
+            for w, spans in sorted({**lexicon.periods_before, **lexicon.periods}.items())
+        }
+        if is_known
+        else {},
         sorted(lexicon.clock_prefixes) if is_known else [],
-        {w: f"{format_value(v)} {u or ''}".strip()
-         for w, (v, u) in sorted(lexicon.word_quantities.items())} if is_known else {},
-        {w: format_value(v) for w, v in sorted(lexicon.multipliers.items())}
-        if is_known else {},
+        {
+            w: f"{format_value(v)} {u or ''}".strip()
+            for w, (v, u) in sorted(lexicon.word_quantities.items())
+        }
+        if is_known
+        else {},
+        {w: format_value(v) for w, v in sorted(lexicon.multipliers.items())} if is_known else {},
         {k: [str(f) for f in v] for k, v in (periods or {}).items() if isinstance(v, list)},
-        None)
+        None,
+    )
     if locale in discover_locales(root):
         report.catalog = catalog_path(root, locale).relative_to(root).as_posix()
         report.reading = _reading(root, locale)
@@ -112,9 +126,17 @@ def _reading(root: Path, locale: str) -> Reading:
         checks: set[str] = set()
         for index, text in enumerate(message.texts):
             source = message.msgid_plural if message.msgid_plural and index else message.msgid
-            checks |= {f.check for f in check_text(source, text, locale, glossary=glossary,
-                                                   flags=message.flags,
-                                                   context=message.msgctxt)}
+            checks |= {
+                f.check
+                for f in check_text(
+                    source,
+                    text,
+                    locale,
+                    glossary=glossary,
+                    flags=message.flags,
+                    context=message.msgctxt,
+                )
+            }
         if "numbers-units" in checks:
             reading.contradicted += 1
         elif any(check.startswith("numbers-") for check in checks):
@@ -131,39 +153,54 @@ def _forms(forms: list[str] | dict[str, str]) -> str:
 
 
 def render_text(report: LexiconReport) -> str:
-    lines = [f"{report.locale}: the quantity reader's lexicon "
-             + (f"(CLDR and curated data: {report.name})" if report.known else
-                "(unknown to the lexicon: digits and symbols only; every other quantity "
-                "is unread and needs a reviewer's `handouts confirm`)")]
-    lines.append(f"  digits: 0-9{' and the locale digits' if report.native_digits else ''}; "
-                 f"decimal mark: {' '.join(report.decimals)}; group mark: "
-                 f"{' '.join(repr(g) for g in report.groups)}"
-                 + ("; Indian grouping (1,50,000)" if report.indian_grouping else ""))
+    lines = [
+        f"{report.locale}: the quantity reader's lexicon "
+        + (
+            f"(CLDR and curated data: {report.name})"
+            if report.known
+            else "(unknown to the lexicon: digits and symbols only; every other quantity "
+            "is unread and needs a reviewer's `handouts confirm`)"
+        )
+    ]
+    lines.append(
+        f"  digits: 0-9{' and the locale digits' if report.native_digits else ''}; "
+        f"decimal mark: {' '.join(report.decimals)}; group mark: "
+        f"{' '.join(repr(g) for g in report.groups)}"
+        + ("; Indian grouping (1,50,000)" if report.indian_grouping else "")
+    )
     lines.append(f"  unit forms after a number ({sum(map(len, report.units.values()))}):")
     lines += [f"    {unit}: {_forms(forms)}" for unit, forms in report.units.items()]
     if report.units_before:
         lines.append("  unit forms before a number:")
         lines += [f"    {unit}: {_forms(forms)}" for unit, forms in report.units_before.items()]
-    lines.append(f"  number words ({len(report.number_words)}): "
-                 f"{_forms(report.number_words)}"
-                 + ("; Chinese and Japanese numerals (二十四, 两, 万)" if report.han_numerals
-                    else ""))
-    lines.append(f"  day periods ({len(report.day_periods)}): " + _forms(
-        {w: "/".join(f"{a}-{b}h" for a, b in spans) for w, spans in report.day_periods.items()}))
+    lines.append(
+        f"  number words ({len(report.number_words)}): "
+        f"{_forms(report.number_words)}"
+        + ("; Chinese and Japanese numerals (二十四, 两, 万)" if report.han_numerals else "")
+    )
+    lines.append(
+        f"  day periods ({len(report.day_periods)}): "
+        + _forms(
+            {w: "/".join(f"{a}-{b}h" for a, b in spans) for w, spans in report.day_periods.items()}
+        )
+    )
     lines.append(f"  clock words: {_forms(report.clock_words)}")
     lines.append(f"  count words: {_forms(report.count_words)}")
     lines.append(f"  multipliers: {_forms(report.multipliers)}")
-    lines.append("  periods: " + ("; ".join(f"{k}: {_forms(v)}" for k, v in
-                                            report.periods.items()) or "none"))
+    lines.append(
+        "  periods: "
+        + ("; ".join(f"{k}: {_forms(v)}" for k, v in report.periods.items()) or "none")
+    )
     r = report.reading
     if report.catalog is None:
-        lines.append(f"no catalog for {report.locale}: `handouts init {report.locale}` "
-                     "creates one")
+        lines.append(f"no catalog for {report.locale}: `handouts init {report.locale}` creates one")
     else:
-        lines.append(f"{report.catalog}: {r.entries} template entries state {r.quantities} "
-                     f"quantities: {r.matched} matched, {r.contradicted} contradicted "
-                     f"(numbers-units), {r.unread} unread (a reviewer must confirm), "
-                     f"{r.untranslated} not translated")
+        lines.append(
+            f"{report.catalog}: {r.entries} template entries state {r.quantities} "
+            f"quantities: {r.matched} matched, {r.contradicted} contradicted "
+            f"(numbers-units), {r.unread} unread (a reviewer must confirm), "
+            f"{r.untranslated} not translated"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -39,8 +39,15 @@ from ..source.quantities import (
 )
 from .lexicon import known, lexicon_for, period_entry
 
-__all__ = ["Verdict", "compare", "find_localized", "find_quantities", "protected_tokens",
-           "reader", "verdict"]
+__all__ = [
+    "Verdict",
+    "compare",
+    "find_localized",
+    "find_quantities",
+    "protected_tokens",
+    "reader",
+    "verdict",
+]
 
 REVIEW = "a reviewer must confirm"
 
@@ -80,6 +87,7 @@ def _source_names(source: str) -> Counter[str]:
 
 # --- comparison ------------------------------------------------------------------------------
 
+
 def compare(source: str, translation: str, locale: str) -> list[str]:
     """What a translator changed in the numbers, units and numbered names, in words
     (the contradictions, then what the reader could not read)."""
@@ -92,8 +100,14 @@ def verdict(source: str, translation: str, locale: str) -> Verdict:
     """The source's quantities that the translation contradicts, and those the reader
     could not read in it (cached: two checks ask for the same pair)."""
     pairs, names = _source_pairs(source), _source_names(source)
-    problems = tuple(f"'{token}' must appear unchanged (it is a name, not a number)"
-                     for token in (names - protected_tokens(translation))) if names else ()
+    problems = (
+        tuple(
+            f"'{token}' must appear unchanged (it is a name, not a number)"
+            for token in (names - protected_tokens(translation))
+        )
+        if names
+        else ()
+    )
     if translation == source:
         return Verdict(problems)  # an untranslated copy says what the source says
     if reader(locale).simple_pairs(translation) == pairs:
@@ -101,8 +115,9 @@ def verdict(source: str, translation: str, locale: str) -> Verdict:
     found = _read(translation, locale)
     wanted = tuple(find_quantities(source))
     if len(found) == len(pairs) and all(
-            q.value == value and q.unit == unit and not q.optional
-            for q, (value, unit) in zip(found, pairs, strict=True)):
+        q.value == value and q.unit == unit and not q.optional
+        for q, (value, unit) in zip(found, pairs, strict=True)
+    ):
         return Verdict(problems)  # the usual case: the same pairs in the same order
     if any(q.unit and "/" in q.unit for q in wanted):  # mg/kg: "1,5 mg por kg", "kg당"
         mentioned = reader(locale).mentions(translation)
@@ -123,15 +138,20 @@ def verdict(source: str, translation: str, locale: str) -> Verdict:
 def _per_reading(quantity: Quantity, mentioned: frozenset[str]) -> Quantity:
     """``1,5 mg por kg`` says 1.5 mg/kg when the translation names kilograms: the
     per-unit is written in words, in any order ("体重1kgあたり1.5mg")."""
-    extra = tuple((value, f"{unit}/{per}") for value, unit in quantity.readings
-                  for per in mentioned if unit and unit != TIME and "/" not in per
-                  and per not in unit.split("/"))
+    extra = tuple(
+        (value, f"{unit}/{per}")
+        for value, unit in quantity.readings
+        for per in mentioned
+        if unit and unit != TIME and "/" not in per and per not in unit.split("/")
+    )
     return quantity._replace(readings=quantity.readings + extra) if extra else quantity
 
 
-_PERIOD_WORDS = {"day": re.compile(r"\b(?:days?|daily)\b", re.IGNORECASE),
-                 "week": re.compile(r"\b(?:weeks?|weekly)\b", re.IGNORECASE),
-                 "month": re.compile(r"\b(?:months?|monthly)\b", re.IGNORECASE)}
+_PERIOD_WORDS = {
+    "day": re.compile(r"\b(?:days?|daily)\b", re.IGNORECASE),
+    "week": re.compile(r"\b(?:weeks?|weekly)\b", re.IGNORECASE),
+    "month": re.compile(r"\b(?:months?|monthly)\b", re.IGNORECASE),
+}
 
 
 @lru_cache(maxsize=4096)
@@ -150,13 +170,22 @@ def _fits(source: Quantity, target: Quantity, periods: frozenset[str] = frozense
             if unit == TIME and value == source.value:
                 return True
             continue
-        if value == source.value and (unit == source.unit or (
-                source.unit is None and unit != TIME)):
+        if value == source.value and (
+            unit == source.unit or (source.unit is None and unit != TIME)
+        ):
             return True
-        if value == source.value and unit and source.unit and "/" not in source.unit and \
-                unit.split("/")[0] == source.unit and (
-                    not periods or unit.split("/")[-1] not in _PERIOD_WORDS
-                    or unit.split("/")[-1] in periods):
+        if (
+            value == source.value
+            and unit
+            and source.unit
+            and "/" not in source.unit
+            and unit.split("/")[0] == source.unit
+            and (
+                not periods
+                or unit.split("/")[-1] not in _PERIOD_WORDS
+                or unit.split("/")[-1] in periods
+            )
+        ):
             return True  # "twice a day" as "два раза в день" (not "2 L a day" as "2 L/week")
         if _same_amount(source.value, source.unit, value, unit):
             return True  # "30 minutes" as "nửa giờ", "1,000 mg" as "1 g"
@@ -166,15 +195,23 @@ def _fits(source: Quantity, target: Quantity, periods: frozenset[str] = frozense
 
 
 # units one converts into another exactly: (dimension, size in the smallest unit)
-_SIZES = {"second": ("time", 1), "minute": ("time", 60), "hour": ("time", 3600),
-          "day": ("time", 86400), "week": ("time", 604800),
-          "mcg": ("mass", 1), "mg": ("mass", 1000), "g": ("mass", 1000000),
-          "kg": ("mass", 1000000000), "mL": ("volume", 1), "dL": ("volume", 100),
-          "L": ("volume", 1000)}
+_SIZES = {
+    "second": ("time", 1),
+    "minute": ("time", 60),
+    "hour": ("time", 3600),
+    "day": ("time", 86400),
+    "week": ("time", 604800),
+    "mcg": ("mass", 1),
+    "mg": ("mass", 1000),
+    "g": ("mass", 1000000),
+    "kg": ("mass", 1000000000),
+    "mL": ("volume", 1),
+    "dL": ("volume", 100),
+    "L": ("volume", 1000),
+}
 
 
-def _same_amount(value: Decimal, unit: str | None, other: Decimal, other_unit: str | None
-                 ) -> bool:
+def _same_amount(value: Decimal, unit: str | None, other: Decimal, other_unit: str | None) -> bool:
     """The same amount in another unit of its kind, exactly (0.5 hour is 30 minutes)."""
     if unit == other_unit or unit not in _SIZES or other_unit not in _SIZES:
         return False
@@ -182,13 +219,19 @@ def _same_amount(value: Decimal, unit: str | None, other: Decimal, other_unit: s
     return kind == other_kind and value * size == other * other_size
 
 
-def _match(wanted: tuple[Quantity, ...], found: tuple[Quantity, ...],
-           periods: frozenset[str] = frozenset()) -> dict[int, int]:
+def _match(
+    wanted: tuple[Quantity, ...], found: tuple[Quantity, ...], periods: frozenset[str] = frozenset()
+) -> dict[int, int]:
     """The most source quantities matched one to one with translated ones (augmenting
     paths; texts hold a handful of quantities)."""
     # a quantity that must be in the source (not optional) is tried first
-    options = [sorted((j for j, t in enumerate(found) if _fits(s, t, periods)),
-                      key=lambda j: found[j].optional) for s in wanted]
+    options = [
+        sorted(
+            (j for j, t in enumerate(found) if _fits(s, t, periods)),
+            key=lambda j: found[j].optional,
+        )
+        for s in wanted
+    ]
     owner: dict[int, int] = {}  # translation index -> source index
 
     def place(i: int, seen: set[int]) -> bool:
@@ -225,32 +268,48 @@ def _shown(quantity: Quantity, translation: str) -> str:
     return original_span(translation, quantity.start, quantity.end) or quantity.text
 
 
-def _describe(missing: list[Quantity], extra: list[Quantity], translation: str,
-              locale: str) -> tuple[list[str], list[str]]:
+def _describe(
+    missing: list[Quantity], extra: list[Quantity], translation: str, locale: str
+) -> tuple[list[str], list[str]]:
     """The contradictions and the unread quantities, in words."""
     contradicted: list[str] = []
     unread: list[str] = []
     lexicon = lexicon_for(locale)
     for source in missing:
-        partner = next((q for q in extra if q.value is not None and any(
-            v == source.value for v, _ in q.readings) and source.unit != TIME), None) or \
-            next((q for q in extra if source.unit and q.unit == source.unit), None) or \
-            next((q for q in extra if source.unit == TIME and TIME in
-                  {u for _, u in q.readings}), None) or \
-            (extra[0] if len(extra) == 1 and len(missing) == 1 else None)
+        partner = (
+            next(
+                (
+                    q
+                    for q in extra
+                    if q.value is not None
+                    and any(v == source.value for v, _ in q.readings)
+                    and source.unit != TIME
+                ),
+                None,
+            )
+            or next((q for q in extra if source.unit and q.unit == source.unit), None)
+            or next(
+                (q for q in extra if source.unit == TIME and TIME in {u for _, u in q.readings}),
+                None,
+            )
+            or (extra[0] if len(extra) == 1 and len(missing) == 1 else None)
+        )
         if partner is None:
-            unread.append(f"'{source.text}' of the source: no reading of it in the "
-                          f"translation{_unread_note(lexicon, locale, source)}: {REVIEW}")
+            unread.append(
+                f"'{source.text}' of the source: no reading of it in the "
+                f"translation{_unread_note(lexicon, locale, source)}: {REVIEW}"
+            )
             continue
         extra.remove(partner)
-        doubt = _doubt(source, partner, translation, locale) \
-            if partner.value is not None else None
+        doubt = _doubt(source, partner, translation, locale) if partner.value is not None else None
         if partner.value is None:
             unread.append(f"{_changed(source, partner, translation, locale)}: {REVIEW}")
         elif doubt:
             read = format_reading(partner.value, partner.unit)
-            unread.append(f"'{source.text}' became '{_shown(partner, translation)}', read as "
-                          f"{read} in {locale}; {doubt}: {REVIEW}")
+            unread.append(
+                f"'{source.text}' became '{_shown(partner, translation)}', read as "
+                f"{read} in {locale}; {doubt}: {REVIEW}"
+            )
         else:
             contradicted.append(_changed(source, partner, translation, locale))
     for target in extra:
@@ -268,7 +327,7 @@ def _exponent(target: Quantity, translation: str) -> bool:
     """A bare superscript digit written right after a letter (মি²): an exponent of a unit
     the reader does not know, not a number the translation adds."""
     start = original_span(translation, target.start, target.end)
-    before = translation[:translation.find(start)] if start and start in translation else ""
+    before = translation[: translation.find(start)] if start and start in translation else ""
     return target.unit is None and start in ("²", "³") and before[-1:].isalpha()
 
 
@@ -290,22 +349,34 @@ def _doubt(source: Quantity, target: Quantity, translation: str, locale: str) ->
         if not times:
             clock = f"the word '{word}' after it" if word else "no clock word"
             return f"{clock} is not read as a clock time in {locale}"
-        if source.value is not None and not target.dayperiod and any(
-                int(v - source.value) % 1440 == 720 for v in times):
+        if (
+            source.value is not None
+            and not target.dayperiod
+            and any(int(v - source.value) % 1440 == 720 for v in times)
+        ):
             return f"no day period read with the hour in {locale}"
         return None
-    if source.unit and "/" in source.unit and target.unit and (
-            target.unit.split("/")[0] == source.unit.split("/")[0]) and (
-            "/" not in target.unit or target.unit.count("/") < source.unit.count("/")):
+    if (
+        source.unit
+        and "/" in source.unit
+        and target.unit
+        and (target.unit.split("/")[0] == source.unit.split("/")[0])
+        and ("/" not in target.unit or target.unit.count("/") < source.unit.count("/"))
+    ):
         return f"the rate's denominator ({source.unit}) is not read with it in {locale}"
-    if target.unit and source.unit and target.unit != source.unit and \
-            target.value != source.value:
+    if target.unit and source.unit and target.unit != source.unit and target.value != source.value:
         return "nothing there reads as it (the nearest reading is another quantity)"
     if target.unit is None and source.unit is not None:
         known_word = f"the word '{word}' after it is not known" if word else "no unit word"
         return f"{known_word} in {locale} (the source's unit is {source.unit})"
-    if target.unit is None and word and source.value is not None and target.value and \
-            source.value % target.value == 0 and source.value != target.value:
+    if (
+        target.unit is None
+        and word
+        and source.value is not None
+        and target.value
+        and source.value % target.value == 0
+        and source.value != target.value
+    ):
         return f"the word '{word}' after it is not known in {locale} (a multiplier?)"
     return None
 
@@ -313,30 +384,41 @@ def _doubt(source: Quantity, target: Quantity, translation: str, locale: str) ->
 def _changed(source: Quantity, target: Quantity, translation: str, locale: str) -> str:
     written = _shown(target, translation)
     if target.value is None:
-        return (f"'{source.text}' became '{written}', which a reader in {locale} cannot "
-                "take for one number: its separators fit neither the decimal mark nor the "
-                "grouping there (write it as the source's value)")
+        return (
+            f"'{source.text}' became '{written}', which a reader in {locale} cannot "
+            "take for one number: its separators fit neither the decimal mark nor the "
+            "grouping there (write it as the source's value)"
+        )
     read = format_reading(target.value, target.unit)
     head = f"'{source.text}' became '{written}', read as {read} in {locale}"
     if source.unit == TIME:
         if target.unit == TIME:
-            return f"{head}: the time of day changed (the source says " \
-                   f"{format_reading(source.value, TIME)})"
-        return f"{head}: the source's clock time {format_reading(source.value, TIME)} " \
-               "is not read there"
+            return (
+                f"{head}: the time of day changed (the source says "
+                f"{format_reading(source.value, TIME)})"
+            )
+        return (
+            f"{head}: the source's clock time {format_reading(source.value, TIME)} "
+            "is not read there"
+        )
     if any(v == source.value for v, _ in target.readings):
         return f"{head}: {_unit_text(source.unit)} changed to {_unit_text(target.unit)}"
-    return f"{head}: the number changed (the source says " \
-           f"{format_reading(source.value, source.unit)})"
+    return (
+        f"{head}: the number changed (the source says {format_reading(source.value, source.unit)})"
+    )
 
 
 def _added(target: Quantity, translation: str, locale: str) -> str:
     written = _shown(target, translation)
     if target.value is None:
-        return f"'{written}' is not in the source text, and a reader in {locale} cannot " \
-               "take it for one number"
-    return f"'{written}' is not in the source text (read as " \
-           f"{format_reading(target.value, target.unit)} in {locale})"
+        return (
+            f"'{written}' is not in the source text, and a reader in {locale} cannot "
+            "take it for one number"
+        )
+    return (
+        f"'{written}' is not in the source text (read as "
+        f"{format_reading(target.value, target.unit)} in {locale})"
+    )
 
 
 def _unread_note(lexicon: Lexicon, locale: str, source: Quantity) -> str:

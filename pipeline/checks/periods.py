@@ -37,8 +37,9 @@ def _pattern(form: str, anywhere: bool) -> str:
     first word's fixed width: the same matches as a leading lookbehind, but the regex
     engine then skips to the literal (faster: docs/speed.md)."""
     prefix = form.endswith("*")
-    first, *rest = (re.escape(word).replace(r"\#", r"[#\d]")
-                    for word in form.rstrip("*").split(" "))
+    first, *rest = (
+        re.escape(word).replace(r"\#", r"[#\d]") for word in form.rstrip("*").split(" ")
+    )
     body = r"[\s\-]+".join((first, *rest))
     if anywhere:
         return body
@@ -87,7 +88,8 @@ def _words(locale: str) -> Words | None:
             needles = tuple(dict.fromkeys(map(_needle, forms)))
             patterns[period] = (
                 re.compile("|".join(_pattern(form, anywhere) for form in forms), re.IGNORECASE),
-                needles if all(needles) else None)
+                needles if all(needles) else None,
+            )
     return Words(patterns)
 
 
@@ -104,7 +106,8 @@ def period_problems(source: str, translation: str, locale: str) -> list[str]:
     """What the translation did to the periods and times of day the English names in
     words."""
     return _period_word_problems(source, translation, locale) + day_period_problems(
-        source, translation, locale)
+        source, translation, locale
+    )
 
 
 def _period_word_problems(source: str, translation: str, locale: str) -> list[str]:
@@ -120,26 +123,39 @@ def _period_word_problems(source: str, translation: str, locale: str) -> list[st
     added = [period for period in found if period not in wanted]
     lost = [period for period in wanted if period not in found]
     if lost and added:  # "once daily" as "1日1回": the day is a quantity's unit there
-        units = {unit for quantity in find_localized(translation, locale)
-                 for _, unit in quantity.readings}
+        units = {
+            unit
+            for quantity in find_localized(translation, locale)
+            for _, unit in quantity.readings
+        }
         lost = [period for period in lost if period not in units]
     if not lost or not added:
         return []
     english = ", ".join(f"'{wanted[period]}' ({period})" for period in lost)
     local = ", ".join(f"'{found[period]}' ({period})" for period in added)
-    return [f"the period changed: the English says {english}, the translation {local} "
-            f"and no {' or '.join(lost)}"]
+    return [
+        f"the period changed: the English says {english}, the translation {local} "
+        f"and no {' or '.join(lost)}"
+    ]
 
 
 # the core hours of each English time of day (a translation's word for the same time of
 # day, whose CLDR hours are wider, overlaps them): [from, before); [h, h] is the hour h
 _ENGLISH_DAY_PERIODS = {
-    "morning": ((6, 12),), "afternoon": ((12, 18),), "evening": ((18, 22),),
-    "night": ((21, 24), (0, 4)), "bedtime": ((20, 24), (0, 2)), "noon": ((12, 12),),
-    "midday": ((12, 12),), "midnight": ((0, 0),)}
+    "morning": ((6, 12),),
+    "afternoon": ((12, 18),),
+    "evening": ((18, 22),),
+    "night": ((21, 24), (0, 4)),
+    "bedtime": ((20, 24), (0, 2)),
+    "noon": ((12, 12),),
+    "midday": ((12, 12),),
+    "midnight": ((0, 0),),
+}
 _ENGLISH_DAY_WORD = re.compile(
     r"(?<![^\W\d_])(mornings?|afternoons?|evenings?|nights?|bedtime|noon|midday|midnight)"
-    r"(?![^\W\d_])", re.IGNORECASE)
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 def _hours(spans: tuple[tuple[int, int], ...]) -> set[int]:
@@ -161,15 +177,16 @@ _CLOCK_MARK = re.compile(r"[ap]\.? ?m\.?|[ap]", re.IGNORECASE)
 def _day_words(locale: str) -> tuple[re.Pattern[str], dict[str, set[int]]] | None:
     """The locale's day-period words (as its reader knows them) and their hours."""
     lexicon = reader(locale).lexicon
-    words = {normalize(w).lower(): _hours(spans) for w, spans in
-             {**lexicon.periods, **lexicon.periods_before}.items()
-             if not _CLOCK_MARK.fullmatch(w)}  # am, p. m.: the marks of a clock time
+    words = {
+        normalize(w).lower(): _hours(spans)
+        for w, spans in {**lexicon.periods, **lexicon.periods_before}.items()
+        if not _CLOCK_MARK.fullmatch(w)
+    }  # am, p. m.: the marks of a clock time
     if not words:
         return None
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     anywhere = lexicon.glued or lexicon.endings
-    pattern = alternation if anywhere else \
-        rf"(?<![^\W\d_])(?:{alternation})(?![^\W\d_])"
+    pattern = alternation if anywhere else rf"(?<![^\W\d_])(?:{alternation})(?![^\W\d_])"
     return re.compile(pattern, re.IGNORECASE), words
 
 
@@ -179,17 +196,31 @@ def day_period_problems(source: str, translation: str, locale: str) -> list[str]
     if not _ENGLISH_DAY_WORD.search(source):
         return []
     english = _ENGLISH_DAY_WORD.findall(english_reader().without_quantities(source))
-    wanted = set().union(*(_hours(_ENGLISH_DAY_PERIODS[w.lower().rstrip("s")
-                                  if w.lower() != "nights" else "night"]) for w in english)) \
-        if english else set()
+    wanted = (
+        set().union(
+            *(
+                _hours(
+                    _ENGLISH_DAY_PERIODS[
+                        w.lower().rstrip("s") if w.lower() != "nights" else "night"
+                    ]
+                )
+                for w in english
+            )
+        )
+        if english
+        else set()
+    )
     known = _day_words(locale)
     if not wanted or known is None:
         return []
     pattern, words = known
-    found = {m.group(0).lower() for m in pattern.finditer(
-        reader(locale).without_quantities(translation))}
+    found = {
+        m.group(0).lower() for m in pattern.finditer(reader(locale).without_quantities(translation))
+    }
     if not found or any(words[w] & wanted for w in found):
         return []
     named = ", ".join(f"'{w}'" for w in sorted(found))
-    return [f"the time of day changed: the English says '{english[0]}', the translation "
-            f"{named} (other hours)"]
+    return [
+        f"the time of day changed: the English says '{english[0]}', the translation "
+        f"{named} (other hours)"
+    ]

@@ -89,28 +89,42 @@ def load_policy(root: Path) -> Policy:
     top = _mapping(node, "the policy file")
     unknown = [key for key in top if key.value not in TOP_KEYS]
     if unknown:
-        raise _error(f"unknown key '{unknown[0].value}' (expected one of: "
-                     f"{', '.join(TOP_KEYS)})", _line(unknown[0]))
+        raise _error(
+            f"unknown key '{unknown[0].value}' (expected one of: {', '.join(TOP_KEYS)})",
+            _line(unknown[0]),
+        )
     values = {key.value: value for key, value in top.items()}
     locales_node = values.get("locales")
     if locales_node is None:
         raise _error("missing 'locales' (a mapping of locale to its policy)", 1)
-    return Policy({key.value: _locale_policy(key, value)
-                   for key, value in _mapping(locales_node, "'locales'").items()},
-                  base_url=_base_url(values["base_url"]) if "base_url" in values else None,
-                  papers=_papers(values["pdf"]) if "pdf" in values else ("letter",),
-                  clinic=load_clinic(root, values["clinic"]) if "clinic" in values
-                  else Clinic())
+    return Policy(
+        {
+            key.value: _locale_policy(key, value)
+            for key, value in _mapping(locales_node, "'locales'").items()
+        },
+        base_url=_base_url(values["base_url"]) if "base_url" in values else None,
+        papers=_papers(values["pdf"]) if "pdf" in values else ("letter",),
+        clinic=load_clinic(root, values["clinic"]) if "clinic" in values else Clinic(),
+    )
 
 
 def _base_url(node: yaml.Node) -> str:
     """An absolute http(s) address, with a trailing slash (the folder of index.html)."""
     value = node.value if isinstance(node, yaml.ScalarNode) else ""
     parts = urlsplit(value) if isinstance(value, str) else None
-    if not parts or parts.scheme not in ("http", "https") or not parts.netloc \
-            or parts.query or parts.fragment or any(c.isspace() for c in value):
-        raise _error("'base_url' must be an absolute http:// or https:// address (the folder "
-                     "the output is published at), without query or fragment", _line(node))
+    if (
+        not parts
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or any(c.isspace() for c in value)
+    ):
+        raise _error(
+            "'base_url' must be an absolute http:// or https:// address (the folder "
+            "the output is published at), without query or fragment",
+            _line(node),
+        )
     return value if value.endswith("/") else value + "/"
 
 
@@ -121,12 +135,13 @@ def _papers(node: yaml.Node) -> tuple[str, ...]:
         if key.value != "paper":
             raise _error(f"unknown key '{key.value}' in 'pdf' (allowed: paper)", _line(key))
         items = value.value if isinstance(value, yaml.SequenceNode) else [value]
-        names = [item.value.lower() if isinstance(item, yaml.ScalarNode) else None
-                 for item in items]
-        if not names or any(name not in PAPERS for name in names) or \
-                len(set(names)) != len(names):
-            raise _error(f"'paper' must be one of {', '.join(PAPERS)}, or a list of them",
-                         _line(value))
+        names = [
+            item.value.lower() if isinstance(item, yaml.ScalarNode) else None for item in items
+        ]
+        if not names or any(name not in PAPERS for name in names) or len(set(names)) != len(names):
+            raise _error(
+                f"'paper' must be one of {', '.join(PAPERS)}, or a list of them", _line(value)
+            )
         papers = tuple(names)  # type: ignore[arg-type]
     return papers
 
@@ -141,17 +156,25 @@ def _locale_policy(key: yaml.Node, node: yaml.Node) -> LocalePolicy:
     values: dict[str, object] = {}
     for field_key, value in fields.items():
         if field_key.value not in LOCALE_KEYS:
-            raise _error(f"unknown key '{field_key.value}' for locale '{locale}' (allowed: "
-                         f"{', '.join(sorted(LOCALE_KEYS))})", _line(field_key))
+            raise _error(
+                f"unknown key '{field_key.value}' for locale '{locale}' (allowed: "
+                f"{', '.join(sorted(LOCALE_KEYS))})",
+                _line(field_key),
+            )
         if field_key.value == "reviewers":
             values["reviewers"] = _reviewers(value, locale)
         else:
             values[field_key.value] = _scalar(value, field_key.value, locale)
     required = bool(values.get("required", False))
     coverage = float(values.get("min_coverage", 100.0 if required else 0.0))  # type: ignore[arg-type]
-    return LocalePolicy(locale, required, coverage, _line(key),
-                        str(values.get("publish", "reviewed")),
-                        values.get("reviewers"))  # type: ignore[arg-type]
+    return LocalePolicy(
+        locale,
+        required,
+        coverage,
+        _line(key),
+        str(values.get("publish", "reviewed")),
+        values.get("reviewers"),  # type: ignore[arg-type]
+    )
 
 
 def _reviewers(node: yaml.Node, locale: str) -> tuple[str, ...]:
@@ -161,8 +184,9 @@ def _reviewers(node: yaml.Node, locale: str) -> tuple[str, ...]:
     names = []
     for item in node.value:
         if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
-            raise _error(f"a reviewer of locale '{locale}' must be a text ('Name, "
-                         "credential')", _line(item))
+            raise _error(
+                f"a reviewer of locale '{locale}' must be a text ('Name, credential')", _line(item)
+            )
         problem = reviewer_problem(item.value)
         if problem:
             raise _error(f"reviewer of locale '{locale}': {problem}", _line(item))
@@ -174,16 +198,18 @@ def _scalar(node: yaml.Node, name: str, locale: str) -> bool | float | str:
     value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
     if name == "publish":
         if value not in PUBLISH_RULES:
-            raise _error(f"'publish' of locale '{locale}' must be 'translated' or 'reviewed'",
-                         _line(node))
+            raise _error(
+                f"'publish' of locale '{locale}' must be 'translated' or 'reviewed'", _line(node)
+            )
         return str(value)
     if name == "required":
         if not isinstance(value, bool):
             raise _error(f"'required' of locale '{locale}' must be true or false", _line(node))
         return value
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-        raise _error(f"'min_coverage' of locale '{locale}' must be a percentage from 0 to 100",
-                     _line(node))
+        raise _error(
+            f"'min_coverage' of locale '{locale}' must be a percentage from 0 to 100", _line(node)
+        )
     return float(value)
 
 
@@ -193,8 +219,10 @@ def _mapping(node: yaml.Node, what: str) -> dict[yaml.Node, yaml.Node]:
     seen: dict[str, int] = {}
     for key, _ in node.value:
         if key.value in seen:
-            raise _error(f"'{key.value}' appears twice in {what} (first at line "
-                         f"{seen[key.value]})", _line(key))
+            raise _error(
+                f"'{key.value}' appears twice in {what} (first at line {seen[key.value]})",
+                _line(key),
+            )
         seen[key.value] = _line(key)
     return dict(node.value)
 

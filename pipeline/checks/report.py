@@ -57,13 +57,17 @@ class Scope:
     complete: dict[str, Coverage] = field(default_factory=dict)  # a drug's, all translated
 
     @classmethod
-    def of(cls, template: tuple[Key, ...], drugs: dict[str, tuple[Key, ...]],
-           safety: frozenset[Key]) -> Scope:
+    def of(
+        cls, template: tuple[Key, ...], drugs: dict[str, tuple[Key, ...]], safety: frozenset[Key]
+    ) -> Scope:
         """With each drug's coverage when every text is translated (most locales, most
         handouts): a locale then counts only the handouts its untranslated texts touch."""
         known = set(template)
-        complete = {drug: count_states(keys, lambda key: "translated")
-                    for drug, keys in drugs.items() if known.issuperset(keys)}  # not reviewed
+        complete = {
+            drug: count_states(keys, lambda key: "translated")
+            for drug, keys in drugs.items()
+            if known.issuperset(keys)
+        }  # not reviewed
         return cls(template, drugs, safety, complete)
 
 
@@ -120,8 +124,7 @@ class Blocker:
 
 STATE_ORDER = {"fuzzy": 0, "blank": 1, "untranslated": 2, "missing": 3, "unreviewed": 4}
 STATE_MESSAGES = {
-    "fuzzy": "fuzzy: check the translation against the changed English, then remove "
-             "the fuzzy flag",
+    "fuzzy": "fuzzy: check the translation against the changed English, then remove the fuzzy flag",
     "blank": "the translation has no visible content",
     "untranslated": "not translated",
     "missing": "not in the catalog: run `handouts update`",
@@ -185,8 +188,11 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        return not self.template_stale and not self.broken \
+        return (
+            not self.template_stale
+            and not self.broken
             and not any(r.fails_ci for r in self.locales)
+        )
 
     @property
     def broken(self) -> list[LocaleResult]:
@@ -202,8 +208,10 @@ class CheckReport:
 
 # --- gathering ------------------------------------------------------------------------------------
 
-def project_scope(root: Path, template: Catalog,
-                  monographs: list[Monograph] | None = None) -> Scope:
+
+def project_scope(
+    root: Path, template: Catalog, monographs: list[Monograph] | None = None
+) -> Scope:
     """Template keys, per-drug keys (the texts its published handout shows), safety keys
     (of ``monographs``, read from ``root`` when not given)."""
     keys = tuple(m.key for m in template.active())
@@ -255,9 +263,15 @@ STATE_LETTERS = {"translated": "t", "fuzzy": "f", "untranslated": "u", "reviewed
 STATE_NAMES = {letter: name for name, letter in STATE_LETTERS.items()}
 
 
-def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
-                safety: frozenset[Key], trust: Trust | None = None,
-                needs_review: bool | None = None) -> CatalogReading:
+def read_locale(
+    root: Path,
+    locale: str,
+    template: Catalog,
+    glossary: Glossary,
+    safety: frozenset[Key],
+    trust: Trust | None = None,
+    needs_review: bool | None = None,
+) -> CatalogReading:
     """Read and check one locale's catalog against the template; ``trust``: whose review
     marks count, ``needs_review``: whether only reviewed entries are ready (by default,
     as the locale's policy says)."""
@@ -279,27 +293,37 @@ def read_locale(root: Path, locale: str, template: Catalog, glossary: Glossary,
     lookup = catalog.lookup()
     states = "".join([STATE_LETTERS[state(lookup.get(key), trust)] for key in keys])
     wanted = set(keys)
-    others = {key: state(message, trust) for key, message in lookup.items()
-              if key not in wanted}
-    return CatalogReading(locale, shown, tuple(findings), tuple(stale),
-                          coverage(keys, catalog, trust),
-                          states, others, frozenset(blocked_keys(findings, catalog)),
-                          readability=translated_readability(
-                              locale, _source_pairs(template, lookup)),
-                          pending=pending_entries(keys, states, lookup, needs_review),
-                          critical=critical_lines(findings, catalog, safety))
+    others = {key: state(message, trust) for key, message in lookup.items() if key not in wanted}
+    return CatalogReading(
+        locale,
+        shown,
+        tuple(findings),
+        tuple(stale),
+        coverage(keys, catalog, trust),
+        states,
+        others,
+        frozenset(blocked_keys(findings, catalog)),
+        readability=translated_readability(locale, _source_pairs(template, lookup)),
+        pending=pending_entries(keys, states, lookup, needs_review),
+        critical=critical_lines(findings, catalog, safety),
+    )
 
 
 def _source_pairs(template: Catalog, lookup: dict[Key, Message]) -> list[tuple[str, str]]:
     """(English, translation) of the translated monograph texts (not interface texts)."""
-    return [(message.msgid, found.msgstr) for message in template.active()
-            if message.msgid_plural is None and any(r.startswith("source/")
-                                                    for r in message.references)
-            and (found := lookup.get(message.key)) is not None and found.translated]
+    return [
+        (message.msgid, found.msgstr)
+        for message in template.active()
+        if message.msgid_plural is None
+        and any(r.startswith("source/") for r in message.references)
+        and (found := lookup.get(message.key)) is not None
+        and found.translated
+    ]
 
 
-def pending_entries(keys: list[Key], states: str, lookup: dict[Key, Message],
-                    needs_review: bool) -> tuple[tuple[int, int, str], ...]:
+def pending_entries(
+    keys: list[Key], states: str, lookup: dict[Key, Message], needs_review: bool
+) -> tuple[tuple[int, int, str], ...]:
     """The template entries not ready to publish: (index in the template, line of the
     entry in the catalog or 0, state as :data:`STATE_ORDER` names it)."""
     unready = "uft" if needs_review else "uf"
@@ -320,14 +344,16 @@ def pending_entries(keys: list[Key], states: str, lookup: dict[Key, Message],
     return tuple(found)
 
 
-def critical_lines(findings: Iterable[Finding], catalog: Catalog,
-                   safety: frozenset[Key]) -> frozenset[int]:
+def critical_lines(
+    findings: Iterable[Finding], catalog: Catalog, safety: frozenset[Key]
+) -> frozenset[int]:
     """Lines of the error findings on safety-critical entries."""
     lines = {f.where.line for f in findings if f.severity == "error" and f.where}
     if not lines:
         return frozenset()
-    return frozenset(m.text_line for m in catalog.active()
-                     if m.text_line in lines and m.key in safety)
+    return frozenset(
+        m.text_line for m in catalog.active() if m.text_line in lines and m.key in safety
+    )
 
 
 _shape_cache: dict[int, dict[Key, bool]] = {}
@@ -337,18 +363,17 @@ def _shapes(template: Catalog) -> dict[Key, bool]:
     """Whether each template text is plural (computed once per template)."""
     if id(template) not in _shape_cache:
         _shape_cache.clear()
-        _shape_cache[id(template)] = {m.key: m.msgid_plural is not None
-                                      for m in template.active()}
+        _shape_cache[id(template)] = {m.key: m.msgid_plural is not None for m in template.active()}
     return _shape_cache[id(template)]
 
 
-def broken_locale(locale: str, policy: LocalePolicy, root: Path,
-                  error: HandoutError) -> LocaleResult:
+def broken_locale(
+    locale: str, policy: LocalePolicy, root: Path, error: HandoutError
+) -> LocaleResult:
     """A locale whose catalog cannot be read: reported as that locale's failure (the
     other locales are still checked and reported)."""
     shown = catalog_path(root, locale).relative_to(root).as_posix()
-    return LocaleResult(locale, policy, shown, problems=(f"cannot be read: {error}",),
-                        broken=error)
+    return LocaleResult(locale, policy, shown, problems=(f"cannot be read: {error}",), broken=error)
 
 
 def judge_locale(reading: CatalogReading, policy: LocalePolicy, scope: Scope) -> LocaleResult:
@@ -367,36 +392,67 @@ def judge_locale(reading: CatalogReading, policy: LocalePolicy, scope: Scope) ->
             result = replace(complete, obsolete=obsolete)
         else:
             result = count_states(keys, state_of, obsolete)
-        drugs.append(DrugResult(drug, result, _publishable(result, keys, reading.blocked,
-                                                           policy.needs_review),
-                                len(reading.blocked.intersection(keys))))
+        drugs.append(
+            DrugResult(
+                drug,
+                result,
+                _publishable(result, keys, reading.blocked, policy.needs_review),
+                len(reading.blocked.intersection(keys)),
+            )
+        )
     problems = _problems(policy, reading.total, reading.findings, reading.stale)
     blockers = locale_blockers(reading, policy, scope) if problems else ()
-    return LocaleResult(reading.locale, policy, reading.path, reading.total, tuple(drugs),
-                        reading.findings, problems, readability=reading.readability,
-                        blockers=blockers)
+    return LocaleResult(
+        reading.locale,
+        policy,
+        reading.path,
+        reading.total,
+        tuple(drugs),
+        reading.findings,
+        problems,
+        readability=reading.readability,
+        blockers=blockers,
+    )
 
 
-def locale_blockers(reading: CatalogReading, policy: LocalePolicy,
-                    scope: Scope) -> tuple[Blocker, ...]:
+def locale_blockers(
+    reading: CatalogReading, policy: LocalePolicy, scope: Scope
+) -> tuple[Blocker, ...]:
     """What keeps a locale from its policy, most important first: every error finding;
     the entries missing from the catalog; and, while too few entries are ready, every
     entry not ready (:func:`pending_entries`)."""
-    found = [Blocker(f.where.path if f.where else reading.path,
-                     f.where.line if f.where else 0, None, f.message, f.check,
-                     f.where is not None and f.where.line in reading.critical)
-             for f in reading.findings if f.severity == "error"]
+    found = [
+        Blocker(
+            f.where.path if f.where else reading.path,
+            f.where.line if f.where else 0,
+            None,
+            f.message,
+            f.check,
+            f.where is not None and f.where.line in reading.critical,
+        )
+        for f in reading.findings
+        if f.severity == "error"
+    ]
     short = reading.total.ready(policy.needs_review) < policy.min_coverage
     for index, line, name in reading.pending:
         if short or name == "missing":
             key = scope.template[index]
-            found.append(Blocker(reading.path, line, name, STATE_MESSAGES[name],
-                                 safety=key in scope.safety, source=key[1]))
+            found.append(
+                Blocker(
+                    reading.path,
+                    line,
+                    name,
+                    STATE_MESSAGES[name],
+                    safety=key in scope.safety,
+                    source=key[1],
+                )
+            )
     return tuple(sorted(found, key=lambda b: b.rank))
 
 
-def _publishable(result: Coverage, keys: tuple[Key, ...], blocked: frozenset[Key],
-                 needs_review: bool = False) -> bool:
+def _publishable(
+    result: Coverage, keys: tuple[Key, ...], blocked: frozenset[Key], needs_review: bool = False
+) -> bool:
     """Every text translated (reviewed, when the policy says so), none fuzzy, none with
     an error finding."""
     ready = result.reviewed if needs_review else result.done
@@ -408,22 +464,28 @@ def _staleness(catalog: Catalog, template: list[Key]) -> list[str]:
     wanted = set(template)
     problems = []
     if wanted - active:
-        problems.append(f"lacks {len(wanted - active)} entr(y/ies) of the template: "
-                        "run `handouts update`")
+        problems.append(
+            f"lacks {len(wanted - active)} entr(y/ies) of the template: run `handouts update`"
+        )
     if active - wanted:
-        problems.append(f"has {len(active - wanted)} entr(y/ies) no longer in the template: "
-                        "run `handouts update`")
+        problems.append(
+            f"has {len(active - wanted)} entr(y/ies) no longer in the template: "
+            "run `handouts update`"
+        )
     return problems
 
 
-def _problems(policy: LocalePolicy, total: Coverage, findings: tuple[Finding, ...],
-              stale: tuple[str, ...]) -> tuple[str, ...]:
+def _problems(
+    policy: LocalePolicy, total: Coverage, findings: tuple[Finding, ...], stale: tuple[str, ...]
+) -> tuple[str, ...]:
     problems = list(stale)
     ready = total.ready(policy.needs_review)
     if ready < policy.min_coverage:
         what = "reviewed" if policy.needs_review else "translated"
-        problems.append(f"{ready:.1f}% of the entries are {what}: below the minimum "
-                        f"{policy.min_coverage:g}% (publish: {policy.publish})")
+        problems.append(
+            f"{ready:.1f}% of the entries are {what}: below the minimum "
+            f"{policy.min_coverage:g}% (publish: {policy.publish})"
+        )
     errors = sum(f.severity == "error" for f in findings)
     if errors:
         problems.append(f"{errors} error finding(s)")
@@ -533,8 +595,15 @@ def _read_next() -> tuple[int, CatalogReading | Failure] | None:
 
 def _read_in(project: _Project, locale: str) -> CatalogReading:
     policy = project.policy.get(locale)
-    return read_locale(project.root, locale, project.template, project.glossary,
-                       project.safety, trust_for(policy), policy.needs_review)
+    return read_locale(
+        project.root,
+        locale,
+        project.template,
+        project.glossary,
+        project.safety,
+        trust_for(policy),
+        policy.needs_review,
+    )
 
 
 def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckReport:
@@ -551,20 +620,29 @@ def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckRepo
 
     def judge(index: int, reading: CatalogReading | HandoutError) -> None:
         locale = chosen[index]
-        results[index] = broken_locale(locale, policy.get(locale), root, reading) \
-            if isinstance(reading, HandoutError) else \
-            judge_locale(reading, policy.get(locale), scope)
+        results[index] = (
+            broken_locale(locale, policy.get(locale), root, reading)
+            if isinstance(reading, HandoutError)
+            else judge_locale(reading, policy.get(locale), scope)
+        )
 
     with contextlib.ExitStack() as stack:
         tasks: list[Future[tuple[int, CatalogReading | Failure] | None]] = []
         queue = None
-        if jobs > 1 and len(chosen) > 1 and \
-                len(template.messages) * len(chosen) >= PARALLEL_ENTRIES:
+        if (
+            jobs > 1
+            and len(chosen) > 1
+            and len(template.messages) * len(chosen) >= PARALLEL_ENTRIES
+        ):
             # forked workers inherit the project; elsewhere it is pickled once per worker
             queue = _Queue(len(chosen), workers.start_context())
-            running = stack.enter_context(workers.pool(  # on an error: stopped at once
-                min(jobs - 1, len(chosen) - 1), _adopt,
-                (replace(project, locales=tuple(chosen)), queue)))
+            running = stack.enter_context(
+                workers.pool(  # on an error: stopped at once
+                    min(jobs - 1, len(chosen) - 1),
+                    _adopt,
+                    (replace(project, locales=tuple(chosen)), queue),
+                )
+            )
             stack.callback(queue.close)  # and first: no worker begins another locale
             # one task per locale; each reads the locale at the front when it starts
             tasks = running.submit_all(_read_next, [() for _ in chosen])
@@ -573,8 +651,7 @@ def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckRepo
         scope = project_scope(root, template, monographs)
         waiting = set(tasks)
 
-        def settle(finished: Iterable[Future[tuple[int, CatalogReading | Failure] | None]]
-                   ) -> None:
+        def settle(finished: Iterable[Future[tuple[int, CatalogReading | Failure] | None]]) -> None:
             for task in finished:
                 waiting.discard(task)
                 value = task.result()
@@ -586,21 +663,41 @@ def _build_report(root: Path, locales: list[str] | None, jobs: int) -> CheckRepo
             judge(index, _read_here(project, chosen[index]))
             settle([task for task in waiting if task.done()])
         settle(as_completed(waiting))
-    return CheckReport(template_path.relative_to(root).as_posix(), stale,
-                       tuple(results[index] for index in range(len(chosen))))
+    return CheckReport(
+        template_path.relative_to(root).as_posix(),
+        stale,
+        tuple(results[index] for index in range(len(chosen))),
+    )
 
 
 # --- rendering ----------------------------------------------------------------------------------
 
-COLUMNS = ("locale", "required", "publish", "untranslated", "fuzzy", "translated", "reviewed",
-           "ready", "share", "words", "min", "errors", "warnings", "handouts", "result")
-LEGEND = ("untranslated, fuzzy, translated, reviewed: catalog entries of the template in "
-          "each state (an entry is a block or an interface text; translated excludes "
-          "reviewed); ready: entries ready to publish (translated, or reviewed where the "
-          "locale publishes reviewed translations only), of all entries; share: ready "
-          "entries in percent; words: the English source words of the ready entries; min: "
-          "the policy's minimum share; handouts: published of all (see the table of texts "
-          "per handout).")
+COLUMNS = (
+    "locale",
+    "required",
+    "publish",
+    "untranslated",
+    "fuzzy",
+    "translated",
+    "reviewed",
+    "ready",
+    "share",
+    "words",
+    "min",
+    "errors",
+    "warnings",
+    "handouts",
+    "result",
+)
+LEGEND = (
+    "untranslated, fuzzy, translated, reviewed: catalog entries of the template in "
+    "each state (an entry is a block or an interface text; translated excludes "
+    "reviewed); ready: entries ready to publish (translated, or reviewed where the "
+    "locale publishes reviewed translations only), of all entries; share: ready "
+    "entries in percent; words: the English source words of the ready entries; min: "
+    "the policy's minimum share; handouts: published of all (see the table of texts "
+    "per handout)."
+)
 
 
 def ready_counts(cov: Coverage, needs_review: bool) -> tuple[int, int]:
@@ -613,20 +710,37 @@ def table_rows(report: CheckReport) -> list[tuple[str, ...]]:
     rows = []
     for item in report.locales:
         if item.broken is not None:
-            rows.append((item.locale, "yes" if item.policy.required else "no",
-                         *("-",) * (len(COLUMNS) - 3), item.result))
+            rows.append(
+                (
+                    item.locale,
+                    "yes" if item.policy.required else "no",
+                    *("-",) * (len(COLUMNS) - 3),
+                    item.result,
+                )
+            )
             continue
         cov = item.coverage
         published = sum(d.publishable for d in item.drugs)
         entries, words_ready = ready_counts(cov, item.policy.needs_review)
-        rows.append((item.locale, "yes" if item.policy.required else "no", item.policy.publish,
-                     str(cov.untranslated), str(cov.fuzzy), str(cov.translated),
-                     str(cov.reviewed),
-                     f"{entries}/{cov.total}", "stale" if report.template_stale else
-                     f"{cov.ready(item.policy.needs_review):.1f}%",
-                     f"{words_ready}/{cov.total_words}",
-                     f"{item.policy.min_coverage:g}%", str(item.errors), str(item.warnings),
-                     f"{published}/{len(item.drugs)}", shown_result(report, item)))
+        rows.append(
+            (
+                item.locale,
+                "yes" if item.policy.required else "no",
+                item.policy.publish,
+                str(cov.untranslated),
+                str(cov.fuzzy),
+                str(cov.translated),
+                str(cov.reviewed),
+                f"{entries}/{cov.total}",
+                "stale" if report.template_stale else f"{cov.ready(item.policy.needs_review):.1f}%",
+                f"{words_ready}/{cov.total_words}",
+                f"{item.policy.min_coverage:g}%",
+                str(item.errors),
+                str(item.warnings),
+                f"{published}/{len(item.drugs)}",
+                shown_result(report, item),
+            )
+        )
     return rows
 
 
@@ -645,18 +759,28 @@ def blocker_lines(item: LocaleResult, limit: int | None = MAX_BLOCKERS) -> list[
     if not item.blockers:
         return []
     listed = item.blockers if limit is None else item.blockers[:limit]
-    lines = [f"blocked by {len(item.blockers)} entr(y/ies), most important first:",
-             *(f"  {blocker}" for blocker in listed)]
+    lines = [
+        f"blocked by {len(item.blockers)} entr(y/ies), most important first:",
+        *(f"  {blocker}" for blocker in listed),
+    ]
     if len(item.blockers) > len(listed):
-        lines.append(f"  ... and {len(item.blockers) - len(listed)} more (all of them: "
-                     f"`handouts check --locale {item.locale} --format json`)")
+        lines.append(
+            f"  ... and {len(item.blockers) - len(listed)} more (all of them: "
+            f"`handouts check --locale {item.locale} --format json`)"
+        )
     return lines
 
 
 def blocker_dict(blocker: Blocker) -> dict[str, object]:
-    return {"path": blocker.path, "line": blocker.line or None, "state": blocker.state,
-            "check": blocker.check, "safety": blocker.safety, "message": blocker.message,
-            "source": blocker.source or None}
+    return {
+        "path": blocker.path,
+        "line": blocker.line or None,
+        "state": blocker.state,
+        "check": blocker.check,
+        "safety": blocker.safety,
+        "message": blocker.message,
+        "source": blocker.source or None,
+    }
 
 
 def _verdict(report: CheckReport) -> str:
@@ -664,16 +788,20 @@ def _verdict(report: CheckReport) -> str:
         return "check passed: every required locale meets its policy"
     failing = [r.locale for r in report.locales if r.fails_ci and r.broken is None]
     broken = [r.locale for r in report.broken]
-    parts = ([f"{report.template} is out of date"] if report.template_stale else []) + \
-        ([f"catalog(s) that cannot be read: {', '.join(broken)}"] if broken else []) + \
-        ([f"required locale(s) failing: {', '.join(failing)}"] if failing else [])
+    parts = (
+        ([f"{report.template} is out of date"] if report.template_stale else [])
+        + ([f"catalog(s) that cannot be read: {', '.join(broken)}"] if broken else [])
+        + ([f"required locale(s) failing: {', '.join(failing)}"] if failing else [])
+    )
     return "check FAILED: " + "; ".join(parts)
 
 
 def _template_line(report: CheckReport) -> str:
     if report.template_stale:
-        return f"{report.template}: out of date with source/ and the templates: " \
-               "run `handouts extract` and `handouts update`"
+        return (
+            f"{report.template}: out of date with source/ and the templates: "
+            "run `handouts extract` and `handouts update`"
+        )
     return f"{report.template}: up to date"
 
 
@@ -696,8 +824,9 @@ def handout_rows(report: CheckReport) -> list[tuple[str, ...]]:
                 cells.append("-")
                 continue
             ready = found.ready(item.policy.needs_review)
-            cells.append(f"{ready}/{found.coverage.total} "
-                         f"{'published' if found.publishable else 'draft'}")
+            cells.append(
+                f"{ready}/{found.coverage.total} {'published' if found.publishable else 'draft'}"
+            )
         rows.append((drug, *cells))
     return rows
 
@@ -705,84 +834,130 @@ def handout_rows(report: CheckReport) -> list[tuple[str, ...]]:
 def _grid(rows: list[tuple[str, ...]]) -> list[str]:
     """Rows as aligned columns: the first left-aligned, the others right-aligned."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                      for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
-            for row in rows]
+    return [
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
 
 
 def readability_lines(report: CheckReport) -> list[str]:
     """Each translation's readability beside its English's (advisory, never blocking)."""
-    found = [f"  {r.locale}: {r.readability}" for r in report.locales
-             if r.readability is not None]
-    return ["", "readability of the translated monograph texts (advisory, never blocking):",
-            *found] if found else []
+    found = [f"  {r.locale}: {r.readability}" for r in report.locales if r.readability is not None]
+    return (
+        ["", "readability of the translated monograph texts (advisory, never blocking):", *found]
+        if found
+        else []
+    )
 
 
 def render_table(report: CheckReport) -> str:
     """The terminal report: summary table, problems, findings, verdict."""
-    lines = [_template_line(report), "", *_grid([COLUMNS, *table_rows(report)]), "",
-             *textwrap.wrap(LEGEND, 100)]
+    lines = [
+        _template_line(report),
+        "",
+        *_grid([COLUMNS, *table_rows(report)]),
+        "",
+        *textwrap.wrap(LEGEND, 100),
+    ]
     drug_rows = handout_rows(report)
     if drug_rows:
         lines += ["", *_grid(drug_rows)]
     lines += readability_lines(report)
     for item in report.locales:
         if item.problems or item.findings:
-            lines += ["", f"{item.locale} ({'required' if item.policy.required else 'optional'})"
-                      f": {shown_result(report, item)}"]
+            lines += [
+                "",
+                f"{item.locale} ({'required' if item.policy.required else 'optional'})"
+                f": {shown_result(report, item)}",
+            ]
             lines += [f"  {terminal(problem)}" for problem in item.problems]
             if item.confirmed:
-                lines.append(f"  {len(item.confirmed)} quantity finding(s) confirmed by a "
-                             "listed reviewer (not blocking; who and why below)")
+                lines.append(
+                    f"  {len(item.confirmed)} quantity finding(s) confirmed by a "
+                    "listed reviewer (not blocking; who and why below)"
+                )
             lines += [f"  {terminal(line)}" for line in blocker_lines(item)]
-            lines += [f"  {terminal(str(finding))}" for finding in item.findings
-                      if not (item.blockers and finding.severity == "error")]
+            lines += [
+                f"  {terminal(str(finding))}"
+                for finding in item.findings
+                if not (item.blockers and finding.severity == "error")
+            ]
             drafts = [d.drug for d in item.drugs if not d.publishable]
             if drafts:
-                shown = ", ".join(drafts[:MAX_LISTED]) + (", ..." if len(drafts) > MAX_LISTED
-                                                          else "")
+                shown = ", ".join(drafts[:MAX_LISTED]) + (
+                    ", ..." if len(drafts) > MAX_LISTED else ""
+                )
                 lines.append(f"  {len(drafts)} draft handout(s): {shown}")
     if any(item.warnings for item in report.locales):
-        lines += ["", f"A translator may silence a warning on one entry with the flag "
-                      f"'#, {ALLOW_FLAG}<check>' (errors cannot be silenced)."]
+        lines += [
+            "",
+            f"A translator may silence a warning on one entry with the flag "
+            f"'#, {ALLOW_FLAG}<check>' (errors cannot be silenced).",
+        ]
     lines += ["", _verdict(report)]
     return "\n".join(lines) + "\n"
 
 
 def _finding_dict(finding: Finding) -> dict[str, object]:
-    return {"check": finding.check, "severity": finding.severity, "message": finding.message,
-            "path": finding.where.path if finding.where else None,
-            "line": finding.where.line if finding.where else None,
-            "confirmed": None if finding.confirmed is None else {
-                "reviewer": finding.confirmed.reviewer,
-                "date": finding.confirmed.date.isoformat(),
-                "reason": finding.confirmed.reason}}
+    return {
+        "check": finding.check,
+        "severity": finding.severity,
+        "message": finding.message,
+        "path": finding.where.path if finding.where else None,
+        "line": finding.where.line if finding.where else None,
+        "confirmed": None
+        if finding.confirmed is None
+        else {
+            "reviewer": finding.confirmed.reviewer,
+            "date": finding.confirmed.date.isoformat(),
+            "reason": finding.confirmed.reason,
+        },
+    }
 
 
 def report_dict(report: CheckReport) -> dict[str, object]:
     """The report as JSON-ready data (same numbers as the table)."""
     return {
         "schema_version": SCHEMA_VERSION,
-        "passed": report.passed, "exit_code": report.exit_code,
+        "passed": report.passed,
+        "exit_code": report.exit_code,
         "template": {"path": report.template, "up_to_date": not report.template_stale},
         "checks": {c.id: {"severity": c.severity, "title": c.title} for c in REGISTRY.values()},
-        "locales": [{
-            "locale": r.locale, "required": r.policy.required,
-            "min_coverage": r.policy.min_coverage, "publish": r.policy.publish,
-            "catalog": r.path, "result": shown_result(report, r),
-            "passed": r.passed and not report.template_stale,
-            "coverage": r.coverage.as_dict(),
-            "errors": r.errors, "warnings": r.warnings, "problems": list(r.problems),
-            "confirmed": len(r.confirmed),
-            "drugs": {d.drug: {**d.coverage.as_dict(), "blocked": d.blocked,
-                               "ready": d.ready(r.policy.needs_review),
-                               "publishable": d.publishable} for d in r.drugs},
-            "findings": [_finding_dict(f) for f in r.findings],
-            "readability": None if r.readability is None else r.readability.as_dict(),
-            "blockers": [blocker_dict(b) for b in r.blockers],
-            "broken": None if r.broken is None else {
-                "message": r.broken.message, "path": r.broken.path, "line": r.broken.line},
-        } for r in report.locales],
+        "locales": [
+            {
+                "locale": r.locale,
+                "required": r.policy.required,
+                "min_coverage": r.policy.min_coverage,
+                "publish": r.policy.publish,
+                "catalog": r.path,
+                "result": shown_result(report, r),
+                "passed": r.passed and not report.template_stale,
+                "coverage": r.coverage.as_dict(),
+                "errors": r.errors,
+                "warnings": r.warnings,
+                "problems": list(r.problems),
+                "confirmed": len(r.confirmed),
+                "drugs": {
+                    d.drug: {
+                        **d.coverage.as_dict(),
+                        "blocked": d.blocked,
+                        "ready": d.ready(r.policy.needs_review),
+                        "publishable": d.publishable,
+                    }
+                    for d in r.drugs
+                },
+                "findings": [_finding_dict(f) for f in r.findings],
+                "readability": None if r.readability is None else r.readability.as_dict(),
+                "blockers": [blocker_dict(b) for b in r.blockers],
+                "broken": None
+                if r.broken is None
+                else {"message": r.broken.message, "path": r.broken.path, "line": r.broken.line},
+            }
+            for r in report.locales
+        ],
     }
 
 
@@ -797,15 +972,23 @@ def _cell(text: str) -> str:
 
 def render_markdown(report: CheckReport) -> str:
     """A pull-request comment: verdict, summary table, problems and findings."""
-    lines = [f"### Translation check: {'passed' if report.passed else 'FAILED'}", "",
-             _cell(_template_line(report)), "",
-             "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines = [
+        f"### Translation check: {'passed' if report.passed else 'FAILED'}",
+        "",
+        _cell(_template_line(report)),
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table_rows(report)]
     lines += ["", f"<sub>{LEGEND}</sub>"]
     drug_rows = handout_rows(report)
     if drug_rows:
-        lines += ["", "| " + " | ".join(map(_cell, drug_rows[0])) + " |",
-                  "|" + "---|" * len(drug_rows[0])]
+        lines += [
+            "",
+            "| " + " | ".join(map(_cell, drug_rows[0])) + " |",
+            "|" + "---|" * len(drug_rows[0]),
+        ]
         lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in drug_rows[1:]]
     for item in report.locales:
         if not (item.problems or item.findings):
@@ -813,12 +996,16 @@ def render_markdown(report: CheckReport) -> str:
         lines += ["", f"#### {_cell(item.locale)}: {shown_result(report, item)}", ""]
         lines += [f"- {_cell(problem)}" for problem in item.problems]
         if item.confirmed:
-            lines.append(f"- {len(item.confirmed)} quantity finding(s) confirmed by a listed "
-                         "reviewer (not blocking)")
+            lines.append(
+                f"- {len(item.confirmed)} quantity finding(s) confirmed by a listed "
+                "reviewer (not blocking)"
+            )
         lines += _markdown_blockers(item)
-        lines += [f"- {_cell(str(f.where))} **{f.severity}** \\[{_cell(f.check)}\\] "
-                  f"{_cell(f.message)}" for f in item.findings
-                  if not (item.blockers and f.severity == "error")]
+        lines += [
+            f"- {_cell(str(f.where))} **{f.severity}** \\[{_cell(f.check)}\\] {_cell(f.message)}"
+            for f in item.findings
+            if not (item.blockers and f.severity == "error")
+        ]
     lines += ["", _cell(_verdict(report))]
     return "\n".join(lines) + "\n"
 
@@ -831,20 +1018,30 @@ def _markdown_blockers(item: LocaleResult) -> list[str]:
     for blocker in item.blockers[:MAX_BLOCKERS]:
         critical = " **safety-critical**" if blocker.safety else ""
         if blocker.check:
-            lines.append(f"  - `{blocker.where}` [{blocker.check}]{critical} "
-                         f"{_cell(blocker.message)}")
+            lines.append(
+                f"  - `{blocker.where}` [{blocker.check}]{critical} {_cell(blocker.message)}"
+            )
         else:
-            lines.append(f"  - `{blocker.where}` {blocker.state}{critical}: "
-                         f"{_cell(blocker.excerpt)}")
+            lines.append(
+                f"  - `{blocker.where}` {blocker.state}{critical}: {_cell(blocker.excerpt)}"
+            )
     rest = len(item.blockers) - MAX_BLOCKERS
     if rest > 0:
-        lines.append(f"  - ... and {rest} more (all of them: `handouts check --locale "
-                     f"{item.locale} --format json`)")
+        lines.append(
+            f"  - ... and {rest} more (all of them: `handouts check --locale "
+            f"{item.locale} --format json`)"
+        )
     return lines
 
 
-def _testcase(suite: ET.Element, classname: str, name: str, failures: Iterable[str],
-              failing: bool, notes: Iterable[str] = ()) -> ET.Element:
+def _testcase(
+    suite: ET.Element,
+    classname: str,
+    name: str,
+    failures: Iterable[str],
+    failing: bool,
+    notes: Iterable[str] = (),
+) -> ET.Element:
     case = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
     failures = list(failures)
     if failures and failing:
@@ -867,11 +1064,13 @@ def _locate(case: ET.Element, path: str, line: int | None) -> None:
 
 def _coverage_note(item: LocaleResult) -> str:
     cov = item.coverage
-    return (f"entries: {cov.untranslated} untranslated, {cov.fuzzy} fuzzy, {cov.translated} "
-            f"translated, {cov.reviewed} reviewed of {cov.total}; ready to publish "
-            f"(publish: {item.policy.publish}): {cov.ready(item.policy.needs_review):.1f}% "
-            f"of the entries (minimum {item.policy.min_coverage:g}%); required: "
-            f"{item.policy.required}")
+    return (
+        f"entries: {cov.untranslated} untranslated, {cov.fuzzy} fuzzy, {cov.translated} "
+        f"translated, {cov.reviewed} reviewed of {cov.total}; ready to publish "
+        f"(publish: {item.policy.publish}): {cov.ready(item.policy.needs_review):.1f}% "
+        f"of the entries (minimum {item.policy.min_coverage:g}%); required: "
+        f"{item.policy.required}"
+    )
 
 
 def render_junit(report: CheckReport) -> str:
@@ -879,30 +1078,45 @@ def render_junit(report: CheckReport) -> str:
     Findings of optional locales and warnings are reported as output, not failures."""
     root = ET.Element("testsuites", name="handouts check")
     project = ET.SubElement(root, "testsuite", name="template")
-    _testcase(project, "handouts.template", "up-to-date",
-              [_template_line(report)] if report.template_stale else [], True)
+    _testcase(
+        project,
+        "handouts.template",
+        "up-to-date",
+        [_template_line(report)] if report.template_stale else [],
+        True,
+    )
     for item in report.locales:
         suite = ET.SubElement(root, "testsuite", name=item.locale)
         classname = f"handouts.{item.locale}"
         if item.broken is not None:  # nothing else can be said of this locale
-            case = ET.SubElement(suite, "testcase", classname=classname, name="catalog",
-                                 time="0")
-            ET.SubElement(case, "error", message=str(item.broken),
-                          type="broken-catalog").text = str(item.broken)
+            case = ET.SubElement(suite, "testcase", classname=classname, name="catalog", time="0")
+            ET.SubElement(
+                case, "error", message=str(item.broken), type="broken-catalog"
+            ).text = str(item.broken)
             continue
         policy_problems = [p for p in item.problems if "error finding" not in p]
         states = [b for b in item.blockers if b.check is None]
-        case = _testcase(suite, classname, "policy",
-                         policy_problems + [str(b) for b in states], item.policy.required,
-                         [_coverage_note(item)])
+        case = _testcase(
+            suite,
+            classname,
+            "policy",
+            policy_problems + [str(b) for b in states],
+            item.policy.required,
+            [_coverage_note(item)],
+        )
         first = next((b for b in states if b.line), None)
         _locate(case, item.path, first.line if first else None)
         for check in REGISTRY.values():
             found = item.failures(check.id)
             failing = item.policy.required and check.severity == "error"
-            case = _testcase(suite, classname, check.id,
-                             [str(f) for f in found if not f.confirmed], failing,
-                             [str(f) for f in found if f.confirmed])
+            case = _testcase(
+                suite,
+                classname,
+                check.id,
+                [str(f) for f in found if not f.confirmed],
+                failing,
+                [str(f) for f in found if f.confirmed],
+            )
             where = next((f.where for f in found if f.where and not f.confirmed), None)
             _locate(case, where.path if where else item.path, where.line if where else None)
     for suite in root:

@@ -57,9 +57,11 @@ class Trust:
         """The marks that make ``message`` reviewed (none unless it is translated)."""
         if message is None or not message.comments or not message.translated:
             return []
-        return [mark for mark in marks_of(message)[0]
-                if self.trusts(mark.reviewer) and mark.covers(message)
-                and mark_problem(mark) is None]
+        return [
+            mark
+            for mark in marks_of(message)[0]
+            if self.trusts(mark.reviewer) and mark.covers(message) and mark_problem(mark) is None
+        ]
 
     def reviewed(self, message: Message | None) -> bool:
         return bool(self.marks(message))
@@ -81,6 +83,7 @@ def void_marks(message: Message, trust: Trust) -> list[str]:
 
 
 # --- handouts review ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -117,15 +120,16 @@ def entry_at(catalog: Catalog, line: int) -> Message:
         end = active[index + 1].line if index + 1 < len(active) else float("inf")
         if message.line <= line < end:
             if message.obsolete:
-                raise CatalogError("this entry is obsolete (#~): nothing to review",
-                                   catalog.path, line)
+                raise CatalogError(
+                    "this entry is obsolete (#~): nothing to review", catalog.path, line
+                )
             return message
-    raise CatalogError("no entry at this line (the header, or past the end)", catalog.path,
-                       line)
+    raise CatalogError("no entry at this line (the header, or past the end)", catalog.path, line)
 
 
-def chosen_entries(catalog: Catalog, root: Path, drugs: Sequence[str],
-                   lines: Sequence[int]) -> list[Message]:
+def chosen_entries(
+    catalog: Catalog, root: Path, drugs: Sequence[str], lines: Sequence[int]
+) -> list[Message]:
     """The entries named by ``--drug`` (every text its handout shows) and ``--line``."""
     lookup = catalog.lookup()
     wanted: dict[Key, Message] = {}
@@ -137,8 +141,10 @@ def chosen_entries(catalog: Catalog, root: Path, drugs: Sequence[str],
                 raise HandoutError(f"unknown drug '{drug}' (available: {shown})")
             for key in handout_keys(by_id[drug]):
                 if key not in lookup:
-                    raise CatalogError(f"the catalog lacks an entry of {drug}'s handout: run "
-                                       "`handouts update`", catalog.path)
+                    raise CatalogError(
+                        f"the catalog lacks an entry of {drug}'s handout: run `handouts update`",
+                        catalog.path,
+                    )
                 wanted.setdefault(key, lookup[key])
     for line in lines:
         message = entry_at(catalog, line)
@@ -157,9 +163,15 @@ def _refusal(message: Message, errors: dict[int, list[Finding]]) -> str | None:
     return None
 
 
-def review(root: Path, locale: str, reviewer: str, drugs: Sequence[str] = (),
-           lines: Sequence[int] = (), date: dt.date | None = None,
-           dry_run: bool = False) -> ReviewResult:
+def review(
+    root: Path,
+    locale: str,
+    reviewer: str,
+    drugs: Sequence[str] = (),
+    lines: Sequence[int] = (),
+    date: dt.date | None = None,
+    dry_run: bool = False,
+) -> ReviewResult:
     """Mark the chosen entries of ``locale`` reviewed by ``reviewer``: those translated,
     not fuzzy and free of error findings; refuse the others. Writes the catalog once,
     atomically, adding and replacing mark lines only (under the catalogs' lock, and
@@ -168,8 +180,15 @@ def review(root: Path, locale: str, reviewer: str, drugs: Sequence[str] = (),
         return _review(root, locale, reviewer, drugs, lines, date, dry_run)
 
 
-def _review(root: Path, locale: str, reviewer: str, drugs: Sequence[str],
-            lines: Sequence[int], date: dt.date | None, dry_run: bool) -> ReviewResult:
+def _review(
+    root: Path,
+    locale: str,
+    reviewer: str,
+    drugs: Sequence[str],
+    lines: Sequence[int],
+    date: dt.date | None,
+    dry_run: bool,
+) -> ReviewResult:
     parse_locale(locale)
     if locale not in discover_locales(root):
         raise LocaleError(f"no catalog for locale '{locale}'")
@@ -183,8 +202,11 @@ def _review(root: Path, locale: str, reviewer: str, drugs: Sequence[str],
     trust = trust_for(policy)
     if not trust.trusts(name):
         listed = "; ".join(policy.reviewers or ())
-        raise HandoutError(f"'{name}' is not a reviewer of {locale} in handouts.yaml "
-                           f"(reviewers: {listed})", "handouts.yaml", policy.line or None)
+        raise HandoutError(
+            f"'{name}' is not a reviewer of {locale} in handouts.yaml (reviewers: {listed})",
+            "handouts.yaml",
+            policy.line or None,
+        )
     date = date or today()
     problem = date_problem(date)
     if problem:
@@ -205,16 +227,15 @@ def _review(root: Path, locale: str, reviewer: str, drugs: Sequence[str],
     for message in entries:
         reason = _refusal(message, errors)
         if reason:
-            result.decisions.append(Decision(message.text_line, message.msgid, "refused",
-                                             reason))
+            result.decisions.append(Decision(message.text_line, message.msgid, "refused", reason))
             continue
         if own.marks(message):
-            result.decisions.append(Decision(message.text_line, message.msgid,
-                                             "already reviewed"))
+            result.decisions.append(Decision(message.text_line, message.msgid, "already reviewed"))
             continue
         void = void_marks(message, Trust())  # voided by an edit, or malformed
-        edits[message.key] = MarkEdit(message.line, (format_mark(message, date, name),),
-                                      mark_lines(message, void))
+        edits[message.key] = MarkEdit(
+            message.line, (format_mark(message, date, name),), mark_lines(message, void)
+        )
         result.removed += len(void)
         result.decisions.append(Decision(message.text_line, message.msgid, "marked"))
     if edits and not dry_run:

@@ -74,14 +74,17 @@ class Check:
 REGISTRY: dict[str, Check] = {}
 
 
-def check(check_id: str, severity: Severity, scope: Scope = "entry") -> Callable[[Callable],
-                                                                                Callable]:
+def check(
+    check_id: str, severity: Severity, scope: Scope = "entry"
+) -> Callable[[Callable], Callable]:
     """Register a check under ``check_id`` with its ``severity`` (and ``scope``)."""
+
     def register(function: Callable) -> Callable:
         if check_id in REGISTRY:
             raise ValueError(f"check '{check_id}' registered twice")
         REGISTRY[check_id] = Check(check_id, severity, function, scope)
         return function
+
     return register
 
 
@@ -95,7 +98,7 @@ _EVENT_HANDLER = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
 def _quoted(found: str, limit: int = 40) -> str:
     """What a check found, quoted for its message (shortened, one line)."""
     text = " ".join(found.split())
-    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 @check("markup", "error")
@@ -106,24 +109,29 @@ def check_markup(entry: EntryContext) -> list[str]:
     translation = entry.translation
     html = ("<" in translation or "&" in translation) and _RAW_HTML.search(translation)
     if html and not _RAW_HTML.search(entry.source):
-        found.append(f"contains HTML markup or an HTML entity: {_quoted(html.group(0))}; "
-                     "only '**strong**' markup is allowed")
+        found.append(
+            f"contains HTML markup or an HTML entity: {_quoted(html.group(0))}; "
+            "only '**strong**' markup is allowed"
+        )
     script = ":" in translation and _SCRIPT_URL.search(translation)
     if script:
-        found.append(f"contains a script URL: {_quoted(script.group(0))} (javascript:, "
-                     "vbscript:, data:text/html)")
+        found.append(
+            f"contains a script URL: {_quoted(script.group(0))} (javascript:, "
+            "vbscript:, data:text/html)"
+        )
     handler = "=" in translation and _EVENT_HANDLER.search(translation)
     if handler and not _EVENT_HANDLER.search(entry.source):
-        found.append(f"contains what looks like an HTML event handler: "
-                     f"{_quoted(handler.group(0))}")
+        found.append(f"contains what looks like an HTML event handler: {_quoted(handler.group(0))}")
     if STRONG not in translation and STRONG not in entry.source:
         return found  # no '**' on either side: well formed, both signatures 0
     problem = markup_error(entry.translation)
     if problem:
         found.append(problem)
     elif signature(entry.translation) != signature(entry.source):
-        found.append(f"uses '**strong**' {signature(entry.translation)} time(s); "
-                     f"the source uses it {signature(entry.source)} time(s)")
+        found.append(
+            f"uses '**strong**' {signature(entry.translation)} time(s); "
+            f"the source uses it {signature(entry.source)} time(s)"
+        )
     return found
 
 
@@ -134,7 +142,8 @@ _SUSPECT = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
     "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ud800-\uf8ff\ufeff"
     "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000f0000-\U0010ffff]")
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000f0000-\U0010ffff]"
+)
 
 
 # printable, yet invisible: a blank that is not a space (a spoofing device; no handout
@@ -152,17 +161,21 @@ def check_dangerous_characters(entry: EntryContext) -> list[str]:
     for match in () if translation.isascii() else _FILLERS.finditer(translation):
         char = match.group(0)
         if char not in entry.source:
-            found.append(f"invisible filler character U+{ord(char):04X} "
-                         f"{unicodedata.name(char, 'unnamed')} at position {match.start() + 1}: "
-                         "write a space, or nothing")
+            found.append(
+                f"invisible filler character U+{ord(char):04X} "
+                f"{unicodedata.name(char, 'unnamed')} at position {match.start() + 1}: "
+                "write a space, or nothing"
+            )
     if translation.isprintable():
         return found  # every suspect character is unprintable (a test proves it): none here
     for match in _LINE_SEPARATORS.finditer(translation):
         char = match.group(0)
         if char not in entry.source:
-            found.append(f"{_SEPARATORS[char]} U+{ord(char):04X} at position {match.start() + 1}: "
-                         "tools and plain text show it differently; write a line break as the "
-                         "source does, or a space")
+            found.append(
+                f"{_SEPARATORS[char]} U+{ord(char):04X} at position {match.start() + 1}: "
+                "tools and plain text show it differently; write a line break as the "
+                "source does, or a space"
+            )
     for match in _SUSPECT.finditer(entry.translation):
         char = match.group(0)
         if char in entry.source:
@@ -184,8 +197,25 @@ def check_dangerous_characters(entry: EntryContext) -> list[str]:
 _BIDI_MARKS = set("\u200e\u200f\u061c")  # LRM, RLM, ALM: no overriding, no isolating
 _JOINERS = set("\u200c\u200d")
 # languages whose spelling uses the zero-width (non-)joiner
-_JOINER_LANGUAGES = {"fa", "ps", "ckb", "ur", "hi", "mr", "ne", "bn", "as", "pa", "gu", "or",
-                     "ta", "te", "kn", "ml", "si"}
+_JOINER_LANGUAGES = {
+    "fa",
+    "ps",
+    "ckb",
+    "ur",
+    "hi",
+    "mr",
+    "ne",
+    "bn",
+    "as",
+    "pa",
+    "gu",
+    "or",
+    "ta",
+    "te",
+    "kn",
+    "ml",
+    "si",
+}
 ZERO_WIDTH_SPACE = "\u200b"
 # languages written without spaces between words, whose writers mark word (or phrase)
 # boundaries with the zero-width space, for line breaking: Khmer, Thai, Lao, Burmese
@@ -210,6 +240,7 @@ def _allowed_in(char: str, locale: str) -> bool:
     if char == ZERO_WIDTH_SPACE:
         return language in _WORD_BREAK_LANGUAGES
     return char in _JOINERS and language in _JOINER_LANGUAGES
+
 
 _NAMED = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 _POSITIONAL = re.compile(r"%[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
@@ -243,8 +274,10 @@ def check_placeholders(entry: EntryContext) -> list[str]:
     source = _source_placeholders(entry.source, _python_format(entry))
     translation = placeholders(entry.translation, _python_format(entry))
     if _python_format(entry) and "%" in _POSITIONAL.sub("", _NAMED.sub("", entry.translation)):
-        found.append("a '%' that is not a placeholder: write a literal percent sign as '%%' "
-                     "(msgfmt -c refuses this text)")
+        found.append(
+            "a '%' that is not a placeholder: write a literal percent sign as '%%' "
+            "(msgfmt -c refuses this text)"
+        )
     if translation == source:
         return found
     for name in sorted(source - translation):
@@ -278,7 +311,8 @@ def _without_placeholders(entry: EntryContext) -> tuple[str, str]:
     if "%" in source or "%" in translation:  # every placeholder starts with '%'
         python_format = _python_format(entry)
         for name in _source_placeholders(source, python_format) | placeholders(
-                translation, python_format):
+            translation, python_format
+        ):
             source, translation = source.replace(name, " "), translation.replace(name, " ")
     return source, translation
 
@@ -297,6 +331,7 @@ def check_glossary(entry: EntryContext) -> list[str]:
 
 # --- warnings: what a reviewer should look at ---------------------------------------------------
 
+
 @check("whitespace", "warning")
 def check_whitespace(entry: EntryContext) -> list[str]:
     """Leading and trailing whitespace and line breaks as in the source."""
@@ -305,11 +340,17 @@ def check_whitespace(entry: EntryContext) -> list[str]:
     lead, source_lead = translation[:1].isspace(), source[:1].isspace()
     trail, source_trail = translation[-1:].isspace(), source[-1:].isspace()
     if lead != source_lead:
-        found.append("starts with whitespace; the source does not" if lead else
-                     "the source starts with whitespace; the translation does not")
+        found.append(
+            "starts with whitespace; the source does not"
+            if lead
+            else "the source starts with whitespace; the translation does not"
+        )
     if trail != source_trail:
-        found.append("ends with whitespace; the source does not" if trail else
-                     "the source ends with whitespace; the translation does not")
+        found.append(
+            "ends with whitespace; the source does not"
+            if trail
+            else "the source ends with whitespace; the translation does not"
+        )
     breaks, source_breaks = entry.translation.count("\n"), entry.source.count("\n")
     if breaks != source_breaks:
         found.append(f"has {breaks} line break(s); the source has {source_breaks}")
@@ -373,9 +414,27 @@ def check_doubled_word(entry: EntryContext) -> list[str]:
 
 # translation length / source length (characters) typical of each language
 EXPECTED_RATIO = {
-    "zh": 0.3, "ja": 0.4, "ko": 0.5, "ar": 0.9, "he": 0.85, "fa": 1.0, "ur": 1.0,
-    "es": 1.2, "fr": 1.2, "pt": 1.15, "it": 1.15, "de": 1.25, "nl": 1.2, "ru": 1.1,
-    "vi": 1.05, "ht": 1.1, "tl": 1.3, "pl": 1.15, "so": 1.2, "hi": 1.05, "bn": 1.0,
+    "zh": 0.3,
+    "ja": 0.4,
+    "ko": 0.5,
+    "ar": 0.9,
+    "he": 0.85,
+    "fa": 1.0,
+    "ur": 1.0,
+    "es": 1.2,
+    "fr": 1.2,
+    "pt": 1.15,
+    "it": 1.15,
+    "de": 1.25,
+    "nl": 1.2,
+    "ru": 1.1,
+    "vi": 1.05,
+    "ht": 1.1,
+    "tl": 1.3,
+    "pl": 1.15,
+    "so": 1.2,
+    "hi": 1.05,
+    "bn": 1.0,
 }
 DEFAULT_RATIO = 1.1
 RATIO_TOLERANCE = 2.0  # a factor either way around the typical ratio
@@ -398,9 +457,11 @@ def check_length_limit(entry: EntryContext) -> list[str]:
     found: list[str] = []
     limit = LENGTH_LIMIT_FACTOR * len(entry.source) + LENGTH_LIMIT_SLACK
     if len(entry.translation) > limit:
-        found.append(f"is {len(entry.translation):,} characters long for a source of "
-                     f"{len(entry.source):,} (at most {limit:,}): was something pasted by "
-                     "mistake?")
+        found.append(
+            f"is {len(entry.translation):,} characters long for a source of "
+            f"{len(entry.source):,} (at most {limit:,}): was something pasted by "
+            "mistake?"
+        )
     return found
 
 
@@ -420,9 +481,11 @@ def check_length_ratio(entry: EntryContext) -> list[str]:
     ratio = len(translation) / len(source)
     if not low <= ratio <= high:
         word = "short" if ratio < low else "long"
-        found.append(f"is {ratio:.2f} times as long as the source; translations into this "
-                     f"language are usually {low:.2f}-{high:.2f} times: is something missing "
-                     f"or added? (too {word})")
+        found.append(
+            f"is {ratio:.2f} times as long as the source; translations into this "
+            f"language are usually {low:.2f}-{high:.2f} times: is something missing "
+            f"or added? (too {word})"
+        )
     return found
 
 
@@ -447,14 +510,18 @@ def check_allow_flag(entry: EntryContext) -> list[str]:
         if not flag.startswith(ALLOW_FLAG):
             found.append(f"flag '{flag}' has no effect: write it in lower case, '{flag.lower()}'")
             continue
-        named = REGISTRY.get(flag[len(ALLOW_FLAG):])
+        named = REGISTRY.get(flag[len(ALLOW_FLAG) :])
         if named is not None and named.id in UNSILENCEABLE:
             found.append(f"flag '{flag}' has no effect: the {named.id} check cannot be silenced")
         elif named is None:
-            warnings = ", ".join(c.id for c in REGISTRY.values()
-                                 if c.severity == "warning" and c.id not in UNSILENCEABLE)
-            found.append(f"flag '{flag}' names no check (warnings that can be silenced: "
-                         f"{warnings})")
+            warnings = ", ".join(
+                c.id
+                for c in REGISTRY.values()
+                if c.severity == "warning" and c.id not in UNSILENCEABLE
+            )
+            found.append(
+                f"flag '{flag}' names no check (warnings that can be silenced: {warnings})"
+            )
         elif named.severity == "error":
             found.append(f"flag '{flag}' has no effect: an error ({named.id}) cannot be silenced")
     return found
@@ -472,17 +539,24 @@ def check_inconsistent(entries: list[EntryContext]) -> Iterator[tuple[EntryConte
             continue
         reference = consistency_reference(group, is_reviewed)
         for entry in group:
-            if entry is not reference and \
-                    _loose(entry.translation) != _loose(reference.translation):
+            if entry is not reference and _loose(entry.translation) != _loose(
+                reference.translation
+            ):
                 reviewed = " (reviewed)" if is_reviewed(reference.message) else ""
-                yield entry, (f"'{_short(entry.source, 40)}' is translated differently at "
-                              f"{_place(reference.message)}{reviewed}: "
-                              f"'{_short(reference.translation)}'; here, at "
-                              f"{_place(entry.message)}: '{_short(entry.translation)}'")
+                yield (
+                    entry,
+                    (
+                        f"'{_short(entry.source, 40)}' is translated differently at "
+                        f"{_place(reference.message)}{reviewed}: "
+                        f"'{_short(reference.translation)}'; here, at "
+                        f"{_place(entry.message)}: '{_short(entry.translation)}'"
+                    ),
+                )
 
 
-def consistency_reference(group: list[EntryContext],
-                          reviewed: Callable[[Message], bool]) -> EntryContext:
+def consistency_reference(
+    group: list[EntryContext], reviewed: Callable[[Message], bool]
+) -> EntryContext:
     """The translation the others are compared with: the first reviewed one (given the
     rule for "reviewed"), else the first in catalog order."""
     return next((entry for entry in group if reviewed(entry.message)), group[0])
@@ -491,9 +565,11 @@ def consistency_reference(group: list[EntryContext],
 def _place(message: Message) -> str:
     """An entry's catalog line, with the monographs that use it when the catalog was
     read with its references."""
-    drugs = dict.fromkeys(reference.rsplit("/", 1)[-1].split(".yaml")[0]
-                          for reference in message.references
-                          if reference.startswith("source/monographs/"))
+    drugs = dict.fromkeys(
+        reference.rsplit("/", 1)[-1].split(".yaml")[0]
+        for reference in message.references
+        if reference.startswith("source/monographs/")
+    )
     return f"line {message.text_line}" + (f" ({', '.join(drugs)})" if drugs else "")
 
 
@@ -515,9 +591,11 @@ def check_plural_forms(locale: str, catalog: Catalog) -> Iterator[str]:
     standard = standard_rule(locale)
     if value is None or standard is None or catalog.plural_rule.same_as(standard):
         return
-    yield (f"Plural-Forms '{value}' is not the standard rule for {locale} "
-           f"('{standard.header}'): its forms mean other numbers than Weblate's, Poedit's "
-           f"and msginit's; run `handouts migrate-plurals {locale}` to remap them")
+    yield (
+        f"Plural-Forms '{value}' is not the standard rule for {locale} "
+        f"('{standard.header}'): its forms mean other numbers than Weblate's, Poedit's "
+        f"and msginit's; run `handouts migrate-plurals {locale}` to remap them"
+    )
 
 
 @check("revision-date", "warning", scope="header")
@@ -525,25 +603,32 @@ def check_revision_date(locale: str, catalog: Catalog) -> Iterator[str]:
     """PO-Revision-Date is a real moment, not in the future (else no translation date)."""
     problem = revision_date_problem(catalog.header.get("PO-Revision-Date", ""))
     if problem:
-        yield (f"PO-Revision-Date: {problem}; the handouts print no translation date (a "
-               "dash) until a translator's tool saves the catalog again")
+        yield (
+            f"PO-Revision-Date: {problem}; the handouts print no translation date (a "
+            "dash) until a translator's tool saves the catalog again"
+        )
 
 
 # --- running --------------------------------------------------------------------------------------
 
+
 def _silenced(item: Check, message: Message) -> bool:
     """Only a warning can be silenced, and only by its own flag on the entry; the check
     that reports bogus allow flags cannot be."""
-    return item.severity == "warning" and item.id not in UNSILENCEABLE \
+    return (
+        item.severity == "warning"
+        and item.id not in UNSILENCEABLE
         and f"{ALLOW_FLAG}{item.id}" in message.flags
+    )
 
 
 def _finding(item: Check, text: str, entry: EntryContext, path: str) -> Finding:
     return Finding(item.id, item.severity, text, Where(path, entry.message.text_line), entry.locale)
 
 
-def entry_findings(entry: EntryContext, where: Where | None,
-                   checks: Iterable[Check] | None = None) -> list[Finding]:
+def entry_findings(
+    entry: EntryContext, where: Where | None, checks: Iterable[Check] | None = None
+) -> list[Finding]:
     """Run the registered entry checks on one translated entry."""
     findings = []
     flags = entry.message.flags  # no flags: nothing silenced
@@ -552,14 +637,22 @@ def entry_findings(entry: EntryContext, where: Where | None,
             continue
         found = item.function(entry)  # most checks find nothing
         if found:
-            findings += [Finding(item.id, item.severity, message, where, entry.locale)
-                         for message in dict.fromkeys(found)]
+            findings += [
+                Finding(item.id, item.severity, message, where, entry.locale)
+                for message in dict.fromkeys(found)
+            ]
     return findings
 
 
-def check_text(source: str, translation: str, locale: str, *,
-               glossary: Glossary | None = None, flags: Iterable[str] = (),
-               context: str | None = None) -> list[Finding]:
+def check_text(
+    source: str,
+    translation: str,
+    locale: str,
+    *,
+    glossary: Glossary | None = None,
+    flags: Iterable[str] = (),
+    context: str | None = None,
+) -> list[Finding]:
     """Every entry check of the gate on one source/translation pair, as ``handouts check``
     runs them (numbers-units, glossary, markup, placeholders...): the stable API for
     editors' integrations and tests. No file is read; findings carry no ``where``.
@@ -573,16 +666,20 @@ def check_text(source: str, translation: str, locale: str, *,
     return entry_findings(entry, None)
 
 
-def entry_contexts(locale: str, catalog: Catalog, glossary: Glossary,
-                   safety_keys: set[Key]) -> Iterator[EntryContext]:
+def entry_contexts(
+    locale: str, catalog: Catalog, glossary: Glossary, safety_keys: set[Key]
+) -> Iterator[EntryContext]:
     """One context per translated text (one per plural form) of ``catalog``."""
     for message in catalog.active():
         if not message.translated:
             continue
         safety = message.key in safety_keys
         for index, text in enumerate(message.texts):
-            source = message.msgid_plural if message.msgid_plural is not None and index else \
-                message.msgid
+            source = (
+                message.msgid_plural
+                if message.msgid_plural is not None and index
+                else message.msgid
+            )
             yield EntryContext(locale, message, nfc(source), nfc(text), safety, glossary)
 
 
@@ -594,9 +691,13 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
-                     safety_keys: set[Key], confirmers: Iterable[str] | None = None
-                     ) -> list[Finding]:
+def catalog_findings(
+    locale: str,
+    catalog: Catalog,
+    glossary: Glossary,
+    safety_keys: set[Key],
+    confirmers: Iterable[str] | None = None,
+) -> list[Finding]:
     """Findings of every check for every translated entry of ``catalog``, in line order;
     the quantity errors that one of ``confirmers`` (the locale's listed reviewers)
     confirmed are warnings that say so (:mod:`.confirmed`)."""
@@ -604,12 +705,15 @@ def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
     findings = []
     entry_checks = [item for item in REGISTRY.values() if item.scope == "entry"]
     for entry in contexts:
-        findings.extend(entry_findings(entry, Where(catalog.path, entry.message.text_line),
-                                       entry_checks))
+        findings.extend(
+            entry_findings(entry, Where(catalog.path, entry.message.text_line), entry_checks)
+        )
     for item in REGISTRY.values():
         if item.scope == "header":
-            findings += [Finding(item.id, item.severity, text, Where(catalog.path, 1), locale)
-                         for text in item.function(locale, catalog)]
+            findings += [
+                Finding(item.id, item.severity, text, Where(catalog.path, 1), locale)
+                for text in item.function(locale, catalog)
+            ]
         if item.scope != "catalog":
             continue
         for entry, text in item.function(contexts):
@@ -623,5 +727,8 @@ def catalog_findings(locale: str, catalog: Catalog, glossary: Glossary,
 def blocked_keys(findings: Iterable[Finding], catalog: Catalog) -> set[Key]:
     """Keys of entries with an error finding (they count as not publishable)."""
     by_line = {m.text_line: m.key for m in catalog.active()}
-    return {by_line[f.where.line] for f in findings
-            if f.severity == "error" and f.where is not None and f.where.line in by_line}
+    return {
+        by_line[f.where.line]
+        for f in findings
+        if f.severity == "error" and f.where is not None and f.where.line in by_line
+    }

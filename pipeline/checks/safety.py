@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from .rules import EntryContext
 
 _CJK = dict.fromkeys(("zh", "yue", "wuu", "cmn"), 0.35) | {"ja": 0.6, "ko": 0.55}
-_INDIC = dict.fromkeys(("hi", "mr", "ne", "bn", "as", "pa", "gu", "or", "ta", "te", "kn",
-                        "ml", "si", "sa"), 0.65)
+_INDIC = dict.fromkeys(
+    ("hi", "mr", "ne", "bn", "as", "pa", "gu", "or", "ta", "te", "kn", "ml", "si", "sa"), 0.65
+)
 _SOUTHEAST = dict.fromkeys(("th", "lo", "km", "my", "bo", "dz"), 0.7)
 TYPICAL = _CJK | _INDIC | _SOUTHEAST  # letters+digits of the translation per source one
 DEFAULT_TYPICAL = 1.0  # alphabets: Latin, Cyrillic, Greek, Arabic, Hebrew, Armenian...
@@ -53,8 +54,7 @@ def bounds(locale: str, source_length: int) -> tuple[int, int]:
 
 def is_safety_critical(entry: EntryContext) -> bool:
     """A safety-critical text of the template, or a label of a safety box."""
-    return entry.safety or (entry.message.msgctxt is None
-                            and entry.message.msgid in SAFETY_LABELS)
+    return entry.safety or (entry.message.msgctxt is None and entry.message.msgid in SAFETY_LABELS)
 
 
 def check_safety_length(entry: EntryContext) -> list[str]:
@@ -66,8 +66,13 @@ def check_safety_length(entry: EntryContext) -> list[str]:
     low, high = bounds(entry.locale, source)
     if low <= length <= high:
         return []
-    problem = f"at least {low}: is part of it missing?" if length < low else \
-        f"at most {high}: was something added?"
-    return [f"safety-critical text with {length} letters and digits for the source's "
-            f"{source}; a translation into this language has {problem} (an error: no "
-            "flag silences it)"]
+    problem = (
+        f"at least {low}: is part of it missing?"
+        if length < low
+        else f"at most {high}: was something added?"
+    )
+    return [
+        f"safety-critical text with {length} letters and digits for the source's "
+        f"{source}; a translation into this language has {problem} (an error: no "
+        "flag silences it)"
+    ]

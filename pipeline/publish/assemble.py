@@ -80,8 +80,10 @@ def read_shard(path: Path) -> ShardFolder:
         raise BuildError("not a folder", str(path))
     data = read_regular(path / SHARD_RECORD)
     if data is None:
-        raise BuildError(f"not a shard folder (no {SHARD_RECORD}): build it with "
-                         "`handouts build --shard K/N`", str(path))
+        raise BuildError(
+            f"not a shard folder (no {SHARD_RECORD}): build it with `handouts build --shard K/N`",
+            str(path),
+        )
     try:
         record = json.loads(data.decode("utf-8"))
         manifest = parse_manifest((read_regular(path / MANIFEST) or b"").decode("utf-8"))
@@ -90,35 +92,44 @@ def read_shard(path: Path) -> ShardFolder:
         number, count = (int(n) for n in record["shard"])
         str(record["code"]), str(record["inputs"]), str(record["formats"])
     except (ValueError, KeyError, TypeError) as error:  # (JSON and Unicode errors too)
-        raise BuildError(f"unreadable shard record or manifest ({error}): build the shard "
-                         "again", str(path)) from None
+        raise BuildError(
+            f"unreadable shard record or manifest ({error}): build the shard again", str(path)
+        ) from None
     audit = audit_output(path, manifest)
     if not audit.complete(manifest):
-        wrong = audit.foreign[0] if audit.foreign else \
-            sorted(set(manifest.files) - audit.verified)[0]
-        raise BuildError(f"the shard's files are not as it recorded them ({wrong}): build "
-                         "the shard again", str(path))
+        wrong = (
+            audit.foreign[0] if audit.foreign else sorted(set(manifest.files) - audit.verified)[0]
+        )
+        raise BuildError(
+            f"the shard's files are not as it recorded them ({wrong}): build the shard again",
+            str(path),
+        )
     for key, entry in manifest.entries.items():
         folders = (f"{entry.locale}/", f"{DRAFTS}/{entry.locale}/")
-        stray = [name for name in entry.owned_files() if name not in audit.verified
-                 or not name.startswith(folders) or name == SHARD_RECORD]
+        stray = [
+            name
+            for name in entry.owned_files()
+            if name not in audit.verified or not name.startswith(folders) or name == SHARD_RECORD
+        ]
         if key != entry.key or stray:
-            raise BuildError(f"the shard's manifest names a file it does not hold or one "
-                             f"outside its handout's folder ({key}): build the shard again",
-                             str(path))
+            raise BuildError(
+                f"the shard's manifest names a file it does not hold or one "
+                f"outside its handout's folder ({key}): build the shard again",
+                str(path),
+            )
     return ShardFolder(path, record, manifest)
 
 
-def assemble(root: Path, folders: Sequence[Path], output: Path, jobs: int = 0,
-             timings: Path | None = None) -> AssembleResult:
+def assemble(
+    root: Path, folders: Sequence[Path], output: Path, jobs: int = 0, timings: Path | None = None
+) -> AssembleResult:
     """Join the shard ``folders`` of ``root`` into ``output``; a BuildError (exit 2),
     ``output`` untouched, when a shard is refused. ``timings``: also write there each
     locale's seconds per handout (for ``build --shard --timings`` next time)."""
     root = root.resolve()
     output = output_folder(root, output)
     if timings is not None and Path(os.path.abspath(timings)).is_relative_to(output):
-        raise BuildError("the timings file cannot be inside the --output folder",
-                         str(timings))
+        raise BuildError("the timings file cannot be inside the --output folder", str(timings))
     with catalogs_lock(root, shared=True), named_as_output(root, output):
         result = _assemble(root, [Path(f).resolve() for f in folders], output, jobs)
         if timings is not None:
@@ -132,32 +143,46 @@ def check_shards(shards: Sequence[ShardFolder], code: str, inputs: str) -> str:
     for shard in shards:
         record = shard.record
         if record.get("generator") != f"handouts {__version__}" or record["code"] != code:
-            raise BuildError(f"built by another version of the project ({record.get('generator')}"
-                             f", code {str(record['code'])[:12]}): build every shard with "
-                             "this one", str(shard.path))
+            raise BuildError(
+                f"built by another version of the project ({record.get('generator')}"
+                f", code {str(record['code'])[:12]}): build every shard with "
+                "this one",
+                str(shard.path),
+            )
         if record["inputs"] != inputs:
-            raise BuildError("built from other sources than the project's (monographs, "
-                             "glossary, catalogs, policy or edition records differ): build "
-                             "it again", str(shard.path))
+            raise BuildError(
+                "built from other sources than the project's (monographs, "
+                "glossary, catalogs, policy or edition records differ): build "
+                "it again",
+                str(shard.path),
+            )
     count = shards[0].number[1]
     seen: dict[int, Path] = {}
     for shard in shards:
         number, of = shard.number
         if of != count:
-            raise BuildError(f"shard {number}/{of} is of another split than "
-                             f"{shards[0].path.name} (1 of {count})", str(shard.path))
+            raise BuildError(
+                f"shard {number}/{of} is of another split than "
+                f"{shards[0].path.name} (1 of {count})",
+                str(shard.path),
+            )
         if number in seen:
-            raise BuildError(f"shard {number}/{count} given twice (also {seen[number]})",
-                             str(shard.path))
+            raise BuildError(
+                f"shard {number}/{count} given twice (also {seen[number]})", str(shard.path)
+            )
         seen[number] = shard.path
     missing = [str(n) for n in range(1, count + 1) if n not in seen]
     if missing:
-        raise BuildError(f"shard(s) {', '.join(missing)} of {count} missing: give every "
-                         "shard folder")
+        raise BuildError(
+            f"shard(s) {', '.join(missing)} of {count} missing: give every shard folder"
+        )
     formats = {shard.record["formats"] for shard in shards}
     if len(formats) > 1:
-        raise BuildError("the shards were built with different PDF settings (--no-pdf, "
-                         "Chromium or fonts): build them alike", str(shards[-1].path))
+        raise BuildError(
+            "the shards were built with different PDF settings (--no-pdf, "
+            "Chromium or fonts): build them alike",
+            str(shards[-1].path),
+        )
     return formats.pop()
 
 
@@ -166,8 +191,11 @@ def _assemble(root: Path, folders: list[Path], output: Path, jobs: int) -> Assem
         raise BuildError("no shard folder given")
     for folder in folders:
         if folder == output or folder.is_relative_to(output) or output.is_relative_to(folder):
-            raise BuildError("a shard folder cannot be, hold or be inside the --output "
-                             "folder (the assembly replaces it)", str(folder))
+            raise BuildError(
+                "a shard folder cannot be, hold or be inside the --output "
+                "folder (the assembly replaces it)",
+                str(folder),
+            )
     check_output(root, output)
     shards = [read_shard(folder) for folder in folders]
     locales = project_locales(root)
@@ -181,20 +209,27 @@ def _assemble(root: Path, folders: list[Path], output: Path, jobs: int) -> Assem
         for shard in shards:
             for key, entry in shard.manifest.entries.items():
                 if key in entries:
-                    raise BuildError(f"handout {key} is in two shards (also {owner[key]})",
-                                     str(shard.path))
+                    raise BuildError(
+                        f"handout {key} is in two shards (also {owner[key]})", str(shard.path)
+                    )
                 entries[key], owner[key] = entry, shard.path
         loaded = load_inputs(root, locales, None, raw, output)
         wanted = {f"{code}/{drug}" for code in locales for drug in loaded.drugs}
         if set(entries) != wanted:
             lacking = sorted(wanted - set(entries)) or sorted(set(entries) - wanted)
-            raise BuildError(f"the shards do not hold the project's handouts exactly "
-                             f"({lacking[0]}): build every shard again")
+            raise BuildError(
+                f"the shards do not hold the project's handouts exactly "
+                f"({lacking[0]}): build every shard again"
+            )
         papers = loaded.policy.papers if formats != NO_PDFS else ()
         entries = {key: _printed_order(entries[key], papers) for key in sorted(entries)}
         staging = sibling(output, f"new-{os.getpid()}")
-        result = AssembleResult(output, len(shards), len(entries),
-                                timings=timings_bytes([shard.record for shard in shards]))
+        result = AssembleResult(
+            output,
+            len(shards),
+            len(entries),
+            timings=timings_bytes([shard.record for shard in shards]),
+        )
         try:
             staging.mkdir()
             for key, entry in entries.items():
@@ -204,11 +239,14 @@ def _assemble(root: Path, folders: list[Path], output: Path, jobs: int) -> Assem
             result.relinked = _relink(root, staging, entries, (loaded, raw, formats), jobs)
             for name, data in render_pages(entries).items():
                 put(staging, None, name, data)
-            names = [*page_names(entries), *(n for e in entries.values()
-                                            for n in e.owned_files())]
+            names = [*page_names(entries), *(n for e in entries.values() for n in e.owned_files())]
             files = file_digests(staging, output, names, {}, set())
-            put(staging, None, MANIFEST,
-                Manifest(entries, raw.overall(), raw.code, formats, files).to_bytes())
+            put(
+                staging,
+                None,
+                MANIFEST,
+                Manifest(entries, raw.overall(), raw.code, formats, files).to_bytes(),
+            )
             swap(staging, output)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -224,13 +262,19 @@ def _printed_order(entry: Entry, papers: tuple[str, ...]) -> Entry:
     if not entry.pdf:
         return entry
     order = list(handout_files(entry.locale, entry.drug, True, papers).pdfs)
-    named = sorted(entry.pdf, key=lambda name: (order.index(name) if name in order
-                                                else len(order), name))
+    named = sorted(
+        entry.pdf, key=lambda name: (order.index(name) if name in order else len(order), name)
+    )
     return replace(entry, pdf={name: entry.pdf[name] for name in named})
 
 
-def _relink(root: Path, staging: Path, entries: dict[str, Entry],
-            inputs: tuple[Loaded, RawInputs, str], jobs: int) -> int:
+def _relink(
+    root: Path,
+    staging: Path,
+    entries: dict[str, Entry],
+    inputs: tuple[Loaded, RawInputs, str],
+    jobs: int,
+) -> int:
     """Relink, as a build does, the published handouts whose links name a language
     that is a draft (a shard guessed every language published); return how many.
     ``inputs``: the project read, its hashes, the shards' PDF environment."""
@@ -242,16 +286,26 @@ def _relink(root: Path, staging: Path, entries: dict[str, Entry],
     for entry in stale:
         by_locale.setdefault(entry.locale, []).append(entry)
     parts = max(1, (jobs if jobs > 0 else (os.cpu_count() or 1)) // len(by_locale))
-    tasks = [Task(code, (), (), relink=tuple(chunk)) for code, group in by_locale.items()
-             for chunk in chunks(group, parts)]
+    tasks = [
+        Task(code, (), (), relink=tuple(chunk))
+        for code, group in by_locale.items()
+        for chunk in chunks(group, parts)
+    ]
     known = {drug: tuple(sorted(codes)) for drug, codes in published(entries).items()}
     drugs = sorted({entry.drug for entry in stale})
-    shared = Shared(str(root), {d: loaded.index.monograph(d) for d in loaded.drugs},
-                    loaded.glossary, loaded.safety,
-                    {d: raw.monographs[loaded.paths[d]][:12] for d in drugs},
-                    str(staging), None, loaded.policy, loaded.policy.base_url,
-                    loaded.policy.papers if formats != NO_PDFS else (),
-                    published_guess=known)
+    shared = Shared(
+        str(root),
+        {d: loaded.index.monograph(d) for d in loaded.drugs},
+        loaded.glossary,
+        loaded.safety,
+        {d: raw.monographs[loaded.paths[d]][:12] for d in drugs},
+        str(staging),
+        None,
+        loaded.policy,
+        loaded.policy.base_url,
+        loaded.policy.papers if formats != NO_PDFS else (),
+        published_guess=known,
+    )
     for entry, _ in render_all(shared, tasks, jobs, None):
         entries[entry.key] = entry
     return len(stale)

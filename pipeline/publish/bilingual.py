@@ -61,11 +61,19 @@ ENGLISH_MARK = "EN  "  # before each English block of the bilingual text
 def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
     """The interface strings the bilingual page shows, in ``interface``'s language."""
     strings = _Strings(interface, html=True)
-    keys = {"handout": UI_HANDOUT, "bilingual": UI_BILINGUAL, "important": UI_IMPORTANT,
-            "gap": UI_GAP, "pronunciation": UI_PRONUNCIATION,
-            "classification": UI_CLASSIFICATION, "english": UI_ENGLISH,
-            "editions": UI_EDITIONS, "large": UI_LARGE, "text": UI_TEXT,
-            "standard": UI_STANDARD}
+    keys = {
+        "handout": UI_HANDOUT,
+        "bilingual": UI_BILINGUAL,
+        "important": UI_IMPORTANT,
+        "gap": UI_GAP,
+        "pronunciation": UI_PRONUNCIATION,
+        "classification": UI_CLASSIFICATION,
+        "english": UI_ENGLISH,
+        "editions": UI_EDITIONS,
+        "large": UI_LARGE,
+        "text": UI_TEXT,
+        "standard": UI_STANDARD,
+    }
     shown: dict[str, Any] = {key: strings.gettext(msgid) for key, msgid in keys.items()}
     shown["provenance"] = provenance(strings, handout, facts)
     shown["contact_box"] = contact_labels(strings)
@@ -73,11 +81,19 @@ def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
     return shown
 
 
-def render_bilingual_html(handout: Handout, english: Handout, interface: Interface,
-                          revision: str, english_href: str, *, nav: Navigation | None = None,
-                          english_address: str | None = None,
-                          facts: Facts | None = None, clinic: Clinic | None = None,
-                          page_address: str | None = None) -> str:
+def render_bilingual_html(
+    handout: Handout,
+    english: Handout,
+    interface: Interface,
+    revision: str,
+    english_href: str,
+    *,
+    nav: Navigation | None = None,
+    english_address: str | None = None,
+    facts: Facts | None = None,
+    clinic: Clinic | None = None,
+    page_address: str | None = None,
+) -> str:
     """The translation and its English as one self-contained HTML page; ``clinic``: the
     care team's details of its contact box; ``page_address``: its public address,
     printed with its QR code on every page."""
@@ -89,15 +105,26 @@ def render_bilingual_html(handout: Handout, english: Handout, interface: Interfa
     template = environment().get_template("bilingual.html")
     clinic = clinic or Clinic()
     return template.render(
-        clinic=clinic, facts=facts, fact=fact_values(handout, facts),
-        handout=handout, english=english, info=info, rtl=info.direction == "rtl",
+        clinic=clinic,
+        facts=facts,
+        fact=fact_values(handout, facts),
+        handout=handout,
+        english=english,
+        info=info,
+        rtl=info.direction == "rtl",
         sections=list(zip(handout.sections, english.sections, strict=True)),
-        ui=_ui(handout, interface, facts), ui_en=_ui(english, Interface(), facts),
-        css=css, csp=content_policy(css, print_css, images=clinic.logo is not None),
-        print_style=Markup(print_css), revision=revision,
-        version=__version__, nav=nav, english_href=english_href,
+        ui=_ui(handout, interface, facts),
+        ui_en=_ui(english, Interface(), facts),
+        css=css,
+        csp=content_policy(css, print_css, images=clinic.logo is not None),
+        print_style=Markup(print_css),
+        revision=revision,
+        version=__version__,
+        nav=nav,
+        english_href=english_href,
         english_address=english_address or english_href,
-        qr=qr_code(page_address) if page_address else None)
+        qr=qr_code(page_address) if page_address else None,
+    )
 
 
 def _pair(local: LocalText | None, english: LocalText | None, ui: _Strings) -> list[str]:
@@ -111,59 +138,96 @@ def _english(shown: LocalText) -> list[str]:
     return list(wrap(plain(shown.text), WIDTH, ENGLISH_MARK, indent))
 
 
-def render_bilingual_text(handout: Handout, english: Handout, interface: Interface,
-                          revision: str, english_address: str, *,
-                          facts: Facts | None = None, clinic: Clinic | None = None) -> str:
+def render_bilingual_text(
+    handout: Handout,
+    english: Handout,
+    interface: Interface,
+    revision: str,
+    english_address: str,
+    *,
+    facts: Facts | None = None,
+    clinic: Clinic | None = None,
+) -> str:
     """Plain text: each block in the translation, then its English (marked ``EN``)."""
     assert handout.published, "a draft has no bilingual edition"
     ui, ui_en = _Strings(interface, html=False), _Strings(Interface(), html=False)
     info = locale_info(handout.locale)
     facts = _facts(handout, revision, facts)
-    out: list[list[str]] = [[
-        *wrap(f"{ui.gettext(UI_HANDOUT)} \u00b7 {ui.gettext(UI_BILINGUAL)}"),
-        *wrap(f"{ENGLISH_MARK}{UI_HANDOUT} \u00b7 {UI_BILINGUAL}"),
-        f"{info.name} \u00b7 English",
-    ]]
+    out: list[list[str]] = [
+        [
+            *wrap(f"{ui.gettext(UI_HANDOUT)} \u00b7 {ui.gettext(UI_BILINGUAL)}"),
+            *wrap(f"{ENGLISH_MARK}{UI_HANDOUT} \u00b7 {UI_BILINGUAL}"),
+            f"{info.name} \u00b7 English",
+        ]
+    ]
     notices = notice_lines(ui, handout, facts)
     if notices:
         out.append(notices)
     out.append([*_text_heading(handout.title, ui, "="), *_english(english.title)])
     if handout.monograph.pronunciation:
-        out.append(list(wrap(f"{ui.gettext(UI_PRONUNCIATION)}: "
-                             f"{handout.monograph.pronunciation}")))
+        out.append(list(wrap(f"{ui.gettext(UI_PRONUNCIATION)}: {handout.monograph.pronunciation}")))
     if handout.classification and english.classification:
-        out.append([*wrap(f"{ui.gettext(UI_CLASSIFICATION)}: "
-                          f"{plain(handout.classification.text)}"),
-                    *_english(english.classification)])
+        out.append(
+            [
+                *wrap(f"{ui.gettext(UI_CLASSIFICATION)}: {plain(handout.classification.text)}"),
+                *_english(english.classification),
+            ]
+        )
     out.append([line for item in provenance(ui, handout, facts)[:2] for line in wrap(item)])
     out.append(contact_lines(ui, clinic))
     for section, english_section in zip(handout.sections, english.sections, strict=True):
         if section.heading and english_section.heading:
             rule = "-" if section.level == 2 else "~"
-            out.append([*_text_heading(section.heading, ui, rule),
-                        *_english(english_section.heading)])
+            out.append(
+                [*_text_heading(section.heading, ui, rule), *_english(english_section.heading)]
+            )
         for block, english_block in zip(section.blocks, english_section.blocks, strict=True):
             if block.kind == "callout":
-                out.append([f"! {ui.gettext(UI_IMPORTANT).upper()}",
-                            *_text_block(block.text, ui, "  | "),  # type: ignore[arg-type]
-                            f"{ENGLISH_MARK}! {UI_IMPORTANT.upper()}",
-                            *wrap(plain(english_block.text.text),  # type: ignore[union-attr]
-                                  WIDTH, ENGLISH_MARK + "| ", " " * len(ENGLISH_MARK) + "| ")])
+                out.append(
+                    [
+                        f"! {ui.gettext(UI_IMPORTANT).upper()}",
+                        *_text_block(block.text, ui, "  | "),  # type: ignore[arg-type]
+                        f"{ENGLISH_MARK}! {UI_IMPORTANT.upper()}",
+                        *wrap(
+                            plain(english_block.text.text),  # type: ignore[union-attr]
+                            WIDTH,
+                            ENGLISH_MARK + "| ",
+                            " " * len(ENGLISH_MARK) + "| ",
+                        ),
+                    ]
+                )
                 continue
             if block.text is not None:
                 out.append(_pair(block.text, english_block.text, ui))
             for item, english_item in zip(block.items, english_block.items, strict=True):
-                out.append([*_text_block(item, ui, "- ", "  "),
-                            *wrap(plain(english_item.text), WIDTH, ENGLISH_MARK + "- ",
-                                  " " * len(ENGLISH_MARK) + "  ")])
+                out.append(
+                    [
+                        *_text_block(item, ui, "- ", "  "),
+                        *wrap(
+                            plain(english_item.text),
+                            WIDTH,
+                            ENGLISH_MARK + "- ",
+                            " " * len(ENGLISH_MARK) + "  ",
+                        ),
+                    ]
+                )
             if block.gap:
-                out.append([*wrap(ui.gettext(UI_GAP)), *wrap(ui_en.gettext(UI_GAP), WIDTH,
-                                                             ENGLISH_MARK,
-                                                             " " * len(ENGLISH_MARK))])
+                out.append(
+                    [
+                        *wrap(ui.gettext(UI_GAP)),
+                        *wrap(ui_en.gettext(UI_GAP), WIDTH, ENGLISH_MARK, " " * len(ENGLISH_MARK)),
+                    ]
+                )
     out.append(contact_lines(ui, clinic))
     out.append(["-" * WIDTH])
-    out += [block for block in (_pair(handout.disclaimer, english.disclaimer, ui),
-                                _pair(handout.attribution, english.attribution, ui)) if block]
+    out += [
+        block
+        for block in (
+            _pair(handout.disclaimer, english.disclaimer, ui),
+            _pair(handout.attribution, english.attribution, ui),
+        )
+        if block
+    ]
     lines = [*provenance(ui, handout, facts), f"{ui.gettext(UI_ENGLISH)}: {english_address}"]
     out.append([line for item in lines for line in wrap(item)])
     return "\n\n".join("\n".join(lines) for lines in out) + "\n"

@@ -103,10 +103,16 @@ class BuildResult:
         self.draft_entries = [e for e in entries.values() if not e.published]
 
 
-def build(root: Path, output: Path, locales: Sequence[str] | None = None,
-          drugs: Sequence[str] | None = None, jobs: int = 0,
-          progress: Progress | None = None, pdf: bool = False,
-          preview: bool = False) -> BuildResult:
+def build(
+    root: Path,
+    output: Path,
+    locales: Sequence[str] | None = None,
+    drugs: Sequence[str] | None = None,
+    jobs: int = 0,
+    progress: Progress | None = None,
+    pdf: bool = False,
+    preview: bool = False,
+) -> BuildResult:
     """Build the handouts of ``root`` into ``output``: :meth:`IncrementalBuild.build`."""
     return IncrementalBuild(root, output, locales, drugs, jobs, pdf, preview).build(progress)
 
@@ -117,9 +123,16 @@ class IncrementalBuild:
     place, handout by handout (:mod:`.rebuild`), when only catalogs were saved since
     this object's last build; through :meth:`build` otherwise."""
 
-    def __init__(self, root: Path, output: Path, locales: Sequence[str] | None = None,
-                 drugs: Sequence[str] | None = None, jobs: int = 0, pdf: bool = False,
-                 preview: bool = False):
+    def __init__(
+        self,
+        root: Path,
+        output: Path,
+        locales: Sequence[str] | None = None,
+        drugs: Sequence[str] | None = None,
+        jobs: int = 0,
+        pdf: bool = False,
+        preview: bool = False,
+    ):
         self.root, self.output = root.resolve(), output
         self.locales, self.drugs, self.jobs, self.pdf = locales, drugs, jobs, pdf
         self.preview = preview and not pdf  # serve's folder: translators' words, no PDFs
@@ -138,8 +151,9 @@ class IncrementalBuild:
         output = output_folder(root, self.output)
         # (a staging file is named as the output's file it becomes)
         with catalogs_lock(root, shared=True), named_as_output(root, output):
-            return _build(root, output, self.locales, self.drugs, self.jobs, progress,
-                          self.pdf, self.preview)
+            return _build(
+                root, output, self.locales, self.drugs, self.jobs, progress, self.pdf, self.preview
+            )
 
     def catalogs(self) -> list[str]:
         """The locales whose catalogs this build renders."""
@@ -161,8 +175,12 @@ class IncrementalBuild:
         started = time.perf_counter()
         catalogs = {str(catalog_path(self.root, code)): code for code in self.catalogs()}
         state = self._in_place
-        if state is not None and changed and all(name in catalogs for name in changed) \
-                and state.current():
+        if (
+            state is not None
+            and changed
+            and all(name in catalogs for name in changed)
+            and state.current()
+        ):
             update = Update()
             state.apply([catalogs[name] for name in changed], update)
         else:
@@ -181,19 +199,28 @@ class IncrementalBuild:
         output = output_folder(self.root, self.output)
         raw = raw_inputs(self.root, found, preview=self.preview)
         loaded = load_inputs(self.root, [ENGLISH, *chosen], None, raw, output)
-        return InPlace(self.root, output, chosen, raw, loaded, bool(self.locales),
-                       self.preview)
+        return InPlace(self.root, output, chosen, raw, loaded, bool(self.locales), self.preview)
 
 
-def _build(root: Path, output: Path, locales: Sequence[str] | None,
-           drugs: Sequence[str] | None, jobs: int, progress: Progress | None,
-           pdf: bool, preview: bool = False) -> BuildResult:
+def _build(
+    root: Path,
+    output: Path,
+    locales: Sequence[str] | None,
+    drugs: Sequence[str] | None,
+    jobs: int,
+    progress: Progress | None,
+    pdf: bool,
+    preview: bool = False,
+) -> BuildResult:
     root, output = root.resolve(), output.resolve()
     check_output(root, output)
     catalogs = discover_locales(root)
     if ENGLISH in catalogs:
-        raise BuildError("English is the source language: its handouts come from the "
-                         "monographs, not a catalog (remove this folder)", f"locales/{ENGLISH}/")
+        raise BuildError(
+            "English is the source language: its handouts come from the "
+            "monographs, not a catalog (remove this folder)",
+            f"locales/{ENGLISH}/",
+        )
     chosen_locales = select(locales, [ENGLISH, *catalogs], "locale")
     result = BuildResult(output)
     with build_lock(output):
@@ -203,23 +230,46 @@ def _build(root: Path, output: Path, locales: Sequence[str] | None,
         audit = audit_output(output, manifest)  # every file as the manifest says?
         raw = raw_inputs(root, [c for c in chosen_locales if c != ENGLISH], pdf, preview)
         overall = None if locales or drugs else raw.overall()
-        if overall and manifest.inputs == overall and manifest.formats == raw.formats \
-                and audit.complete(manifest) and files_present(output, manifest.entries):
+        if (
+            overall
+            and manifest.inputs == overall
+            and manifest.formats == raw.formats
+            and audit.complete(manifest)
+            and files_present(output, manifest.entries)
+        ):
             result.kept = len(manifest.entries)
             result.count(manifest.entries)
             return result  # nothing changed: parse nothing, write nothing
         loaded = load_inputs(root, chosen_locales, drugs, raw, output)  # may raise: output
         # untouched
-        return _build_planned(root, output, loaded, raw, (manifest, audit), (locales, drugs),
-                              jobs, progress, result, pdf, preview)
+        return _build_planned(
+            root,
+            output,
+            loaded,
+            raw,
+            (manifest, audit),
+            (locales, drugs),
+            jobs,
+            progress,
+            result,
+            pdf,
+            preview,
+        )
 
 
-def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
-                   previous: tuple[Manifest, Audit], filters: tuple[Sequence[str] | None,
-                                                                    Sequence[str] | None],
-                   jobs: int, progress: Progress | None,
-                   result: BuildResult, pdf: bool = False,
-                   preview: bool = False) -> BuildResult:
+def _build_planned(
+    root: Path,
+    output: Path,
+    loaded: Loaded,
+    raw: RawInputs,
+    previous: tuple[Manifest, Audit],
+    filters: tuple[Sequence[str] | None, Sequence[str] | None],
+    jobs: int,
+    progress: Progress | None,
+    result: BuildResult,
+    pdf: bool = False,
+    preview: bool = False,
+) -> BuildResult:
     """The build once its inputs are read: plan, then render into a staging folder
     and swap it in (or write only the manifest when no handout changes). ``previous``:
     the output's manifest and what of the output is as it says."""
@@ -228,39 +278,69 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
     filtered = bool(locales or drugs)
     overall = None if filtered else raw.overall()
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-    planned = plan(loaded, raw, audit.verified, manifest.entries,
-                   (bool(locales), bool(drugs)), workers, root)
+    planned = plan(
+        loaded, raw, audit.verified, manifest.entries, (bool(locales), bool(drugs)), workers, root
+    )
     entries = planned.entries
     result.kept = len(entries)
-    if not planned.tasks and set(entries) == set(manifest.entries) \
-            and not stale_entries(entries, loaded) and audit.complete(manifest) \
-            and _pages_current(output, manifest, entries, raw.code):
+    if (
+        not planned.tasks
+        and set(entries) == set(manifest.entries)
+        and not stale_entries(entries, loaded)
+        and audit.complete(manifest)
+        and _pages_current(output, manifest, entries, raw.code)
+    ):
         if not filtered:  # remember the inputs: the next build stops early
-            _write_manifest_only(output, manifest, Manifest(entries, overall, raw.code,
-                                                            raw.formats, manifest.files))
+            _write_manifest_only(
+                output, manifest, Manifest(entries, overall, raw.code, raw.formats, manifest.files)
+            )
         result.count(entries)
         return result
     staging = sibling(output, f"new-{os.getpid()}")
     rendered = {drug for task in planned.tasks for drug in task.drugs}
     problem = pdfs.engine_problem() if pdf else pdfs.NOT_ASKED
-    kept_pdfs = {name: info["digest"] for entry in manifest.entries.values()
-                 for name, info in entry.pdf.items() if name in audit.verified}
-    shared = Shared(str(root), {d: loaded.index.monograph(d) for d in sorted(rendered)},
-                    loaded.glossary, loaded.safety,
-                    {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
-                    str(staging), str(output) if output.is_dir() else None, loaded.policy,
-                    loaded.policy.base_url, loaded.policy.papers if pdf or kept_pdfs else (),
-                    problem, pdfs.font_coverage() if pdf and not problem else None,
-                    guess_published(manifest.entries, loaded), kept_pdfs, preview)
+    kept_pdfs = {
+        name: info["digest"]
+        for entry in manifest.entries.values()
+        for name, info in entry.pdf.items()
+        if name in audit.verified
+    }
+    shared = Shared(
+        str(root),
+        {d: loaded.index.monograph(d) for d in sorted(rendered)},
+        loaded.glossary,
+        loaded.safety,
+        {d: raw.monographs[loaded.paths[d]][:12] for d in loaded.drugs},
+        str(staging),
+        str(output) if output.is_dir() else None,
+        loaded.policy,
+        loaded.policy.base_url,
+        loaded.policy.papers if pdf or kept_pdfs else (),
+        problem,
+        pdfs.font_coverage() if pdf and not problem else None,
+        guess_published(manifest.entries, loaded),
+        kept_pdfs,
+        preview,
+    )
     try:
         staging.mkdir()
-        _assemble(output, staging, shared, planned, jobs, progress, result, previous, loaded,
-                  raw.code)
+        _assemble(
+            output, staging, shared, planned, jobs, progress, result, previous, loaded, raw.code
+        )
         names = [*page_names(entries), *(n for e in entries.values() for n in e.owned_files())]
-        written = Manifest(dict(entries), overall, raw.code, raw.formats,
-                           file_digests(staging, output, names, manifest.files, audit.verified))
-        put(staging, Path(shared.previous) if shared.previous else None, MANIFEST,
-            written.to_bytes())
+        written = Manifest(
+            dict(entries),
+            overall,
+            raw.code,
+            raw.formats,
+            file_digests(staging, output, names, manifest.files, audit.verified),
+        )
+        put(
+            staging,
+            Path(shared.previous) if shared.previous else None,
+            MANIFEST,
+            written.to_bytes(),
+        )
         swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -270,9 +350,18 @@ def _build_planned(root: Path, output: Path, loaded: Loaded, raw: RawInputs,
     return result
 
 
-def _assemble(output: Path, staging: Path, shared: Shared, planned: Plan, jobs: int,
-              progress: Progress | None, result: BuildResult,
-              previous_output: tuple[Manifest, Audit], loaded: Loaded, code: str) -> None:
+def _assemble(
+    output: Path,
+    staging: Path,
+    shared: Shared,
+    planned: Plan,
+    jobs: int,
+    progress: Progress | None,
+    result: BuildResult,
+    previous_output: tuple[Manifest, Audit],
+    loaded: Loaded,
+    code: str,
+) -> None:
     """Fill ``staging`` (all but the manifest): links to kept handouts, rendered ones,
     relinked ones, PDFs, pages; ``planned.entries`` become the new entries.
     ``previous_output``: the previous manifest (its pages are linked when they would not
@@ -300,22 +389,28 @@ def _assemble(output: Path, staging: Path, shared: Shared, planned: Plan, jobs: 
         for entry in stale:
             by_locale.setdefault(entry.locale, []).append(entry)
         parts = max(1, (jobs if jobs > 0 else (os.cpu_count() or 1)) // len(by_locale))
-        again = [Task(code, (), (), relink=tuple(chunk)) for code, group in by_locale.items()
-                 for chunk in chunks(group, parts)]
+        again = [
+            Task(code, (), (), relink=tuple(chunk))
+            for code, group in by_locale.items()
+            for chunk in chunks(group, parts)
+        ]
         known = {drug: tuple(sorted(codes)) for drug, codes in published(entries).items()}
-        for entry, written in render_all(replace(shared, published_guess=known), again, jobs,
-                                         None, planned.readings):
+        for entry, written in render_all(
+            replace(shared, published_guess=known), again, jobs, None, planned.readings
+        ):
             rendered.add(entry.key)
             entries[entry.key] = entry
             result.files_written += written
     result.rendered = len(rendered)
     if any(entry.all_pdfs() for entry in entries.values()):
-        result.pdfs = _print_pdfs(output, staging, entries, (old.entries, audit.verified),
-                                  jobs)
+        result.pdfs = _print_pdfs(output, staging, entries, (old.entries, audit.verified), jobs)
         result.files_written += result.pdfs
-    if previous is not None and old.code == code and \
-            pages_unchanged(old.entries, entries) and \
-            all(name in audit.verified for name in page_names(entries)):
+    if (
+        previous is not None
+        and old.code == code
+        and pages_unchanged(old.entries, entries)
+        and all(name in audit.verified for name in page_names(entries))
+    ):
         for name in page_names(entries):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             link(previous / name, staging / name)
@@ -324,8 +419,13 @@ def _assemble(output: Path, staging: Path, shared: Shared, planned: Plan, jobs: 
             result.files_written += put(staging, previous, name, data)
 
 
-def _print_pdfs(output: Path, staging: Path, entries: Mapping[str, Entry],
-                previous: tuple[Mapping[str, Entry], set[str]], jobs: int) -> int:
+def _print_pdfs(
+    output: Path,
+    staging: Path,
+    entries: Mapping[str, Entry],
+    previous: tuple[Mapping[str, Entry], set[str]],
+    jobs: int,
+) -> int:
     """Print the PDFs whose page changed (others are linked from the previous output,
     when as its manifest says: ``previous``, its entries and verified files); return
     how many were printed."""
@@ -345,25 +445,28 @@ def _print_pdfs(output: Path, staging: Path, entries: Mapping[str, Entry],
             own = name in entry.pdf  # else its kept edition's
             files = entry.files if own else (entry.edition or {}).get("files", ())
             texts = [entry.text if own else (entry.edition or {})["text"]] + [
-                f for f in files if f.endswith(".bilingual.txt")
-                and info["html"].endswith(".bilingual.html")]
+                f
+                for f in files
+                if f.endswith(".bilingual.txt") and info["html"].endswith(".bilingual.html")
+            ]
             used = "".join({c for f in texts for c in (staging / f).read_text("utf-8")})
-            todo.append(pdfs.PdfJob(str(staging / info["html"]), str(target), info["paper"],
-                                    used))
+            todo.append(pdfs.PdfJob(str(staging / info["html"]), str(target), info["paper"], used))
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     pdfs.render_pdfs(todo, workers)
     return len(todo)
 
 
-def _pages_current(output: Path, manifest: Manifest, entries: Mapping[str, Entry],
-                   code: str) -> bool:
+def _pages_current(
+    output: Path, manifest: Manifest, entries: Mapping[str, Entry], code: str
+) -> bool:
     """Whether the pages in ``output`` (verified: as the manifest says) are those
     ``entries`` give (without rendering them when the manifest proves it)."""
     if manifest.code == code and pages_unchanged(manifest.entries, entries):
         return all(name in manifest.files for name in page_names(entries))
     pages = render_pages(entries)
-    return set(pages) <= set(manifest.files) and \
-        all(same(output / name, data) for name, data in pages.items())
+    return set(pages) <= set(manifest.files) and all(
+        same(output / name, data) for name, data in pages.items()
+    )
 
 
 def _write_manifest_only(output: Path, old: Manifest, new: Manifest) -> None:

@@ -58,8 +58,14 @@ def bundle_time() -> tuple[int, int, int, int, int, int]:
     epoch = clock.source_date_epoch()
     epoch = ZIP_EPOCH if epoch is None else epoch
     moment = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH), dt.UTC)
-    return (min(moment.year, 2107), moment.month, moment.day, moment.hour, moment.minute,
-            moment.second - moment.second % 2)  # zip stores even seconds
+    return (
+        min(moment.year, 2107),
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second - moment.second % 2,
+    )  # zip stores even seconds
 
 
 def zip_bytes(members: dict[str, bytes], when: tuple[int, int, int, int, int, int]) -> bytes:
@@ -85,24 +91,29 @@ def _manifest(output: Path) -> Manifest:
     try:
         return parse_manifest(data.decode("utf-8"))
     except ValueError:
-        raise BuildError("the build manifest is not readable: run `handouts build`",
-                         str(output / MANIFEST)) from None
+        raise BuildError(
+            "the build manifest is not readable: run `handouts build`", str(output / MANIFEST)
+        ) from None
 
 
 def _check_current(root: Path, manifest: Manifest, output: Path) -> None:
     locales = discover_locales(root)
     if manifest.inputs != raw_inputs(root, locales).overall():
-        raise BuildError("the output does not match the project now (sources, catalogs "
-                         "or code changed since, or the build was narrowed by --locale or "
-                         "--drug): run `handouts build`", str(output))
+        raise BuildError(
+            "the output does not match the project now (sources, catalogs "
+            "or code changed since, or the build was narrowed by --locale or "
+            "--drug): run `handouts build`",
+            str(output),
+        )
 
 
 def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
     """Write the zips, ``SHA256SUMS`` and ``report.json`` of ``output`` into ``dist``."""
     root, output, dist = root.resolve(), output.resolve(), dist.resolve()
     if any(_overlap(dist, other) for other in (output, root / "source", root / "locales")):
-        raise BuildError("the bundle folder must be apart from the output and the "
-                         "project's sources", str(dist))
+        raise BuildError(
+            "the bundle folder must be apart from the output and the project's sources", str(dist)
+        )
     manifest = _manifest(output)
     _check_current(root, manifest, output)
     foreign = audit_output(output, manifest).foreign
@@ -119,8 +130,12 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
     for locale, entries in sorted(by_locale.items()):
         names = [name for entry in entries for name in entry.owned_files()]
         if locale != ENGLISH:  # the English originals each translation links to
-            names += [name for entry in entries if entry.drug in english
-                      for name in english[entry.drug].owned_files()]
+            names += [
+                name
+                for entry in entries
+                if entry.drug in english
+                for name in english[entry.drug].owned_files()
+            ]
         members = {}
         for name in dict.fromkeys(names):
             members[name] = read_verified(output, name, manifest)  # (read once, proven)
@@ -128,11 +143,12 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
         archives[f"{PREFIX}{locale}.zip"] = zip_bytes(members, when)
         result.zips[locale] = len(entries)
     report = read_verified(output, REPORT, manifest)
-    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                   for name, data in sorted({**archives, REPORT: report}.items()))
+    sums = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+        for name, data in sorted({**archives, REPORT: report}.items())
+    )
     dist.mkdir(parents=True, exist_ok=True)
-    for name, data in [*sorted(archives.items()), (REPORT, report),
-                       (SUMS, sums.encode("utf-8"))]:
+    for name, data in [*sorted(archives.items()), (REPORT, report), (SUMS, sums.encode("utf-8"))]:
         if write_atomic(dist / name, data):
             result.written.append(name)
     for stale in sorted(dist.glob(f"{PREFIX}*.zip")):
@@ -149,8 +165,13 @@ def _overlap(one: Path, other: Path) -> bool:
 # --- the index page of a zip ---------------------------------------------------------------------
 
 INDEX = "index.html"
-_KINDS = {".large.html": "large print", ".bilingual.html": "bilingual",
-          ".bilingual.txt": "bilingual text", ".txt": "plain text", ".pdf": "PDF"}
+_KINDS = {
+    ".large.html": "large print",
+    ".bilingual.html": "bilingual",
+    ".bilingual.txt": "bilingual text",
+    ".txt": "plain text",
+    ".pdf": "PDF",
+}
 
 
 _LINK = re.compile(r'<a href="([^"#:?]+)"([^>]*)>(.*?)</a>', re.S)
@@ -180,32 +201,50 @@ def unlink_absent(members: dict[str, bytes]) -> dict[str, bytes]:
     return fixed
 
 
-def with_index(locale: str, entries: list[Entry], english: dict[str, Entry],
-               members: dict[str, bytes]) -> dict[str, bytes]:
+def with_index(
+    locale: str, entries: list[Entry], english: dict[str, Entry], members: dict[str, bytes]
+) -> dict[str, bytes]:
     """``members`` with an ``index.html`` listing the zip's handouts: it links only to
     files the zip holds (its language and the English originals)."""
     return {**members, INDEX: index_page(locale, entries, english, members).encode("utf-8")}
 
 
-def index_page(locale: str, entries: list[Entry], english: dict[str, Entry],
-               members: dict[str, bytes]) -> str:
+def index_page(
+    locale: str, entries: list[Entry], english: dict[str, Entry], members: dict[str, bytes]
+) -> str:
     """The zip's ``index.html`` (autoescaped Jinja): each handout, its other editions,
     and its English original when the zip holds it."""
     handouts = []
     for entry in sorted(entries, key=lambda e: (e.title or e.drug, e.drug)):
-        others = [{"href": name, "label": _kind(name),
-                   "type": "application/pdf" if name.endswith(".pdf") else
-                   "text/plain" if name.endswith(".txt") else None}
-                  for name in entry.owned_files() if name != entry.html and name in members]
+        others = [
+            {
+                "href": name,
+                "label": _kind(name),
+                "type": "application/pdf"
+                if name.endswith(".pdf")
+                else "text/plain"
+                if name.endswith(".txt")
+                else None,
+            }
+            for name in entry.owned_files()
+            if name != entry.html and name in members
+        ]
         original = english.get(entry.drug) if locale != ENGLISH else None
-        handouts.append({
-            "href": entry.html, "title": entry.title or entry.drug,
-            "others": others,
-            "original": original.html if original and original.html in members else None,
-            "original_title": (original.title if original else None) or entry.drug})
+        handouts.append(
+            {
+                "href": entry.html,
+                "title": entry.title or entry.drug,
+                "others": others,
+                "original": original.html if original and original.html in members else None,
+                "original_title": (original.title if original else None) or entry.drug,
+            }
+        )
     template = environment().get_template("bundle-index.html")
-    return template.render(language=locale_info(locale), handouts=handouts,
-                           originals=any(h["original"] for h in handouts))
+    return template.render(
+        language=locale_info(locale),
+        handouts=handouts,
+        originals=any(h["original"] for h in handouts),
+    )
 
 
 def _kind(name: str) -> str:

@@ -134,12 +134,16 @@ def edition_links(item: Listing, prefix: str = "") -> tuple[EditionLink, ...]:
     return format_links(item.files, item.pdfs, prefix)
 
 
-def format_links(files: Iterable[str], pdfs: Iterable[tuple[str, str, str]],
-                 prefix: str = "") -> tuple[EditionLink, ...]:
+def format_links(
+    files: Iterable[str], pdfs: Iterable[tuple[str, str, str]], prefix: str = ""
+) -> tuple[EditionLink, ...]:
     """Links to every format of a handout (its HTML and text files, its PDFs)."""
     files, pdfs = list(files), list(pdfs)
-    links = [EditionLink(EDITION_LABELS[_edition(name)], prefix + name)
-             for name in files if name.endswith(".html")]
+    links = [
+        EditionLink(EDITION_LABELS[_edition(name)], prefix + name)
+        for name in files
+        if name.endswith(".html")
+    ]
     papers = {paper for _, _, paper in pdfs}
     for name, html, paper in pdfs:
         edition = _edition(html)
@@ -151,11 +155,24 @@ def format_links(files: Iterable[str], pdfs: Iterable[tuple[str, str, str]],
         if name.endswith(".txt"):
             label = "Text bilingual" if name.endswith(".bilingual.txt") else "Text"
             links.append(EditionLink(label, prefix + name, "text/plain"))
-    order = {label: index for index, label in enumerate(
-        ["Handout", "Large print", "Bilingual", "PDF", "PDF large print", "PDF bilingual",
-         "Text", "Text bilingual"])}
-    return tuple(sorted(links, key=lambda link: (order.get(link.label.split(" (")[0], 99),
-                                                 link.label)))
+    order = {
+        label: index
+        for index, label in enumerate(
+            [
+                "Handout",
+                "Large print",
+                "Bilingual",
+                "PDF",
+                "PDF large print",
+                "PDF bilingual",
+                "Text",
+                "Text bilingual",
+            ]
+        )
+    }
+    return tuple(
+        sorted(links, key=lambda link: (order.get(link.label.split(" (")[0], 99), link.label))
+    )
 
 
 def _order(code: str) -> tuple[bool, str]:
@@ -169,16 +186,19 @@ def review_note(review: Mapping[str, Any] | None) -> str:
     return "translation not reviewed"
 
 
-def split_print(links: tuple[EditionLink, ...]) -> tuple[EditionLink | None,
-                                                         tuple[EditionLink, ...]]:
+def split_print(
+    links: tuple[EditionLink, ...],
+) -> tuple[EditionLink | None, tuple[EditionLink, ...]]:
     """The primary "Print" link (the first standard PDF, else the standard page) and the
     other links."""
-    primary = next((link for link in links if link.label.split(" (")[0] == "PDF"), None) \
-        or next((link for link in links if link.label == "Handout"), None)
+    primary = next((link for link in links if link.label.split(" (")[0] == "PDF"), None) or next(
+        (link for link in links if link.label == "Handout"), None
+    )
     if primary is None:
         return None, links
-    return EditionLink(PRINT, primary.href, primary.type), \
-        tuple(link for link in links if link is not primary)
+    return EditionLink(PRINT, primary.href, primary.type), tuple(
+        link for link in links if link is not primary
+    )
 
 
 def _row(item: Listing, prefix: str) -> LanguageRow:
@@ -190,12 +210,17 @@ def _row(item: Listing, prefix: str) -> LanguageRow:
         return LanguageRow(info, "published", links, note, primary, name=name)
     edition = item.edition or {}
     if edition.get("status") == "kept":
-        pdfs = [(pdf, data["html"], data["paper"])
-                for pdf, data in sorted((edition.get("pdf") or {}).items())]
-        primary, links = split_print(format_links(
-            edition.get("files") or (edition["html"], edition["text"]), pdfs, prefix))
-        outdated = (f"Edition of {edition['published']}: a newer English version exists; "
-                    "the translation is being updated.")
+        pdfs = [
+            (pdf, data["html"], data["paper"])
+            for pdf, data in sorted((edition.get("pdf") or {}).items())
+        ]
+        primary, links = split_print(
+            format_links(edition.get("files") or (edition["html"], edition["text"]), pdfs, prefix)
+        )
+        outdated = (
+            f"Edition of {edition['published']}: a newer English version exists; "
+            "the translation is being updated."
+        )
         return LanguageRow(info, "kept", links, review_note(edition), primary, outdated, name)
     if edition:
         return LanguageRow(info, "updating", (), name=name)
@@ -221,14 +246,22 @@ def _cards(listings: list[Listing], rows: Rows, only: str | None) -> list[Card]:
     cards = []
     for drug, items in by_drug.items():
         english = items.get(ENGLISH) or next(iter(items.values()))
-        shown = [rows[drug, code] for code in sorted(items, key=_order)
-                 if not only or code == only]
+        shown = [rows[drug, code] for code in sorted(items, key=_order) if not only or code == only]
         if only and not any(_available(row) for row in shown):
             continue
         brands = english.brands
         search = " ".join([english.title, drug, *brands]).lower()
-        cards.append(Card(drug, english.title, english.reviewed, tuple(shown), search, brands,
-                          english.source_gap))
+        cards.append(
+            Card(
+                drug,
+                english.title,
+                english.reviewed,
+                tuple(shown),
+                search,
+                brands,
+                english.source_gap,
+            )
+        )
     return sorted(cards, key=lambda card: (card.title.lower(), card.drug))
 
 
@@ -236,18 +269,36 @@ def _languages(listings: list[Listing], rows: Rows, prefix: str) -> list[Languag
     counts: dict[str, list[int]] = {}
     for item in listings:
         counts.setdefault(item.locale, [0, 0])[not _available(rows[item.drug, item.locale])] += 1
-    return [Language(locale_info(code), published, drafts,
-                     f"{prefix}{LANGUAGES}/{code}.html" if published else None)
-            for code, (published, drafts) in sorted(counts.items(), key=lambda kv: _order(kv[0]))]
+    return [
+        Language(
+            locale_info(code),
+            published,
+            drafts,
+            f"{prefix}{LANGUAGES}/{code}.html" if published else None,
+        )
+        for code, (published, drafts) in sorted(counts.items(), key=lambda kv: _order(kv[0]))
+    ]
 
 
-def _render(listings: list[Listing], rows: Rows, languages: list[Language], *, prefix: str,
-            only: str | None, home: str | None, script: bool) -> str:
+def _render(
+    listings: list[Listing],
+    rows: Rows,
+    languages: list[Language],
+    *,
+    prefix: str,
+    only: str | None,
+    home: str | None,
+    script: bool,
+) -> str:
     css, _ = stylesheet()
     context: dict[str, Any] = {
-        "cards": _cards(listings, rows, only), "languages": languages,
-        "only": locale_info(only) if only else None, "home": home, "css": css,
-        "version": __version__, "script": Markup(FINDER_SCRIPT) if script else None,
+        "cards": _cards(listings, rows, only),
+        "languages": languages,
+        "only": locale_info(only) if only else None,
+        "home": home,
+        "css": css,
+        "version": __version__,
+        "script": Markup(FINDER_SCRIPT) if script else None,
         "csp": content_policy(css, scripts=[FINDER_SCRIPT] if script else []),
         "autonym": autonym,
         "gap_note": GAP_NOTE,
@@ -260,20 +311,24 @@ def render_index(listings: Iterable[Listing]) -> str:
     preparation (not linked)."""
     items = list(listings)
     rows = _rows(items, "")
-    return _render(items, rows, _languages(items, rows, ""), prefix="", only=None,
-                   home=None, script=True)
+    return _render(
+        items, rows, _languages(items, rows, ""), prefix="", only=None, home=None, script=True
+    )
 
 
 def _published_codes(items: list[Listing], rows: Rows) -> list[str]:
-    return sorted({item.locale for item in items if _available(rows[item.drug, item.locale])},
-                  key=_order)
+    return sorted(
+        {item.locale for item in items if _available(rows[item.drug, item.locale])}, key=_order
+    )
 
 
 def language_page_names(listings: Iterable[Listing]) -> list[str]:
     """The language pages ``listings`` give (no rendering)."""
     items = list(listings)
-    return [posixpath.join(LANGUAGES, f"{code}.html")
-            for code in _published_codes(items, _rows(items, ""))]
+    return [
+        posixpath.join(LANGUAGES, f"{code}.html")
+        for code in _published_codes(items, _rows(items, ""))
+    ]
 
 
 def language_pages(listings: Iterable[Listing]) -> dict[str, str]:
@@ -282,7 +337,15 @@ def language_pages(listings: Iterable[Listing]) -> dict[str, str]:
     prefix = "../"
     rows = _rows(items, prefix)
     languages = _languages(items, rows, prefix)
-    return {posixpath.join(LANGUAGES, f"{code}.html"):
-            _render(items, rows, languages, prefix=prefix, only=code,
-                    home=f"{prefix}index.html", script=False)
-            for code in _published_codes(items, rows)}
+    return {
+        posixpath.join(LANGUAGES, f"{code}.html"): _render(
+            items,
+            rows,
+            languages,
+            prefix=prefix,
+            only=code,
+            home=f"{prefix}index.html",
+            script=False,
+        )
+        for code in _published_codes(items, rows)
+    }

@@ -67,6 +67,7 @@ class Edition:
 
 # --- writing (``handouts publish``) -----------------------------------------------------
 
+
 def _text_record(message: Message) -> dict[str, Any]:
     item: dict[str, Any] = {"msgctxt": message.msgctxt, "msgid": message.msgid}
     if message.msgid_plural is not None:
@@ -77,19 +78,32 @@ def _text_record(message: Message) -> dict[str, Any]:
     return item
 
 
-def snapshot(monograph: Monograph, locale: str, revision: str, published: dt.date,
-             lookup: Mapping[Key, Message], usable: set[Key], catalog: Catalog,
-             facts: Facts) -> dict[str, Any]:
+def snapshot(
+    monograph: Monograph,
+    locale: str,
+    revision: str,
+    published: dt.date,
+    lookup: Mapping[Key, Message],
+    usable: set[Key],
+    catalog: Catalog,
+    facts: Facts,
+) -> dict[str, Any]:
     """The record of a published handout: its texts, and every usable interface text
     of the catalog (an edition's notice among them), with the facts it states."""
     keys = [key for key in handout_keys(monograph) if key in usable]
     keys += [(None, msgid) for msgid in UI_MSGIDS if (None, msgid) in usable]
     texts = [_text_record(lookup[key]) for key in dict.fromkeys(keys)]
-    return {"format": RECORD_FORMAT, "locale": locale, "drug": monograph.id,
-            "published": published.isoformat(), "revision": revision,
-            "source": monograph.where.path,
-            "plural_forms": catalog.header.get("Plural-Forms", ""),
-            "facts": facts.as_record(), "texts": texts}
+    return {
+        "format": RECORD_FORMAT,
+        "locale": locale,
+        "drug": monograph.id,
+        "published": published.isoformat(),
+        "revision": revision,
+        "source": monograph.where.path,
+        "plural_forms": catalog.header.get("Plural-Forms", ""),
+        "facts": facts.as_record(),
+        "texts": texts,
+    }
 
 
 def record_text(record: Mapping[str, Any]) -> str:
@@ -103,6 +117,7 @@ def same_edition(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
 
 
 # --- reading --------------------------------------------------------------------------
+
 
 def _fail(message: str, path: str, line: int | None = None) -> SourceError:
     return SourceError(f"editions record: {message}", path, line)
@@ -126,9 +141,13 @@ def read_edition(root: Path, locale: str, drug: str) -> Edition | None:
         texts: dict[Key, Message] = {}
         for item in data["texts"]:
             plural = item.get("msgid_plural")
-            message = Message(str(item["msgid"]), str(item.get("msgstr", "")),
-                              item.get("msgctxt"), plural,
-                              tuple(map(str, item.get("msgstr_plural", ()))))
+            message = Message(
+                str(item["msgid"]),
+                str(item.get("msgstr", "")),
+                item.get("msgctxt"),
+                plural,
+                tuple(map(str, item.get("msgstr_plural", ()))),
+            )
             if not message.translated:
                 raise ValueError("an empty text")
             texts[message.key] = message
@@ -138,12 +157,24 @@ def read_edition(root: Path, locale: str, drug: str) -> Edition | None:
             raise _fail(f"not a fact that could have been recorded: {problem}", shown)
         facts = Facts.from_record(data["facts"])
         if facts.revision and facts.revision != data["revision"]:
-            facts = replace(facts, revision="", problems=(
-                *facts.problems, f"revision: {facts.revision} is not the record's "
-                f"{data['revision']}"))
-        edition = Edition(shown, str(data["locale"]), str(data["drug"]), published,
-                          str(data["revision"]), str(data.get("plural_forms", "")), facts,
-                          texts)
+            facts = replace(
+                facts,
+                revision="",
+                problems=(
+                    *facts.problems,
+                    f"revision: {facts.revision} is not the record's {data['revision']}",
+                ),
+            )
+        edition = Edition(
+            shown,
+            str(data["locale"]),
+            str(data["drug"]),
+            published,
+            str(data["revision"]),
+            str(data.get("plural_forms", "")),
+            facts,
+            texts,
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise _fail(f"malformed ({error})", shown) from None
     if (edition.locale, edition.drug) != (locale, drug):
@@ -157,27 +188,31 @@ def edition_monograph(root: Path, edition: Edition) -> Monograph:
     try:
         data = path.read_bytes()
     except OSError:
-        raise _fail(f"the English source of this edition is missing ({edition.source})",
-                    edition.path) from None
+        raise _fail(
+            f"the English source of this edition is missing ({edition.source})", edition.path
+        ) from None
     if revision_of(data) != edition.revision:
-        raise _fail(f"{edition.source} is not revision {edition.revision} (edited?)",
-                    edition.path)
+        raise _fail(f"{edition.source} is not revision {edition.revision} (edited?)", edition.path)
     return load_monograph(path, root)
 
 
 # --- judging: keep or withdraw ------------------------------------------------------------
 
+
 def safety_texts(monograph: Monograph) -> list[Key]:
     return [segment.key for segment in iter_segments(monograph) if segment.safety]
 
 
-def withdrawal(edition: Edition, old: Monograph, current: Monograph, needs_review: bool
-               ) -> str | None:
+def withdrawal(
+    edition: Edition, old: Monograph, current: Monograph, needs_review: bool
+) -> str | None:
     """Why the edition may not stand in for the current handout (None: it may)."""
     clinical = current.clinical_change
     if clinical is not None and edition.published <= clinical:
-        return (f"the editors marked a clinical change on {clinical.isoformat()} (the edition "
-                f"is of {edition.published.isoformat()})")
+        return (
+            f"the editors marked a clinical change on {clinical.isoformat()} (the edition "
+            f"is of {edition.published.isoformat()})"
+        )
     if safety_texts(old) != safety_texts(current):
         return "a safety-critical text of the English handout changed"
     if needs_review and not edition.facts.fully_reviewed:

@@ -67,7 +67,7 @@ class Facts:
 
     @property
     def updated(self) -> dt.date | None:
-        """"Last updated", as a patient reads it: the day the English text was last
+        """ "Last updated", as a patient reads it: the day the English text was last
         reviewed; without one, the day this edition's text was made (a kept edition's
         publication, else the translation's date)."""
         return self.english_reviewed or self.edition or self.translated
@@ -79,10 +79,14 @@ class Facts:
         return f"{drug.upper()}-{locale}{month}"
 
     def as_record(self) -> dict[str, object]:
-        return {"revision": self.revision,
-                "english_reviewed": _iso(self.english_reviewed),
-                "translated": _iso(self.translated), "reviewers": list(self.reviewers),
-                "reviewed": _iso(self.reviewed), "fully_reviewed": self.fully_reviewed}
+        return {
+            "revision": self.revision,
+            "english_reviewed": _iso(self.english_reviewed),
+            "translated": _iso(self.translated),
+            "reviewers": list(self.reviewers),
+            "reviewed": _iso(self.reviewed),
+            "fully_reviewed": self.fully_reviewed,
+        }
 
     @classmethod
     def from_record(cls, data: Mapping[str, object], edition: dt.date | None = None) -> Facts:
@@ -104,8 +108,11 @@ class Facts:
                 problems.append(f"{name}: {why}")
             return parsed
 
-        english_reviewed, translated, reviewed = (day("english_reviewed"), day("translated"),
-                                                  day("reviewed"))
+        english_reviewed, translated, reviewed = (
+            day("english_reviewed"),
+            day("translated"),
+            day("reviewed"),
+        )
         named = data.get("reviewers") or []
         if not isinstance(named, list):
             problems.append("reviewers: not a list of names")
@@ -118,9 +125,18 @@ class Facts:
             else:
                 reviewers.append(str(name))
         fully = data.get("fully_reviewed") is True and not any(
-            p.startswith(("reviewers:", "reviewed:")) for p in problems)
-        return cls("" if problem else str(revision), english_reviewed, translated,
-                   tuple(reviewers), reviewed, fully, edition, tuple(problems))
+            p.startswith(("reviewers:", "reviewed:")) for p in problems
+        )
+        return cls(
+            "" if problem else str(revision),
+            english_reviewed,
+            translated,
+            tuple(reviewers),
+            reviewed,
+            fully,
+            edition,
+            tuple(problems),
+        )
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -138,9 +154,14 @@ def translated_on(catalog: Catalog | None) -> dt.date | None:
     return moment.date() if moment else None
 
 
-def handout_facts(monograph: Monograph, revision: str, keys: list[Key],
-                  lookup: Mapping[Key, Message] | None, trust: Trust,
-                  catalog: Catalog | None) -> Facts:
+def handout_facts(
+    monograph: Monograph,
+    revision: str,
+    keys: list[Key],
+    lookup: Mapping[Key, Message] | None,
+    trust: Trust,
+    catalog: Catalog | None,
+) -> Facts:
     """The facts of ``monograph``'s handout: review marks of its texts (``keys``)."""
     if lookup is None:
         return Facts(revision, monograph.reviewed)
@@ -153,8 +174,14 @@ def handout_facts(monograph: Monograph, revision: str, keys: list[Key],
         for mark in marks:
             reviewers.setdefault(mark.reviewer)
             latest = mark.date if latest is None or mark.date > latest else latest
-    return Facts(revision, monograph.reviewed, translated_on(catalog), tuple(reviewers),
-                 latest, complete and bool(keys))
+    return Facts(
+        revision,
+        monograph.reviewed,
+        translated_on(catalog),
+        tuple(reviewers),
+        latest,
+        complete and bool(keys),
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -164,10 +191,12 @@ def _long_date(value: dt.date, locale: Locale) -> str:
     return format_date(value, "long", locale=locale)
 
 
-def localized_values(facts: Facts, locale: Locale, drug: str = "",
-                     code: str = "") -> dict[str, str]:
+def localized_values(
+    facts: Facts, locale: Locale, drug: str = "", code: str = ""
+) -> dict[str, str]:
     """Every fact as the patient's language writes it (Babel, CLDR); ``drug`` and
     ``code`` (the locale's code) give the handout code."""
+
     def date(value: dt.date | None) -> str:
         return _long_date(value, locale) if value else ABSENT
 
@@ -175,7 +204,8 @@ def localized_values(facts: Facts, locale: Locale, drug: str = "",
         "revision": facts.revision or ABSENT,
         "english_reviewed": date(facts.english_reviewed),
         "translated": date(facts.translated),
-        "reviewers": format_list(list(facts.reviewers), locale=locale) if facts.reviewers
+        "reviewers": format_list(list(facts.reviewers), locale=locale)
+        if facts.reviewers
         else ABSENT,
         "reviewed": date(facts.reviewed),
         "edition": date(facts.edition),

@@ -52,9 +52,19 @@ def policy_digest(root: Path) -> str:
     except OSError:
         return found
     named = [(root / name.decode("utf-8", "replace").strip()) for name in logos]
-    return digest(found, *(file_digest(logo) if logo.resolve().is_relative_to(root.resolve())
-                           and logo.is_file() else "absent" for logo in named)) \
-        if named else found
+    return (
+        digest(
+            found,
+            *(
+                file_digest(logo)
+                if logo.resolve().is_relative_to(root.resolve()) and logo.is_file()
+                else "absent"
+                for logo in named
+            ),
+        )
+        if named
+        else found
+    )
 
 
 SHAPING_LIBRARIES = ("babel", "jinja2", "markupsafe", "wcwidth", "segno")
@@ -74,8 +84,9 @@ def tool_versions() -> dict[str, str]:
 
 def code_digest() -> str:
     """The renderer itself: package code, templates, and the libraries that shape output."""
-    files = sorted(p for p in PACKAGE_DIR.rglob("*.py") if "bench" not in p.parts) \
-        + sorted((PACKAGE_DIR / "templates").glob("*"))
+    files = sorted(p for p in PACKAGE_DIR.rglob("*.py") if "bench" not in p.parts) + sorted(
+        (PACKAGE_DIR / "templates").glob("*")
+    )
     parts: list[str] = [__version__]
     parts += [f"{name}={found}" for name, found in tool_versions().items()]
     parts += [f"{path.relative_to(PACKAGE_DIR)}:{file_digest(path)}" for path in files]
@@ -97,24 +108,36 @@ class RawInputs:
     def overall(self) -> str:
         """The project's inputs (the PDF environment, ``formats``, is recorded apart: a
         bundle compares an output with its project whichever way it was built)."""
-        return digest(self.code, self.glossary, self.policy,
-                       *(f"{k}={v}" for k, v in sorted(self.monographs.items())),
-                       *(f"{k}={v}" for k, v in sorted(self.catalogs.items())),
-                       *(f"{k}={v}" for k, v in sorted(self.editions.items())))
+        return digest(
+            self.code,
+            self.glossary,
+            self.policy,
+            *(f"{k}={v}" for k, v in sorted(self.monographs.items())),
+            *(f"{k}={v}" for k, v in sorted(self.catalogs.items())),
+            *(f"{k}={v}" for k, v in sorted(self.editions.items())),
+        )
 
 
-def raw_inputs(root: Path, locales: list[str], pdf: bool = False,
-               preview: bool = False) -> RawInputs:
+def raw_inputs(
+    root: Path, locales: list[str], pdf: bool = False, preview: bool = False
+) -> RawInputs:
     """Hash every input of ``root`` (the catalogs of ``locales``; the PDF environment
     when ``pdf``; a preview's output is of its own kind)."""
     records = root / editions.EDITIONS_DIR
-    recorded = {f"{path.parent.name}/{path.stem}": file_digest(path)
-                for path in sorted(records.glob("*/*.json"))} if records.is_dir() else {}
+    recorded = (
+        {
+            f"{path.parent.name}/{path.stem}": file_digest(path)
+            for path in sorted(records.glob("*/*.json"))
+        }
+        if records.is_dir()
+        else {}
+    )
     return RawInputs(
-        code_digest(), file_digest(root / GLOSSARY_PATH),
+        code_digest(),
+        file_digest(root / GLOSSARY_PATH),
         {path.relative_to(root).as_posix(): file_digest(path) for path in monograph_files(root)},
         {locale: file_digest(catalog_path(root, locale)) for locale in locales},
-        policy_digest(root), recorded,
-        "preview" if preview else pdfs.environment_signature() if pdf else NO_PDFS)
-
-
+        policy_digest(root),
+        recorded,
+        "preview" if preview else pdfs.environment_signature() if pdf else NO_PDFS,
+    )

@@ -39,13 +39,15 @@ class HandoutFiles:
     pdfs: dict[str, tuple[str, str]] = field(default_factory=dict)  # pdf -> (html, paper)
 
     def html_of(self, edition: str) -> str | None:
-        return {"standard": self.html, "large": self.large,
-                "bilingual": self.bilingual}[edition]
+        return {"standard": self.html, "large": self.large, "bilingual": self.bilingual}[edition]
 
     def written(self) -> list[str]:
         """The HTML and text files (PDFs come later, from the HTML)."""
-        return [name for name in (self.html, self.text, self.large, self.bilingual,
-                                  self.bilingual_text) if name]
+        return [
+            name
+            for name in (self.html, self.text, self.large, self.bilingual, self.bilingual_text)
+            if name
+        ]
 
 
 def folder_of(locale: str, published: bool) -> str:
@@ -58,17 +60,22 @@ def pdf_name(html: str, paper: str, papers: tuple[str, ...]) -> str:
     return f"{stem}.pdf" if len(papers) == 1 else f"{stem}.{paper}.pdf"
 
 
-def handout_files(locale: str, drug: str, published: bool,
-                  papers: tuple[str, ...] = ()) -> HandoutFiles:
+def handout_files(
+    locale: str, drug: str, published: bool, papers: tuple[str, ...] = ()
+) -> HandoutFiles:
     """The files a handout of ``drug`` in ``locale`` has; PDFs for ``papers``."""
     folder = folder_of(locale, published)
     base = f"{folder}/{drug}"
     if not published:
         return HandoutFiles(f"{base}.html", f"{base}.txt")
     bilingual = locale != ENGLISH
-    files = HandoutFiles(f"{base}.html", f"{base}.txt", f"{base}.large.html",
-                         f"{base}.bilingual.html" if bilingual else None,
-                         f"{base}.bilingual.txt" if bilingual else None)
+    files = HandoutFiles(
+        f"{base}.html",
+        f"{base}.txt",
+        f"{base}.large.html",
+        f"{base}.bilingual.html" if bilingual else None,
+        f"{base}.bilingual.txt" if bilingual else None,
+    )
     for edition in HTML_EDITIONS:
         html = files.html_of(edition)
         if html:
@@ -117,8 +124,14 @@ class Navigation:
     languages: tuple[OtherLanguage, ...]
 
 
-def navigation(files: HandoutFiles, edition: str, page: str, pdfs: list[str],
-               others: dict[str, str], papers: tuple[str, ...]) -> Navigation:
+def navigation(
+    files: HandoutFiles,
+    edition: str,
+    page: str,
+    pdfs: list[str],
+    others: dict[str, str],
+    papers: tuple[str, ...],
+) -> Navigation:
     """Links from ``page`` (the ``edition`` of ``files``) to the other editions, the PDFs
     made (``pdfs``) and ``others`` (locale -> its standard page) in their own names."""
     links = []
@@ -131,15 +144,21 @@ def navigation(files: HandoutFiles, edition: str, page: str, pdfs: list[str],
     for name in pdfs:
         html, paper = files.pdfs[name]
         if html == files.html_of(edition):
-            links.append(Link("pdf", relative(name, page),
-                              PAPER_NAMES[paper] if len(papers) > 1 else None,
-                              "application/pdf"))
+            links.append(
+                Link(
+                    "pdf",
+                    relative(name, page),
+                    PAPER_NAMES[paper] if len(papers) > 1 else None,
+                    "application/pdf",
+                )
+            )
     text = files.bilingual_text if edition == "bilingual" else files.text
     if text:
         links.append(Link("text", relative(text, page), type="text/plain"))
-    languages = tuple(OtherLanguage(code, relative(href, page))
-                      for code, href in sorted(others.items(),
-                                               key=lambda item: (item[0] != ENGLISH, item[0])))
+    languages = tuple(
+        OtherLanguage(code, relative(href, page))
+        for code, href in sorted(others.items(), key=lambda item: (item[0] != ENGLISH, item[0]))
+    )
     return Navigation(tuple(links), languages)
 
 
@@ -158,4 +177,4 @@ def relink(html: str, nav: str) -> str:
     if not found:
         raise ValueError("the page has no links to other editions")
     tail = "\n" if found.group().endswith("\n") else ""
-    return html[:found.start()] + nav + tail + html[found.end():]
+    return html[: found.start()] + nav + tail + html[found.end() :]

@@ -38,8 +38,7 @@ def entry_digest(message: Message | None) -> str:
 class CatalogDigests:
     """The entry digests of one read catalog, computed on first use."""
 
-    def __init__(self, catalog: Catalog, lookup: dict[Key, Message] | None = None,
-                 dated: str = ""):
+    def __init__(self, catalog: Catalog, lookup: dict[Key, Message] | None = None, dated: str = ""):
         self.lookup = lookup if lookup is not None else catalog.lookup()
         # what of the header a handout shows: its plural rule, and the day it was saved
         self.plural_forms = catalog.header.get("Plural-Forms", "") + "\n" + dated

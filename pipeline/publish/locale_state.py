@@ -50,6 +50,7 @@ class LocaleState:
         status = entry_state(self.lookup.get(key), self.trust)
         ready = status == "reviewed" or (status == "translated" and not self.needs_review)
         return ready and key not in self.blocked
+
     digests: CatalogDigests | None = None
 
     def content(self, base: str, keys: Iterable[Key]) -> str:
@@ -57,14 +58,20 @@ class LocaleState:
         if self.catalog is None:
             return base
         if self.digests is None:
-            self.digests = CatalogDigests(self.catalog, self.lookup,
-                                          str(translated_on(self.catalog)))
+            self.digests = CatalogDigests(
+                self.catalog, self.lookup, str(translated_on(self.catalog))
+            )
         return content_fingerprint(base, self.digests, keys)
 
 
-def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[Key],
-                policy: Policy | None = None, shapes: Mapping[Key, bool] | None = None
-                ) -> LocaleState:
+def open_locale(
+    root: Path,
+    locale: str,
+    glossary: Glossary,
+    safety: frozenset[Key],
+    policy: Policy | None = None,
+    shapes: Mapping[Key, bool] | None = None,
+) -> LocaleState:
     """Read ``locale``'s catalog and check its interface strings; ``policy`` (read from
     ``root`` when not given) says whose review marks count and whether review is needed;
     ``shapes`` says which texts the handouts use singular (False) and plural (True): an
@@ -82,8 +89,9 @@ def open_locale(root: Path, locale: str, glossary: Glossary, safety: frozenset[K
     return state
 
 
-def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
-                  safety: frozenset[Key]) -> None:
+def check_entries(
+    state: LocaleState, keys: Iterable[Key], glossary: Glossary, safety: frozenset[Key]
+) -> None:
     """Check the entries of ``keys`` not checked yet; record the blocked ones."""
     assert state.catalog is not None and state.lookup is not None
     wanted = {key for key in keys if key not in state.checked and key in state.lookup}
@@ -91,15 +99,13 @@ def check_entries(state: LocaleState, keys: Iterable[Key], glossary: Glossary,
         return
     state.checked |= wanted
     subset = replace(state.catalog, messages=tuple(state.lookup[key] for key in wanted))
-    findings = catalog_findings(state.locale, subset, glossary, set(safety),
-                                state.trust.reviewers)
+    findings = catalog_findings(state.locale, subset, glossary, set(safety), state.trust.reviewers)
     by_line = {state.lookup[key].text_line: key for key in wanted}
     for finding in findings:
         if finding.severity == "error" and finding.where and finding.where.line in by_line:
             key = by_line[finding.where.line]
             state.errors.setdefault(key, []).append(finding)
-            state.blocked[key] = tuple(dict.fromkeys((*state.blocked.get(key, ()),
-                                                      finding.check)))
+            state.blocked[key] = tuple(dict.fromkeys((*state.blocked.get(key, ()), finding.check)))
         elif finding.confirmed and finding.where and finding.where.line in by_line:
             state.confirmed.setdefault(by_line[finding.where.line], []).append(finding)
 
@@ -110,5 +116,3 @@ def text_shapes(segment_keys: Iterable[Key]) -> dict[Key, bool]:
     shapes = interface_shapes()
     shapes.update((key, False) for key in segment_keys)
     return shapes
-
-

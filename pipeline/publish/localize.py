@@ -55,8 +55,7 @@ from ..source.interface import (  # noqa: F401 - re-exported: the template's msg
 )
 from ..source.segments import iter_segments
 
-State = Literal["source", "translated", "reviewed", "unreviewed", "fuzzy", "missing",
-                "blocked"]
+State = Literal["source", "translated", "reviewed", "unreviewed", "fuzzy", "missing", "blocked"]
 FALLBACK_STATES: tuple[State, ...] = ("fuzzy", "missing", "blocked")  # shown in English
 NOT_READY: tuple[State, ...] = (*FALLBACK_STATES, "unreviewed")
 ENGLISH = "en"
@@ -142,8 +141,16 @@ class Handout:
     @property
     def checks(self) -> tuple[str, ...]:
         """The checks that hold texts of this handout back, sorted."""
-        return tuple(sorted({c for key, found in dict(self.blocked_checks).items()
-                             if self.states.get(key) == "blocked" for c in found}))
+        return tuple(
+            sorted(
+                {
+                    c
+                    for key, found in dict(self.blocked_checks).items()
+                    if self.states.get(key) == "blocked"
+                    for c in found
+                }
+            )
+        )
 
     @property
     def has_callout(self) -> bool:
@@ -157,9 +164,14 @@ class Handout:
 class Interface:
     """The interface strings of one locale; English when no usable translation exists."""
 
-    def __init__(self, lookup: Mapping[Key, Message] | None = None,
-                 blocked: Blocked = (), plural: Callable[[int], int] | None = None,
-                 trust: Trust = NO_TRUST, needs_review: bool = False):
+    def __init__(
+        self,
+        lookup: Mapping[Key, Message] | None = None,
+        blocked: Blocked = (),
+        plural: Callable[[int], int] | None = None,
+        trust: Trust = NO_TRUST,
+        needs_review: bool = False,
+    ):
         self._lookup = lookup
         self._blocked = blocked
         self._plural = plural or (lambda n: int(n != 1))
@@ -173,8 +185,13 @@ class Interface:
     def state(self, msgid: str) -> State:
         if self._lookup is None:
             return "source"
-        return _state(self._lookup.get((None, msgid)), (None, msgid), self._blocked,
-                      self.trust, self.needs_review)
+        return _state(
+            self._lookup.get((None, msgid)),
+            (None, msgid),
+            self._blocked,
+            self.trust,
+            self.needs_review,
+        )
 
     def gettext(self, msgid: str) -> tuple[str, bool]:
         """(text, usable): the translation (reviewed or not: an unreviewed interface text
@@ -200,8 +217,12 @@ def plural_function(catalog: Catalog) -> Callable[[int], int]:
     return catalog.plural_rule.function
 
 
-def interface_for(catalog: Catalog | None, blocked: Blocked = (), trust: Trust = NO_TRUST,
-                  needs_review: bool = False) -> Interface:
+def interface_for(
+    catalog: Catalog | None,
+    blocked: Blocked = (),
+    trust: Trust = NO_TRUST,
+    needs_review: bool = False,
+) -> Interface:
     if catalog is None:
         return Interface()
     return Interface(catalog.lookup(), blocked, plural_function(catalog), trust, needs_review)
@@ -210,8 +231,9 @@ def interface_for(catalog: Catalog | None, blocked: Blocked = (), trust: Trust =
 USABLE = ("translated", "reviewed", "unreviewed")  # a translation is shown
 
 
-def _state(message: Message | None, key: Key, blocked: Blocked, trust: Trust,
-           needs_review: bool) -> State:
+def _state(
+    message: Message | None, key: Key, blocked: Blocked, trust: Trust, needs_review: bool
+) -> State:
     """A text's state: the entry's (:func:`~pipeline.checks.coverage.state`), then the
     publication rules: an error finding blocks it, a required review holds it back."""
     status = entry_state(message, trust)
@@ -224,11 +246,17 @@ def _state(message: Message | None, key: Key, blocked: Blocked, trust: Trust,
     return "fuzzy" if status == "fuzzy" else "missing"
 
 
-def localize(monograph: Monograph, locale: str = ENGLISH,
-             lookup: Mapping[Key, Message] | None = None,
-             blocked: Blocked = (), interface: Interface | None = None, *,
-             trust: Trust | None = None, needs_review: bool | None = None,
-             held_in_view: Mapping[Key, tuple[str, ...]] | None = None) -> Handout:
+def localize(
+    monograph: Monograph,
+    locale: str = ENGLISH,
+    lookup: Mapping[Key, Message] | None = None,
+    blocked: Blocked = (),
+    interface: Interface | None = None,
+    *,
+    trust: Trust | None = None,
+    needs_review: bool | None = None,
+    held_in_view: Mapping[Key, tuple[str, ...]] | None = None,
+) -> Handout:
     """Localize ``monograph``; ``lookup`` None means the English source handout.
     ``blocked``: keys with an error finding (or keys -> the checks that found one);
     ``trust`` and ``needs_review``: whose review marks count, and whether a text must
@@ -236,8 +264,13 @@ def localize(monograph: Monograph, locale: str = ENGLISH,
     preview only, never a built handout): a held-back text shows its translation, with
     these messages and the English beside it."""
     if interface is None:
-        interface = Interface() if lookup is None else Interface(
-            lookup, blocked, trust=trust or NO_TRUST, needs_review=bool(needs_review))
+        interface = (
+            Interface()
+            if lookup is None
+            else Interface(
+                lookup, blocked, trust=trust or NO_TRUST, needs_review=bool(needs_review)
+            )
+        )
     trust = interface.trust if trust is None else trust
     needs_review = interface.needs_review if needs_review is None else needs_review
     checks = blocked if isinstance(blocked, Mapping) else {}
@@ -251,13 +284,22 @@ def localize(monograph: Monograph, locale: str = ENGLISH,
             status = _state(message, segment.key, blocked, trust, needs_review)
             if message is not None and message.msgid_plural is not None:
                 status = "blocked"  # never its empty msgstr (the build refuses this catalog)
-            text = message.msgstr if message is not None and status in USABLE \
-                else segment.msgid
+            text = message.msgstr if message is not None and status in USABLE else segment.msgid
             shown = LocalText(text, status, tuple(checks.get(segment.key, ())))
-            if status == "blocked" and held_in_view is not None and message is not None \
-                    and message.msgid_plural is None and message.msgstr:
-                shown = LocalText(message.msgstr, status, shown.checks, segment.msgid,
-                                  held_in_view.get(segment.key, ()))
+            if (
+                status == "blocked"
+                and held_in_view is not None
+                and message is not None
+                and message.msgid_plural is None
+                and message.msgstr
+            ):
+                shown = LocalText(
+                    message.msgstr,
+                    status,
+                    shown.checks,
+                    segment.msgid,
+                    held_in_view.get(segment.key, ()),
+                )
         local[segment.text] = shown
         states[segment.key] = shown.state
     for msgid in published_interface(monograph):
@@ -267,11 +309,31 @@ def localize(monograph: Monograph, locale: str = ENGLISH,
         return local[text] if text is not None else None
 
     sections = tuple(
-        LocalSection(section.id, section.level, get(section.heading), tuple(
-            LocalBlock(block.kind, get(block.text), tuple(local[i] for i in block.items),
-                       block.safety, bool(block.gap) and not block.items)
-            for block in section.blocks))
-        for section in monograph.sections)
-    return Handout(monograph, locale, local[monograph.title], get(monograph.classification),
-                   sections, get(monograph.disclaimer), get(monograph.attribution), states,
-                   dict(checks))
+        LocalSection(
+            section.id,
+            section.level,
+            get(section.heading),
+            tuple(
+                LocalBlock(
+                    block.kind,
+                    get(block.text),
+                    tuple(local[i] for i in block.items),
+                    block.safety,
+                    bool(block.gap) and not block.items,
+                )
+                for block in section.blocks
+            ),
+        )
+        for section in monograph.sections
+    )
+    return Handout(
+        monograph,
+        locale,
+        local[monograph.title],
+        get(monograph.classification),
+        sections,
+        get(monograph.disclaimer),
+        get(monograph.attribution),
+        states,
+        dict(checks),
+    )

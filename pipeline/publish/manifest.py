@@ -67,8 +67,10 @@ class Entry:
         names = [*(self.files or (self.html, self.text)), *self.pdf]
         edition = self.edition or {}
         if edition.get("status") == "kept":  # in every format (before: its pair)
-            names += [*edition.get("files", (edition["html"], edition["text"])),
-                      *edition.get("pdf", {})]
+            names += [
+                *edition.get("files", (edition["html"], edition["text"])),
+                *edition.get("pdf", {}),
+            ]
         return list(dict.fromkeys(names))
 
     def all_pdfs(self) -> dict[str, Mapping[str, str]]:
@@ -77,33 +79,50 @@ class Entry:
         kept = edition.get("pdf", {}) if edition.get("status") == "kept" else {}
         return {**self.pdf, **kept}
 
-    def with_fingerprints(self, fingerprint: str, base: str | None = None,
-                          content: str | None = None) -> Entry:
-        return replace(self, fingerprint=fingerprint,
-                       base=self.base if base is None else base,
-                       content=self.content if content is None else content)
+    def with_fingerprints(
+        self, fingerprint: str, base: str | None = None, content: str | None = None
+    ) -> Entry:
+        return replace(
+            self,
+            fingerprint=fingerprint,
+            base=self.base if base is None else base,
+            content=self.content if content is None else content,
+        )
 
     def shows_as(self, other: Entry) -> bool:
         """Whether every field a page shows (all but the fingerprints) is ``other``'s."""
-        return self is other or all(getattr(self, name) == getattr(other, name)
-                                    for name in SHOWN)
+        return self is other or all(getattr(self, name) == getattr(other, name) for name in SHOWN)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "locale": self.locale, "drug": self.drug, "title": self.title,
-            "status": self.status, "html": self.html, "text": self.text,
-            "files": list(self.files), "pdf": {k: dict(v) for k, v in self.pdf.items()},
-            "pdf_skipped": dict(self.pdf_skipped), "languages": list(self.languages),
-            "reviewed": self.reviewed, "coverage": dict(self.coverage),
-            "missing": self.missing, "blocking_findings": self.blocking_findings,
+            "locale": self.locale,
+            "drug": self.drug,
+            "title": self.title,
+            "status": self.status,
+            "html": self.html,
+            "text": self.text,
+            "files": list(self.files),
+            "pdf": {k: dict(v) for k, v in self.pdf.items()},
+            "pdf_skipped": dict(self.pdf_skipped),
+            "languages": list(self.languages),
+            "reviewed": self.reviewed,
+            "coverage": dict(self.coverage),
+            "missing": self.missing,
+            "blocking_findings": self.blocking_findings,
             "findings": [dict(f) for f in self.findings],
-            "review": dict(self.review) if self.review is not None else None}
+            "review": dict(self.review) if self.review is not None else None,
+        }
         if self.confirmed_findings:
             data["confirmed_findings"] = [dict(f) for f in self.confirmed_findings]
         if self.edition is not None:
             data["edition"] = dict(self.edition)
-        data.update(fingerprint=self.fingerprint, base=self.base, content=self.content,
-                    brands=list(self.brands), source_gap=self.source_gap)
+        data.update(
+            fingerprint=self.fingerprint,
+            base=self.base,
+            content=self.content,
+            brands=list(self.brands),
+            source_gap=self.source_gap,
+        )
         return data
 
     @classmethod
@@ -113,17 +132,30 @@ class Entry:
             raise ValueError("not an entry")
         try:
             return cls(
-                str(data["locale"]), str(data["drug"]), str(data["title"]),
-                str(data["status"]), str(data["html"]), str(data["text"]),
-                tuple(data.get("files") or ()), dict(data.get("pdf") or {}),
-                dict(data.get("pdf_skipped") or {}), tuple(data.get("languages") or ()),
-                data.get("reviewed"), dict(data.get("coverage") or {}),
-                int(data.get("missing", 0)), int(data.get("blocking_findings", 0)),
-                tuple(data.get("findings") or ()), data.get("review"), data.get("edition"),
-                str(data.get("fingerprint", "")), str(data.get("base", "")),
+                str(data["locale"]),
+                str(data["drug"]),
+                str(data["title"]),
+                str(data["status"]),
+                str(data["html"]),
+                str(data["text"]),
+                tuple(data.get("files") or ()),
+                dict(data.get("pdf") or {}),
+                dict(data.get("pdf_skipped") or {}),
+                tuple(data.get("languages") or ()),
+                data.get("reviewed"),
+                dict(data.get("coverage") or {}),
+                int(data.get("missing", 0)),
+                int(data.get("blocking_findings", 0)),
+                tuple(data.get("findings") or ()),
+                data.get("review"),
+                data.get("edition"),
+                str(data.get("fingerprint", "")),
+                str(data.get("base", "")),
                 str(data.get("content", "")),
                 tuple(data.get("confirmed_findings") or ()),
-                tuple(map(str, data.get("brands") or ())), bool(data.get("source_gap", False)))
+                tuple(map(str, data.get("brands") or ())),
+                bool(data.get("source_gap", False)),
+            )
         except (KeyError, TypeError) as error:
             raise ValueError(f"not an entry: {error}") from None
 
@@ -143,13 +175,19 @@ class Manifest:
     files: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": MANIFEST_FORMAT, "inputs": self.inputs, "code": self.code,
-                "formats": self.formats, "files": dict(sorted(self.files.items())),
-                "entries": {key: self.entries[key].to_json() for key in sorted(self.entries)}}
+        return {
+            "format": MANIFEST_FORMAT,
+            "inputs": self.inputs,
+            "code": self.code,
+            "formats": self.formats,
+            "files": dict(sorted(self.files.items())),
+            "entries": {key: self.entries[key].to_json() for key in sorted(self.entries)},
+        }
 
     def to_bytes(self) -> bytes:
-        return (json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
-                + "\n").encode("utf-8")
+        return (json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True) + "\n").encode(
+            "utf-8"
+        )
 
 
 EMPTY = Manifest()
@@ -158,8 +196,12 @@ EMPTY = Manifest()
 def parse_manifest(text: str) -> Manifest:
     """A manifest's JSON; ValueError when it is not one of this format."""
     data = json.loads(text)
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or \
-            not isinstance(data.get("entries"), dict) or not isinstance(data.get("files"), dict):
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != MANIFEST_FORMAT
+        or not isinstance(data.get("entries"), dict)
+        or not isinstance(data.get("files"), dict)
+    ):
         raise ValueError("not a manifest of this format")
     entries = {str(key): Entry.from_json(value) for key, value in data["entries"].items()}
     files = {str(name): str(value) for name, value in data["files"].items()}

@@ -21,15 +21,26 @@ PAGES = (REPORT, "index.html", f"{DRAFTS}/index.html")
 
 def listing(entry: Entry) -> Listing:
     """An entry as the index pages list it."""
-    return Listing(entry.locale, entry.drug, entry.title, entry.status,
-                   entry.html, entry.text, entry.reviewed,
-                   float(entry.coverage["percent"]), int(entry.missing),
-                   int(entry.blocking_findings), entry.coverage,
-                   tuple(entry.findings), entry.edition, entry.review,
-                   tuple(entry.files),
-                   tuple((name, pdf["html"], pdf["paper"])
-                         for name, pdf in sorted(entry.pdf.items())),
-                   tuple(entry.brands), entry.source_gap)
+    return Listing(
+        entry.locale,
+        entry.drug,
+        entry.title,
+        entry.status,
+        entry.html,
+        entry.text,
+        entry.reviewed,
+        float(entry.coverage["percent"]),
+        int(entry.missing),
+        int(entry.blocking_findings),
+        entry.coverage,
+        tuple(entry.findings),
+        entry.edition,
+        entry.review,
+        tuple(entry.files),
+        tuple((name, pdf["html"], pdf["paper"]) for name, pdf in sorted(entry.pdf.items())),
+        tuple(entry.brands),
+        entry.source_gap,
+    )
 
 
 def report(entries: Iterable[Entry]) -> dict[str, Any]:
@@ -37,13 +48,18 @@ def report(entries: Iterable[Entry]) -> dict[str, Any]:
     locales: dict[str, dict[str, Any]] = {}
     for entry in sorted(entries, key=lambda e: (e.locale, e.drug)):
         locales.setdefault(entry.locale, {})[entry.drug] = {
-            "status": entry.status, "html": entry.html, "text": entry.text,
-            "editions": entry.owned_files(), "pdf_skipped": dict(entry.pdf_skipped),
-            "coverage": dict(entry.coverage), "blocking_findings": entry.blocking_findings,
+            "status": entry.status,
+            "html": entry.html,
+            "text": entry.text,
+            "editions": entry.owned_files(),
+            "pdf_skipped": dict(entry.pdf_skipped),
+            "coverage": dict(entry.coverage),
+            "blocking_findings": entry.blocking_findings,
             "findings": [dict(f) for f in entry.findings],
             "review": dict(entry.review) if entry.review is not None else None,
             "confirmed_findings": [dict(f) for f in entry.confirmed_findings],
-            "edition": dict(entry.edition) if entry.edition is not None else None}
+            "edition": dict(entry.edition) if entry.edition is not None else None,
+        }
     return {"generator": f"handouts {__version__}", "tools": tool_versions(), "locales": locales}
 
 
@@ -51,9 +67,11 @@ def render_pages(entries: Mapping[str, Entry]) -> dict[str, bytes]:
     """Every page of ``entries``, by output name."""
     listings = [listing(entry) for entry in entries.values()]
     text = json.dumps(report(entries.values()), ensure_ascii=False, indent=2, sort_keys=True)
-    pages = {"index.html": render_index(listings).encode("utf-8"),
-             f"{DRAFTS}/index.html": render_drafts(listings).encode("utf-8"),
-             REPORT: (text + "\n").encode("utf-8")}
+    pages = {
+        "index.html": render_index(listings).encode("utf-8"),
+        f"{DRAFTS}/index.html": render_drafts(listings).encode("utf-8"),
+        REPORT: (text + "\n").encode("utf-8"),
+    }
     pages.update({name: page.encode("utf-8") for name, page in language_pages(listings).items()})
     return pages
 
@@ -66,8 +84,7 @@ def page_names(entries: Mapping[str, Entry]) -> list[str]:
 
 def pages_unchanged(old: Mapping[str, Entry], new: Mapping[str, Entry]) -> bool:
     """Whether the index pages and the report of ``new`` entries are those of ``old``."""
-    return old.keys() == new.keys() and all(
-        entry.shows_as(old[key]) for key, entry in new.items())
+    return old.keys() == new.keys() and all(entry.shows_as(old[key]) for key, entry in new.items())
 
 
 def files_present(output: Path, entries: Mapping[str, Entry]) -> bool:

@@ -43,19 +43,38 @@ from .formats import PAPER_NAMES
 from .pdfclean import clean
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
-             "/var/cache/fontconfig", "~/.cache/fontconfig")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+FONT_DIRS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
+    "/var/cache/fontconfig",
+    "~/.cache/fontconfig",
+)
 PER_BROWSER = 200  # PDFs per worker task (one browser each)
 IN_PROCESS_BELOW = 6  # fewer PDFs than this render without worker processes
 TIMEOUT_MS = 60_000
 # the Debian package that brings a font for a script (Unicode name's first word)
 CJK_FONTS = "fonts-noto-cjk"
-FONT_PACKAGES = {"CJK": CJK_FONTS, "HIRAGANA": CJK_FONTS, "KATAKANA": CJK_FONTS,
-                 "HANGUL": CJK_FONTS, "BOPOMOFO": CJK_FONTS, "HALFWIDTH": CJK_FONTS,
-                 "FULLWIDTH": CJK_FONTS, "IDEOGRAPHIC": CJK_FONTS}
+FONT_PACKAGES = {
+    "CJK": CJK_FONTS,
+    "HIRAGANA": CJK_FONTS,
+    "KATAKANA": CJK_FONTS,
+    "HANGUL": CJK_FONTS,
+    "BOPOMOFO": CJK_FONTS,
+    "HALFWIDTH": CJK_FONTS,
+    "FULLWIDTH": CJK_FONTS,
+    "IDEOGRAPHIC": CJK_FONTS,
+}
 BASE_FONTS = "fonts-noto-core"  # Latin, Vietnamese, Arabic, Hebrew, Indic scripts...
 NOT_ASKED = "not printed (--no-pdf)"  # pdf_problem of a build told --no-pdf
 
@@ -71,8 +90,10 @@ def find_chromium() -> str | None:
 def engine_problem() -> str | None:
     """Why no PDF can be made here, or None."""
     if find_spec("playwright") is None:
-        return (f"Playwright is not installed in this environment: run `make setup`, or "
-                f"`{sys.executable} -m pip install playwright`")
+        return (
+            f"Playwright is not installed in this environment: run `make setup`, or "
+            f"`{sys.executable} -m pip install playwright`"
+        )
     if find_chromium() is None:
         given = os.environ.get("CHROMIUM_PATH")
         if given:
@@ -81,8 +102,9 @@ def engine_problem() -> str | None:
     return None
 
 
-def keep_current(digests: dict[str, str], previous: dict[str, str], reason: str
-                 ) -> tuple[list[str], dict[str, int]]:
+def keep_current(
+    digests: dict[str, str], previous: dict[str, str], reason: str
+) -> tuple[list[str], dict[str, int]]:
     """When no PDF is printed (``reason``): the PDFs kept from the previous output (the
     same print digest as the page now), and the missing ones counted by reason; an
     out-of-date previous PDF is removed, and said so."""
@@ -118,6 +140,7 @@ def environment_signature() -> str:
 
 # --- fonts ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Coverage:
     """The characters the installed fonts have (fontconfig's view, which Chromium uses)."""
@@ -151,8 +174,13 @@ def font_coverage() -> Coverage | None:
     if tool is None:
         return None
     try:
-        listed = subprocess.run([tool, "--format", "%{charset}\\n"], capture_output=True,
-                                text=True, timeout=60, check=True).stdout
+        listed = subprocess.run(
+            [tool, "--format", "%{charset}\\n"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     ranges = []
@@ -174,17 +202,27 @@ def missing_fonts(text: str, coverage: Coverage | None) -> str | None:
     """Why ``text`` cannot be printed with the installed fonts, or None."""
     if coverage is None:
         return None
-    missing = sorted({c for c in set(text) if not c.isspace() and unicodedata.category(c)
-                      not in ("Cc", "Cf", "Mn") and not coverage.covers(c)})
+    missing = sorted(
+        {
+            c
+            for c in set(text)
+            if not c.isspace()
+            and unicodedata.category(c) not in ("Cc", "Cf", "Mn")
+            and not coverage.covers(c)
+        }
+    )
     if not missing:
         return None
     scripts = sorted({_script(c) for c in missing})
     packages = sorted({FONT_PACKAGES.get(s, BASE_FONTS) for s in scripts})
-    return (f"no installed font has the {', '.join(s.title() for s in scripts)} characters: "
-            f"run `apt-get install {' '.join(packages)}`")
+    return (
+        f"no installed font has the {', '.join(s.title() for s in scripts)} characters: "
+        f"run `apt-get install {' '.join(packages)}`"
+    )
 
 
 # --- rendering ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PdfJob:
@@ -226,17 +264,21 @@ class Split:
 
 
 def _startup_error(chromium: str, error: Exception) -> BuildError:
-    return BuildError(f"Chromium ({chromium}) did not start: {str(error).splitlines()[0]} "
-                      "(build with --no-pdf to skip PDFs)")
+    return BuildError(
+        f"Chromium ({chromium}) did not start: {str(error).splitlines()[0]} "
+        "(build with --no-pdf to skip PDFs)"
+    )
 
 
 def _print_error(error: Exception, job: PdfJob) -> BuildError:
-    return BuildError(f"Chromium could not print this PDF: {str(error).splitlines()[0]} "
-                      "(is the disk full? build with --no-pdf to skip PDFs)", job.pdf)
+    return BuildError(
+        f"Chromium could not print this PDF: {str(error).splitlines()[0]} "
+        "(is the disk full? build with --no-pdf to skip PDFs)",
+        job.pdf,
+    )
 
 
-async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int,
-                     split: Split) -> None:
+async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int, split: Split) -> None:
     """Print ``jobs`` with one warm browser, ``pages`` pages at a time."""
     from playwright.async_api import Error as BrowserError
     from playwright.async_api import async_playwright
@@ -247,8 +289,7 @@ async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int,
     began = time.perf_counter()
     async with async_playwright() as playwright:
         try:
-            browser = await playwright.chromium.launch(executable_path=chromium,
-                                                       args=CHROMIUM_ARGS)
+            browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             context = await browser.new_context(java_script_enabled=False)
             tabs = [await context.new_page() for _ in range(max(1, min(pages, len(jobs))))]
         except BrowserError as error:
@@ -260,11 +301,14 @@ async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int,
             for job in waiting:  # (one event loop: each job goes to one tab)
                 started = time.perf_counter()
                 try:
-                    await tab.goto(Path(job.html).as_uri(), wait_until="load",
-                                   timeout=TIMEOUT_MS)
+                    await tab.goto(Path(job.html).as_uri(), wait_until="load", timeout=TIMEOUT_MS)
                     loaded = time.perf_counter()
-                    data = await tab.pdf(format=PAPER_NAMES[job.paper],
-                                         print_background=True, tagged=True, outline=True)
+                    data = await tab.pdf(
+                        format=PAPER_NAMES[job.paper],
+                        print_background=True,
+                        tagged=True,
+                        outline=True,
+                    )
                 except BrowserError as error:  # (a full disk or a crashed browser)
                     raise _print_error(error, job) from None
                 printed = time.perf_counter()
@@ -297,8 +341,9 @@ def print_jobs(jobs: Sequence[PdfJob], pages: int = PAGES) -> int:
     return len(jobs)
 
 
-def render_pdfs(jobs: Sequence[PdfJob], workers: int,
-                progress: Callable[[int, int], None] | None = None) -> None:
+def render_pdfs(
+    jobs: Sequence[PdfJob], workers: int, progress: Callable[[int, int], None] | None = None
+) -> None:
     """Print every job: one browser per worker process, each printing a share."""
     if not jobs:
         return
@@ -309,7 +354,7 @@ def render_pdfs(jobs: Sequence[PdfJob], workers: int,
         return
     parts = max(workers, -(-len(jobs) // PER_BROWSER))
     size = -(-len(jobs) // parts)
-    shares = [jobs[start:start + size] for start in range(0, len(jobs), size)]
+    shares = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     done = 0
     with pool(min(workers, len(shares))) as running:
         for future in as_completed(running.submit_all(print_jobs, [(s,) for s in shares])):

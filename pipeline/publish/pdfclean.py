@@ -43,11 +43,13 @@ from urllib.parse import quote, unquote, urlsplit
 
 # CJK Radicals Supplement -> the ideograph Noto Sans CJK (2.004) draws with the same glyph
 # (pairs: radical, ideograph; read from the fonts' cmaps, compatibility ideographs excluded)
-_SUPPLEMENT = ("⺂乛⺃乚⺅亻⺇𠘨⺉刂⺋㔾⺍𭕄⺎兀⺏尣⺐尢⺒巳⺓幺⺔彑⺕彐⺖忄⺘扌⺙攵⺛旡"
-               "⺞歺⺟母⺠民⺡氵⺣灬⺤爫⺦丬⺨犭⺩𤣩⺫罒⺭礻⺮𥫗⺯糹⺰纟⺱罓⺲罒⺳㓁⺹耂"
-               "⺺肀⺽𦥑⺾艹⺿艹⻂衤⻃覀⻄西⻅见⻆角⻇𧢲⻈讠⻉贝⻊𧾷⻋车⻌辶⻍辶⻎辶⻐钅"
-               "⻑長⻒镸⻓长⻔门⻕𨸏⻖阝⻘青⻙韦⻚页⻛风⻜飞⻝食⻞𩙿⻟飠⻠饣⻡𩠐⻢马⻣骨"
-               "⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟")
+_SUPPLEMENT = (
+    "⺂乛⺃乚⺅亻⺇𠘨⺉刂⺋㔾⺍𭕄⺎兀⺏尣⺐尢⺒巳⺓幺⺔彑⺕彐⺖忄⺘扌⺙攵⺛旡"
+    "⺞歺⺟母⺠民⺡氵⺣灬⺤爫⺦丬⺨犭⺩𤣩⺫罒⺭礻⺮𥫗⺯糹⺰纟⺱罓⺲罒⺳㓁⺹耂"
+    "⺺肀⺽𦥑⺾艹⺿艹⻂衤⻃覀⻄西⻅见⻆角⻇𧢲⻈讠⻉贝⻊𧾷⻋车⻌辶⻍辶⻎辶⻐钅"
+    "⻑長⻒镸⻓长⻔门⻕𨸏⻖阝⻘青⻙韦⻚页⻛风⻜飞⻝食⻞𩙿⻟飠⻠饣⻡𩠐⻢马⻣骨"
+    "⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟"
+)
 RADICALS = dict(zip(_SUPPLEMENT[::2], _SUPPLEMENT[1::2], strict=True))
 # where a glyph's first code point is a compatibility form of what the text says
 _COMPATIBILITY = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xFB00, 0xFDFF), (0xFE70, 0xFEFF))
@@ -70,6 +72,7 @@ def _dates(data: bytes, epoch: int | None) -> bytes:
             return b" " * len(original)
         new = b"/" + match.group(1) + b" (" + pdf_date(epoch) + b")"
         return new.ljust(len(original)) if len(new) <= len(original) else original
+
     head, tail = data[:4096], data[4096:]  # Skia writes the information dictionary first
     return _DATE.sub(replace, head) + tail
 
@@ -107,8 +110,9 @@ def _remap_cmap(cmap: bytes, used: Collection[str]) -> bytes | None:
             mapping[int(source, 16)] = _utf16(target)
             width = max(width, len(source))
     for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
-        for line in re.findall(rb"<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*(?:\[[^\]]*\]|<[0-9A-Fa-f]+>)",
-                               block):
+        for line in re.findall(
+            rb"<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*(?:\[[^\]]*\]|<[0-9A-Fa-f]+>)", block
+        ):
             low, high, *targets = _HEX.findall(line)
             width = max(width, len(low))
             first, last = int(low, 16), int(high, 16)
@@ -123,13 +127,20 @@ def _remap_cmap(cmap: bytes, used: Collection[str]) -> bytes | None:
     if fixed == mapping:
         return None
     entries = [b"<%0*X> <%s>" % (width, code, _hex16(text)) for code, text in sorted(fixed.items())]
-    blocks = b"".join(b"%d beginbfchar\n%s\nendbfchar\n" % (len(chunk), b"\n".join(chunk))
-                      for chunk in (entries[i:i + 100] for i in range(0, len(entries), 100)))
-    return (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-            b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-            b"1 begincodespacerange\n" + spaces.group(1).strip() + b"\nendcodespacerange\n"
-            + blocks + b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+    blocks = b"".join(
+        b"%d beginbfchar\n%s\nendbfchar\n" % (len(chunk), b"\n".join(chunk))
+        for chunk in (entries[i : i + 100] for i in range(0, len(entries), 100))
+    )
+    return (
+        b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        b"1 begincodespacerange\n"
+        + spaces.group(1).strip()
+        + b"\nendcodespacerange\n"
+        + blocks
+        + b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    )
 
 
 def _offsets(data: bytes, startxref: int) -> dict[int, int]:
@@ -138,9 +149,12 @@ def _offsets(data: bytes, startxref: int) -> dict[int, int]:
     if not match:
         return {}
     first, count = int(match.group(1)), int(match.group(2))
-    table = data[match.end():match.end() + 20 * count]
-    return {first + i: int(table[20 * i:20 * i + 10]) for i in range(count)
-            if table[20 * i + 17:20 * i + 18] == b"n"}
+    table = data[match.end() : match.end() + 20 * count]
+    return {
+        first + i: int(table[20 * i : 20 * i + 10])
+        for i in range(count)
+        if table[20 * i + 17 : 20 * i + 18] == b"n"
+    }
 
 
 _OBJECT = re.compile(rb"(\d+) 0 obj\s*<<(.*?)>>\s*stream\r?\n", re.S)
@@ -154,7 +168,7 @@ def _stream(data: bytes, number: int, offset: int) -> bytes | None:
     length = re.search(rb"/Length (\d+)", match.group(2))
     if not length:
         return None
-    raw = data[match.end():match.end() + int(length.group(1))]
+    raw = data[match.end() : match.end() + int(length.group(1))]
     try:
         return zlib.decompress(raw) if b"/FlateDecode" in match.group(2) else raw
     except zlib.error:
@@ -178,8 +192,9 @@ def _local_links(data: bytes, base: str) -> bytes:
     return _FILE_URI.sub(relative, data)
 
 
-def clean(data: bytes, epoch: int | None, used: Collection[str] = (),
-          base: str | None = None) -> bytes:
+def clean(
+    data: bytes, epoch: int | None, used: Collection[str] = (), base: str | None = None
+) -> bytes:
     """Chromium's PDF ``data`` with reproducible dates and true text, and its links to
     files relative to ``base``, the folder of the page it was printed from (see the
     module)."""
@@ -210,8 +225,11 @@ def clean(data: bytes, epoch: int | None, used: Collection[str] = (),
     for number, offset in sorted(offsets.items()):
         out += b"%d 1\n%010d 00000 n \n" % (number, offset)
     fields = trailer.group(1)
-    keep = b"".join(b"/%s %s\n" % (key, value) for key, value in re.findall(
-        rb"/(Size|Root|Info)\s+(\d+(?: 0 R)?)", fields))
-    out += b"trailer\n<<" + keep + b"/Prev %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        trailer.group(2), xref)
+    keep = b"".join(
+        b"/%s %s\n" % (key, value)
+        for key, value in re.findall(rb"/(Size|Root|Info)\s+(\d+(?: 0 R)?)", fields)
+    )
+    out += (
+        b"trailer\n<<" + keep + b"/Prev %s>>\nstartxref\n%d\n%%%%EOF\n" % (trailer.group(2), xref)
+    )
     return bytes(out)

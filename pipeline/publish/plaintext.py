@@ -20,14 +20,76 @@ _NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛〞�
 _NO_LINE_END = set("（「『【〈《〔〖〘〚〝([{«“‘")
 UNITS = (
     # English (pipeline.numbers) and localized forms of the same units
-    "°F", "°C", "℃", "℉", "%", "％", "mg", "g", "mcg", "µg", "mL", "ml", "L", "kg",
-    "hours", "hour", "days", "day", "weeks", "week", "minutes", "minute", "months", "month",
-    "grados", "horas", "hora", "días", "día", "semanas", "semana", "minutos", "minuto",
-    "meses", "mes", "giờ", "ngày", "tuần", "phút", "tháng",
-    "درجة", "درجات", "ساعة", "ساعات", "يوم", "أيام", "يومًا", "أسبوع", "أسابيع",
-    "دقيقة", "دقائق", "شهر", "أشهر",
-    "小时", "小時", "天", "日", "周", "週", "星期", "分钟", "分鐘", "个月", "個月", "月",
-    "毫克", "克", "毫升", "升", "公斤",
+    "°F",
+    "°C",
+    "℃",
+    "℉",
+    "%",
+    "％",
+    "mg",
+    "g",
+    "mcg",
+    "µg",
+    "mL",
+    "ml",
+    "L",
+    "kg",
+    "hours",
+    "hour",
+    "days",
+    "day",
+    "weeks",
+    "week",
+    "minutes",
+    "minute",
+    "months",
+    "month",
+    "grados",
+    "horas",
+    "hora",
+    "días",
+    "día",
+    "semanas",
+    "semana",
+    "minutos",
+    "minuto",
+    "meses",
+    "mes",
+    "giờ",
+    "ngày",
+    "tuần",
+    "phút",
+    "tháng",
+    "درجة",
+    "درجات",
+    "ساعة",
+    "ساعات",
+    "يوم",
+    "أيام",
+    "يومًا",
+    "أسبوع",
+    "أسابيع",
+    "دقيقة",
+    "دقائق",
+    "شهر",
+    "أشهر",
+    "小时",
+    "小時",
+    "天",
+    "日",
+    "周",
+    "週",
+    "星期",
+    "分钟",
+    "分鐘",
+    "个月",
+    "個月",
+    "月",
+    "毫克",
+    "克",
+    "毫升",
+    "升",
+    "公斤",
 )
 
 
@@ -42,9 +104,11 @@ _QUANTITY = re.compile(rf"\d(?:[\d.,\u066b\u066c]*\d)?(?:[ {_JOINERS}]?(?:{_UNIT
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
 _DIGIT = re.compile(r"\d")
 # East Asian Wide and Fullwidth blocks: where spaceless text may break between characters
-_WIDE_CHAR = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf"
-                        "\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
-                        "\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+_WIDE_CHAR = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+    "\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
 _char_widths: dict[str, int] = {}
 _word_widths: dict[str, int] = {}
 
@@ -107,8 +171,12 @@ def _split_wide(piece: str, offset: int, glued: set[int]) -> list[str]:
     parts = [piece[0]]
     for index in range(1, len(piece)):
         char, before = piece[index], piece[index - 1]
-        breakable = ((_wide(char) or _wide(before)) and offset + index not in glued
-                     and char not in _NO_LINE_START and before not in _NO_LINE_END)
+        breakable = (
+            (_wide(char) or _wide(before))
+            and offset + index not in glued
+            and char not in _NO_LINE_START
+            and before not in _NO_LINE_END
+        )
         if breakable:
             parts.append(char)
         else:
@@ -117,8 +185,9 @@ def _split_wide(piece: str, offset: int, glued: set[int]) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def wrap(text: str, columns: int = WIDTH, indent: str = "", subsequent: str | None = None
-         ) -> tuple[str, ...]:
+def wrap(
+    text: str, columns: int = WIDTH, indent: str = "", subsequent: str | None = None
+) -> tuple[str, ...]:
     """Lines of ``text`` filling ``columns`` display columns, with the given indents."""
     subsequent = indent if subsequent is None else subsequent
     lines: list[str] = []

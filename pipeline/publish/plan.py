@@ -72,20 +72,25 @@ class Loaded:
         return digest(*sorted(repr(key) for key in self.safety))
 
 
-def load_inputs(root: Path, locales: list[str], drugs: Sequence[str] | None,
-                raw: RawInputs | None = None, output: Path | None = None) -> Loaded:
+def load_inputs(
+    root: Path,
+    locales: list[str],
+    drugs: Sequence[str] | None,
+    raw: RawInputs | None = None,
+    output: Path | None = None,
+) -> Loaded:
     """Load and validate the monographs and the glossary (catalogs: see
     :class:`~.render_task.Shared`).
     With the ``raw`` hashes and the ``output``, unchanged monographs are not parsed."""
     if raw is None or output is None:
         monographs = load_monographs(root)
-        index = SourceIndex(root, {m.id: MonographInfo.of(m, "") for m in monographs},
-                            {m.id: m for m in monographs})
+        index = SourceIndex(
+            root, {m.id: MonographInfo.of(m, "") for m in monographs}, {m.id: m for m in monographs}
+        )
     else:
         index = load_index(root, raw.monographs, sibling(output, "sources.json"), raw.code)
     chosen = select(drugs, list(index.infos), "drug")
-    return Loaded(index, chosen, locales, load_glossary(root), index.safety(),
-                  load_policy(root))
+    return Loaded(index, chosen, locales, load_glossary(root), index.safety(), load_policy(root))
 
 
 def select(wanted: Sequence[str] | None, available: list[str], what: str) -> list[str]:
@@ -104,34 +109,60 @@ def chunks(todo: list[T], parts: int) -> Iterator[list[T]]:
     """``todo`` in ``parts`` near-equal slices (none empty)."""
     size = max(1, -(-len(todo) // parts))
     for start in range(0, len(todo), size):
-        yield todo[start:start + size]
+        yield todo[start : start + size]
 
 
 def locale_part(raw: RawInputs, loaded: Loaded, code: str) -> str:
     """What every handout of a locale depends on: its catalog file, the glossary, the
     safety texts, the policy."""
-    return (digest(raw.catalogs[code], raw.glossary, loaded.safety_digest, raw.policy)
-            if code != ENGLISH else "")
+    return (
+        digest(raw.catalogs[code], raw.glossary, loaded.safety_digest, raw.policy)
+        if code != ENGLISH
+        else ""
+    )
 
 
-def quick_fingerprint(raw: RawInputs, loaded: Loaded, code: str, drug: str,
-                      part: str | None = None) -> str:
+def quick_fingerprint(
+    raw: RawInputs, loaded: Loaded, code: str, drug: str, part: str | None = None
+) -> str:
     """A handout's inputs as file hashes (its whole catalog): no parsing needed;
     ``part``: :func:`locale_part`, when known."""
     part = locale_part(raw, loaded, code) if part is None else part
-    return digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]], part,
-                   raw.editions.get(f"{code}/{drug}", ""), raw.formats)
+    return digest(
+        raw.code,
+        code,
+        drug,
+        raw.monographs[loaded.paths[drug]],
+        part,
+        raw.editions.get(f"{code}/{drug}", ""),
+        raw.formats,
+    )
 
 
 def content_base(raw: RawInputs, loaded: Loaded, code: str, drug: str) -> str:
     """A handout's inputs but its catalog entries (:meth:`LocaleState.content` adds them)."""
-    return digest(raw.code, code, drug, raw.monographs[loaded.paths[drug]], raw.glossary,
-                   loaded.safety_digest, raw.policy, raw.editions.get(f"{code}/{drug}", ""),
-                   raw.formats)
+    return digest(
+        raw.code,
+        code,
+        drug,
+        raw.monographs[loaded.paths[drug]],
+        raw.glossary,
+        loaded.safety_digest,
+        raw.policy,
+        raw.editions.get(f"{code}/{drug}", ""),
+        raw.formats,
+    )
 
 
-def plan(loaded: Loaded, raw: RawInputs, present: set[str], old_entries: Mapping[str, Entry],
-         filters: tuple[bool, bool], workers: int = 1, root: Path | None = None) -> Plan:
+def plan(
+    loaded: Loaded,
+    raw: RawInputs,
+    present: set[str],
+    old_entries: Mapping[str, Entry],
+    filters: tuple[bool, bool],
+    workers: int = 1,
+    root: Path | None = None,
+) -> Plan:
     """Split the build into handouts kept as they are (their files all ``present``, as
     the build wrote them) and handouts to render. A locale's
     handouts go to as few workers as keep every core busy, since each worker reads and
@@ -152,15 +183,28 @@ def plan(loaded: Loaded, raw: RawInputs, present: set[str], old_entries: Mapping
                 result.entries[old.key] = old
                 continue
             base = content_base(raw, loaded, code, drug) if code != ENGLISH else fingerprint
-            if old and old.content and old.base == base and root is not None \
-                    and code != ENGLISH and not WHOLE_CATALOG and has_files(old, present):
+            if (
+                old
+                and old.content
+                and old.base == base
+                and root is not None
+                and code != ENGLISH
+                and not WHOLE_CATALOG
+                and has_files(old, present)
+            ):
                 # (only the catalog changed: read it, once, to compare the entries)
                 state = result.readings.get(code)
                 if state is None:
                     state = result.readings[code] = open_locale(
-                        root, code, loaded.glossary, loaded.safety, loaded.policy,
-                        text_shapes(key for info in loaded.index.infos.values()
-                                    for key in info.keys))
+                        root,
+                        code,
+                        loaded.glossary,
+                        loaded.safety,
+                        loaded.policy,
+                        text_shapes(
+                            key for info in loaded.index.infos.values() for key in info.keys
+                        ),
+                    )
                 keys = (*loaded.index.infos[drug].keys, *UI_KEYS)
                 if state.content(base, keys) == old.content:
                     result.entries[old.key] = old.with_fingerprints(fingerprint)
@@ -169,22 +213,27 @@ def plan(loaded: Loaded, raw: RawInputs, present: set[str], old_entries: Mapping
         if todo:
             todo_by_locale[code] = todo
     parts = max(1, workers // max(1, len(todo_by_locale)))
-    result.tasks = [Task(code, tuple(d for d, _, _ in chunk), tuple(f for _, f, _ in chunk),
-                         tuple(b for _, _, b in chunk))
-                    for code, todo in todo_by_locale.items()
-                    for chunk in chunks(todo, parts if code != ENGLISH
-                                        else -(-len(todo) // CHUNK))]
+    result.tasks = [
+        Task(
+            code,
+            tuple(d for d, _, _ in chunk),
+            tuple(f for _, f, _ in chunk),
+            tuple(b for _, _, b in chunk),
+        )
+        for code, todo in todo_by_locale.items()
+        for chunk in chunks(todo, parts if code != ENGLISH else -(-len(todo) // CHUNK))
+    ]
     by_locale, by_drug = filters
     for key, old in old_entries.items():
-        outside = (by_locale and old.locale not in loaded.locales) or \
-            (by_drug and old.drug not in loaded.drugs)
+        outside = (by_locale and old.locale not in loaded.locales) or (
+            by_drug and old.drug not in loaded.drugs
+        )
         if outside and has_files(old, present):
             result.entries[key] = old
     return result
 
 
-def guess_published(old_entries: Mapping[str, Entry], loaded: Loaded
-                    ) -> dict[str, tuple[str, ...]]:
+def guess_published(old_entries: Mapping[str, Entry], loaded: Loaded) -> dict[str, tuple[str, ...]]:
     """Which locales each drug is published in, as far as the previous build knew (a
     locale it did not build counts as published). A handout links to its other
     published languages before the build knows them all; :func:`stale` finds the
@@ -214,6 +263,11 @@ def published(entries: Mapping[str, Entry]) -> dict[str, set[str]]:
 def stale(entries: Mapping[str, Entry], loaded: Loaded) -> list[Entry]:
     """Published handouts of the selection whose links to other languages are wrong."""
     languages = published(entries)
-    return [entry for entry in entries.values() if entry.published
-            and entry.locale in loaded.locales and entry.drug in loaded.drugs
-            and set(entry.languages) != languages[entry.drug] - {entry.locale}]
+    return [
+        entry
+        for entry in entries.values()
+        if entry.published
+        and entry.locale in loaded.locales
+        and entry.drug in loaded.drugs
+        and set(entry.languages) != languages[entry.drug] - {entry.locale}
+    ]

@@ -36,8 +36,13 @@ BASE_STACK = '"Noto Sans", "DejaVu Sans", Arial, sans-serif'
 def css_string(text: str) -> str:
     """``text`` as a CSS string literal that no input can break out of."""
     # an escape is ended by one white space, which CSS consumes: a space after it stays
-    return '"' + "".join(c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):x} "
-                         for c in text) + '"'
+    return (
+        '"'
+        + "".join(
+            c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):x} " for c in text
+        )
+        + '"'
+    )
 
 
 def style_hash(css: str) -> str:
@@ -75,8 +80,10 @@ def page_style(running: RunningText) -> str:
     start, end = ("right", "left") if running.rtl else ("left", "right")
     direction = "rtl" if running.rtl else "ltr"
     size = "14pt" if running.large else "9pt"  # scaled with the body (18 pt, 12 pt)
-    box = (f"font-family: {font_stack(running.tag)}; font-size: {size}; color: #000; "
-           f"direction: {direction}; unicode-bidi: isolate")
+    box = (
+        f"font-family: {font_stack(running.tag)}; font-size: {size}; color: #000; "
+        f"direction: {direction}; unicode-bidi: isolate"
+    )
     top, bottom = ("padding-bottom: 4mm", "padding-top: 4mm")  # never touching the text
     header = css_string(f"{running.title} \u2014 {running.language}")
     footer = css_string(" \u00b7 ".join(filter(None, (running.dated, running.notice))))
@@ -89,9 +96,11 @@ def page_style(running: RunningText) -> str:
         f"direction: ltr; text-align: {end}; vertical-align: top; width: 18%; }}",
     ]
     if running.draft:
-        rules.append(f"@top-{end} {{ content: {css_string(running.draft)}; {box}; {top}; "
-                     f"text-align: {end}; vertical-align: bottom; font-weight: 800; "
-                     f"font-size: {'15pt' if running.large else '10pt'}; }}")
+        rules.append(
+            f"@top-{end} {{ content: {css_string(running.draft)}; {box}; {top}; "
+            f"text-align: {end}; vertical-align: bottom; font-weight: 800; "
+            f"font-size: {'15pt' if running.large else '10pt'}; }}"
+        )
     # room for the running boxes: 14 pt in large print; an unreviewed translation's notice
     # makes the footer two to four lines (it must never be cut at the page's edge)
     if running.large:

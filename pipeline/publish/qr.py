@@ -18,7 +18,7 @@ import segno
 from markupsafe import Markup, escape
 
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 requires
-_PATH = re.compile(r'<path [^<>]*/>')
+_PATH = re.compile(r"<path [^<>]*/>")
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,27 @@ def qr_code(address: str) -> QrCode:
     """``address`` as a QR code (error correction M or better), inline SVG with a title."""
     code = segno.make(address, error="m", micro=False)
     buffer = io.BytesIO()
-    code.save(buffer, kind="svg", xmldecl=False, svgns=False, nl=False, border=QUIET_ZONE,
-              scale=1, omitsize=True, svgclass=None, lineclass=None)
+    code.save(
+        buffer,
+        kind="svg",
+        xmldecl=False,
+        svgns=False,
+        nl=False,
+        border=QUIET_ZONE,
+        scale=1,
+        omitsize=True,
+        svgclass=None,
+        lineclass=None,
+    )
     found = _PATH.search(buffer.getvalue().decode("ascii"))
     assert found, "segno wrote no path"
     width, height = code.symbol_size(border=QUIET_ZONE)
     label = escape(address)
-    svg = Markup(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-                 f'class="qr-code" role="img" aria-label="{label}" '
-                 f'shape-rendering="crispEdges"><title>{label}</title>'
-                 f'<rect width="{width}" height="{height}" fill="#fff"/>'
-                 f"{found.group()}</svg>")
+    svg = Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'class="qr-code" role="img" aria-label="{label}" '
+        f'shape-rendering="crispEdges"><title>{label}</title>'
+        f'<rect width="{width}" height="{height}" fill="#fff"/>'
+        f"{found.group()}</svg>"
+    )
     return QrCode(address, svg)

@@ -55,9 +55,10 @@ Reading = tuple[str, dict[Key, int]]  # a catalog's header part and entry hashes
 def reading(state: LocaleState) -> Reading:
     """What of a read catalog a handout shows, hashed entry by entry."""
     assert state.catalog is not None and state.lookup is not None
-    return (state.catalog.header.get("Plural-Forms", "") + "\n"
-            + str(translated_on(state.catalog)),
-            {key: hash(render_key(message)) for key, message in state.lookup.items()})
+    return (
+        state.catalog.header.get("Plural-Forms", "") + "\n" + str(translated_on(state.catalog)),
+        {key: hash(render_key(message)) for key, message in state.lookup.items()},
+    )
 
 
 def stamp(path: Path) -> tuple[int, int, int]:
@@ -88,25 +89,41 @@ class _Monographs(Mapping[str, Monograph]):
 class InPlace:
     """A built output and the inputs it was built from, kept to apply catalog saves."""
 
-    def __init__(self, root: Path, output: Path, catalogs: list[str], raw: RawInputs,
-                 loaded: Loaded, filtered: bool, preview: bool = False):
+    def __init__(
+        self,
+        root: Path,
+        output: Path,
+        catalogs: list[str],
+        raw: RawInputs,
+        loaded: Loaded,
+        filtered: bool,
+        preview: bool = False,
+    ):
         self.root, self.output, self.catalogs = root, output, catalogs
         self.raw, self.loaded, self.filtered = raw, loaded, filtered
         self.manifest = read_manifest(output)
         self.manifest_stamp = stamp(output / MANIFEST)
-        self.known = {code: reading(open_locale(root, code, loaded.glossary, loaded.safety,
-                                                loaded.policy)) for code in catalogs}
+        self.known = {
+            code: reading(open_locale(root, code, loaded.glossary, loaded.safety, loaded.policy))
+            for code in catalogs
+        }
         self.key_drugs: dict[Key, set[str]] = {}
         for drug, info in loaded.index.infos.items():
             for key in info.keys:
                 self.key_drugs.setdefault(key, set()).add(drug)
         self.shared = Shared(
-            str(root), _Monographs(loaded.index),  # type: ignore[arg-type]
-            loaded.glossary, loaded.safety,
+            str(root),
+            _Monographs(loaded.index),  # type: ignore[arg-type]
+            loaded.glossary,
+            loaded.safety,
             {d: raw.monographs[p][:12] for d, p in loaded.paths.items()},
-            str(output), None, loaded.policy, base_url=loaded.policy.base_url,
+            str(output),
+            None,
+            loaded.policy,
+            base_url=loaded.policy.base_url,
             published_guess=guess_published(self.manifest.entries, loaded),  # no PDFs
-            preview=preview)
+            preview=preview,
+        )
 
     def current(self) -> bool:
         """Whether the output is still the one this knows (no other build since)."""
@@ -116,14 +133,21 @@ class InPlace:
         """Render the handouts that the saved catalogs of ``locales`` change, and write
         them in place (HandoutError, and nothing written, when a catalog is bad)."""
         with build_lock(self.output):
-            readings = {locale: open_locale(self.root, locale, self.loaded.glossary,
-                                            self.loaded.safety, self.loaded.policy)
-                        for locale in locales}  # may raise
+            readings = {
+                locale: open_locale(
+                    self.root, locale, self.loaded.glossary, self.loaded.safety, self.loaded.policy
+                )
+                for locale in locales
+            }  # may raise
             known = {locale: reading(state) for locale, state in readings.items()}
-            todo = {locale: self._touched(self.known[locale], known[locale])
-                    for locale in locales}
-            raw = replace(self.raw, catalogs={**self.raw.catalogs, **{
-                locale: file_digest(catalog_path(self.root, locale)) for locale in locales}})
+            todo = {locale: self._touched(self.known[locale], known[locale]) for locale in locales}
+            raw = replace(
+                self.raw,
+                catalogs={
+                    **self.raw.catalogs,
+                    **{locale: file_digest(catalog_path(self.root, locale)) for locale in locales},
+                },
+            )
             staging = sibling(self.output, f"new-serve-{os.getpid()}")
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir()  # (a killed process's is removed by the next build)
@@ -135,9 +159,14 @@ class InPlace:
             self.raw = raw
             self.known.update(known)
 
-    def _render(self, raw: RawInputs, readings: dict[str, LocaleState],
-                todo: dict[str, set[str]], staging: Path, update: Update
-                ) -> tuple[dict[str, Entry], dict[str, bytes], set[str]]:
+    def _render(
+        self,
+        raw: RawInputs,
+        readings: dict[str, LocaleState],
+        todo: dict[str, set[str]],
+        staging: Path,
+        update: Update,
+    ) -> tuple[dict[str, Entry], dict[str, bytes], set[str]]:
         """Render the handouts of ``todo`` into ``staging``; (entries, their files'
         bytes, files no entry owns any more)."""
         entries = dict(self.manifest.entries)
@@ -155,8 +184,13 @@ class InPlace:
                         continue
                     entry, _ = render_handout(shared, locale, drug)
                     base = content_base(raw, self.loaded, locale, drug)
-                    entry = entry.with_fingerprints(fingerprint, base, readings[locale].content(
-                        base, dependent_keys(self.shared.monographs[drug])))
+                    entry = entry.with_fingerprints(
+                        fingerprint,
+                        base,
+                        readings[locale].content(
+                            base, dependent_keys(self.shared.monographs[drug])
+                        ),
+                    )
                     names = entry.owned_files()
                     files.update({name: (staging / name).read_bytes() for name in names})
                     old = entries.get(key)
@@ -197,26 +231,38 @@ class InPlace:
         """The drugs whose handouts may differ between two readings of a catalog."""
         if WHOLE_CATALOG or old[0] != new[0]:
             return set(self.loaded.drugs)
-        changed = {key for key in old[1].keys() | new[1].keys()
-                   if old[1].get(key) != new[1].get(key)}
+        changed = {
+            key for key in old[1].keys() | new[1].keys() if old[1].get(key) != new[1].get(key)
+        }
         if changed & set(UI_KEYS):
             return set(self.loaded.drugs)
         return {drug for key in changed for drug in self.key_drugs.get(key, ())}
 
-    def _write(self, files: dict[str, bytes], gone: set[str], entries: dict[str, Entry],
-               raw: RawInputs, update: Update) -> None:
+    def _write(
+        self,
+        files: dict[str, bytes],
+        gone: set[str],
+        entries: dict[str, Entry],
+        raw: RawInputs,
+        update: Update,
+    ) -> None:
         """Write changed files in place (each atomically), then the pages and the
         manifest, with the pending marker standing while they change."""
-        changed = {name: data for name, data in files.items()
-                   if not same(self.output / name, data)}
+        changed = {name: data for name, data in files.items() if not same(self.output / name, data)}
         pages = {} if pages_unchanged(self.manifest.entries, entries) else render_pages(entries)
-        digests = {**self.manifest.files,
-                   **{name: digest(data) for name, data in {**files, **pages}.items()}}
+        digests = {
+            **self.manifest.files,
+            **{name: digest(data) for name, data in {**files, **pages}.items()},
+        }
         for name in gone:
             digests.pop(name, None)
-        manifest = Manifest(dict(sorted(entries.items())),
-                            None if self.filtered else raw.overall(), self.raw.code,
-                            raw.formats, digests)
+        manifest = Manifest(
+            dict(sorted(entries.items())),
+            None if self.filtered else raw.overall(),
+            self.raw.code,
+            raw.formats,
+            digests,
+        )
         if not changed and not gone and not pages and manifest == self.manifest:
             return
         marker = self.output / PENDING

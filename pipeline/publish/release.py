@@ -52,13 +52,18 @@ def _write(root: Path, path: Path, text: str) -> None:
     try:
         write_atomic(path, text)
     except OSError as error:
-        raise HandoutError(f"cannot write the editions record: {error.strerror}",
-                           str(path)) from None
+        raise HandoutError(
+            f"cannot write the editions record: {error.strerror}", str(path)
+        ) from None
 
 
-def publish(root: Path, locales: Sequence[str] | None = None,
-            drugs: Sequence[str] | None = None, date: dt.date | None = None,
-            check: bool = False) -> PublishResult:
+def publish(
+    root: Path,
+    locales: Sequence[str] | None = None,
+    drugs: Sequence[str] | None = None,
+    date: dt.date | None = None,
+    check: bool = False,
+) -> PublishResult:
     """Record every handout published now; ``check``: write nothing, say what would be
     written (``handouts publish --check`` exits 1 then). The catalogs are read under the
     catalogs' shared lock; every record written stays inside the project. A ``date``
@@ -70,14 +75,18 @@ def publish(root: Path, locales: Sequence[str] | None = None,
         return _publish(root, locales, drugs, date, check)
 
 
-def _publish(root: Path, locales: Sequence[str] | None, drugs: Sequence[str] | None,
-             date: dt.date | None, check: bool) -> PublishResult:
+def _publish(
+    root: Path,
+    locales: Sequence[str] | None,
+    drugs: Sequence[str] | None,
+    date: dt.date | None,
+    check: bool,
+) -> PublishResult:
     date = date or clock.today()
     monographs = {m.id: m for m in load_monographs(root)}
     glossary = load_glossary(root)
     policy = load_policy(root)
-    safety = frozenset(s.key for m in monographs.values() for s in iter_segments(m)
-                       if s.safety)
+    safety = frozenset(s.key for m in monographs.values() for s in iter_segments(m) if s.safety)
     present = discover_locales(root)
     for locale in locales or ():
         if locale not in present:
@@ -108,15 +117,23 @@ def _publish(root: Path, locales: Sequence[str] | None, drugs: Sequence[str] | N
             assert state.lookup is not None and state.catalog is not None
             data = (root / monograph.where.path).read_bytes()
             revision = editions.revision_of(data)
-            facts = handout_facts(monograph, revision, handout_keys(monograph), state.lookup,
-                                  state.trust, state.catalog)
+            facts = handout_facts(
+                monograph,
+                revision,
+                handout_keys(monograph),
+                state.lookup,
+                state.trust,
+                state.catalog,
+            )
             refused = Facts.from_record(facts.as_record()).problems  # as it will be read
             if refused:
-                raise HandoutError(f"a fact of this handout cannot be recorded: {refused[0]}",
-                                   shown)
+                raise HandoutError(
+                    f"a fact of this handout cannot be recorded: {refused[0]}", shown
+                )
             usable = {key for key in state.lookup if state.usable(key)}
-            record = editions.snapshot(monograph, locale, revision, date, state.lookup,
-                                       usable, state.catalog, facts)
+            record = editions.snapshot(
+                monograph, locale, revision, date, state.lookup, usable, state.catalog, facts
+            )
             old = _read_json(path)
             if old is not None and editions.same_edition(old, record):
                 result.unchanged.append(shown)
@@ -146,17 +163,20 @@ def _remember(root: Path, path: Path, referenced: set[Path]) -> None:
         referenced.add(editions.source_path(root, data["drug"], data["revision"]))
 
 
-def _prune(root: Path, locales: list[str], drugs: set[str], referenced: set[Path],
-           check: bool) -> list[str]:
+def _prune(
+    root: Path, locales: list[str], drugs: set[str], referenced: set[Path], check: bool
+) -> list[str]:
     """Remove records of locales or drugs gone, and sources no record uses."""
     base = root / editions.EDITIONS_DIR
     if not base.is_dir():
         return []
-    gone = [p for p in sorted(base.glob("*/*.json"))
-            if p.parent.name != editions.SOURCES
-            and (p.parent.name not in locales or p.stem not in drugs)]
-    gone += [p for p in sorted((base / editions.SOURCES).glob("*/*.yaml"))
-             if p not in referenced]
+    gone = [
+        p
+        for p in sorted(base.glob("*/*.json"))
+        if p.parent.name != editions.SOURCES
+        and (p.parent.name not in locales or p.stem not in drugs)
+    ]
+    gone += [p for p in sorted((base / editions.SOURCES).glob("*/*.yaml")) if p not in referenced]
     if not check:
         for path in gone:
             inside_project(root, path, "the editions record's path").unlink()

@@ -72,6 +72,7 @@ STYLESHEET = "style.css"
 
 # --- locales ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class LocaleInfo:
     """What a page needs to know about a locale, all from CLDR."""
@@ -95,15 +96,19 @@ def locale_info(code: str) -> LocaleInfo:
 
 # a number with a Latin-script unit ("100.4°F", "38 °C", "5 mg"): kept left-to-right
 # inside right-to-left text, where the bidi algorithm would show "F°100.4"
-_LTR_QUANTITY = re.compile(r"(?<![\w.,])\d[\d.,\u066b\u066c]*[ \u00a0]?"
-                           r"(?:°\s?[FC]|mcg|µg|mg|mL|ml|kg|g|L)(?![A-Za-z])")
+_LTR_QUANTITY = re.compile(
+    r"(?<![\w.,])\d[\d.,\u066b\u066c]*[ \u00a0]?"
+    r"(?:°\s?[FC]|mcg|µg|mg|mL|ml|kg|g|L)(?![A-Za-z])"
+)
 
 
 def _isolate_quantities(run: str) -> Markup:
     out, last = [], 0
     for match in _LTR_QUANTITY.finditer(run):
-        out += [escape(run[last:match.start()]),
-                Markup('<bdi dir="ltr">%s</bdi>') % match.group()]
+        out += [
+            escape(run[last : match.start()]),
+            Markup('<bdi dir="ltr">%s</bdi>') % match.group(),
+        ]
         last = match.end()
     out.append(escape(run[last:]))
     return Markup("").join(out)
@@ -116,8 +121,10 @@ def inline_html(text: str, rtl: bool = False) -> Markup:
     large-print and bilingual pages, and every locale's English column, show the same
     texts)."""
     escaped = _isolate_quantities if rtl else escape
-    return Markup("").join(Markup("<strong>%s</strong>") % escaped(run) if strong
-                           else escaped(run) for run, strong in parse(text))
+    return Markup("").join(
+        Markup("<strong>%s</strong>") % escaped(run) if strong else escaped(run)
+        for run, strong in parse(text)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -131,17 +138,24 @@ def content_policy(*styles: str, scripts: Iterable[str] = (), images: bool = Fal
     """A Content-Security-Policy allowing exactly these inline styles and scripts (and,
     with ``images``, images inlined as ``data:`` addresses: the clinic's logo)."""
     allowed_scripts = " ".join(map(style_hash, scripts)) or "'none'"
-    return Markup(f"default-src 'none'; style-src {' '.join(map(style_hash, styles))}; "
-                  f"img-src {'data:' if images else chr(39) + 'none' + chr(39)}; font-src 'none'; "
-                  f"script-src {allowed_scripts}; connect-src 'none'; base-uri 'none'; "
-                  "form-action 'none'")
+    return Markup(
+        f"default-src 'none'; style-src {' '.join(map(style_hash, styles))}; "
+        f"img-src {'data:' if images else chr(39) + 'none' + chr(39)}; font-src 'none'; "
+        f"script-src {allowed_scripts}; connect-src 'none'; base-uri 'none'; "
+        "form-action 'none'"
+    )
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-                      keep_trailing_newline=True, auto_reload=False)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
     env.policies["ext.i18n.trimmed"] = True
     # real callables come with each render; the i18n extension adds the method at run time
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
@@ -152,8 +166,9 @@ def environment() -> Environment:
     return env
 
 
-def _format(text: str, english: str, usable: bool, variables: dict[str, Any],
-            html: bool) -> tuple[str, bool]:
+def _format(
+    text: str, english: str, usable: bool, variables: dict[str, Any], html: bool
+) -> tuple[str, bool]:
     """``text`` with its placeholders filled (:func:`~.facts.fill`; values escaped in
     HTML); a text without placeholders is shown as written. A translation naming a value
     that is not given falls back to English (the check reports it as an error)."""
@@ -192,13 +207,13 @@ class _Strings:
 
     def callables(self) -> dict[str, Callable[..., str]]:
         """``_``, ``gettext``, ``ngettext`` for a Jinja2 render context (new-style)."""
+
         @pass_context
         def gettext(_context: Any, msgid: str, **variables: Any) -> str:
             return self.gettext(msgid, **variables)
 
         @pass_context
-        def ngettext(_context: Any, singular: str, plural: str, num: int,
-                     **variables: Any) -> str:
+        def ngettext(_context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
             return self.ngettext(singular, plural, num, **variables)
 
         return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
@@ -210,19 +225,28 @@ def _facts(handout: Handout, revision: str, facts: Facts | None) -> Facts:
 
 def _counts(handout: Handout) -> dict[str, Any]:
     """Why the handout is a draft: texts not ready, by reason (and the checks)."""
-    return {"missing": handout.count("missing"), "fuzzy": handout.count("fuzzy"),
-            "blocked": handout.count("blocked"), "unreviewed": handout.count("unreviewed"),
-            "checks": ", ".join(handout.checks)}
+    return {
+        "missing": handout.count("missing"),
+        "fuzzy": handout.count("fuzzy"),
+        "blocked": handout.count("blocked"),
+        "unreviewed": handout.count("unreviewed"),
+        "checks": ", ".join(handout.checks),
+    }
 
 
 # --- handouts ----------------------------------------------------------------------------
+
 
 def render_navigation(nav: Navigation, interface: Interface) -> str:
     """A page's links to its other editions and languages, exactly as the page template
     writes them (``templates/_nav.html``): to relink a page without rendering it again."""
     strings = _Strings(interface, html=True)
-    labels = {"large": strings.gettext(UI_LARGE), "bilingual": strings.gettext(UI_BILINGUAL),
-              "text": strings.gettext(UI_TEXT), "standard": strings.gettext(UI_STANDARD)}
+    labels = {
+        "large": strings.gettext(UI_LARGE),
+        "bilingual": strings.gettext(UI_BILINGUAL),
+        "text": strings.gettext(UI_TEXT),
+        "standard": strings.gettext(UI_STANDARD),
+    }
     return str(_nav_macro()(nav, labels, strings.gettext(UI_EDITIONS)))
 
 
@@ -234,12 +258,14 @@ def _nav_macro() -> Callable[..., Any]:
 
 def fact_values(handout: Handout, facts: Facts) -> dict[str, str]:
     """The handout's facts as its language writes them, with its handout code."""
-    return localized_values(facts, locale_info(handout.locale).babel, handout.monograph.id,
-                            handout.locale)
+    return localized_values(
+        facts, locale_info(handout.locale).babel, handout.monograph.id, handout.locale
+    )
 
 
-def running_text(handout: Handout, interface: Interface, facts: Facts,
-                 large: bool = False) -> RunningText:
+def running_text(
+    handout: Handout, interface: Interface, facts: Facts, large: bool = False
+) -> RunningText:
     """What every printed page of ``handout`` repeats, in its language: the drug, the
     language, "Last updated" and the handout code (each a fact from data, through its
     interface text's placeholder, each labelled), on an unreviewed translation the notice
@@ -247,8 +273,10 @@ def running_text(handout: Handout, interface: Interface, facts: Facts,
     info = locale_info(handout.locale)
     ui = _Strings(interface, html=False)
     values = fact_values(handout, facts)
-    dated = (f"{ui.gettext(UI_UPDATED, date=values['updated'])} \u00b7 "
-             f"{ui.gettext(UI_CODE, code=values['code'])}")
+    dated = (
+        f"{ui.gettext(UI_UPDATED, date=values['updated'])} \u00b7 "
+        f"{ui.gettext(UI_CODE, code=values['code'])}"
+    )
     notice = None
     if handout.locale != ENGLISH and not facts.fully_reviewed:
         notice = ui.gettext(UI_TRANSLATION_UNREVIEWED, translated=values["translated"])
@@ -257,22 +285,39 @@ def running_text(handout: Handout, interface: Interface, facts: Facts,
         draft = ui.gettext(UI_DRAFT)
         if draft != UI_DRAFT:
             draft = f"{draft} / {UI_DRAFT}"
-    return RunningText(plain(handout.title.text), info.name, dated, notice, draft,
-                       info.direction == "rtl", info.tag, large)
+    return RunningText(
+        plain(handout.title.text),
+        info.name,
+        dated,
+        notice,
+        draft,
+        info.direction == "rtl",
+        info.tag,
+        large,
+    )
 
 
 def main_of(page: str) -> Markup:
     """What a rendered handout page has between ``<main>`` and ``</main>``: the same in
     its standard and large-print editions, so the second reuses the first's."""
-    inner = page[page.index("<main>") + len("<main>"):page.index("</main>")]
+    inner = page[page.index("<main>") + len("<main>") : page.index("</main>")]
     return Markup(inner.removesuffix("\n"))  # the template writes that line break itself
 
 
-def render_html(handout: Handout, interface: Interface, revision: str,
-                english_href: str | None = None, *, facts: Facts | None = None,
-                edition: str = "standard", nav: Navigation | None = None,
-                english_address: str | None = None, main_html: Markup | None = None,
-                clinic: Clinic | None = None, page_address: str | None = None) -> str:
+def render_html(
+    handout: Handout,
+    interface: Interface,
+    revision: str,
+    english_href: str | None = None,
+    *,
+    facts: Facts | None = None,
+    edition: str = "standard",
+    nav: Navigation | None = None,
+    english_address: str | None = None,
+    main_html: Markup | None = None,
+    clinic: Clinic | None = None,
+    page_address: str | None = None,
+) -> str:
     """The handout as one self-contained HTML page; ``facts`` (default: the monograph's
     alone) fill its provenance block; ``facts.edition`` marks an earlier edition.
     ``edition``: standard or large (print); ``nav``: its links to the other formats and
@@ -286,15 +331,26 @@ def render_html(handout: Handout, interface: Interface, revision: str,
     template = environment().get_template("handout.html")
     clinic = clinic or Clinic()
     return template.render(
-        handout=handout, info=info, css=css, clinic=clinic,
+        handout=handout,
+        info=info,
+        css=css,
+        clinic=clinic,
         csp=content_policy(css, print_css, images=clinic.logo is not None),
-        print_style=Markup(print_css), version=__version__, edition=edition, nav=nav,
-        revision=revision, localized=handout.locale != ENGLISH,
+        print_style=Markup(print_css),
+        version=__version__,
+        edition=edition,
+        nav=nav,
+        revision=revision,
+        localized=handout.locale != ENGLISH,
         english_href=english_href if handout.locale != ENGLISH else None,
-        english_address=english_address or english_href, main_html=main_html,
+        english_address=english_address or english_href,
+        main_html=main_html,
         qr=qr_code(page_address) if page_address else None,
-        facts=facts, fact=fact_values(handout, facts), counts=_counts(handout),
-        **_Strings(interface, html=True).callables())
+        facts=facts,
+        fact=fact_values(handout, facts),
+        counts=_counts(handout),
+        **_Strings(interface, html=True).callables(),
+    )
 
 
 def why(ui: _Strings, shown: LocalText) -> str | None:
@@ -310,8 +366,9 @@ def why(ui: _Strings, shown: LocalText) -> str | None:
     return None
 
 
-def _text_block(shown: LocalText, ui: _Strings, indent: str = "",
-                subsequent: str | None = None) -> list[str]:
+def _text_block(
+    shown: LocalText, ui: _Strings, indent: str = "", subsequent: str | None = None
+) -> list[str]:
     text = plain(shown.text)
     reason = why(ui, shown)
     if reason is not None:
@@ -330,8 +387,12 @@ def _draft_lines(handout: Handout, ui: _Strings) -> list[str]:
     if handout.locale != ENGLISH and label != UI_DRAFT:
         label = f"{label} / {UI_DRAFT}"  # the English words too: a translator wrote these
     lines = [*wrap(f"*** {label} ***"), *wrap(ui.gettext(UI_DRAFT_EXPLAINED))]
-    for name, strings in (("missing", UI_MISSING), ("fuzzy", UI_FUZZY),
-                          ("blocked", UI_BLOCKED), ("unreviewed", UI_UNREVIEWED)):
+    for name, strings in (
+        ("missing", UI_MISSING),
+        ("fuzzy", UI_FUZZY),
+        ("blocked", UI_BLOCKED),
+        ("unreviewed", UI_UNREVIEWED),
+    ):
         if counts[name]:
             lines += wrap(ui.ngettext(*strings, counts[name], checks=counts["checks"]))
     return [*lines, "=" * WIDTH]
@@ -341,12 +402,20 @@ def provenance(ui: _Strings, handout: Handout, facts: Facts) -> list[str]:
     """The facts a patient reads at the end: each fact a placeholder value, labelled
     (shared by HTML and text); no revision hash (that stays in ``<meta>``)."""
     values = fact_values(handout, facts)
-    lines = [ui.gettext(UI_UPDATED, date=values["updated"]),
-             ui.gettext(UI_CODE, code=values["code"])]
+    lines = [
+        ui.gettext(UI_UPDATED, date=values["updated"]),
+        ui.gettext(UI_CODE, code=values["code"]),
+    ]
     if handout.locale != ENGLISH:
         if facts.fully_reviewed:
-            lines.append(ui.gettext(UI_TRANSLATION_REVIEWED, translated=values["translated"],
-                                    reviewers=values["reviewers"], reviewed=values["reviewed"]))
+            lines.append(
+                ui.gettext(
+                    UI_TRANSLATION_REVIEWED,
+                    translated=values["translated"],
+                    reviewers=values["reviewers"],
+                    reviewed=values["reviewed"],
+                )
+            )
         else:
             lines.append(ui.gettext(UI_TRANSLATION_UNREVIEWED, translated=values["translated"]))
     return lines
@@ -354,9 +423,13 @@ def provenance(ui: _Strings, handout: Handout, facts: Facts) -> list[str]:
 
 def contact_labels(ui: _Strings) -> dict[str, str]:
     """The contact box's labels, localized (the values are the clinic's)."""
-    return {"contact": ui.gettext(UI_CONTACT), "phone": ui.gettext(UI_PHONE),
-            "after_hours": ui.gettext(UI_AFTER_HOURS), "emergency": ui.gettext(UI_EMERGENCY),
-            "website": ui.gettext(UI_WEBSITE)}
+    return {
+        "contact": ui.gettext(UI_CONTACT),
+        "phone": ui.gettext(UI_PHONE),
+        "after_hours": ui.gettext(UI_AFTER_HOURS),
+        "emergency": ui.gettext(UI_EMERGENCY),
+        "website": ui.gettext(UI_WEBSITE),
+    }
 
 
 BLANK = "_" * 28  # a line to write a number on
@@ -368,9 +441,11 @@ def contact_lines(ui: _Strings, clinic: Clinic | None) -> list[str]:
     labels = contact_labels(ui)
     title = labels["contact"] + (f": {clinic.name}" if clinic.name else "")
     lines = [f"+{'-' * (WIDTH - 2)}+", *wrap(title, WIDTH, "| ", "| ")]
-    for label, value in ((labels["phone"], clinic.phone),
-                         (labels["after_hours"], clinic.after_hours_phone),
-                         (labels["emergency"], clinic.emergency)):
+    for label, value in (
+        (labels["phone"], clinic.phone),
+        (labels["after_hours"], clinic.after_hours_phone),
+        (labels["emergency"], clinic.emergency),
+    ):
         lines.append(f"| {label}: {value or BLANK}")
     if clinic.website:
         lines.append(f"| {labels['website']}: {clinic.website}")
@@ -390,9 +465,15 @@ def notice_lines(ui: _Strings, handout: Handout, facts: Facts) -> list[str]:
     return [*lines, "=" * WIDTH] if lines else []
 
 
-def render_text(handout: Handout, interface: Interface, revision: str,
-                english_path: str | None = None, *, facts: Facts | None = None,
-                clinic: Clinic | None = None) -> str:
+def render_text(
+    handout: Handout,
+    interface: Interface,
+    revision: str,
+    english_path: str | None = None,
+    *,
+    facts: Facts | None = None,
+    clinic: Clinic | None = None,
+) -> str:
     """The handout as UTF-8 plain text, wrapped at 72 display columns; a translation
     ends with the relative path of the English text."""
     ui = _Strings(interface, html=False)
@@ -421,14 +502,16 @@ def render_text(handout: Handout, interface: Interface, revision: str,
         for block in section.blocks:
             if block.kind == "callout":
                 assert block.text is not None
-                out.append([f"! {ui.gettext(UI_IMPORTANT).upper()}",
-                            *_text_block(block.text, ui, "  | ")])
+                out.append(
+                    [f"! {ui.gettext(UI_IMPORTANT).upper()}", *_text_block(block.text, ui, "  | ")]
+                )
             elif block.kind == "list":
                 if block.text:
                     out.append(_text_block(block.text, ui))
                 if block.items:
-                    out.append([line for item in block.items
-                                for line in _text_block(item, ui, "- ", "  ")])
+                    out.append(
+                        [line for item in block.items for line in _text_block(item, ui, "- ", "  ")]
+                    )
                 elif block.gap:
                     out.append(list(wrap(ui.gettext(UI_GAP))))
             elif block.text is not None:
@@ -444,6 +527,7 @@ def render_text(handout: Handout, interface: Interface, revision: str,
 
 
 # --- index pages -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Listing:
@@ -471,16 +555,24 @@ class Listing:
 
 def _page(name: str, **context: Any) -> str:
     css, policy = stylesheet()
-    return environment().get_template(name).render(css=css, csp=policy, version=__version__,
-                                                   **context)
+    return (
+        environment().get_template(name).render(css=css, csp=policy, version=__version__, **context)
+    )
 
 
 def render_drafts(listings: Iterable[Listing]) -> str:
     """The translators' page: every draft with what is left to do."""
-    drafts = sorted((item for item in listings if item.status == "draft"),
-                    key=lambda item: (item.locale, item.title.lower(), item.drug))
-    rows = [{"item": item, "info": locale_info(item.locale),
-             "html": posixpath.relpath(item.html, DRAFTS),
-             "text": posixpath.relpath(item.text, DRAFTS)}
-            for item in drafts]
+    drafts = sorted(
+        (item for item in listings if item.status == "draft"),
+        key=lambda item: (item.locale, item.title.lower(), item.drug),
+    )
+    rows = [
+        {
+            "item": item,
+            "info": locale_info(item.locale),
+            "html": posixpath.relpath(item.html, DRAFTS),
+            "text": posixpath.relpath(item.text, DRAFTS),
+        }
+        for item in drafts
+    ]
     return _page("drafts.html", rows=rows)

@@ -110,8 +110,13 @@ def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleSt
     state = _per_locale.get(locale)
     if state is None:
         state = _preloaded.pop(locale, None) or open_locale(
-            Path(shared.root), locale, shared.glossary, shared.safety, shared.policy,
-            _shapes(shared))
+            Path(shared.root),
+            locale,
+            shared.glossary,
+            shared.safety,
+            shared.policy,
+            _shapes(shared),
+        )
         _per_locale[locale] = state
     if state.catalog is not None:
         keys = (s.key for drug in drugs for s in iter_segments(shared.monographs[drug]))
@@ -133,40 +138,78 @@ def _coverage(handout: Handout, state: LocaleState) -> dict[str, float | int]:
         lookup, trust = state.lookup, state.trust
         counts = count_states(keys, lambda key: entry_state(lookup.get(key), trust))
     ready = handout.total - handout.missing
-    return {"untranslated": counts.untranslated, "fuzzy": counts.fuzzy,
-            "translated": counts.translated, "reviewed": counts.reviewed,
-            "blocked": handout.count("blocked"), "unreviewed": handout.count("unreviewed"),
-            "ready": ready, "total": counts.total,
-            "percent": round(counts.percent, 2),
-            "percent_ready": round(100 * ready / handout.total, 2) if handout.total else 100.0}
+    return {
+        "untranslated": counts.untranslated,
+        "fuzzy": counts.fuzzy,
+        "translated": counts.translated,
+        "reviewed": counts.reviewed,
+        "blocked": handout.count("blocked"),
+        "unreviewed": handout.count("unreviewed"),
+        "ready": ready,
+        "total": counts.total,
+        "percent": round(counts.percent, 2),
+        "percent_ready": round(100 * ready / handout.total, 2) if handout.total else 100.0,
+    }
 
 
 def _findings(handout: Handout, state: LocaleState) -> list[dict[str, Any]]:
     """The error findings that hold the handout's texts back, with their catalog line."""
     found = [f for key in handout.states for f in state.errors.get(key, ())]
-    return [{"check": f.check, "message": f.message, "where": str(f.where)}
-            for f in sorted(found, key=lambda f: (f.where.line if f.where else 0, f.check))]
+    return [
+        {"check": f.check, "message": f.message, "where": str(f.where)}
+        for f in sorted(found, key=lambda f: (f.where.line if f.where else 0, f.check))
+    ]
 
 
-def _write_pair(shared: Shared, folder: str, drug: str, handout: Handout,
-                interface: Interface, facts: Facts) -> tuple[str, str, int]:
+def _write_pair(
+    shared: Shared, folder: str, drug: str, handout: Handout, interface: Interface, facts: Facts
+) -> tuple[str, str, int]:
     english = "../" * (folder.count("/") + 1) + f"{ENGLISH}/{drug}"
     revision = facts.revision
     staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
     clinic = shared.policy.clinic
     html, text = f"{folder}/{drug}.html", f"{folder}/{drug}.txt"
-    written = int(put(staging, previous, html, render_html(
-        handout, interface, revision, f"{english}.html", facts=facts, clinic=clinic,
-        english_address=english_address(drug, shared.base_url, text=False)).encode("utf-8")))
-    written += put(staging, previous, text, render_text(
-        handout, interface, revision, english_address(drug, shared.base_url, text=True),
-        facts=facts, clinic=clinic).encode("utf-8"))
+    written = int(
+        put(
+            staging,
+            previous,
+            html,
+            render_html(
+                handout,
+                interface,
+                revision,
+                f"{english}.html",
+                facts=facts,
+                clinic=clinic,
+                english_address=english_address(drug, shared.base_url, text=False),
+            ).encode("utf-8"),
+        )
+    )
+    written += put(
+        staging,
+        previous,
+        text,
+        render_text(
+            handout,
+            interface,
+            revision,
+            english_address(drug, shared.base_url, text=True),
+            facts=facts,
+            clinic=clinic,
+        ).encode("utf-8"),
+    )
     return html, text, int(written)
 
 
-def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
-                   interface: Interface, facts: Facts, kept: Monograph | None = None
-                   ) -> tuple[HandoutFiles, int, dict[str, Any], dict[str, int], dict[str, str]]:
+def _write_formats(
+    shared: Shared,
+    locale: str,
+    drug: str,
+    handout: Handout,
+    interface: Interface,
+    facts: Facts,
+    kept: Monograph | None = None,
+) -> tuple[HandoutFiles, int, dict[str, Any], dict[str, int], dict[str, str]]:
     """Write a published handout in every format: standard, large print and (for a
     translation) bilingual HTML, text and bilingual text; (its files, files written, the
     PDFs to print with the digest of their page, PDFs skipped by reason, the other
@@ -180,21 +223,31 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
     text_address = english_address(drug, shared.base_url, text=True)
     text = render_text(handout, interface, revision, text_address, facts=facts, clinic=clinic)
     written = int(put(staging, previous, files.text, text.encode("utf-8")))
-    others = {code: handout_files(code, drug, True).html
-              for code in shared.published_guess.get(drug, ()) if code != locale} \
-        if kept is None else {}
-    english = (localize(kept) if kept is not None else _english_of(shared, drug)) \
-        if locale != ENGLISH else None
+    others = (
+        {
+            code: handout_files(code, drug, True).html
+            for code in shared.published_guess.get(drug, ())
+            if code != locale
+        }
+        if kept is None
+        else {}
+    )
+    english = (
+        (localize(kept) if kept is not None else _english_of(shared, drug))
+        if locale != ENGLISH
+        else None
+    )
     printed = text
     if english is not None and files.bilingual_text:
-        bilingual_text = render_bilingual_text(handout, english, interface, revision,
-                                               text_address, facts=facts, clinic=clinic)
+        bilingual_text = render_bilingual_text(
+            handout, english, interface, revision, text_address, facts=facts, clinic=clinic
+        )
         written += put(staging, previous, files.bilingual_text, bilingual_text.encode("utf-8"))
         printed += bilingual_text
-    reason = (shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage)
-              if files.pdfs else None)
-    pages = _pages(shared, files, handout, english, interface, facts, list(files.pdfs),
-                   others)
+    reason = (
+        shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage) if files.pdfs else None
+    )
+    pages = _pages(shared, files, handout, english, interface, facts, list(files.pdfs), others)
     digests = {name: print_digest(pages[html]) for name, (html, _) in files.pdfs.items()}
     made: list[str] = list(files.pdfs)
     skipped: dict[str, int] = {}
@@ -204,14 +257,23 @@ def _write_formats(shared: Shared, locale: str, drug: str, handout: Handout,
             pages = _pages(shared, files, handout, english, interface, facts, made, others)
     for page, html in pages.items():
         written += put(staging, previous, page, html.encode("utf-8"))
-    pdf = {name: {"html": files.pdfs[name][0], "paper": files.pdfs[name][1],
-                  "digest": digests[name]} for name in made}
+    pdf = {
+        name: {"html": files.pdfs[name][0], "paper": files.pdfs[name][1], "digest": digests[name]}
+        for name in made
+    }
     return files, int(written), pdf, skipped, others
 
 
-def _pages(shared: Shared, files: HandoutFiles, handout: Handout, english: Handout | None,
-           interface: Interface, facts: Facts, made: list[str], others: dict[str, str]
-           ) -> dict[str, str]:
+def _pages(
+    shared: Shared,
+    files: HandoutFiles,
+    handout: Handout,
+    english: Handout | None,
+    interface: Interface,
+    facts: Facts,
+    made: list[str],
+    others: dict[str, str],
+) -> dict[str, str]:
     """The HTML editions of a published handout, linking the PDFs ``made``."""
     revision = facts.revision
     english_href = f"../{ENGLISH}/{handout.monograph.id}.html"
@@ -226,15 +288,32 @@ def _pages(shared: Shared, files: HandoutFiles, handout: Handout, english: Hando
         public = f"{shared.base_url}{page}" if shared.base_url else None  # printed, a QR code
         if edition == "bilingual":
             assert english is not None
-            pages[page] = render_bilingual_html(handout, english, interface, revision,
-                                                english_href, nav=nav, english_address=address,
-                                                facts=facts, clinic=clinic,
-                                                page_address=public)
+            pages[page] = render_bilingual_html(
+                handout,
+                english,
+                interface,
+                revision,
+                english_href,
+                nav=nav,
+                english_address=address,
+                facts=facts,
+                clinic=clinic,
+                page_address=public,
+            )
         else:  # the large print's body is the standard edition's, rendered once
             pages[page] = render_html(
-                handout, interface, revision, english_href, facts=facts, edition=edition,
-                clinic=clinic, nav=nav, english_address=address, page_address=public,
-                main_html=main_of(pages[files.html]) if edition == "large" else None)
+                handout,
+                interface,
+                revision,
+                english_href,
+                facts=facts,
+                edition=edition,
+                clinic=clinic,
+                nav=nav,
+                english_address=address,
+                page_address=public,
+                main_html=main_of(pages[files.html]) if edition == "large" else None,
+            )
     return pages
 
 
@@ -245,45 +324,80 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
     last published edition (``editions/``) in its place, or has it withdrawn."""
     state = _locale_state(shared, locale, [drug])
     monograph = shared.monographs[drug]
-    held = {key: tuple(f"[{f.check}] {f.message}" for f in found)
-            for key, found in state.errors.items()} if shared.preview else None
-    handout = localize(monograph, locale, state.lookup, state.blocked, state.interface,
-                       held_in_view=held)
+    held = (
+        {
+            key: tuple(f"[{f.check}] {f.message}" for f in found)
+            for key, found in state.errors.items()
+        }
+        if shared.preview
+        else None
+    )
+    handout = localize(
+        monograph, locale, state.lookup, state.blocked, state.interface, held_in_view=held
+    )
     revision = shared.revisions[drug]
-    facts = handout_facts(monograph, revision, handout_keys(monograph), state.lookup,
-                          state.trust, state.catalog)
+    facts = handout_facts(
+        monograph, revision, handout_keys(monograph), state.lookup, state.trust, state.catalog
+    )
     published = handout.published
     if published:
         files, written, made, skipped, others = _write_formats(
-            shared, locale, drug, handout, state.interface, facts)
+            shared, locale, drug, handout, state.interface, facts
+        )
     else:
-        html, text, written = _write_pair(shared, f"{DRAFTS}/{locale}", drug, handout,
-                                          state.interface, facts)
+        html, text, written = _write_pair(
+            shared, f"{DRAFTS}/{locale}", drug, handout, state.interface, facts
+        )
         files, made, skipped, others = HandoutFiles(html, text), {}, {}, {}
-    edition, extra = (_edition(shared, state, monograph, revision)
-                      if not published and locale != ENGLISH else (None, 0))
+    edition, extra = (
+        _edition(shared, state, monograph, revision)
+        if not published and locale != ENGLISH
+        else (None, 0)
+    )
     entry = Entry(
-        locale, drug, monograph.title.text, "published" if published else "draft",
-        files.html, files.text, tuple(files.written()), made, skipped, tuple(sorted(others)),
+        locale,
+        drug,
+        monograph.title.text,
+        "published" if published else "draft",
+        files.html,
+        files.text,
+        tuple(files.written()),
+        made,
+        skipped,
+        tuple(sorted(others)),
         monograph.reviewed.isoformat() if monograph.reviewed else None,
-        _coverage(handout, state), handout.missing,
+        _coverage(handout, state),
+        handout.missing,
         sum(len(state.errors.get(key, ())) for key in handout.states),
         tuple(_findings(handout, state)),
-        {"fully_reviewed": facts.fully_reviewed, "reviewers": list(facts.reviewers),
-         "reviewed": facts.reviewed.isoformat() if facts.reviewed else None},
-        edition, confirmed_findings=tuple(
-            {"check": f.check, "message": f.message, "where": str(f.where),
-             "reviewer": f.confirmed.reviewer, "date": f.confirmed.date.isoformat(),
-             "reason": f.confirmed.reason}
-            for key in handout.states for f in state.confirmed.get(key, ()) if f.confirmed),
+        {
+            "fully_reviewed": facts.fully_reviewed,
+            "reviewers": list(facts.reviewers),
+            "reviewed": facts.reviewed.isoformat() if facts.reviewed else None,
+        },
+        edition,
+        confirmed_findings=tuple(
+            {
+                "check": f.check,
+                "message": f.message,
+                "where": str(f.where),
+                "reviewer": f.confirmed.reviewer,
+                "date": f.confirmed.date.isoformat(),
+                "reason": f.confirmed.reason,
+            }
+            for key in handout.states
+            for f in state.confirmed.get(key, ())
+            if f.confirmed
+        ),
         brands=monograph.brand_names,
-        source_gap=bool(monograph.gaps) or any(b.gap for s in monograph.sections
-                                               for b in s.blocks))
+        source_gap=bool(monograph.gaps) or any(b.gap for s in monograph.sections for b in s.blocks),
+    )
     return entry, written + extra
 
 
-def _edition(shared: Shared, state: LocaleState, monograph: Monograph, revision: str
-             ) -> tuple[dict[str, Any] | None, int]:
+def _edition(
+    shared: Shared, state: LocaleState, monograph: Monograph, revision: str
+) -> tuple[dict[str, Any] | None, int]:
     """The recorded edition of a draft handout: kept (rendered in the published place,
     with its notice) or withdrawn, with the reason; None when there is none to show."""
     root = Path(shared.root)
@@ -297,32 +411,55 @@ def _edition(shared: Shared, state: LocaleState, monograph: Monograph, revision:
     reason = editions.withdrawal(recorded, old, monograph, state.needs_review)
     shown = None if reason else _edition_handout(shared, state, recorded, old)
     if isinstance(shown, str) or shown is None:
-        return {"status": "withdrawn", "published": recorded.published.isoformat(),
-                "reason": reason or shown}, 0
+        return {
+            "status": "withdrawn",
+            "published": recorded.published.isoformat(),
+            "reason": reason or shown,
+        }, 0
     handout, interface = shown
     facts = replace(recorded.facts, edition=recorded.published)
-    files, written, made, skipped, _ = _write_formats(shared, state.locale, monograph.id,
-                                                      handout, interface, facts, kept=old)
-    return {"status": "kept", "published": recorded.published.isoformat(), "html": files.html,
-            "text": files.text, "files": files.written(), "pdf": made,
-            "pdf_skipped": skipped, "fully_reviewed": recorded.facts.fully_reviewed,
-            "reviewers": list(recorded.facts.reviewers),
-            "reviewed": recorded.facts.reviewed.isoformat() if recorded.facts.reviewed
-            else None, "facts_not_shown": list(recorded.facts.problems)}, written
+    files, written, made, skipped, _ = _write_formats(
+        shared, state.locale, monograph.id, handout, interface, facts, kept=old
+    )
+    return {
+        "status": "kept",
+        "published": recorded.published.isoformat(),
+        "html": files.html,
+        "text": files.text,
+        "files": files.written(),
+        "pdf": made,
+        "pdf_skipped": skipped,
+        "fully_reviewed": recorded.facts.fully_reviewed,
+        "reviewers": list(recorded.facts.reviewers),
+        "reviewed": recorded.facts.reviewed.isoformat() if recorded.facts.reviewed else None,
+        "facts_not_shown": list(recorded.facts.problems),
+    }, written
 
 
-def _edition_handout(shared: Shared, state: LocaleState, recorded: editions.Edition,
-                     old: Monograph) -> tuple[Handout, Interface] | str:
+def _edition_handout(
+    shared: Shared, state: LocaleState, recorded: editions.Edition, old: Monograph
+) -> tuple[Handout, Interface] | str:
     """The edition as a handout, its texts re-checked now; or why it cannot be shown."""
     assert state.lookup is not None
-    lookup = {key: message for key, message in state.lookup.items()
-              if key[0] is None and key[1] in UI_MSGIDS and state.usable(key)}
+    lookup = {
+        key: message
+        for key, message in state.lookup.items()
+        if key[0] is None and key[1] in UI_MSGIDS and state.usable(key)
+    }
     lookup.update(recorded.texts)  # the edition's own texts first, exactly as published
-    catalog = Catalog(recorded.path, state.locale, {"Plural-Forms": recorded.plural_forms},
-                      (), tuple(lookup.values()))
+    catalog = Catalog(
+        recorded.path,
+        state.locale,
+        {"Plural-Forms": recorded.plural_forms},
+        (),
+        tuple(lookup.values()),
+    )
     safety = {s.key for s in iter_segments(old) if s.safety}
-    errors = [f for f in catalog_findings(state.locale, catalog, shared.glossary, safety)
-              if f.severity == "error"]
+    errors = [
+        f
+        for f in catalog_findings(state.locale, catalog, shared.glossary, safety)
+        if f.severity == "error"
+    ]
     if errors:
         return f"the edition's texts fail a check now: [{errors[0].check}] {errors[0].message}"
     interface = interface_for(catalog)
@@ -338,8 +475,11 @@ def relink_handout(shared: Shared, entry: Entry) -> tuple[Entry, int]:
     locale, drug = entry.locale, entry.drug
     interface = _locale_state(shared, locale, ()).interface
     files = handout_files(locale, drug, True, shared.papers)
-    others = {code: handout_files(code, drug, True).html
-              for code in shared.published_guess.get(drug, ()) if code != locale}
+    others = {
+        code: handout_files(code, drug, True).html
+        for code in shared.published_guess.get(drug, ())
+        if code != locale
+    }
     staging = Path(shared.staging)
     previous = Path(shared.previous) if shared.previous else None
     written = 0
@@ -369,9 +509,13 @@ def _run_task(task: Task) -> list[tuple[Entry, int]]:
     return results
 
 
-def render_all(shared: Shared, tasks: list[Task], jobs: int, progress: Progress | None,
-               readings: Mapping[str, LocaleState] | None = None
-               ) -> list[tuple[Entry, int]]:
+def render_all(
+    shared: Shared,
+    tasks: list[Task],
+    jobs: int,
+    progress: Progress | None,
+    readings: Mapping[str, LocaleState] | None = None,
+) -> list[tuple[Entry, int]]:
     """Run ``tasks`` (in worker processes when there are enough handouts); (entry,
     files written) per handout. ``readings``: catalogs read and checked already."""
     _preloaded.clear()
@@ -382,8 +526,9 @@ def render_all(shared: Shared, tasks: list[Task], jobs: int, progress: Progress 
         _preloaded.clear()
 
 
-def _run_all(shared: Shared, tasks: list[Task], jobs: int,
-             progress: Progress | None) -> list[tuple[Entry, int]]:
+def _run_all(
+    shared: Shared, tasks: list[Task], jobs: int, progress: Progress | None
+) -> list[tuple[Entry, int]]:
     total = sum(len(task.drugs) or len(task.relink) for task in tasks)
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     results: list[tuple[Entry, int]] = []

@@ -50,38 +50,48 @@ def sheet_rows(root: Path, locale: str, drug: str) -> list[SheetRow]:
         raise LocaleError(f"no catalog for locale '{locale}'")
     monographs = {m.id: m for m in load_monographs(root)}
     if drug not in monographs:
-        raise HandoutError(f"unknown drug '{drug}' (available: "
-                           f"{', '.join(sorted(monographs)[:10])})")
+        raise HandoutError(
+            f"unknown drug '{drug}' (available: {', '.join(sorted(monographs)[:10])})"
+        )
     monograph = monographs[drug]
     catalog = load_catalog(root, locale)
     lookup = catalog.lookup()
     trust = trust_for(load_policy(root).get(locale))
     safety = {s.key for m in monographs.values() for s in iter_segments(m) if s.safety}
     by_line: dict[int, list[Finding]] = {}
-    for finding in catalog_findings(locale, catalog, load_glossary(root), safety,
-                                    trust.reviewers):
+    for finding in catalog_findings(locale, catalog, load_glossary(root), safety, trust.reviewers):
         by_line.setdefault(finding.where.line if finding.where else 0, []).append(finding)
     places: dict[Key, tuple[str, bool]] = {}
     for segment in iter_segments(monograph):
-        where = f"section {segment.section}, {segment.kind}" if segment.section \
-            else segment.kind
+        where = f"section {segment.section}, {segment.kind}" if segment.section else segment.kind
         places.setdefault(segment.key, (where, segment.safety))
     rows = []
     for number, key in enumerate(handout_keys(monograph), 1):
         message = lookup.get(key)
         place, is_safety = places.get(key, ("interface text", False))
         findings = tuple(by_line.get(message.text_line, ())) if message else ()
-        english = (key[1],) if message is None or message.msgid_plural is None \
+        english = (
+            (key[1],)
+            if message is None or message.msgid_plural is None
             else (message.msgid, message.msgid_plural)
-        translation = tuple(t for t in message.texts) if message and message.has_translation \
-            else ()
+        )
+        translation = tuple(t for t in message.texts) if message and message.has_translation else ()
         counted = trust.marks(message)
-        rows.append(SheetRow(
-            number, place, is_safety, english, translation, entry_state(message, trust),
-            any(f.severity == "error" for f in findings), findings,
-            tuple(f"{m.reviewer}, {m.date.isoformat()}" for m in counted),
-            tuple(map(visible, void_marks(message, trust))) if message else (),
-            message.text_line if message else 0))
+        rows.append(
+            SheetRow(
+                number,
+                place,
+                is_safety,
+                english,
+                translation,
+                entry_state(message, trust),
+                any(f.severity == "error" for f in findings),
+                findings,
+                tuple(f"{m.reviewer}, {m.date.isoformat()}" for m in counted),
+                tuple(map(visible, void_marks(message, trust))) if message else (),
+                message.text_line if message else 0,
+            )
+        )
     return rows
 
 
@@ -89,12 +99,20 @@ def render_review_sheet(root: Path, locale: str, drug: str) -> str:
     """The review sheet as one self-contained HTML page."""
     rows = sheet_rows(root, locale, drug)
     monograph = next(m for m in load_monographs(root) if m.id == drug)
-    counts = {name: sum(r.state == name for r in rows)
-              for name in ("untranslated", "fuzzy", "translated", "reviewed")}
-    return _page("review-sheet.html", rows=rows, info=locale_info(locale),
-                 catalog=catalog_path(root, locale).relative_to(root).as_posix(),
-                 title=monograph.title.text, drug=drug, counts=counts,
-                 held=sum(r.held_back for r in rows),
-                 confirmed=sum(bool(f.confirmed) for r in rows for f in r.findings),
-                 policy=load_policy(root).get(locale), marks_seen=any(
-                     marks_of(m)[0] for m in load_catalog(root, locale).messages))
+    counts = {
+        name: sum(r.state == name for r in rows)
+        for name in ("untranslated", "fuzzy", "translated", "reviewed")
+    }
+    return _page(
+        "review-sheet.html",
+        rows=rows,
+        info=locale_info(locale),
+        catalog=catalog_path(root, locale).relative_to(root).as_posix(),
+        title=monograph.title.text,
+        drug=drug,
+        counts=counts,
+        held=sum(r.held_back for r in rows),
+        confirmed=sum(bool(f.confirmed) for r in rows for f in r.findings),
+        policy=load_policy(root).get(locale),
+        marks_seen=any(marks_of(m)[0] for m in load_catalog(root, locale).messages),
+    )

@@ -56,7 +56,8 @@ RELOAD_SCRIPT = (
     f"function poll(){{fetch('{EVENTS}?path='+encodeURIComponent(path),{{cache:'no-store'}})"
     ".then(function(r){return r.json();}).then(function(state){show(state.error);"
     "if(seen===null){seen=state.version;}else if(state.version!==seen){location.reload();}})"
-    ".catch(function(){}).then(function(){setTimeout(poll,400);});}poll();})();")
+    ".catch(function(){}).then(function(){setTimeout(poll,400);});}poll();})();"
+)
 SCRIPT_HASH = base64.b64encode(hashlib.sha256(RELOAD_SCRIPT.encode("utf-8")).digest()).decode()
 _CSP_META = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")')
 
@@ -73,10 +74,11 @@ def preview_page(html: bytes) -> tuple[bytes, str]:
     browser enforces every policy it is given."""
     text = html.decode("utf-8")
     match = _CSP_META.search(text)
-    policy = preview_policy(match.group(2) if match else "default-src 'none'; "
-                            "script-src 'none'; connect-src 'none'")
+    policy = preview_policy(
+        match.group(2) if match else "default-src 'none'; script-src 'none'; connect-src 'none'"
+    )
     if match:
-        text = text[:match.start(2)] + policy + text[match.end(2):]
+        text = text[: match.start(2)] + policy + text[match.end(2) :]
     script = f"<script>{RELOAD_SCRIPT}</script>"
     index = text.rfind("</body>")
     text = text[:index] + script + text[index:] if index >= 0 else text + script
@@ -85,15 +87,16 @@ def preview_page(html: bytes) -> tuple[bytes, str]:
 
 # --- the state a preview keeps between saves ------------------------------------------
 
+
 class Preview:
     """The preview's knowledge of the project and its output, kept between saves."""
 
     def __init__(self, root: Path, output: Path, locale: str | None = None, jobs: int = 0):
         self.root, self.output = root.resolve(), output.resolve()
         self.locale = locale
-        self.builder = IncrementalBuild(self.root, self.output,
-                                        [ENGLISH, locale] if locale else None, jobs=jobs,
-                                        preview=True)
+        self.builder = IncrementalBuild(
+            self.root, self.output, [ENGLISH, locale] if locale else None, jobs=jobs, preview=True
+        )
         self.versions: dict[str, int] = {}  # output file -> times rewritten in place
         self.generation = 0  # full rebuilds (any page may have changed)
         self.error: str | None = None
@@ -115,8 +118,11 @@ class Preview:
             now = self.signatures()
         except HandoutError:
             return ["source/monographs"]
-        return sorted(name for name in now.keys() | self.watched.keys()
-                      if now.get(name) != self.watched.get(name))
+        return sorted(
+            name
+            for name in now.keys() | self.watched.keys()
+            if now.get(name) != self.watched.get(name)
+        )
 
     def rebuild(self, changed: list[str]) -> Update:
         """Bring the output up to date with the saved files (``changed``)."""
@@ -144,11 +150,11 @@ class Preview:
 
     # - what the pages ask
     def version(self, name: str) -> dict[str, Any]:
-        return {"version": f"{self.generation}.{self.versions.get(name, 0)}",
-                "error": self.error}
+        return {"version": f"{self.generation}.{self.versions.get(name, 0)}", "error": self.error}
 
 
 # --- HTTP ----------------------------------------------------------------------------
+
 
 def handout_url(base: str, locale: str, drug: str) -> str:
     """Where the preview shows ``drug`` in ``locale`` (published or draft: the server
@@ -171,13 +177,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         another site cannot reach it by DNS rebinding), for a plain path."""
         port = self.server.server_address[1]
         if not own_host(self.headers.get("Host"), port):
-            return self._send(421, f"this preview answers only at http://127.0.0.1:{port}/\n"
-                              .encode(), "text/plain; charset=utf-8")
+            return self._send(
+                421,
+                f"this preview answers only at http://127.0.0.1:{port}/\n".encode(),
+                "text/plain; charset=utf-8",
+            )
         if len(self.path) > MAX_PATH:
             return self._send(414, b"address too long\n", "text/plain; charset=utf-8")
         parts = urlsplit(self.path)
-        if parts.scheme or parts.netloc or not parts.path.startswith("/") or \
-                "//" in parts.path or "//" in unquote(parts.path):
+        if (
+            parts.scheme
+            or parts.netloc
+            or not parts.path.startswith("/")
+            or "//" in parts.path
+            or "//" in unquote(parts.path)
+        ):
             return self._send(404, b"not found\n", "text/plain; charset=utf-8")
         return self._answer(parts.path, parts.query)
 
@@ -199,19 +213,31 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(404, b"not found\n", "text/plain; charset=utf-8")
         if name.endswith(".html"):
             page, policy = preview_page(data)
-            return self._send(200, page, "text/html; charset=utf-8",
-                              {"Content-Security-Policy": policy, "Cache-Control": "no-store"})
+            return self._send(
+                200,
+                page,
+                "text/html; charset=utf-8",
+                {"Content-Security-Policy": policy, "Cache-Control": "no-store"},
+            )
         kind = {"txt": "text/plain; charset=utf-8", "json": "application/json"}.get(
-            name.rsplit(".", 1)[-1], "application/octet-stream")
+            name.rsplit(".", 1)[-1], "application/octet-stream"
+        )
         return self._send(200, data, kind, {"Cache-Control": "no-store"})
 
     def _resolve(self, path: str) -> str | None:
         """The output file a URL path names (a folder: its index.html), or None."""
         relative = path.lstrip("/")
-        if relative.startswith(".") or "/." in relative or "\\" in relative or \
-                "\0" in relative or "//" in relative or \
-                any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME
-                    for part in relative.split("/")):
+        if (
+            relative.startswith(".")
+            or "/." in relative
+            or "\\" in relative
+            or "\0" in relative
+            or "//" in relative
+            or any(
+                len(part.encode("utf-8", "surrogatepass")) > MAX_NAME
+                for part in relative.split("/")
+            )
+        ):
             return None
         try:
             target = (self.preview.output / relative).resolve()
@@ -226,14 +252,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _moved(self, path: str) -> str | None:
         """A handout that is now a draft (or now published) is found where it went."""
         relative = path.lstrip("/")
-        other = relative.removeprefix(f"{DRAFTS}/") if relative.startswith(f"{DRAFTS}/") \
+        other = (
+            relative.removeprefix(f"{DRAFTS}/")
+            if relative.startswith(f"{DRAFTS}/")
             else f"{DRAFTS}/{relative}"
+        )
         if other.startswith("/") or not self._resolve(other):
             return None  # (a Location starting "//" would name another host)
         return quote(f"/{other}")
 
-    def _send(self, status: int, body: bytes, kind: str,
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -254,14 +284,16 @@ def own_host(header: str | None, port: int) -> bool:
     if not header:
         return False
     return header.strip().lower() in {f"{name}:{port}" for name in LOCAL_NAMES} | (
-        set(LOCAL_NAMES) if port == 80 else set())
+        set(LOCAL_NAMES) if port == 80 else set()
+    )
 
 
 def check_port(port: int) -> int:
     """``port`` if a server can listen on it (0: any free one); a HandoutError if not."""
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-        raise HandoutError(f"--port must be a number from 0 to 65535 (0: any free port), "
-                           f"not {port!r}")
+        raise HandoutError(
+            f"--port must be a number from 0 to 65535 (0: any free port), not {port!r}"
+        )
     return port
 
 
@@ -272,8 +304,10 @@ def make_server(preview: Preview, port: int, log: Log) -> http.server.ThreadingH
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", check_port(port)), handler)
     except OSError as error:
-        raise HandoutError(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error} "
-                           "(another server? choose another --port, or 0 for any)") from None
+        raise HandoutError(
+            f"cannot listen on 127.0.0.1:{port}: {error.strerror or error} "
+            "(another server? choose another --port, or 0 for any)"
+        ) from None
     server.daemon_threads = True
     return server
 
@@ -301,13 +335,21 @@ def watch(preview: Preview, stop: threading.Event, log: Log) -> None:
         log(f"rebuilt in {update.seconds:.2f} s ({how}){': ' + shown if shown else ''}")
 
 
-def serve(root: Path, output: Path, locale: str | None, port: int, log: Log,
-          ready: Callable[[str], None] | None = None, jobs: int = 0) -> None:
+def serve(
+    root: Path,
+    output: Path,
+    locale: str | None,
+    port: int,
+    log: Log,
+    ready: Callable[[str], None] | None = None,
+    jobs: int = 0,
+) -> None:
     """Build, then serve ``output`` and rebuild after every save until interrupted
     (KeyboardInterrupt reaches the caller once the watcher has stopped cleanly)."""
     if locale is not None and locale not in discover_locales(root):
-        raise HandoutError(f"no catalog for locale '{locale}' (available: "
-                           f"{', '.join(discover_locales(root))})")
+        raise HandoutError(
+            f"no catalog for locale '{locale}' (available: {', '.join(discover_locales(root))})"
+        )
     preview = Preview(root, output, locale, jobs)
     server = make_server(preview, port, log)  # (a port that cannot be had: before building)
     try:

@@ -72,8 +72,12 @@ def parse_shard(text: str) -> tuple[int, int]:
     return int(found[1]), int(found[2])
 
 
-def partition(locales: Sequence[str], drugs: Sequence[str], count: int,
-              weights: Mapping[str, float] | None = None) -> list[Part]:
+def partition(
+    locales: Sequence[str],
+    drugs: Sequence[str],
+    count: int,
+    weights: Mapping[str, float] | None = None,
+) -> list[Part]:
     """The ``count`` shards of ``locales`` x ``drugs``. Up to one shard per locale:
     whole locales, the heaviest first to the lightest shard (``weights``: seconds per
     locale from an earlier build; else each locale weighs its handout count). More
@@ -82,8 +86,10 @@ def partition(locales: Sequence[str], drugs: Sequence[str], count: int,
     if count < 1 or not locales or not drugs:
         raise BuildError("nothing to split into shards")
     if count > len(locales) * len(drugs):
-        raise BuildError(f"{count} shards for {len(locales) * len(drugs)} handouts: ask for "
-                         "at most one shard per handout")
+        raise BuildError(
+            f"{count} shards for {len(locales) * len(drugs)} handouts: ask for "
+            "at most one shard per handout"
+        )
     known = [float(w) for code, w in (weights or {}).items() if code in locales]
     usual = sum(known) / len(known) if known else float(len(drugs))  # for a new locale
     weight = {code: float((weights or {}).get(code, usual)) for code in locales}
@@ -95,10 +101,12 @@ def partition(locales: Sequence[str], drugs: Sequence[str], count: int,
             lightest = min(range(count), key=lambda i: (loads[i], i))
             groups[lightest].append(code)
             loads[lightest] += weight[code]
-        return [Part(i + 1, count, tuple(c for c in locales if c in group), tuple(drugs))
-                for i, group in enumerate(groups)]
+        return [
+            Part(i + 1, count, tuple(c for c in locales if c in group), tuple(drugs))
+            for i, group in enumerate(groups)
+        ]
     share = {code: count // len(locales) for code in locales}
-    for code in heaviest[:count % len(locales)]:
+    for code in heaviest[: count % len(locales)]:
         share[code] += 1
     parts: list[Part] = []
     for code in locales:
@@ -121,22 +129,40 @@ class ShardResult:
     seconds: float = 0.0
 
 
-def shard_record(part: Part, code: str, inputs: str, formats: str,
-                 entries: Mapping[str, Entry], timings: Mapping[str, float]
-                 ) -> dict[str, Any]:
+def shard_record(
+    part: Part,
+    code: str,
+    inputs: str,
+    formats: str,
+    entries: Mapping[str, Entry],
+    timings: Mapping[str, float],
+) -> dict[str, Any]:
     """The record a shard folder carries (what :mod:`.assemble` checks); ``timings``:
     seconds per handout of each locale, PDFs included."""
-    return {"format": SHARD_FORMAT, "generator": f"handouts {__version__}", "code": code,
-            "inputs": inputs, "formats": formats, "shard": [part.number, part.count],
-            "locales": list(part.locales), "drugs": list(part.drugs),
-            "timings": {code: round(t, 4) for code, t in sorted(timings.items())},
-            "handouts": len(entries),
-            "report": report(entries.values())}
+    return {
+        "format": SHARD_FORMAT,
+        "generator": f"handouts {__version__}",
+        "code": code,
+        "inputs": inputs,
+        "formats": formats,
+        "shard": [part.number, part.count],
+        "locales": list(part.locales),
+        "drugs": list(part.drugs),
+        "timings": {code: round(t, 4) for code, t in sorted(timings.items())},
+        "handouts": len(entries),
+        "report": report(entries.values()),
+    }
 
 
-def build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int = 0,
-                progress: Progress | None = None, pdf: bool = False,
-                weights: Mapping[str, float] | None = None) -> ShardResult:
+def build_shard(
+    root: Path,
+    output: Path,
+    shard: tuple[int, int],
+    jobs: int = 0,
+    progress: Progress | None = None,
+    pdf: bool = False,
+    weights: Mapping[str, float] | None = None,
+) -> ShardResult:
     """Build the shard ``shard`` (K, N) of ``root`` into ``output`` (staged and swapped
     in like a build: the previous folder stays whole on any error). ``weights``: seconds
     per handout of each locale, from an earlier build (:func:`read_timings`); every
@@ -151,14 +177,23 @@ def project_locales(root: Path) -> list[str]:
     """English and every catalog's locale, as a build renders them."""
     catalogs = discover_locales(root)
     if ENGLISH in catalogs:
-        raise BuildError("English is the source language: its handouts come from the "
-                         "monographs, not a catalog (remove this folder)", f"locales/{ENGLISH}/")
+        raise BuildError(
+            "English is the source language: its handouts come from the "
+            "monographs, not a catalog (remove this folder)",
+            f"locales/{ENGLISH}/",
+        )
     return [ENGLISH, *catalogs]
 
 
-def _build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int,
-                 progress: Progress | None, pdf: bool,
-                 weights: Mapping[str, float] | None) -> ShardResult:
+def _build_shard(
+    root: Path,
+    output: Path,
+    shard: tuple[int, int],
+    jobs: int,
+    progress: Progress | None,
+    pdf: bool,
+    weights: Mapping[str, float] | None,
+) -> ShardResult:
     check_output(root, output)
     locales = project_locales(root)
     with build_lock(output):
@@ -166,21 +201,32 @@ def _build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int,
         check_output(root, output)
         raw = raw_inputs(root, locales[1:], pdf)
         everything = load_inputs(root, locales, None, raw, output)
-        part = partition(locales, everything.drugs, shard[1],
-                         weights and {code: per * len(everything.drugs)
-                                      for code, per in weights.items()})[shard[0] - 1]
+        part = partition(
+            locales,
+            everything.drugs,
+            shard[1],
+            weights and {code: per * len(everything.drugs) for code, per in weights.items()},
+        )[shard[0] - 1]
         loaded = replace(everything, locales=list(part.locales), drugs=list(part.drugs))
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
         staging = sibling(output, f"new-{os.getpid()}")
         problem = pdfs.engine_problem() if pdf else None
         every_language = tuple(sorted(locales))  # a fresh build's guess: all published
-        shared = Shared(str(root), {d: loaded.index.monograph(d) for d in part.drugs},
-                        loaded.glossary, loaded.safety,
-                        {d: raw.monographs[loaded.paths[d]][:12] for d in everything.drugs},
-                        str(staging), None, loaded.policy, loaded.policy.base_url,
-                        loaded.policy.papers if pdf else (), problem,
-                        pdfs.font_coverage() if pdf and not problem else None,
-                        {drug: every_language for drug in part.drugs})
+        shared = Shared(
+            str(root),
+            {d: loaded.index.monograph(d) for d in part.drugs},
+            loaded.glossary,
+            loaded.safety,
+            {d: raw.monographs[loaded.paths[d]][:12] for d in everything.drugs},
+            str(staging),
+            None,
+            loaded.policy,
+            loaded.policy.base_url,
+            loaded.policy.papers if pdf else (),
+            problem,
+            pdfs.font_coverage() if pdf and not problem else None,
+            {drug: every_language for drug in part.drugs},
+        )
         result = ShardResult(output, part)
         started = time.perf_counter()
         try:
@@ -189,10 +235,10 @@ def _build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int,
             seconds: dict[str, float] = {}
             for code in part.locales:  # one locale at a time: its time is measured
                 begun = time.perf_counter()
-                planned = plan(replace(loaded, locales=[code]), raw, set(), {},
-                               (False, False), workers, root)
-                for entry, _ in render_all(shared, planned.tasks, jobs, progress,
-                                           planned.readings):
+                planned = plan(
+                    replace(loaded, locales=[code]), raw, set(), {}, (False, False), workers, root
+                )
+                for entry, _ in render_all(shared, planned.tasks, jobs, progress, planned.readings):
                     entries[entry.key] = entry
                 seconds[code] = time.perf_counter() - begun
             if any(entry.pdf for entry in entries.values()):
@@ -200,14 +246,30 @@ def _build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int,
                 result.pdfs = _print_pdfs(output, staging, entries, ({}, set()), jobs)
                 _share_out(seconds, entries, time.perf_counter() - begun)
             result.seconds = time.perf_counter() - started
-            record = shard_record(part, raw.code, raw.overall(), raw.formats, entries,
-                                  {code: seconds[code] / len(part.drugs) for code in seconds})
-            put(staging, None, SHARD_RECORD, (json.dumps(
-                record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+            record = shard_record(
+                part,
+                raw.code,
+                raw.overall(),
+                raw.formats,
+                entries,
+                {code: seconds[code] / len(part.drugs) for code in seconds},
+            )
+            put(
+                staging,
+                None,
+                SHARD_RECORD,
+                (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(
+                    "utf-8"
+                ),
+            )
             names = [SHARD_RECORD, *(n for e in entries.values() for n in e.owned_files())]
             files = file_digests(staging, output, names, {}, set())
-            put(staging, None, MANIFEST,
-                Manifest(entries, None, raw.code, raw.formats, files).to_bytes())
+            put(
+                staging,
+                None,
+                MANIFEST,
+                Manifest(entries, None, raw.code, raw.formats, files).to_bytes(),
+            )
             swap(staging, output)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -220,8 +282,9 @@ def _build_shard(root: Path, output: Path, shard: tuple[int, int], jobs: int,
 
 def _share_out(seconds: dict[str, float], entries: Mapping[str, Entry], spent: float) -> None:
     """Add the ``spent`` printing time to each locale's, by its number of PDFs."""
-    printed = {code: sum(len(e.pdf) for e in entries.values() if e.locale == code)
-               for code in seconds}
+    printed = {
+        code: sum(len(e.pdf) for e in entries.values() if e.locale == code) for code in seconds
+    }
     total = sum(printed.values()) or 1
     for code, count in printed.items():
         seconds[code] += spent * count / total
@@ -240,8 +303,9 @@ def read_timings(path: Path) -> dict[str, float]:
         found = json.loads(data.decode("utf-8"))
         timings = {str(code): float(value) for code, value in found["timings"].items()}
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise BuildError(f"not a timings file of `handouts assemble --timings` ({error})",
-                         str(path)) from None
+        raise BuildError(
+            f"not a timings file of `handouts assemble --timings` ({error})", str(path)
+        ) from None
     if any(not (math.isfinite(value) and value >= 0) for value in timings.values()):
         raise BuildError("a timing is negative or not a number", str(path))
     return timings
@@ -257,5 +321,4 @@ def timings_bytes(records: Sequence[Mapping[str, Any]]) -> bytes:
             spent[str(code)] = spent.get(str(code), 0.0) + float(value) * drugs
             counted[str(code)] = counted.get(str(code), 0) + drugs
     timings = {code: round(spent[code] / counted[code], 4) for code in sorted(spent)}
-    return (json.dumps({"timings": timings}, indent=2)
-            + "\n").encode("utf-8")
+    return (json.dumps({"timings": timings}, indent=2) + "\n").encode("utf-8")

@@ -41,21 +41,32 @@ class MonographInfo:
     @classmethod
     def of(cls, monograph: Monograph, sha: str) -> MonographInfo:
         segments = list(iter_segments(monograph))
-        return cls(monograph.id, monograph.where.path, monograph.where.line, sha,
-                   tuple(s.key for s in segments),
-                   tuple(dict.fromkeys(s.key for s in segments if s.safety)))
+        return cls(
+            monograph.id,
+            monograph.where.path,
+            monograph.where.line,
+            sha,
+            tuple(s.key for s in segments),
+            tuple(dict.fromkeys(s.key for s in segments if s.safety)),
+        )
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "line": self.line, "sha": self.sha,
-                "keys": [list(key) for key in self.keys],
-                "safety": [list(key) for key in self.safety]}
+        return {
+            "id": self.id,
+            "line": self.line,
+            "sha": self.sha,
+            "keys": [list(key) for key in self.keys],
+            "safety": [list(key) for key in self.safety],
+        }
 
     @classmethod
     def from_json(cls, path: str, data: dict[str, Any]) -> MonographInfo:
         def keys(name: str) -> tuple[Key, ...]:
             return tuple((context, msgid) for context, msgid in data[name])
-        return cls(str(data["id"]), path, int(data["line"]), str(data["sha"]), keys("keys"),
-                   keys("safety"))
+
+        return cls(
+            str(data["id"]), path, int(data["line"]), str(data["sha"]), keys("keys"), keys("safety")
+        )
 
 
 @dataclass
@@ -72,8 +83,9 @@ class SourceIndex:
             info = self.infos[drug]
             found = load_monograph(self.root / info.path, self.root)
             if found.id != drug:  # the file changed during the build
-                raise BuildError("a monograph changed while the build read it: build again",
-                                 info.path)
+                raise BuildError(
+                    "a monograph changed while the build read it: build again", info.path
+                )
             self.parsed[drug] = found
         return self.parsed[drug]
 
@@ -86,8 +98,7 @@ def _read_cache(path: Path, code: str) -> dict[str, MonographInfo]:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != CACHE_FORMAT or data.get("code") != code:
             return {}
-        return {name: MonographInfo.from_json(name, info)
-                for name, info in data["files"].items()}
+        return {name: MonographInfo.from_json(name, info) for name, info in data["files"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
@@ -112,14 +123,20 @@ def load_index(root: Path, files: dict[str, str], path: Path, code: str) -> Sour
     first: dict[str, MonographInfo] = {}
     for info in infos:
         if info.id in first:
-            raise SourceError(f"duplicate monograph id '{info.id}' (first at "
-                              f"{Where(first[info.id].path, first[info.id].line)})",
-                              info.path, info.line)
+            raise SourceError(
+                f"duplicate monograph id '{info.id}' (first at "
+                f"{Where(first[info.id].path, first[info.id].line)})",
+                info.path,
+                info.line,
+            )
         first[info.id] = info
     fresh = {info.path: info for info in infos}
     if fresh != cached:
-        data = {"format": CACHE_FORMAT, "code": code,
-                "files": {name: info.as_json() for name, info in sorted(fresh.items())}}
+        data = {
+            "format": CACHE_FORMAT,
+            "code": code,
+            "files": {name: info.as_json() for name, info in sorted(fresh.items())},
+        }
         with contextlib.suppress(OSError):  # no cache costs time, never correctness
             write_atomic(path, json.dumps(data, ensure_ascii=False) + "\n")
     by_id = {info.id: info for info in sorted(infos, key=lambda i: i.id)}

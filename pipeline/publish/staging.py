@@ -21,9 +21,11 @@ from .manifest import MANIFEST
 PREFIX = ".handouts-build-"  # staging, previous-output and lock names (git-ignored)
 
 
-MOUNT_POINT = ("the output folder is a mount point, which the build cannot replace (it "
-               "builds beside the folder and renames): build into a folder inside it "
-               "(--output output/site) or mount its parent")
+MOUNT_POINT = (
+    "the output folder is a mount point, which the build cannot replace (it "
+    "builds beside the folder and renames): build into a folder inside it "
+    "(--output output/site) or mount its parent"
+)
 
 
 def sibling(output: Path, suffix: str) -> Path:
@@ -44,8 +46,9 @@ def recover(output: Path) -> None:
     """Undo an interrupted build: drop staging folders; restore a previous output."""
     for stale in output.parent.glob(f"{PREFIX}{output.name}.new-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    previous = sorted(output.parent.glob(f"{PREFIX}{output.name}.old-*"),
-                      key=lambda p: p.stat().st_mtime)
+    previous = sorted(
+        output.parent.glob(f"{PREFIX}{output.name}.old-*"), key=lambda p: p.stat().st_mtime
+    )
     if previous and not output.exists():
         os.rename(previous.pop(), output)
     for stale in previous:
@@ -61,8 +64,10 @@ def swap(staging: Path, output: Path) -> None:
             os.rename(output, old)
         except OSError as error:
             if error.errno in (errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES):
-                raise BuildError(f"{MOUNT_POINT} ({error.strerror}); the previous output is "
-                                 "unchanged", output.name) from None
+                raise BuildError(
+                    f"{MOUNT_POINT} ({error.strerror}); the previous output is unchanged",
+                    output.name,
+                ) from None
             raise
     try:
         os.rename(staging, output)
@@ -89,8 +94,11 @@ def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> boo
         old = previous / relative
         try:
             status = old.lstat()  # (a link planted in the output is never followed)
-            if stat.S_ISREG(status.st_mode) and status.st_size == len(data) and \
-                    old.read_bytes() == data:
+            if (
+                stat.S_ISREG(status.st_mode)
+                and status.st_size == len(data)
+                and old.read_bytes() == data
+            ):
                 try:
                     link(old, target)
                 except FileNotFoundError:  # its folder was removed since: make it again
@@ -122,18 +130,24 @@ def link(old: Path | str, target: Path | str) -> None:
 
 def check_output(root: Path, output: Path) -> None:
     """Refuse an output folder the swap could destroy: the project, or foreign files."""
-    protected = [root / "source", root / "locales", root / "pipeline",
-                 root / editions.EDITIONS_DIR]
-    if output == root or output in root.parents or any(
-            p == output or output in p.parents or p in output.parents for p in protected):
-        raise BuildError("the output folder must not contain or be inside the project's "
-                         "sources", shown(output, root))
+    protected = [root / "source", root / "locales", root / "pipeline", root / editions.EDITIONS_DIR]
+    if (
+        output == root
+        or output in root.parents
+        or any(p == output or output in p.parents or p in output.parents for p in protected)
+    ):
+        raise BuildError(
+            "the output folder must not contain or be inside the project's sources",
+            shown(output, root),
+        )
     if output.exists() and not output.is_dir():
         raise BuildError("the output path exists and is not a folder", shown(output, root))
     if output.is_dir() and not (output / MANIFEST).is_file() and any(output.iterdir()):
-        raise BuildError(f"the output folder has files not made by `handouts build` (no "
-                         f"{MANIFEST}); empty it or choose another --output",
-                         shown(output, root))
+        raise BuildError(
+            f"the output folder has files not made by `handouts build` (no "
+            f"{MANIFEST}); empty it or choose another --output",
+            shown(output, root),
+        )
 
 
 def output_folder(root: Path, output: Path) -> Path:
@@ -157,8 +171,9 @@ def file_error(error: OSError, root: Path, output: Path) -> BuildError:
     """A file-system failure as the user sees it: the file named as in ``output``."""
     name = str(error.filename or "")
     named = as_output(name, root, output) if name else shown(output, root)
-    return BuildError(f"cannot write: {error.strerror or error}; the previous output is "
-                      "unchanged", named)
+    return BuildError(
+        f"cannot write: {error.strerror or error}; the previous output is unchanged", named
+    )
 
 
 @contextmanager
@@ -172,8 +187,7 @@ def named_as_output(root: Path, output: Path) -> Iterator[None]:
     except BuildError as error:
         if error.path is None or PREFIX not in error.path:
             raise
-        raise BuildError(error.message, as_output(error.path, root, output),
-                         error.line) from None
+        raise BuildError(error.message, as_output(error.path, root, output), error.line) from None
 
 
 def as_output(name: str, root: Path, output: Path) -> str:
@@ -188,5 +202,3 @@ def same(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except FileNotFoundError:
         return False
-
-

@@ -65,15 +65,19 @@ def read_verified(output: Path, name: str, manifest: Manifest) -> bytes:
     expected = manifest.files.get(name)
     data = read_regular(output / name)
     if data is None and expected is not None and not os.path.lexists(output / name):
-        raise BuildError("a file of the build is missing: run `handouts build`",
-                         str(output / name))
+        raise BuildError("a file of the build is missing: run `handouts build`", str(output / name))
     if data is None or expected is None or digest(data) != expected:
         raise BuildError(FOREIGN, str(output / name))
     return data
 
 
-def file_digests(staging: Path, output: Path, names: Iterable[str],
-                 recorded: Mapping[str, str], verified: set[str]) -> dict[str, str]:
+def file_digests(
+    staging: Path,
+    output: Path,
+    names: Iterable[str],
+    recorded: Mapping[str, str],
+    verified: set[str],
+) -> dict[str, str]:
     """The digest of every file ``names`` of ``staging`` (one missing has none): a
     verified file of ``output`` linked there unchanged keeps its recorded digest; any
     other is read and hashed."""
@@ -99,5 +103,7 @@ def file_digests(staging: Path, output: Path, names: Iterable[str],
     return found
 
 
-FOREIGN = ("not a file the build wrote, or changed since it was built (a link, another "
-           "kind of file, or edited): run `handouts build`, which writes it again")
+FOREIGN = (
+    "not a file the build wrote, or changed since it was built (a link, another "
+    "kind of file, or edited): run `handouts build`, which writes it again"
+)

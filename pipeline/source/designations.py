@@ -67,9 +67,18 @@ class Marks:
 def rules() -> tuple[tuple[Rule, ...], dict[str, int]]:
     """The rules of ``designations.yaml`` and CLDR's minimum grouping digits."""
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    found = tuple(Rule(item["id"], tuple(item["sources"]), item["kind"], item["reason"],
-                       item["instead"], tuple(item.get("forms", ())),
-                       item.get("translations", True)) for item in data["rules"])
+    found = tuple(
+        Rule(
+            item["id"],
+            tuple(item["sources"]),
+            item["kind"],
+            item["reason"],
+            item["instead"],
+            tuple(item.get("forms", ())),
+            item.get("translations", True),
+        )
+        for item in data["rules"]
+    )
     return found, dict(data.get("min_grouping_digits", {}))
 
 
@@ -80,8 +89,11 @@ def marks(locale: str) -> Marks:
         parsed = Locale.parse(locale)
     except (ValueError, UnknownLocaleError):
         parsed = Locale.parse("en")
-    systems = {"latn", parsed.default_numbering_system,
-               dict(parsed.other_numbering_systems).get("native", "latn")}
+    systems = {
+        "latn",
+        parsed.default_numbering_system,
+        dict(parsed.other_numbering_systems).get("native", "latn"),
+    }
     decimals = {get_decimal_symbol(parsed, numbering_system=s) for s in systems}
     groups = {get_group_symbol(parsed, numbering_system=s) for s in systems}
     grouping = parsed.decimal_formats[None].grouping[0]
@@ -123,8 +135,9 @@ class _Reader:
 
 
 def _alternation(forms: Iterable[str]) -> str:
-    return "|".join(re.escape(form).replace(r"\ ", r"\s") for form in
-                    sorted(forms, key=len, reverse=True))
+    return "|".join(
+        re.escape(form).replace(r"\ ", r"\s") for form in sorted(forms, key=len, reverse=True)
+    )
 
 
 @cache
@@ -142,10 +155,14 @@ def _reader(locale: str) -> _Reader:
         elif rule.kind in ("after-number", "word"):
             by_form.update((" ".join(form.split()), rule) for form in rule.forms)
             (after if rule.kind == "after-number" else words).extend(rule.forms)
-    return _Reader(numbers,
-                   re.compile(rf"[\s\u00a0]?(?:{_alternation(after)})(?![{_LATIN}])"),
-                   re.compile(rf"(?:{_alternation(words)})(?![{_LATIN}])"),
-                   by_form, run_together, found)
+    return _Reader(
+        numbers,
+        re.compile(rf"[\s\u00a0]?(?:{_alternation(after)})(?![{_LATIN}])"),
+        re.compile(rf"(?:{_alternation(words)})(?![{_LATIN}])"),
+        by_form,
+        run_together,
+        found,
+    )
 
 
 def _kind(kind: str) -> Rule:
@@ -172,10 +189,9 @@ def find(text: str, locale: str = "en") -> list[Hit]:
     digits = _DIGIT.search(text) is not None
     for match in reader.numbers.finditer(text) if digits else ():
         written, at, end = match.group(), match.start(), match.end()
-        before = text[at - 1:at] or " "  # (at the start: as after a space)
+        before = text[at - 1 : at] or " "  # (at the start: as after a space)
         if not written[0].isdigit():  # a decimal mark first: naked, unless inside a word
-            if not (before.isdigit() or before in ".,٫٬" or before.isascii() and
-                    before.isalpha()):
+            if not (before.isdigit() or before in ".,٫٬" or before.isascii() and before.isalpha()):
                 hit(_kind("naked-decimal"), written, at)
             continue
         if before.isdigit() or before in ".,٫٬":
@@ -186,8 +202,13 @@ def find(text: str, locale: str = "en") -> list[Hit]:
             hit(reader.by_form[written_unit], written_unit, unit.start())
         if _trailing_zero(written, found):
             hit(_kind("trailing-zero"), written, at)
-        elif found.groups_numbers and written.isdigit() and len(written) >= size \
-                and before not in ("/", "-") and text[end:end + 1] not in ("/", "-"):
+        elif (
+            found.groups_numbers
+            and written.isdigit()
+            and len(written) >= size
+            and before not in ("/", "-")
+            and text[end : end + 1] not in ("/", "-")
+        ):
             hit(_kind("ungrouped"), written, at)
         if reader.run_together and not (before.isascii() and before.isalpha()):
             rule, units = reader.run_together
@@ -195,7 +216,7 @@ def find(text: str, locale: str = "en") -> list[Hit]:
             if unit:
                 hit(rule, written + unit.group(), at)
     for match in reader.words.finditer(text):  # a word: no Latin letter or digit before
-        before = text[match.start() - 1:match.start()]
+        before = text[match.start() - 1 : match.start()]
         if not (before.isascii() and before.isalnum()):
             written = " ".join(match.group().split())
             hit(reader.by_form[written], written, match.start())
@@ -214,21 +235,33 @@ def introduced(source: str, translation: str, locale: str) -> list[str]:
     english = _english_counts(source)
     hits = [hit for hit in find(translation, locale) if hit.rule.translations]
     if _CLOCK.search(source):  # a clock time written with a dot (19.00) is not a dose
-        hits = [hit for hit in hits if not (hit.rule.kind == "trailing-zero"
-                                            and re.fullmatch(r"\d{1,2}[.,]00", hit.text))]
+        hits = [
+            hit
+            for hit in hits
+            if not (hit.rule.kind == "trailing-zero" and re.fullmatch(r"\d{1,2}[.,]00", hit.text))
+        ]
     counted = Counter(hit.rule.id for hit in hits)
     messages = []
     for rule_id, count in counted.items():
         if count > english[rule_id]:
             rule = next(hit.rule for hit in hits if hit.rule.id == rule_id)
-            written = ", ".join(dict.fromkeys(f"'{hit.text}'" for hit in hits
-                                              if hit.rule.id == rule_id))
+            written = ", ".join(
+                dict.fromkeys(f"'{hit.text}'" for hit in hits if hit.rule.id == rule_id)
+            )
             messages.append(f"writes {written}, which the source does not: {rule.advice()}")
     return messages
 
 
 def lint(monograph: Monograph) -> list[Finding]:
     """A warning for each error-prone designation in ``monograph``'s English, at its line."""
-    return [Finding("dose-designation", "warning", f"'{hit.text}': {hit.rule.advice()}",
-                    segment.where, drug=monograph.id)
-            for segment in iter_segments(monograph) for hit in find(segment.msgid)]
+    return [
+        Finding(
+            "dose-designation",
+            "warning",
+            f"'{hit.text}': {hit.rule.advice()}",
+            segment.where,
+            drug=monograph.id,
+        )
+        for segment in iter_segments(monograph)
+        for hit in find(segment.msgid)
+    ]

@@ -116,8 +116,9 @@ def verbatim_in(phrases: tuple[str, ...], text: str) -> bool:
             start = haystack.find(needle)
             while start != -1:
                 end = start + len(needle)
-                if (open_start or start == 0 or _ends_word(text[start - 1])) and \
-                        (open_end or end == len(text) or _ends_word(text[end])):
+                if (open_start or start == 0 or _ends_word(text[start - 1])) and (
+                    open_end or end == len(text) or _ends_word(text[end])
+                ):
                     return True
                 start = haystack.find(needle, start + 1)
     return False
@@ -190,11 +191,16 @@ class Glossary:
         found = []
         for term in self.terms_in(source):
             accepted = term.accepted(locale)
-            if accepted and not verbatim_in(accepted, translation) \
-                    and not phrase_pattern(accepted).search(translation):
-                found.append(f"the source says '{term.term}': the translation must use "
-                             + " or ".join(f"'{w}'" for w in dict.fromkeys(accepted))
-                             + " (glossary)")
+            if (
+                accepted
+                and not verbatim_in(accepted, translation)
+                and not phrase_pattern(accepted).search(translation)
+            ):
+                found.append(
+                    f"the source says '{term.term}': the translation must use "
+                    + " or ".join(f"'{w}'" for w in dict.fromkeys(accepted))
+                    + " (glossary)"
+                )
         for term, wording in self.forbidden_in(locale, translation):
             approved = term.accepted(locale)
             instead = ("; use " + " or ".join(f"'{w}'" for w in approved)) if approved else ""
@@ -206,8 +212,7 @@ class Glossary:
         if locale not in self._forbidden:
             lists = [term.rule(locale).forbidden for term in self.terms]
             phrases = tuple(p for forbidden in lists for p in forbidden)
-            self._forbidden[locale] = (phrase_pattern(phrases), _index(lists)) \
-                if phrases else None
+            self._forbidden[locale] = (phrase_pattern(phrases), _index(lists)) if phrases else None
         compiled = self._forbidden[locale]
         if compiled is None:
             return []
@@ -268,8 +273,11 @@ def load_glossary(root: Path) -> Glossary:
     if node is None:
         return Glossary()
     data = yaml.load(text, Loader=_LOADER)  # a safe loader (C or Python)
-    if not isinstance(data, dict) or set(data) - {"terms"} \
-            or not isinstance(data.get("terms"), list):
+    if (
+        not isinstance(data, dict)
+        or set(data) - {"terms"}
+        or not isinstance(data.get("terms"), list)
+    ):
         raise SourceError("the glossary must be a mapping with one key, 'terms' (a list)", shown, 1)
     term_nodes = dict(node.value)  # key node -> value node
     lines = [n.start_mark.line + 1 for n in next(iter(term_nodes.values())).value]
@@ -280,28 +288,47 @@ def load_glossary(root: Path) -> Glossary:
             raise SourceError("each glossary entry needs 'term' (text)", shown, line)
         unknown = set(raw) - allowed
         if unknown:
-            raise SourceError(f"unknown key(s) {', '.join(sorted(unknown))} in glossary entry "
-                              f"'{raw['term']}' (allowed: {', '.join(sorted(allowed))})",
-                              shown, line)
+            raise SourceError(
+                f"unknown key(s) {', '.join(sorted(unknown))} in glossary entry "
+                f"'{raw['term']}' (allowed: {', '.join(sorted(allowed))})",
+                shown,
+                line,
+            )
         translate = raw.get("translate", False)
         if not isinstance(translate, bool):
-            raise SourceError(f"glossary entry '{raw['term']}': 'translate' must be true or "
-                              "false", shown, line)
+            raise SourceError(
+                f"glossary entry '{raw['term']}': 'translate' must be true or false", shown, line
+            )
         if not isinstance(raw.get("note"), str | None):
-            raise SourceError(f"glossary entry '{raw['term']}': 'note' must be text", shown,
-                              line)
+            raise SourceError(f"glossary entry '{raw['term']}': 'note' must be text", shown, line)
         if not isinstance(raw.get("locales"), dict | None):
-            raise SourceError(f"glossary entry '{raw['term']}': 'locales' must be a mapping "
-                              "of locale to its rules", shown, line)
+            raise SourceError(
+                f"glossary entry '{raw['term']}': 'locales' must be a mapping "
+                "of locale to its rules",
+                shown,
+                line,
+            )
         locales = {}
         for locale, rule in (raw.get("locales") or {}).items():
             if not isinstance(rule, dict) or set(rule) - {"approved", "forbidden"}:
-                raise SourceError(f"glossary entry '{raw['term']}', locale {locale}: expected "
-                                  "'approved' and/or 'forbidden'", shown, line)
+                raise SourceError(
+                    f"glossary entry '{raw['term']}', locale {locale}: expected "
+                    "'approved' and/or 'forbidden'",
+                    shown,
+                    line,
+                )
             locales[str(locale)] = LocaleRule(
                 _strings(rule.get("approved"), f"'{raw['term']}' {locale} approved", line, shown),
-                _strings(rule.get("forbidden"), f"'{raw['term']}' {locale} forbidden", line, shown))
-        terms.append(Term(_nfc(raw["term"].strip()), translate,
-                          _strings(raw.get("variants"), "variants", line, shown),
-                          raw.get("note"), line, locales))
+                _strings(rule.get("forbidden"), f"'{raw['term']}' {locale} forbidden", line, shown),
+            )
+        terms.append(
+            Term(
+                _nfc(raw["term"].strip()),
+                translate,
+                _strings(raw.get("variants"), "variants", line, shown),
+                raw.get("note"),
+                line,
+                locales,
+            )
+        )
     return Glossary(tuple(terms))

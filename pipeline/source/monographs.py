@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -54,8 +54,9 @@ class _Reader:
         line = node.start_mark.line + 1 if node is not None else None
         return SourceError(message, self.path, line)
 
-    def mapping(self, node: Node, what: str, required: tuple[str, ...],
-                optional: tuple[str, ...]) -> dict[str, tuple[Node, Node]]:
+    def mapping(
+        self, node: Node, what: str, required: tuple[str, ...], optional: tuple[str, ...]
+    ) -> dict[str, tuple[Node, Node]]:
         """Return ``{key: (key_node, value_node)}``; refuse unknown, duplicate, missing keys."""
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, f"{what} must be a mapping of keys to values")
@@ -69,8 +70,9 @@ class _Reader:
                 first = seen[key][0].start_mark.line + 1
                 raise self.fail(key_node, f"{what}: duplicate key '{key}' (first at line {first})")
             if key not in allowed:
-                raise self.fail(key_node, f"{what}: unknown key '{key}' "
-                                          f"(allowed: {', '.join(allowed)})")
+                raise self.fail(
+                    key_node, f"{what}: unknown key '{key}' (allowed: {', '.join(allowed)})"
+                )
             seen[key] = (key_node, value_node)
         for key in required:
             if key not in seen:
@@ -108,12 +110,16 @@ class _Reader:
     def slug(self, node: Node, what: str) -> str:
         value = self.scalar(node, what)
         if not SLUG.match(value):
-            raise self.fail(node, f"{what} '{value}' must be a slug: lower-case letters, "
-                                  "digits and single hyphens (no dots, slashes or spaces)")
+            raise self.fail(
+                node,
+                f"{what} '{value}' must be a slug: lower-case letters, "
+                "digits and single hyphens (no dots, slashes or spaces)",
+            )
         return value
 
-    def text(self, node: Node, what: str, note: str | None = None,
-             context: str | None = None) -> Text:
+    def text(
+        self, node: Node, what: str, note: str | None = None, context: str | None = None
+    ) -> Text:
         """A translatable text: a plain string, or a mapping with text/note/context."""
         if isinstance(node, yaml.MappingNode):
             keys = self.mapping(node, what, ("text",), ("note", "context"))
@@ -145,40 +151,46 @@ def _block(reader: _Reader, node: Node, what: str) -> Block:
     optional = ("safety", "note", "context") + (("items", "gap") if kind == "list" else ())
     keys = reader.mapping(node, f"{what} ({kind})", (kind,), optional)
     note = reader.text_value(keys["note"][1], f"{what} note") if "note" in keys else None
-    context = reader.text_value(keys["context"][1], f"{what} context") \
-        if "context" in keys else None
+    context = (
+        reader.text_value(keys["context"][1], f"{what} context") if "context" in keys else None
+    )
     safety = reader.boolean(keys["safety"][1], f"{what} safety") if "safety" in keys else False
     value_node = keys[kind][1]
     if kind == "list":
         intro = None
-        if not (isinstance(value_node, yaml.ScalarNode)
-                and value_node.tag == "tag:yaml.org,2002:null"):
+        if not (
+            isinstance(value_node, yaml.ScalarNode) and value_node.tag == "tag:yaml.org,2002:null"
+        ):
             intro = reader.text(value_node, f"{what} list intro", note, context)
         items: tuple[Text, ...] = ()
         if "items" in keys:
-            items = tuple(reader.text(item, f"{what} item {n}", note, context)
-                          for n, item in enumerate(reader.sequence(keys["items"][1],
-                                                                   f"{what} items"), 1))
+            items = tuple(
+                reader.text(item, f"{what} item {n}", note, context)
+                for n, item in enumerate(reader.sequence(keys["items"][1], f"{what} items"), 1)
+            )
         gap = reader.text_value(keys["gap"][1], f"{what} gap") if "gap" in keys else None
         if not items and gap is None:
-            raise reader.fail(node, f"{what}: a list needs items, or a 'gap' saying why "
-                                    "the source has none")
+            raise reader.fail(
+                node, f"{what}: a list needs items, or a 'gap' saying why the source has none"
+            )
         return Block("list", reader.where(node), intro, items, safety, gap)
-    return Block(kind, reader.where(node), reader.text(value_node, what, note, context),
-                 (), safety)
+    return Block(kind, reader.where(node), reader.text(value_node, what, note, context), (), safety)
 
 
 def _section(reader: _Reader, node: Node, index: int) -> Section:
-    keys = reader.mapping(node, f"section {index}", ("id", "blocks"),
-                          ("heading", "editorial", "level"))
+    keys = reader.mapping(
+        node, f"section {index}", ("id", "blocks"), ("heading", "editorial", "level")
+    )
     section_id = reader.slug(keys["id"][1], f"section {index} id")
     what = f"section '{section_id}'"
     heading = reader.text(keys["heading"][1], f"{what} heading") if "heading" in keys else None
-    editorial = reader.boolean(keys["editorial"][1], f"{what} editorial") \
-        if "editorial" in keys else False
+    editorial = (
+        reader.boolean(keys["editorial"][1], f"{what} editorial") if "editorial" in keys else False
+    )
     if editorial and heading is None:
-        raise reader.fail(keys["editorial"][0], f"{what}: 'editorial' marks a heading, "
-                                                "but the section has none")
+        raise reader.fail(
+            keys["editorial"][0], f"{what}: 'editorial' marks a heading, but the section has none"
+        )
     level = 2
     if "level" in keys:
         level_node = keys["level"][1]
@@ -201,10 +213,12 @@ def _date(reader: _Reader, node: Node, key: str = "reviewed") -> dt.date | None:
             raise ValueError
         day = dt.date.fromisoformat(value)
     except ValueError:
-        meaning = "or null when the source gives none" if key == "reviewed" \
+        meaning = (
+            "or null when the source gives none"
+            if key == "reviewed"
             else "the day of the latest clinically significant edit"
-        raise reader.fail(node, f"{key} '{value}' must be a date YYYY-MM-DD, "
-                                f"{meaning}") from None
+        )
+        raise reader.fail(node, f"{key} '{value}' must be a date YYYY-MM-DD, {meaning}") from None
     problem = date_problem(day)  # the same rule as every stated fact's
     if problem:
         raise reader.fail(node, f"{key}: {problem}")
@@ -212,8 +226,15 @@ def _date(reader: _Reader, node: Node, key: str = "reviewed") -> dt.date | None:
 
 
 TOP_REQUIRED = ("id", "title", "reviewed", "sections")
-TOP_OPTIONAL = ("pronunciation", "classification", "disclaimer", "attribution", "gaps",
-                "clinical_change", "brand_names")
+TOP_OPTIONAL = (
+    "pronunciation",
+    "classification",
+    "disclaimer",
+    "attribution",
+    "gaps",
+    "clinical_change",
+    "brand_names",
+)
 
 
 def load_monograph(path: Path, root: Path) -> Monograph:
@@ -222,21 +243,26 @@ def load_monograph(path: Path, root: Path) -> Monograph:
     node = _compose(path, shown)
     reader = _Reader(shown)
     keys = reader.mapping(node, "monograph", TOP_REQUIRED, TOP_OPTIONAL)
-    optional_text: Callable[[str], Text | None] = \
-        lambda key: reader.text(keys[key][1], key) if key in keys else None  # noqa: E731
+
+    def optional_text(key: str) -> Text | None:
+        return reader.text(keys[key][1], key) if key in keys else None
+
     sections_nodes = reader.sequence(keys["sections"][1], "sections")
     if not sections_nodes:
         raise reader.fail(keys["sections"][1], "sections is empty")
     sections = tuple(_section(reader, s, n) for n, s in enumerate(sections_nodes, 1))
     _refuse_duplicates([(s.id, s.where) for s in sections], "section id")
-    gaps = tuple(Gap(reader.text_value(g, "gap"), reader.where(g))
-                 for g in (reader.sequence(keys["gaps"][1], "gaps") if "gaps" in keys else []))
+    gaps = tuple(
+        Gap(reader.text_value(g, "gap"), reader.where(g))
+        for g in (reader.sequence(keys["gaps"][1], "gaps") if "gaps" in keys else [])
+    )
     return Monograph(
         id=reader.slug(keys["id"][1], "id"),
         where=reader.where(node),
         title=reader.text(keys["title"][1], "title"),
         pronunciation=reader.scalar(keys["pronunciation"][1], "pronunciation").strip()
-        if "pronunciation" in keys else None,
+        if "pronunciation" in keys
+        else None,
         classification=optional_text("classification"),
         reviewed=_date(reader, keys["reviewed"][1]),
         sections=sections,
@@ -244,11 +270,16 @@ def load_monograph(path: Path, root: Path) -> Monograph:
         attribution=optional_text("attribution"),
         gaps=gaps,
         clinical_change=_date(reader, keys["clinical_change"][1], "clinical_change")
-        if "clinical_change" in keys else None,
-        brand_names=tuple(dict.fromkeys(
-            reader.text_value(n, "brand name")
-            for n in reader.sequence(keys["brand_names"][1], "brand_names")))
-        if "brand_names" in keys else (),
+        if "clinical_change" in keys
+        else None,
+        brand_names=tuple(
+            dict.fromkeys(
+                reader.text_value(n, "brand name")
+                for n in reader.sequence(keys["brand_names"][1], "brand_names")
+            )
+        )
+        if "brand_names" in keys
+        else (),
     )
 
 
@@ -256,8 +287,9 @@ def _refuse_duplicates(ids: list[tuple[str, Where]], what: str) -> None:
     first: dict[str, Where] = {}
     for value, where in ids:
         if value in first:
-            raise SourceError(f"duplicate {what} '{value}' (first at {first[value]})",
-                              where.path, where.line)
+            raise SourceError(
+                f"duplicate {what} '{value}' (first at {first[value]})", where.path, where.line
+            )
         first[value] = where
 
 
@@ -267,8 +299,11 @@ def monograph_files(root: Path) -> list[Path]:
     folder = root / MONOGRAPH_DIR
     if not folder.is_dir():
         raise SourceError("no monograph folder", relative(folder, root))
-    return sorted(p for p in folder.iterdir() if p.suffix in MONOGRAPH_SUFFIXES
-                  and not p.name.startswith(".") and p.is_file())
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in MONOGRAPH_SUFFIXES and not p.name.startswith(".") and p.is_file()
+    )
 
 
 MONOGRAPH_SUFFIXES = (".yaml", ".yml")
@@ -289,10 +324,15 @@ def stray_files(root: Path) -> list[Finding]:
             continue
         if path.is_file() and path.suffix in MONOGRAPH_SUFFIXES:
             continue
-        found.append(Finding("source-file", "warning",
-                             "not read: a monograph is a file ending in .yaml or .yml (lower "
-                             "case) directly in source/monographs; rename it to be read",
-                             Where(relative(path, root), 0)))
+        found.append(
+            Finding(
+                "source-file",
+                "warning",
+                "not read: a monograph is a file ending in .yaml or .yml (lower "
+                "case) directly in source/monographs; rename it to be read",
+                Where(relative(path, root), 0),
+            )
+        )
     return found
 
 
@@ -311,15 +351,29 @@ def iter_blocks(monograph: Monograph) -> Iterator[tuple[Section, Block]]:
 
 def lint(monograph: Monograph) -> list[Finding]:
     """Warnings about a valid monograph: recorded gaps and a missing review date."""
-    findings = [Finding("source-gap", "warning", gap.message, gap.where, drug=monograph.id)
-                for gap in monograph.gaps]
+    findings = [
+        Finding("source-gap", "warning", gap.message, gap.where, drug=monograph.id)
+        for gap in monograph.gaps
+    ]
     for section, block in iter_blocks(monograph):
         if block.gap:
-            findings.append(Finding("source-gap", "warning",
-                                    f"section '{section.id}': {block.gap}",
-                                    block.where, drug=monograph.id))
+            findings.append(
+                Finding(
+                    "source-gap",
+                    "warning",
+                    f"section '{section.id}': {block.gap}",
+                    block.where,
+                    drug=monograph.id,
+                )
+            )
     if monograph.reviewed is None:
-        findings.append(Finding("source-gap", "warning",
-                                "no review date: the source does not give one",
-                                monograph.where, drug=monograph.id))
+        findings.append(
+            Finding(
+                "source-gap",
+                "warning",
+                "no review date: the source does not give one",
+                monograph.where,
+                drug=monograph.id,
+            )
+        )
     return findings

@@ -44,8 +44,9 @@ CLOCK = "o'clock"  # a lexicon unit that makes the number before it a clock hour
 HOUR_OR_CLOCK = "hour|o'clock"  # a unit word that is both ("heures", "giờ", "h")
 DEGREE = "°"  # a degree without a scale: read as Celsius (what every reader here assumes)
 SPACES = " \u00a0\u202f\u2009\u2007\u200e\u200f\u061c"
-_FRACTIONS = {chr(c): unicodedata.numeric(chr(c)) for c in
-              (*range(0xBC, 0xBF), *range(0x2150, 0x215F))}
+_FRACTIONS = {
+    chr(c): unicodedata.numeric(chr(c)) for c in (*range(0xBC, 0xBF), *range(0x2150, 0x215F))
+}
 _ROMAN = {chr(c): int(unicodedata.numeric(chr(c))) for c in range(0x2160, 0x2183)}
 
 
@@ -110,13 +111,14 @@ class Lexicon:
 
 # --- normalisation --------------------------------------------------------------------------
 
+
 def _pre_nfkc(text: str) -> str:
     """Vulgar fractions become a fraction NFKC cannot merge into a digit before it
     ("1½" is one and a half, not 11/2); Roman numeral characters become digits."""
     out = []
     for index, char in enumerate(text):
         if char == "º":  # the ordinal sign typed for a degree sign: ºC; else 1º (first)
-            out.append("°" if text[index + 1:index + 2] in ("C", "F", "c", "f") else char)
+            out.append("°" if text[index + 1 : index + 2] in ("C", "F", "c", "f") else char)
         elif char in _FRACTIONS:
             numerator, _, denominator = unicodedata.normalize("NFKC", char).partition("\u2044")
             out.append(f"\u2064{numerator or '1'}\u2044{denominator}")
@@ -136,12 +138,12 @@ def normalize(text: str) -> str:
     if text.isascii():
         return text
     if unicodedata.is_normalized("NFKC", text) and not any(
-            map(text.__contains__, _NFKC_STABLE_HINTS)):
+        map(text.__contains__, _NFKC_STABLE_HINTS)
+    ):
         return text  # most texts: no hint character is NFKC-stable but these three
     if _COMPAT_HINT.search(text):
         text = _pre_nfkc(text)
-    return text if unicodedata.is_normalized("NFKC", text) else \
-        unicodedata.normalize("NFKC", text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def original_span(text: str, start: int, end: int) -> str:
@@ -156,14 +158,31 @@ def original_span(text: str, start: int, end: int) -> str:
         done += len(normalize(char))
         if begin is None and done > start:
             begin = index
-    return text[begin or 0:finish].strip(SPACES)
+    return text[begin or 0 : finish].strip(SPACES)
 
 
 # --- numbers --------------------------------------------------------------------------------
 
 _DIGITS = {}
-for _zero in (0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xBE6, 0xC66, 0xCE6, 0xD66,
-              0xE50, 0xED0, 0xF20, 0x1040, 0x17E0, 0xFF10):
+for _zero in (
+    0x30,
+    0x660,
+    0x6F0,
+    0x966,
+    0x9E6,
+    0xA66,
+    0xAE6,
+    0xBE6,
+    0xC66,
+    0xCE6,
+    0xD66,
+    0xE50,
+    0xED0,
+    0xF20,
+    0x1040,
+    0x17E0,
+    0xFF10,
+):
     _DIGITS.update({_zero + i: str(i) for i in range(10)})
 _ASCII_DIGITS = str.maketrans(_DIGITS)
 _GROUP_SPACE = set(SPACES) - {"\u200e", "\u200f", "\u061c"}
@@ -178,8 +197,9 @@ def _groups_valid(parts: list[str], lakh: bool) -> bool:
     if not 1 <= len(parts[0]) <= 3 or len(parts[-1]) != 3:
         return False
     middle = parts[1:-1]
-    return all(len(p) == 3 for p in middle) or (lakh and all(len(p) == 2 for p in middle)
-                                                and len(parts[0]) <= 2)
+    return all(len(p) == 3 for p in middle) or (
+        lakh and all(len(p) == 2 for p in middle) and len(parts[0]) <= 2
+    )
 
 
 def read_number(written: str, lexicon: Lexicon) -> Decimal | None:
@@ -198,7 +218,7 @@ def read_number(written: str, lexicon: Lexicon) -> Decimal | None:
             sep = last
             if (sep in lexicon.groups or sep == " ") and _groups_valid(parts, lexicon.lakh):
                 return Decimal("".join(parts))
-            if len(seps) == 1 and (sep in decimals or sep in "." "," and len(parts[1]) != 3):
+            if len(seps) == 1 and (sep in decimals or sep in ".," and len(parts[1]) != 3):
                 # the locale's decimal separator, or the other mark where no reader can
                 # take it for a grouping (1.5 in Spanish, 0,5 in Chinese); "1.500" in
                 # French could be either: unreadable, never a guess
@@ -227,8 +247,9 @@ def format_reading(value: Decimal | None, unit: str | None) -> str:
         hours, minutes = divmod(minutes, 60)
         when = "morning" if hours < 12 else "afternoon" if hours < 18 else "evening"
         return f"{hours}:{minutes:02d} ({when})"
-    shown = (unit if value == 1 and unit in UNIT_NAMES else UNIT_NAMES.get(unit, unit)) \
-        if unit else ""
+    shown = (
+        (unit if value == 1 and unit in UNIT_NAMES else UNIT_NAMES.get(unit, unit)) if unit else ""
+    )
     number = format_value(value)
     if not shown:
         return number
@@ -236,15 +257,32 @@ def format_reading(value: Decimal | None, unit: str | None) -> str:
 
 
 UNIT_NAMES = {
-    "minute": "minutes", "hour": "hours", "day": "days", "week": "weeks", "month": "months",
-    "year": "years", "second": "seconds", "time": "times", "tablet": "tablets",
-    "drop": "drops", "puff": "puffs", "unit": "units", "teaspoon": "teaspoons",
-    "tablespoon": "tablespoons", "cup": "cups", "inch": "inches", "dose": "doses",
-    "cycle": "cycles", "injection": "injections", "times": "times", DEGREE: "degrees",
+    "minute": "minutes",
+    "hour": "hours",
+    "day": "days",
+    "week": "weeks",
+    "month": "months",
+    "year": "years",
+    "second": "seconds",
+    "time": "times",
+    "tablet": "tablets",
+    "drop": "drops",
+    "puff": "puffs",
+    "unit": "units",
+    "teaspoon": "teaspoons",
+    "tablespoon": "tablespoons",
+    "cup": "cups",
+    "inch": "inches",
+    "dose": "doses",
+    "cycle": "cycles",
+    "injection": "injections",
+    "times": "times",
+    DEGREE: "degrees",
 }
 
 
 # --- the reader -----------------------------------------------------------------------------
+
 
 def _alternation(forms: Iterable[str]) -> str:
     return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
@@ -263,8 +301,9 @@ def _trie(forms: Iterable[str], end: Callable[[str], str] | None = None) -> str:
         node[""] = end(form) if end else ""
 
     def pattern(node: dict) -> str:
-        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items())
-                    if char != ""]
+        branches = [
+            re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char != ""
+        ]
         if "" in node:
             branches.append(node[""])
         if len(branches) == 1:
@@ -291,8 +330,21 @@ def _is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F") or "\uac00" <= char <= "\ud7af"
 
 
-_HAN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
-               "六": 6, "七": 7, "八": 8, "九": 9}
+_HAN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _HAN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _HAN_LARGE = {"万": 10000, "萬": 10000, "亿": 100000000, "億": 100000000}
 _HAN_RUN = re.compile("[〇零一二两兩三四五六七八九十百千万萬亿億半]+")
@@ -324,24 +376,51 @@ _NUMBER = re.compile(
     r"(?P<mixed>\d+)?\u2064(?P<fn>\d+)\u2044(?P<fd>\d+)"  # 1½, ½ (pre-NFKC)
     r"|(?P<num>\d+)[\u2044/](?P<den>\d+)(?![\d\u2044/])"  # 1/2, 3/4
     r"|(?P<h>\d{1,2})[:](?P<m>\d\d)(?!\d)"  # 7:00, 19:30
-    r"|(?P<n>\d+(?:(?:[.,\u066b\u066c'/]|[ \u00a0\u202f\u2009\u2007](?=\d{3}(?!\d)))\d+)*)")
+    r"|(?P<n>\d+(?:(?:[.,\u066b\u066c'/]|[ \u00a0\u202f\u2009\u2007](?=\d{3}(?!\d)))\d+)*)"
+)
 # the same, written to begin with one character class: the regex engine skips fast from
 # digit to digit instead of trying every alternative at every position
 _NUMBER_PATTERN = (
     "[\\d\u2064](?:(?<=\u2064)\\d+\u2044\\d+|(?<=\\d)(?:\\d*\u2064\\d+\u2044\\d+"
     "|\\d*[\u2044/]\\d+(?![\\d\u2044/])|\\d?:\\d\\d(?!\\d)"
-    "|\\d*(?:(?:[.,\u066b\u066c'/]|[ \u00a0\u202f\u2009\u2007](?=\\d{3}(?!\\d)))\\d+)*))")
+    "|\\d*(?:(?:[.,\u066b\u066c'/]|[ \u00a0\u202f\u2009\u2007](?=\\d{3}(?!\\d)))\\d+)*))"
+)
 _MINUTES = re.compile(f"[{SPACES}]?(\\d\\d)(?!\\d)")
 # combining marks of the scripts whose words they end (Devanagari, Arabic, Hebrew, Thai...)
-_MARKS = "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed" \
-    "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc-\u09d7" \
+_MARKS = (
+    "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc-\u09d7"
     "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+)
 _WORD_END = f"(?![^\\W_]|[{_MARKS}])"  # no letter, digit or mark follows
 _CACHE_SIZE = 65536
 # what may open or close a word, for the quick test whether a text holds a number word
 _OPENING = ("", "(", "¿", "¡", "«", '"', "“", "'", "‘", "[", "—", "-", "«\u00a0")
-_CLOSING = ("", ",", ".", ";", ":", ")", "!", "?", "»", '"', "”", "'", "’", "…", "),", ").",
-            "،", "؛", "؟", "।", "։", "።", "፣")
+_CLOSING = (
+    "",
+    ",",
+    ".",
+    ";",
+    ":",
+    ")",
+    "!",
+    "?",
+    "»",
+    '"',
+    "”",
+    "'",
+    "’",
+    "…",
+    "),",
+    ").",
+    "،",
+    "؛",
+    "؟",
+    "।",
+    "։",
+    "።",
+    "፣",
+)
 _HOUR_MINUTES = re.compile(r"(\d{1,2})[.,h](\d\d)")
 # a case ending or article joined to a number by a hyphen (Armenian 8-ին, Somali 8-da)
 _ENDING = re.compile(r"-[^\W\d_]{1,4}(?![\w-])")
@@ -375,65 +454,103 @@ class Reader:
         self.units = units
         unit_forms = self._bounded_trie(units)
         self._unit_pattern = f"{gap}{linker}({unit_forms})"
-        per = f"[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+" \
-            if lex.per_words else None
+        per = f"[{SPACES}]+(?:{_alternation(lex.per_words)})[{SPACES}]+" if lex.per_words else None
         self._per = re.compile(per, re.IGNORECASE) if per else None
         self.per_units = {self._key(f): u for f, u in lex.per_units.items()}
-        self._per_unit = re.compile(f"[{SPACES}]*({self._bounded_trie(self.per_units)})",
-                                    re.IGNORECASE) if self.per_units else None
+        self._per_unit = (
+            re.compile(f"[{SPACES}]*({self._bounded_trie(self.per_units)})", re.IGNORECASE)
+            if self.per_units
+            else None
+        )
         self.prefix_units = {self._key(f): u for f, u in lex.prefix_units.items()}
-        self._prefix = re.compile(f"({_alternation(self.prefix_units)}){gap}$",
-                                  re.IGNORECASE) if self.prefix_units else None
+        self._prefix = (
+            re.compile(f"({_alternation(self.prefix_units)}){gap}$", re.IGNORECASE)
+            if self.prefix_units
+            else None
+        )
         self.periods = {self._key(f): r for f, r in lex.periods.items()}
-        self._period_after = re.compile(f"[{SPACES}]*({_alternation(self.periods)})",
-                                        re.IGNORECASE) if self.periods else None
+        self._period_after = (
+            re.compile(f"[{SPACES}]*({_alternation(self.periods)})", re.IGNORECASE)
+            if self.periods
+            else None
+        )
         self.periods_before = {self._key(f): r for f, r in lex.periods_before.items()}
         # the day period may stand before the clock word (երեկոյան ժամը 8: at 8 pm)
-        clock_word = f"(?:(?:{_alternation(self._key(f) for f in lex.clock_prefixes)})" \
-            f"[{SPACES}]*)?" if lex.clock_prefixes else ""
-        self._period_before = re.compile(
-            f"({_alternation(self.periods_before)})[{SPACES}]*{clock_word}$", re.IGNORECASE) \
-            if self.periods_before else None
-        self._clock_prefix = re.compile(
-            f"(?:{_alternation(self._key(f) for f in lex.clock_prefixes)})[{SPACES}\\-]*$",
-            re.IGNORECASE) if lex.clock_prefixes else None
+        clock_word = (
+            f"(?:(?:{_alternation(self._key(f) for f in lex.clock_prefixes)})[{SPACES}]*)?"
+            if lex.clock_prefixes
+            else ""
+        )
+        self._period_before = (
+            re.compile(
+                f"({_alternation(self.periods_before)})[{SPACES}]*{clock_word}$", re.IGNORECASE
+            )
+            if self.periods_before
+            else None
+        )
+        self._clock_prefix = (
+            re.compile(
+                f"(?:{_alternation(self._key(f) for f in lex.clock_prefixes)})[{SPACES}\\-]*$",
+                re.IGNORECASE,
+            )
+            if lex.clock_prefixes
+            else None
+        )
         connectors = _alternation(self._key(c) for c in lex.connectors)
         self._connector = re.compile(
-            f"[{SPACES}]*(?:[-\u2010-\u2014~\u301c]|{connectors})[{SPACES}]*" if connectors
-            else f"[{SPACES}]*[-\u2010-\u2014~\u301c][{SPACES}]*", re.IGNORECASE)
+            f"[{SPACES}]*(?:[-\u2010-\u2014~\u301c]|{connectors})[{SPACES}]*"
+            if connectors
+            else f"[{SPACES}]*[-\u2010-\u2014~\u301c][{SPACES}]*",
+            re.IGNORECASE,
+        )
         self.multipliers = {self._key(f): v for f, v in lex.multipliers.items()}
         multipliers = self._bounded_trie(self.multipliers)
-        self._multiplier = re.compile(f"[{SPACES}]?({multipliers})", re.IGNORECASE) \
-            if self.multipliers else None
+        self._multiplier = (
+            re.compile(f"[{SPACES}]?({multipliers})", re.IGNORECASE) if self.multipliers else None
+        )
         after = (f"(?:[{SPACES}]?(?:{multipliers}))?" if self.multipliers else "") + (
-            f"(?:{gap}{linker}(?:{unit_forms}))?" if units else "")
+            f"(?:{gap}{linker}(?:{unit_forms}))?" if units else ""
+        )
         self._quantity_re = re.compile(f"(?:{_NUMBER_PATTERN}){after}", re.IGNORECASE)
         # the same, with what follows it when that makes a compound unit (mg/kg, "mg per
         # kg"): one findall gives the fast path every (written, follower) pair
         follower = f"/|{per}" if per else "/"
-        self._simple_re = re.compile(f"((?:{_NUMBER_PATTERN}){after})(?=({follower}|))",
-                                     re.IGNORECASE)
+        self._simple_re = re.compile(
+            f"((?:{_NUMBER_PATTERN}){after})(?=({follower}|))", re.IGNORECASE
+        )
         self._local_cache: dict[str, tuple] = {}
         self._simple_cache: dict[str, tuple[tuple[Decimal, str], ...] | None] = {}
-        words: dict[str, tuple[Decimal, str | None]] = {
-            self._key(w): (v, None) for w, v in lex.words.items()} if lex.reads_words else {}
+        words: dict[str, tuple[Decimal, str | None]] = (
+            {self._key(w): (v, None) for w, v in lex.words.items()} if lex.reads_words else {}
+        )
         words.update({self._key(w): q for w, q in lex.word_quantities.items()})
-        words.update({self._key(w): (Decimal(1), u) for w, u in
-                      ((w, lex.units.get(w)) for w in lex.optional_units) if u})
+        words.update(
+            {
+                self._key(w): (Decimal(1), u)
+                for w, u in ((w, lex.units.get(w)) for w in lex.optional_units)
+                if u
+            }
+        )
         self.words = words
-        self.optional_words = frozenset(self._key(w) for w in lex.optional_words) | \
-            frozenset(self._key(w) for w in lex.optional_units)
+        self.optional_words = frozenset(self._key(w) for w in lex.optional_words) | frozenset(
+            self._key(w) for w in lex.optional_units
+        )
         anywhere = self._anywhere
         firsts = {w.split()[0] for w in words if not anywhere(w)}
         # the first words as a plain split of a text finds them, punctuation and all
-        self._word_first = frozenset(f"{a}{w}{b}" for w in firsts for a in _OPENING
-                                     for b in _CLOSING)
-        self._wide_words = re.compile(_alternation(w for w in words if anywhere(w))) \
-            if any(anywhere(w) for w in words) else None
+        self._word_first = frozenset(
+            f"{a}{w}{b}" for w in firsts for a in _OPENING for b in _CLOSING
+        )
+        self._wide_words = (
+            re.compile(_alternation(w for w in words if anywhere(w)))
+            if any(anywhere(w) for w in words)
+            else None
+        )
         self._has_words = bool(self._word_first)
         self._unprotected = frozenset(self._key(f) for f in lex.clock_prefixes)
-        self._not_quantities = re.compile(_alternation(lex.not_quantities)) \
-            if lex.not_quantities else None
+        self._not_quantities = (
+            re.compile(_alternation(lex.not_quantities)) if lex.not_quantities else None
+        )
 
     def _anywhere(self, word: str) -> bool:
         """Whether a number word is found anywhere in a text, not only as a whole word:
@@ -449,8 +566,12 @@ class Reader:
 
     def _form_end(self, form: str) -> str:
         last = form[-1]
-        if self.lexicon.glued or _is_wide(last) or last == "/" or (
-                self.lexicon.endings and len(form) >= 3):
+        if (
+            self.lexicon.glued
+            or _is_wide(last)
+            or last == "/"
+            or (self.lexicon.endings and len(form) >= 3)
+        ):
             return ""
         if last.isalpha() or unicodedata.category(last)[0] == "M":
             # an abbreviation cut at its first period is no unit (the "мі" of "мі.гра.")
@@ -484,7 +605,8 @@ class Reader:
         """Whether a lower-cased text has a word that may begin a number word (a quick
         look before the number-word pattern: most texts have none)."""
         return self._has_words and not self._word_first.isdisjoint(
-            (lower.replace("-", " ") if "-" in lower else lower).split())
+            (lower.replace("-", " ") if "-" in lower else lower).split()
+        )
 
     @staticmethod
     def _key(form: str) -> str:
@@ -504,14 +626,28 @@ class Reader:
         if words:
             opening = {t.start for t in words if t.unit is not None or t.clock}
             for token in words:
-                before = (token.end, token.value, token.unit, token.hour_capable,
-                          token.clock, token.minutes, token.word)
+                before = (
+                    token.end,
+                    token.value,
+                    token.unit,
+                    token.hour_capable,
+                    token.clock,
+                    token.minutes,
+                    token.word,
+                )
                 token.end = self._attach_local(text, token)
                 if any(before[0] < start < token.end for start in opening):
                     # the unit read after it opens a word quantity of its own (טבלייה
                     # אחת יום כן יום לא: one tablet, every other day)
-                    (token.end, token.value, token.unit, token.hour_capable, token.clock,
-                     token.minutes, token.word) = before
+                    (
+                        token.end,
+                        token.value,
+                        token.unit,
+                        token.hour_capable,
+                        token.clock,
+                        token.minutes,
+                        token.word,
+                    ) = before
             tokens = sorted(tokens + words, key=lambda t: t.start)
         if not tokens:
             return []
@@ -524,8 +660,11 @@ class Reader:
         tokens = kept
         if len(tokens) > 1:
             self._propagate(text, tokens)
-        return [q for q in (self._quantity(text, t, i, tokens) for i, t in enumerate(tokens))
-                if q is not None]
+        return [
+            q
+            for q in (self._quantity(text, t, i, tokens) for i, t in enumerate(tokens))
+            if q is not None
+        ]
 
     def simple_pairs(self, text: str) -> tuple[tuple[Decimal, str], ...] | None:
         """The (value, unit) pairs of ``text`` when no quantity in it needs the words
@@ -542,22 +681,27 @@ class Reader:
         if self._may_name_words(lower):
             for match in self._word.finditer(lower):  # "once", "twice": unit and all
                 value, unit = self.words[match.group(0)]
-                if unit in (None, CLOCK, HOUR_OR_CLOCK) or match.group(0) in \
-                        self.optional_words or self._connector.match(text, match.end()):
+                if (
+                    unit in (None, CLOCK, HOUR_OR_CLOCK)
+                    or match.group(0) in self.optional_words
+                    or self._connector.match(text, match.end())
+                ):
                     return None
                 placed.append((match.start(), ((value, unit),)))
         if self.lexicon.han_numerals and _HAN_RUN.search(text):
             if self._not_quantities is not None:
                 text = self._not_quantities.sub(blank, text)
             for run in _HAN_RUN.finditer(text):  # 两次, 三天, 两到三天: a bound numeral
-                if (self._unit is not None and self._unit.match(text, run.end())) \
-                        or self._connector.match(text, run.end()):
+                if (
+                    self._unit is not None and self._unit.match(text, run.end())
+                ) or self._connector.match(text, run.end()):
                     return None
         simple = self._simple_cache
         if placed:  # number words among the digits: in the order they are written
             for match in self._simple_re.finditer(text):
                 found: tuple[tuple[Decimal, str], ...] | None | Literal[False] = simple.get(
-                    match.group(1), False)
+                    match.group(1), False
+                )
                 if found is False:
                     found = self._simple_reading(match.group(1))
                 if found is None or match.group(2):
@@ -581,12 +725,21 @@ class Reader:
         local = cache.get(written)
         if local is None:
             local = cache[written] = tuple(self._read_local(written))
-        found = simple[written] = tuple(
-            (value, unit) for _, _, value, unit, _, clock, hour_capable in local
-            if value is not None and unit not in (None, DEGREE) and not clock
-            and not hour_capable) if all(
-            t[2] is not None and t[3] not in (None, DEGREE) and not t[5] and not t[6]
-            for t in local) else None
+        found = simple[written] = (
+            tuple(
+                (value, unit)
+                for _, _, value, unit, _, clock, hour_capable in local
+                if value is not None
+                and unit not in (None, DEGREE)
+                and not clock
+                and not hour_capable
+            )
+            if all(
+                t[2] is not None and t[3] not in (None, DEGREE) and not t[5] and not t[6]
+                for t in local
+            )
+            else None
+        )
         if len(simple) > _CACHE_SIZE:
             simple.clear()
         return found
@@ -610,8 +763,15 @@ class Reader:
     def _read_local(self, written: str) -> Iterable[tuple]:
         for token in self._digit_tokens(written):
             self._attach_local(written, token)
-            yield (token.start, token.end, token.value, token.unit, token.minutes, token.clock,
-                   token.hour_capable)
+            yield (
+                token.start,
+                token.end,
+                token.value,
+                token.unit,
+                token.minutes,
+                token.clock,
+                token.hour_capable,
+            )
 
     def _digit_tokens(self, text: str) -> list[_Token]:
         tokens = []
@@ -621,25 +781,34 @@ class Reader:
             if match.group("fn"):
                 whole = Decimal(match.group("mixed") or 0)
                 token.value = whole + Decimal(ascii_digits(match.group("fn"))) / Decimal(
-                    ascii_digits(match.group("fd")))
+                    ascii_digits(match.group("fd"))
+                )
             elif match.group("num"):
-                numerator, denominator = (int(ascii_digits(match.group(g))) for g in
-                                          ("num", "den"))
-                decimal = self._extra_decimal(match.group(0)) \
-                    if self.lexicon.extra_decimals else None
+                numerator, denominator = (int(ascii_digits(match.group(g))) for g in ("num", "den"))
+                decimal = (
+                    self._extra_decimal(match.group(0)) if self.lexicon.extra_decimals else None
+                )
                 if decimal is not None:  # Persian ۲/۵: 2.5
                     token.value = decimal
                 elif 0 < numerator < denominator <= _SMALL_FRACTION:
                     token.value = Decimal(numerator) / Decimal(denominator)
                 else:  # two numbers: 24/7, 12/25
                     first = match.group("num")
-                    tokens.append(_Token(match.start(), match.start() + len(first),
-                                         Decimal(ascii_digits(first))))
-                    token = _Token(match.end() - len(match.group("den")), match.end(),
-                                   Decimal(ascii_digits(match.group("den"))))
+                    tokens.append(
+                        _Token(
+                            match.start(), match.start() + len(first), Decimal(ascii_digits(first))
+                        )
+                    )
+                    token = _Token(
+                        match.end() - len(match.group("den")),
+                        match.end(),
+                        Decimal(ascii_digits(match.group("den"))),
+                    )
             elif match.group("h"):
-                hour, minute = int(ascii_digits(match.group("h"))), \
-                    int(ascii_digits(match.group("m")))
+                hour, minute = (
+                    int(ascii_digits(match.group("h"))),
+                    int(ascii_digits(match.group("m"))),
+                )
                 if hour <= 24 and minute < 60:
                     token.value, token.minutes, token.clock = Decimal(hour), minute, True
                 else:
@@ -675,8 +844,10 @@ class Reader:
                     # a word inside a longer day-period word is part of it (Thai
                     # ก่อนเที่ยง, before noon, holds เที่ยง, noon)
                     spans = self._period_spans(lower) if spans is None else spans
-                    if any(a <= match.start() and match.end() <= b and b - a > len(
-                            match.group(0)) for a, b in spans):
+                    if any(
+                        a <= match.start() and match.end() <= b and b - a > len(match.group(0))
+                        for a, b in spans
+                    ):
                         continue
                 found.append(self._word_token(match.start(), match.end(), match.group(0)))
         if self.lexicon.han_numerals and _HAN_RUN.search(text):
@@ -685,8 +856,9 @@ class Reader:
                     continue
                 value = han_value(match.group(0))
                 if value is not None:
-                    found.append(_Token(match.start(), match.end(), value, word=True,
-                                        optional=value == 1))
+                    found.append(
+                        _Token(match.start(), match.end(), value, word=True, optional=value == 1)
+                    )
         taken = [(t.start, t.end) for t in digits]
         return [t for t in found if not any(s < t.end and t.start < e for s, e in taken)]
 
@@ -743,20 +915,26 @@ class Reader:
         if token.value is None:
             return
         pos = token.end
-        if token.unit is not None and pos < len(text) and (
-                text[pos] == "/" or self._per is not None or self._per_unit is not None):
+        if (
+            token.unit is not None
+            and pos < len(text)
+            and (text[pos] == "/" or self._per is not None or self._per_unit is not None)
+        ):
             pos = self._compound(text, token, pos)
         clockish = token.hour_capable or token.clock
         if clockish and token.minutes is None:
             minutes = _MINUTES.match(text, pos)
             if minutes and int(ascii_digits(minutes.group(1))) < 60:  # 7 h 30
-                token.minutes, token.clock, token.unit = int(ascii_digits(minutes.group(1))), \
-                    True, None
+                token.minutes, token.clock, token.unit = (
+                    int(ascii_digits(minutes.group(1))),
+                    True,
+                    None,
+                )
                 pos = token.end = minutes.end()
         bare = token.unit is None or token.unit == DEGREE
         if not (clockish or bare or token.unit == "hour"):
             return
-        window = text[max(0, token.start - 24):token.start]
+        window = text[max(0, token.start - 24) : token.start]
         if bare:
             ending = _ENDING.match(text, pos)
             if ending:  # 8-ին, 8-da: what follows the ending is what follows the number
@@ -766,18 +944,26 @@ class Reader:
             unit = self.prefix_units[match.group(1).lower()] if match else None
             # a day period right after the number makes it a clock hour, not a count of
             # the days or weeks before it (כל יום בשמונה בערב: every day at eight pm)
-            if unit is not None and not (unit in _SPANS and self._period_after is not None
-                                         and self._period_after.match(text, pos)):
+            if unit is not None and not (
+                unit in _SPANS
+                and self._period_after is not None
+                and self._period_after.match(text, pos)
+            ):
                 self._set_unit(token, unit)
-        if self._clock_prefix is not None and token.unit is None and not token.clock \
-                and token.value <= 24 and self._clock_prefix.search(window):
+        if (
+            self._clock_prefix is not None
+            and token.unit is None
+            and not token.clock
+            and token.value <= 24
+            and self._clock_prefix.search(window)
+        ):
             token.clock, token.minutes = True, token.minutes or 0
         self._attach_period(text, token, pos, window)
 
     @staticmethod
     def _clock_decimal(text: str, token: _Token) -> None:
         """``7.30 Uhr``: hours and minutes, not a decimal number."""
-        match = _HOUR_MINUTES.fullmatch(ascii_digits(text[token.start:token.end]))
+        match = _HOUR_MINUTES.fullmatch(ascii_digits(text[token.start : token.end]))
         if match and token.minutes is None and int(match.group(2)) < 60:
             token.value, token.minutes = Decimal(int(match.group(1))), int(match.group(2))
 
@@ -795,8 +981,9 @@ class Reader:
             start, word = (pos + 1, "/") if slash else (None, None)
             if start is None and self._per is not None:
                 per = self._per.match(text, pos)
-                start, word = (per.end(), per.group(0).strip(SPACES).lower()) if per \
-                    else (None, None)
+                start, word = (
+                    (per.end(), per.group(0).strip(SPACES).lower()) if per else (None, None)
+                )
             if start is None:
                 return pos
             match = self._unit.match(text, start)
@@ -805,8 +992,11 @@ class Reader:
             per_unit = self.units[match.group(1).lower()]
             if per_unit == HOUR_OR_CLOCK:
                 per_unit = "hour"
-            if not (slash or per_unit in _BODY_UNITS or (
-                    word not in ("a", "each") and per_unit in _RATE_DENOMINATORS)):
+            if not (
+                slash
+                or per_unit in _BODY_UNITS
+                or (word not in ("a", "each") and per_unit in _RATE_DENOMINATORS)
+            ):
                 return pos
             token.unit = f"{token.unit}/{per_unit}"
             pos = token.end = match.end()
@@ -833,8 +1023,11 @@ class Reader:
         if token.value is None:
             return
         whole = token.value == token.value.to_integral_value()
-        timelike = token.clock or token.hour_capable or (
-            token.unit is None and whole and 0 < token.value <= 24)
+        timelike = (
+            token.clock
+            or token.hour_capable
+            or (token.unit is None and whole and 0 < token.value <= 24)
+        )
         # hours followed by a day period say the clock hour ("v 8 hodin večer"); the hours
         # stay a reading too (a day period may follow a duration)
         hours = token.unit == "hour" and not timelike and whole and 0 < token.value <= 12
@@ -868,7 +1061,7 @@ class Reader:
             first, second = tokens[index], tokens[index + 1]
             if first.unit is not None or first.clock or first.value is None:
                 continue
-            between = text[first.end:second.start]
+            between = text[first.end : second.start]
             match = self._connector.fullmatch(between)
             if not match:
                 continue
@@ -877,17 +1070,17 @@ class Reader:
             elif second.clock and second.periods:
                 first.clock, first.periods, first.minutes = True, second.periods, 0
 
-    def _quantity(self, text: str, token: _Token, index: int,
-                  tokens: list[_Token]) -> Quantity | None:
-        written = text[token.start:token.end].strip(SPACES)
+    def _quantity(
+        self, text: str, token: _Token, index: int, tokens: list[_Token]
+    ) -> Quantity | None:
+        written = text[token.start : token.end].strip(SPACES)
         if token.value is None:
             return Quantity(None, None, written, (), False, token.start, token.end)
         if token.word and token.unit is None and not token.clock:
             return None  # a number word not bound to a unit ("los dos": both)
         readings: list[tuple[Decimal, str | None]] = []
         if token.clock:
-            readings += [(Decimal(m), TIME) for m in
-                         _clock_minutes(token, self.lexicon.clock_from)]
+            readings += [(Decimal(m), TIME) for m in _clock_minutes(token, self.lexicon.clock_from)]
         unit = "°C" if token.unit == DEGREE else token.unit
         if not token.clock or not readings:
             readings.append((token.value, unit))
@@ -895,20 +1088,28 @@ class Reader:
             readings.append((token.value, "hour"))
         if token.hour_capable and not token.clock and token.value <= 24:
             readings.append((token.value * 60, TIME))  # "19 h", "7 giờ": also o'clock
-        optional = token.optional or (token.value == 1 and self._is_rate(text, token, index,
-                                                                           tokens))
+        optional = token.optional or (
+            token.value == 1 and self._is_rate(text, token, index, tokens)
+        )
         value, first = readings[0]
         dayperiod = token.clock and (bool(token.periods) or not 0 < token.value <= 12)
-        return Quantity(value, first, written, tuple(dict.fromkeys(readings))
-                        if len(readings) > 1 else (readings[0],), optional,
-                        token.start, token.end, dayperiod)
+        return Quantity(
+            value,
+            first,
+            written,
+            tuple(dict.fromkeys(readings)) if len(readings) > 1 else (readings[0],),
+            optional,
+            token.start,
+            token.end,
+            dayperiod,
+        )
 
     @staticmethod
     def _is_rate(text: str, token: _Token, index: int, tokens: list[_Token]) -> bool:
-        """"1日2回", "1일 2회", "一天两次": a one-day (one-dose) frame before a count."""
+        """ "1日2回", "1일 2회", "一天两次": a one-day (one-dose) frame before a count."""
         if token.value != 1 or token.unit not in RATE_UNITS or index + 1 >= len(tokens):
             return False
-        gap = text[token.end:tokens[index + 1].start]
+        gap = text[token.end : tokens[index + 1].start]
         return len(gap.strip(SPACES + "にに에에의")) == 0 and len(gap) <= 2
 
 
@@ -961,60 +1162,148 @@ def _within(hour: int, span: tuple[int, int]) -> bool:
 
 AM, PM = ((0, 12),), ((12, 24),)
 _ENGLISH_UNITS = {
-    "°F": ("°F", "℉", "ºF", "° F", "degrees F", "degrees Fahrenheit", "degree Fahrenheit",
-           "F"),
-    "°C": ("°C", "℃", "ºC", "° C", "degrees C", "degrees Celsius", "degree Celsius",
-           "degrees centigrade", "C"),
+    "°F": ("°F", "℉", "ºF", "° F", "degrees F", "degrees Fahrenheit", "degree Fahrenheit", "F"),
+    "°C": (
+        "°C",
+        "℃",
+        "ºC",
+        "° C",
+        "degrees C",
+        "degrees Celsius",
+        "degree Celsius",
+        "degrees centigrade",
+        "C",
+    ),
     DEGREE: ("°", "degrees", "degree"),
-    "%": ("%", "percent", "per cent"), "mg": ("mg", "milligrams", "milligram"),
-    "g": ("g", "grams", "gram", "gm"), "kg": ("kg", "kilograms", "kilogram", "kilos"),
+    "%": ("%", "percent", "per cent"),
+    "mg": ("mg", "milligrams", "milligram"),
+    "g": ("g", "grams", "gram", "gm"),
+    "kg": ("kg", "kilograms", "kilogram", "kilos"),
     "mcg": ("mcg", "µg", "μg", "ug", "micrograms", "microgram"),
-    "lb": ("lb", "lbs", "pounds", "pound"), "oz": ("oz", "ounces", "ounce"),
+    "lb": ("lb", "lbs", "pounds", "pound"),
+    "oz": ("oz", "ounces", "ounce"),
     "mL": ("mL", "ml", "milliliters", "milliliter", "millilitres", "millilitre", "cc"),
-    "L": ("L", "liters", "liter", "litres", "litre"), "dL": ("dL", "dl"),
+    "L": ("L", "liters", "liter", "litres", "litre"),
+    "dL": ("dL", "dl"),
     "teaspoon": ("teaspoons", "teaspoon", "tsp"),
-    "tablespoon": ("tablespoons", "tablespoon", "tbsp"), "cup": ("cups", "cup"),
-    "mmHg": ("mmHg", "mm Hg"), "mmol/L": ("mmol/L", "mmol/l"), "mg/dL": ("mg/dL", "mg/dl"),
-    "mm": ("mm",), "cm": ("cm",), "m2": ("m2", "m²"), "inch": ("inches", "inch"),
+    "tablespoon": ("tablespoons", "tablespoon", "tbsp"),
+    "cup": ("cups", "cup"),
+    "mmHg": ("mmHg", "mm Hg"),
+    "mmol/L": ("mmol/L", "mmol/l"),
+    "mg/dL": ("mg/dL", "mg/dl"),
+    "mm": ("mm",),
+    "cm": ("cm",),
+    "m2": ("m2", "m²"),
+    "inch": ("inches", "inch"),
     "IU": ("IU", "international units", "international unit"),
-    "unit": ("units", "unit"), "tablet": ("tablets", "tablet", "tabs", "pills", "pill",
-                                           "capsules", "capsule", "caplets", "caplet"),
-    "drop": ("drops", "drop"), "puff": ("puffs", "puff", "inhalations", "inhalation",
-                                        "sprays", "spray"),
+    "unit": ("units", "unit"),
+    "tablet": (
+        "tablets",
+        "tablet",
+        "tabs",
+        "pills",
+        "pill",
+        "capsules",
+        "capsule",
+        "caplets",
+        "caplet",
+    ),
+    "drop": ("drops", "drop"),
+    "puff": ("puffs", "puff", "inhalations", "inhalation", "sprays", "spray"),
     "second": ("seconds", "second", "sec"),
     "minute": ("minutes", "minute", "min", "mins"),
-    "hour": ("hours", "hour", "hrs", "hr", "h"), "day": ("days", "day"),
-    "week": ("weeks", "week", "wk"), "month": ("months", "month"), "year": ("years", "year"),
-    "time": ("times",), CLOCK: ("o'clock", "o’clock"),
+    "hour": ("hours", "hour", "hrs", "hr", "h"),
+    "day": ("days", "day"),
+    "week": ("weeks", "week", "wk"),
+    "month": ("months", "month"),
+    "year": ("years", "year"),
+    "time": ("times",),
+    CLOCK: ("o'clock", "o’clock"),
 }
-_ENGLISH_WORDS = {w: Decimal(i) for i, w in enumerate([
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty"])}
-_ENGLISH_WORDS.update({w: Decimal(v) for w, v in (
-    ("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60), ("seventy", 70),
-    ("eighty", 80), ("ninety", 90), ("hundred", 100), ("half", "0.5"),
-    ("half a", "0.5"), ("half an", "0.5"),
-    ("one-half", "0.5"), ("one half", "0.5"), ("twenty-four", 24), ("forty-eight", 48),
-    ("seventy-two", 72))})
+_ENGLISH_WORDS = {
+    w: Decimal(i)
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_ENGLISH_WORDS.update(
+    {
+        w: Decimal(v)
+        for w, v in (
+            ("thirty", 30),
+            ("forty", 40),
+            ("fifty", 50),
+            ("sixty", 60),
+            ("seventy", 70),
+            ("eighty", 80),
+            ("ninety", 90),
+            ("hundred", 100),
+            ("half", "0.5"),
+            ("half a", "0.5"),
+            ("half an", "0.5"),
+            ("one-half", "0.5"),
+            ("one half", "0.5"),
+            ("twenty-four", 24),
+            ("forty-eight", 48),
+            ("seventy-two", 72),
+        )
+    }
+)
 
 ENGLISH = Lexicon(
-    name="en", space_groups=False,
+    name="en",
+    space_groups=False,
     units={form: unit for unit, forms in _ENGLISH_UNITS.items() for form in forms},
     connectors=("to", "or", "and", "through"),
-    periods={"am": AM, "a.m.": AM, "a. m.": AM, "in the morning": AM, "pm": PM, "p.m.": PM,
-             "p. m.": PM, "in the afternoon": PM, "in the evening": PM, "at night": PM,
-             "noon": ((12, 12),)},
+    periods={
+        "am": AM,
+        "a.m.": AM,
+        "a. m.": AM,
+        "in the morning": AM,
+        "pm": PM,
+        "p.m.": PM,
+        "p. m.": PM,
+        "in the afternoon": PM,
+        "in the evening": PM,
+        "at night": PM,
+        "noon": ((12, 12),),
+    },
     multipliers={"thousand": Decimal(1000), "million": Decimal(1000000)},
     words=_ENGLISH_WORDS,
     # "every other day" is every 2 days: the same period said another way
-    word_quantities={"every other day": (Decimal(2), "day"),
-                     "every second day": (Decimal(2), "day"),
-                     "every third day": (Decimal(3), "day"),
-                     "every other week": (Decimal(2), "week"),
-                     "every second week": (Decimal(2), "week"),
-                     "once": (Decimal(1), "time"), "twice": (Decimal(2), "time"),
-                     "noon": (Decimal(12), CLOCK), "midnight": (Decimal(0), CLOCK)},
+    word_quantities={
+        "every other day": (Decimal(2), "day"),
+        "every second day": (Decimal(2), "day"),
+        "every third day": (Decimal(3), "day"),
+        "every other week": (Decimal(2), "week"),
+        "every second week": (Decimal(2), "week"),
+        "once": (Decimal(1), "time"),
+        "twice": (Decimal(2), "time"),
+        "noon": (Decimal(12), CLOCK),
+        "midnight": (Decimal(0), CLOCK),
+    },
     optional_words=frozenset({"one"}),
     per_words=("per", "a", "each"),
 )

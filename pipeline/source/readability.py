@@ -49,15 +49,31 @@ class Formula:
 
 # the formulas validated for a language, as textstat implements them
 FORMULAS: dict[str, Formula] = {
-    "es": Formula("Szigriszt-Pazos (INFLESZ)", "ease", "es",
-                  "syllables counted by hyphenation (Pyphen), not by phonology"),
-    "fr": Formula("Kandel-Moles (Flesch for French)", "ease", "fr",
-                  "syllables counted by hyphenation (Pyphen), not by phonology"),
-    "de": Formula("Wiener Sachtextformel", "grade", "de",
-                  "syllables counted by hyphenation (Pyphen), not by phonology"),
+    "es": Formula(
+        "Szigriszt-Pazos (INFLESZ)",
+        "ease",
+        "es",
+        "syllables counted by hyphenation (Pyphen), not by phonology",
+    ),
+    "fr": Formula(
+        "Kandel-Moles (Flesch for French)",
+        "ease",
+        "fr",
+        "syllables counted by hyphenation (Pyphen), not by phonology",
+    ),
+    "de": Formula(
+        "Wiener Sachtextformel",
+        "grade",
+        "de",
+        "syllables counted by hyphenation (Pyphen), not by phonology",
+    ),
     "it": Formula("Gulpease", "ease", "it"),
-    "ar": Formula("OSMAN", "ease", "ar",
-                  "syllables estimated from the letters: unvowelled text is approximate"),
+    "ar": Formula(
+        "OSMAN",
+        "ease",
+        "ar",
+        "syllables estimated from the letters: unvowelled text is approximate",
+    ),
 }
 
 
@@ -80,13 +96,25 @@ class Translated:
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form (``formula``: null where no validated formula exists)."""
+
         def figure(item: Figure | None) -> dict[str, object] | None:
-            return None if item is None else {
-                "formula": item.formula, "value": round(item.value, 1), "scale": item.scale,
-                "approximate": item.approximate or None}
-        return {"formula": figure(self.formula), "english": figure(self.english),
-                "ratio": None if self.ratio is None else round(self.ratio, 2),
-                "note": str(self) if self.formula is None else None}
+            return (
+                None
+                if item is None
+                else {
+                    "formula": item.formula,
+                    "value": round(item.value, 1),
+                    "scale": item.scale,
+                    "approximate": item.approximate or None,
+                }
+            )
+
+        return {
+            "formula": figure(self.formula),
+            "english": figure(self.english),
+            "ratio": None if self.ratio is None else round(self.ratio, 2),
+            "note": str(self) if self.formula is None else None,
+        }
 
 
 def plain(texts: Iterable[str]) -> str:
@@ -112,10 +140,15 @@ def english(text: str) -> tuple[Figure, Figure]:
     """Flesch-Kincaid grade and SMOG grade of an English text (syllables: CMU
     dictionary, Pyphen for words it lacks)."""
     measure = _measure("en_US")
-    return (Figure("Flesch-Kincaid grade", measure.flesch_kincaid_grade(text), "grade"),
-            Figure("SMOG", measure.smog_index(text), "grade",
-                   "SMOG is defined on 30 sentences or more" if
-                   measure.sentence_count(text) < 30 else ""))
+    return (
+        Figure("Flesch-Kincaid grade", measure.flesch_kincaid_grade(text), "grade"),
+        Figure(
+            "SMOG",
+            measure.smog_index(text),
+            "grade",
+            "SMOG is defined on 30 sentences or more" if measure.sentence_count(text) < 30 else "",
+        ),
+    )
 
 
 def monograph_grades(monograph: Monograph) -> tuple[Figure, Figure]:
@@ -135,16 +168,16 @@ def translated(locale: str, pairs: Iterable[tuple[str, str]]) -> Translated:
         return Translated(None, None, None)
     text = plain(translation for _, translation in pairs)
     measure = _measure(formula.lang)
-    value = {"Szigriszt-Pazos (INFLESZ)": measure.szigriszt_pazos,
-             "Kandel-Moles (Flesch for French)": measure.flesch_reading_ease,
-             "Wiener Sachtextformel": lambda t: measure.wiener_sachtextformel(t, 1),
-             "Gulpease": measure.gulpease_index,
-             "OSMAN": measure.osman}[formula.name](text)
-    other = _english_counterpart(plain(english_text for english_text, _ in pairs),
-                                 formula.scale)
+    value = {
+        "Szigriszt-Pazos (INFLESZ)": measure.szigriszt_pazos,
+        "Kandel-Moles (Flesch for French)": measure.flesch_reading_ease,
+        "Wiener Sachtextformel": lambda t: measure.wiener_sachtextformel(t, 1),
+        "Gulpease": measure.gulpease_index,
+        "OSMAN": measure.osman,
+    }[formula.name](text)
+    other = _english_counterpart(plain(english_text for english_text, _ in pairs), formula.scale)
     ratio = value / other.value if other.value > 0 and value > 0 else None
-    return Translated(Figure(formula.name, value, formula.scale, formula.approximate),
-                      other, ratio)
+    return Translated(Figure(formula.name, value, formula.scale, formula.approximate), other, ratio)
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -162,19 +195,32 @@ def _english_counterpart(text: str, scale: Scale) -> Figure:
     hyphenator = pyphen.Pyphen(lang="en_US")
     syllables = sum(len(hyphenator.positions(word)) + 1 for word in _WORD.findall(text))
     if scale == "grade":
-        return Figure("Flesch-Kincaid grade", 0.39 * per_sentence + 11.8 * syllables / words
-                      - 15.59, "grade", "syllables counted by hyphenation (Pyphen)")
-    return Figure("Flesch reading ease", 206.835 - 1.015 * per_sentence
-                  - 84.6 * syllables / words, "ease", "syllables counted by hyphenation (Pyphen)")
+        return Figure(
+            "Flesch-Kincaid grade",
+            0.39 * per_sentence + 11.8 * syllables / words - 15.59,
+            "grade",
+            "syllables counted by hyphenation (Pyphen)",
+        )
+    return Figure(
+        "Flesch reading ease",
+        206.835 - 1.015 * per_sentence - 84.6 * syllables / words,
+        "ease",
+        "syllables counted by hyphenation (Pyphen)",
+    )
 
 
 def grade_line(monograph: Monograph) -> str:
     """`handouts lint`'s line for a monograph: its grade levels and the target."""
     grades = monograph_grades(monograph)
     low, high = TARGET
-    verdict = "within" if all(low <= g.value <= high for g in grades) else \
-        ("above" if any(g.value > high for g in grades) else "below")
+    verdict = (
+        "within"
+        if all(low <= g.value <= high for g in grades)
+        else ("above" if any(g.value > high for g in grades) else "below")
+    )
     notes = "; ".join(g.approximate for g in grades if g.approximate)
-    return (f"{monograph.where.path}: readability (advisory): "
-            f"{', '.join(str(g) for g in grades)}: {verdict} the 6th-8th grade target for "
-            f"patient materials" + (f" ({notes})" if notes else ""))
+    return (
+        f"{monograph.where.path}: readability (advisory): "
+        f"{', '.join(str(g) for g in grades)}: {verdict} the 6th-8th grade target for "
+        f"patient materials" + (f" ({notes})" if notes else "")
+    )

@@ -53,9 +53,14 @@ def iter_segments(monograph: Monograph) -> Iterator[Segment]:
     for section in monograph.sections:
         heading = section.heading.text if section.heading else None
 
-        def segment(text: Text, kind: SegmentKind, safety: bool = False,
-                    editorial: bool = False, section: Section = section,
-                    heading: str | None = heading) -> Segment:
+        def segment(
+            text: Text,
+            kind: SegmentKind,
+            safety: bool = False,
+            editorial: bool = False,
+            section: Section = section,
+            heading: str | None = heading,
+        ) -> Segment:
             return Segment(text, kind, drug, title, section.id, heading, safety, editorial)
 
         if section.heading:

@@ -27,8 +27,10 @@ MAX_DEPTH = 32
 KB = 1024
 MB = 1024 * KB
 _CORE = "tag:yaml.org,2002:"
-_COLLECTION_TAGS: dict[type[yaml.Node], str] = {yaml.MappingNode: _CORE + "map",
-                                                 yaml.SequenceNode: _CORE + "seq"}
+_COLLECTION_TAGS: dict[type[yaml.Node], str] = {
+    yaml.MappingNode: _CORE + "map",
+    yaml.SequenceNode: _CORE + "seq",
+}
 _RESOLVER = yaml.resolver.Resolver()
 
 # libyaml and PyYAML's pure-Python parser disagree on a few malformed inputs (tabs, a
@@ -43,8 +45,11 @@ def compose_yaml(text: str) -> yaml.Node | None:
     """``yaml.compose`` with the safe loader; libyaml's when it gives the same result
     (much faster: docs/speed.md), PyYAML's for any text it rejects or might read
     differently."""
-    if _FAST_LOADER is not None and not _LIBYAML_DIFFERS.search(text) \
-            and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+    if (
+        _FAST_LOADER is not None
+        and not _LIBYAML_DIFFERS.search(text)
+        and not yaml.reader.Reader.NON_PRINTABLE.search(text)
+    ):
         try:
             return yaml.compose(text, Loader=_FAST_LOADER)
         except yaml.YAMLError as error:
@@ -62,8 +67,11 @@ def read_yaml(path: Path, shown: str, what: str, max_bytes: int) -> tuple[str, y
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise SourceError(f"{what} is {_size(size)}: the limit is {_size(max_bytes)} "
-                              "(is this the right file?)", shown)
+            raise SourceError(
+                f"{what} is {_size(size)}: the limit is {_size(max_bytes)} "
+                "(is this the right file?)",
+                shown,
+            )
         raw = read_regular_file(path)
     except OSError as error:
         raise SourceError(f"cannot read file: {error.strerror}", shown) from None
@@ -76,8 +84,11 @@ def read_yaml(path: Path, shown: str, what: str, max_bytes: int) -> tuple[str, y
     if bad:
         char = bad.group()
         name = unicodedata.name(char, "a control character")
-        raise SourceError(f"{name} (U+{ord(char):04X}) is not allowed in YAML (is this a text "
-                          "file?)", shown, text.count("\n", 0, bad.start()) + 1)
+        raise SourceError(
+            f"{name} (U+{ord(char):04X}) is not allowed in YAML (is this a text file?)",
+            shown,
+            text.count("\n", 0, bad.start()) + 1,
+        )
     node = _compose(text, shown)
     if node is not None:
         _audit(node, text, shown)
@@ -92,12 +103,14 @@ def _compose(text: str, shown: str) -> yaml.Node | None:
     try:
         return compose_yaml(text)
     except RecursionError:
-        raise SourceError(f"nested more than {MAX_DEPTH} levels deep", shown,
-                          _too_deep_line(text)) from None
+        raise SourceError(
+            f"nested more than {MAX_DEPTH} levels deep", shown, _too_deep_line(text)
+        ) from None
     except yaml.MarkedYAMLError as error:
         if _TOO_DEEP in str(error.problem):
-            raise SourceError(f"nested more than {MAX_DEPTH} levels deep", shown,
-                              _too_deep_line(text)) from None
+            raise SourceError(
+                f"nested more than {MAX_DEPTH} levels deep", shown, _too_deep_line(text)
+            ) from None
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "invalid YAML"
@@ -137,12 +150,16 @@ def _audit(root: yaml.Node, text: str, shown: str) -> None:
     while stack:
         node, depth = stack.pop()
         if id(node) in seen:
-            raise SourceError("YAML aliases (*name) are not allowed: write the text out in "
-                              "full", shown, _alias_line(text))
+            raise SourceError(
+                "YAML aliases (*name) are not allowed: write the text out in full",
+                shown,
+                _alias_line(text),
+            )
         seen.add(id(node))
         if depth > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):  # collections count
-            raise SourceError(f"nested more than {MAX_DEPTH} levels deep", shown,
-                              node.start_mark.line + 1)
+            raise SourceError(
+                f"nested more than {MAX_DEPTH} levels deep", shown, node.start_mark.line + 1
+            )
         if tags:
             _refuse_tag(node, shown)
         if isinstance(node, yaml.MappingNode):
@@ -160,8 +177,9 @@ def _audit_depth(root: yaml.Node, shown: str) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise SourceError(f"nested more than {MAX_DEPTH} levels deep", shown,
-                              node.start_mark.line + 1)
+            raise SourceError(
+                f"nested more than {MAX_DEPTH} levels deep", shown, node.start_mark.line + 1
+            )
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if not isinstance(value, scalar):
@@ -169,23 +187,32 @@ def _audit_depth(root: yaml.Node, shown: str) -> None:
                 if not isinstance(key, scalar):
                     stack.append((key, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
-            stack += ((child, depth + 1) for child in reversed(node.value)
-                      if not isinstance(child, scalar))
+            stack += (
+                (child, depth + 1)
+                for child in reversed(node.value)
+                if not isinstance(child, scalar)
+            )
 
 
 def _refuse_tag(node: yaml.Node, shown: str) -> None:
     """A tag other than the one the value's own writing gives it was written out."""
     if isinstance(node, yaml.ScalarNode):
         plain = not node.style
-        expected = _RESOLVER.resolve(yaml.ScalarNode, node.value, (plain, not plain)) \
-            if plain else _CORE + "str"
+        expected = (
+            _RESOLVER.resolve(yaml.ScalarNode, node.value, (plain, not plain))
+            if plain
+            else _CORE + "str"
+        )
     else:
         expected = _COLLECTION_TAGS[type(node)]
     if node.tag != expected:
-        tag = "!!" + node.tag[len(_CORE):] if node.tag.startswith(_CORE) else node.tag
-        raise SourceError(f"YAML tags such as '{tag}' are not allowed: write the value "
-                          "plainly (true or false, a number, or a text in quotes)", shown,
-                          node.start_mark.line + 1)
+        tag = "!!" + node.tag[len(_CORE) :] if node.tag.startswith(_CORE) else node.tag
+        raise SourceError(
+            f"YAML tags such as '{tag}' are not allowed: write the value "
+            "plainly (true or false, a number, or a text in quotes)",
+            shown,
+            node.start_mark.line + 1,
+        )
 
 
 def _alias_line(text: str) -> int | None:

@@ -141,8 +141,9 @@ def _hours(spec: Any) -> tuple[tuple[int, int], ...]:
     return tuple((int(a), int(b)) for a, b in spec)
 
 
-def _number_words(code: str | None, exclude: set[str]
-                  ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+def _number_words(
+    code: str | None, exclude: set[str]
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
     """Spelled numbers of every rule set (0-100, the hundreds, 1000) and the multiplier
     words (thousands, lakhs, millions) of the language ``code`` (number_words.json)."""
     entry = number_words().get(code) if code else None
@@ -163,10 +164,15 @@ def lexicon_for(locale: str) -> Lexicon:
     """How ``locale`` writes quantities: CLDR's forms and the curated ones, united."""
     entry = cldr_entry(locale)
     sections = curated_entries(locale)
-    keep = frozenset(_KEEP_SHORT | {f for s in sections
-                                    for f in s.get("keep_short", {}).get("forms", ())})
-    excluded = {normalize(f).lower() for s in sections for item in s.get("exclude", ())
-                for f in item["forms"]}
+    keep = frozenset(
+        _KEEP_SHORT | {f for s in sections for f in s.get("keep_short", {}).get("forms", ())}
+    )
+    excluded = {
+        normalize(f).lower()
+        for s in sections
+        for item in s.get("exclude", ())
+        for f in item["forms"]
+    }
     units: dict[str, set[str]] = {}
     prefix_units: dict[str, set[str]] = {}
     per_units: dict[str, set[str]] = {}
@@ -193,9 +199,16 @@ def lexicon_for(locale: str) -> Lexicon:
             for word in names:
                 if spans and _usable(word, keep) and key not in ("midnight",):
                     periods.setdefault(word, spans)
-                if key in ("noon", "midnight") and _usable(word, keep) and len(word) > 2 \
-                        and not any(word in other for k, other in data["day_periods"].items()
-                                    if k not in ("noon", "midnight")):
+                if (
+                    key in ("noon", "midnight")
+                    and _usable(word, keep)
+                    and len(word) > 2
+                    and not any(
+                        word in other
+                        for k, other in data["day_periods"].items()
+                        if k not in ("noon", "midnight")
+                    )
+                ):
                     # noon and midnight are clock times on their own ("опівдні": 12:00),
                     # unless the word also names another time of day (Swahili usiku)
                     clock_words[word] = Decimal(12 if key == "noon" else 0)
@@ -206,8 +219,13 @@ def lexicon_for(locale: str) -> Lexicon:
     # one form naming two units is ambiguous: CLDR's own is dropped, a curated one decides
     unit_map = {f: next(iter(u)) for f, u in units.items() if len(u) == 1}
     prefix_map = {f: next(iter(u)) for f, u in prefix_units.items() if len(u) == 1}
-    options: dict[str, Any] = {"linkers": [], "connectors": [], "clock_prefixes": [],
-                               "optional_words": set(), "optional_units": set()}
+    options: dict[str, Any] = {
+        "linkers": [],
+        "connectors": [],
+        "clock_prefixes": [],
+        "optional_words": set(),
+        "optional_units": set(),
+    }
     periods_before: dict[str, tuple[tuple[int, int], ...]] = {}
     multipliers: dict[str, Decimal] = {}
     words: dict[str, Decimal] = {}
@@ -241,13 +259,13 @@ def lexicon_for(locale: str) -> Lexicon:
         for item in section.get("multipliers", ()):
             multipliers.update({f: Decimal(str(item["value"])) for f in item["forms"]})
         for item in section.get("words", ()):
-            words.update({normalize(f).lower(): Decimal(str(item["value"]))
-                          for f in item["forms"]})
+            words.update({normalize(f).lower(): Decimal(str(item["value"])) for f in item["forms"]})
             if item.get("optional"):
                 options["optional_words"] |= set(item["forms"])
         for item in section.get("word_quantities", ()):
-            word_quantities.update({f: (Decimal(str(item["value"])), item["unit"])
-                                    for f in item["forms"]})
+            word_quantities.update(
+                {f: (Decimal(str(item["value"])), item["unit"]) for f in item["forms"]}
+            )
             if item.get("optional"):
                 options["optional_words"] |= set(item["forms"])
         if "optional_units" in section:
@@ -283,8 +301,13 @@ def lexicon_for(locale: str) -> Lexicon:
 
     def names_a_unit(word: str) -> bool:
         key = normalize(word).lower()
-        return key in unit_keys or key.split()[0] in unit_keys or key.rstrip(".") in \
-            unit_keys or glued and any(key.startswith(u) for u in unit_keys if len(u) > 1)
+        return (
+            key in unit_keys
+            or key.split()[0] in unit_keys
+            or key.rstrip(".") in unit_keys
+            or glued
+            and any(key.startswith(u) for u in unit_keys if len(u) > 1)
+        )
 
     periods = {w: h for w, h in periods.items() if not names_a_unit(w)}
     # a CLDR form that begins with the language's linker ("na sentimetro kubiko") is also
@@ -292,7 +315,7 @@ def lexicon_for(locale: str) -> Lexicon:
     for linker in options["linkers"]:
         for form, unit in list(unit_map.items()):
             if form.lower().startswith(f"{linker} "):
-                unit_map.setdefault(form[len(linker) + 1:], unit)
+                unit_map.setdefault(form[len(linker) + 1 :], unit)
     if period_position in ("before", "both"):
         periods_before = dict(periods)
     if period_position == "before":
@@ -302,26 +325,43 @@ def lexicon_for(locale: str) -> Lexicon:
 
     # an exclusion removes a form from CLDR, num2words and the curated forms of every
     # language; the language's own curated units and periods stay (Korean 일: a day, not one)
-    own = {normalize(f).lower() for s in sections[1:] for key in ("units", "periods")
-           for item in s.get(key, ()) for f in item["forms"]}
+    own = {
+        normalize(f).lower()
+        for s in sections[1:]
+        for key in ("units", "periods")
+        for item in s.get(key, ())
+        for f in item["forms"]
+    }
 
     def drop(mapping: dict, keep_own: bool = True) -> dict:
-        return {f: v for f, v in mapping.items() if normalize(f).lower() not in excluded
-                or (keep_own and normalize(f).lower() in own)}
+        return {
+            f: v
+            for f, v in mapping.items()
+            if normalize(f).lower() not in excluded or (keep_own and normalize(f).lower() in own)
+        }
 
     return Lexicon(
         name=code,
-        decimals=frozenset(decimals), groups=frozenset(groups), lakh=lakh,
+        decimals=frozenset(decimals),
+        groups=frozenset(groups),
+        lakh=lakh,
         space_groups=lang not in CHINESE_JAPANESE,
         extra_decimals=frozenset(extra_decimals),
-        units=drop(unit_map), prefix_units=drop(prefix_map),
-        linkers=tuple(options["linkers"]), connectors=tuple(options["connectors"]),
-        periods=drop(periods), periods_before=drop(periods_before),
-        clock_prefixes=tuple(options["clock_prefixes"]), multipliers=multipliers,
-        words=drop(spelled, keep_own=False), word_quantities=word_quantities,
+        units=drop(unit_map),
+        prefix_units=drop(prefix_map),
+        linkers=tuple(options["linkers"]),
+        connectors=tuple(options["connectors"]),
+        periods=drop(periods),
+        periods_before=drop(periods_before),
+        clock_prefixes=tuple(options["clock_prefixes"]),
+        multipliers=multipliers,
+        words=drop(spelled, keep_own=False),
+        word_quantities=word_quantities,
         optional_words=frozenset(options["optional_words"]),
         optional_units=frozenset(options["optional_units"]),
-        han_numerals=lang in CHINESE_JAPANESE, glued=lang in GLUED, endings=endings,
+        han_numerals=lang in CHINESE_JAPANESE,
+        glued=lang in GLUED,
+        endings=endings,
         not_quantities=tuple(not_quantities),
         per_words=tuple(per_words),
         per_units=drop({f: next(iter(u)) for f, u in per_units.items() if len(u) == 1}),
@@ -357,12 +397,26 @@ def known(locale: str) -> bool:
 # --- what a locale's reader knows, for people (``handouts lexicon LOCALE``) ---------------
 
 # the zero of each CLDR numbering system the lexicon may name
-_ZEROS = {"latn": 0x30, "arab": 0x660, "arabext": 0x6F0, "deva": 0x966, "beng": 0x9E6,
-          "guru": 0xA66, "gujr": 0xAE6, "tamldec": 0xBE6, "telu": 0xC66, "knda": 0xCE6,
-          "mlym": 0xD66, "thai": 0xE50, "laoo": 0xED0, "tibt": 0xF20, "mymr": 0x1040,
-          "khmr": 0x17E0, "fullwide": 0xFF10}
-COUNT_UNITS = frozenset({"tablet", "time", "drop", "puff", "unit", "dose", "cycle",
-                         "injection"})
+_ZEROS = {
+    "latn": 0x30,
+    "arab": 0x660,
+    "arabext": 0x6F0,
+    "deva": 0x966,
+    "beng": 0x9E6,
+    "guru": 0xA66,
+    "gujr": 0xAE6,
+    "tamldec": 0xBE6,
+    "telu": 0xC66,
+    "knda": 0xCE6,
+    "mlym": 0xD66,
+    "thai": 0xE50,
+    "laoo": 0xED0,
+    "tibt": 0xF20,
+    "mymr": 0x1040,
+    "khmr": 0x17E0,
+    "fullwide": 0xFF10,
+}
+COUNT_UNITS = frozenset({"tablet", "time", "drop", "puff", "unit", "dose", "cycle", "injection"})
 
 
 @dataclass(frozen=True)
@@ -411,21 +465,28 @@ def knowledge(locale: str) -> Knowledge:
     entry = cldr_entry(locale)
     data = entry[1] if entry else {}
     systems = set(data.get("numbers", {}).get("symbols", {})) | {"latn"}
-    digits = tuple("".join(chr(_ZEROS[name] + i) for i in range(10))
-                   for name in sorted(systems, key=lambda n: (n != "latn", n)) if name in _ZEROS)
+    digits = tuple(
+        "".join(chr(_ZEROS[name] + i) for i in range(10))
+        for name in sorted(systems, key=lambda n: (n != "latn", n))
+        if name in _ZEROS
+    )
     all_units = {**lexicon.units, **lexicon.prefix_units}
     clock = {CLOCK, HOUR_OR_CLOCK}
     entry_periods = period_entry(locale) or {}
     return Knowledge(
-        locale=locale, known=entry is not None, digits=digits,
+        locale=locale,
+        known=entry is not None,
+        digits=digits,
         decimals=tuple(sorted(lexicon.decimals | lexicon.extra_decimals)),
-        groups=tuple(sorted(lexicon.groups)), lakh=lexicon.lakh,
+        groups=tuple(sorted(lexicon.groups)),
+        lakh=lexicon.lakh,
         time_separators=tuple(data.get("time_separators", (":",))),
         units=_by_unit(all_units, lambda u: u not in COUNT_UNITS and u not in clock),
         per_units=_by_unit(lexicon.per_units, lambda u: True),
         count_words=_by_unit(all_units, lambda u: u in COUNT_UNITS),
-        clock_words=tuple(sorted({f for f, u in all_units.items() if u in clock}
-                                 | set(lexicon.clock_prefixes))),
+        clock_words=tuple(
+            sorted({f for f, u in all_units.items() if u in clock} | set(lexicon.clock_prefixes))
+        ),
         number_words=dict(lexicon.words) if lexicon.reads_words else {},
         multipliers=dict(lexicon.multipliers),
         word_quantities=dict(lexicon.word_quantities),
@@ -434,5 +495,15 @@ def knowledge(locale: str) -> Knowledge:
     )
 
 
-__all__ = ["CLOCK", "DEGREE", "HOUR_OR_CLOCK", "Knowledge", "cldr", "curated", "known",
-           "knowledge", "lexicon_for", "number_words"]
+__all__ = [
+    "CLOCK",
+    "DEGREE",
+    "HOUR_OR_CLOCK",
+    "Knowledge",
+    "cldr",
+    "curated",
+    "known",
+    "knowledge",
+    "lexicon_for",
+    "number_words",
+]
