@@ -16,7 +16,7 @@ ROOT      ?= .
 N ?= 200
 L ?= 3
 
-.PHONY: setup build test test-latest lint extract update status check publish bench dist lock clean
+.PHONY: setup build test test-latest lint extract update status check publish bench bench-po4a dist lock clean
 
 # `make check` must keep the gate's exit codes (0 pass, 1 a check failed, 2 bad input),
 # but make turns any failing recipe into its own 2. In question mode (-q) GNU make runs
@@ -98,6 +98,11 @@ dist: build
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m pipeline.bench --monographs $(N) --locales $(L)
+
+## bench-po4a: the full build against po4a's translate stage on the same corpus, in
+##             alternating runs (needs po4a: apt-get install po4a); output/bench-po4a.json
+bench-po4a: $(TEST_STAMP)
+	$(BIN)/python -m pipeline.bench.po4a --monographs $(N) --pairs 5
 
 clean:
 	rm -rf output dist reports .pytest_cache .ruff_cache .mypy_cache .hypothesis
