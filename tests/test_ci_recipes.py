@@ -343,3 +343,55 @@ def test_the_gitlab_pages_hold_only_what_patients_may_see(tmp_path, built):
     recipe = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
     _patients_only(_deployed(tmp_path, built, "\n".join(recipe["pages"]["script"]), "public"))
     assert "output/drafts/" in recipe["drafts"]["artifacts"]["paths"]
+
+
+def test_the_github_shards_split_by_one_timings_file_per_run():
+    """The last assembled build's timings are restored once (check), handed to every
+    shard as one artifact (all shards of a run agree on the split), written again by
+    assemble and cached for the next run."""
+    jobs = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))["jobs"]
+    check = jobs["check"]["steps"]
+    restore = next(s for s in check if s.get("uses", "").startswith("actions/cache/restore@"))
+    assert restore["with"]["path"] == "shard-timings.json"
+    upload = next(
+        s for s in check if s.get("with", {}).get("name") == "handouts-timings"
+    )  # the artifact every shard downloads
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert any("shard-timings.json" in s.get("run", "") for s in check)  # never missing
+    build = jobs["build"]["steps"]
+    download = next(s for s in build if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert download["with"]["name"] == "handouts-timings"
+    assert any("--timings shard-timings.json" in s.get("run", "") for s in build)
+    assemble = jobs["assemble"]["steps"]
+    runs = [s.get("run", "") for s in assemble]
+    assert any(
+        r.startswith("handouts assemble") and "--timings shard-timings.json" in r for r in runs
+    )
+    save = next(s for s in assemble if s.get("uses", "").startswith("actions/cache/save@"))
+    assert save["with"]["path"] == "shard-timings.json"
+    assert save["with"]["key"].startswith(restore["with"]["restore-keys"])
+
+
+def test_the_gitlab_shards_split_by_one_timings_file_per_pipeline():
+    recipe = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    pulled = [c for c in recipe["check"]["cache"] if c.get("key") == "handouts-timings"]
+    assert pulled and pulled[0]["policy"] == "pull"
+    assert "shard-timings.json" in recipe["check"]["artifacts"]["paths"]
+    assert "shard-timings.json" in recipe["check"]["script"][0]  # never missing
+    assert recipe["build"]["needs"] == ["check"]  # its artifacts: the timings
+    assert any("--timings shard-timings.json" in line for line in recipe["build"]["script"])
+    pushed = [c for c in recipe["assemble"]["cache"] if c.get("key") == "handouts-timings"]
+    assert pushed and pushed[0]["policy"] == "push"
+    assert any("--timings shard-timings.json" in line for line in recipe["assemble"]["script"])
+
+
+def test_a_shard_splits_by_counts_from_the_recipes_empty_timings(tmp_path: Path) -> None:
+    """The file the recipes write when no timings are cached yet is read as 'no
+    timings': the split by handout counts, the same for every shard."""
+    from pipeline.publish.shard import read_timings
+
+    empty = tmp_path / "shard-timings.json"
+    subprocess.run(
+        ["bash", "-c", "echo '{\"timings\": {}}' > shard-timings.json"], cwd=tmp_path, check=True
+    )
+    assert read_timings(empty) == {}
