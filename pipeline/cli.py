@@ -482,7 +482,7 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from .checks.review import review
+    from .commands.review import review
 
     result = review(
         _root(args),
@@ -516,7 +516,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:
-    from .checks.confirm import confirm
+    from .commands.confirm import confirm
 
     result = confirm(
         _root(args), args.locale, args.line, args.reviewer, args.reason, args.date, args.dry_run

@@ -128,7 +128,7 @@ def test_check_status_and_drafts_page_count_the_same_texts(project, capsys):
 
 
 def test_the_shipped_translations_are_honestly_unreviewed(built):
-    from pipeline.catalogs.review import marks_of
+    from pipeline.catalogs.marks import marks_of
     from tests.projects import REPO
 
     for locale in ("es", "zh_CN", "vi", "ar"):

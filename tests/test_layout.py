@@ -28,6 +28,7 @@ STAGES = {
     "catalogs": 2,
     "checks": 3,
     "publish": 4,
+    "commands": 5,  # the commands that orchestrate several stages (cli calls them)
     "cli": 5,
     "__main__": 5,
     "__init__": 5,

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import Message
-from .review import (
+from .marks import (
     canonical_field,
     date_problem,
     entry_fields,

@@ -24,7 +24,7 @@ from functools import lru_cache
 from ..catalogs.pofile import Catalog
 from ..model import Key, Message
 from ..text import has_visible_content
-from .review import NO_TRUST, Trust
+from .trust import NO_TRUST, Trust
 
 STATES = ("untranslated", "fuzzy", "translated", "reviewed")
 

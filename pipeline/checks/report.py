@@ -36,8 +36,8 @@ from ..source.segments import iter_segments
 from ..workers import Failure, carried, unpacked
 from .coverage import Coverage, count_states, coverage, state
 from .policy import LocalePolicy, Policy, load_policy
-from .review import Trust, trust_for
 from .rules import ALLOW_FLAG, REGISTRY, blocked_keys, catalog_findings
+from .trust import Trust, trust_for
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FAILED, EXIT_BROKEN = 0, 1, 2

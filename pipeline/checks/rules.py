@@ -22,10 +22,9 @@ from typing import Literal
 from babel import Locale, UnknownLocaleError
 
 from ..catalogs.confirmations import confirmation_fact_problems
+from ..catalogs.marks import fact_problems, is_reviewed
 from ..catalogs.plurals import standard_rule
 from ..catalogs.pofile import Catalog
-from ..catalogs.review import fact_problems
-from ..catalogs.reviewmarks import is_reviewed
 from ..factcheck import revision_date_problem
 from ..model import Finding, Key, Message, Severity, Where
 from ..source.designations import introduced as introduced_designations
