@@ -234,7 +234,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .catalogs.pofile import write_atomic
-    from .checks.report import RENDERERS, build_report, render_junit
+    from .checks.report.junit import render_junit
+    from .commands.check import RENDERERS, build_report
 
     if args.junit:
         _output(_root(args), args.junit, "check --junit")

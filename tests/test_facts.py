@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.catalogs.extract import build_template
 from pipeline.catalogs.pofile import load_catalog
-from pipeline.checks.rules import placeholders
+from pipeline.checks.ruleset.characters import placeholders
 from pipeline.cli import main
 from pipeline.publish.facts import fill
 from pipeline.source.interface import FACTS, UI_CODE, UI_IMPORTANT, UI_UPDATED
