@@ -234,7 +234,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .catalogs.pofile import write_atomic
-    from .checks.report import RENDERERS, build_report, render_junit
+    from .checks.report.junit import render_junit
+    from .commands.check import RENDERERS, build_report
 
     if args.junit:
         _output(_root(args), args.junit, "check --junit")
@@ -482,7 +483,7 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from .checks.review import review
+    from .commands.review import review
 
     result = review(
         _root(args),
@@ -516,7 +517,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:
-    from .checks.confirm import confirm
+    from .commands.confirm import confirm
 
     result = confirm(
         _root(args), args.locale, args.line, args.reviewer, args.reason, args.date, args.dry_run

@@ -23,7 +23,7 @@ import unicodedata
 from . import clock
 
 FLOOR = dt.date(1990, 1, 1)  # before any gettext catalog or handout of this kind
-MAX_REVIEWER = 200  # as review marks allow (catalogs/review.py)
+MAX_REVIEWER = 200  # as review marks allow (catalogs/marks.py)
 _REVISION = re.compile(r"[0-9a-f]{7,64}")
 _TIMESTAMP = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?\s*(?:([+-])(\d{2}):?(\d{2})|Z)?"

@@ -14,7 +14,8 @@ import pytest
 
 from pipeline.catalogs.locales import catalog_path
 from pipeline.catalogs.pofile import load_catalog
-from pipeline.checks.report import MAX_BLOCKERS, SCHEMA_VERSION
+from pipeline.checks.report.jsonreport import SCHEMA_VERSION
+from pipeline.checks.report.rows import MAX_BLOCKERS
 from tests.projects import REPO
 from tests.test_report import check, edit, mark_fuzzy, where
 

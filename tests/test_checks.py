@@ -5,14 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.catalogs.pofile import Catalog
-from pipeline.checks.rules import (
-    REGISTRY,
-    EntryContext,
-    blocked_keys,
-    catalog_findings,
-    check,
-    ratio_band,
-)
+from pipeline.checks.registry import EntryContext, Group, registry_of
+from pipeline.checks.rules import REGISTRY, blocked_keys, catalog_findings
+from pipeline.checks.ruleset.length import ratio_band
 from pipeline.model import Message
 from pipeline.source.glossary import Glossary, LocaleRule, Term
 
@@ -83,8 +78,35 @@ def test_every_check_has_an_id_a_severity_and_a_title():
 
 
 def test_registering_an_id_twice_is_refused():
+    again = Group()
+    again.check("markup", "error")(lambda entry: [])
     with pytest.raises(ValueError, match="registered twice"):
-        check("markup", "error")(lambda entry: [])
+        registry_of(again, again)
+
+
+def test_the_registry_keeps_the_order_the_reports_list_the_checks_in():
+    """The JSON report, the JUnit cases and the allow-flag message list the checks in
+    this order, whatever module was imported first."""
+    assert list(REGISTRY) == [
+        "markup",
+        "dangerous-characters",
+        "placeholders",
+        "numbers-units",
+        "numbers-unread",
+        "dose-designation",
+        "glossary",
+        "whitespace",
+        "untranslated-copy",
+        "doubled-word",
+        "length-limit",
+        "safety-length",
+        "length-ratio",
+        "review-mark",
+        "allow-flag",
+        "inconsistent",
+        "plural-forms",
+        "revision-date",
+    ]
 
 
 # --- numbers-units (error) ---
@@ -430,7 +452,7 @@ def test_every_suspect_character_is_unprintable():
     character it looks for is printable, which holds for every code point."""
     import sys
 
-    from pipeline.checks.rules import _SUSPECT
+    from pipeline.checks.ruleset.characters import _SUSPECT
 
     assert not [
         hex(i) for i in range(sys.maxunicode + 1) if _SUSPECT.match(chr(i)) and chr(i).isprintable()
@@ -442,7 +464,7 @@ def test_untranslated_copy_short_cuts_agree_with_its_definition():
     exactly when case-folded texts with collapsed whitespace are equal (and long)."""
     import random
 
-    from pipeline.checks.rules import _WORD, MIN_COPY_WORDS
+    from pipeline.checks.ruleset.form import _WORD, MIN_COPY_WORDS
 
     def normal(text: str) -> str:
         return " ".join(text.casefold().split())

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from pipeline.catalogs.marks import format_mark
 from pipeline.catalogs.pofile import Catalog
-from pipeline.catalogs.review import format_mark
-from pipeline.checks.rules import EntryContext, catalog_findings, consistency_reference
+from pipeline.checks.registry import EntryContext
+from pipeline.checks.rules import catalog_findings
+from pipeline.checks.ruleset.wholecatalog import consistency_reference
 from pipeline.model import Message
 from pipeline.source.glossary import Glossary
 

@@ -122,7 +122,7 @@ def test_extract_check_mode_reports_staleness_without_writing(tmp_path):
 def test_a_note_with_line_breaks_becomes_comment_lines(tmp_path):
     """A translator note written over several lines in the YAML used to put a bare line
     into the template (msgfmt: 'keyword unknown'); each line is a '#.' line now."""
-    from pipeline.checks.report import build_report
+    from pipeline.commands.check import build_report
 
     project = copy_project(tmp_path / "project")
     source = project / "source" / "monographs" / "blinatumomab.yaml"

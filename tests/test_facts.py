@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.catalogs.extract import build_template
 from pipeline.catalogs.pofile import load_catalog
-from pipeline.checks.rules import placeholders
+from pipeline.checks.ruleset.characters import placeholders
 from pipeline.cli import main
 from pipeline.publish.facts import fill
 from pipeline.source.interface import FACTS, UI_CODE, UI_IMPORTANT, UI_UPDATED
@@ -128,7 +128,7 @@ def test_check_status_and_drafts_page_count_the_same_texts(project, capsys):
 
 
 def test_the_shipped_translations_are_honestly_unreviewed(built):
-    from pipeline.catalogs.review import marks_of
+    from pipeline.catalogs.marks import marks_of
     from tests.projects import REPO
 
     for locale in ("es", "zh_CN", "vi", "ar"):

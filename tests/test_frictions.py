@@ -10,7 +10,8 @@ import polib
 import pytest
 
 from pipeline.catalogs.locales import catalog_path
-from pipeline.checks.rules import REGISTRY, EntryContext
+from pipeline.checks.registry import EntryContext
+from pipeline.checks.rules import REGISTRY
 from pipeline.cli import main
 from pipeline.model import Message
 from pipeline.source.glossary import Glossary, LocaleRule, Term

@@ -123,7 +123,7 @@ def test_latin1_catalog_is_decoded_by_its_declared_charset(project):
 def test_a_template_rewrapped_by_msgcat_is_current_for_check(project):
     """check compares the template's entries, not its line layout: msgcat's re-wrapped
     copy holds the same entries (extract --check, comparing bytes, would rewrite it)."""
-    from pipeline.checks.report import build_report
+    from pipeline.commands.check import build_report
 
     pot = project / TEMPLATE_PATH
     assert gnu("msgcat", "--width=40", str(pot), "-o", str(pot)).returncode == 0

@@ -9,8 +9,8 @@ import pytest
 
 from pipeline.catalogs.locales import catalog_path
 from pipeline.catalogs.pofile import load_catalog
-from pipeline.checks.report import build_report
 from pipeline.cli import main
+from pipeline.commands.check import build_report
 from tests.projects import copy_project, run_cli
 
 FEVER = "temperature greater than 100.4°F"
@@ -240,7 +240,7 @@ def test_the_command_as_a_user_runs_it(project):
 
 
 def test_parallel_and_sequential_reports_agree_and_keep_error_lines(project, monkeypatch):
-    monkeypatch.setattr("pipeline.checks.report.PARALLEL_ENTRIES", 0)
+    monkeypatch.setattr("pipeline.commands.check.PARALLEL_ENTRIES", 0)
     edit(project, "es", "100,4 °F", "101,4 °F")
     parallel, sequential = build_report(project, jobs=2), build_report(project, jobs=1)
     assert parallel == sequential and parallel.exit_code == 1
@@ -295,7 +295,7 @@ def test_each_handouts_coverage_is_counted_from_its_catalog(project):
     every handout's figures still equal a count made straight from the catalog."""
     from pipeline.catalogs.pofile import load_template
     from pipeline.checks.coverage import coverage
-    from pipeline.checks.report import project_scope
+    from pipeline.checks.report.judging import project_scope
 
     edit(
         project,
@@ -320,9 +320,9 @@ def test_workers_and_this_process_share_the_locales_and_agree_with_one_process(
 ):
     """Every locale is read once, by a worker or by the command's own process, whichever
     start method the platform has (fork here; spawn where fork is missing)."""
-    from pipeline.checks import report as report_module
+    from pipeline.commands import check as report_module
 
-    monkeypatch.setattr("pipeline.checks.report.PARALLEL_ENTRIES", 0)
+    monkeypatch.setattr("pipeline.commands.check.PARALLEL_ENTRIES", 0)
     edit(project, "es", "100,4 °F", "101,4 °F")
     sequential = build_report(project, jobs=1)
     read: list[str] = []

@@ -12,9 +12,7 @@ from dataclasses import replace
 import pytest
 
 from pipeline.catalogs.locales import TEMPLATE_PATH, catalog_path
-from pipeline.catalogs.merge import update_catalogs
-from pipeline.catalogs.pofile import load_catalog
-from pipeline.catalogs.review import (
+from pipeline.catalogs.marks import (
     MarkEdit,
     digest,
     format_mark,
@@ -22,9 +20,11 @@ from pipeline.catalogs.review import (
     parse_mark,
     write_marks,
 )
+from pipeline.catalogs.merge import update_catalogs
+from pipeline.catalogs.pofile import load_catalog
 from pipeline.checks.coverage import coverage, state
 from pipeline.checks.policy import load_policy
-from pipeline.checks.review import Trust, trust_for
+from pipeline.checks.trust import Trust, trust_for
 from pipeline.cli import main
 from pipeline.errors import CatalogError
 from pipeline.model import Message

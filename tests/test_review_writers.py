@@ -13,11 +13,11 @@ import textwrap
 import pytest
 
 from pipeline.catalogs.locales import TEMPLATE_PATH, catalog_path
+from pipeline.catalogs.marks import joinings, mark_groups, marks_of
 from pipeline.catalogs.pofile import load_catalog
-from pipeline.catalogs.review import joinings, mark_groups, marks_of
 from pipeline.checks.coverage import state
 from pipeline.checks.policy import load_policy
-from pipeline.checks.review import trust_for
+from pipeline.checks.trust import trust_for
 from pipeline.cli import main
 from tests.projects import need_tool
 

@@ -18,9 +18,9 @@ from pipeline.catalogs.extract import safety_keys
 from pipeline.catalogs.memory import Memory, Offer, offers
 from pipeline.catalogs.pofile import Catalog, load_catalog, load_template, render_catalog
 from pipeline.checks.coverage import state
-from pipeline.checks.report import build_report
 from pipeline.checks.rules import catalog_findings
 from pipeline.checks.safety import bounds
+from pipeline.commands.check import build_report
 from pipeline.model import Message
 from pipeline.publish.build import build
 from pipeline.source.glossary import load_glossary

@@ -3,10 +3,10 @@ an entry's quantity findings (what the quantity reader could not read or compare
 
     # handouts-confirmed 2026-12-07 by Ana García, CoreCHI | 'двічі' is twice [sha256:...]
 
-Like a review mark (:mod:`.review`, the same reading of wrapped lines), the digest binds
+Like a review mark (:mod:`.marks`, the same reading of wrapped lines), the digest binds
 the date, the reviewer, the reason, the entry's exact text and the findings it confirms:
 an edit of either text, or a change of the findings, voids it by itself. Whether a
-confirmation counts (a listed reviewer) is judged in ``checks/confirm.py``; the format
+confirmation counts (a listed reviewer) is judged in ``checks/confirmed.py``; the format
 is specified in ``docs/review-marks.md``.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import Message
-from .review import (
+from .marks import (
     canonical_field,
     date_problem,
     entry_fields,

@@ -124,7 +124,7 @@ def read_catalog(
     and the build never read them): faster. Such a reading is never written back (it
     lacks the notes), so it has no digest either (its cost: docs/speed.md): a write that
     expects none refuses to replace an existing file. Translator comments, which hold
-    the review marks (:mod:`.review`), are always read."""
+    the review marks (:mod:`.marks`), are always read."""
     shown = Path(os.path.relpath(path, root)).as_posix()
     text, charset, read_digest = _decode(path, shown, with_digest=comments)
     try:

@@ -35,6 +35,7 @@ from ..model import Finding, Key, Message
 from ..source.glossary import Glossary
 from ..text import has_visible_content
 from .locales import catalog_file, catalogs_lock, discover_locales, parse_locale
+from .marks import is_reviewed as reviewed
 from .memory import same_language
 from .pofile import (
     Catalog,
@@ -44,7 +45,6 @@ from .pofile import (
     prepare_file,
     render_entries,
 )
-from .reviewmarks import is_reviewed as reviewed
 
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 SAFETY_NOTE = "SAFETY-CRITICAL"

@@ -1,8 +1,10 @@
 """Checks: what decides whether a translation may be published.
 
-``rules`` (the entry checks and their registry, ``check_text``), ``numbers``
+``rules`` (the registry in the reports' order, ``check_text``; the checks in ``ruleset``,
+their machinery in ``registry``), ``numbers``
 (quantities in a locale's writing, compared), ``lexicon`` (the unit lexicon, as data),
 ``coverage`` (entry states and counts), ``policy`` (``handouts.yaml``), ``report``
-(``handouts check``: the gate), ``status`` (``handouts status``).
+(the gate's results and their presentations), ``trust`` (whether a review mark counts),
+``status`` (``handouts status``).
 May import: ``pipeline.catalogs``, ``pipeline.source``, ``pipeline.model``, ``pipeline.errors``.
 """

@@ -19,8 +19,8 @@ from ..catalogs.confirmations import (
     confirmation_problem,
     confirmations_of,
 )
+from ..catalogs.marks import normal_reviewer
 from ..catalogs.pofile import Catalog
-from ..catalogs.review import normal_reviewer
 from ..model import Confirmed, Finding, Message
 
 QUANTITY = "numbers-"

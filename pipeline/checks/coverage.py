@@ -7,7 +7,7 @@ The four states, defined once by :func:`state`:
   obsolete one;
 * ``fuzzy``: a translation marked fuzzy (its source changed since it was translated);
 * ``translated``: translated, not fuzzy, with no review mark that counts;
-* ``reviewed``: translated, with a review mark that counts (:mod:`.review`).
+* ``reviewed``: translated, with a review mark that counts (:mod:`.trust`).
 
 Counted against the template, so a catalog that was not updated counts its missing
 entries as untranslated. "Translated" is :attr:`Message.translated`, nowhere else.
@@ -24,7 +24,7 @@ from functools import lru_cache
 from ..catalogs.pofile import Catalog
 from ..model import Key, Message
 from ..text import has_visible_content
-from .review import NO_TRUST, Trust
+from .trust import NO_TRUST, Trust
 
 STATES = ("untranslated", "fuzzy", "translated", "reviewed")
 

@@ -15,8 +15,9 @@ from ..catalogs.xliff import ImportResult, Vet, export_xliff, import_xliff
 from ..model import Finding, Key, Message
 from ..source.glossary import Glossary, load_glossary
 from .policy import load_policy
-from .review import trust_for
-from .rules import EntryContext, catalog_findings, entry_findings, nfc
+from .registry import EntryContext
+from .rules import catalog_findings, entry_findings, nfc
+from .trust import trust_for
 
 
 def export_locale(root: Path, locale: str) -> bytes:

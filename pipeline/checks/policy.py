@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..catalogs.locales import parse_locale
-from ..catalogs.review import normal_reviewer, reviewer_problem
+from ..catalogs.marks import normal_reviewer, reviewer_problem
 from ..errors import SourceError
 from ..source.yamlfile import KB, read_yaml
 from .clinic_details import Clinic, load_clinic

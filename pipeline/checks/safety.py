@@ -28,7 +28,7 @@ from ..source.interface import SAFETY_LABELS
 from ..text import visible_length
 
 if TYPE_CHECKING:
-    from .rules import EntryContext
+    from .registry import EntryContext
 
 _CJK = dict.fromkeys(("zh", "yue", "wuu", "cmn"), 0.35) | {"ja": 0.6, "ko": 0.55}
 _INDIC = dict.fromkeys(

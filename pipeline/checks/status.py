@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..catalogs.locales import catalog_path, discover_locales, parse_locale
+from ..catalogs.marks import visible
 from ..catalogs.pofile import load_catalog, load_template
-from ..catalogs.review import visible
 from ..errors import LocaleError
 from ..escaping import terminal
 from ..model import Finding, Key
@@ -18,8 +18,8 @@ from ..source.segments import iter_segments
 from .confirmed import is_quantity, void_confirmations
 from .coverage import coverage, state
 from .policy import load_policy
-from .review import trust_for, void_marks
 from .rules import catalog_findings
+from .trust import trust_for, void_marks
 
 MAX_HANDOUTS = 20  # unfinished handouts listed by `status LOCALE`
 LEGEND = (

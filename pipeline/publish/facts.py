@@ -21,7 +21,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 
 from ..catalogs.pofile import Catalog
-from ..checks.review import Trust
+from ..checks.trust import Trust
 from ..factcheck import parse_date, parse_timestamp, reviewer_problem, revision_problem
 from ..model import Key, Message, Monograph
 

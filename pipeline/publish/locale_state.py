@@ -11,8 +11,8 @@ from pathlib import Path
 from ..catalogs.pofile import Catalog, check_shapes, load_catalog
 from ..checks.coverage import state as entry_state
 from ..checks.policy import LocalePolicy, Policy, load_policy
-from ..checks.review import NO_TRUST, Trust, trust_for
 from ..checks.rules import catalog_findings
+from ..checks.trust import NO_TRUST, Trust, trust_for
 from ..model import Finding, Key, Message
 from ..source.glossary import Glossary
 from ..source.interface import interface_shapes

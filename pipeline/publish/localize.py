@@ -16,7 +16,7 @@ from typing import Literal
 
 from ..catalogs.pofile import Catalog
 from ..checks.coverage import state as entry_state
-from ..checks.review import NO_TRUST, Trust
+from ..checks.trust import NO_TRUST, Trust
 from ..model import Key, Message, Monograph, Text
 from ..source.interface import (  # noqa: F401 - re-exported: the template's msgids
     UI_AFTER_HOURS,

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..catalogs.locales import catalog_path, discover_locales, parse_locale
+from ..catalogs.marks import marks_of, visible
 from ..catalogs.pofile import load_catalog
-from ..catalogs.review import marks_of, visible
 from ..checks.coverage import state as entry_state
 from ..checks.policy import load_policy
-from ..checks.review import trust_for, void_marks
 from ..checks.rules import catalog_findings
+from ..checks.trust import trust_for, void_marks
 from ..errors import HandoutError, LocaleError
 from ..model import Finding, Key
 from ..source.glossary import load_glossary

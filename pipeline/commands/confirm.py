@@ -28,8 +28,7 @@ from ..catalogs.locales import (
     discover_locales,
     parse_locale,
 )
-from ..catalogs.pofile import read_catalog
-from ..catalogs.review import (
+from ..catalogs.marks import (
     MarkEdit,
     date_problem,
     mark_lines,
@@ -37,15 +36,16 @@ from ..catalogs.review import (
     today,
     write_marks,
 )
+from ..catalogs.pofile import Catalog, read_catalog
+from ..checks.confirmed import counting, finding_text, is_quantity
+from ..checks.policy import load_policy
+from ..checks.rules import catalog_findings
 from ..errors import CatalogError, HandoutError, LocaleError
-from ..model import Finding
+from ..model import Finding, Message
 from ..source.glossary import load_glossary
 from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
-from .confirmed import counting, finding_text, is_quantity
-from .policy import load_policy
 from .review import entry_at
-from .rules import catalog_findings
 
 
 class Refused(HandoutError):
@@ -93,28 +93,7 @@ def _confirm(
     date: dt.date | None,
     dry_run: bool,
 ) -> ConfirmResult:
-    parse_locale(locale)
-    if locale not in discover_locales(root):
-        raise LocaleError(f"no catalog for locale '{locale}'")
-    problem = confirmer_problem(reviewer) or reason_problem(reason)
-    if problem:
-        raise Refused(problem)
-    name, why = normal_reviewer(reviewer), normal_reason(reason)
-    policy = load_policy(root).get(locale)
-    if not policy.reviewers:
-        raise Refused(
-            f"handouts.yaml lists no reviewers for {locale}: without a list no "
-            f"confirmation counts (add 'reviewers:' to the locale)",
-            "handouts.yaml",
-        )
-    listed = {normal_reviewer(item) for item in policy.reviewers}
-    if name not in listed:
-        raise Refused(
-            f"'{name}' is not a reviewer of {locale} in handouts.yaml (reviewers: "
-            f"{'; '.join(policy.reviewers)})",
-            "handouts.yaml",
-            policy.line or None,
-        )
+    name, why = _listed_reviewer(root, locale, reviewer, reason)
     date = date or today()
     problem = date_problem(date)
     if problem:
@@ -123,20 +102,8 @@ def _confirm(
     shown = catalog_path(root, locale).relative_to(root).as_posix()
     original = path.read_bytes()
     catalog = read_catalog(path, root, locale)
-    try:
-        message = entry_at(catalog, line)
-    except CatalogError as error:
-        raise Refused(error.message, error.path, error.line) from None
-    if not message.translated:
-        raise Refused(
-            "this entry is not translated (untranslated or fuzzy): nothing to confirm", shown, line
-        )
-    safety = {s.key for m in load_monographs(root) for s in iter_segments(m) if s.safety}
-    findings = [
-        f
-        for f in catalog_findings(locale, catalog, load_glossary(root), safety)
-        if f.where is not None and f.where.line == message.text_line and f.severity == "error"
-    ]
+    message = _translated_entry(catalog, line, shown)
+    findings = _errors_at(root, locale, catalog, message)
     quantity = [f for f in findings if is_quantity(f)]
     if not quantity:
         raise Refused(
@@ -159,15 +126,72 @@ def _confirm(
     if own is not None and own.reviewer == name and own.reason == why:
         result.already = True
         return result
-    texts = [finding_text(f) for f in quantity]
-    found, malformed = confirmations_of(message, texts)  # void: edited since, or malformed
-    void = malformed + [c.comment for c in found if not c.covers(message, texts)]
-    result.removed = len(void)
-    edit = MarkEdit(
-        message.line,
-        (format_confirmation(message, texts, date, name, why),),
-        mark_lines(message, void, KEYWORD),
-    )
+    edit = _edit(message, result)
     if not dry_run:
         result.written = write_marks(path, shown, original, catalog.messages, {message.key: edit})
     return result
+
+
+def _listed_reviewer(root: Path, locale: str, reviewer: str, reason: str) -> tuple[str, str]:
+    """The reviewer's name and the reason as confirmations store them, once the locale
+    is valid and its policy lists the reviewer."""
+    parse_locale(locale)
+    if locale not in discover_locales(root):
+        raise LocaleError(f"no catalog for locale '{locale}'")
+    problem = confirmer_problem(reviewer) or reason_problem(reason)
+    if problem:
+        raise Refused(problem)
+    name, why = normal_reviewer(reviewer), normal_reason(reason)
+    policy = load_policy(root).get(locale)
+    if not policy.reviewers:
+        raise Refused(
+            f"handouts.yaml lists no reviewers for {locale}: without a list no "
+            f"confirmation counts (add 'reviewers:' to the locale)",
+            "handouts.yaml",
+        )
+    listed = {normal_reviewer(item) for item in policy.reviewers}
+    if name not in listed:
+        raise Refused(
+            f"'{name}' is not a reviewer of {locale} in handouts.yaml (reviewers: "
+            f"{'; '.join(policy.reviewers)})",
+            "handouts.yaml",
+            policy.line or None,
+        )
+    return name, why
+
+
+def _translated_entry(catalog: Catalog, line: int, shown: str) -> Message:
+    """The translated entry at ``line`` (else refused)."""
+    try:
+        message = entry_at(catalog, line)
+    except CatalogError as error:
+        raise Refused(error.message, error.path, error.line) from None
+    if not message.translated:
+        raise Refused(
+            "this entry is not translated (untranslated or fuzzy): nothing to confirm", shown, line
+        )
+    return message
+
+
+def _errors_at(root: Path, locale: str, catalog: Catalog, message: Message) -> list[Finding]:
+    """The error findings of ``message``'s translation."""
+    safety = {s.key for m in load_monographs(root) for s in iter_segments(m) if s.safety}
+    return [
+        f
+        for f in catalog_findings(locale, catalog, load_glossary(root), safety)
+        if f.where is not None and f.where.line == message.text_line and f.severity == "error"
+    ]
+
+
+def _edit(message: Message, result: ConfirmResult) -> MarkEdit:
+    """The confirmation added to ``message``; its void confirmations (edited since, or
+    malformed) removed and counted in ``result``."""
+    texts = [finding_text(f) for f in result.findings]
+    found, malformed = confirmations_of(message, texts)
+    void = malformed + [c.comment for c in found if not c.covers(message, texts)]
+    result.removed = len(void)
+    return MarkEdit(
+        message.line,
+        (format_confirmation(message, texts, result.date, result.reviewer, result.reason),),
+        mark_lines(message, void, KEYWORD),
+    )

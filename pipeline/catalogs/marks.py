@@ -8,8 +8,9 @@ Poedit, Weblate and translate-toolkit keep::
 The digest covers the mark's date and reviewer and the entry's exact text (msgctxt,
 msgid, msgid_plural and every msgstr), so any later edit of the source or of the
 translation voids the mark by itself. The format is specified in
-``docs/review-marks.md``. This module reads and writes marks; whether a mark counts
-(a trusted reviewer, an entry still translated) is judged in ``checks/review.py``.
+``docs/review-marks.md``. This module reads and writes marks and says whether one still
+covers an entry (:func:`is_reviewed`); whether a mark counts for publication (a trusted
+reviewer, an entry still translated) is judged in ``checks/trust.py``.
 """
 
 from __future__ import annotations
@@ -271,6 +272,16 @@ def fact_problems(message: Message) -> list[str]:
         if problem:
             found.append(f"review mark by '{visible(mark.reviewer, 60)}' does not count: {problem}")
     return found
+
+
+def is_reviewed(message: Message) -> bool:
+    """Whether one of the entry's marks covers its text now and states valid facts (a
+    mark dated in the future or naming an invisible reviewer protects nothing): the rule
+    that XLIFF import (never overwrite a reviewed translation silently) and the
+    consistency check (the reviewed translation is the reference) share. Whose marks the
+    policy trusts is the publication's question (:mod:`pipeline.checks.trust`);
+    protecting a reviewer's work does not ask it."""
+    return any(mark.covers(message) and mark_problem(mark) is None for mark in marks_of(message)[0])
 
 
 def mark_lines(message: Message, texts: Iterable[str], keyword: str = KEYWORD) -> frozenset[str]:

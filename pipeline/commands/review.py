@@ -1,9 +1,10 @@
-"""Judging review marks, and ``handouts review``: marking entries reviewed.
+"""``handouts review``: a reviewer marks entries of a catalog reviewed.
 
-A mark counts (the entry is *reviewed*) when it is well formed, its digest is the
-digest of the entry as it is now, the entry is translated (not fuzzy), and the locale's
-policy trusts its reviewer (``reviewers`` in ``handouts.yaml``; any name when the
-policy lists none). The mark format itself is :mod:`pipeline.catalogs.review`.
+The chosen entries (``--drug``, ``--line``) that are translated, not fuzzy and free of
+error findings get a review mark (:mod:`pipeline.catalogs.marks`); the others are
+refused with the reason. The catalog is written once, atomically, under the catalogs'
+lock, adding and replacing mark lines only, and only if it still holds what was read.
+Whose marks count is :mod:`pipeline.checks.trust`.
 """
 
 from __future__ import annotations
@@ -20,69 +21,26 @@ from ..catalogs.locales import (
     discover_locales,
     parse_locale,
 )
-from ..catalogs.pofile import Catalog, read_catalog
-from ..catalogs.review import (
-    Mark,
+from ..catalogs.marks import (
     MarkEdit,
     date_problem,
     format_mark,
     mark_lines,
-    mark_problem,
-    marks_of,
     normal_reviewer,
     reviewer_problem,
     today,
     write_marks,
 )
+from ..catalogs.pofile import Catalog, read_catalog
+from ..checks.policy import load_policy
+from ..checks.rules import catalog_findings
+from ..checks.trust import Trust, trust_for, void_marks
 from ..errors import CatalogError, HandoutError, LocaleError
 from ..model import Finding, Key, Message
 from ..source.glossary import load_glossary
 from ..source.interface import handout_keys
 from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
-from .policy import LocalePolicy, load_policy
-from .rules import catalog_findings
-
-
-@dataclass(frozen=True)
-class Trust:
-    """Which review marks count in one locale."""
-
-    reviewers: frozenset[str] | None = None  # None: every well-formed mark's reviewer
-
-    def trusts(self, reviewer: str) -> bool:
-        return self.reviewers is None or normal_reviewer(reviewer) in self.reviewers
-
-    def marks(self, message: Message | None) -> list[Mark]:
-        """The marks that make ``message`` reviewed (none unless it is translated)."""
-        if message is None or not message.comments or not message.translated:
-            return []
-        return [
-            mark
-            for mark in marks_of(message)[0]
-            if self.trusts(mark.reviewer) and mark.covers(message) and mark_problem(mark) is None
-        ]
-
-    def reviewed(self, message: Message | None) -> bool:
-        return bool(self.marks(message))
-
-
-NO_TRUST = Trust(frozenset())  # counts no mark
-
-
-def trust_for(policy: LocalePolicy) -> Trust:
-    return Trust(None if policy.reviewers is None else frozenset(policy.reviewers))
-
-
-def void_marks(message: Message, trust: Trust) -> list[str]:
-    """Mark comments of ``message`` that do not count: malformed, voided by an edit,
-    by an untrusted reviewer, or on an entry that is not translated."""
-    counted = {mark.comment for mark in trust.marks(message)}
-    marks, malformed = marks_of(message)
-    return malformed + [mark.comment for mark in marks if mark.comment not in counted]
-
-
-# --- handouts review ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -189,6 +147,28 @@ def _review(
     date: dt.date | None,
     dry_run: bool,
 ) -> ReviewResult:
+    name = _trusted_reviewer(root, locale, reviewer, drugs, lines)
+    date = date or today()
+    problem = date_problem(date)
+    if problem:
+        raise HandoutError(problem)
+    path = catalog_file(root, locale)  # (no symbolic link out of the project)
+    shown = catalog_path(root, locale).relative_to(root).as_posix()
+    original = path.read_bytes()
+    catalog = read_catalog(path, root, locale)
+    entries = chosen_entries(catalog, root, drugs, lines)
+    result = ReviewResult(locale, shown, name, date)
+    edits = _decide(result, entries, _errors(root, locale, catalog))
+    if edits and not dry_run:
+        result.written = write_marks(path, shown, original, catalog.messages, edits)
+    return result
+
+
+def _trusted_reviewer(
+    root: Path, locale: str, reviewer: str, drugs: Sequence[str], lines: Sequence[int]
+) -> str:
+    """The reviewer's name as marks store it, once the locale, the entries asked for and
+    the reviewer are valid and the locale's policy trusts the reviewer."""
     parse_locale(locale)
     if locale not in discover_locales(root):
         raise LocaleError(f"no catalog for locale '{locale}'")
@@ -199,31 +179,33 @@ def _review(
         raise HandoutError(problem)
     name = normal_reviewer(reviewer)
     policy = load_policy(root).get(locale)
-    trust = trust_for(policy)
-    if not trust.trusts(name):
+    if not trust_for(policy).trusts(name):
         listed = "; ".join(policy.reviewers or ())
         raise HandoutError(
             f"'{name}' is not a reviewer of {locale} in handouts.yaml (reviewers: {listed})",
             "handouts.yaml",
             policy.line or None,
         )
-    date = date or today()
-    problem = date_problem(date)
-    if problem:
-        raise HandoutError(problem)
-    path = catalog_file(root, locale)  # (no symbolic link out of the project)
-    shown = catalog_path(root, locale).relative_to(root).as_posix()
-    original = path.read_bytes()
-    catalog = read_catalog(path, root, locale)
-    entries = chosen_entries(catalog, root, drugs, lines)
+    return name
+
+
+def _errors(root: Path, locale: str, catalog: Catalog) -> dict[int, list[Finding]]:
+    """The error findings of ``catalog``, by line."""
     safety = {s.key for m in load_monographs(root) for s in iter_segments(m) if s.safety}
     errors: dict[int, list[Finding]] = {}
     for finding in catalog_findings(locale, catalog, load_glossary(root), safety):
         if finding.severity == "error" and finding.where:
             errors.setdefault(finding.where.line, []).append(finding)
-    result = ReviewResult(locale, shown, name, date)
+    return errors
+
+
+def _decide(
+    result: ReviewResult, entries: list[Message], errors: dict[int, list[Finding]]
+) -> dict[Key, MarkEdit]:
+    """Each entry marked, already reviewed by the reviewer, or refused (recorded in
+    ``result``); the mark edits of those marked."""
     edits: dict[Key, MarkEdit] = {}
-    own = Trust(frozenset({name}))
+    own = Trust(frozenset({result.reviewer}))
     for message in entries:
         reason = _refusal(message, errors)
         if reason:
@@ -234,10 +216,10 @@ def _review(
             continue
         void = void_marks(message, Trust())  # voided by an edit, or malformed
         edits[message.key] = MarkEdit(
-            message.line, (format_mark(message, date, name),), mark_lines(message, void)
+            message.line,
+            (format_mark(message, result.date, result.reviewer),),
+            mark_lines(message, void),
         )
         result.removed += len(void)
         result.decisions.append(Decision(message.text_line, message.msgid, "marked"))
-    if edits and not dry_run:
-        result.written = write_marks(path, shown, original, catalog.messages, edits)
-    return result
+    return edits

@@ -1,0 +1,1 @@
+"""The registered checks, in groups of one kind each (assembled in :mod:`..rules`)."""

@@ -1,0 +1,1 @@
+"""The commands that orchestrate several stages: they read, check, write and report."""
