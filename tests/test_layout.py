@@ -28,10 +28,11 @@ STAGES = {
     "catalogs": 2,
     "checks": 3,
     "publish": 4,
-    "cli": 5,
-    "__main__": 5,
-    "__init__": 5,
-    "bench": 6,
+    "commands": 5,  # the commands orchestrate the stages and print
+    "cli": 6,
+    "__main__": 6,
+    "__init__": 6,
+    "bench": 7,
 }
 
 

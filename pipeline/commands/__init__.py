@@ -1,0 +1,1 @@
+"""The commands: each parses its options, orchestrates the stages and prints."""
