@@ -106,6 +106,7 @@ def _output_folder(root: Path, given: str, option: str) -> Path:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    """Build the site (or a shard), print its summary and warnings."""
     from ..publish.build import build
 
     root = project_root(args)
@@ -190,6 +191,7 @@ def _build_shard(
 
 
 def run_assemble(args: argparse.Namespace) -> int:
+    """Join the shards' folders into one site."""
     from ..publish.assemble import assemble
 
     root = project_root(args)

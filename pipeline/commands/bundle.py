@@ -41,6 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Write the bundle and name each zip."""
     root = project_root(args)
     dist = output(root, inside(root, args.dist), "bundle --dist")
     result = bundle(root, inside(root, args.output), dist)

@@ -34,6 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_extract(args: argparse.Namespace) -> int:
+    """Write (or with ``--check`` compare) the template."""
     from ..catalogs.extract import extract_template
 
     warn_unread(args)
@@ -49,6 +50,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    """Create a locale's catalog and say what to do next."""
     from ..catalogs.initialize import init_catalog, next_steps
 
     path = init_catalog(project_root(args), args.locale)
@@ -59,6 +61,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_migrate_plurals(args: argparse.Namespace) -> int:
+    """Move a catalog's plural forms to the standard Plural-Forms."""
     from ..catalogs.merge import EARLIER_FORM
     from ..catalogs.migrate import migrate_plural_forms
 

@@ -85,6 +85,7 @@ def _exchange_output(root: Path, given: str | None, default: str, option: str) -
 
 
 def run_export_xliff(args: argparse.Namespace) -> int:
+    """Write a locale's catalog as XLIFF."""
     from ..catalogs.locales import discover_locales
     from ..checks.exchange import export_locale
 
@@ -100,6 +101,7 @@ def run_export_xliff(args: argparse.Namespace) -> int:
 
 
 def run_import_xliff(args: argparse.Namespace) -> int:
+    """Import an XLIFF file, checked; exit 1 on an error or a reviewed text kept."""
     from ..checks.exchange import import_checked
 
     root = project_root(args)
@@ -142,6 +144,7 @@ def run_import_xliff(args: argparse.Namespace) -> int:
 
 
 def run_export_glossary(args: argparse.Namespace) -> int:
+    """Write the glossary as TBX or CSV."""
     from ..catalogs.locales import discover_locales
     from ..catalogs.termbase import export_csv, export_tbx
     from ..source.glossary import load_glossary

@@ -14,6 +14,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print every finding and grade; exit 1 on an error."""
     from ..source.designations import lint as designations
     from ..source.monographs import lint, load_monographs, stray_files
     from ..source.readability import grade_line

@@ -37,6 +37,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Record the editions; with ``--check`` exit 1 if the record is out of date."""
     result = publish(project_root(args), args.locale, args.drug, args.date, check=args.check)
     verb = "out of date" if args.check else "recorded"
     for path in result.written:

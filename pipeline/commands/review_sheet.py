@@ -25,6 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Write the review sheet to stdout or ``-o``."""
     from ..catalogs.pofile import write_atomic
     from ..publish.reviewsheet import render_review_sheet
 

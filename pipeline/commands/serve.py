@@ -48,6 +48,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Serve the preview until Ctrl-C or a ``kill``."""
     root = project_root(args)
     started = []
 

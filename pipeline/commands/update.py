@@ -29,6 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Merge the template into the catalogs; exit 2 if one was saved meanwhile."""
     from ..catalogs.merge import update_catalogs
 
     root = project_root(args)
