@@ -13,8 +13,9 @@ from html.parser import HTMLParser
 import pytest
 
 from pipeline.cli import main
+from pipeline.commands.bundle import bundle
 from pipeline.publish.build import build
-from pipeline.publish.bundle import bundle, index_page
+from pipeline.publish.bundle import index_page
 from pipeline.publish.manifest import Entry
 from pipeline.publish.render import locale_info
 from tests.conftest import set_entry

@@ -169,3 +169,29 @@ def test_an_installed_package_has_every_module_and_data_file():
     assert all(any(fnmatch.fnmatch(name, pattern) for pattern in patterns) for name in data), [
         name for name in data if not any(fnmatch.fnmatch(name, p) for p in patterns)
     ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in modules() if STAGES[stage_of(dotted(p))] < STAGES["commands"]],
+    ids=lambda p: dotted(p),
+)
+def test_stages_never_print(path):
+    """A stage is a library: what reaches the terminal is a command's to print."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    printing = [
+        node.lineno
+        for node in ast.walk(tree)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "print"
+        )
+        or (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("stdout", "stderr")
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        )
+    ]
+    assert not printing, f"{path.relative_to(PACKAGE.parent)}:{printing[0]}: a stage prints"

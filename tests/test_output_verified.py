@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.commands.bundle import bundle
 from pipeline.errors import BuildError
 from pipeline.publish.build import build
-from pipeline.publish.bundle import bundle
 from pipeline.publish.manifest import MANIFEST
 from tests.projects import copy_project, run_cli, snapshot
 

@@ -1,1 +1,1 @@
-"""The commands that orchestrate several stages: they read, check, write and report."""
+"""The commands: each parses its options, orchestrates the stages and prints."""

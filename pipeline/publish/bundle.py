@@ -1,5 +1,6 @@
-"""``handouts bundle`` (``make dist``): the published handouts of a built output, one zip
-per locale, with ``SHA256SUMS`` and the build report, byte-reproducible.
+"""The zips of ``handouts bundle`` (``make dist``; a library: :mod:`pipeline.commands.bundle`
+writes them): the published handouts of a built output, one zip per locale, with
+``SHA256SUMS`` and the build report, byte-reproducible.
 
 Only handouts the build published go in (never a draft). Each locale's zip holds its
 handouts under ``<locale>/`` and the English originals they link to under ``en/``, so
@@ -26,31 +27,19 @@ import os
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import clock
-from ..catalogs.locales import discover_locales
 from ..errors import BuildError
-from ..files import read_regular, write_atomic
-from .fingerprints import raw_inputs
+from ..files import read_regular
 from .localize import ENGLISH
 from .manifest import MANIFEST, Entry, Manifest, parse_manifest
-from .pages import REPORT
 from .render import environment, locale_info
 from .verify import FOREIGN, audit_output, read_verified
 
 PREFIX = "handouts-"
 SUMS = "SHA256SUMS"
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip can store
-
-
-@dataclass
-class BundleResult:
-    dist: Path
-    zips: dict[str, int] = field(default_factory=dict)  # locale -> handouts in its zip
-    written: list[str] = field(default_factory=list)  # file names with new content
-    removed: list[str] = field(default_factory=list)  # stale zips of locales gone
 
 
 def bundle_time() -> tuple[int, int, int, int, int, int]:
@@ -81,7 +70,7 @@ def zip_bytes(members: dict[str, bytes], when: tuple[int, int, int, int, int, in
     return buffer.getvalue()
 
 
-def _manifest(output: Path) -> Manifest:
+def read_manifest(output: Path) -> Manifest:
     """The output's manifest: a regular file (never read through a link)."""
     if not os.path.lexists(output / MANIFEST):
         raise BuildError("no built output here: run `handouts build` first", str(output))
@@ -96,37 +85,30 @@ def _manifest(output: Path) -> Manifest:
         ) from None
 
 
-def _check_current(root: Path, manifest: Manifest, output: Path) -> None:
-    locales = discover_locales(root)
-    if manifest.inputs != raw_inputs(root, locales).overall():
+def verified_output(output: Path, manifest: Manifest, current: str) -> None:
+    """Refuse an output built from other inputs than ``current`` (the project's overall
+    fingerprint now), or holding a file its build did not write."""
+    if manifest.inputs != current:
         raise BuildError(
             "the output does not match the project now (sources, catalogs "
             "or code changed since, or the build was narrowed by --locale or "
             "--drug): run `handouts build`",
             str(output),
         )
-
-
-def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
-    """Write the zips, ``SHA256SUMS`` and ``report.json`` of ``output`` into ``dist``."""
-    root, output, dist = root.resolve(), output.resolve(), dist.resolve()
-    if any(_overlap(dist, other) for other in (output, root / "source", root / "locales")):
-        raise BuildError(
-            "the bundle folder must be apart from the output and the project's sources", str(dist)
-        )
-    manifest = _manifest(output)
-    _check_current(root, manifest, output)
     foreign = audit_output(output, manifest).foreign
     if foreign:  # a link, another kind of file, a file no build wrote or one edited since
         raise BuildError(FOREIGN, str(output / foreign[0]))
+
+
+def archives(output: Path, manifest: Manifest) -> dict[str, tuple[int, bytes]]:
+    """Each locale's zip of its published handouts: locale -> (handouts, zip bytes)."""
     by_locale: dict[str, list[Entry]] = {}
     for entry in manifest.entries.values():
         if entry.published:
             by_locale.setdefault(entry.locale, []).append(entry)
     english = {entry.drug: entry for entry in by_locale.get(ENGLISH, [])}
     when = bundle_time()
-    archives: dict[str, bytes] = {}
-    result = BundleResult(dist)
+    zips = {}
     for locale, entries in sorted(by_locale.items()):
         names = [name for entry in entries for name in entry.owned_files()]
         if locale != ENGLISH:  # the English originals each translation links to
@@ -140,26 +122,16 @@ def bundle(root: Path, output: Path, dist: Path) -> BundleResult:
         for name in dict.fromkeys(names):
             members[name] = read_verified(output, name, manifest)  # (read once, proven)
         members = with_index(locale, entries, english, unlink_absent(members))
-        archives[f"{PREFIX}{locale}.zip"] = zip_bytes(members, when)
-        result.zips[locale] = len(entries)
-    report = read_verified(output, REPORT, manifest)
+        zips[locale] = (len(entries), zip_bytes(members, when))
+    return zips
+
+
+def checksums(files: dict[str, bytes]) -> bytes:
+    """``SHA256SUMS`` of ``files`` (name -> bytes), as ``sha256sum`` writes it."""
     sums = "".join(
-        f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-        for name, data in sorted({**archives, REPORT: report}.items())
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
     )
-    dist.mkdir(parents=True, exist_ok=True)
-    for name, data in [*sorted(archives.items()), (REPORT, report), (SUMS, sums.encode("utf-8"))]:
-        if write_atomic(dist / name, data):
-            result.written.append(name)
-    for stale in sorted(dist.glob(f"{PREFIX}*.zip")):
-        if stale.name not in archives:
-            stale.unlink()
-            result.removed.append(stale.name)
-    return result
-
-
-def _overlap(one: Path, other: Path) -> bool:
-    return one == other or one in other.parents or other in one.parents
+    return sums.encode("utf-8")
 
 
 # --- the index page of a zip ---------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""``handouts publish``: record the editions published now into ``editions/``.
+"""The editions record that ``handouts publish`` brings up to date (a library:
+:mod:`pipeline.commands.publish` reads the project and judges each handout with it).
 
 For every translated handout that is published now (complete, checked, reviewed where
 the policy requires it), the record of its edition (:mod:`.editions`) is written when it
@@ -12,24 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import clock
-from ..catalogs.locales import catalogs_lock, discover_locales
 from ..catalogs.pofile import write_atomic
-from ..checks.policy import load_policy
 from ..errors import HandoutError
-from ..factcheck import date_problem
 from ..files import inside_project
-from ..source.glossary import load_glossary
+from ..model import Key, Monograph
+from ..source.glossary import Glossary
 from ..source.interface import handout_keys
-from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
 from . import editions
 from .facts import Facts, handout_facts
-from .locale_state import check_entries, open_locale
+from .locale_state import LocaleState, check_entries
 from .localize import localize
 
 
@@ -47,6 +43,69 @@ class PublishResult:
         return bool(self.written or self.removed)
 
 
+class EditionsRecord:
+    """The editions record being brought up to date: every handout judged in turn
+    (:meth:`judge`, or :meth:`keep` for one not chosen), then :meth:`finish` writes the
+    records (all or none: each was valid) and removes those no longer used; with
+    ``check`` it writes nothing and only says what would be written."""
+
+    def __init__(self, root: Path, date: dt.date, check: bool) -> None:
+        self.root, self.date, self.check = root, date, check
+        self.result = PublishResult()
+        self.referenced: set[Path] = set()
+        self.pending: dict[Path, str] = {}  # written once every handout is judged
+
+    def keep(self, locale: str, drug: str) -> None:
+        """A handout not chosen: its record, if any, stays as it is."""
+        _remember(self.root, editions.record_path(self.root, locale, drug), self.referenced)
+
+    def judge(
+        self, state: LocaleState, monograph: Monograph, glossary: Glossary, safety: frozenset[Key]
+    ) -> None:
+        """Record ``monograph``'s handout in ``state``'s locale if it is published now;
+        a draft keeps its older record. A fact that could not be read back is refused."""
+        root, locale = self.root, state.locale
+        path = editions.record_path(root, locale, monograph.id)
+        shown = path.relative_to(root).as_posix()
+        check_entries(state, [s.key for s in iter_segments(monograph)], glossary, safety)
+        handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
+        if not handout.published:
+            if path.is_file():
+                self.result.kept.append(shown)
+                _remember(root, path, self.referenced)
+            return
+        assert state.lookup is not None and state.catalog is not None
+        data = (root / monograph.where.path).read_bytes()
+        revision = editions.revision_of(data)
+        facts = handout_facts(
+            monograph, revision, handout_keys(monograph), state.lookup, state.trust, state.catalog
+        )
+        refused = Facts.from_record(facts.as_record()).problems  # as it will be read
+        if refused:
+            raise HandoutError(f"a fact of this handout cannot be recorded: {refused[0]}", shown)
+        usable = {key for key in state.lookup if state.usable(key)}
+        record = editions.snapshot(
+            monograph, locale, revision, self.date, state.lookup, usable, state.catalog, facts
+        )
+        old = _read_json(path)
+        source = editions.source_path(root, monograph.id, revision)
+        if old is not None and editions.same_edition(old, record):
+            self.result.unchanged.append(shown)
+        else:
+            self.result.written.append(shown)
+            self.pending[source] = data.decode("utf-8")
+            self.pending[path] = editions.record_text(record)
+        self.referenced.add(source)
+
+    def finish(self, locales: list[str], drugs: set[str]) -> PublishResult:
+        """Write the records judged (unless ``check``); remove those of ``locales`` or
+        ``drugs`` gone and the sources no record uses."""
+        for target, text in self.pending.items() if not self.check else ():
+            _write(self.root, target, text)
+        self.result.removed = _prune(self.root, locales, drugs, self.referenced, self.check)
+        return self.result
+
+
 def _write(root: Path, path: Path, text: str) -> None:
     path = inside_project(root, path, "the editions record's path")
     try:
@@ -55,97 +114,6 @@ def _write(root: Path, path: Path, text: str) -> None:
         raise HandoutError(
             f"cannot write the editions record: {error.strerror}", str(path)
         ) from None
-
-
-def publish(
-    root: Path,
-    locales: Sequence[str] | None = None,
-    drugs: Sequence[str] | None = None,
-    date: dt.date | None = None,
-    check: bool = False,
-) -> PublishResult:
-    """Record every handout published now; ``check``: write nothing, say what would be
-    written (``handouts publish --check`` exits 1 then). The catalogs are read under the
-    catalogs' shared lock; every record written stays inside the project. A ``date``
-    that could not be read back (in the future, before 1990) is refused first."""
-    problem = date_problem(date) if date is not None else None
-    if problem:
-        raise HandoutError(f"--date: not a publication date: {problem}")
-    with catalogs_lock(root, shared=True):
-        return _publish(root, locales, drugs, date, check)
-
-
-def _publish(
-    root: Path,
-    locales: Sequence[str] | None,
-    drugs: Sequence[str] | None,
-    date: dt.date | None,
-    check: bool,
-) -> PublishResult:
-    date = date or clock.today()
-    monographs = {m.id: m for m in load_monographs(root)}
-    glossary = load_glossary(root)
-    policy = load_policy(root)
-    safety = frozenset(s.key for m in monographs.values() for s in iter_segments(m) if s.safety)
-    present = discover_locales(root)
-    for locale in locales or ():
-        if locale not in present:
-            raise HandoutError(f"no catalog for locale '{locale}'")
-    for drug in drugs or ():
-        if drug not in monographs:
-            raise HandoutError(f"unknown drug '{drug}'")
-    result = PublishResult()
-    referenced: set[Path] = set()
-    pending: dict[Path, str] = {}  # written once every handout is judged (all or none)
-    for locale in present:
-        state = open_locale(root, locale, glossary, safety, policy)
-        chosen = not locales or locale in locales
-        for drug, monograph in monographs.items():
-            path = editions.record_path(root, locale, drug)
-            shown = path.relative_to(root).as_posix()
-            if not chosen or (drugs and drug not in drugs):
-                _remember(root, path, referenced)
-                continue
-            keys = [s.key for s in iter_segments(monograph)]
-            check_entries(state, keys, glossary, safety)
-            handout = localize(monograph, locale, state.lookup, state.blocked, state.interface)
-            if not handout.published:
-                if path.is_file():
-                    result.kept.append(shown)
-                    _remember(root, path, referenced)
-                continue
-            assert state.lookup is not None and state.catalog is not None
-            data = (root / monograph.where.path).read_bytes()
-            revision = editions.revision_of(data)
-            facts = handout_facts(
-                monograph,
-                revision,
-                handout_keys(monograph),
-                state.lookup,
-                state.trust,
-                state.catalog,
-            )
-            refused = Facts.from_record(facts.as_record()).problems  # as it will be read
-            if refused:
-                raise HandoutError(
-                    f"a fact of this handout cannot be recorded: {refused[0]}", shown
-                )
-            usable = {key for key in state.lookup if state.usable(key)}
-            record = editions.snapshot(
-                monograph, locale, revision, date, state.lookup, usable, state.catalog, facts
-            )
-            old = _read_json(path)
-            if old is not None and editions.same_edition(old, record):
-                result.unchanged.append(shown)
-            else:
-                result.written.append(shown)
-                pending[editions.source_path(root, drug, revision)] = data.decode("utf-8")
-                pending[path] = editions.record_text(record)
-            referenced.add(editions.source_path(root, drug, revision))
-    for target, text in pending.items() if not check else ():  # every record was valid
-        _write(root, target, text)
-    result.removed = _prune(root, present, set(monographs), referenced, check)
-    return result
 
 
 def _read_json(path: Path) -> dict | None:

@@ -1,6 +1,7 @@
-"""``handouts serve``: a local preview that rebuilds what a save touches and reloads the page.
+"""The preview of ``handouts serve`` (a library; :mod:`pipeline.commands.serve` runs it):
+its state, its HTTP server and the script that reloads a page.
 
-The server builds ``output/`` once, then after every save asks the build's public
+The preview is built once, then after every save :class:`Preview` asks the build's public
 interface, :class:`~.build.IncrementalBuild`, to bring it up to date: a saved catalog
 re-renders only the handouts whose entries changed, in place (:mod:`.rebuild`); any
 other change (a monograph, the glossary, a new catalog) goes through the build itself.
@@ -24,13 +25,11 @@ import http.server
 import json
 import re
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from ..catalogs.locales import discover_locales
 from ..errors import HandoutError
 from .build import IncrementalBuild
 from .formats import DRAFTS
@@ -41,7 +40,6 @@ EVENTS = "/__handouts/changed"
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")  # the Host names this server answers to
 MAX_PATH = 2048  # longer request targets: 414
 MAX_NAME = 255  # a longer path component names no file: 404
-POLL_SECONDS = 0.25  # how often saved files are looked for
 Log = Callable[[str], None]
 
 RELOAD_SCRIPT = (
@@ -310,62 +308,3 @@ def make_server(preview: Preview, port: int, log: Log) -> http.server.ThreadingH
         ) from None
     server.daemon_threads = True
     return server
-
-
-def watch(preview: Preview, stop: threading.Event, log: Log) -> None:
-    """Rebuild after every save until ``stop`` is set."""
-    while not stop.wait(POLL_SECONDS):
-        changed = preview.changes()
-        if not changed:
-            continue
-        time.sleep(0.05)  # an editor writing in several steps: let it finish
-        changed = preview.changes() or changed
-        try:
-            update = preview.rebuild(changed)
-        except HandoutError as error:
-            log(f"error: {error} (the preview shows the last good build)")
-            continue
-        except Exception as error:  # noqa: BLE001 - a bug or a full disk: say so, keep serving
-            preview.error = f"the preview could not rebuild: {error!r}"
-            preview.watched = preview.signatures()
-            log(f"error: {preview.error} (run `handouts build` to see it)")
-            continue
-        shown = ", ".join(update.rendered[:5]) + (" ..." if len(update.rendered) > 5 else "")
-        how = "build" if update.full else f"{len(update.rendered)} handout(s) rendered"
-        log(f"rebuilt in {update.seconds:.2f} s ({how}){': ' + shown if shown else ''}")
-
-
-def serve(
-    root: Path,
-    output: Path,
-    locale: str | None,
-    port: int,
-    log: Log,
-    ready: Callable[[str], None] | None = None,
-    jobs: int = 0,
-) -> None:
-    """Build, then serve ``output`` and rebuild after every save until interrupted
-    (KeyboardInterrupt reaches the caller once the watcher has stopped cleanly)."""
-    if locale is not None and locale not in discover_locales(root):
-        raise HandoutError(
-            f"no catalog for locale '{locale}' (available: {', '.join(discover_locales(root))})"
-        )
-    preview = Preview(root, output, locale, jobs)
-    server = make_server(preview, port, log)  # (a port that cannot be had: before building)
-    try:
-        preview.refresh()
-    except BaseException:
-        server.server_close()
-        raise
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(preview, stop, log), daemon=True)
-    watcher.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    if ready:
-        ready(base)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        stop.set()
-        server.server_close()
-        watcher.join(timeout=30)
