@@ -200,3 +200,17 @@ def test_a_confirmation_with_a_refused_fact_is_reported(changed, capsys):
     assert code == 1 and result["confirmed"] == 0
     found = [f["message"] for f in result["findings"] if f["check"] == "review-mark"]
     assert found and "\\u202e" in found[0] and "\u202e" not in found[0]
+
+
+def test_a_confirmed_entry_can_be_marked_reviewed(changed, capsys):
+    """A quantity finding a listed reviewer confirmed no longer blocks: `review` marks
+    the entry as the gate would pass it (before the confirmation it refuses it)."""
+    root, message = changed
+    review = ["review", "es", "--reviewer", REVIEWER, "--line", str(message.line)]
+    assert run(root, *review, "--dry-run") == 1
+    assert "refused" in capsys.readouterr().out
+    assert confirm(root, message.line) == 0
+    capsys.readouterr()
+    assert run(root, *review) == 0
+    out = capsys.readouterr().out
+    assert "marked 1 entry reviewed" in out, out

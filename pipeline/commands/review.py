@@ -158,7 +158,8 @@ def _review(
     catalog = read_catalog(path, root, locale)
     entries = chosen_entries(catalog, root, drugs, lines)
     result = ReviewResult(locale, shown, name, date)
-    edits = _decide(result, entries, _errors(root, locale, catalog))
+    confirmers = load_policy(root).get(locale).reviewers
+    edits = _decide(result, entries, _errors(root, locale, catalog, confirmers))
     if edits and not dry_run:
         result.written = write_marks(path, shown, original, catalog.messages, edits)
     return result
@@ -189,11 +190,15 @@ def _trusted_reviewer(
     return name
 
 
-def _errors(root: Path, locale: str, catalog: Catalog) -> dict[int, list[Finding]]:
-    """The error findings of ``catalog``, by line."""
+def _errors(
+    root: Path, locale: str, catalog: Catalog, confirmers: Sequence[str] | None
+) -> dict[int, list[Finding]]:
+    """The error findings of ``catalog``, by line, as the gate sees them: a quantity
+    finding a listed reviewer (``confirmers``) confirmed is a warning, not an error."""
     safety = {s.key for m in load_monographs(root) for s in iter_segments(m) if s.safety}
     errors: dict[int, list[Finding]] = {}
-    for finding in catalog_findings(locale, catalog, load_glossary(root), safety):
+    glossary = load_glossary(root)
+    for finding in catalog_findings(locale, catalog, glossary, safety, confirmers):
         if finding.severity == "error" and finding.where:
             errors.setdefault(finding.where.line, []).append(finding)
     return errors
