@@ -450,7 +450,8 @@ def _print_pdfs(
                 if f.endswith(".bilingual.txt") and info["html"].endswith(".bilingual.html")
             ]
             used = "".join({c for f in texts for c in (staging / f).read_text("utf-8")})
-            todo.append(pdfs.PdfJob(str(staging / info["html"]), str(target), info["paper"], used))
+            html = str(staging / info["html"])
+            todo.append(pdfs.PdfJob(html, str(target), info["paper"], used, str(staging)))
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     pdfs.render_pdfs(todo, workers)
     return len(todo)
