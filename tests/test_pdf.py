@@ -215,6 +215,8 @@ def test_a_printed_draft_says_draft_on_every_page(tmp_path):
     for text in pages:  # (pypdf puts spaces where the glyph runs split: compare without)
         flat = "".join(text.split())
         assert "DRAFT,notforpatientuse" in flat and "".join(draft.split()) in flat
+    # its link to the English original works beside it in the output (drafts/ar/)
+    assert _links(target.read_bytes()) == [f"../../en/{DRUG}.html"]
 
 
 def test_the_same_page_prints_the_same_bytes(printed, tmp_path, monkeypatch):
@@ -313,6 +315,13 @@ def test_the_print_address_serves_only_the_staged_files(tmp_path):
     for url in ("/../secret.txt", "/es/%2e%2e/%2e%2e/secret.txt", "/es", "/es/none.html"):
         assert pdf_module.served_file(ORIGIN + url, roots) is None
     assert pdf_module.served_file("https://example.org/es/x%20y.html", roots) is None
+    draft = str(tmp_path / "out" / "drafts" / "ar" / "x y.html")  # its folder: found
+    assert pdf_module.PdfJob(draft, "x.pdf", "a4", "").address() == (
+        f"{ORIGIN}/drafts/ar/x%20y.html"
+    )
+    assert pdf_module.PdfJob(draft, "x.pdf", "a4", "", str(tmp_path)).address() == (
+        f"{ORIGIN}/out/drafts/ar/x%20y.html"
+    )
 
 
 def test_an_unchanged_build_prints_nothing_and_a_changed_page_only_its_pdfs(printed):

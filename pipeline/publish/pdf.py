@@ -6,6 +6,9 @@ The PDF is what a clinic gets printing the HTML from a browser: the same CSS (``
 margin boxes with the drug, language, date and page numbers on every page), fonts
 embedded as subsets, tagged (structure tree and ``/Lang``), with an outline from the
 headings; :mod:`.pdfclean` then makes the bytes reproducible and the extractable text true.
+Pages load from a fixed address (``pdfclean.ORIGIN``, then the page's path in the output
+folder; Playwright's ``route`` serves the staged files there, and nothing else), so no
+path of the machine, output folder name or process id reaches a PDF.
 
 A build prints PDFs when it can: when Playwright or Chromium is missing, or no installed
 font covers a script that a handout uses (without Noto CJK a Chinese PDF would be empty
@@ -40,7 +43,7 @@ from urllib.parse import unquote, urlsplit
 from .. import clock
 from ..errors import BuildError
 from ..workers import pool
-from .formats import PAPER_NAMES
+from .formats import DRAFTS, PAPER_NAMES
 from .pdfclean import ORIGIN, clean, page_address
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -231,10 +234,15 @@ class PdfJob:
     pdf: str  # absolute path to write
     paper: str  # letter | a4
     used: str  # the characters the handout uses (kept as they are in the text map)
-    root: str = ""  # the output (staging) folder the page is in; default: html's grandparent
+    root: str = ""  # the output (staging) folder the page is in; default: found from html
 
     def folder(self) -> str:
-        return self.root or os.path.dirname(os.path.dirname(self.html))
+        """The output folder: ``root``, else the one above the page's locale folder
+        (and above ``drafts/``)."""
+        if self.root:
+            return self.root
+        above = os.path.dirname(os.path.dirname(self.html))
+        return os.path.dirname(above) if os.path.basename(above) == DRAFTS else above
 
     def address(self) -> str:
         """Where the page is printed from: a fixed origin, then its path in the folder
