@@ -27,7 +27,7 @@ from pipeline.publish.build import build
 from pipeline.publish.render import locale_info
 from pipeline.source.glossary import GLOSSARY_PATH
 from tests.conftest import complete_arabic, edit_catalog, need_file_tool
-from tests.projects import REPO, copy_project
+from tests.projects import REPO, copy_project, snapshot
 
 DRUG = "blinatumomab"
 DEVANAGARI = "नमूना पाठ: "  # a prefix that makes a Hindi test catalog Devanagari
@@ -215,6 +215,8 @@ def test_a_printed_draft_says_draft_on_every_page(tmp_path):
     for text in pages:  # (pypdf puts spaces where the glyph runs split: compare without)
         flat = "".join(text.split())
         assert "DRAFT,notforpatientuse" in flat and "".join(draft.split()) in flat
+    # its link to the English original works beside it in the output (drafts/ar/)
+    assert _links(target.read_bytes()) == [f"../../en/{DRUG}.html"]
 
 
 def test_the_same_page_prints_the_same_bytes(printed, tmp_path, monkeypatch):
@@ -243,16 +245,83 @@ def test_a_pdf_links_its_english_original_relative_to_itself(printed):
     assert b".handouts-build" not in data and str(printed).encode() not in data
 
 
-def test_file_links_are_rewritten_in_place_at_their_length():
-    from pipeline.publish.pdfclean import _local_links
+def test_two_builds_in_folders_of_other_names_print_the_same_bytes(printed, tmp_path):
+    """The PDFs do not depend on where the build ran: an output folder whose path has
+    another length gives the same bytes (the pages print from a fixed address)."""
+    other = tmp_path / "an-output-folder-with-a-much-longer-name"
+    build(printed.parent, other, pdf=True)
+    first, second = snapshot(printed), snapshot(other)
+    assert sum(name.endswith(".pdf") for name in first) == 2 + 3 * 5
+    assert first == second  # every PDF, and the manifest of their digests
 
-    page = "/srv/p/.handouts-build-output.new-42/es"
-    link = b"/URI (file:///srv/p/.handouts-build-output.new-42/en/x%20y.html)"
-    outside = b"/URI (file:///etc/passwd)"
-    data = b"1 0 obj << " + link + b" >> " + outside + b" endobj"
-    fixed = _local_links(data, page)
-    assert len(fixed) == len(data)
-    assert b"/URI (../en/x%20y.html)" in fixed and outside in fixed
+
+def _classic_pdf(annotation: bytes, trailer: bytes = b"") -> bytes:
+    """A one-page PDF with one link annotation and a classic cross-reference table."""
+    objects = [
+        b"<</Type /Catalog /Pages 2 0 R>>",
+        b"<</Type /Pages /Kids [3 0 R] /Count 1>>",
+        b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R 5 0 R]>>",
+        b"<</Type /Annot /Subtype /Link /Rect [0 0 9 9] /A <</S /URI\n/URI (%s)>>>>" % annotation,
+        b"<</Type /Annot /Subtype /Link /Rect [9 9 19 19] /A <</S /URI\n"
+        b"/URI (https://example.org/x)>>>>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d\n/Root 1 0 R%s>>\n" % (len(objects) + 1, trailer)
+    return bytes(out + b"startxref\n%d\n%%%%EOF\n" % xref)
+
+
+def _links(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(data), strict=True).pages[0]
+    return [str(a.get_object()["/A"]["/URI"]) for a in page["/Annots"]]
+
+
+def test_links_on_the_print_address_become_relative_with_the_xref_recomputed():
+    from pipeline.publish.pdfclean import _XREF, ORIGIN, clean, page_address
+
+    data = _classic_pdf(ORIGIN.encode() + b"/en/x%20y.html#dose")
+    fixed = clean(data, None, (), page_address("drafts/ar/x.html"))
+    assert _links(fixed) == ["../../en/x%20y.html#dose", "https://example.org/x"]
+    assert len(fixed) < len(data) and b"  " not in fixed  # shorter, not padded
+    startxref = int(fixed.rsplit(b"startxref", 1)[1].split()[0])
+    table = _XREF.match(fixed, startxref)
+    assert table is not None
+    rows = fixed[table.end() :].split(b"\n")[1:6]
+    for number, row in enumerate(rows, 1):  # every offset is its object's
+        assert fixed[int(row[:10]) :].startswith(b"%d 0 obj" % number)
+    # a file of another shape (an update after the table): in place at the link's length
+    updated = _classic_pdf(ORIGIN.encode() + b"/en/x.html", b"\n/Prev 9")
+    kept = clean(updated, None, (), page_address("es/x.html"))
+    assert len(kept) == len(updated) and b"/URI (../en/x.html)     " in kept
+
+
+def test_the_print_address_serves_only_the_staged_files(tmp_path):
+    from pipeline.publish.pdfclean import ORIGIN
+
+    (tmp_path / "out" / "es").mkdir(parents=True)
+    (tmp_path / "out" / "es" / "x y.html").write_text("<p>x</p>", "utf-8")
+    (tmp_path / "secret.txt").write_text("not served", "utf-8")
+    roots = [str(tmp_path / "out")]
+    found = pdf_module.served_file(f"{ORIGIN}/es/x%20y.html", roots)
+    assert found == str(tmp_path / "out" / "es" / "x y.html")
+    for url in ("/../secret.txt", "/es/%2e%2e/%2e%2e/secret.txt", "/es", "/es/none.html"):
+        assert pdf_module.served_file(ORIGIN + url, roots) is None
+    assert pdf_module.served_file("https://example.org/es/x%20y.html", roots) is None
+    draft = str(tmp_path / "out" / "drafts" / "ar" / "x y.html")  # its folder: found
+    assert pdf_module.PdfJob(draft, "x.pdf", "a4", "").address() == (
+        f"{ORIGIN}/drafts/ar/x%20y.html"
+    )
+    assert pdf_module.PdfJob(draft, "x.pdf", "a4", "", str(tmp_path)).address() == (
+        f"{ORIGIN}/out/drafts/ar/x%20y.html"
+    )
 
 
 def test_an_unchanged_build_prints_nothing_and_a_changed_page_only_its_pdfs(printed):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,8 +39,7 @@ from .staging import (
     output_folder,
     put,
     recover,
-    sibling,
-    swap,
+    staged,
 )
 from .verify import audit_output, file_digests
 
@@ -204,15 +202,7 @@ def _assemble(root: Path, folders: list[Path], output: Path, jobs: int) -> Assem
         check_output(root, output)
         raw = raw_inputs(root, locales[1:])
         formats = check_shards(shards, raw.code, raw.overall())
-        entries: dict[str, Entry] = {}
-        owner: dict[str, Path] = {}
-        for shard in shards:
-            for key, entry in shard.manifest.entries.items():
-                if key in entries:
-                    raise BuildError(
-                        f"handout {key} is in two shards (also {owner[key]})", str(shard.path)
-                    )
-                entries[key], owner[key] = entry, shard.path
+        entries, owner = _gather(shards)
         loaded = load_inputs(root, locales, None, raw, output)
         wanted = {f"{code}/{drug}" for code in locales for drug in loaded.drugs}
         if set(entries) != wanted:
@@ -223,37 +213,54 @@ def _assemble(root: Path, folders: list[Path], output: Path, jobs: int) -> Assem
             )
         papers = loaded.policy.papers if formats != NO_PDFS else ()
         entries = {key: _printed_order(entries[key], papers) for key in sorted(entries)}
-        staging = sibling(output, f"new-{os.getpid()}")
         result = AssembleResult(
             output,
             len(shards),
             len(entries),
             timings=timings_bytes([shard.record for shard in shards]),
         )
-        try:
-            staging.mkdir()
+        with staged(output) as staging:
             for key, entry in entries.items():
                 for name in entry.owned_files():
                     (staging / name).parent.mkdir(parents=True, exist_ok=True)
                     link(owner[key] / name, staging / name)
             result.relinked = _relink(root, staging, entries, (loaded, raw, formats), jobs)
-            for name, data in render_pages(entries).items():
-                put(staging, None, name, data)
-            names = [*page_names(entries), *(n for e in entries.values() for n in e.owned_files())]
-            files = file_digests(staging, output, names, {}, set())
-            put(
-                staging,
-                None,
-                MANIFEST,
-                Manifest(entries, raw.overall(), raw.code, formats, files).to_bytes(),
-            )
-            swap(staging, output)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+            _write_site(staging, output, entries, raw, formats)
     result.published = sum(entry.published for entry in entries.values())
     result.drafts = len(entries) - result.published
     return result
+
+
+def _gather(shards: Sequence[ShardFolder]) -> tuple[dict[str, Entry], dict[str, Path]]:
+    """Every shard's entries by key, and the folder each came from; a BuildError naming
+    the shard when a handout is in two."""
+    entries: dict[str, Entry] = {}
+    owner: dict[str, Path] = {}
+    for shard in shards:
+        for key, entry in shard.manifest.entries.items():
+            if key in entries:
+                raise BuildError(
+                    f"handout {key} is in two shards (also {owner[key]})", str(shard.path)
+                )
+            entries[key], owner[key] = entry, shard.path
+    return entries, owner
+
+
+def _write_site(
+    staging: Path, output: Path, entries: dict[str, Entry], raw: RawInputs, formats: str
+) -> None:
+    """Write the index, drafts and language pages, the report and the manifest of
+    ``entries`` (their handouts are in ``staging`` already)."""
+    for name, data in render_pages(entries).items():
+        put(staging, None, name, data)
+    names = [*page_names(entries), *(n for e in entries.values() for n in e.owned_files())]
+    files = file_digests(staging, output, names, {}, set())
+    put(
+        staging,
+        None,
+        MANIFEST,
+        Manifest(entries, raw.overall(), raw.code, formats, files).to_bytes(),
+    )
 
 
 def _printed_order(entry: Entry, papers: tuple[str, ...]) -> Entry:

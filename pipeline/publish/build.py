@@ -13,7 +13,6 @@ worker does), :mod:`.pages` (index pages and report), this module (the order of 
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,8 +50,7 @@ from .staging import (
     put,
     recover,
     same,
-    sibling,
-    swap,
+    staged,
 )
 from .verify import Audit, audit_output, file_digests
 
@@ -296,7 +294,41 @@ def _build_planned(
             )
         result.count(entries)
         return result
-    staging = sibling(output, f"new-{os.getpid()}")
+    with staged(output) as staging:
+        shared = _shared(root, output, staging, (loaded, raw), planned, previous, (pdf, preview))
+        _assemble(
+            output, staging, shared, planned, jobs, progress, result, previous, loaded, raw.code
+        )
+        names = [*page_names(entries), *(n for e in entries.values() for n in e.owned_files())]
+        written = Manifest(
+            dict(entries),
+            overall,
+            raw.code,
+            raw.formats,
+            file_digests(staging, output, names, manifest.files, audit.verified),
+        )
+        kept_from = Path(shared.previous) if shared.previous else None
+        put(staging, kept_from, MANIFEST, written.to_bytes())
+    result.changed = True
+    result.count(entries)
+    return result
+
+
+def _shared(
+    root: Path,
+    output: Path,
+    staging: Path,
+    inputs: tuple[Loaded, RawInputs],
+    planned: Plan,
+    previous: tuple[Manifest, Audit],
+    options: tuple[bool, bool],
+) -> Shared:
+    """What every render worker of the build shares. ``inputs``: the project read and
+    its hashes; ``previous``: the output's manifest and its verified files;
+    ``options``: whether PDFs are printed, whether this is serve's preview."""
+    loaded, raw = inputs
+    manifest, audit = previous
+    pdf, preview = options
     rendered = {drug for task in planned.tasks for drug in task.drugs}
     problem = pdfs.engine_problem() if pdf else pdfs.NOT_ASKED
     kept_pdfs = {
@@ -305,7 +337,7 @@ def _build_planned(
         for name, info in entry.pdf.items()
         if name in audit.verified
     }
-    shared = Shared(
+    return Shared(
         str(root),
         {d: loaded.index.monograph(d) for d in sorted(rendered)},
         loaded.glossary,
@@ -322,32 +354,6 @@ def _build_planned(
         kept_pdfs,
         preview,
     )
-    try:
-        staging.mkdir()
-        _assemble(
-            output, staging, shared, planned, jobs, progress, result, previous, loaded, raw.code
-        )
-        names = [*page_names(entries), *(n for e in entries.values() for n in e.owned_files())]
-        written = Manifest(
-            dict(entries),
-            overall,
-            raw.code,
-            raw.formats,
-            file_digests(staging, output, names, manifest.files, audit.verified),
-        )
-        put(
-            staging,
-            Path(shared.previous) if shared.previous else None,
-            MANIFEST,
-            written.to_bytes(),
-        )
-        swap(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    result.changed = True
-    result.count(entries)
-    return result
 
 
 def _assemble(
@@ -368,43 +374,18 @@ def _assemble(
     change) and the files of the output that are as it says (only those are linked)."""
     old, audit = previous_output
     entries = planned.entries
-    previous = Path(shared.previous) if shared.previous else None
-    folders: set[str] = set()
-    into, source = str(staging), str(output)
-    for entry in entries.values():  # (strings, not Paths: 20,000 links at N=1000)
-        for name in entry.owned_files():
-            folder = name.rpartition("/")[0]
-            if folder not in folders:
-                os.makedirs(os.path.join(into, folder), exist_ok=True)
-                folders.add(folder)
-            link(os.path.join(source, name), os.path.join(into, name))
+    _link_kept(output, staging, entries)
     rendered = set()
     for entry, written in render_all(shared, planned.tasks, jobs, progress, planned.readings):
         rendered.add(entry.key)
         entries[entry.key] = entry
         result.files_written += written
-    stale = stale_entries(entries, loaded)
-    if stale:  # linked with a wrong guess of the other published languages: relink
-        by_locale: dict[str, list[Entry]] = {}
-        for entry in stale:
-            by_locale.setdefault(entry.locale, []).append(entry)
-        parts = max(1, (jobs if jobs > 0 else (os.cpu_count() or 1)) // len(by_locale))
-        again = [
-            Task(code, (), (), relink=tuple(chunk))
-            for code, group in by_locale.items()
-            for chunk in chunks(group, parts)
-        ]
-        known = {drug: tuple(sorted(codes)) for drug, codes in published(entries).items()}
-        for entry, written in render_all(
-            replace(shared, published_guess=known), again, jobs, None, planned.readings
-        ):
-            rendered.add(entry.key)
-            entries[entry.key] = entry
-            result.files_written += written
+    rendered |= _relink(shared, entries, loaded, (jobs, planned), result)
     result.rendered = len(rendered)
     if any(entry.all_pdfs() for entry in entries.values()):
         result.pdfs = _print_pdfs(output, staging, entries, (old.entries, audit.verified), jobs)
         result.files_written += result.pdfs
+    previous = Path(shared.previous) if shared.previous else None
     if (
         previous is not None
         and old.code == code
@@ -417,6 +398,53 @@ def _assemble(
     else:
         for name, data in render_pages(entries).items():
             result.files_written += put(staging, previous, name, data)
+
+
+def _link_kept(output: Path, staging: Path, entries: Mapping[str, Entry]) -> None:
+    """Link the files of the kept handouts (``entries``) from the output."""
+    folders: set[str] = set()
+    into, source = str(staging), str(output)
+    for entry in entries.values():  # (strings, not Paths: 20,000 links at N=1000)
+        for name in entry.owned_files():
+            folder = name.rpartition("/")[0]
+            if folder not in folders:
+                os.makedirs(os.path.join(into, folder), exist_ok=True)
+                folders.add(folder)
+            link(os.path.join(source, name), os.path.join(into, name))
+
+
+def _relink(
+    shared: Shared,
+    entries: dict[str, Entry],
+    loaded: Loaded,
+    work: tuple[int, Plan],
+    result: BuildResult,
+) -> set[str]:
+    """Render again the handouts linked with a wrong guess of the other published
+    languages (:func:`.plan.stale`); return their keys. ``work``: the jobs, the plan
+    (its catalog readings are reused)."""
+    jobs, planned = work
+    stale = stale_entries(entries, loaded)
+    if not stale:
+        return set()
+    by_locale: dict[str, list[Entry]] = {}
+    for entry in stale:
+        by_locale.setdefault(entry.locale, []).append(entry)
+    parts = max(1, (jobs if jobs > 0 else (os.cpu_count() or 1)) // len(by_locale))
+    again = [
+        Task(code, (), (), relink=tuple(chunk))
+        for code, group in by_locale.items()
+        for chunk in chunks(group, parts)
+    ]
+    known = {drug: tuple(sorted(codes)) for drug, codes in published(entries).items()}
+    relinked = set()
+    for entry, written in render_all(
+        replace(shared, published_guess=known), again, jobs, None, planned.readings
+    ):
+        relinked.add(entry.key)
+        entries[entry.key] = entry
+        result.files_written += written
+    return relinked
 
 
 def _print_pdfs(
@@ -450,7 +478,8 @@ def _print_pdfs(
                 if f.endswith(".bilingual.txt") and info["html"].endswith(".bilingual.html")
             ]
             used = "".join({c for f in texts for c in (staging / f).read_text("utf-8")})
-            todo.append(pdfs.PdfJob(str(staging / info["html"]), str(target), info["paper"], used))
+            html = str(staging / info["html"])
+            todo.append(pdfs.PdfJob(html, str(target), info["paper"], used, str(staging)))
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     pdfs.render_pdfs(todo, workers)
     return len(todo)

@@ -6,6 +6,9 @@ The PDF is what a clinic gets printing the HTML from a browser: the same CSS (``
 margin boxes with the drug, language, date and page numbers on every page), fonts
 embedded as subsets, tagged (structure tree and ``/Lang``), with an outline from the
 headings; :mod:`.pdfclean` then makes the bytes reproducible and the extractable text true.
+Pages load from a fixed address (``pdfclean.ORIGIN``, then the page's path in the output
+folder; Playwright's ``route`` serves the staged files there, and nothing else), so no
+path of the machine, output folder name or process id reaches a PDF.
 
 A build prints PDFs when it can: when Playwright or Chromium is missing, or no installed
 font covers a script that a handout uses (without Noto CJK a Chinese PDF would be empty
@@ -35,12 +38,13 @@ from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from .. import clock
 from ..errors import BuildError
 from ..workers import pool
-from .formats import PAPER_NAMES
-from .pdfclean import clean
+from .formats import DRAFTS, PAPER_NAMES
+from .pdfclean import ORIGIN, clean, page_address
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ARGS = [
@@ -230,6 +234,20 @@ class PdfJob:
     pdf: str  # absolute path to write
     paper: str  # letter | a4
     used: str  # the characters the handout uses (kept as they are in the text map)
+    root: str = ""  # the output (staging) folder the page is in; default: found from html
+
+    def folder(self) -> str:
+        """The output folder: ``root``, else the one above the page's locale folder
+        (and above ``drafts/``)."""
+        if self.root:
+            return self.root
+        above = os.path.dirname(os.path.dirname(self.html))
+        return os.path.dirname(above) if os.path.basename(above) == DRAFTS else above
+
+    def address(self) -> str:
+        """Where the page is printed from: a fixed origin, then its path in the folder
+        (nothing of the machine's paths reaches the PDF: :mod:`.pdfclean`)."""
+        return page_address(Path(os.path.relpath(self.html, self.folder())).as_posix())
 
 
 def source_epoch() -> int | None:
@@ -278,6 +296,34 @@ def _print_error(error: Exception, job: PdfJob) -> BuildError:
     )
 
 
+def served_file(url: str, roots: Sequence[str]) -> str | None:
+    """The staged file an address on :data:`ORIGIN` stands for (in the first of
+    ``roots`` that has it), or None: nothing outside those folders is served."""
+    if not url.startswith(ORIGIN + "/"):
+        return None
+    path = unquote(urlsplit(url).path).lstrip("/")
+    for root in roots:
+        top = os.path.normpath(root)
+        full = os.path.normpath(os.path.join(top, path))
+        if full.startswith(top + os.sep) and os.path.isfile(full):
+            return full
+    return None
+
+
+async def _serve(context: Any, jobs: Sequence[PdfJob]) -> None:
+    """Serve the jobs' folders on :data:`ORIGIN` to the browser ``context``."""
+    roots = list(dict.fromkeys(job.folder() for job in jobs))
+
+    async def fulfil(route: Any) -> None:
+        found = served_file(route.request.url, roots)
+        if found is None:
+            await route.fulfill(status=404, body="")
+        else:
+            await route.fulfill(path=found)
+
+    await context.route(f"{ORIGIN}/**", fulfil)
+
+
 async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int, split: Split) -> None:
     """Print ``jobs`` with one warm browser, ``pages`` pages at a time."""
     from playwright.async_api import Error as BrowserError
@@ -291,6 +337,7 @@ async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int, spli
         try:
             browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             context = await browser.new_context(java_script_enabled=False)
+            await _serve(context, jobs)
             tabs = [await context.new_page() for _ in range(max(1, min(pages, len(jobs))))]
         except BrowserError as error:
             raise _startup_error(chromium, error) from None
@@ -301,7 +348,7 @@ async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int, spli
             for job in waiting:  # (one event loop: each job goes to one tab)
                 started = time.perf_counter()
                 try:
-                    await tab.goto(Path(job.html).as_uri(), wait_until="load", timeout=TIMEOUT_MS)
+                    await tab.goto(job.address(), wait_until="load", timeout=TIMEOUT_MS)
                     loaded = time.perf_counter()
                     data = await tab.pdf(
                         format=PAPER_NAMES[job.paper],
@@ -312,7 +359,7 @@ async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int, spli
                 except BrowserError as error:  # (a full disk or a crashed browser)
                     raise _print_error(error, job) from None
                 printed = time.perf_counter()
-                cleaned = clean(data, epoch, set(job.used), os.path.dirname(job.html))
+                cleaned = clean(data, epoch, set(job.used), job.address())
                 done = time.perf_counter()
                 with open(job.pdf, "xb") as stream:
                     stream.write(cleaned)

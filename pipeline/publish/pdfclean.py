@@ -17,13 +17,14 @@ Two things in what Chromium (Skia) writes are fixed here, after rendering:
   rewritten maps are appended as a PDF incremental update (ISO 32000-1, 7.5.6): the
   original bytes stay as Chromium wrote them, with its tagged structure.
 
-- **Links to files.** Chromium writes a relative link of the page (``../en/drug.html``,
-  the English original when there is no ``base_url``) as the absolute ``file://``
-  address of the folder it printed from: a staging folder that is gone after the build,
-  named by a process id (so the bytes changed on every build) and naming the machine's
-  paths. Such an address is written back relative to the page (``base``), in place at
-  the same length (the string, then spaces), so the link works beside the PDF and the
-  bytes are the same on every build.
+- **Links to files.** Pages are printed from a fixed address (:data:`ORIGIN`, then
+  the page's path in the output folder: :mod:`.pdf` serves the staged files there), so
+  nothing of the machine's paths, the output folder's name or a process id reaches
+  Chromium. Chromium writes a relative link of the page (``../en/drug.html``, the
+  English original) as an absolute address on that origin; it is written back relative
+  to the page, and the cross-reference table and ``startxref`` are recomputed for the
+  new lengths (no padding), so the link works beside the PDF and the bytes depend only
+  on the project, never on where it was built.
 
 Why not pypdf: its writer took longer to rewrite a Chinese handout's PDF than rendering
 it did, and dropped the outline (figures: docs/speed.md). Skia writes
@@ -33,11 +34,12 @@ module reads; anything else is returned unchanged. pypdf reads the result in the
 
 from __future__ import annotations
 
-import os
+import posixpath
 import re
 import time
 import unicodedata
 import zlib
+from bisect import bisect_right
 from collections.abc import Collection
 from urllib.parse import quote, unquote, urlsplit
 
@@ -175,32 +177,98 @@ def _stream(data: bytes, number: int, offset: int) -> bytes | None:
         return None
 
 
-def _local_links(data: bytes, base: str) -> bytes:
-    """``file://`` link addresses made relative to the folder ``base`` (the printed
-    page's), each in place at its own length; one outside ``base``'s tree is unchanged."""
-    root = os.path.dirname(base)  # the output folder (pages are <root>/<locale>/<page>)
+ORIGIN = "https://handouts.invalid"  # where pages are printed from (never resolved)
+_ORIGIN_URI = re.compile(rb"/URI \((" + re.escape(ORIGIN.encode("ascii")) + rb"/[^()\\\r\n]*)\)")
+_XREF = re.compile(rb"xref\s*0 (\d+)\s*")
 
-    def relative(match: re.Match[bytes]) -> bytes:
-        target = unquote(urlsplit(match.group(1).decode("latin-1")).path)
-        if not target.startswith(root + os.sep):
-            return match.group(0)
-        shown = quote(os.path.relpath(target, base), safe="/._-~").encode("ascii")
-        new = b"/URI (" + shown + b")"
-        width = len(match.group(0))
-        return new + b" " * (width - len(new)) if len(new) <= width else match.group(0)
 
-    return _FILE_URI.sub(relative, data)
+def page_address(path: str) -> str:
+    """The address a page is printed from: :data:`ORIGIN`, then its path (``es/x.html``)
+    in the output folder."""
+    return f"{ORIGIN}/{quote(path, safe='/._-~')}"
+
+
+def relative_link(uri: str, page: str) -> str:
+    """``uri`` (an address on :data:`ORIGIN`) relative to the folder of ``page``'s
+    address, its fragment kept."""
+    parts = urlsplit(uri)
+    target = unquote(parts.path) or "/"
+    shown = posixpath.relpath(target, posixpath.dirname(unquote(urlsplit(page).path)))
+    shown = quote(shown + ("/" if target.endswith("/") and shown != "." else ""), safe="/._-~")
+    return shown + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def _shift_xref(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes | None:
+    """``data`` with ``edits`` (start, end, new bytes; in order, none overlapping),
+    the cross-reference table's offsets and ``startxref`` moved by the change of
+    length before them; None unless the file is one classic table and trailer (no
+    ``/Prev``), after every edit."""
+    trailer = _TRAILER.search(data, max(0, len(data) - 2048))
+    if not trailer or b"/Prev" in trailer.group(1):
+        return None
+    startxref = int(trailer.group(2))
+    table = _XREF.match(data, startxref)
+    if not table or edits[-1][1] > startxref:
+        return None
+    count = int(table.group(1))
+    rows = data[table.end() : table.end() + 20 * count]
+    if len(rows) != 20 * count or not data.startswith(b"trailer", table.end() + 20 * count):
+        return None
+    ends: list[int] = []
+    deltas: list[int] = []
+    out = bytearray()
+    position = delta = 0
+    for start, end, new in edits:
+        out += data[position:start] + new
+        position = end
+        delta += len(new) - (end - start)
+        ends.append(end)
+        deltas.append(delta)
+
+    def moved(offset: int) -> int:
+        index = bisect_right(ends, offset) - 1
+        return offset + (deltas[index] if index >= 0 else 0)
+
+    fixed = b"".join(
+        b"%010d%s" % (moved(int(row[:10])), row[10:]) if row[17:18] == b"n" else row
+        for row in (rows[20 * i : 20 * i + 20] for i in range(count))
+    )
+    out += data[position : table.end()] + fixed
+    out += data[table.end() + 20 * count : trailer.start(2)]
+    out += b"%d" % moved(startxref) + data[trailer.end(2) :]
+    return bytes(out)
+
+
+def _local_links(data: bytes, page: str) -> bytes:
+    """Links to :data:`ORIGIN` made relative to ``page`` (the address the PDF was
+    printed from), the cross-reference table recomputed (:func:`_shift_xref`); in a
+    file of another shape, in place at the link's length (the string, then spaces)."""
+    edits = [
+        (found.start(1), found.end(1), relative_link(found.group(1).decode("latin-1"), page))
+        for found in _ORIGIN_URI.finditer(data)
+    ]
+    if not edits:
+        return data
+    encoded = [(start, end, new.encode("latin-1")) for start, end, new in edits]
+    shifted = _shift_xref(data, encoded)
+    if shifted is not None:
+        return shifted
+    out = bytearray(data)
+    for start, end, new in encoded:  # (a link and its closing parenthesis, then spaces)
+        if len(new) <= end - start:
+            out[start : end + 1] = (new + b")").ljust(end + 1 - start)
+    return bytes(out)
 
 
 def clean(
-    data: bytes, epoch: int | None, used: Collection[str] = (), base: str | None = None
+    data: bytes, epoch: int | None, used: Collection[str] = (), page: str | None = None
 ) -> bytes:
-    """Chromium's PDF ``data`` with reproducible dates and true text, and its links to
-    files relative to ``base``, the folder of the page it was printed from (see the
+    """Chromium's PDF ``data`` with reproducible dates and true text, and its links on
+    :data:`ORIGIN` relative to ``page``, the address it was printed from (see the
     module)."""
     data = _dates(data, epoch)
-    if base is not None and b"file://" in data:
-        data = _local_links(data, base)
+    if page is not None:
+        data = _local_links(data, page)
     trailer = _TRAILER.search(data[-2048:])
     if not data.startswith(b"%PDF-") or not trailer or b"/ObjStm" in data:
         return data

@@ -174,46 +174,82 @@ def plan(
     result = Plan({}, [])
     todo_by_locale: dict[str, list[tuple[str, str, str]]] = {}
     for code in loaded.locales:
-        part = locale_part(raw, loaded, code)
-        todo: list[tuple[str, str, str]] = []
-        for drug in loaded.drugs:
-            fingerprint = quick_fingerprint(raw, loaded, code, drug, part)
-            old = old_entries.get(f"{code}/{drug}")
-            if old and old.fingerprint == fingerprint and has_files(old, present):
-                result.entries[old.key] = old
-                continue
-            base = content_base(raw, loaded, code, drug) if code != ENGLISH else fingerprint
-            if (
-                old
-                and old.content
-                and old.base == base
-                and root is not None
-                and code != ENGLISH
-                and not WHOLE_CATALOG
-                and has_files(old, present)
-            ):
-                # (only the catalog changed: read it, once, to compare the entries)
-                state = result.readings.get(code)
-                if state is None:
-                    state = result.readings[code] = open_locale(
-                        root,
-                        code,
-                        loaded.glossary,
-                        loaded.safety,
-                        loaded.policy,
-                        text_shapes(
-                            key for info in loaded.index.infos.values() for key in info.keys
-                        ),
-                    )
-                keys = (*loaded.index.infos[drug].keys, *UI_KEYS)
-                if state.content(base, keys) == old.content:
-                    result.entries[old.key] = old.with_fingerprints(fingerprint)
-                    continue
-            todo.append((drug, fingerprint, base))
+        todo = _locale_todo(result, loaded, raw, code, (present, old_entries), root)
         if todo:
             todo_by_locale[code] = todo
+    result.tasks = _tasks(todo_by_locale, workers)
+    by_locale, by_drug = filters
+    for key, old in old_entries.items():
+        outside = (by_locale and old.locale not in loaded.locales) or (
+            by_drug and old.drug not in loaded.drugs
+        )
+        if outside and has_files(old, present):
+            result.entries[key] = old
+    return result
+
+
+def _locale_todo(
+    result: Plan,
+    loaded: Loaded,
+    raw: RawInputs,
+    code: str,
+    previous: tuple[set[str], Mapping[str, Entry]],
+    root: Path | None,
+) -> list[tuple[str, str, str]]:
+    """``code``'s handouts to render, as (drug, fingerprint, content base); the kept ones
+    go to ``result.entries``. ``previous``: the files present, the old entries."""
+    present, old_entries = previous
+    part = locale_part(raw, loaded, code)
+    todo: list[tuple[str, str, str]] = []
+    for drug in loaded.drugs:
+        fingerprint = quick_fingerprint(raw, loaded, code, drug, part)
+        old = old_entries.get(f"{code}/{drug}")
+        if old and old.fingerprint == fingerprint and has_files(old, present):
+            result.entries[old.key] = old
+            continue
+        base = content_base(raw, loaded, code, drug) if code != ENGLISH else fingerprint
+        if (
+            old
+            and old.content
+            and old.base == base
+            and root is not None
+            and code != ENGLISH
+            and not WHOLE_CATALOG
+            and has_files(old, present)
+            and _same_content(result, loaded, root, code, drug, (base, old.content))
+        ):
+            result.entries[old.key] = old.with_fingerprints(fingerprint)
+            continue
+        todo.append((drug, fingerprint, base))
+    return todo
+
+
+def _same_content(
+    result: Plan, loaded: Loaded, root: Path, code: str, drug: str, old: tuple[str, str]
+) -> bool:
+    """Whether ``drug``'s entries in ``code``'s catalog are those of ``old`` (its content
+    base and content fingerprint): only the catalog changed, so it is read, once per
+    locale (``result.readings``, which the renderers reuse)."""
+    base, content = old
+    state = result.readings.get(code)
+    if state is None:
+        state = result.readings[code] = open_locale(
+            root,
+            code,
+            loaded.glossary,
+            loaded.safety,
+            loaded.policy,
+            text_shapes(key for info in loaded.index.infos.values() for key in info.keys),
+        )
+    keys = (*loaded.index.infos[drug].keys, *UI_KEYS)
+    return state.content(base, keys) == content
+
+
+def _tasks(todo_by_locale: Mapping[str, list[tuple[str, str, str]]], workers: int) -> list[Task]:
+    """The render tasks: each locale's handouts cut into as many chunks as keep every
+    worker busy (English, read from no catalog, in chunks of :data:`CHUNK`)."""
     parts = max(1, workers // max(1, len(todo_by_locale)))
-    result.tasks = [
+    return [
         Task(
             code,
             tuple(d for d, _, _ in chunk),
@@ -223,14 +259,6 @@ def plan(
         for code, todo in todo_by_locale.items()
         for chunk in chunks(todo, parts if code != ENGLISH else -(-len(todo) // CHUNK))
     ]
-    by_locale, by_drug = filters
-    for key, old in old_entries.items():
-        outside = (by_locale and old.locale not in loaded.locales) or (
-            by_drug and old.drug not in loaded.drugs
-        )
-        if outside and has_files(old, present):
-            result.entries[key] = old
-    return result
 
 
 def guess_published(old_entries: Mapping[str, Entry], loaded: Loaded) -> dict[str, tuple[str, ...]]:

@@ -15,7 +15,6 @@ import json
 import math
 import os
 import re
-import shutil
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -28,11 +27,11 @@ from ..errors import BuildError
 from ..files import read_regular
 from . import pdf as pdfs
 from .build import _print_pdfs
-from .fingerprints import raw_inputs
+from .fingerprints import RawInputs, raw_inputs
 from .localize import ENGLISH
 from .manifest import MANIFEST, Entry, Manifest
 from .pages import report
-from .plan import chunks, load_inputs, plan
+from .plan import Loaded, chunks, load_inputs, plan
 from .render_task import Progress, Shared, render_all
 from .staging import (
     build_lock,
@@ -41,8 +40,7 @@ from .staging import (
     output_folder,
     put,
     recover,
-    sibling,
-    swap,
+    staged,
 )
 from .verify import file_digests
 
@@ -208,76 +206,106 @@ def _build_shard(
             weights and {code: per * len(everything.drugs) for code, per in weights.items()},
         )[shard[0] - 1]
         loaded = replace(everything, locales=list(part.locales), drugs=list(part.drugs))
-        workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-        staging = sibling(output, f"new-{os.getpid()}")
-        problem = pdfs.engine_problem() if pdf else None
-        every_language = tuple(sorted(locales))  # a fresh build's guess: all published
-        shared = Shared(
-            str(root),
-            {d: loaded.index.monograph(d) for d in part.drugs},
-            loaded.glossary,
-            loaded.safety,
-            {d: raw.monographs[loaded.paths[d]][:12] for d in everything.drugs},
-            str(staging),
-            None,
-            loaded.policy,
-            loaded.policy.base_url,
-            loaded.policy.papers if pdf else (),
-            problem,
-            pdfs.font_coverage() if pdf and not problem else None,
-            {drug: every_language for drug in part.drugs},
-        )
         result = ShardResult(output, part)
         started = time.perf_counter()
-        try:
-            staging.mkdir()
-            entries: dict[str, Entry] = {}
-            seconds: dict[str, float] = {}
-            for code in part.locales:  # one locale at a time: its time is measured
-                begun = time.perf_counter()
-                planned = plan(
-                    replace(loaded, locales=[code]), raw, set(), {}, (False, False), workers, root
-                )
-                for entry, _ in render_all(shared, planned.tasks, jobs, progress, planned.readings):
-                    entries[entry.key] = entry
-                seconds[code] = time.perf_counter() - begun
+        with staged(output) as staging:
+            shared = _shard_shared(root, staging, (raw, everything, loaded), part, locales, pdf)
+            entries, seconds = _render_shard(shared, loaded, raw, part, jobs, progress)
             if any(entry.pdf for entry in entries.values()):
                 begun = time.perf_counter()
                 result.pdfs = _print_pdfs(output, staging, entries, ({}, set()), jobs)
                 _share_out(seconds, entries, time.perf_counter() - begun)
             result.seconds = time.perf_counter() - started
-            record = shard_record(
-                part,
-                raw.code,
-                raw.overall(),
-                raw.formats,
-                entries,
-                {code: seconds[code] / len(part.drugs) for code in seconds},
-            )
-            put(
-                staging,
-                None,
-                SHARD_RECORD,
-                (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(
-                    "utf-8"
-                ),
-            )
-            names = [SHARD_RECORD, *(n for e in entries.values() for n in e.owned_files())]
-            files = file_digests(staging, output, names, {}, set())
-            put(
-                staging,
-                None,
-                MANIFEST,
-                Manifest(entries, None, raw.code, raw.formats, files).to_bytes(),
-            )
-            swap(staging, output)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+            _write_shard_record(staging, output, part, raw, entries, seconds)
     result.rendered = len(entries)
     result.published = sum(entry.published for entry in entries.values())
     result.drafts = len(entries) - result.published
     return result
+
+
+def _shard_shared(
+    root: Path,
+    staging: Path,
+    inputs: tuple[RawInputs, Loaded, Loaded],
+    part: Part,
+    locales: Sequence[str],
+    pdf: bool,
+) -> Shared:
+    """What every worker of the shard shares. ``inputs``: the project's hashes, the
+    project read, and that read narrowed to the shard's part."""
+    raw, everything, loaded = inputs
+    problem = pdfs.engine_problem() if pdf else None
+    every_language = tuple(sorted(locales))  # a fresh build's guess: all published
+    return Shared(
+        str(root),
+        {d: loaded.index.monograph(d) for d in part.drugs},
+        loaded.glossary,
+        loaded.safety,
+        {d: raw.monographs[loaded.paths[d]][:12] for d in everything.drugs},
+        str(staging),
+        None,
+        loaded.policy,
+        loaded.policy.base_url,
+        loaded.policy.papers if pdf else (),
+        problem,
+        pdfs.font_coverage() if pdf and not problem else None,
+        {drug: every_language for drug in part.drugs},
+    )
+
+
+def _render_shard(
+    shared: Shared,
+    loaded: Loaded,
+    raw: RawInputs,
+    part: Part,
+    jobs: int,
+    progress: Progress | None,
+) -> tuple[dict[str, Entry], dict[str, float]]:
+    """Render the shard's handouts, one locale at a time; return the entries and each
+    locale's seconds."""
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    entries: dict[str, Entry] = {}
+    seconds: dict[str, float] = {}
+    for code in part.locales:  # one locale at a time: its time is measured
+        begun = time.perf_counter()
+        planned = plan(
+            replace(loaded, locales=[code]),
+            raw,
+            set(),
+            {},
+            (False, False),
+            workers,
+            Path(shared.root),
+        )
+        for entry, _ in render_all(shared, planned.tasks, jobs, progress, planned.readings):
+            entries[entry.key] = entry
+        seconds[code] = time.perf_counter() - begun
+    return entries, seconds
+
+
+def _write_shard_record(
+    staging: Path,
+    output: Path,
+    part: Part,
+    raw: RawInputs,
+    entries: Mapping[str, Entry],
+    seconds: Mapping[str, float],
+) -> None:
+    """Write the shard record (:func:`shard_record`) and the manifest into ``staging``."""
+    record = shard_record(
+        part,
+        raw.code,
+        raw.overall(),
+        raw.formats,
+        entries,
+        {code: seconds[code] / len(part.drugs) for code in seconds},
+    )
+    text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    put(staging, None, SHARD_RECORD, text.encode("utf-8"))
+    names = [SHARD_RECORD, *(n for e in entries.values() for n in e.owned_files())]
+    files = file_digests(staging, output, names, {}, set())
+    manifest = Manifest(dict(entries), None, raw.code, raw.formats, files)
+    put(staging, None, MANIFEST, manifest.to_bytes())
 
 
 def _share_out(seconds: dict[str, float], entries: Mapping[str, Entry], spent: float) -> None:

@@ -78,6 +78,20 @@ def swap(staging: Path, output: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+@contextmanager
+def staged(output: Path) -> Iterator[Path]:
+    """The staging folder beside ``output`` (made empty), to fill in the ``with``
+    block, then swapped in; on any error it is removed and ``output`` left as it was."""
+    staging = sibling(output, f"new-{os.getpid()}")
+    try:
+        staging.mkdir()
+        yield staging
+        swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 _made: set[Path] = set()  # folders this process has made (or found) in a staging folder
 
 
