@@ -471,36 +471,10 @@ def scan_usual(text: str, details: bool = True) -> tuple[str, dict[str, str], li
             match = _OBSOLETE.match(text, position)
             if match is None:
                 raise Unusual
-        block = match.group("comments")
-        comments = _Comments(block, details or metadata is None)
-        first = line + comments.lead  # the entry's first line that counts, as polib sees it
-        body = match
-        if obsolete:
-            body, skipped = _obsolete_body(match.group("obsolete"))
-            if comments.lead == block.count("\n"):  # no comment line counted
-                first += skipped
-        msgstr_line = (
-            0
-            if obsolete
-            else line
-            + text.count(
-                "\n",
-                position,
-                match.start("msgstr")
-                if match.group("msgstr") is not None
-                else match.start("forms"),
-            )
-        )
-        message = _message(body, comments, first, obsolete, msgstr_line)
+        comments = _Comments(match.group("comments"), details or metadata is None)
+        message = _scanned(text, position, line, match, obsolete, comments)
         if message.msgid == "" and not obsolete:
-            if (
-                metadata is not None
-                or messages
-                or message.msgctxt is not None
-                or comments.notes
-                or comments.references
-                or comments.previous
-            ):
+            if metadata is not None or messages or _more_than_a_header(message, comments):
                 raise Unusual  # a header elsewhere, or twice: polib decides
             header_comment, metadata = comments.header, metadata_of(message.msgstr)
         elif metadata is None:
@@ -512,3 +486,26 @@ def scan_usual(text: str, details: bool = True) -> tuple[str, dict[str, str], li
     if metadata is None:
         raise Unusual
     return header_comment, metadata, messages
+
+
+def _scanned(
+    text: str, position: int, line: int, match: re.Match[str], obsolete: bool, comments: _Comments
+) -> Message:
+    """The entry ``match`` found at ``position`` (line ``line``) of ``text``, with the
+    line numbers polib gives it."""
+    first = line + comments.lead  # the entry's first line that counts, as polib sees it
+    body = match
+    if obsolete:
+        body, skipped = _obsolete_body(match.group("obsolete"))
+        if comments.lead == match.group("comments").count("\n"):  # no comment line counted
+            first += skipped
+        return _message(body, comments, first, obsolete, 0)
+    start = match.start("msgstr") if match.group("msgstr") is not None else match.start("forms")
+    return _message(body, comments, first, obsolete, line + text.count("\n", position, start))
+
+
+def _more_than_a_header(message: Message, comments: _Comments) -> bool:
+    """Whether an entry with an empty msgid has more than a header entry has."""
+    return bool(
+        message.msgctxt is not None or comments.notes or comments.references or comments.previous
+    )
