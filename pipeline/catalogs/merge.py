@@ -20,7 +20,7 @@ from ..workers import Channel, Failure, can_fork, talking
 from .fuzzy import similarity
 from .locales import catalog_file, catalog_path, catalogs_lock, discover_locales, parse_locale
 from .memory import memory_for
-from .msgmerge import EARLIER_FORM as EARLIER_FORM  # where `update` callers look for it
+from .msgmerge import EARLIER_FORM as EARLIER_FORM  # re-exported: the CLI reads it here
 from .msgmerge import merge
 from .plurals import parse_plural_forms, standard_rule
 from .pofile import (
