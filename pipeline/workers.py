@@ -11,6 +11,9 @@
 * A user error met in a worker comes back whole, with its file and line:
   :func:`carried` and :func:`unpacked` (a value, not a raised exception, so one
   locale's broken catalog does not stop the others).
+* :func:`talking`: workers the command talks to over a pipe each (``update``: read,
+  report, then merge only if every catalog could be read); leaving by an exception kills
+  them, a worker's bug is raised in the command.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
@@ -178,3 +182,77 @@ def carried(function: Callable[..., T], *args: object) -> T | Failure:
 def unpacked(value: T | Failure) -> T | HandoutError:
     """A worker's value; a user error it met, rebuilt whole (with its path and line)."""
     return value.error() if isinstance(value, Failure) else value
+
+
+# --- workers the command talks to, one pipe each ----------------------------------------------
+
+Channel = Connection  # a worker's end of its pipe: send() and recv() picklable values
+
+
+class Talk:
+    """Worker processes the command talks to over a pipe each (see :func:`talking`)."""
+
+    def __init__(self, died: HandoutError):
+        self.died = died
+        self.workers: list[tuple[BaseProcess, Connection]] = []
+
+    def start(self, target: Callable[..., None], args: tuple[Any, ...]) -> None:
+        """Start a worker running ``target(channel, *args)``."""
+        mine, theirs = start_context().Pipe()  # (forked: the worker inherits what was read)
+        self.workers.append((start_process(_answer, (target, theirs, args)), mine))
+        theirs.close()
+
+    def gather(self) -> dict[Any, Any]:
+        """Every worker's next reply (a dict), merged in the order the workers started; a
+        bug a worker met is raised here, a worker that died raises ``died``."""
+        found: dict[Any, Any] = {}
+        for _, connection in self.workers:
+            try:
+                reply = connection.recv()
+            except EOFError:  # the worker died (killed, out of memory)
+                raise self.died from None
+            if isinstance(reply, BaseException):
+                raise reply
+            found.update(reply)
+        return found
+
+    def tell(self, value: object) -> None:
+        """Send ``value`` to every worker."""
+        for _, connection in self.workers:
+            connection.send(value)
+
+
+@contextlib.contextmanager
+def talking(
+    target: Callable[..., None], groups: Iterable[tuple[Any, ...]], died: HandoutError
+) -> Iterator[Talk]:
+    """A worker running ``target(channel, *args)`` for each ``args`` of ``groups``.
+    Leaving the block normally waits for the workers to end; by an exception (Ctrl-C,
+    a problem) kills them first. Workers ignore Ctrl-C (:func:`start_worker`)."""
+    talk = Talk(died)
+    complete = False
+    try:
+        for args in groups:
+            talk.start(target, args)
+        yield talk
+        complete = True
+    finally:
+        for process, connection in talk.workers:
+            connection.close()
+            if not complete:
+                process.kill()
+            process.join()
+
+
+def _answer(target: Callable[..., None], channel: Connection, args: tuple[Any, ...]) -> None:
+    """In a worker: ``target(channel, *args)``; a bug is sent to the command, which raises
+    it; a command gone or stopping hears nothing."""
+    try:
+        target(channel, *args)
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        pass  # the command is gone or stopping: nothing to say
+    except Exception as error:  # noqa: BLE001 - a bug: let the command raise it
+        with contextlib.suppress(OSError):
+            channel.send(error)
+    finally:
+        channel.close()

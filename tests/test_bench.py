@@ -23,8 +23,9 @@ from pipeline.bench import corpus, run
 from pipeline.bench.pdfs import NAMES as pdf_names
 from pipeline.bench.pdfs import pdf_stages
 from pipeline.catalogs import poformat
+from pipeline.catalogs.fuzzy import FuzzyIndex, _best_fuzzy, _lcs_length
 from pipeline.catalogs.locales import catalog_path, discover_locales
-from pipeline.catalogs.merge import FuzzyIndex, _best_fuzzy, _lcs_length, update_catalogs
+from pipeline.catalogs.merge import update_catalogs
 from pipeline.catalogs.pofile import _polib_parse, read_catalog, render_catalog
 from pipeline.catalogs.poread import Unusual, parse_lines, scan_usual
 from pipeline.catalogs.posyntax import syntax_errors

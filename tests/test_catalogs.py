@@ -8,9 +8,10 @@ import polib
 import pytest
 
 from pipeline.catalogs.extract import extract_template
+from pipeline.catalogs.fuzzy import similarity
 from pipeline.catalogs.initialize import init_catalog
 from pipeline.catalogs.locales import catalog_path, discover_locales
-from pipeline.catalogs.merge import similarity, update_catalogs
+from pipeline.catalogs.merge import update_catalogs
 from pipeline.catalogs.pofile import load_catalog
 from pipeline.errors import CatalogError, LocaleError
 from tests.projects import copy_project

@@ -7,9 +7,10 @@ import polib
 import pytest
 
 from pipeline.catalogs.extract import extract_template
+from pipeline.catalogs.fuzzy import similarity
 from pipeline.catalogs.locales import catalog_path
 from pipeline.catalogs.memory import MEMORY_COMMENT, Memory, Offer, same_language
-from pipeline.catalogs.merge import similarity, update_catalogs
+from pipeline.catalogs.merge import update_catalogs
 from pipeline.checks.status import open_work
 from pipeline.cli import main
 from tests.projects import copy_project

@@ -7,8 +7,8 @@ from __future__ import annotations
 import polib
 
 from pipeline.catalogs.locales import catalog_path
-from pipeline.catalogs.merge import EARLIER_FORM
 from pipeline.catalogs.migrate import migrate_plural_forms
+from pipeline.catalogs.msgmerge import EARLIER_FORM
 from pipeline.catalogs.pofile import load_catalog
 from tests.projects import run_cli
 

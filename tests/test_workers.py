@@ -107,3 +107,61 @@ def test_one_worker_process_is_born_ignoring_ctrl_c():
 def _report_state(connection) -> None:
     connection.send(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
     connection.close()
+
+
+def _echo_twice(channel, name: str) -> None:
+    """A talking worker: says its name and pid, then echoes what the command tells it."""
+    channel.send({name: os.getpid()})
+    channel.send({name: channel.recv()})
+
+
+def _buggy(channel) -> None:
+    raise ValueError("a bug in a worker")
+
+
+def _dies(channel) -> None:
+    os._exit(3)  # killed, out of memory: no reply
+
+
+def _waits(channel) -> None:
+    channel.send({os.getpid(): "waiting"})
+    time.sleep(60)  # deaf to the command: only a kill ends it soon
+
+
+def test_talking_workers_reply_in_the_order_they_started():
+    died = CatalogError("a worker died")
+    with workers.talking(_echo_twice, [("b",), ("a",)], died) as talk:
+        pids = talk.gather()
+        assert list(pids) == ["b", "a"] and os.getpid() not in pids.values()
+        talk.tell("go")
+        assert talk.gather() == {"b": "go", "a": "go"}
+
+
+def test_a_talking_worker_s_bug_is_raised_in_the_command_and_its_death_named():
+    died = CatalogError("a worker of the test died")
+    with (
+        pytest.raises(ValueError, match="a bug in a worker"),
+        workers.talking(_buggy, [()], died) as talk,
+    ):
+        talk.gather()
+    with (
+        pytest.raises(CatalogError, match="a worker of the test died"),
+        workers.talking(_dies, [()], died) as talk,
+    ):
+        talk.gather()
+
+
+def test_leaving_talking_workers_by_an_exception_kills_them():
+    started = time.monotonic()
+    pids: list[int] = []
+    with (
+        pytest.raises(KeyboardInterrupt),
+        workers.talking(_waits, [(), ()], CatalogError("died")) as talk,
+    ):
+        pids += talk.gather()
+        raise KeyboardInterrupt  # what Ctrl-C raises in the command
+    assert len(pids) == 2
+    assert time.monotonic() - started < 30
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)  # killed and reaped before the block was left

@@ -19,7 +19,7 @@ from translate.storage import csvl10n, po, tbx
 from pipeline.catalogs.locales import catalog_path, discover_locales
 from pipeline.catalogs.marks import format_mark
 from pipeline.catalogs.pofile import load_catalog, render_catalog, write_atomic
-from pipeline.catalogs.xliff import XLIFF_12, Xliff12, unit_id
+from pipeline.catalogs.xliffstore import XLIFF_12, Xliff12, unit_id
 from pipeline.checks.exchange import export_locale, import_checked
 from pipeline.cli import main
 from tests.projects import copy_project, run_cli

@@ -14,7 +14,7 @@ translations are offered: a fuzzy translation is nobody's reference, and a text 
 visible content (:func:`~pipeline.text.is_translation`) is no translation.
 
 Close matches score with the scorer given (``update`` gives its own strict fuzzy
-matcher, :func:`~.merge.similarity`) among the few candidates sharing the most rare word
+matcher, :func:`~.fuzzy.similarity`) among the few candidates sharing the most rare word
 pairs with the new text: a heuristic that keeps the lookup cheap at thousands of entries
 (a suggestion may be missed; a wrong one is never shown as translated).
 """

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import CatalogError, LocaleError
 from ..model import Message
 from .locales import catalog_file, catalogs_lock, parse_locale
-from .merge import EARLIER_FORM
+from .msgmerge import EARLIER_FORM
 from .plurals import PluralFormsError, remap, standard_rule
 from .pofile import commit_catalog, load_catalog, prepare_file, render_catalog
 

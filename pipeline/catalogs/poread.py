@@ -89,11 +89,13 @@ class _Draft:
         "previous_msgid_plural",
         "obsolete",
         "msgstr_line",
+        "form",
     )
 
     def __init__(self, line: int):
         self.line = line
         self.msgstr_line = 0
+        self.form = 0  # the plural form a string line continues
         self.msgid = self.msgstr = self.tcomment = ""
         self.comment: list[str] = []  # the '#.' lines, joined once at the end
         self.msgctxt = self.msgid_plural = None
@@ -127,23 +129,21 @@ class _Draft:
 
 def parse_lines(text: str) -> tuple[str, dict[str, str], list[Message]]:
     """(header comment, metadata, entries) exactly as polib reads ``text``; raise
-    :class:`Unusual` on anything outside the usual layout (polib then decides)."""
+    :class:`Unusual` on anything outside the usual layout (polib then decides). The two
+    commonest lines are read here; :func:`_symbol` and :func:`_store` read the others."""
     if "\r" in text:  # polib reads with universal newlines
         raise Unusual
     header = ""
     entries: list[_Draft] = []
     entry = _Draft(0)
     state = "st"
-    plural_index = 0
-    last = ""  # first token of the last line that is not empty
     for number, raw in enumerate(text.split("\n"), 1):
         line = raw.strip()
         if not line:
             continue
         if line[0] == '"':  # a continuation line (the most common kind)
-            last = line
             if state == "mx":
-                entry.plural[plural_index] += _string(line)
+                entry.plural[entry.form] += _string(line)
             elif state in _CONTINUED:
                 name = _CONTINUED[state]
                 setattr(entry, name, getattr(entry, name) + _string(line))
@@ -151,8 +151,7 @@ def parse_lines(text: str) -> tuple[str, dict[str, str], list[Message]]:
                 raise Unusual
             continue
         if line[:2] == "#." and (len(line) == 2 or line[2].isspace()):
-            last = "#."  # an extracted comment (the next most common kind), as below
-            if len(line) == 2:
+            if len(line) == 2:  # an extracted comment (the next most common kind)
                 continue
             if state not in _FROM["gc"]:
                 raise Unusual
@@ -163,60 +162,12 @@ def parse_lines(text: str) -> tuple[str, dict[str, str], list[Message]]:
                 entry.comment.append(line[3:])
             state = "gc"
             continue
-        tokens = line.split(None, 2)
-        first = last = tokens[0]
-        if first == "#~|":
+        symbol, line, obsolete = _symbol(line)
+        if not symbol:
             continue
-        obsolete = False
-        if first == "#~" and len(tokens) > 1:
-            line = line[3:].strip()
-            tokens = tokens[1:]
-            first = last = tokens[0]
-            obsolete = True
-        symbol = ""
-        if first in _KEYWORDS and len(tokens) > 1:
-            symbol, line = _KEYWORDS[first], line[len(first) :].lstrip()
-        elif first == "#:":
-            if len(tokens) == 1:
-                continue
-            symbol = "oc"
-        elif line[:1] == '"':
-            if state not in _CONTINUED and state != "mx":
-                raise Unusual
-            value = _string(line)
-            if state == "mx":
-                entry.plural[plural_index] += value
-            else:
-                name = _CONTINUED[state]
-                setattr(entry, name, getattr(entry, name) + value)
+        if symbol == '"':  # a string of an obsolete or previous field
+            _continue_field(entry, state, line)
             continue
-        elif line[:7] == "msgstr[":
-            symbol = "mx"
-        elif first == "#,":
-            if len(tokens) == 1:
-                continue
-            symbol = "fl"
-        elif first == "#" or first.startswith("##"):
-            symbol = "tc"
-        elif first == "#.":
-            if len(tokens) == 1:
-                continue
-            symbol = "gc"
-        elif first == "#|" and len(tokens) > 1 and tokens[1].startswith('"'):
-            line = line[2:].lstrip()
-            if state not in _CONTINUED and state != "mx":
-                raise Unusual
-            if state == "mx":
-                entry.plural[plural_index] += _string(line)
-            else:
-                name = _CONTINUED[state]
-                setattr(entry, name, getattr(entry, name) + _string(line))
-            continue
-        elif first == "#|" and len(tokens) > 2 and tokens[1] in _PREVIOUS:
-            line = line[2:].lstrip()
-            symbol, line = _PREVIOUS[tokens[1]], line[len(tokens[1]) :].lstrip()
-        else:
-            raise Unusual
         if symbol == "tc" and state in ("st", "he"):
             header = f"{header}\n{line[2:]}" if header else line[2:]
             state = "he"
@@ -226,36 +177,102 @@ def parse_lines(text: str) -> tuple[str, dict[str, str], list[Message]]:
         if state in ("ms", "mx") and symbol not in ("mp", "ms", "mx"):
             entries.append(entry)
             entry = _Draft(number)
-        if symbol == "tc":
-            comment = line.lstrip("#")
-            comment = comment[1:] if comment.startswith(" ") else comment
-            entry.tcomment = f"{entry.tcomment}\n{comment}" if entry.tcomment else comment
-        elif symbol == "gc":
-            if entry.comment or line[3:]:  # as polib: leading empty lines are dropped
-                entry.comment.append(line[3:])
-        elif symbol == "oc":  # polib splits off the line number; Message joins it back
-            entry.occurrences += line[3:].split()
-        elif symbol == "fl":
-            entry.flags += [flag.strip() for flag in line[3:].split(",")]
-        elif symbol == "mx":
-            if not line[7:8].isdigit() or line[8:9] != "]":
-                raise Unusual
-            plural_index = int(line[7])
-            entry.plural[plural_index] = _string(line[line.find('"') :])
-        else:
-            if symbol == "mi":
-                entry.obsolete = obsolete
-            setattr(entry, _CONTINUED[symbol], _string(line))
+        _store(entry, symbol, line, obsolete)
         if symbol in ("ms", "mx") and not entry.msgstr_line:
             entry.msgstr_line = number
         state = symbol
-    if last and not last.startswith("#"):
+    if _ends_in_entry_text(text):
         entries.append(entry)
+    return header, *_header_entry(entries)
+
+
+def _symbol(line: str) -> tuple[str, str, bool]:
+    """polib's reading of a line that is neither a plain string nor a '#.' note: its
+    symbol ('' nothing to read, '"' a string continuing the current field, or a state
+    of :data:`_FROM`), the rest of the line, whether it is obsolete."""
+    tokens = line.split(None, 2)
+    first = tokens[0]
+    if first == "#~|":
+        return "", line, False
+    obsolete = first == "#~" and len(tokens) > 1
+    if obsolete:
+        line = line[3:].strip()
+        tokens = tokens[1:]
+        first = tokens[0]
+    if first in _KEYWORDS and len(tokens) > 1:
+        return _KEYWORDS[first], line[len(first) :].lstrip(), obsolete
+    if first in ("#:", "#,", "#."):
+        return ("" if len(tokens) == 1 else _COMMENT_SYMBOLS[first]), line, obsolete
+    if line[:1] == '"':
+        return '"', line, obsolete
+    if line[:7] == "msgstr[":
+        return "mx", line, obsolete
+    if first == "#" or first.startswith("##"):
+        return "tc", line, obsolete
+    if first == "#|" and len(tokens) > 1 and tokens[1].startswith('"'):
+        return '"', line[2:].lstrip(), obsolete
+    if first == "#|" and len(tokens) > 2 and tokens[1] in _PREVIOUS:
+        line = line[2:].lstrip()
+        return _PREVIOUS[tokens[1]], line[len(tokens[1]) :].lstrip(), obsolete
+    raise Unusual
+
+
+_COMMENT_SYMBOLS = {"#:": "oc", "#,": "fl", "#.": "gc"}
+
+
+def _ends_in_entry_text(text: str) -> bool:
+    """Whether the last line that is not blank is an entry's text, not a comment (polib
+    then keeps the entry it was reading): its first word, after any '#~ ', has no '#'."""
+    tokens = text.rstrip().rpartition("\n")[2].split(None, 2)
+    if not tokens:
+        return False
+    first = tokens[1] if tokens[0] == "#~" and len(tokens) > 1 else tokens[0]
+    return not first.startswith("#")
+
+
+def _continue_field(entry: _Draft, state: str, line: str) -> None:
+    """Append the string ``line`` to the field the state ``state`` reads."""
+    if state == "mx":
+        entry.plural[entry.form] += _string(line)
+    elif state in _CONTINUED:
+        name = _CONTINUED[state]
+        setattr(entry, name, getattr(entry, name) + _string(line))
+    else:
+        raise Unusual
+
+
+def _store(entry: _Draft, symbol: str, line: str, obsolete: bool) -> None:
+    """Keep the value of a line of symbol ``symbol`` in ``entry``, as polib does (the
+    commonest symbols first)."""
+    if symbol == "oc":  # polib splits off the line number; Message joins it back
+        entry.occurrences += line[3:].split()
+    elif symbol in _CONTINUED:  # a keyword: msgid, msgstr, msgctxt... or '#|' previous
+        if symbol == "mi":
+            entry.obsolete = obsolete
+        setattr(entry, _CONTINUED[symbol], _string(line))
+    elif symbol == "tc":
+        comment = line.lstrip("#")
+        comment = comment[1:] if comment.startswith(" ") else comment
+        entry.tcomment = f"{entry.tcomment}\n{comment}" if entry.tcomment else comment
+    elif symbol == "gc":
+        if entry.comment or line[3:]:  # as polib: leading empty lines are dropped
+            entry.comment.append(line[3:])
+    elif symbol == "fl":
+        entry.flags += [flag.strip() for flag in line[3:].split(",")]
+    else:  # mx
+        if not line[7:8].isdigit() or line[8:9] != "]":
+            raise Unusual
+        entry.form = int(line[7])
+        entry.plural[entry.form] = _string(line[line.find('"') :])
+
+
+def _header_entry(entries: list[_Draft]) -> tuple[dict[str, str], list[Message]]:
+    """The header entry's metadata, and the other entries (the header taken out)."""
     headers = [i for i, draft in enumerate(entries) if draft.msgid == "" and not draft.obsolete]
     if len(headers) > 1:
         raise Unusual  # polib's find('') and remove() have their own ideas
     metadata = metadata_of(entries.pop(headers[0]).msgstr) if headers else {}
-    return header, metadata, [draft.message() for draft in entries]
+    return metadata, [draft.message() for draft in entries]
 
 
 def metadata_of(msgstr: str) -> dict[str, str]:
@@ -454,36 +471,10 @@ def scan_usual(text: str, details: bool = True) -> tuple[str, dict[str, str], li
             match = _OBSOLETE.match(text, position)
             if match is None:
                 raise Unusual
-        block = match.group("comments")
-        comments = _Comments(block, details or metadata is None)
-        first = line + comments.lead  # the entry's first line that counts, as polib sees it
-        body = match
-        if obsolete:
-            body, skipped = _obsolete_body(match.group("obsolete"))
-            if comments.lead == block.count("\n"):  # no comment line counted
-                first += skipped
-        msgstr_line = (
-            0
-            if obsolete
-            else line
-            + text.count(
-                "\n",
-                position,
-                match.start("msgstr")
-                if match.group("msgstr") is not None
-                else match.start("forms"),
-            )
-        )
-        message = _message(body, comments, first, obsolete, msgstr_line)
+        comments = _Comments(match.group("comments"), details or metadata is None)
+        message = _scanned(text, position, line, match, obsolete, comments)
         if message.msgid == "" and not obsolete:
-            if (
-                metadata is not None
-                or messages
-                or message.msgctxt is not None
-                or comments.notes
-                or comments.references
-                or comments.previous
-            ):
+            if metadata is not None or messages or _more_than_a_header(message, comments):
                 raise Unusual  # a header elsewhere, or twice: polib decides
             header_comment, metadata = comments.header, metadata_of(message.msgstr)
         elif metadata is None:
@@ -495,3 +486,26 @@ def scan_usual(text: str, details: bool = True) -> tuple[str, dict[str, str], li
     if metadata is None:
         raise Unusual
     return header_comment, metadata, messages
+
+
+def _scanned(
+    text: str, position: int, line: int, match: re.Match[str], obsolete: bool, comments: _Comments
+) -> Message:
+    """The entry ``match`` found at ``position`` (line ``line``) of ``text``, with the
+    line numbers polib gives it."""
+    first = line + comments.lead  # the entry's first line that counts, as polib sees it
+    body = match
+    if obsolete:
+        body, skipped = _obsolete_body(match.group("obsolete"))
+        if comments.lead == match.group("comments").count("\n"):  # no comment line counted
+            first += skipped
+        return _message(body, comments, first, obsolete, 0)
+    start = match.start("msgstr") if match.group("msgstr") is not None else match.start("forms")
+    return _message(body, comments, first, obsolete, line + text.count("\n", position, start))
+
+
+def _more_than_a_header(message: Message, comments: _Comments) -> bool:
+    """Whether an entry with an empty msgid has more than a header entry has."""
+    return bool(
+        message.msgctxt is not None or comments.notes or comments.references or comments.previous
+    )

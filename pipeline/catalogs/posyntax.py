@@ -36,6 +36,20 @@ def _string_problem(text: str) -> str | None:
     return None
 
 
+_ORPHAN_MSGSTR = {
+    False: "msgstr without a msgid before it",
+    True: "msgstr[N] without msgid_plural before it",
+}
+
+
+def _unknown_keyword(line: str) -> str:
+    word = line.split()[0] if line.split() else line
+    return (
+        f"unknown keyword '{word[:30]}' (expected msgid, msgstr, msgctxt, a quoted string "
+        "or a # comment)"
+    )
+
+
 def syntax_errors(text: str) -> list[tuple[int, str]]:
     """(line, problem) for each syntax error, in order; empty when the text is valid."""
     errors: list[tuple[int, str]] = []
@@ -65,14 +79,7 @@ def syntax_errors(text: str) -> list[tuple[int, str]]:
             continue
         match = _KEYWORD.match(line)
         if not match:
-            word = line.split()[0] if line.split() else line
-            errors.append(
-                (
-                    number,
-                    f"unknown keyword '{word[:30]}' (expected msgid, msgstr, "
-                    "msgctxt, a quoted string or a # comment)",
-                )
-            )
+            errors.append((number, _unknown_keyword(line)))
             continue
         keyword = match.group(1).split("[")[0]
         problem = _string_problem(match.group(3))
@@ -87,14 +94,7 @@ def syntax_errors(text: str) -> list[tuple[int, str]]:
             indexed = match.group(2) is not None
             allowed = ("msgid_plural", "msgstr[]") if indexed else ("msgid",)
             if last not in allowed:
-                errors.append(
-                    (
-                        number,
-                        "msgstr without a msgid before it"
-                        if not indexed
-                        else "msgstr[N] without msgid_plural before it",
-                    )
-                )
+                errors.append((number, _ORPHAN_MSGSTR[indexed]))
             expect_msgstr = 0
         last = "msgstr[]" if keyword == "msgstr" and match.group(2) is not None else keyword
     if expect_msgstr:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..catalogs.extract import safety_keys
 from ..catalogs.pofile import load_catalog, load_template
-from ..catalogs.xliff import ImportResult, Vet, export_xliff, import_xliff
+from ..catalogs.xliff import export_xliff
+from ..catalogs.xliffimport import ImportResult, Vet, import_xliff
 from ..model import Finding, Key, Message
 from ..source.glossary import Glossary, load_glossary
 from .policy import load_policy

@@ -62,8 +62,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_migrate_plurals(args: argparse.Namespace) -> int:
     """Move a catalog's plural forms to the standard Plural-Forms."""
-    from ..catalogs.merge import EARLIER_FORM
     from ..catalogs.migrate import migrate_plural_forms
+    from ..catalogs.msgmerge import EARLIER_FORM
 
     result = migrate_plural_forms(project_root(args), args.locale)
     if not result.changed:

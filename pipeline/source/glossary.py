@@ -281,54 +281,62 @@ def load_glossary(root: Path) -> Glossary:
         raise SourceError("the glossary must be a mapping with one key, 'terms' (a list)", shown, 1)
     term_nodes = dict(node.value)  # key node -> value node
     lines = [n.start_mark.line + 1 for n in next(iter(term_nodes.values())).value]
-    terms = []
-    allowed = {"term", "translate", "variants", "note", "locales"}
-    for raw, line in zip(data["terms"], lines, strict=True):
-        if not isinstance(raw, dict) or not isinstance(raw.get("term"), str):
-            raise SourceError("each glossary entry needs 'term' (text)", shown, line)
-        unknown = set(raw) - allowed
-        if unknown:
-            raise SourceError(
-                f"unknown key(s) {', '.join(sorted(unknown))} in glossary entry "
-                f"'{raw['term']}' (allowed: {', '.join(sorted(allowed))})",
-                shown,
-                line,
-            )
-        translate = raw.get("translate", False)
-        if not isinstance(translate, bool):
-            raise SourceError(
-                f"glossary entry '{raw['term']}': 'translate' must be true or false", shown, line
-            )
-        if not isinstance(raw.get("note"), str | None):
-            raise SourceError(f"glossary entry '{raw['term']}': 'note' must be text", shown, line)
-        if not isinstance(raw.get("locales"), dict | None):
-            raise SourceError(
-                f"glossary entry '{raw['term']}': 'locales' must be a mapping "
-                "of locale to its rules",
-                shown,
-                line,
-            )
-        locales = {}
-        for locale, rule in (raw.get("locales") or {}).items():
-            if not isinstance(rule, dict) or set(rule) - {"approved", "forbidden"}:
-                raise SourceError(
-                    f"glossary entry '{raw['term']}', locale {locale}: expected "
-                    "'approved' and/or 'forbidden'",
-                    shown,
-                    line,
-                )
-            locales[str(locale)] = LocaleRule(
-                _strings(rule.get("approved"), f"'{raw['term']}' {locale} approved", line, shown),
-                _strings(rule.get("forbidden"), f"'{raw['term']}' {locale} forbidden", line, shown),
-            )
-        terms.append(
-            Term(
-                _nfc(raw["term"].strip()),
-                translate,
-                _strings(raw.get("variants"), "variants", line, shown),
-                raw.get("note"),
-                line,
-                locales,
-            )
+    return Glossary(
+        tuple(_term(raw, line, shown) for raw, line in zip(data["terms"], lines, strict=True))
+    )
+
+
+_TERM_KEYS = {"term", "translate", "variants", "note", "locales"}
+
+
+def _term(raw: object, line: int, shown: str) -> Term:
+    """One entry of the glossary, validated (``line``: where it starts)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("term"), str):
+        raise SourceError("each glossary entry needs 'term' (text)", shown, line)
+    unknown = set(raw) - _TERM_KEYS
+    if unknown:
+        raise SourceError(
+            f"unknown key(s) {', '.join(sorted(unknown))} in glossary entry "
+            f"'{raw['term']}' (allowed: {', '.join(sorted(_TERM_KEYS))})",
+            shown,
+            line,
         )
-    return Glossary(tuple(terms))
+    translate = raw.get("translate", False)
+    if not isinstance(translate, bool):
+        raise SourceError(
+            f"glossary entry '{raw['term']}': 'translate' must be true or false", shown, line
+        )
+    if not isinstance(raw.get("note"), str | None):
+        raise SourceError(f"glossary entry '{raw['term']}': 'note' must be text", shown, line)
+    if not isinstance(raw.get("locales"), dict | None):
+        raise SourceError(
+            f"glossary entry '{raw['term']}': 'locales' must be a mapping of locale to its rules",
+            shown,
+            line,
+        )
+    locales = _locale_rules(raw["term"], raw.get("locales") or {}, line, shown)  # checked first
+    return Term(
+        _nfc(raw["term"].strip()),
+        translate,
+        _strings(raw.get("variants"), "variants", line, shown),
+        raw.get("note"),
+        line,
+        locales,
+    )
+
+
+def _locale_rules(term: str, rules: dict, line: int, shown: str) -> dict[str, LocaleRule]:
+    """A term's ``locales``: each locale's approved and forbidden wordings, validated."""
+    locales = {}
+    for locale, rule in rules.items():
+        if not isinstance(rule, dict) or set(rule) - {"approved", "forbidden"}:
+            raise SourceError(
+                f"glossary entry '{term}', locale {locale}: expected 'approved' and/or 'forbidden'",
+                shown,
+                line,
+            )
+        locales[str(locale)] = LocaleRule(
+            _strings(rule.get("approved"), f"'{term}' {locale} approved", line, shown),
+            _strings(rule.get("forbidden"), f"'{term}' {locale} forbidden", line, shown),
+        )
+    return locales
