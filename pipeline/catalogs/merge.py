@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import CatalogError, HandoutError
 from ..files import replace_if_unchanged, signals_deferred
 from ..model import Message
-from ..text import has_visible_content
+from ..text.visible import has_visible_content
 from ..workers import Failure, can_fork, start_context, start_process
 from .locales import catalog_file, catalog_path, catalogs_lock, discover_locales, parse_locale
 from .memory import Memory, memory_for

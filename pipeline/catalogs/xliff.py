@@ -33,7 +33,7 @@ from ..errors import CatalogError
 from ..files import read_input_file, shown
 from ..model import Finding, Key, Message
 from ..source.glossary import Glossary
-from ..text import has_visible_content
+from ..text.visible import has_visible_content
 from .locales import catalog_file, catalogs_lock, discover_locales, parse_locale
 from .memory import same_language
 from .pofile import (
