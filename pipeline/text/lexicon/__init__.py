@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -159,145 +160,165 @@ def _number_words(
     return words, multipliers
 
 
-@lru_cache(maxsize=128)
-def lexicon_for(locale: str) -> Lexicon:
-    """How ``locale`` writes quantities: CLDR's forms and the curated ones, united."""
-    entry = cldr_entry(locale)
-    sections = curated_entries(locale)
-    keep = frozenset(
-        _KEEP_SHORT | {f for s in sections for f in s.get("keep_short", {}).get("forms", ())}
-    )
-    excluded = {
-        normalize(f).lower()
-        for s in sections
-        for item in s.get("exclude", ())
-        for f in item["forms"]
-    }
+@dataclass
+class _Draft:
+    """A lexicon being assembled: CLDR's forms, then the curated sections' on top."""
+
+    units: dict[str, str] = field(default_factory=dict)
+    prefix_units: dict[str, str] = field(default_factory=dict)
+    per_units: dict[str, set[str]] = field(default_factory=dict)
+    per_words: list[str] = field(default_factory=list)
+    periods: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    periods_before: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    word_quantities: dict[str, tuple[Decimal, str | None]] = field(default_factory=dict)
+    decimals: set[str] = field(default_factory=lambda: {"."})
+    groups: set[str] = field(default_factory=lambda: {","})
+    extra_decimals: set[str] = field(default_factory=set)
+    lakh: bool = False
+    linkers: list[str] = field(default_factory=list)
+    connectors: list[str] = field(default_factory=list)
+    clock_prefixes: list[str] = field(default_factory=list)
+    optional_words: set[str] = field(default_factory=set)
+    optional_units: set[str] = field(default_factory=set)
+    multipliers: dict[str, Decimal] = field(default_factory=dict)
+    words: dict[str, Decimal] = field(default_factory=dict)
+    spells: str | None = None
+    reads_words: bool = True
+    period_position: str = "after"
+    endings: bool = False
+    clock_from: int = 0
+
+
+def _cldr_forms(data: dict[str, Any], keep: frozenset[str]) -> _Draft:
+    """CLDR's unit forms, day periods and number symbols for one locale; English unit
+    words stay readable too."""
+    draft = _Draft()
     units: dict[str, set[str]] = {}
     prefix_units: dict[str, set[str]] = {}
-    per_units: dict[str, set[str]] = {}
-    per_words: list[str] = []
-    clock_words: dict[str, Decimal] = {}
-    periods: dict[str, tuple[tuple[int, int], ...]] = {}
-    decimals, groups, lakh = {"."}, {","}, False
-    if entry is not None:
-        data = entry[1]
-        for unit, sides in data["units"].items():
-            for form in sides.get("suffix", ()):
-                if _usable(form, keep):
-                    units.setdefault(form, set()).add(unit)
-            for form in sides.get("prefix", ()):
-                if _usable(form, keep):
-                    prefix_units.setdefault(form, set()).add(unit)
-            for form in sides.get("per", ()):
-                if _usable(form.lstrip("/ "), keep) and not form.startswith("/"):
-                    per_units.setdefault(form, set()).add(unit)  # "/h" is read as h
-        per_words = [w for w in data.get("per_words", ()) if len(w) > 1]
-        rules = data["day_period_rules"]
-        for key, names in data["day_periods"].items():
-            spans = _hours("am" if key == "am" else "pm" if key == "pm" else rules.get(key, []))
-            for word in names:
-                if spans and _usable(word, keep) and key not in ("midnight",):
-                    periods.setdefault(word, spans)
-                if (
-                    key in ("noon", "midnight")
-                    and _usable(word, keep)
-                    and len(word) > 2
-                    and not any(
-                        word in other
-                        for k, other in data["day_periods"].items()
-                        if k not in ("noon", "midnight")
-                    )
-                ):
-                    # noon and midnight are clock times on their own ("опівдні": 12:00),
-                    # unless the word also names another time of day (Swahili usiku)
-                    clock_words[word] = Decimal(12 if key == "noon" else 0)
-        symbols = data["numbers"]["symbols"]
-        decimals = {s for table in symbols.values() for s in table["decimal"]}
-        groups = {s for table in symbols.values() for s in table["group"]}
-        lakh = 2 in data["numbers"]["grouping"]
+    for unit, sides in data["units"].items():
+        for form in sides.get("suffix", ()):
+            if _usable(form, keep):
+                units.setdefault(form, set()).add(unit)
+        for form in sides.get("prefix", ()):
+            if _usable(form, keep):
+                prefix_units.setdefault(form, set()).add(unit)
+        for form in sides.get("per", ()):
+            if _usable(form.lstrip("/ "), keep) and not form.startswith("/"):
+                draft.per_units.setdefault(form, set()).add(unit)  # "/h" is read as h
+    draft.per_words = [w for w in data.get("per_words", ()) if len(w) > 1]
+    _cldr_periods(data, keep, draft)
+    symbols = data["numbers"]["symbols"]
+    draft.decimals = {s for table in symbols.values() for s in table["decimal"]}
+    draft.groups = {s for table in symbols.values() for s in table["group"]}
+    draft.lakh = 2 in data["numbers"]["grouping"]
     # one form naming two units is ambiguous: CLDR's own is dropped, a curated one decides
-    unit_map = {f: next(iter(u)) for f, u in units.items() if len(u) == 1}
-    prefix_map = {f: next(iter(u)) for f, u in prefix_units.items() if len(u) == 1}
-    options: dict[str, Any] = {
-        "linkers": [],
-        "connectors": [],
-        "clock_prefixes": [],
-        "optional_words": set(),
-        "optional_units": set(),
-    }
-    periods_before: dict[str, tuple[tuple[int, int], ...]] = {}
-    multipliers: dict[str, Decimal] = {}
-    words: dict[str, Decimal] = {}
-    word_quantities: dict[str, tuple[Decimal, str | None]] = {}
-    extra_decimals: set[str] = set()
-    spells: str | None = _candidates(locale)[-1]
-    reads_words, period_position = True, "after"
-    endings = False
-    clock_from = 0
+    draft.units = {f: next(iter(u)) for f, u in units.items() if len(u) == 1}
+    draft.prefix_units = {f: next(iter(u)) for f, u in prefix_units.items() if len(u) == 1}
     # English unit words stay readable in every language: translations keep them
     # ("24 hours" in a Tagalog text, a paragraph left in English)
-    for form, unit in ENGLISH.units.items() if entry is not None else ():
+    for form, unit in ENGLISH.units.items():
         if len(form) > 1 and unit not in (CLOCK,):  # (an unknown locale: symbols only)
-            unit_map.setdefault(form, unit)
-    for word, hour in clock_words.items():
-        word_quantities[word] = (hour, CLOCK)
+            draft.units.setdefault(form, unit)
+    return draft
+
+
+def _cldr_periods(data: dict[str, Any], keep: frozenset[str], draft: _Draft) -> None:
+    """CLDR's day periods; noon and midnight are clock times on their own ("опівдні":
+    12:00), unless the word also names another time of day (Swahili usiku)."""
+    rules = data["day_period_rules"]
+    for key, names in data["day_periods"].items():
+        spans = _hours("am" if key == "am" else "pm" if key == "pm" else rules.get(key, []))
+        for word in names:
+            if spans and _usable(word, keep) and key not in ("midnight",):
+                draft.periods.setdefault(word, spans)
+            if (
+                key in ("noon", "midnight")
+                and _usable(word, keep)
+                and len(word) > 2
+                and not any(
+                    word in other
+                    for k, other in data["day_periods"].items()
+                    if k not in ("noon", "midnight")
+                )
+            ):
+                draft.word_quantities[word] = (Decimal(12 if key == "noon" else 0), CLOCK)
+
+
+def _curated_forms(draft: _Draft, sections: list[dict[str, Any]]) -> None:
+    """The curated sections' forms and settings, each on top of what came before."""
     for section in sections:
         for item in section.get("units", ()):
-            target = prefix_map if item.get("before") else unit_map
+            target = draft.prefix_units if item.get("before") else draft.units
             for form in item["forms"]:
                 target[form] = item["unit"]
         for key in ("linkers", "connectors", "clock_prefixes"):
             if key in section:
-                options[key] += section[key]["forms"]
+                getattr(draft, key).extend(section[key]["forms"])
         for item in section.get("per_units", ()):
             for form in item["forms"]:
-                per_units.setdefault(form, set()).add(item["unit"])
+                draft.per_units.setdefault(form, set()).add(item["unit"])
         for item in section.get("periods", ()):
             for form in item["forms"]:
-                periods[form] = _hours(item["hours"])
+                draft.periods[form] = _hours(item["hours"])
         for item in section.get("multipliers", ()):
-            multipliers.update({f: Decimal(str(item["value"])) for f in item["forms"]})
-        for item in section.get("words", ()):
-            words.update({normalize(f).lower(): Decimal(str(item["value"])) for f in item["forms"]})
-            if item.get("optional"):
-                options["optional_words"] |= set(item["forms"])
-        for item in section.get("word_quantities", ()):
-            word_quantities.update(
-                {f: (Decimal(str(item["value"])), item["unit"]) for f in item["forms"]}
-            )
-            if item.get("optional"):
-                options["optional_words"] |= set(item["forms"])
+            draft.multipliers.update({f: Decimal(str(item["value"])) for f in item["forms"]})
+        _curated_words(draft, section)
         if "optional_units" in section:
-            options["optional_units"] |= set(section["optional_units"]["forms"])
+            draft.optional_units |= set(section["optional_units"]["forms"])
         if "decimals" in section:
-            extra_decimals |= set(section["decimals"]["extra"])
-        spells = _n2w_language(section.get("num2words", spells))
-        reads_words = section.get("reads_words", reads_words)
-        endings = section.get("endings", endings)
-        clock_from = section.get("clock_from", clock_from)
-        lakh = section.get("lakh", lakh)
-        period_position = section.get("period_position", period_position)
-    spelled, generated_multipliers = _number_words(spells, excluded)
-    spelled.update(words)
-    # one-letter prefixes written onto a number word (Hebrew בשמונה: at eight, ושתיים)
+            draft.extra_decimals |= set(section["decimals"]["extra"])
+        draft.spells = _n2w_language(section.get("num2words", draft.spells))
+        draft.reads_words = section.get("reads_words", draft.reads_words)
+        draft.endings = section.get("endings", draft.endings)
+        draft.clock_from = section.get("clock_from", draft.clock_from)
+        draft.lakh = section.get("lakh", draft.lakh)
+        draft.period_position = section.get("period_position", draft.period_position)
+
+
+def _curated_words(draft: _Draft, section: dict[str, Any]) -> None:
+    """A section's number words, and its words that carry their unit (``twice``)."""
+    for item in section.get("words", ()):
+        draft.words.update(
+            {normalize(f).lower(): Decimal(str(item["value"])) for f in item["forms"]}
+        )
+        if item.get("optional"):
+            draft.optional_words |= set(item["forms"])
+    for item in section.get("word_quantities", ()):
+        draft.word_quantities.update(
+            {f: (Decimal(str(item["value"])), item["unit"]) for f in item["forms"]}
+        )
+        if item.get("optional"):
+            draft.optional_words |= set(item["forms"])
+
+
+def _spelled(draft: _Draft, sections: list[dict[str, Any]], excluded: set[str]) -> dict:
+    """Spelled numbers: num2words' and the curated ones, with their one-letter prefixes
+    (Hebrew בשמונה: at eight, ושתיים); their multipliers join the draft's."""
+    spelled, generated_multipliers = _number_words(draft.spells, excluded)
+    spelled.update(draft.words)
     for prefix in (f for s in sections for f in s.get("word_prefixes", {}).get("forms", ())):
         for form, value in list(spelled.items()):
             if len(form) > 1 and " " not in form:
                 spelled.setdefault(f"{prefix}{form}", value)
     for form, value in generated_multipliers.items():
-        multipliers.setdefault(form, value)
+        draft.multipliers.setdefault(form, value)
     # one is also the article in most languages ("una semana", "một tuần"): it may stand
     # for nothing in the source
-    options["optional_words"] |= {w for w, v in spelled.items() if v == 1}
-    not_quantities = [f for s in sections for f in s.get("not_quantities", {}).get("forms", ())]
-    if entry is not None and entry[1]["numbers"]["percent_first"]:
-        prefix_map.setdefault("%", "%")
-    unit_map, prefix_map = _with_joiner_variants(unit_map), _with_joiner_variants(prefix_map)
+    draft.optional_words |= {w for w, v in spelled.items() if v == 1}
+    return spelled
+
+
+def _settle(draft: _Draft, percent_first: bool, glued: bool) -> None:
+    """What the forms imply for one another: a day period that names a unit is read as
+    the unit, a unit after the linker is a unit, the periods stand where the language
+    puts them."""
+    if percent_first:
+        draft.prefix_units.setdefault("%", "%")
+    draft.units = _with_joiner_variants(draft.units)
+    draft.prefix_units = _with_joiner_variants(draft.prefix_units)
     # a day period that is (or begins with) a unit form is read as the unit: CLDR's Russian
     # "день" (afternoon) is a day, Welsh "min nos" begins with the minute
-    unit_keys = {normalize(f).lower() for f in unit_map}
-    glued = _candidates(locale)[-1] in GLUED
+    unit_keys = {normalize(f).lower() for f in draft.units}
 
     def names_a_unit(word: str) -> bool:
         key = normalize(word).lower()
@@ -309,22 +330,23 @@ def lexicon_for(locale: str) -> Lexicon:
             and any(key.startswith(u) for u in unit_keys if len(u) > 1)
         )
 
-    periods = {w: h for w, h in periods.items() if not names_a_unit(w)}
+    draft.periods = {w: h for w, h in draft.periods.items() if not names_a_unit(w)}
     # a CLDR form that begins with the language's linker ("na sentimetro kubiko") is also
     # read after the linker, as the reader takes it
-    for linker in options["linkers"]:
-        for form, unit in list(unit_map.items()):
+    for linker in draft.linkers:
+        for form, unit in list(draft.units.items()):
             if form.lower().startswith(f"{linker} "):
-                unit_map.setdefault(form[len(linker) + 1 :], unit)
-    if period_position in ("before", "both"):
-        periods_before = dict(periods)
-    if period_position == "before":
-        periods = {}
-    code = entry[0] if entry else locale
-    lang = _candidates(locale)[-1]
+                draft.units.setdefault(form[len(linker) + 1 :], unit)
+    if draft.period_position in ("before", "both"):
+        draft.periods_before = dict(draft.periods)
+    if draft.period_position == "before":
+        draft.periods = {}
 
-    # an exclusion removes a form from CLDR, num2words and the curated forms of every
-    # language; the language's own curated units and periods stay (Korean 일: a day, not one)
+
+def _dropper(sections: list[dict[str, Any]], excluded: set[str]) -> Callable[..., dict]:
+    """An exclusion removes a form from CLDR, num2words and the curated forms of every
+    language; the language's own curated units and periods stay (Korean 일: a day, not
+    one)."""
     own = {
         normalize(f).lower()
         for s in sections[1:]
@@ -340,33 +362,59 @@ def lexicon_for(locale: str) -> Lexicon:
             if normalize(f).lower() not in excluded or (keep_own and normalize(f).lower() in own)
         }
 
+    return drop
+
+
+@lru_cache(maxsize=128)
+def lexicon_for(locale: str) -> Lexicon:
+    """How ``locale`` writes quantities: CLDR's forms and the curated ones, united."""
+    entry = cldr_entry(locale)
+    sections = curated_entries(locale)
+    keep = frozenset(
+        _KEEP_SHORT | {f for s in sections for f in s.get("keep_short", {}).get("forms", ())}
+    )
+    excluded = {
+        normalize(f).lower()
+        for s in sections
+        for item in s.get("exclude", ())
+        for f in item["forms"]
+    }
+    lang = _candidates(locale)[-1]
+    draft = _cldr_forms(entry[1], keep) if entry is not None else _Draft()
+    draft.spells = lang
+    _curated_forms(draft, sections)
+    spelled = _spelled(draft, sections, excluded)
+    percent_first = entry is not None and entry[1]["numbers"]["percent_first"]
+    _settle(draft, percent_first, lang in GLUED)
+    not_quantities = [f for s in sections for f in s.get("not_quantities", {}).get("forms", ())]
+    drop = _dropper(sections, excluded)
     return Lexicon(
-        name=code,
-        decimals=frozenset(decimals),
-        groups=frozenset(groups),
-        lakh=lakh,
+        name=entry[0] if entry else locale,
+        decimals=frozenset(draft.decimals),
+        groups=frozenset(draft.groups),
+        lakh=draft.lakh,
         space_groups=lang not in CHINESE_JAPANESE,
-        extra_decimals=frozenset(extra_decimals),
-        units=drop(unit_map),
-        prefix_units=drop(prefix_map),
-        linkers=tuple(options["linkers"]),
-        connectors=tuple(options["connectors"]),
-        periods=drop(periods),
-        periods_before=drop(periods_before),
-        clock_prefixes=tuple(options["clock_prefixes"]),
-        multipliers=multipliers,
+        extra_decimals=frozenset(draft.extra_decimals),
+        units=drop(draft.units),
+        prefix_units=drop(draft.prefix_units),
+        linkers=tuple(draft.linkers),
+        connectors=tuple(draft.connectors),
+        periods=drop(draft.periods),
+        periods_before=drop(draft.periods_before),
+        clock_prefixes=tuple(draft.clock_prefixes),
+        multipliers=draft.multipliers,
         words=drop(spelled, keep_own=False),
-        word_quantities=word_quantities,
-        optional_words=frozenset(options["optional_words"]),
-        optional_units=frozenset(options["optional_units"]),
+        word_quantities=draft.word_quantities,
+        optional_words=frozenset(draft.optional_words),
+        optional_units=frozenset(draft.optional_units),
         han_numerals=lang in CHINESE_JAPANESE,
         glued=lang in GLUED,
-        endings=endings,
+        endings=draft.endings,
         not_quantities=tuple(not_quantities),
-        per_words=tuple(per_words),
-        per_units=drop({f: next(iter(u)) for f, u in per_units.items() if len(u) == 1}),
-        clock_from=clock_from,
-        reads_words=reads_words and bool(spelled or lang in CHINESE_JAPANESE),
+        per_words=tuple(draft.per_words),
+        per_units=drop({f: next(iter(u)) for f, u in draft.per_units.items() if len(u) == 1}),
+        clock_from=draft.clock_from,
+        reads_words=draft.reads_words and bool(spelled or lang in CHINESE_JAPANESE),
     )
 
 
