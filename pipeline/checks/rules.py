@@ -19,18 +19,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from babel import Locale, UnknownLocaleError
-
 from ..catalogs.confirmations import confirmation_fact_problems
+from ..catalogs.locales import parse_locale
 from ..catalogs.plurals import standard_rule
 from ..catalogs.pofile import Catalog
 from ..catalogs.review import fact_problems
 from ..catalogs.reviewmarks import is_reviewed
+from ..errors import LocaleError
 from ..factcheck import revision_date_problem
 from ..model import Finding, Key, Message, Severity, Where
 from ..source.designations import introduced as introduced_designations
 from ..source.glossary import Glossary
 from ..source.markup import STRONG, markup_error, signature
+from ..text.direction import is_rtl as script_is_rtl
+from ..text.normalize import nfc
 from .confirmed import apply_confirmations
 from .numbers import verdict as numbers_verdict
 from .periods import period_problems
@@ -225,10 +227,11 @@ _WORD_BREAK_LANGUAGES = {"km", "th", "lo", "my", "shn", "ksw", "bo", "dz"}
 
 @lru_cache(maxsize=256)
 def is_rtl(locale: str) -> bool:
-    """Whether CLDR writes ``locale`` right to left."""
+    """Whether CLDR writes ``locale`` right to left, as its pages say (a script modifier
+    counts: ``az@arabic`` is); an unknown locale is not."""
     try:
-        return Locale.parse(locale.split("@")[0]).character_order == "right-to-left"
-    except (UnknownLocaleError, ValueError):
+        return script_is_rtl(parse_locale(locale))
+    except LocaleError:
         return False
 
 
@@ -681,14 +684,6 @@ def entry_contexts(
                 else message.msgid
             )
             yield EntryContext(locale, message, nfc(source), nfc(text), safety, glossary)
-
-
-def nfc(text: str) -> str:
-    """``text`` in Unicode NFC: every check compares texts in that form, whatever form an
-    editor saved (macOS editors may save NFD); a handout shows the text as written."""
-    if text.isascii() or unicodedata.is_normalized("NFC", text):
-        return text
-    return unicodedata.normalize("NFC", text)
 
 
 def catalog_findings(

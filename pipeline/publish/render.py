@@ -23,6 +23,7 @@ from .. import __version__
 from ..catalogs.locales import language_tag, parse_locale
 from ..checks.clinic_details import Clinic
 from ..source.markup import parse, plain
+from ..text.direction import direction
 from .facts import Facts, fill, has_placeholders, localized_values
 from .formats import DRAFTS, Navigation
 from .localize import (
@@ -89,7 +90,7 @@ def locale_info(code: str) -> LocaleInfo:
     locale = Locale("en") if code == ENGLISH else parse_locale(code)
     tag = ENGLISH if code == ENGLISH else language_tag(code)  # sr@latin: sr-Latn
     name = locale.get_display_name(locale) or code
-    return LocaleInfo(code, tag, locale.text_direction, name[:1].upper() + name[1:], locale)
+    return LocaleInfo(code, tag, direction(locale), name[:1].upper() + name[1:], locale)
 
 
 # --- shared helpers ----------------------------------------------------------------------

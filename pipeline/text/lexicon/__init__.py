@@ -19,7 +19,6 @@ locale's :class:`~pipeline.text.quantities.Lexicon`.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,6 +38,7 @@ from ..quantities import (
     Lexicon,
     normalize,
 )
+from ..width import is_wide
 
 CHINESE_JAPANESE = frozenset({"zh", "ja", "yue"})
 GLUED = frozenset({"zh", "ja", "ko", "yue", "th", "lo", "km", "my"})
@@ -123,7 +123,7 @@ def curated_entries(locale: str) -> list[dict[str, Any]]:
 def _is_short(form: str) -> bool:
     """A one-letter abbreviation of an alphabetic script ("a", "d", "м"): too often a word."""
     bare = form.strip(".")
-    return len(bare) == 1 and bare.isalpha() and unicodedata.east_asian_width(bare) not in "WF"
+    return len(bare) == 1 and bare.isalpha() and not is_wide(bare)
 
 
 def _usable(form: str, keep: frozenset[str]) -> bool:
