@@ -18,8 +18,8 @@ from functools import lru_cache
 
 from .lexicon import lexicon_for
 from .quantities import ENGLISH, Lexicon
-from .quantities.patterns import WORD_END, alternation
-from .width import columns, has_wide_blocks, is_double, is_wide
+from .quantities.patterns import WORD_END, alternation, trie
+from .width import WIDE_BLOCKS, columns, is_double, is_wide
 
 _JOINERS = "\u00a0\u202f"  # no-break spaces: part of a token, never a break
 _NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛〞・ー…‥%％°℃)]},.:;!?؟،؛»”’")
@@ -51,11 +51,12 @@ def _forms(lexicons: tuple[Lexicon, ...]) -> set[str]:
 
 
 def _units(forms: set[str], glued: bool) -> str:
-    """An alternation of unit forms, longest first, each ending where a word ends ("g" in
-    "3 g", not in "3 good"; "m2" not in "3 m23"), but in a language written without
-    spaces (Thai, CJK), where a unit runs on into what follows."""
+    """Unit forms as tries (the regex engine picks a branch by the next character), each
+    form ending where a word ends ("g" in "3 g", not in "3 good"; "m2" not in "3 m23"),
+    but in a language written without spaces (Thai, CJK), where a unit runs on into what
+    follows; a form that does not end there gives way to a shorter one."""
     if glued:
-        return alternation(forms)
+        return trie(forms)
     ends: dict[str, list[str]] = {WORD_END: [], "(?!\\d)": [], "": []}
     for form in forms:
         last = form[-1]
@@ -65,7 +66,7 @@ def _units(forms: set[str], glued: bool) -> str:
             ends[WORD_END].append(form)
         else:
             ends["(?!\\d)" if last.isdigit() else ""].append(form)
-    return "|".join(f"(?:{alternation(found)}){end}" for end, found in ends.items() if found)
+    return "|".join(f"(?:{trie(found)}){end}" for end, found in ends.items() if found)
 
 
 @lru_cache(maxsize=64)
@@ -81,7 +82,7 @@ def quantity_pattern(locale: str | None) -> re.Pattern[str]:
 def tokens(text: str, locale: str | None = None) -> list[tuple[str, bool]]:
     """(token, space_before) pairs: the units between which a line may break."""
     glued = _glued_spans(text, locale)
-    if not glued and not has_wide_blocks(text):  # the usual case: break at spaces only
+    if not glued and not WIDE_BLOCKS.search(text):  # the usual case: break at spaces only
         return [(word, True) for word in text.split(" ") if word]
     found: list[tuple[str, bool]] = []
     offset = 0
@@ -108,7 +109,7 @@ def _glued_spans(text: str, locale: str | None) -> set[int]:
 
 def _split_wide(piece: str, offset: int, glued: set[int]) -> list[str]:
     """Split a spaceless run between wide characters (kinsoku and quantities respected)."""
-    if piece.isascii() or not has_wide_blocks(piece):
+    if piece.isascii() or not WIDE_BLOCKS.search(piece):
         return [piece]
     parts = [piece[0]]
     for index in range(1, len(piece)):
