@@ -8,6 +8,10 @@ A unit is what the locale's lexicon (:func:`pipeline.text.lexicon.lexicon_for`) 
 unit written after a number ("5 mg", "38,5 °C", "2 fois", "48 horas", "2 ครั้ง",
 "48小时"), its compatibility forms ("℃", "％", "㎎") and, since every handout may show
 English (a fallback, the bilingual edition's English lines), the English lexicon's.
+
+The PO files' line breaking (:mod:`pipeline.catalogs.poformat`) is another contract, GNU
+msgcat's lines byte for byte (UAX #14 opportunities, gettext's column count); it shares
+only the wide-character rule (:mod:`pipeline.text.width`).
 """
 
 from __future__ import annotations
