@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -155,3 +157,24 @@ def test_no_line_is_wider_than_the_limit_unless_it_is_one_token(words, columns):
         if width(line) > columns:  # only a token that cannot be broken
             assert len(tokens(line)) == 1, line
     assert "".join("".join(lines).split()) == "".join(text.split())  # nothing lost
+
+
+def test_a_handout_keeps_the_units_of_its_own_language(project):
+    """The shipped Spanish handout as text: wherever its paragraph puts "48 horas", the
+    number stays with its unit (the handout's locale reaches the wrapper)."""
+    from pipeline.catalogs.pofile import load_catalog
+    from pipeline.publish.localize import interface_for, localize
+    from pipeline.publish.render import render_text
+    from pipeline.source.monographs import load_monographs
+    from tests.conftest import set_entry
+
+    entry = next(m for m in load_catalog(project, "es").messages if m.msgstr.count("48 horas") == 2)
+    monograph = load_monographs(project)[0]
+    for shift in range(0, 24):  # the old wrapper cut "48 | horas" at 17 to 19
+        set_entry(project, "es", entry.msgid, msgstr="sí " * shift + entry.msgstr)
+        catalog = load_catalog(project, "es")
+        interface = interface_for(catalog, frozenset())
+        handout = localize(monograph, "es", catalog.lookup(), frozenset(), interface)
+        text = render_text(handout, interface, "0123456789ab")
+        assert text.count("48 horas") == 2, shift
+        assert not re.search(r"\b48\n", text), shift
