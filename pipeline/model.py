@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .text import is_translation
+from .text.visible import is_translation
 
 BlockKind = Literal["paragraph", "callout", "list"]
 SegmentKind = Literal[
@@ -165,7 +165,7 @@ class Message:
     @property
     def translated(self) -> bool:
         """THE completeness rule: not fuzzy, not obsolete, and every form has visible
-        content (:func:`pipeline.text.is_translation`: a msgstr of spaces, punctuation
+        content (:func:`pipeline.text.visible.is_translation`: a msgstr of spaces, punctuation
         or invisible characters is not a translation)."""
         if self.fuzzy or self.obsolete:
             return False

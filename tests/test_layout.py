@@ -197,9 +197,8 @@ def test_stages_never_print(path):
     assert not printing, f"{path.relative_to(PACKAGE.parent)}:{printing[0]}: a stage prints"
 
 
-# stages whose rooms are already sized (#28 item 4); the others join as they are split
-SIZED = ("catalogs", "source")
-MOVING = {"source/quantities.py"}  # to the text package, which sizes it
+# #28 item 4: every module of the package is sized, every stage and the top modules
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 600, 60
 
 
 def long_functions(path: Path) -> list[str]:
@@ -209,24 +208,20 @@ def long_functions(path: Path) -> list[str]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             length = (node.end_lineno or node.lineno) - node.lineno + 1
             reason = "Long because" in (ast.get_docstring(node) or "")
-            if length > 60 and not reason:
+            if length > MAX_FUNCTION_LINES and not reason:
                 found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} ({length})")
     return found
 
 
-@pytest.mark.parametrize("stage", SIZED)
+@pytest.mark.parametrize("stage", sorted(STAGES))
 def test_no_module_over_600_lines_no_function_over_60_without_a_reason(stage):
-    paths = [
-        p
-        for p in sorted((PACKAGE / stage).rglob("*.py"))
-        if p.relative_to(PACKAGE).as_posix() not in MOVING
-    ]
-    assert paths
+    paths = [p for p in modules() if stage_of(dotted(p)) == stage]
+    assert paths, f"no module of stage {stage}"
     too_long = [
         f"{p.relative_to(PACKAGE)} ({n})"
         for p in paths
-        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     ]
-    assert not too_long, f"modules over 600 lines: {too_long}"
+    assert not too_long, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
     functions = [f for p in paths for f in long_functions(p)]
     assert not functions, f"functions over 60 lines with no 'Long because' reason: {functions}"

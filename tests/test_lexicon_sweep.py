@@ -1,4 +1,4 @@
-"""Generated sweeps over every locale the lexicon claims (pipeline/checks/lexicon/): every
+"""Generated sweeps over every locale the lexicon claims (pipeline/text/lexicon/): every
 unit form CLDR gives, every hour with every day period, every spelled number 0-100 of
 every rule set (number_words.json) is read back as what it says."""
 
@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.checks.lexicon import cldr, knowledge, lexicon_for, number_words
 from pipeline.checks.numbers import reader
-from pipeline.source.quantities import CLOCK, HOUR_OR_CLOCK, TIME
+from pipeline.text.lexicon import cldr, knowledge, lexicon_for, number_words
+from pipeline.text.quantities import CLOCK, HOUR_OR_CLOCK, TIME
 
 LOCALES = sorted(cldr())
 LANGUAGES = sorted(set(number_words()) & {code.split("_")[0] for code in LOCALES})
@@ -121,7 +121,7 @@ def test_no_curated_section_names_a_key_twice():
     from importlib import resources
 
     text = (
-        resources.files("pipeline.checks.lexicon")
+        resources.files("pipeline.text.lexicon")
         .joinpath("curated.yaml")
         .read_text(encoding="utf-8")
     )

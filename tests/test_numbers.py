@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.checks.lexicon import cldr, lexicon_for
 from pipeline.checks.numbers import compare, find_localized, find_quantities, protected_tokens
 from pipeline.checks.numbers import reader as locale_reader
 from pipeline.checks.periods import period_problems
+from pipeline.text.lexicon import cldr, lexicon_for
 
 ROOT = Path(__file__).resolve().parent.parent
 FEVER = "a fever (temperature greater than 100.4°F or 38°C)"
@@ -332,7 +332,7 @@ def test_the_generator_unites_releases_so_a_dropped_form_stays():
 def test_every_curated_form_says_why():
     import yaml
 
-    data = yaml.safe_load((ROOT / "pipeline/checks/lexicon/curated.yaml").read_text("utf-8"))
+    data = yaml.safe_load((ROOT / "pipeline/text/lexicon/curated.yaml").read_text("utf-8"))
     for language, section in data.items():
         for key, value in (section or {}).items():
             items = (
@@ -423,7 +423,7 @@ def test_normalize_skips_only_texts_without_a_hint_character_it_would_rewrite():
     Roman numeral characters NFKC leaves alone (ↀ ↁ ↂ): those are still made numbers."""
     import unicodedata
 
-    from pipeline.source.quantities import _COMPAT_HINT, _NFKC_STABLE_HINTS, normalize
+    from pipeline.text.quantities.numerals import _COMPAT_HINT, _NFKC_STABLE_HINTS, normalize
 
     stable = {
         chr(c)

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from pipeline import check_text
-from pipeline.checks.lexicon import period_words as _data
 from pipeline.checks.periods import PERIODS, period_problems
+from pipeline.text.lexicon import period_words as _data
 
 DAILY = "Take 1 tablet by mouth once daily."
 
@@ -75,7 +75,7 @@ def test_the_data_file_is_plain_yaml():
     from importlib import resources
 
     text = (
-        resources.files("pipeline.checks")
+        resources.files("pipeline.text")
         .joinpath("lexicon", "periods.yaml")
         .read_text(encoding="utf-8")
     )

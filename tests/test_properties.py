@@ -24,7 +24,7 @@ from pipeline.model import Message
 from pipeline.publish.localize import Interface, localize
 from pipeline.publish.render import inline_html, render_html
 from pipeline.source.monographs import load_monograph
-from pipeline.text import is_translation
+from pipeline.text.visible import is_translation
 from tests.projects import REPO
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "60"))

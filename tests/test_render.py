@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from pipeline.catalogs.pofile import load_catalog
 from pipeline.publish.localize import UI_IMPORTANT, interface_for, localize
-from pipeline.publish.plaintext import WIDTH, _tokens, width
+from pipeline.publish.plaintext import WIDTH, width
 from pipeline.publish.render import inline_html, locale_info, render_html, render_text
 from pipeline.source.markup import plain
 from pipeline.source.monographs import load_monographs
+from pipeline.text.linebreak import tokens as _tokens
 from tests.conftest import complete_catalog, set_entry
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -25,7 +25,7 @@ from pipeline.model import Message
 from pipeline.publish.build import build
 from pipeline.source.glossary import load_glossary
 from pipeline.source.interface import UI_IMPORTANT
-from pipeline.text import has_visible_content, is_translation, visible_length
+from pipeline.text.visible import has_visible_content, is_translation, visible_length
 from tests.projects import REPO, copy_project, run_cli
 
 ALL = [chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF]

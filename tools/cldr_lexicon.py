@@ -1,4 +1,4 @@
-"""Generate pipeline/checks/lexicon/cldr.json: unit names, day periods and number symbols
+"""Generate pipeline/text/lexicon/cldr.json: unit names, day periods and number symbols
 from CLDR, as several Babel releases ship it, united.
 
 The quantity check reads this file, never the installed Babel, so its verdicts do not
@@ -22,7 +22,7 @@ import tempfile
 import venv
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parent.parent / "pipeline" / "checks" / "lexicon" / "cldr.json"
+OUTPUT = Path(__file__).resolve().parent.parent / "pipeline" / "text" / "lexicon" / "cldr.json"
 
 # the locales the project translates into or may (issue 11's list and more)
 LOCALES = (

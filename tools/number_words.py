@@ -1,4 +1,4 @@
-"""Generate pipeline/checks/lexicon/number_words.json: spelled numbers from num2words, for
+"""Generate pipeline/text/lexicon/number_words.json: spelled numbers from num2words, for
 every language the lexicon has CLDR data for and num2words spells.
 
 The quantity check reads this file, never num2words at run time, so its verdicts do not
@@ -22,7 +22,7 @@ import unicodedata
 from pathlib import Path
 
 OUTPUT = (
-    Path(__file__).resolve().parent.parent / "pipeline" / "checks" / "lexicon" / "number_words.json"
+    Path(__file__).resolve().parent.parent / "pipeline" / "text" / "lexicon" / "number_words.json"
 )
 CLDR = OUTPUT.with_name("cldr.json")
 VALUES = (*range(101), *range(200, 1001, 100))

@@ -15,7 +15,7 @@ from ..catalogs.locales import catalog_path
 from ..catalogs.pofile import load_catalog, render_catalog, write_atomic
 from ..model import Message
 from ..source.glossary import Glossary, load_glossary, phrase_pattern
-from ..source.quantities import ENGLISH
+from ..text.quantities import ENGLISH
 
 LOCALES = (
     "es",

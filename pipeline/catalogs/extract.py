@@ -19,8 +19,8 @@ from ..errors import CatalogError
 from ..model import Key, Message, Monograph
 from ..source.glossary import Glossary, load_glossary
 from ..source.monographs import load_monographs
-from ..source.quantities import find_quantities
 from ..source.segments import Segment, iter_segments
+from ..text.quantities import find_quantities
 from .locales import TEMPLATE_PATH, catalogs_lock, template_file
 from .pofile import Catalog, read_catalog, render_catalog, write_atomic
 from .poformat import comment_lines

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from ..errors import CatalogError
 from ..files import digest as digest_of_bytes
 from ..files import replace_if_unchanged
 from ..model import Message
+from ..text.normalize import nfc
 from .pofile import messages_of_text, prepare_file
 
 KEYWORD = "handouts-reviewed"
@@ -52,13 +52,9 @@ class Mark:
         return self.digest == digest(message, self.date, self.reviewer)
 
 
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def normal_reviewer(name: str) -> str:
     """A reviewer's name as marks store it: NFC, inner whitespace as single spaces."""
-    return _SEPARATORS.sub(" ", _nfc(name)).strip()
+    return _SEPARATORS.sub(" ", nfc(name)).strip()
 
 
 def reviewer_problem(name: str) -> str | None:
@@ -101,7 +97,7 @@ def mark_problem(mark: Mark, now: dt.date | None = None) -> str | None:
 
 def canonical_field(name: str, value: str) -> bytes:
     """``name LEN:VALUE\\n``: one field of a digest's canonical form (VALUE in NFC)."""
-    data = _nfc(value).encode("utf-8")
+    data = nfc(value).encode("utf-8")
     return f"{name} {len(data)}:".encode("ascii") + data + b"\n"
 
 

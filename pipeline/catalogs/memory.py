@@ -11,7 +11,7 @@ the English it translated as ``#| msgid`` so the translator's tool shows the dif
 never as translated, so nothing reaches a patient before a translator confirms it (the
 same rule for safety-critical texts, even on an exact match). Only confirmed
 translations are offered: a fuzzy translation is nobody's reference, and a text without
-visible content (:func:`~pipeline.text.is_translation`) is no translation.
+visible content (:func:`~pipeline.text.visible.is_translation`) is no translation.
 
 Close matches score with the scorer given (``update`` gives its own strict fuzzy
 matcher, :func:`~.fuzzy.similarity`) among the few candidates sharing the most rare word
@@ -29,7 +29,7 @@ from pathlib import Path
 from ..errors import CatalogError
 from ..files import read_input_file, shown
 from ..model import Message
-from ..text import is_translation
+from ..text.visible import is_translation
 from .locales import parse_locale
 from .pofile import Catalog, read_catalog
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..model import Message
-from ..text import has_visible_content
+from ..text.visible import has_visible_content
 from .fuzzy import fuzzy_index
 from .memory import Memory
 from .pofile import Catalog

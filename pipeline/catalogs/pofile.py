@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +22,7 @@ from ..files import prepare_file as prepare_file  # (where catalogs take them fr
 from ..files import remove_orphans as remove_orphans
 from ..files import write_atomic as write_atomic
 from ..model import Key, Message
+from ..text.normalize import is_nfc, nfc
 from .locales import TEMPLATE_PATH, catalog_file, catalog_path, template_file
 from .plurals import PluralFormsError, PluralRule, parse_plural_forms
 from .poformat import Entry, format_block, format_catalog, join_blocks
@@ -142,7 +142,7 @@ def read_catalog(
         if not comments:
             parsed = [replace(m, notes=(), references=()) for m in parsed]
     forms = _plural_forms(metadata, text, shown)
-    if not unicodedata.is_normalized("NFC", text):
+    if not is_nfc(text):
         parsed = [_nfc(message) for message in parsed]
     seen: dict[Key, Message] = {}
     messages = []
@@ -189,15 +189,15 @@ def _nfc(message: Message) -> Message:
     Unicode NFC, as the template's: an editor may save a catalog decomposed (NFD). The
     translation stays exactly as written; the checks compare it in NFC."""
 
-    def nfc(text: str | None) -> str | None:
-        return None if text is None else unicodedata.normalize("NFC", text)
+    def maybe(text: str | None) -> str | None:
+        return None if text is None else nfc(text)
 
     return replace(
         message,
-        msgid=unicodedata.normalize("NFC", message.msgid),
-        msgctxt=nfc(message.msgctxt),
-        msgid_plural=nfc(message.msgid_plural),
-        previous_msgid=nfc(message.previous_msgid),
+        msgid=nfc(message.msgid),
+        msgctxt=maybe(message.msgctxt),
+        msgid_plural=maybe(message.msgid_plural),
+        previous_msgid=maybe(message.previous_msgid),
     )
 
 

@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ..text.width import is_wide
+
 PAGE_WIDTH = 79
 
 _ESCAPES = {
@@ -55,17 +57,13 @@ def char_width(char: str) -> int:
     """Display columns of one character (East Asian wide and fullwidth count two)."""
     if unicodedata.combining(char):
         return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return 2 if is_wide(char) else 1
 
 
 def text_width(text: str) -> int:
     if text.isascii():  # every ASCII character is one column
         return len(text)
     return sum(map(char_width, text))
-
-
-def _is_wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def may_break(before: str, after: str) -> bool:
@@ -82,7 +80,7 @@ def may_break(before: str, after: str) -> bool:
         return not after.isdigit()
     if before in _BREAK_AFTER or before in ".,:;/":
         return not after.isdigit()
-    return _is_wide(before) or _is_wide(after)
+    return is_wide(before) or is_wide(after)
 
 
 def _quote_before_opener(text: str, index: int) -> bool:
@@ -100,7 +98,7 @@ def _break_indexes(text: str, narrow: bool | None = None) -> list[int]:
     """Indexes ``i`` such that a line may break between ``text[i - 1]`` and ``text[i]``;
     ``narrow``: the text is known to have no wide characters."""
     if narrow is None:
-        narrow = not any(_is_wide(char) for char in set(text))
+        narrow = not any(is_wide(char) for char in set(text))
     if not narrow:
         return [
             index

@@ -22,7 +22,7 @@ from lxml import etree
 from ..errors import CatalogError
 from ..files import read_input_file, shown
 from ..model import Finding, Key, Message
-from ..text import has_visible_content
+from ..text.visible import has_visible_content
 from .locales import catalog_file, catalogs_lock, discover_locales, parse_locale
 from .marks import is_reviewed as reviewed
 from .memory import same_language

@@ -3,7 +3,7 @@
 The four states, defined once by :func:`state`:
 
 * ``untranslated``: no entry, an empty translation, one without visible content (only
-  spaces, punctuation, markup or invisible characters: :mod:`pipeline.text`), or an
+  spaces, punctuation, markup or invisible characters: :mod:`pipeline.text.visible`), or an
   obsolete one;
 * ``fuzzy``: a translation marked fuzzy (its source changed since it was translated);
 * ``translated``: translated, not fuzzy, with no review mark that counts;
@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from ..catalogs.pofile import Catalog
 from ..model import Key, Message
-from ..text import has_visible_content
+from ..text.visible import has_visible_content
 from .trust import NO_TRUST, Trust
 
 STATES = ("untranslated", "fuzzy", "translated", "reviewed")

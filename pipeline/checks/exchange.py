@@ -15,9 +15,10 @@ from ..catalogs.xliff import export_xliff
 from ..catalogs.xliffimport import ImportResult, Vet, import_xliff
 from ..model import Finding, Key, Message
 from ..source.glossary import Glossary, load_glossary
+from ..text.normalize import nfc
 from .policy import load_policy
 from .registry import EntryContext
-from .rules import catalog_findings, entry_findings, nfc
+from .rules import catalog_findings, entry_findings
 from .trust import trust_for
 
 

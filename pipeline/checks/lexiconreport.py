@@ -17,8 +17,8 @@ from pathlib import Path
 from ..catalogs.locales import catalog_path, discover_locales, parse_locale
 from ..catalogs.pofile import load_catalog, load_template
 from ..source.glossary import load_glossary
-from ..source.quantities import find_quantities, format_value
-from .lexicon import known, lexicon_for, period_entry
+from ..text.lexicon import known, lexicon_for, period_entry
+from ..text.quantities import find_quantities, format_value
 from .rules import check_text
 
 SHOWN = 12  # forms shown per kind in the table (the JSON has them all)

@@ -1,8 +1,8 @@
 """Numbers with their units in a translation, compared with the English source's.
 
 A translation is read the way a reader of its locale reads it (see
-:mod:`pipeline.source.quantities` for what a reader does, and
-:mod:`pipeline.checks.lexicon` for the per-language data): ``100,4 °F`` in Spanish is
+:mod:`pipeline.text.quantities` for what a reader does, and
+:mod:`pipeline.text.lexicon` for the per-language data): ``100,4 °F`` in Spanish is
 (100.4, "°F"), ``٣٨ °م`` in Arabic (38, "°C"), ``下午7点`` in Chinese the clock time 19:00,
 ``1.500 mg`` in Spanish 1500 mg. Source and translation are compared as multisets of
 (value, unit) pairs, never as digit strings: every source quantity must be found, and
@@ -25,7 +25,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..source.quantities import (
+from ..text.lexicon import known, lexicon_for, period_entry
+from ..text.quantities import (
     TIME,
     Lexicon,
     Quantity,
@@ -37,7 +38,6 @@ from ..source.quantities import (
     protected_tokens,
     source_pairs,
 )
-from .lexicon import known, lexicon_for, period_entry
 
 __all__ = [
     "Verdict",

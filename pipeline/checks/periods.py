@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..source.quantities import english_reader, normalize
-from .lexicon import period_entry
+from ..text.lexicon import period_entry
+from ..text.quantities import english_reader, normalize
 from .numbers import find_localized, reader
 
 PERIODS = ("day", "week", "month")

@@ -7,7 +7,6 @@ The checks are written in groups of one kind (:mod:`.ruleset`); the annotation c
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator
 
 from ..catalogs.confirmations import confirmation_fact_problems
@@ -15,6 +14,7 @@ from ..catalogs.marks import fact_problems
 from ..catalogs.pofile import Catalog
 from ..model import Finding, Key, Message, Where
 from ..source.glossary import Glossary
+from ..text.normalize import nfc
 from .confirmed import apply_confirmations
 from .registry import (
     ALLOW_FLAG,
@@ -129,14 +129,6 @@ def entry_contexts(
                 else message.msgid
             )
             yield EntryContext(locale, message, nfc(source), nfc(text), safety, glossary)
-
-
-def nfc(text: str) -> str:
-    """``text`` in Unicode NFC: every check compares texts in that form, whatever form an
-    editor saved (macOS editors may save NFD); a handout shows the text as written."""
-    if text.isascii() or unicodedata.is_normalized("NFC", text):
-        return text
-    return unicodedata.normalize("NFC", text)
 
 
 def catalog_findings(

@@ -5,7 +5,7 @@ Safety-critical are the texts the template marks so (``SAFETY-CRITICAL`` in the
 extracted comments, read from the template, never from the translator's catalog) and
 the labels a safety box shows (:data:`~pipeline.source.interface.SAFETY_LABELS`).
 
-Length is content: letters and digits (:func:`~pipeline.text.visible_length`), so
+Length is content: letters and digits (:func:`~pipeline.text.visible.visible_length`), so
 padding with spaces, punctuation or invisible characters adds nothing. The band is
 ``TYPICAL[language] / FACTOR - SLACK`` to ``TYPICAL[language] * FACTOR + SLACK`` letters
 and digits per source letter or digit. ``TYPICAL`` is the usual ratio for the script:
@@ -25,7 +25,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..source.interface import SAFETY_LABELS
-from ..text import visible_length
+from ..text.visible import visible_length
 
 if TYPE_CHECKING:
     from .registry import EntryContext

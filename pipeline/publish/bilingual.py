@@ -150,7 +150,8 @@ def render_bilingual_text(
 ) -> str:
     """Plain text: each block in the translation, then its English (marked ``EN``)."""
     assert handout.published, "a draft has no bilingual edition"
-    ui, ui_en = _Strings(interface, html=False), _Strings(Interface(), html=False)
+    ui = _Strings(interface, html=False, locale=handout.locale)
+    ui_en = _Strings(Interface(), html=False)
     info = locale_info(handout.locale)
     facts = _facts(handout, revision, facts)
     out: list[list[str]] = [
@@ -169,7 +170,10 @@ def render_bilingual_text(
     if handout.classification and english.classification:
         out.append(
             [
-                *wrap(f"{ui.gettext(UI_CLASSIFICATION)}: {plain(handout.classification.text)}"),
+                *wrap(
+                    f"{ui.gettext(UI_CLASSIFICATION)}: {plain(handout.classification.text)}",
+                    locale=ui.locale,
+                ),
                 *_english(english.classification),
             ]
         )

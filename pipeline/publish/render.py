@@ -23,6 +23,7 @@ from .. import __version__
 from ..catalogs.locales import language_tag, parse_locale
 from ..checks.clinic_details import Clinic
 from ..source.markup import parse, plain
+from ..text.direction import direction
 from .facts import Facts, fill, has_placeholders, localized_values
 from .formats import DRAFTS, Navigation
 from .localize import (
@@ -89,7 +90,7 @@ def locale_info(code: str) -> LocaleInfo:
     locale = Locale("en") if code == ENGLISH else parse_locale(code)
     tag = ENGLISH if code == ENGLISH else language_tag(code)  # sr@latin: sr-Latn
     name = locale.get_display_name(locale) or code
-    return LocaleInfo(code, tag, locale.text_direction, name[:1].upper() + name[1:], locale)
+    return LocaleInfo(code, tag, direction(locale), name[:1].upper() + name[1:], locale)
 
 
 # --- shared helpers ----------------------------------------------------------------------
@@ -186,9 +187,10 @@ def _format(
 class _Strings:
     """An interface bound to one output format; plain text or escaped Markup."""
 
-    def __init__(self, interface: Interface, html: bool):
+    def __init__(self, interface: Interface, html: bool, locale: str | None = None):
         self.interface = interface
         self.html = html
+        self.locale = locale  # the handout's: its units stay on their number's line
 
     def _mark(self, text: str, usable: bool) -> str:
         if self.html and not usable:
@@ -373,7 +375,7 @@ def _text_block(
     reason = why(ui, shown)
     if reason is not None:
         text = f"[EN: {reason}] {text}" if shown.fallback else f"[{reason}] {text}"
-    return list(wrap(text, WIDTH, indent, subsequent))
+    return list(wrap(text, WIDTH, indent, subsequent, ui.locale))
 
 
 def _text_heading(shown: LocalText, ui: _Strings, rule: str) -> list[str]:
@@ -476,7 +478,7 @@ def render_text(
 ) -> str:
     """The handout as UTF-8 plain text, wrapped at 72 display columns; a translation
     ends with the relative path of the English text."""
-    ui = _Strings(interface, html=False)
+    ui = _Strings(interface, html=False, locale=handout.locale)
     facts = _facts(handout, revision, facts)
     out: list[list[str]] = []  # paragraphs, joined by blank lines
     if not handout.published:
@@ -492,7 +494,8 @@ def render_text(
         shown = handout.classification
         reason = why(ui, shown)
         marker = (f"[EN: {reason}] " if shown.fallback else f"[{reason}] ") if reason else ""
-        lines += wrap(f"{ui.gettext(UI_CLASSIFICATION)}: {marker}{plain(shown.text)}")
+        classification = f"{ui.gettext(UI_CLASSIFICATION)}: {marker}{plain(shown.text)}"
+        lines += wrap(classification, WIDTH, locale=ui.locale)
     dates = provenance(ui, handout, facts)[:2]  # "Last updated", the handout code
     out.append([*lines, *(line for item in dates for line in wrap(item))])
     out.append(contact_lines(ui, clinic))

@@ -14,7 +14,6 @@ Matching is on whole phrases, case-insensitive.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import SourceError
+from ..text.normalize import nfc
 from .yamlfile import MB, read_yaml
 
 GLOSSARY_PATH = Path("source") / "glossary.yaml"
@@ -255,12 +255,7 @@ def _strings(value: object, where: str, line: int, path: str) -> tuple[str, ...]
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise SourceError(f"{where} must be a text or a list of texts", path, line)
-    return tuple(_nfc(v.strip()) for v in value)
-
-
-def _nfc(text: str) -> str:
-    """Glossary wordings in Unicode NFC, as every text they are compared with."""
-    return unicodedata.normalize("NFC", text)
+    return tuple(nfc(v.strip()) for v in value)
 
 
 def load_glossary(root: Path) -> Glossary:
@@ -316,7 +311,7 @@ def _term(raw: object, line: int, shown: str) -> Term:
         )
     locales = _locale_rules(raw["term"], raw.get("locales") or {}, line, shown)  # checked first
     return Term(
-        _nfc(raw["term"].strip()),
+        nfc(raw["term"].strip()),
         translate,
         _strings(raw.get("variants"), "variants", line, shown),
         raw.get("note"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import yaml
 from ..errors import SourceError
 from ..factcheck import date_problem
 from ..model import Block, Finding, Gap, Monograph, Section, Text, Where
+from ..text.normalize import nfc
 from .markup import markup_error
 from .yamlfile import MB, read_yaml
 from .yamlfile import compose_yaml as compose_yaml  # (re-exported: the tests fuzz it)
@@ -89,7 +89,7 @@ class _Reader:
         Unicode NFC whatever form the editor saved."""
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             raise self.fail(node, f"{what} must be text")
-        return unicodedata.normalize("NFC", node.value)
+        return nfc(node.value)
 
     def text_value(self, node: Node, what: str) -> str:
         value = self.scalar(node, what).strip()

@@ -8,9 +8,10 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
-
+from ...catalogs.locales import parse_locale
+from ...errors import LocaleError
 from ...source.markup import STRONG, markup_error, signature
+from ...text.direction import is_rtl as script_is_rtl
 from ..registry import EntryContext, Group
 
 RULES = Group()
@@ -150,10 +151,11 @@ _WORD_BREAK_LANGUAGES = {"km", "th", "lo", "my", "shn", "ksw", "bo", "dz"}
 
 @lru_cache(maxsize=256)
 def is_rtl(locale: str) -> bool:
-    """Whether CLDR writes ``locale`` right to left."""
+    """Whether CLDR writes ``locale`` right to left, as its pages say (a script modifier
+    counts: ``az@arabic`` is); an unknown locale is not."""
     try:
-        return Locale.parse(locale.split("@")[0]).character_order == "right-to-left"
-    except (UnknownLocaleError, ValueError):
+        return script_is_rtl(parse_locale(locale))
+    except LocaleError:
         return False
 
 

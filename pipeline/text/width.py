@@ -1,0 +1,57 @@
+"""Display width: how many terminal columns a text takes, and which characters are wide.
+
+East Asian Wide and Fullwidth characters (CJK, Hangul, fullwidth forms) take two
+columns, combining marks none (``wcwidth``); spaceless wide text may break between
+characters. The one home of these tests for the plain-text wrapper, the PO layout and
+the quantity reader.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from wcwidth import wcwidth
+
+# East Asian Wide and Fullwidth blocks: where spaceless text may break between characters
+WIDE_BLOCKS = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+    "\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+_char_widths: dict[str, int] = {}
+_word_widths: dict[str, int] = {}
+
+
+def is_wide(char: str) -> bool:
+    """Whether ``char`` is East Asian Wide or Fullwidth (Unicode's property: two columns)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def has_wide_blocks(text: str) -> bool:
+    """Whether ``text`` holds a character of a wide block (spaceless CJK text)."""
+    return WIDE_BLOCKS.search(text) is not None
+
+
+def columns(text: str) -> int:
+    """Display columns of ``text`` (wide characters 2, combining marks 0; cached)."""
+    if text.isascii():
+        return len(text)
+    known = _word_widths.get(text)
+    if known is not None:
+        return known
+    total = 0
+    for char in text:
+        w = _char_widths.get(char)
+        if w is None:
+            w = _char_widths[char] = max(wcwidth(char), 0)
+        total += w
+    if len(_word_widths) > 200_000:
+        _word_widths.clear()
+    _word_widths[text] = total
+    return total
+
+
+def is_double(char: str) -> bool:
+    """Whether ``char`` takes two columns as displayed (``wcwidth``)."""
+    return not char.isascii() and columns(char) == 2
