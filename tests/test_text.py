@@ -8,7 +8,8 @@ import unicodedata
 import pytest
 
 from pipeline.catalogs.poformat import char_width
-from pipeline.checks.rules import check_text, is_rtl
+from pipeline.checks.rules import check_text
+from pipeline.checks.ruleset.characters import is_rtl
 from pipeline.publish.render import locale_info
 from pipeline.text.normalize import is_nfc, nfc
 from pipeline.text.width import columns, has_wide_blocks, is_double, is_wide
