@@ -24,7 +24,7 @@ from ..catalogs.locales import language_tag, parse_locale
 from ..checks.clinic_details import Clinic
 from ..source.markup import parse, plain
 from .facts import Facts, fill, has_placeholders, localized_values
-from .formats import DRAFTS, Navigation
+from .formats import DRAFTS, Navigation, relink
 from .localize import (
     ENGLISH,
     UI_AFTER_HOURS,
@@ -351,6 +351,50 @@ def render_html(
         counts=_counts(handout),
         **_Strings(interface, html=True).callables(),
     )
+
+
+def large_print_of(
+    standard: str,
+    handout: Handout,
+    interface: Interface,
+    facts: Facts,
+    *,
+    nav: Navigation,
+    clinic: Clinic | None = None,
+    page_address: str | None = None,
+) -> str:
+    """The large-print page of ``handout``, made from its standard page (rendered with
+    the same facts and clinic, with its own links and page address): the two differ only
+    in the ``<html>`` element's class, the printed page style and the Content-Security-
+    Policy allowing it, the links to the other formats and the QR code; the same bytes as
+    :func:`render_html` with ``edition="large"``, without a second template pass."""
+    info = locale_info(handout.locale)
+    css, _ = stylesheet()
+    images = (clinic or Clinic()).logo is not None
+    styles = [page_style(running_text(handout, interface, facts, large)) for large in (False, True)]
+    opening = f'<html lang="{escape(info.tag)}" dir="{escape(info.direction)}"'
+    page = _replace_once(standard, f"{opening}>", f'{opening} class="large">')
+    policies = [content_policy(css, style, images=images) for style in styles]
+    page = _replace_once(page, f'content="{policies[0]}"', f'content="{policies[1]}"')
+    page = _replace_once(page, f"<style>{styles[0]}</style>", f"<style>{styles[1]}</style>")
+    page = relink(page, render_navigation(nav, interface))
+    if page_address is None:
+        return page
+    code = qr_code(page_address)
+    start, end = page.rfind('\n<div class="qr" dir="ltr">'), page.rfind("\n</body>")
+    if not page.rfind("</footer>") < start < end:
+        raise ValueError("the standard page has no QR code")
+    address = f'<span class="qr-address">{escape(code.address)}</span>'
+    block = f'\n<div class="qr" dir="ltr">{code.svg}{address}</div>'
+    return page[:start] + block + page[end:]
+
+
+def _replace_once(page: str, old: str, new: str) -> str:
+    """``page`` with the first ``old`` replaced by ``new`` (which must be there)."""
+    at = page.find(old)
+    if at < 0:
+        raise ValueError(f"the standard page lacks {old[:40]!r}")
+    return page[:at] + new + page[at + len(old) :]
 
 
 def why(ui: _Strings, shown: LocalText) -> str | None:

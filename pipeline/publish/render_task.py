@@ -41,7 +41,7 @@ from .locale_state import LocaleState, check_entries, open_locale, text_shapes
 from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
 from .manifest import Entry
 from .plan import Task
-from .render import main_of, render_html, render_navigation, render_text
+from .render import large_print_of, render_html, render_navigation, render_text
 from .staging import put
 
 IN_PROCESS_BELOW = 40  # fewer handouts than this render without worker processes
@@ -300,7 +300,17 @@ def _pages(
                 clinic=clinic,
                 page_address=public,
             )
-        else:  # the large print's body is the standard edition's, rendered once
+        elif edition == "large":  # the standard page, restyled: rendered once
+            pages[page] = large_print_of(
+                pages[files.html],
+                handout,
+                interface,
+                facts,
+                nav=nav,
+                clinic=clinic,
+                page_address=public,
+            )
+        else:
             pages[page] = render_html(
                 handout,
                 interface,
@@ -312,7 +322,6 @@ def _pages(
                 nav=nav,
                 english_address=address,
                 page_address=public,
-                main_html=main_of(pages[files.html]) if edition == "large" else None,
             )
     return pages
 
