@@ -16,9 +16,11 @@ from markupsafe import Markup
 from .. import __version__
 from ..checks.clinic_details import Clinic
 from ..source.markup import plain
+from .blocks import bilingual_body
 from .facts import Facts
 from .formats import Navigation
 from .localize import (
+    ENGLISH,
     UI_BILINGUAL,
     UI_CLASSIFICATION,
     UI_EDITION,
@@ -50,6 +52,7 @@ from .render import (
     fact_values,
     locale_info,
     notice_lines,
+    page_text,
     provenance,
     running_text,
     stylesheet,
@@ -112,7 +115,12 @@ def render_bilingual_html(
         english=english,
         info=info,
         rtl=info.direction == "rtl",
-        sections=list(zip(handout.sections, english.sections, strict=True)),
+        body=bilingual_body(
+            handout,
+            english,
+            page_text(handout.locale, _Strings(interface, html=True)),
+            page_text(ENGLISH, _Strings(Interface(), html=True)),
+        ),
         ui=_ui(handout, interface, facts),
         ui_en=_ui(english, Interface(), facts),
         css=css,

@@ -8,7 +8,6 @@ strings that fall back to English are marked ``lang="en"``.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -22,7 +21,8 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..catalogs.locales import language_tag, parse_locale
 from ..checks.clinic_details import Clinic
-from ..source.markup import parse, plain
+from ..source.markup import plain
+from .blocks import PageText, body, inline_html
 from .facts import Facts, fill, has_placeholders, localized_values
 from .formats import DRAFTS, Navigation, relink
 from .localize import (
@@ -93,38 +93,6 @@ def locale_info(code: str) -> LocaleInfo:
 
 
 # --- shared helpers ----------------------------------------------------------------------
-
-# a number with a Latin-script unit ("100.4°F", "38 °C", "5 mg"): kept left-to-right
-# inside right-to-left text, where the bidi algorithm would show "F°100.4"
-_LTR_QUANTITY = re.compile(
-    r"(?<![\w.,])\d[\d.,\u066b\u066c]*[ \u00a0]?"
-    r"(?:°\s?[FC]|mcg|µg|mg|mL|ml|kg|g|L)(?![A-Za-z])"
-)
-
-
-def _isolate_quantities(run: str) -> Markup:
-    out, last = [], 0
-    for match in _LTR_QUANTITY.finditer(run):
-        out += [
-            escape(run[last : match.start()]),
-            Markup('<bdi dir="ltr">%s</bdi>') % match.group(),
-        ]
-        last = match.end()
-    out.append(escape(run[last:]))
-    return Markup("").join(out)
-
-
-@lru_cache(maxsize=4096)
-def inline_html(text: str, rtl: bool = False) -> Markup:
-    """Escape ``text``; its ``**strong**`` runs become ``<strong>``; in right-to-left
-    text, numbers with Latin units are isolated left-to-right (cached: the standard,
-    large-print and bilingual pages, and every locale's English column, show the same
-    texts)."""
-    escaped = _isolate_quantities if rtl else escape
-    return Markup("").join(
-        Markup("<strong>%s</strong>") % escaped(run) if strong else escaped(run)
-        for run, strong in parse(text)
-    )
 
 
 @lru_cache(maxsize=1)
@@ -297,6 +265,26 @@ def running_text(
     )
 
 
+def page_text(locale: str, strings: _Strings) -> PageText:
+    """What the blocks of a page in ``locale`` show besides their texts (``strings``:
+    its interface, as HTML)."""
+    info = locale_info(locale)
+
+    def why(shown: LocalText) -> str:  # as the template's ``why`` macro says it
+        if shown.state == "blocked":
+            return strings.gettext(UI_WHY_BLOCKED, check=", ".join(shown.checks))
+        reason = {
+            "missing": UI_WHY_MISSING,
+            "fuzzy": UI_WHY_FUZZY,
+            "unreviewed": UI_WHY_UNREVIEWED,
+        }.get(shown.state)
+        return strings.gettext(reason) if reason else ""
+
+    return PageText(
+        info.tag, info.direction, strings.gettext(UI_IMPORTANT), strings.gettext(UI_GAP), why
+    )
+
+
 def main_of(page: str) -> Markup:
     """What a rendered handout page has between ``<main>`` and ``</main>``: the same in
     its standard and large-print editions, so the second reuses the first's."""
@@ -330,6 +318,9 @@ def render_html(
     print_css = page_style(running_text(handout, interface, facts, edition == "large"))
     template = environment().get_template("handout.html")
     clinic = clinic or Clinic()
+    strings = _Strings(interface, html=True)
+    if main_html is None:
+        main_html = body(handout, page_text(handout.locale, strings))
     return template.render(
         handout=handout,
         info=info,
@@ -349,7 +340,7 @@ def render_html(
         facts=facts,
         fact=fact_values(handout, facts),
         counts=_counts(handout),
-        **_Strings(interface, html=True).callables(),
+        **strings.callables(),
     )
 
 
