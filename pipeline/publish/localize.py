@@ -177,6 +177,7 @@ class Interface:
         self._plural = plural or (lambda n: int(n != 1))
         self.trust = trust
         self.needs_review = needs_review
+        self.shown: dict[tuple[str, bool], str] = {}  # msgid, as HTML -> as a page shows it
 
     @property
     def english(self) -> bool:

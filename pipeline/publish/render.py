@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -164,8 +164,17 @@ class _Strings:
         return text
 
     def gettext(self, msgid: str, **variables: Any) -> str:
-        text, usable = self.interface.gettext(msgid)
-        return self._mark(*_format(text, msgid, usable, variables, self.html))
+        if variables:
+            text, usable = self.interface.gettext(msgid)
+            return self._mark(*_format(text, msgid, usable, variables, self.html))
+        key = (msgid, self.html)  # the same on every page of the locale: formatted once
+        shown = self.interface.shown.get(key)
+        if shown is None:
+            text, usable = self.interface.gettext(msgid)
+            shown = self.interface.shown[key] = self._mark(
+                *_format(text, msgid, usable, {}, self.html)
+            )
+        return shown
 
     def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
@@ -362,7 +371,8 @@ def large_print_of(
     info = locale_info(handout.locale)
     css, _ = stylesheet()
     images = (clinic or Clinic()).logo is not None
-    styles = [page_style(running_text(handout, interface, facts, large)) for large in (False, True)]
+    running = running_text(handout, interface, facts)
+    styles = [page_style(running), page_style(replace(running, large=True))]
     opening = f'<html lang="{escape(info.tag)}" dir="{escape(info.direction)}"'
     page = _replace_once(standard, f"{opening}>", f'{opening} class="large">')
     policies = [content_policy(css, style, images=images) for style in styles]
