@@ -326,9 +326,14 @@ def test_the_large_print_body_reused_from_the_standard_edition_is_what_it_render
         interface = interface_for(catalog)
         handout = localize(monograph, locale, catalog.lookup() if catalog else None, (), interface)
         standard = render_html(handout, interface, "r", "../en/x.html")
-        large = render_html(handout, interface, "r", "../en/x.html", edition="large")
+        large = render_html(handout, interface, "r", "../en/x.html", page_format="large")
         assert large == render_html(
-            handout, interface, "r", "../en/x.html", edition="large", main_html=main_of(standard)
+            handout,
+            interface,
+            "r",
+            "../en/x.html",
+            page_format="large",
+            main_html=main_of(standard),
         )
 
 

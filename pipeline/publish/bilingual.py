@@ -1,4 +1,4 @@
-"""The bilingual edition: a complete translation beside its English, block by block.
+"""The bilingual format: a complete translation beside its English, block by block.
 
 Built from the same catalog as the translation (the English comes from the same
 monograph, localized as English), only for a published translation: a draft never gets
@@ -72,7 +72,7 @@ def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
         "pronunciation": UI_PRONUNCIATION,
         "classification": UI_CLASSIFICATION,
         "english": UI_ENGLISH,
-        "editions": UI_EDITIONS,
+        "formats": UI_EDITIONS,
         "large": UI_LARGE,
         "text": UI_TEXT,
         "standard": UI_STANDARD,
@@ -100,7 +100,7 @@ def render_bilingual_html(
     """The translation and its English as one self-contained HTML page; ``clinic``: the
     care team's details of its contact box; ``page_address``: its public address,
     printed with its QR code on every page."""
-    assert handout.published, "a draft has no bilingual edition"
+    assert handout.published, "a draft has no bilingual format"
     info = locale_info(handout.locale)
     css, _ = stylesheet()
     facts = _facts(handout, revision, facts)
@@ -157,7 +157,7 @@ def render_bilingual_text(
     clinic: Clinic | None = None,
 ) -> str:
     """Plain text: each block in the translation, then its English (marked ``EN``)."""
-    assert handout.published, "a draft has no bilingual edition"
+    assert handout.published, "a draft has no bilingual format"
     ui, ui_en = _Strings(interface, html=False), _Strings(Interface(), html=False)
     info = locale_info(handout.locale)
     facts = _facts(handout, revision, facts)

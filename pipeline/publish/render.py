@@ -215,7 +215,7 @@ def _counts(handout: Handout) -> dict[str, Any]:
 
 
 def render_navigation(nav: Navigation, interface: Interface) -> str:
-    """A page's links to its other editions and languages, exactly as the page template
+    """A page's links to its other formats and languages, exactly as the page template
     writes them (``templates/_nav.html``): to relink a page without rendering it again."""
     strings = _Strings(interface, html=True)
     labels = {
@@ -230,7 +230,7 @@ def render_navigation(nav: Navigation, interface: Interface) -> str:
 @lru_cache(maxsize=1)
 def _nav_macro() -> Callable[..., Any]:
     module = environment().get_template("_nav.html").make_module()
-    return module.editions_nav  # type: ignore[attr-defined]  # a macro the template defines
+    return module.formats_nav  # type: ignore[attr-defined]  # a macro the template defines
 
 
 def fact_values(handout: Handout, facts: Facts) -> dict[str, str]:
@@ -296,7 +296,7 @@ def page_text(locale: str, strings: _Strings) -> PageText:
 
 def main_of(page: str) -> Markup:
     """What a rendered handout page has between ``<main>`` and ``</main>``: the same in
-    its standard and large-print editions, so the second reuses the first's."""
+    its standard and large-print formats, so the second reuses the first's."""
     inner = page[page.index("<main>") + len("<main>") : page.index("</main>")]
     return Markup(inner.removesuffix("\n"))  # the template writes that line break itself
 
@@ -308,7 +308,7 @@ def render_html(
     english_href: str | None = None,
     *,
     facts: Facts | None = None,
-    edition: str = "standard",
+    page_format: str = "standard",
     nav: Navigation | None = None,
     english_address: str | None = None,
     main_html: Markup | None = None,
@@ -317,14 +317,14 @@ def render_html(
 ) -> str:
     """The handout as one self-contained HTML page; ``facts`` (default: the monograph's
     alone) fill its provenance block; ``facts.edition`` marks an earlier edition.
-    ``edition``: standard or large (print); ``nav``: its links to the other formats and
+    ``page_format``: standard or large (print); ``nav``: its links to the other formats and
     languages; ``main_html``: its body as :func:`main_of` took it from another format;
     ``clinic``: the care team's details of its contact box (None: lines to write on);
     ``page_address``: the page's public address, printed with its QR code on every page."""
     info = locale_info(handout.locale)
     css, _ = stylesheet()
     facts = _facts(handout, revision, facts)
-    print_css = page_style(running_text(handout, interface, facts, edition == "large"))
+    print_css = page_style(running_text(handout, interface, facts, page_format == "large"))
     template = environment().get_template("handout.html")
     clinic = clinic or Clinic()
     strings = _Strings(interface, html=True)
@@ -338,7 +338,7 @@ def render_html(
         csp=content_policy(css, print_css, images=clinic.logo is not None),
         print_style=Markup(print_css),
         version=__version__,
-        edition=edition,
+        page_format=page_format,
         nav=nav,
         revision=revision,
         localized=handout.locale != ENGLISH,
@@ -367,7 +367,7 @@ def large_print_of(
     the same facts and clinic, with its own links and page address): the two differ only
     in the ``<html>`` element's class, the printed page style and the Content-Security-
     Policy allowing it, the links to the other formats and the QR code; the same bytes as
-    :func:`render_html` with ``edition="large"``, without a second template pass."""
+    :func:`render_html` with ``page_format="large"``, without a second template pass."""
     info = locale_info(handout.locale)
     css, _ = stylesheet()
     images = (clinic or Clinic()).logo is not None
@@ -592,8 +592,8 @@ class Listing:
     findings: tuple[Mapping[str, Any], ...] = ()  # the error findings that hold it back
     edition: Mapping[str, Any] | None = None  # an earlier edition: kept or withdrawn
     review: Mapping[str, Any] | None = None  # who reviewed its texts
-    files: tuple[str, ...] = ()  # every HTML and text edition
-    pdfs: tuple[tuple[str, str, str], ...] = ()  # (pdf, its HTML edition, paper)
+    files: tuple[str, ...] = ()  # every HTML and text format
+    pdfs: tuple[tuple[str, str, str], ...] = ()  # (pdf, its HTML format, paper)
     brands: tuple[str, ...] = ()  # the drug's brand names, from its source
     source_gap: bool = False  # its source records a missing part
 
