@@ -35,6 +35,7 @@ from .localize import (
     UI_TEXT,
     Handout,
     Interface,
+    LocalSection,
     LocalText,
 )
 from .plaintext import WIDTH, wrap
@@ -59,6 +60,8 @@ from .render import (
 )
 
 ENGLISH_MARK = "EN  "  # before each English block of the bilingual text
+_INDENT = " " * len(ENGLISH_MARK)
+_ENGLISH_UI = _Strings(Interface(), html=False)  # the English side's interface texts
 
 
 def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
@@ -141,9 +144,11 @@ def _pair(local: LocalText | None, english: LocalText | None, ui: _Strings) -> l
     return [*_text_block(local, ui), *_english(english)]
 
 
-def _english(shown: LocalText) -> list[str]:
-    indent = " " * len(ENGLISH_MARK)
-    return list(wrap(plain(shown.text), WIDTH, ENGLISH_MARK, indent))
+def _english(shown: LocalText, first: str = "", then: str | None = None) -> list[str]:
+    """An English text of the bilingual text, marked ``EN`` (after the mark, ``first``
+    on its first line and ``then`` on the others: a list item's or a callout's)."""
+    then = first if then is None else then
+    return list(wrap(plain(shown.text), WIDTH, ENGLISH_MARK + first, _INDENT + then))
 
 
 def render_bilingual_text(
@@ -158,9 +163,31 @@ def render_bilingual_text(
 ) -> str:
     """Plain text: each block in the translation, then its English (marked ``EN``)."""
     assert handout.published, "a draft has no bilingual format"
-    ui, ui_en = _Strings(interface, html=False), _Strings(Interface(), html=False)
-    info = locale_info(handout.locale)
+    ui = _Strings(interface, html=False)
     facts = _facts(handout, revision, facts)
+    out = _text_head(handout, english, ui, facts)
+    out.append(contact_lines(ui, clinic))
+    for section, english_section in zip(handout.sections, english.sections, strict=True):
+        out += _text_section(section, english_section, ui)
+    out.append(contact_lines(ui, clinic))
+    out.append(["-" * WIDTH])
+    out += [
+        block
+        for block in (
+            _pair(handout.disclaimer, english.disclaimer, ui),
+            _pair(handout.attribution, english.attribution, ui),
+        )
+        if block
+    ]
+    lines = [*provenance(ui, handout, facts), f"{ui.gettext(UI_ENGLISH)}: {english_address}"]
+    out.append([line for item in lines for line in wrap(item)])
+    return "\n\n".join("\n".join(lines) for lines in out) + "\n"
+
+
+def _text_head(handout: Handout, english: Handout, ui: _Strings, facts: Facts) -> list[list[str]]:
+    """The bilingual text's paragraphs before the contact box: what it is, the notices,
+    the title, pronunciation, classification and dates."""
+    info = locale_info(handout.locale)
     out: list[list[str]] = [
         [
             *wrap(f"{ui.gettext(UI_HANDOUT)} \u00b7 {ui.gettext(UI_BILINGUAL)}"),
@@ -182,60 +209,34 @@ def render_bilingual_text(
             ]
         )
     out.append([line for item in provenance(ui, handout, facts)[:2] for line in wrap(item)])
-    out.append(contact_lines(ui, clinic))
-    for section, english_section in zip(handout.sections, english.sections, strict=True):
-        if section.heading and english_section.heading:
-            rule = "-" if section.level == 2 else "~"
+    return out
+
+
+def _text_section(
+    section: LocalSection, english_section: LocalSection, ui: _Strings
+) -> list[list[str]]:
+    """One section's paragraphs: its heading and each block, then their English."""
+    out: list[list[str]] = []
+    if section.heading and english_section.heading:
+        rule = "-" if section.level == 2 else "~"
+        out.append([*_text_heading(section.heading, ui, rule), *_english(english_section.heading)])
+    for block, english_block in zip(section.blocks, english_section.blocks, strict=True):
+        if block.kind == "callout":
+            assert block.text is not None and english_block.text is not None
             out.append(
-                [*_text_heading(section.heading, ui, rule), *_english(english_section.heading)]
+                [
+                    f"! {ui.gettext(UI_IMPORTANT).upper()}",
+                    *_text_block(block.text, ui, "  | "),
+                    f"{ENGLISH_MARK}! {UI_IMPORTANT.upper()}",
+                    *_english(english_block.text, "| "),
+                ]
             )
-        for block, english_block in zip(section.blocks, english_section.blocks, strict=True):
-            if block.kind == "callout":
-                out.append(
-                    [
-                        f"! {ui.gettext(UI_IMPORTANT).upper()}",
-                        *_text_block(block.text, ui, "  | "),  # type: ignore[arg-type]
-                        f"{ENGLISH_MARK}! {UI_IMPORTANT.upper()}",
-                        *wrap(
-                            plain(english_block.text.text),  # type: ignore[union-attr]
-                            WIDTH,
-                            ENGLISH_MARK + "| ",
-                            " " * len(ENGLISH_MARK) + "| ",
-                        ),
-                    ]
-                )
-                continue
-            if block.text is not None:
-                out.append(_pair(block.text, english_block.text, ui))
-            for item, english_item in zip(block.items, english_block.items, strict=True):
-                out.append(
-                    [
-                        *_text_block(item, ui, "- ", "  "),
-                        *wrap(
-                            plain(english_item.text),
-                            WIDTH,
-                            ENGLISH_MARK + "- ",
-                            " " * len(ENGLISH_MARK) + "  ",
-                        ),
-                    ]
-                )
-            if block.gap:
-                out.append(
-                    [
-                        *wrap(ui.gettext(UI_GAP)),
-                        *wrap(ui_en.gettext(UI_GAP), WIDTH, ENGLISH_MARK, " " * len(ENGLISH_MARK)),
-                    ]
-                )
-    out.append(contact_lines(ui, clinic))
-    out.append(["-" * WIDTH])
-    out += [
-        block
-        for block in (
-            _pair(handout.disclaimer, english.disclaimer, ui),
-            _pair(handout.attribution, english.attribution, ui),
-        )
-        if block
-    ]
-    lines = [*provenance(ui, handout, facts), f"{ui.gettext(UI_ENGLISH)}: {english_address}"]
-    out.append([line for item in lines for line in wrap(item)])
-    return "\n\n".join("\n".join(lines) for lines in out) + "\n"
+            continue
+        if block.text is not None:
+            out.append(_pair(block.text, english_block.text, ui))
+        for item, english_item in zip(block.items, english_block.items, strict=True):
+            out.append([*_text_block(item, ui, "- ", "  "), *_english(english_item, "- ", "  ")])
+        if block.gap:
+            english_gap = wrap(_ENGLISH_UI.gettext(UI_GAP), WIDTH, ENGLISH_MARK, _INDENT)
+            out.append([*wrap(ui.gettext(UI_GAP)), *english_gap])
+    return out
