@@ -78,7 +78,7 @@ def shown(t: LocalText, tag: str, page: PageText, css_class: str = "", id: str =
     fallback = t.fallback
     if pending or css_class:
         state = "fallback" if fallback else ("pending held" if t.english else "pending")
-        attrs += f' class="{escape(" ".join(filter(None, (css_class, pending and state))))}"'
+        attrs += f' class="{escape(" ".join(filter(None, (css_class, state if pending else ""))))}"'
     if fallback:
         attrs += ' lang="en" dir="ltr"'
         tagged = (
