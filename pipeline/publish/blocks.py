@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from ..source.markup import parse
+from ..source.markup import STRONG, parse
 from .localize import Handout, LocalBlock, LocalSection, LocalText
 
 # a number with a Latin-script unit ("100.4°F", "38 °C", "5 mg"): kept left-to-right
@@ -46,6 +46,8 @@ def inline_html(text: str, rtl: bool = False) -> Markup:
     large-print and bilingual pages, and every locale's English column, show the same
     texts)."""
     escaped = _isolate_quantities if rtl else escape
+    if STRONG not in text:  # the usual text: one run
+        return escaped(text)
     return Markup("").join(
         Markup("<strong>%s</strong>") % escaped(run) if strong else escaped(run)
         for run, strong in parse(text)
