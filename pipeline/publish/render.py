@@ -1,6 +1,8 @@
 """Localized handout -> HTML (Jinja2 templates in ``templates/``) and plain text.
 
-Templates are compiled once per process. Every translation is plain text: it is
+Templates are compiled once per process; a page's blocks are written by
+:mod:`.blocks`, and the large print is made from the standard page
+(:func:`large_print_of`). Every translation is plain text: it is
 escaped, and the only markup, ``**strong**``, becomes ``<strong>``. Interface
 strings that fall back to English are marked ``lang="en"``.
 """
