@@ -326,10 +326,66 @@ def test_the_large_print_body_reused_from_the_standard_edition_is_what_it_render
         interface = interface_for(catalog)
         handout = localize(monograph, locale, catalog.lookup() if catalog else None, (), interface)
         standard = render_html(handout, interface, "r", "../en/x.html")
-        large = render_html(handout, interface, "r", "../en/x.html", edition="large")
+        large = render_html(handout, interface, "r", "../en/x.html", page_format="large")
         assert large == render_html(
-            handout, interface, "r", "../en/x.html", edition="large", main_html=main_of(standard)
+            handout,
+            interface,
+            "r",
+            "../en/x.html",
+            page_format="large",
+            main_html=main_of(standard),
         )
+
+
+def test_the_large_print_made_from_the_standard_page_is_what_the_template_renders(project):
+    """The build makes the large print from the standard page (publish.render.large_print_of):
+    the same bytes as rendering it, published or draft (texts in English, tagged), with its
+    own links and QR code, with and without a clinic's details."""
+    from pipeline.checks.clinic_details import Clinic
+    from pipeline.publish.facts import Facts
+    from pipeline.publish.formats import handout_files, navigation
+    from pipeline.publish.localize import interface_for, localize
+    from pipeline.publish.render import large_print_of, render_html
+
+    monograph = load_monographs(project)[0]
+    papers = ("letter", "a4")
+    published = set()
+    for locale in ("en", "es", "ar"):
+        catalog = load_catalog(project, locale) if locale != "en" else None
+        interface = interface_for(catalog)
+        handout = localize(monograph, locale, catalog.lookup() if catalog else None, (), interface)
+        published.add(handout.published)
+        files = handout_files(locale, monograph.id, True, papers)
+        facts = Facts("r", monograph.reviewed)
+        for clinic in (None, Clinic(name="Unit <4> & co", phone="555")):
+            for base in (None, "https://example.org/h/"):
+                rendered = {}
+                for kind in ("standard", "large"):
+                    page = files.html_of(kind)
+                    nav = navigation(files, kind, page, list(files.pdfs), {"vi": "x"}, papers)
+                    address = f"{base}{page}" if base else None
+                    rendered[kind] = render_html(
+                        handout,
+                        interface,
+                        "r",
+                        "../en/x.html",
+                        facts=facts,
+                        page_format=kind,
+                        nav=nav,
+                        clinic=clinic,
+                        page_address=address,
+                    )
+                made = large_print_of(
+                    rendered["standard"],
+                    handout,
+                    interface,
+                    facts,
+                    nav=nav,
+                    clinic=clinic,
+                    page_address=address,
+                )
+                assert made == rendered["large"] != rendered["standard"]
+    assert published == {True, False}  # ar: a draft in the shipped project
 
 
 FOLDERS = st.lists(st.sampled_from(["es", "drafts", "ar", "languages"]), max_size=3)

@@ -225,3 +225,18 @@ def test_no_module_over_600_lines_no_function_over_60_without_a_reason(stage):
     assert not too_long, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
     functions = [f for p in paths for f in long_functions(p)]
     assert not functions, f"functions over 60 lines with no 'Long because' reason: {functions}"
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: dotted(p))
+def test_no_module_imports_another_modules_private_name(path):
+    """A room's private names are its own: another module uses its public interface
+    (``serve`` drives the build through ``IncrementalBuild``, not its helpers)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    private = [
+        f"{node.lineno}: {'.' * node.level}{node.module or ''} {alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.level or "pipeline" in (node.module or ""))
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert not private, f"{path.relative_to(PACKAGE.parent)}: private names imported: {private}"

@@ -1,4 +1,4 @@
-"""The bilingual edition: a complete translation beside its English, block by block.
+"""The bilingual format: a complete translation beside its English, block by block.
 
 Built from the same catalog as the translation (the English comes from the same
 monograph, localized as English), only for a published translation: a draft never gets
@@ -16,9 +16,11 @@ from markupsafe import Markup
 from .. import __version__
 from ..checks.clinic_details import Clinic
 from ..source.markup import plain
+from .blocks import bilingual_body
 from .facts import Facts
 from .formats import Navigation
 from .localize import (
+    ENGLISH,
     UI_BILINGUAL,
     UI_CLASSIFICATION,
     UI_EDITION,
@@ -33,34 +35,38 @@ from .localize import (
     UI_TEXT,
     Handout,
     Interface,
+    LocalSection,
     LocalText,
 )
 from .plaintext import WIDTH, wrap
 from .printing import page_style
 from .qr import qr_code
 from .render import (
-    _facts,
-    _Strings,
-    _text_block,
-    _text_heading,
+    Strings,
     contact_labels,
     contact_lines,
     content_policy,
     environment,
     fact_values,
+    handout_facts,
     locale_info,
     notice_lines,
+    page_text,
     provenance,
     running_text,
     stylesheet,
+    text_block,
+    text_heading,
 )
 
 ENGLISH_MARK = "EN  "  # before each English block of the bilingual text
+_INDENT = " " * len(ENGLISH_MARK)
+_ENGLISH_UI = Strings(Interface(), html=False)  # the English side's interface texts
 
 
 def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
     """The interface strings the bilingual page shows, in ``interface``'s language."""
-    strings = _Strings(interface, html=True)
+    strings = Strings(interface, html=True)
     keys = {
         "handout": UI_HANDOUT,
         "bilingual": UI_BILINGUAL,
@@ -69,7 +75,7 @@ def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
         "pronunciation": UI_PRONUNCIATION,
         "classification": UI_CLASSIFICATION,
         "english": UI_ENGLISH,
-        "editions": UI_EDITIONS,
+        "formats": UI_EDITIONS,
         "large": UI_LARGE,
         "text": UI_TEXT,
         "standard": UI_STANDARD,
@@ -97,10 +103,10 @@ def render_bilingual_html(
     """The translation and its English as one self-contained HTML page; ``clinic``: the
     care team's details of its contact box; ``page_address``: its public address,
     printed with its QR code on every page."""
-    assert handout.published, "a draft has no bilingual edition"
+    assert handout.published, "a draft has no bilingual format"
     info = locale_info(handout.locale)
     css, _ = stylesheet()
-    facts = _facts(handout, revision, facts)
+    facts = handout_facts(handout, revision, facts)
     print_css = page_style(running_text(handout, interface, facts))
     template = environment().get_template("bilingual.html")
     clinic = clinic or Clinic()
@@ -112,7 +118,12 @@ def render_bilingual_html(
         english=english,
         info=info,
         rtl=info.direction == "rtl",
-        sections=list(zip(handout.sections, english.sections, strict=True)),
+        body=bilingual_body(
+            handout,
+            english,
+            page_text(handout.locale, Strings(interface, html=True)),
+            page_text(ENGLISH, Strings(Interface(), html=True)),
+        ),
         ui=_ui(handout, interface, facts),
         ui_en=_ui(english, Interface(), facts),
         css=css,
@@ -127,15 +138,17 @@ def render_bilingual_html(
     )
 
 
-def _pair(local: LocalText | None, english: LocalText | None, ui: _Strings) -> list[str]:
+def _pair(local: LocalText | None, english: LocalText | None, ui: Strings) -> list[str]:
     if local is None or english is None:
         return []
-    return [*_text_block(local, ui), *_english(english)]
+    return [*text_block(local, ui), *_english(english)]
 
 
-def _english(shown: LocalText) -> list[str]:
-    indent = " " * len(ENGLISH_MARK)
-    return list(wrap(plain(shown.text), WIDTH, ENGLISH_MARK, indent))
+def _english(shown: LocalText, first: str = "", then: str | None = None) -> list[str]:
+    """An English text of the bilingual text, marked ``EN`` (after the mark, ``first``
+    on its first line and ``then`` on the others: a list item's or a callout's)."""
+    then = first if then is None else then
+    return list(wrap(plain(shown.text), WIDTH, ENGLISH_MARK + first, _INDENT + then))
 
 
 def render_bilingual_text(
@@ -149,79 +162,13 @@ def render_bilingual_text(
     clinic: Clinic | None = None,
 ) -> str:
     """Plain text: each block in the translation, then its English (marked ``EN``)."""
-    assert handout.published, "a draft has no bilingual edition"
-    ui = _Strings(interface, html=False, locale=handout.locale)
-    ui_en = _Strings(Interface(), html=False)
-    info = locale_info(handout.locale)
-    facts = _facts(handout, revision, facts)
-    out: list[list[str]] = [
-        [
-            *wrap(f"{ui.gettext(UI_HANDOUT)} \u00b7 {ui.gettext(UI_BILINGUAL)}"),
-            *wrap(f"{ENGLISH_MARK}{UI_HANDOUT} \u00b7 {UI_BILINGUAL}"),
-            f"{info.name} \u00b7 English",
-        ]
-    ]
-    notices = notice_lines(ui, handout, facts)
-    if notices:
-        out.append(notices)
-    out.append([*_text_heading(handout.title, ui, "="), *_english(english.title)])
-    if handout.monograph.pronunciation:
-        out.append(list(wrap(f"{ui.gettext(UI_PRONUNCIATION)}: {handout.monograph.pronunciation}")))
-    if handout.classification and english.classification:
-        out.append(
-            [
-                *wrap(
-                    f"{ui.gettext(UI_CLASSIFICATION)}: {plain(handout.classification.text)}",
-                    locale=ui.locale,
-                ),
-                *_english(english.classification),
-            ]
-        )
-    out.append([line for item in provenance(ui, handout, facts)[:2] for line in wrap(item)])
+    assert handout.published, "a draft has no bilingual format"
+    ui = Strings(interface, html=False, locale=handout.locale)
+    facts = handout_facts(handout, revision, facts)
+    out = _text_head(handout, english, ui, facts)
     out.append(contact_lines(ui, clinic))
     for section, english_section in zip(handout.sections, english.sections, strict=True):
-        if section.heading and english_section.heading:
-            rule = "-" if section.level == 2 else "~"
-            out.append(
-                [*_text_heading(section.heading, ui, rule), *_english(english_section.heading)]
-            )
-        for block, english_block in zip(section.blocks, english_section.blocks, strict=True):
-            if block.kind == "callout":
-                out.append(
-                    [
-                        f"! {ui.gettext(UI_IMPORTANT).upper()}",
-                        *_text_block(block.text, ui, "  | "),  # type: ignore[arg-type]
-                        f"{ENGLISH_MARK}! {UI_IMPORTANT.upper()}",
-                        *wrap(
-                            plain(english_block.text.text),  # type: ignore[union-attr]
-                            WIDTH,
-                            ENGLISH_MARK + "| ",
-                            " " * len(ENGLISH_MARK) + "| ",
-                        ),
-                    ]
-                )
-                continue
-            if block.text is not None:
-                out.append(_pair(block.text, english_block.text, ui))
-            for item, english_item in zip(block.items, english_block.items, strict=True):
-                out.append(
-                    [
-                        *_text_block(item, ui, "- ", "  "),
-                        *wrap(
-                            plain(english_item.text),
-                            WIDTH,
-                            ENGLISH_MARK + "- ",
-                            " " * len(ENGLISH_MARK) + "  ",
-                        ),
-                    ]
-                )
-            if block.gap:
-                out.append(
-                    [
-                        *wrap(ui.gettext(UI_GAP)),
-                        *wrap(ui_en.gettext(UI_GAP), WIDTH, ENGLISH_MARK, " " * len(ENGLISH_MARK)),
-                    ]
-                )
+        out += _text_section(section, english_section, ui)
     out.append(contact_lines(ui, clinic))
     out.append(["-" * WIDTH])
     out += [
@@ -235,3 +182,64 @@ def render_bilingual_text(
     lines = [*provenance(ui, handout, facts), f"{ui.gettext(UI_ENGLISH)}: {english_address}"]
     out.append([line for item in lines for line in wrap(item)])
     return "\n\n".join("\n".join(lines) for lines in out) + "\n"
+
+
+def _text_head(handout: Handout, english: Handout, ui: Strings, facts: Facts) -> list[list[str]]:
+    """The bilingual text's paragraphs before the contact box: what it is, the notices,
+    the title, pronunciation, classification and dates."""
+    info = locale_info(handout.locale)
+    out: list[list[str]] = [
+        [
+            *wrap(f"{ui.gettext(UI_HANDOUT)} \u00b7 {ui.gettext(UI_BILINGUAL)}"),
+            *wrap(f"{ENGLISH_MARK}{UI_HANDOUT} \u00b7 {UI_BILINGUAL}"),
+            f"{info.name} \u00b7 English",
+        ]
+    ]
+    notices = notice_lines(ui, handout, facts)
+    if notices:
+        out.append(notices)
+    out.append([*text_heading(handout.title, ui, "="), *_english(english.title)])
+    if handout.monograph.pronunciation:
+        out.append(list(wrap(f"{ui.gettext(UI_PRONUNCIATION)}: {handout.monograph.pronunciation}")))
+    if handout.classification and english.classification:
+        out.append(
+            [
+                *wrap(
+                    f"{ui.gettext(UI_CLASSIFICATION)}: {plain(handout.classification.text)}",
+                    locale=ui.locale,
+                ),
+                *_english(english.classification),
+            ]
+        )
+    out.append([line for item in provenance(ui, handout, facts)[:2] for line in wrap(item)])
+    return out
+
+
+def _text_section(
+    section: LocalSection, english_section: LocalSection, ui: Strings
+) -> list[list[str]]:
+    """One section's paragraphs: its heading and each block, then their English."""
+    out: list[list[str]] = []
+    if section.heading and english_section.heading:
+        rule = "-" if section.level == 2 else "~"
+        out.append([*text_heading(section.heading, ui, rule), *_english(english_section.heading)])
+    for block, english_block in zip(section.blocks, english_section.blocks, strict=True):
+        if block.kind == "callout":
+            assert block.text is not None and english_block.text is not None
+            out.append(
+                [
+                    f"! {ui.gettext(UI_IMPORTANT).upper()}",
+                    *text_block(block.text, ui, "  | "),
+                    f"{ENGLISH_MARK}! {UI_IMPORTANT.upper()}",
+                    *_english(english_block.text, "| "),
+                ]
+            )
+            continue
+        if block.text is not None:
+            out.append(_pair(block.text, english_block.text, ui))
+        for item, english_item in zip(block.items, english_block.items, strict=True):
+            out.append([*text_block(item, ui, "- ", "  "), *_english(english_item, "- ", "  ")])
+        if block.gap:
+            english_gap = wrap(_ENGLISH_UI.gettext(UI_GAP), WIDTH, ENGLISH_MARK, _INDENT)
+            out.append([*wrap(ui.gettext(UI_GAP)), *english_gap])
+    return out

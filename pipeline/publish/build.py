@@ -383,7 +383,7 @@ def _assemble(
     rendered |= _relink(shared, entries, loaded, (jobs, planned), result)
     result.rendered = len(rendered)
     if any(entry.all_pdfs() for entry in entries.values()):
-        result.pdfs = _print_pdfs(output, staging, entries, (old.entries, audit.verified), jobs)
+        result.pdfs = print_pdfs(output, staging, entries, (old.entries, audit.verified), jobs)
         result.files_written += result.pdfs
     previous = Path(shared.previous) if shared.previous else None
     if (
@@ -447,7 +447,7 @@ def _relink(
     return relinked
 
 
-def _print_pdfs(
+def print_pdfs(
     output: Path,
     staging: Path,
     entries: Mapping[str, Entry],

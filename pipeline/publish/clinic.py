@@ -27,8 +27,9 @@ from markupsafe import Markup
 
 from .. import __version__
 from .formats import PAPER_NAMES
+from .listing import Listing
 from .localize import ENGLISH
-from .render import Listing, LocaleInfo, content_policy, environment, locale_info, stylesheet
+from .render import LocaleInfo, content_policy, environment, locale_info, stylesheet
 
 LANGUAGES = "languages"  # the folder of the per-language pages
 FINDER_SCRIPT = """(function () {

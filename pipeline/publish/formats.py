@@ -1,11 +1,10 @@
 """The formats of one handout (standard, large print, bilingual, PDF): their files, and
-the links between them. (An "edition" in the sense of a dated, kept version of a
-handout is :mod:`pipeline.publish.editions`'s; here every format is an edition for the
-reader: "large-print edition", "bilingual edition".)
+the links between them. (An "edition" is a dated, kept version of a handout:
+:mod:`pipeline.publish.editions`'s; here each is a "format".)
 
-A published handout has a standard edition (HTML and text), a large-print edition (HTML),
-a bilingual edition with its English (HTML and text; translations only), and a PDF of
-each HTML edition per paper size of ``handouts.yaml``. A draft has only its HTML and
+A published handout has a standard format (HTML and text), a large-print format (HTML),
+a bilingual format with its English (HTML and text; translations only), and a PDF of
+each HTML format per paper size of ``handouts.yaml``. A draft has only its HTML and
 text, under ``drafts/``. Every name is relative to the output folder.
 
     es/blinatumomab.html            es/blinatumomab.txt
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 from .localize import ENGLISH
 
 DRAFTS = "drafts"  # the translators' folder of the output
-HTML_EDITIONS = ("standard", "large", "bilingual")
+HTML_FORMATS = ("standard", "large", "bilingual")
 PAPER_NAMES = {"letter": "Letter", "a4": "A4"}  # as Chromium's page.pdf(format=) names them
 
 
@@ -38,8 +37,9 @@ class HandoutFiles:
     bilingual_text: str | None = None
     pdfs: dict[str, tuple[str, str]] = field(default_factory=dict)  # pdf -> (html, paper)
 
-    def html_of(self, edition: str) -> str | None:
-        return {"standard": self.html, "large": self.large, "bilingual": self.bilingual}[edition]
+    def html_of(self, kind: str) -> str | None:
+        """The HTML page of a format: ``standard``, ``large`` or ``bilingual``."""
+        return {"standard": self.html, "large": self.large, "bilingual": self.bilingual}[kind]
 
     def written(self) -> list[str]:
         """The HTML and text files (PDFs come later, from the HTML)."""
@@ -76,8 +76,8 @@ def handout_files(
         f"{base}.bilingual.html" if bilingual else None,
         f"{base}.bilingual.txt" if bilingual else None,
     )
-    for edition in HTML_EDITIONS:
-        html = files.html_of(edition)
+    for kind in HTML_FORMATS:
+        html = files.html_of(kind)
         if html:
             for paper in papers:
                 files.pdfs[pdf_name(html, paper, papers)] = (html, paper)
@@ -118,32 +118,32 @@ class OtherLanguage:
 
 @dataclass(frozen=True)
 class Navigation:
-    """A page's links to its handout's other editions and other published languages."""
+    """A page's links to its handout's other formats and other published languages."""
 
-    editions: tuple[Link, ...]
+    formats: tuple[Link, ...]
     languages: tuple[OtherLanguage, ...]
 
 
 def navigation(
     files: HandoutFiles,
-    edition: str,
+    kind: str,
     page: str,
     pdfs: list[str],
     others: dict[str, str],
     papers: tuple[str, ...],
 ) -> Navigation:
-    """Links from ``page`` (the ``edition`` of ``files``) to the other editions, the PDFs
+    """Links from ``page`` (the ``kind`` of format of ``files``) to the other formats, the PDFs
     made (``pdfs``) and ``others`` (locale -> its standard page) in their own names."""
     links = []
-    if edition != "standard":
+    if kind != "standard":
         links.append(Link("standard", relative(files.html, page)))
-    if edition != "large" and files.large:
+    if kind != "large" and files.large:
         links.append(Link("large", relative(files.large, page)))
-    if edition != "bilingual" and files.bilingual:
+    if kind != "bilingual" and files.bilingual:
         links.append(Link("bilingual", relative(files.bilingual, page)))
     for name in pdfs:
         html, paper = files.pdfs[name]
-        if html == files.html_of(edition):
+        if html == files.html_of(kind):
             links.append(
                 Link(
                     "pdf",
@@ -152,7 +152,7 @@ def navigation(
                     "application/pdf",
                 )
             )
-    text = files.bilingual_text if edition == "bilingual" else files.text
+    text = files.bilingual_text if kind == "bilingual" else files.text
     if text:
         links.append(Link("text", relative(text, page), type="text/plain"))
     languages = tuple(
@@ -166,15 +166,15 @@ _NAV = re.compile(r'<nav class="editions".*?</nav>\n?', re.S)
 
 
 def print_digest(html: str) -> str:
-    """The digest of what a page prints: its HTML without the links to other editions
+    """The digest of what a page prints: its HTML without the links to other formats
     (which print does not show). A PDF is printed again only when this changes."""
     return hashlib.sha256(_NAV.sub("", html).encode("utf-8")).hexdigest()
 
 
 def relink(html: str, nav: str) -> str:
-    """``html`` with its links to other editions and languages replaced by ``nav``."""
+    """``html`` with its links to other formats and languages replaced by ``nav``."""
     found = _NAV.search(html)
     if not found:
-        raise ValueError("the page has no links to other editions")
+        raise ValueError("the page has no links to other formats")
     tail = "\n" if found.group().endswith("\n") else ""
     return html[: found.start()] + nav + tail + html[found.end() :]

@@ -177,6 +177,7 @@ class Interface:
         self._plural = plural or (lambda n: int(n != 1))
         self.trust = trust
         self.needs_review = needs_review
+        self.shown: dict[tuple[str, bool], str] = {}  # msgid, as HTML -> as a page shows it
 
     @property
     def english(self) -> bool:
@@ -282,41 +283,63 @@ def localize(
         else:
             message = lookup.get(segment.key)
             status = _state(message, segment.key, blocked, trust, needs_review)
-            if message is not None and message.msgid_plural is not None:
-                status = "blocked"  # never its empty msgstr (the build refuses this catalog)
-            text = message.msgstr if message is not None and status in USABLE else segment.msgid
-            shown = LocalText(text, status, tuple(checks.get(segment.key, ())))
-            if (
-                status == "blocked"
-                and held_in_view is not None
-                and message is not None
-                and message.msgid_plural is None
-                and message.msgstr
-            ):
-                shown = LocalText(
-                    message.msgstr,
-                    status,
-                    shown.checks,
-                    segment.msgid,
-                    held_in_view.get(segment.key, ()),
-                )
+            shown = _shown(segment.key, segment.msgid, message, status, checks, held_in_view)
         local[segment.text] = shown
         states[segment.key] = shown.state
     for msgid in published_interface(monograph):
         states[(None, msgid)] = interface.state(msgid)
+    return Handout(
+        monograph,
+        locale,
+        local[monograph.title],
+        _get(local, monograph.classification),
+        _sections(monograph, local),
+        _get(local, monograph.disclaimer),
+        _get(local, monograph.attribution),
+        states,
+        dict(checks),
+    )
 
-    def get(text: Text | None) -> LocalText | None:
-        return local[text] if text is not None else None
 
-    sections = tuple(
+def _shown(
+    key: Key,
+    msgid: str,
+    message: Message | None,
+    status: State,
+    checks: Mapping[Key, tuple[str, ...]],
+    held_in_view: Mapping[Key, tuple[str, ...]] | None,
+) -> LocalText:
+    """A translated text as a handout shows it, in ``status``."""
+    if message is not None and message.msgid_plural is not None:
+        status = "blocked"  # never its empty msgstr (the build refuses this catalog)
+    text = message.msgstr if message is not None and status in USABLE else msgid
+    shown = LocalText(text, status, tuple(checks.get(key, ())))
+    if (
+        status == "blocked"
+        and held_in_view is not None
+        and message is not None
+        and message.msgid_plural is None
+        and message.msgstr
+    ):
+        return LocalText(message.msgstr, status, shown.checks, msgid, held_in_view.get(key, ()))
+    return shown
+
+
+def _get(local: Mapping[Text, LocalText], text: Text | None) -> LocalText | None:
+    return local[text] if text is not None else None
+
+
+def _sections(monograph: Monograph, local: Mapping[Text, LocalText]) -> tuple[LocalSection, ...]:
+    """The monograph's sections with each text as shown."""
+    return tuple(
         LocalSection(
             section.id,
             section.level,
-            get(section.heading),
+            _get(local, section.heading),
             tuple(
                 LocalBlock(
                     block.kind,
-                    get(block.text),
+                    _get(local, block.text),
                     tuple(local[i] for i in block.items),
                     block.safety,
                     bool(block.gap) and not block.items,
@@ -325,15 +348,4 @@ def localize(
             ),
         )
         for section in monograph.sections
-    )
-    return Handout(
-        monograph,
-        locale,
-        local[monograph.title],
-        get(monograph.classification),
-        sections,
-        get(monograph.disclaimer),
-        get(monograph.attribution),
-        states,
-        dict(checks),
     )

@@ -12,8 +12,8 @@ from .. import __version__
 from .clinic import language_page_names, language_pages, render_index
 from .fingerprints import tool_versions
 from .formats import DRAFTS
+from .listing import Listing, render_drafts
 from .manifest import Entry
-from .render import Listing, render_drafts
 
 REPORT = "report.json"
 PAGES = (REPORT, "index.html", f"{DRAFTS}/index.html")

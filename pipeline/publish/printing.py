@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Fonts for the margin boxes (which do not inherit from the document's :lang rules).
 FONT_STACKS = {
@@ -45,6 +46,7 @@ def css_string(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=64)  # the stylesheet's hash on every page; a handout's page style twice
 def style_hash(css: str) -> str:
     """The CSP source (``'sha256-...'``) that allows exactly this inline style or script."""
     digest = hashlib.sha256(css.encode("utf-8")).digest()
@@ -75,6 +77,7 @@ class RunningText:
     large: bool = False
 
 
+@lru_cache(maxsize=16)  # a handout's standard page style: its page and the large print's
 def page_style(running: RunningText) -> str:
     """The ``@page`` rules that put ``running`` on every printed page."""
     start, end = ("right", "left") if running.rtl else ("left", "right")

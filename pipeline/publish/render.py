@@ -1,16 +1,16 @@
 """Localized handout -> HTML (Jinja2 templates in ``templates/``) and plain text.
 
-Templates are compiled once per process. Every translation is plain text: it is
+Templates are compiled once per process; a page's blocks are written by
+:mod:`.blocks`, and the large print is made from the standard page
+(:func:`large_print_of`). Every translation is plain text: it is
 escaped, and the only markup, ``**strong**``, becomes ``<strong>``. Interface
 strings that fall back to English are marked ``lang="en"``.
 """
 
 from __future__ import annotations
 
-import posixpath
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,11 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..catalogs.locales import language_tag, parse_locale
 from ..checks.clinic_details import Clinic
-from ..source.markup import parse, plain
+from ..source.markup import plain
 from ..text.direction import direction
+from .blocks import PageText, body, inline_html
 from .facts import Facts, fill, has_placeholders, localized_values
-from .formats import DRAFTS, Navigation
+from .formats import Navigation, relink
 from .localize import (
     ENGLISH,
     UI_AFTER_HOURS,
@@ -95,38 +96,6 @@ def locale_info(code: str) -> LocaleInfo:
 
 # --- shared helpers ----------------------------------------------------------------------
 
-# a number with a Latin-script unit ("100.4°F", "38 °C", "5 mg"): kept left-to-right
-# inside right-to-left text, where the bidi algorithm would show "F°100.4"
-_LTR_QUANTITY = re.compile(
-    r"(?<![\w.,])\d[\d.,\u066b\u066c]*[ \u00a0]?"
-    r"(?:°\s?[FC]|mcg|µg|mg|mL|ml|kg|g|L)(?![A-Za-z])"
-)
-
-
-def _isolate_quantities(run: str) -> Markup:
-    out, last = [], 0
-    for match in _LTR_QUANTITY.finditer(run):
-        out += [
-            escape(run[last : match.start()]),
-            Markup('<bdi dir="ltr">%s</bdi>') % match.group(),
-        ]
-        last = match.end()
-    out.append(escape(run[last:]))
-    return Markup("").join(out)
-
-
-@lru_cache(maxsize=4096)
-def inline_html(text: str, rtl: bool = False) -> Markup:
-    """Escape ``text``; its ``**strong**`` runs become ``<strong>``; in right-to-left
-    text, numbers with Latin units are isolated left-to-right (cached: the standard,
-    large-print and bilingual pages, and every locale's English column, show the same
-    texts)."""
-    escaped = _isolate_quantities if rtl else escape
-    return Markup("").join(
-        Markup("<strong>%s</strong>") % escaped(run) if strong else escaped(run)
-        for run, strong in parse(text)
-    )
-
 
 @lru_cache(maxsize=1)
 def stylesheet() -> tuple[Markup, Markup]:
@@ -184,7 +153,7 @@ def _format(
     return quote(english), False
 
 
-class _Strings:
+class Strings:
     """An interface bound to one output format; plain text or escaped Markup."""
 
     def __init__(self, interface: Interface, html: bool, locale: str | None = None):
@@ -198,8 +167,17 @@ class _Strings:
         return text
 
     def gettext(self, msgid: str, **variables: Any) -> str:
-        text, usable = self.interface.gettext(msgid)
-        return self._mark(*_format(text, msgid, usable, variables, self.html))
+        if variables:
+            text, usable = self.interface.gettext(msgid)
+            return self._mark(*_format(text, msgid, usable, variables, self.html))
+        key = (msgid, self.html)  # the same on every page of the locale: formatted once
+        shown = self.interface.shown.get(key)
+        if shown is None:
+            text, usable = self.interface.gettext(msgid)
+            shown = self.interface.shown[key] = self._mark(
+                *_format(text, msgid, usable, {}, self.html)
+            )
+        return shown
 
     def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
@@ -221,7 +199,7 @@ class _Strings:
         return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
-def _facts(handout: Handout, revision: str, facts: Facts | None) -> Facts:
+def handout_facts(handout: Handout, revision: str, facts: Facts | None) -> Facts:
     return facts or Facts(revision, handout.monograph.reviewed)
 
 
@@ -240,9 +218,9 @@ def _counts(handout: Handout) -> dict[str, Any]:
 
 
 def render_navigation(nav: Navigation, interface: Interface) -> str:
-    """A page's links to its other editions and languages, exactly as the page template
+    """A page's links to its other formats and languages, exactly as the page template
     writes them (``templates/_nav.html``): to relink a page without rendering it again."""
-    strings = _Strings(interface, html=True)
+    strings = Strings(interface, html=True)
     labels = {
         "large": strings.gettext(UI_LARGE),
         "bilingual": strings.gettext(UI_BILINGUAL),
@@ -255,7 +233,7 @@ def render_navigation(nav: Navigation, interface: Interface) -> str:
 @lru_cache(maxsize=1)
 def _nav_macro() -> Callable[..., Any]:
     module = environment().get_template("_nav.html").make_module()
-    return module.editions_nav  # type: ignore[attr-defined]  # a macro the template defines
+    return module.formats_nav  # type: ignore[attr-defined]  # a macro the template defines
 
 
 def fact_values(handout: Handout, facts: Facts) -> dict[str, str]:
@@ -273,7 +251,7 @@ def running_text(
     interface text's placeholder, each labelled), on an unreviewed translation the notice
     that it is not reviewed, and on a draft the draft label."""
     info = locale_info(handout.locale)
-    ui = _Strings(interface, html=False)
+    ui = Strings(interface, html=False)
     values = fact_values(handout, facts)
     dated = (
         f"{ui.gettext(UI_UPDATED, date=values['updated'])} \u00b7 "
@@ -299,9 +277,29 @@ def running_text(
     )
 
 
+def page_text(locale: str, strings: Strings) -> PageText:
+    """What the blocks of a page in ``locale`` show besides their texts (``strings``:
+    its interface, as HTML)."""
+    info = locale_info(locale)
+
+    def why(shown: LocalText) -> str:  # as the template's ``why`` macro says it
+        if shown.state == "blocked":
+            return strings.gettext(UI_WHY_BLOCKED, check=", ".join(shown.checks))
+        reason = {
+            "missing": UI_WHY_MISSING,
+            "fuzzy": UI_WHY_FUZZY,
+            "unreviewed": UI_WHY_UNREVIEWED,
+        }.get(shown.state)
+        return strings.gettext(reason) if reason else ""
+
+    return PageText(
+        info.tag, info.direction, strings.gettext(UI_IMPORTANT), strings.gettext(UI_GAP), why
+    )
+
+
 def main_of(page: str) -> Markup:
     """What a rendered handout page has between ``<main>`` and ``</main>``: the same in
-    its standard and large-print editions, so the second reuses the first's."""
+    its standard and large-print formats, so the second reuses the first's."""
     inner = page[page.index("<main>") + len("<main>") : page.index("</main>")]
     return Markup(inner.removesuffix("\n"))  # the template writes that line break itself
 
@@ -313,7 +311,7 @@ def render_html(
     english_href: str | None = None,
     *,
     facts: Facts | None = None,
-    edition: str = "standard",
+    page_format: str = "standard",
     nav: Navigation | None = None,
     english_address: str | None = None,
     main_html: Markup | None = None,
@@ -322,16 +320,19 @@ def render_html(
 ) -> str:
     """The handout as one self-contained HTML page; ``facts`` (default: the monograph's
     alone) fill its provenance block; ``facts.edition`` marks an earlier edition.
-    ``edition``: standard or large (print); ``nav``: its links to the other formats and
+    ``page_format``: standard or large (print); ``nav``: its links to the other formats and
     languages; ``main_html``: its body as :func:`main_of` took it from another format;
     ``clinic``: the care team's details of its contact box (None: lines to write on);
     ``page_address``: the page's public address, printed with its QR code on every page."""
     info = locale_info(handout.locale)
     css, _ = stylesheet()
-    facts = _facts(handout, revision, facts)
-    print_css = page_style(running_text(handout, interface, facts, edition == "large"))
+    facts = handout_facts(handout, revision, facts)
+    print_css = page_style(running_text(handout, interface, facts, page_format == "large"))
     template = environment().get_template("handout.html")
     clinic = clinic or Clinic()
+    strings = Strings(interface, html=True)
+    if main_html is None:
+        main_html = body(handout, page_text(handout.locale, strings))
     return template.render(
         handout=handout,
         info=info,
@@ -340,7 +341,7 @@ def render_html(
         csp=content_policy(css, print_css, images=clinic.logo is not None),
         print_style=Markup(print_css),
         version=__version__,
-        edition=edition,
+        page_format=page_format,
         nav=nav,
         revision=revision,
         localized=handout.locale != ENGLISH,
@@ -351,11 +352,56 @@ def render_html(
         facts=facts,
         fact=fact_values(handout, facts),
         counts=_counts(handout),
-        **_Strings(interface, html=True).callables(),
+        **strings.callables(),
     )
 
 
-def why(ui: _Strings, shown: LocalText) -> str | None:
+def large_print_of(
+    standard: str,
+    handout: Handout,
+    interface: Interface,
+    facts: Facts,
+    *,
+    nav: Navigation,
+    clinic: Clinic | None = None,
+    page_address: str | None = None,
+) -> str:
+    """The large-print page of ``handout``, made from its standard page (rendered with
+    the same facts and clinic, with its own links and page address): the two differ only
+    in the ``<html>`` element's class, the printed page style and the Content-Security-
+    Policy allowing it, the links to the other formats and the QR code; the same bytes as
+    :func:`render_html` with ``page_format="large"``, without a second template pass."""
+    info = locale_info(handout.locale)
+    css, _ = stylesheet()
+    images = (clinic or Clinic()).logo is not None
+    running = running_text(handout, interface, facts)
+    styles = [page_style(running), page_style(replace(running, large=True))]
+    opening = f'<html lang="{escape(info.tag)}" dir="{escape(info.direction)}"'
+    page = _replace_once(standard, f"{opening}>", f'{opening} class="large">')
+    policies = [content_policy(css, style, images=images) for style in styles]
+    page = _replace_once(page, f'content="{policies[0]}"', f'content="{policies[1]}"')
+    page = _replace_once(page, f"<style>{styles[0]}</style>", f"<style>{styles[1]}</style>")
+    page = relink(page, render_navigation(nav, interface))
+    if page_address is None:
+        return page
+    code = qr_code(page_address)
+    start, end = page.rfind('\n<div class="qr" dir="ltr">'), page.rfind("\n</body>")
+    if not page.rfind("</footer>") < start < end:
+        raise ValueError("the standard page has no QR code")
+    address = f'<span class="qr-address">{escape(code.address)}</span>'
+    block = f'\n<div class="qr" dir="ltr">{code.svg}{address}</div>'
+    return page[:start] + block + page[end:]
+
+
+def _replace_once(page: str, old: str, new: str) -> str:
+    """``page`` with the first ``old`` replaced by ``new`` (which must be there)."""
+    at = page.find(old)
+    if at < 0:
+        raise ValueError(f"the standard page lacks {old[:40]!r}")
+    return page[:at] + new + page[at + len(old) :]
+
+
+def why(ui: Strings, shown: LocalText) -> str | None:
     """Why a text is not ready, in the patient's language (None: it is)."""
     if shown.state == "missing":
         return ui.gettext(UI_WHY_MISSING)
@@ -368,8 +414,8 @@ def why(ui: _Strings, shown: LocalText) -> str | None:
     return None
 
 
-def _text_block(
-    shown: LocalText, ui: _Strings, indent: str = "", subsequent: str | None = None
+def text_block(
+    shown: LocalText, ui: Strings, indent: str = "", subsequent: str | None = None
 ) -> list[str]:
     text = plain(shown.text)
     reason = why(ui, shown)
@@ -378,12 +424,12 @@ def _text_block(
     return list(wrap(text, WIDTH, indent, subsequent, ui.locale))
 
 
-def _text_heading(shown: LocalText, ui: _Strings, rule: str) -> list[str]:
-    lines = _text_block(shown, ui)
+def text_heading(shown: LocalText, ui: Strings, rule: str) -> list[str]:
+    lines = text_block(shown, ui)
     return [*lines, underline("\n".join(lines), rule)]
 
 
-def _draft_lines(handout: Handout, ui: _Strings) -> list[str]:
+def _draft_lines(handout: Handout, ui: Strings) -> list[str]:
     counts = _counts(handout)
     label = ui.gettext(UI_DRAFT)
     if handout.locale != ENGLISH and label != UI_DRAFT:
@@ -400,7 +446,7 @@ def _draft_lines(handout: Handout, ui: _Strings) -> list[str]:
     return [*lines, "=" * WIDTH]
 
 
-def provenance(ui: _Strings, handout: Handout, facts: Facts) -> list[str]:
+def provenance(ui: Strings, handout: Handout, facts: Facts) -> list[str]:
     """The facts a patient reads at the end: each fact a placeholder value, labelled
     (shared by HTML and text); no revision hash (that stays in ``<meta>``)."""
     values = fact_values(handout, facts)
@@ -423,7 +469,7 @@ def provenance(ui: _Strings, handout: Handout, facts: Facts) -> list[str]:
     return lines
 
 
-def contact_labels(ui: _Strings) -> dict[str, str]:
+def contact_labels(ui: Strings) -> dict[str, str]:
     """The contact box's labels, localized (the values are the clinic's)."""
     return {
         "contact": ui.gettext(UI_CONTACT),
@@ -437,7 +483,7 @@ def contact_labels(ui: _Strings) -> dict[str, str]:
 BLANK = "_" * 28  # a line to write a number on
 
 
-def contact_lines(ui: _Strings, clinic: Clinic | None) -> list[str]:
+def contact_lines(ui: Strings, clinic: Clinic | None) -> list[str]:
     """The contact box as plain text: a framed block of labelled values, or blank lines."""
     clinic = clinic or Clinic()
     labels = contact_labels(ui)
@@ -454,7 +500,7 @@ def contact_lines(ui: _Strings, clinic: Clinic | None) -> list[str]:
     return [*lines, f"+{'-' * (WIDTH - 2)}+"]
 
 
-def notice_lines(ui: _Strings, handout: Handout, facts: Facts) -> list[str]:
+def notice_lines(ui: Strings, handout: Handout, facts: Facts) -> list[str]:
     """What stands above the title: a kept edition's notice, an unreviewed
     translation's notice (both in the handout's language)."""
     values = fact_values(handout, facts)
@@ -478,15 +524,15 @@ def render_text(
 ) -> str:
     """The handout as UTF-8 plain text, wrapped at 72 display columns; a translation
     ends with the relative path of the English text."""
-    ui = _Strings(interface, html=False, locale=handout.locale)
-    facts = _facts(handout, revision, facts)
+    ui = Strings(interface, html=False, locale=handout.locale)
+    facts = handout_facts(handout, revision, facts)
     out: list[list[str]] = []  # paragraphs, joined by blank lines
     if not handout.published:
         out.append(_draft_lines(handout, ui))
     notices = notice_lines(ui, handout, facts)
     if notices:
         out.append(notices)
-    out.append([*wrap(ui.gettext(UI_HANDOUT)), *_text_heading(handout.title, ui, "=")])
+    out.append([*wrap(ui.gettext(UI_HANDOUT)), *text_heading(handout.title, ui, "=")])
     lines: list[str] = []
     if handout.monograph.pronunciation:
         lines += wrap(f"{ui.gettext(UI_PRONUNCIATION)}: {handout.monograph.pronunciation}")
@@ -501,27 +547,27 @@ def render_text(
     out.append(contact_lines(ui, clinic))
     for section in handout.sections:
         if section.heading:
-            out.append(_text_heading(section.heading, ui, "-" if section.level == 2 else "~"))
+            out.append(text_heading(section.heading, ui, "-" if section.level == 2 else "~"))
         for block in section.blocks:
             if block.kind == "callout":
                 assert block.text is not None
                 out.append(
-                    [f"! {ui.gettext(UI_IMPORTANT).upper()}", *_text_block(block.text, ui, "  | ")]
+                    [f"! {ui.gettext(UI_IMPORTANT).upper()}", *text_block(block.text, ui, "  | ")]
                 )
             elif block.kind == "list":
                 if block.text:
-                    out.append(_text_block(block.text, ui))
+                    out.append(text_block(block.text, ui))
                 if block.items:
                     out.append(
-                        [line for item in block.items for line in _text_block(item, ui, "- ", "  ")]
+                        [line for item in block.items for line in text_block(item, ui, "- ", "  ")]
                     )
                 elif block.gap:
                     out.append(list(wrap(ui.gettext(UI_GAP))))
             elif block.text is not None:
-                out.append(_text_block(block.text, ui))
+                out.append(text_block(block.text, ui))
     out.append(contact_lines(ui, clinic))
     out.append(["-" * WIDTH])
-    out += [_text_block(t, ui) for t in (handout.disclaimer, handout.attribution) if t]
+    out += [text_block(t, ui) for t in (handout.disclaimer, handout.attribution) if t]
     items = provenance(ui, handout, facts)
     if english_path and handout.locale != ENGLISH:
         items.append(f"{ui.gettext(UI_ENGLISH)}: {english_path}")
@@ -529,53 +575,9 @@ def render_text(
     return "\n\n".join("\n".join(lines) for lines in out) + "\n"
 
 
-# --- index pages -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One built handout as the index pages list it (paths relative to the output)."""
-
-    locale: str
-    drug: str
-    title: str  # the English title, for sorting and the clinic's table
-    status: str  # "published" | "draft"
-    html: str
-    text: str
-    reviewed: str | None  # ISO date
-    percent: float
-    missing: int
-    blocking: int
-    coverage: Mapping[str, Any] | None = None  # the handout's texts in each state
-    findings: tuple[Mapping[str, Any], ...] = ()  # the error findings that hold it back
-    edition: Mapping[str, Any] | None = None  # an earlier edition: kept or withdrawn
-    review: Mapping[str, Any] | None = None  # who reviewed its texts
-    files: tuple[str, ...] = ()  # every HTML and text edition
-    pdfs: tuple[tuple[str, str, str], ...] = ()  # (pdf, its HTML edition, paper)
-    brands: tuple[str, ...] = ()  # the drug's brand names, from its source
-    source_gap: bool = False  # its source records a missing part
-
-
-def _page(name: str, **context: Any) -> str:
+def render_page(name: str, **context: Any) -> str:
+    """A page template (index, drafts, review sheet) with the stylesheet and its policy."""
     css, policy = stylesheet()
     return (
         environment().get_template(name).render(css=css, csp=policy, version=__version__, **context)
     )
-
-
-def render_drafts(listings: Iterable[Listing]) -> str:
-    """The translators' page: every draft with what is left to do."""
-    drafts = sorted(
-        (item for item in listings if item.status == "draft"),
-        key=lambda item: (item.locale, item.title.lower(), item.drug),
-    )
-    rows = [
-        {
-            "item": item,
-            "info": locale_info(item.locale),
-            "html": posixpath.relpath(item.html, DRAFTS),
-            "text": posixpath.relpath(item.text, DRAFTS),
-        }
-        for item in drafts
-    ]
-    return _page("drafts.html", rows=rows)

@@ -29,6 +29,7 @@ from .bilingual import render_bilingual_html, render_bilingual_text
 from .facts import Facts, handout_facts
 from .formats import (
     DRAFTS,
+    HTML_FORMATS,
     HandoutFiles,
     english_address,
     handout_files,
@@ -41,7 +42,7 @@ from .locale_state import LocaleState, check_entries, open_locale, text_shapes
 from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
 from .manifest import Entry
 from .plan import Task
-from .render import main_of, render_html, render_navigation, render_text
+from .render import large_print_of, render_html, render_navigation, render_text
 from .staging import put
 
 IN_PROCESS_BELOW = 40  # fewer handouts than this render without worker processes
@@ -96,7 +97,7 @@ def _init_worker(shared: Shared) -> None:
 
 
 def _english_of(shared: Shared, drug: str) -> Handout:
-    """The English handout of ``drug`` (every translation's bilingual edition shows it):
+    """The English handout of ``drug`` (every translation's bilingual format shows it):
     localized once per worker, again only when the monograph is another one."""
     monograph = shared.monographs[drug]
     known = _english.get(drug)
@@ -214,36 +215,16 @@ def _write_formats(
     translation) bilingual HTML, text and bilingual text; (its files, files written, the
     PDFs to print with the digest of their page, PDFs skipped by reason, the other
     languages it links to). ``kept``: the English monograph of a kept edition (its
-    bilingual edition sets the English it was translated from; it links to no other
+    bilingual format sets the English it was translated from; it links to no other
     language, whose handouts follow the newer English)."""
     files = handout_files(locale, drug, True, shared.papers)
-    revision = facts.revision
-    clinic = shared.policy.clinic
-    staging, previous = Path(shared.staging), Path(shared.previous) if shared.previous else None
-    text_address = english_address(drug, shared.base_url, text=True)
-    text = render_text(handout, interface, revision, text_address, facts=facts, clinic=clinic)
-    written = int(put(staging, previous, files.text, text.encode("utf-8")))
-    others = (
-        {
-            code: handout_files(code, drug, True).html
-            for code in shared.published_guess.get(drug, ())
-            if code != locale
-        }
-        if kept is None
-        else {}
-    )
+    others = _other_languages(shared, locale, drug) if kept is None else {}
     english = (
         (localize(kept) if kept is not None else _english_of(shared, drug))
         if locale != ENGLISH
         else None
     )
-    printed = text
-    if english is not None and files.bilingual_text:
-        bilingual_text = render_bilingual_text(
-            handout, english, interface, revision, text_address, facts=facts, clinic=clinic
-        )
-        written += put(staging, previous, files.bilingual_text, bilingual_text.encode("utf-8"))
-        printed += bilingual_text
+    written, printed = _write_texts(shared, files, handout, english, interface, facts)
     reason = (
         shared.pdf_problem or pdfs.missing_fonts(printed, shared.coverage) if files.pdfs else None
     )
@@ -256,12 +237,49 @@ def _write_formats(
         if len(made) < len(files.pdfs):
             pages = _pages(shared, files, handout, english, interface, facts, made, others)
     for page, html in pages.items():
-        written += put(staging, previous, page, html.encode("utf-8"))
+        written += _put(shared, page, html)
     pdf = {
         name: {"html": files.pdfs[name][0], "paper": files.pdfs[name][1], "digest": digests[name]}
         for name in made
     }
-    return files, int(written), pdf, skipped, others
+    return files, written, pdf, skipped, others
+
+
+def _put(shared: Shared, name: str, content: str) -> int:
+    """Write one file of the output into the staging folder; 1 when its bytes are new."""
+    previous = Path(shared.previous) if shared.previous else None
+    return int(put(Path(shared.staging), previous, name, content.encode("utf-8")))
+
+
+def _other_languages(shared: Shared, locale: str, drug: str) -> dict[str, str]:
+    """The other languages the handout is published in: locale -> its standard page."""
+    return {
+        code: handout_files(code, drug, True).html
+        for code in shared.published_guess.get(drug, ())
+        if code != locale
+    }
+
+
+def _write_texts(
+    shared: Shared,
+    files: HandoutFiles,
+    handout: Handout,
+    english: Handout | None,
+    interface: Interface,
+    facts: Facts,
+) -> tuple[int, str]:
+    """Write the text formats (the bilingual one with ``english``); (files written, the
+    texts, whose characters the PDFs' fonts must cover)."""
+    revision, clinic = facts.revision, shared.policy.clinic
+    address = english_address(handout.monograph.id, shared.base_url, text=True)
+    text = render_text(handout, interface, revision, address, facts=facts, clinic=clinic)
+    written = _put(shared, files.text, text)
+    if english is None or not files.bilingual_text:
+        return written, text
+    bilingual = render_bilingual_text(
+        handout, english, interface, revision, address, facts=facts, clinic=clinic
+    )
+    return written + _put(shared, files.bilingual_text, bilingual), text + bilingual
 
 
 def _pages(
@@ -274,19 +292,20 @@ def _pages(
     made: list[str],
     others: dict[str, str],
 ) -> dict[str, str]:
-    """The HTML editions of a published handout, linking the PDFs ``made``."""
+    """The HTML formats of a published handout, linking the PDFs ``made``: the standard
+    page rendered, the large print made from it, the bilingual page beside its English."""
     revision = facts.revision
     english_href = f"../{ENGLISH}/{handout.monograph.id}.html"
     address = english_address(handout.monograph.id, shared.base_url, text=False)
     clinic = shared.policy.clinic
     pages: dict[str, str] = {}
-    for edition in ("standard", "large", "bilingual"):
-        page = files.html_of(edition)
+    for kind in HTML_FORMATS:
+        page = files.html_of(kind)
         if page is None:
             continue
-        nav = navigation(files, edition, page, made, others, shared.papers)
+        nav = navigation(files, kind, page, made, others, shared.papers)
         public = f"{shared.base_url}{page}" if shared.base_url else None  # printed, a QR code
-        if edition == "bilingual":
+        if kind == "bilingual":
             assert english is not None
             pages[page] = render_bilingual_html(
                 handout,
@@ -300,26 +319,34 @@ def _pages(
                 clinic=clinic,
                 page_address=public,
             )
-        else:  # the large print's body is the standard edition's, rendered once
+        elif kind == "large":  # the standard page, restyled: rendered once
+            pages[page] = large_print_of(
+                pages[files.html],
+                handout,
+                interface,
+                facts,
+                nav=nav,
+                clinic=clinic,
+                page_address=public,
+            )
+        else:
             pages[page] = render_html(
                 handout,
                 interface,
                 revision,
                 english_href,
                 facts=facts,
-                edition=edition,
                 clinic=clinic,
                 nav=nav,
                 english_address=address,
                 page_address=public,
-                main_html=main_of(pages[files.html]) if edition == "large" else None,
             )
     return pages
 
 
 def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
     """Render one handout into the staging folder, in every format when it is published
-    (its PDFs are printed later, from the HTML: :func:`_print_pdfs`); (manifest entry,
+    (its PDFs are printed later, from the HTML: :func:`print_pdfs`); (manifest entry,
     files written). A translation that is a draft because the English changed keeps its
     last published edition (``editions/``) in its place, or has it withdrawn."""
     state = _locale_state(shared, locale, [drug])
@@ -339,8 +366,7 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
     facts = handout_facts(
         monograph, revision, handout_keys(monograph), state.lookup, state.trust, state.catalog
     )
-    published = handout.published
-    if published:
+    if handout.published:
         files, written, made, skipped, others = _write_formats(
             shared, locale, drug, handout, state.interface, facts
         )
@@ -351,14 +377,30 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
         files, made, skipped, others = HandoutFiles(html, text), {}, {}, {}
     edition, extra = (
         _edition(shared, state, monograph, revision)
-        if not published and locale != ENGLISH
+        if not handout.published and locale != ENGLISH
         else (None, 0)
     )
-    entry = Entry(
-        locale,
-        drug,
+    entry = _entry(state, handout, facts, files, made, skipped, others, edition)
+    return entry, written + extra
+
+
+def _entry(
+    state: LocaleState,
+    handout: Handout,
+    facts: Facts,
+    files: HandoutFiles,
+    made: dict[str, Any],
+    skipped: dict[str, int],
+    others: dict[str, str],
+    edition: dict[str, Any] | None,
+) -> Entry:
+    """The manifest entry of a rendered handout."""
+    monograph = handout.monograph
+    return Entry(
+        state.locale,
+        monograph.id,
         monograph.title.text,
-        "published" if published else "draft",
+        "published" if handout.published else "draft",
         files.html,
         files.text,
         tuple(files.written()),
@@ -392,7 +434,6 @@ def render_handout(shared: Shared, locale: str, drug: str) -> tuple[Entry, int]:
         brands=monograph.brand_names,
         source_gap=bool(monograph.gaps) or any(b.gap for s in monograph.sections for b in s.blocks),
     )
-    return entry, written + extra
 
 
 def _edition(
@@ -483,11 +524,11 @@ def relink_handout(shared: Shared, entry: Entry) -> tuple[Entry, int]:
     staging = Path(shared.staging)
     previous = Path(shared.previous) if shared.previous else None
     written = 0
-    for edition in ("standard", "large", "bilingual"):
-        page = files.html_of(edition)
+    for kind in HTML_FORMATS:
+        page = files.html_of(kind)
         if page is None:
             continue
-        nav = navigation(files, edition, page, list(entry.pdf), others, shared.papers)
+        nav = navigation(files, kind, page, list(entry.pdf), others, shared.papers)
         html = (staging / page).read_text(encoding="utf-8")
         relinked = relink(html, render_navigation(nav, interface))
         (staging / page).unlink()  # maybe a link to the previous output: never write into it
@@ -526,6 +567,12 @@ def render_all(
         _preloaded.clear()
 
 
+def _cost(task: Task) -> int:
+    """About how long a task takes: its files to write (a translation has five, the
+    English three; a page to relink one)."""
+    return len(task.relink) + len(task.drugs) * (3 if task.locale == ENGLISH else 5)
+
+
 def _run_all(
     shared: Shared, tasks: list[Task], jobs: int, progress: Progress | None
 ) -> list[tuple[Entry, int]]:
@@ -539,8 +586,9 @@ def _run_all(
             if progress:
                 progress(len(results), total)
         return results
+    largest_first = sorted(tasks, key=_cost, reverse=True)  # the small ones fill the gaps
     with pool(min(workers, len(tasks)), _init_worker, (shared,)) as running:
-        for future in as_completed(running.submit_all(_run_task, [(t,) for t in tasks])):
+        for future in as_completed(running.submit_all(_run_task, [(t,) for t in largest_first])):
             results += future.result()
             if progress:
                 progress(len(results), total)

@@ -25,7 +25,7 @@ from ..source.glossary import load_glossary
 from ..source.interface import handout_keys
 from ..source.monographs import load_monographs
 from ..source.segments import iter_segments
-from .render import _page, locale_info
+from .render import locale_info, render_page
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def render_review_sheet(root: Path, locale: str, drug: str) -> str:
         name: sum(r.state == name for r in rows)
         for name in ("untranslated", "fuzzy", "translated", "reviewed")
     }
-    return _page(
+    return render_page(
         "review-sheet.html",
         rows=rows,
         info=locale_info(locale),

@@ -26,7 +26,7 @@ from ..catalogs.locales import catalogs_lock, discover_locales
 from ..errors import BuildError
 from ..files import read_regular
 from . import pdf as pdfs
-from .build import _print_pdfs
+from .build import print_pdfs
 from .fingerprints import RawInputs, raw_inputs
 from .localize import ENGLISH
 from .manifest import MANIFEST, Entry, Manifest
@@ -213,7 +213,7 @@ def _build_shard(
             entries, seconds = _render_shard(shared, loaded, raw, part, jobs, progress)
             if any(entry.pdf for entry in entries.values()):
                 begun = time.perf_counter()
-                result.pdfs = _print_pdfs(output, staging, entries, ({}, set()), jobs)
+                result.pdfs = print_pdfs(output, staging, entries, ({}, set()), jobs)
                 _share_out(seconds, entries, time.perf_counter() - begun)
             result.seconds = time.perf_counter() - started
             _write_shard_record(staging, output, part, raw, entries, seconds)

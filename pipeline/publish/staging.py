@@ -93,16 +93,17 @@ def staged(output: Path) -> Iterator[Path]:
 
 
 _made: set[Path] = set()  # folders this process has made (or found) in a staging folder
+# a new file, as open(path, "xb") makes it, without a buffered file object around it
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_NEW_FILE |= getattr(os, "O_BINARY", 0)
 
 
 def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> bool:
     """Write ``data`` at ``staging/relative``; link the previous file if it is the same.
     Return True when new content was written."""
     target = staging / relative
-    if not staging.is_dir():  # removed by a later build: this one was abandoned
-        raise BuildError("the staging folder has vanished", str(staging))
     if target.parent not in _made:  # (one mkdir per folder, not per file)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(staging, target.parent)
         _made.add(target.parent)
     if previous is not None:
         old = previous / relative
@@ -116,22 +117,33 @@ def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> boo
                 try:
                     link(old, target)
                 except FileNotFoundError:  # its folder was removed since: make it again
-                    target.parent.mkdir(parents=True, exist_ok=True)
+                    _make_folder(staging, target.parent)
                     link(old, target)
                 return False
         except FileNotFoundError:
             pass
     try:
         try:
-            stream = target.open("xb")
+            fd = os.open(target, _NEW_FILE, 0o666)
         except FileNotFoundError:  # its folder was removed since: make it again
-            target.parent.mkdir(parents=True, exist_ok=True)
-            stream = target.open("xb")
-        with stream:
-            stream.write(data)
+            _make_folder(staging, target.parent)
+            fd = os.open(target, _NEW_FILE, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
     except OSError as error:  # (a failed write names no file: name it)
         raise OSError(error.errno, error.strerror, str(target)) from None
     return True
+
+
+def _make_folder(staging: Path, folder: Path) -> None:
+    """Make ``folder`` inside ``staging``, which must still be there."""
+    if not staging.is_dir():  # removed by a later build: this one was abandoned
+        raise BuildError("the staging folder has vanished", str(staging))
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def link(old: Path | str, target: Path | str) -> None:
