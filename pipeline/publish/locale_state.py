@@ -7,18 +7,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from ..catalogs.pofile import Catalog, check_shapes, load_catalog
+from ..checks.coverage import count_states
 from ..checks.coverage import state as entry_state
 from ..checks.policy import LocalePolicy, Policy, load_policy
 from ..checks.rules import catalog_findings
 from ..checks.trust import NO_TRUST, Trust, trust_for
 from ..model import Finding, Key, Message
 from ..source.glossary import Glossary
-from ..source.interface import interface_shapes
+from ..source.interface import handout_keys, interface_shapes
 from .facts import translated_on
 from .incremental import WHOLE_CATALOG, CatalogDigests, content_fingerprint
-from .localize import ENGLISH, UI_MSGIDS, Interface, interface_for
+from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for
 
 
 @dataclass
@@ -116,3 +118,36 @@ def text_shapes(segment_keys: Iterable[Key]) -> dict[Key, bool]:
     shapes = interface_shapes()
     shapes.update((key, False) for key in segment_keys)
     return shapes
+
+
+def handout_coverage(handout: Handout, state: LocaleState) -> dict[str, float | int]:
+    """The handout's texts in the four states of the check (``blocked``: of those
+    translated, held back by an error; ``ready``: publishable), counted alike."""
+    keys = handout_keys(handout.monograph)
+    if state.lookup is None:
+        counts = count_states(keys, lambda key: "translated")
+    else:
+        lookup, trust = state.lookup, state.trust
+        counts = count_states(keys, lambda key: entry_state(lookup.get(key), trust))
+    ready = handout.total - handout.missing
+    return {
+        "untranslated": counts.untranslated,
+        "fuzzy": counts.fuzzy,
+        "translated": counts.translated,
+        "reviewed": counts.reviewed,
+        "blocked": handout.count("blocked"),
+        "unreviewed": handout.count("unreviewed"),
+        "ready": ready,
+        "total": counts.total,
+        "percent": round(counts.percent, 2),
+        "percent_ready": round(100 * ready / handout.total, 2) if handout.total else 100.0,
+    }
+
+
+def blocking_findings(handout: Handout, state: LocaleState) -> list[dict[str, Any]]:
+    """The error findings that hold the handout's texts back, with their catalog line."""
+    found = [f for key in handout.states for f in state.errors.get(key, ())]
+    return [
+        {"check": f.check, "message": f.message, "where": str(f.where)}
+        for f in sorted(found, key=lambda f: (f.where.line if f.where else 0, f.check))
+    ]

@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..catalogs.pofile import Catalog
-from ..checks.coverage import count_states
-from ..checks.coverage import state as entry_state
 from ..checks.policy import Policy
 from ..checks.rules import catalog_findings
 from ..errors import HandoutError
@@ -38,7 +36,14 @@ from .formats import (
     relink,
 )
 from .incremental import dependent_keys
-from .locale_state import LocaleState, check_entries, open_locale, text_shapes
+from .locale_state import (
+    LocaleState,
+    blocking_findings,
+    check_entries,
+    handout_coverage,
+    open_locale,
+    text_shapes,
+)
 from .localize import ENGLISH, UI_MSGIDS, Handout, Interface, interface_for, localize
 from .manifest import Entry
 from .plan import Task
@@ -75,6 +80,7 @@ class Shared:
 _shared: Shared | None = None
 _per_locale: dict[str, LocaleState] = {}
 _preloaded: dict[str, LocaleState] = {}  # catalogs the planner read (forked workers inherit)
+_opened: set[str] = set()  # the translations whose state this worker read or took over
 _english: dict[str, tuple[Monograph, Handout]] = {}  # drug -> its English, localized once
 
 
@@ -93,6 +99,7 @@ def _init_worker(shared: Shared) -> None:
     global _shared
     _shared = shared
     _per_locale.clear()
+    _opened.clear()
     _english.clear()
 
 
@@ -110,6 +117,8 @@ def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleSt
     """A locale's state in this process, with the entries of ``drugs`` checked."""
     state = _per_locale.get(locale)
     if state is None:
+        if locale != ENGLISH:
+            _opened.add(locale)
         state = _preloaded.pop(locale, None) or open_locale(
             Path(shared.root),
             locale,
@@ -127,39 +136,6 @@ def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleSt
 
 def _shapes(shared: Shared) -> dict[Key, bool]:
     return text_shapes(s.key for m in shared.monographs.values() for s in iter_segments(m))
-
-
-def _coverage(handout: Handout, state: LocaleState) -> dict[str, float | int]:
-    """The handout's texts in the four states of the check (``blocked``: of those
-    translated, held back by an error; ``ready``: publishable), counted alike."""
-    keys = handout_keys(handout.monograph)
-    if state.lookup is None:
-        counts = count_states(keys, lambda key: "translated")
-    else:
-        lookup, trust = state.lookup, state.trust
-        counts = count_states(keys, lambda key: entry_state(lookup.get(key), trust))
-    ready = handout.total - handout.missing
-    return {
-        "untranslated": counts.untranslated,
-        "fuzzy": counts.fuzzy,
-        "translated": counts.translated,
-        "reviewed": counts.reviewed,
-        "blocked": handout.count("blocked"),
-        "unreviewed": handout.count("unreviewed"),
-        "ready": ready,
-        "total": counts.total,
-        "percent": round(counts.percent, 2),
-        "percent_ready": round(100 * ready / handout.total, 2) if handout.total else 100.0,
-    }
-
-
-def _findings(handout: Handout, state: LocaleState) -> list[dict[str, Any]]:
-    """The error findings that hold the handout's texts back, with their catalog line."""
-    found = [f for key in handout.states for f in state.errors.get(key, ())]
-    return [
-        {"check": f.check, "message": f.message, "where": str(f.where)}
-        for f in sorted(found, key=lambda f: (f.where.line if f.where else 0, f.check))
-    ]
 
 
 def _write_pair(
@@ -408,10 +384,10 @@ def _entry(
         skipped,
         tuple(sorted(others)),
         monograph.reviewed.isoformat() if monograph.reviewed else None,
-        _coverage(handout, state),
+        handout_coverage(handout, state),
         handout.missing,
         sum(len(state.errors.get(key, ())) for key in handout.states),
-        tuple(_findings(handout, state)),
+        tuple(blocking_findings(handout, state)),
         {
             "fully_reviewed": facts.fully_reviewed,
             "reviewers": list(facts.reviewers),
@@ -541,6 +517,7 @@ def _run_task(task: Task) -> list[tuple[Entry, int]]:
     if task.relink:
         return [relink_handout(_shared, entry) for entry in task.relink]
     results = []
+    _forget_other_translations(task.locale)
     _locale_state(_shared, task.locale, task.drugs)  # check the task's entries at once
     state = _per_locale[task.locale]
     for drug, fingerprint, base in zip(task.drugs, task.fingerprints, task.bases, strict=True):
@@ -548,6 +525,16 @@ def _run_task(task: Task) -> list[tuple[Entry, int]]:
         content = state.content(base, dependent_keys(_shared.monographs[drug]))
         results.append((entry.with_fingerprints(fingerprint, base, content), written))
     return results
+
+
+def _forget_other_translations(locale: str) -> None:
+    """Drop the catalog states this worker read for other translations than ``locale``:
+    a render task is one locale's handouts (or a chunk of them, run next to each other),
+    so a worker holds one catalog at a time, not every locale it ever rendered (at
+    N=1000, L=10 each is tens of MB). States given by :func:`preload` are kept."""
+    for code in [code for code in _opened if code != locale]:
+        _per_locale.pop(code, None)
+        _opened.discard(code)
 
 
 def render_all(
