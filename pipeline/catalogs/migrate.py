@@ -21,7 +21,7 @@ from ..model import Message
 from .locales import catalog_file, catalogs_lock, parse_locale
 from .msgmerge import EARLIER_FORM
 from .plurals import PluralFormsError, remap, standard_rule
-from .pofile import commit_catalog, load_catalog, prepare_file, render_catalog
+from .pofile import load_catalog, render_catalog, replace_catalog
 
 
 @dataclass(frozen=True)
@@ -75,16 +75,13 @@ def _migrate(root: Path, locale: str) -> Migration:
     data = render_catalog(catalog.header_comment, header, messages).encode("utf-8")
     if data == path.read_bytes():
         return Migration(catalog.path, before, new.header, mapping, moved, False, dropped, kept)
-    try:
-        written = commit_catalog(prepare_file(path, data), path, catalog)
-    except OSError as error:
-        raise CatalogError(f"cannot write the catalog: {error.strerror}", catalog.path) from None
-    if not written:
-        raise CatalogError(
-            "the catalog was saved by someone else while this ran: left as "
-            "it is; run the command again",
-            catalog.path,
-        )
+    replace_catalog(
+        path,
+        data,
+        catalog,
+        "the catalog was saved by someone else while this ran: left as it is; "
+        "run the command again",
+    )
     return Migration(catalog.path, before, new.header, mapping, moved, True, dropped, kept)
 
 

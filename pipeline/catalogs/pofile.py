@@ -350,6 +350,17 @@ def commit_catalog(temp: Path, path: Path, catalog: Catalog | None) -> bool:
     return replace_if_unchanged(temp, path, catalog.digest if catalog is not None else None)
 
 
+def replace_catalog(path: Path, data: bytes, catalog: Catalog, meanwhile: str) -> None:
+    """Write ``data`` over the catalog at ``path`` if it still holds what ``catalog`` was
+    read from; else a CatalogError saying ``meanwhile`` (the file is left as saved)."""
+    try:
+        written = commit_catalog(prepare_file(path, data), path, catalog)
+    except OSError as error:
+        raise CatalogError(f"cannot write the catalog: {error.strerror}", catalog.path) from None
+    if not written:
+        raise CatalogError(meanwhile, catalog.path)
+
+
 def now_stamp() -> str:
     """The catalog date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
     return clock.now().strftime("%Y-%m-%d %H:%M+0000")

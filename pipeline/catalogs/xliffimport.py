@@ -26,7 +26,7 @@ from ..text.visible import has_visible_content
 from .locales import catalog_file, catalogs_lock, discover_locales, parse_locale
 from .marks import is_reviewed as reviewed
 from .memory import same_language
-from .pofile import Catalog, commit_catalog, load_catalog, now_stamp, prepare_file, render_entries
+from .pofile import Catalog, load_catalog, now_stamp, render_entries, replace_catalog
 from .xliffstore import CONFIRMED_STATES, STATES, Unit, Xliff12, bcp47, form_count, unit_id
 
 REPLACED_COMMENT = "import replaced:"  # the comment keeping a translation an import made fuzzy
@@ -331,17 +331,12 @@ def _write(root: Path, locale: str, catalog: Catalog, messages: list[Message]) -
     """Replace the catalog by ``messages`` unless it was saved since it was read."""
     header = {**catalog.header, "PO-Revision-Date": now_stamp()}
     data = render_entries(catalog.header_comment, header, messages, {}).encode("utf-8")
-    target = catalog_file(root, locale)
-    try:
-        written = commit_catalog(prepare_file(target, data), target, catalog)
-    except OSError as error:
-        raise CatalogError(f"cannot write the catalog: {error.strerror}", catalog.path) from None
-    if not written:
-        raise CatalogError(
-            "the catalog was saved by someone else while the import "
-            "ran: left as it is; import again",
-            catalog.path,
-        )
+    replace_catalog(
+        catalog_file(root, locale),
+        data,
+        catalog,
+        "the catalog was saved by someone else while the import ran: left as it is; import again",
+    )
 
 
 def _skip(result: ImportResult, where: str, msgid: str, why: str) -> None:

@@ -27,7 +27,7 @@ from .fingerprints import NO_PDFS, RawInputs, raw_inputs
 from .formats import DRAFTS, handout_files
 from .manifest import MANIFEST, Entry, Manifest, parse_manifest
 from .pages import page_names, render_pages
-from .plan import Loaded, Task, chunks, load_inputs, published
+from .plan import Loaded, known_published, load_inputs, relink_tasks
 from .plan import stale as stale_entries
 from .render_task import Shared, render_all
 from .shard import SHARD_FORMAT, SHARD_RECORD, project_locales, timings_bytes
@@ -289,16 +289,8 @@ def _relink(
     stale = stale_entries(entries, loaded)
     if not stale:
         return 0
-    by_locale: dict[str, list[Entry]] = {}
-    for entry in stale:
-        by_locale.setdefault(entry.locale, []).append(entry)
-    parts = max(1, (jobs if jobs > 0 else (os.cpu_count() or 1)) // len(by_locale))
-    tasks = [
-        Task(code, (), (), relink=tuple(chunk))
-        for code, group in by_locale.items()
-        for chunk in chunks(group, parts)
-    ]
-    known = {drug: tuple(sorted(codes)) for drug, codes in published(entries).items()}
+    tasks = relink_tasks(stale, jobs)
+    known = known_published(entries)
     drugs = sorted({entry.drug for entry in stale})
     shared = Shared(
         str(root),

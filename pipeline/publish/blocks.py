@@ -159,33 +159,11 @@ def bilingual_body(
         blocks = zip(section.blocks, english_section.blocks, strict=True)
         for index, (block, english_block) in enumerate(blocks, 1):
             label = f"callout-{number}-{index}"
-            local = _cell(block, page, label, "")
-            theirs = _cell(english_block, english_page, label, "-en")
+            local = _block(block, page, label)  # (a published text carries no mark)
+            theirs = _block(english_block, english_page, f"{label}-en")
             out.append(
                 f'\n<div class="pair">\n<div class="cell">{local}\n</div>\n'
                 f'<div class="cell" lang="en" dir="ltr">{theirs}\n</div>\n</div>'
             )
         out.append(f"\n</{_element(section)}>")
     return Markup("".join(out))
-
-
-def _cell(block: LocalBlock, page: PageText, label: str, suffix: str) -> str:
-    """One side of a bilingual block, as the bilingual template's loop writes it."""
-    rtl = page.rtl
-    if block.kind == "callout":
-        assert block.text is not None
-        return (
-            f'\n<aside class="callout" role="note" aria-labelledby="{label}{suffix}">\n'
-            f'<p class="callout-label" id="{label}{suffix}">{page.important}</p>\n'
-            f"<p>{inline_html(block.text.text, rtl)}</p>\n</aside>"
-        )
-    if block.kind != "list":
-        assert block.text is not None
-        return f"\n<p>{inline_html(block.text.text, rtl)}</p>"
-    out = f'\n<p class="list-intro">{inline_html(block.text.text, rtl)}</p>' if block.text else ""
-    if block.items:
-        items = "".join(f"\n<li>{inline_html(item.text, rtl)}</li>" for item in block.items)
-        return f"{out}\n<ul>{items}\n</ul>"
-    if block.gap:
-        return f'{out}\n<p class="gap">{page.gap}</p>'
-    return out

@@ -30,12 +30,11 @@ from .pages import files_present, page_names, pages_unchanged, render_pages
 from .plan import (
     Loaded,
     Plan,
-    Task,
-    chunks,
     guess_published,
+    known_published,
     load_inputs,
     plan,
-    published,
+    relink_tasks,
     select,
 )
 from .plan import stale as stale_entries
@@ -427,16 +426,8 @@ def _relink(
     stale = stale_entries(entries, loaded)
     if not stale:
         return set()
-    by_locale: dict[str, list[Entry]] = {}
-    for entry in stale:
-        by_locale.setdefault(entry.locale, []).append(entry)
-    parts = max(1, (jobs if jobs > 0 else (os.cpu_count() or 1)) // len(by_locale))
-    again = [
-        Task(code, (), (), relink=tuple(chunk))
-        for code, group in by_locale.items()
-        for chunk in chunks(group, parts)
-    ]
-    known = {drug: tuple(sorted(codes)) for drug, codes in published(entries).items()}
+    again = relink_tasks(stale, jobs)
+    known = known_published(entries)
     relinked = set()
     for entry, written in render_all(
         replace(shared, published_guess=known), again, jobs, None, planned.readings

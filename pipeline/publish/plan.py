@@ -5,6 +5,7 @@ those to render (:func:`plan`), with the per-handout fingerprints that decide.""
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -299,3 +300,23 @@ def stale(entries: Mapping[str, Entry], loaded: Loaded) -> list[Entry]:
         and entry.drug in loaded.drugs
         and set(entry.languages) != languages[entry.drug] - {entry.locale}
     ]
+
+
+def relink_tasks(stale_entries: Sequence[Entry], jobs: int) -> list[Task]:
+    """Worker tasks relinking ``stale_entries``: each locale's pages cut into as many
+    chunks as keep ``jobs`` workers (0: one per core) busy."""
+    by_locale: dict[str, list[Entry]] = {}
+    for entry in stale_entries:
+        by_locale.setdefault(entry.locale, []).append(entry)
+    parts = max(1, (jobs if jobs > 0 else (os.cpu_count() or 1)) // max(1, len(by_locale)))
+    return [
+        Task(code, (), (), relink=tuple(chunk))
+        for code, group in by_locale.items()
+        for chunk in chunks(group, parts)
+    ]
+
+
+def known_published(entries: Mapping[str, Entry]) -> dict[str, tuple[str, ...]]:
+    """Each drug's published languages, now known (sorted), as :attr:`Shared.published_guess`
+    takes them; :func:`guess_published` is the guess before the build knows them."""
+    return {drug: tuple(sorted(codes)) for drug, codes in published(entries).items()}
