@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.publish.plaintext import WIDTH, underline, width, wrap
+from pipeline.text.lexicon import cldr, lexicon_for
 from pipeline.text.linebreak import tokens
 
 ZH = (
@@ -97,6 +98,28 @@ UNITS_ELSEWHERE = [
 @pytest.mark.parametrize("locale, sample", UNITS_ELSEWHERE, ids=lambda v: str(v))
 def test_a_unit_of_any_language_stays_on_its_numbers_line(locale, sample):
     _kept_whole(sample, locale, filler="neno " if locale == "sw" else "mot ")
+
+
+def _cldr_locales() -> list[str]:
+    return sorted(cldr())  # every locale of the generated CLDR data
+
+
+@pytest.mark.parametrize("locale", _cldr_locales())
+def test_every_cldr_locale_keeps_a_number_with_its_units(locale):
+    """Generated from the lexicon (CLDR and curated forms), every locale it has: six unit
+    forms spread over the sorted list, each after a number, never cut from it, at any
+    width it fits in; a multi-word form ("cupán méadr.") is kept whole, not cut after
+    a shorter form that is its prefix."""
+    lexicon = lexicon_for(locale)
+    forms = sorted(f for f in lexicon.units if any(c.isalpha() for c in f))
+    assert forms, f"no unit forms for {locale}"
+    for form in forms[:: max(1, len(forms) // 6)][:6]:
+        sample = f"12{form}" if lexicon.glued else f"12 {form}"
+        for before in range(5):
+            text = f"{'x ' * before}{sample} {'x ' * 20}"
+            for columns in range(max(8, len(sample) + 1), 40, 3):
+                lines = wrap(text, columns, locale=locale)
+                assert any(sample in line for line in lines), (form, columns, lines)
 
 
 def test_a_glued_script_keeps_the_unit_that_runs_into_the_next_word():

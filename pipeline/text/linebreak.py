@@ -55,22 +55,25 @@ def _forms(lexicons: tuple[Lexicon, ...]) -> set[str]:
 
 
 def _units(forms: set[str], glued: bool) -> str:
-    """Unit forms as tries (the regex engine picks a branch by the next character), each
-    form ending where a word ends ("g" in "3 g", not in "3 good"; "m2" not in "3 m23"),
-    but in a language written without spaces (Thai, CJK), where a unit runs on into what
-    follows; a form that does not end there gives way to a shorter one."""
-    if glued:
-        return trie(forms)
-    ends: dict[str, list[str]] = {WORD_END: [], "(?!\\d)": [], "": []}
-    for form in forms:
-        last = form[-1]
-        if is_wide(last):
-            ends[""].append(form)
-        elif last.isalpha() or unicodedata.category(last)[0] == "M":
-            ends[WORD_END].append(form)
-        else:
-            ends["(?!\\d)" if last.isdigit() else ""].append(form)
-    return "|".join(f"(?:{trie(found)}){end}" for end, found in ends.items() if found)
+    """Unit forms as one trie (the regex engine picks a branch by the next character),
+    each form ending where a word ends ("g" in "3 g", not in "3 good"; "m2" not in
+    "3 m23"), but in a language written without spaces (Thai, CJK), where a unit runs on
+    into what follows; a form that does not end there gives way to a shorter one, and a
+    longer form is tried first ("cupán méadr." before "cupán"). The pattern ignores
+    case, so the trie is of lower-case forms: "Sentimitir" in another branch than
+    "sentimitir saddex jibaaran" would end the match early."""
+    lowered = {f.lower() if len(f.lower()) == len(f) else f for f in forms}
+    return trie(lowered) if glued else trie(lowered, _unit_end)
+
+
+def _unit_end(form: str) -> str:
+    """What must follow ``form`` for it to be the whole unit."""
+    last = form[-1]
+    if is_wide(last):
+        return ""
+    if last.isalpha() or unicodedata.category(last)[0] == "M":
+        return WORD_END
+    return "(?!\\d)" if last.isdigit() else ""
 
 
 @lru_cache(maxsize=64)
