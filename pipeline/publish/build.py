@@ -274,9 +274,8 @@ def _build_planned(
     locales, drugs = filters
     filtered = bool(locales or drugs)
     overall = None if filtered else raw.overall()
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     planned = plan(
-        loaded, raw, audit.verified, manifest.entries, (bool(locales), bool(drugs)), workers, root
+        loaded, raw, audit.verified, manifest.entries, (bool(locales), bool(drugs)), root
     )
     entries = planned.entries
     result.kept = len(entries)

@@ -28,9 +28,6 @@ from .staging import sibling
 T = TypeVar("T")
 
 
-CHUNK = 50  # handouts per worker task
-
-
 @dataclass(frozen=True)
 class Task:
     """What one worker task renders: handouts of one locale, or pages to relink."""
@@ -161,13 +158,11 @@ def plan(
     present: set[str],
     old_entries: Mapping[str, Entry],
     filters: tuple[bool, bool],
-    workers: int = 1,
     root: Path | None = None,
 ) -> Plan:
     """Split the build into handouts kept as they are (their files all ``present``, as
-    the build wrote them) and handouts to render. A locale's
-    handouts go to as few workers as keep every core busy, since each worker reads and
-    checks the catalog of every locale it renders. With filters, what they exclude is kept.
+    the build wrote them) and handouts to render, one task per locale. With filters,
+    what they exclude is kept.
 
     A handout whose quick fingerprint (the catalog file's hash) changed is kept when its
     content fingerprint (the entries it uses: :mod:`.incremental`) did not: the planner
@@ -178,7 +173,7 @@ def plan(
         todo = _locale_todo(result, loaded, raw, code, (present, old_entries), root)
         if todo:
             todo_by_locale[code] = todo
-    result.tasks = _tasks(todo_by_locale, workers)
+    result.tasks = _tasks(todo_by_locale)
     by_locale, by_drug = filters
     for key, old in old_entries.items():
         outside = (by_locale and old.locale not in loaded.locales) or (
@@ -246,19 +241,17 @@ def _same_content(
     return state.content(base, keys) == content
 
 
-def _tasks(todo_by_locale: Mapping[str, list[tuple[str, str, str]]], workers: int) -> list[Task]:
-    """The render tasks: each locale's handouts cut into as many chunks as keep every
-    worker busy (English, read from no catalog, in chunks of :data:`CHUNK`)."""
-    parts = max(1, workers // max(1, len(todo_by_locale)))
+def _tasks(todo_by_locale: Mapping[str, list[tuple[str, str, str]]]) -> list[Task]:
+    """The render tasks: each locale's handouts (:mod:`.dealer` deals them to the
+    workers a chunk at a time)."""
     return [
         Task(
             code,
-            tuple(d for d, _, _ in chunk),
-            tuple(f for _, f, _ in chunk),
-            tuple(b for _, _, b in chunk),
+            tuple(d for d, _, _ in todo),
+            tuple(f for _, f, _ in todo),
+            tuple(b for _, _, b in todo),
         )
         for code, todo in todo_by_locale.items()
-        for chunk in chunks(todo, parts if code != ENGLISH else -(-len(todo) // CHUNK))
     ]
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import as_completed
-from contextlib import contextmanager
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from ..workers import pool
 from . import editions
 from . import pdf as pdfs
 from .bilingual import render_bilingual_html, render_bilingual_text
+from .dealer import Dealer
 from .facts import Facts, handout_facts
 from .formats import (
     DRAFTS,
@@ -554,12 +555,6 @@ def render_all(
         _preloaded.clear()
 
 
-def _cost(task: Task) -> int:
-    """About how long a task takes: its files to write (a translation has five, the
-    English three; a page to relink one)."""
-    return len(task.relink) + len(task.drugs) * (3 if task.locale == ENGLISH else 5)
-
-
 def _run_all(
     shared: Shared, tasks: list[Task], jobs: int, progress: Progress | None
 ) -> list[tuple[Entry, int]]:
@@ -573,10 +568,23 @@ def _run_all(
             if progress:
                 progress(len(results), total)
         return results
-    largest_first = sorted(tasks, key=_cost, reverse=True)  # the small ones fill the gaps
-    with pool(min(workers, len(tasks)), _init_worker, (shared,)) as running:
-        for future in as_completed(running.submit_all(_run_task, [(t,) for t in largest_first])):
-            results += future.result()
-            if progress:
-                progress(len(results), total)
+    dealer = Dealer(tasks, workers)
+    with ExitStack() as stack:  # one pool of one process per worker: the dealer says who
+        lanes = [stack.enter_context(pool(1, _init_worker, (shared,))) for _ in range(workers)]
+        running: dict[Future[list[tuple[Entry, int]]], int] = {}
+
+        def deal(worker: int) -> None:
+            task = dealer.next(worker)
+            if task is not None:
+                running[lanes[worker].submit_all(_run_task, [(task,)])[0]] = worker
+
+        for worker in range(workers):
+            deal(worker)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                results += future.result()
+                deal(running.pop(future))
+                if progress:
+                    progress(len(results), total)
     return results

@@ -263,7 +263,6 @@ def _render_shard(
 ) -> tuple[dict[str, Entry], dict[str, float]]:
     """Render the shard's handouts, one locale at a time; return the entries and each
     locale's seconds."""
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     entries: dict[str, Entry] = {}
     seconds: dict[str, float] = {}
     for code in part.locales:  # one locale at a time: its time is measured
@@ -274,7 +273,6 @@ def _render_shard(
             set(),
             {},
             (False, False),
-            workers,
             Path(shared.root),
         )
         for entry, _ in render_all(shared, planned.tasks, jobs, progress, planned.readings):
