@@ -577,3 +577,17 @@ def test_the_memory_sampler_finds_every_descendant_both_ways():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         shell.wait()
+
+
+def test_the_bench_times_byte_compiled_modules(monkeypatch):
+    """A PYTHONDONTWRITEBYTECODE in the caller's environment would make each timed
+    process compile the sources again; the bench times the package as installed."""
+    import importlib.util
+
+    import pipeline.cli
+    from pipeline.bench import as_installed
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    as_installed()
+    assert "PYTHONDONTWRITEBYTECODE" not in os.environ
+    assert Path(importlib.util.cache_from_source(pipeline.cli.__file__)).is_file()

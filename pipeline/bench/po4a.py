@@ -35,6 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import as_installed
 from .corpus import LOCALES, fill_catalog, generate_sources
 
 
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", default="output/bench-po4a.json", metavar="FILE")
     args = parser.parse_args(argv)
+    as_installed()
     locales = [code for code in args.locales.split(",") if code]
     if not locales or set(locales) - set(LOCALES) or args.monographs < 1 or args.pairs < 1:
         parser.error(f"need N >= 1, pairs >= 1 and locales among: {' '.join(LOCALES)}")

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import as_installed
 from .corpus import (
     EDIT_SHARE,
     LOCALES,
@@ -388,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default="output/bench.json", metavar="FILE")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpus")
     args = parser.parse_args(argv)
+    as_installed()
     if not 1 <= args.locales <= len(LOCALES) or args.monographs < 1:
         parser.error(f"need N >= 1 and 1 <= L <= {len(LOCALES)}")
     with workspace(args.keep) as root:
