@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -15,7 +16,7 @@ import pytest
 from pipeline.catalogs.locales import catalog_path, discover_locales
 from pipeline.cli import main
 from pipeline.errors import BuildError, CatalogError, LocaleError, SourceError
-from pipeline.publish import fingerprints, render_task
+from pipeline.publish import fingerprints, render_task, staging
 from pipeline.publish.manifest import MANIFEST
 from pipeline.publish.staging import build_lock
 from pipeline.source.monographs import load_monographs
@@ -210,6 +211,33 @@ def test_filters_build_only_the_selection_and_keep_the_rest(project, run_build):
         run_build(project, drugs=["nope"])
     with pytest.raises(LocaleError, match="unknown locale"):
         run_build(project, locales=["fr"])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_manifest_records_the_digest_of_each_file_as_written(project, run_build, jobs):
+    """The digests are taken from the bytes the build wrote (not read back), including
+    pages written twice (relinked once the published languages are known)."""
+    add_monograph_copies(project, 12)
+    for _ in range(2):
+        shutil.rmtree(project / "output", ignore_errors=True)
+        run_build(project, jobs=jobs)
+        output = project / "output"
+        files = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"]
+        assert len(files) == len([p for p in output.rglob("*") if p.is_file()]) - 1
+        for name, recorded in files.items():
+            assert hashlib.sha256((output / name).read_bytes()).hexdigest() == recorded, name
+
+
+def test_a_worker_reports_only_the_files_it_writes(tmp_path):
+    """A forked worker inherits the digests its command holds; reporting them again
+    after a newer write (a relinked page) would record a stale digest."""
+    staging.put(tmp_path, None, "es/page.html", b"first")
+    render_task._start_worker(None)  # type: ignore[arg-type]
+    assert staging.written() == {}
+    staging.put(tmp_path, None, "es/other.html", b"second")
+    assert staging.written() == {
+        str(tmp_path / "es/other.html"): hashlib.sha256(b"second").hexdigest()
+    }
 
 
 def test_parallel_and_serial_builds_give_the_same_files(project, run_build):

@@ -23,6 +23,7 @@ from ..errors import BuildError
 from ..source.glossary import GLOSSARY_PATH
 from ..source.monographs import monograph_files
 from . import pdf as pdfs
+from . import staging as staging_files
 from .fingerprints import RawInputs, raw_inputs
 from .localize import ENGLISH
 from .manifest import MANIFEST, Entry, Manifest, read_manifest, write_manifest
@@ -294,17 +295,15 @@ def _build_planned(
         return result
     with staged(output) as staging:
         shared = _shared(root, output, staging, (loaded, raw), planned, previous, (pdf, preview))
+        staging_files.written()  # (forget what an abandoned build wrote)
         _assemble(
             output, staging, shared, planned, jobs, progress, result, previous, loaded, raw.code
         )
         names = [*page_names(entries), *(n for e in entries.values() for n in e.owned_files())]
-        written = Manifest(
-            dict(entries),
-            overall,
-            raw.code,
-            raw.formats,
-            file_digests(staging, output, names, manifest.files, audit.verified),
+        digests = file_digests(
+            staging, output, names, manifest.files, audit.verified, staging_files.written()
         )
+        written = Manifest(dict(entries), overall, raw.code, raw.formats, digests)
         kept_from = Path(shared.previous) if shared.previous else None
         put(staging, kept_from, MANIFEST, written.to_bytes())
     result.changed = True

@@ -21,7 +21,7 @@ from ..source.glossary import Glossary
 from ..source.interface import handout_keys
 from ..source.segments import iter_segments
 from ..workers import pool
-from . import editions
+from . import editions, staging
 from . import pdf as pdfs
 from .bilingual import render_bilingual_html, render_bilingual_text
 from .dealer import Dealer
@@ -94,6 +94,14 @@ def preload(readings: Mapping[str, LocaleState]) -> Iterator[None]:
         yield
     finally:
         _per_locale.clear()
+
+
+def _start_worker(shared: Shared) -> None:
+    """A worker process's start: it reports only the files it writes (a forked worker
+    inherits the digests the command holds, which a later task must not report again
+    over newer ones)."""
+    staging.written()
+    _init_worker(shared)
 
 
 def _init_worker(shared: Shared) -> None:
@@ -513,7 +521,16 @@ def relink_handout(shared: Shared, entry: Entry) -> tuple[Entry, int]:
     return replace(entry, languages=tuple(sorted(others))), written
 
 
-def _run_task(task: Task) -> list[tuple[Entry, int]]:
+Done = tuple[list[tuple[Entry, int]], dict[str, str]]  # a task's entries, its files' digests
+
+
+def _run_task(task: Task) -> Done:
+    """Run ``task``; (entry, files written) per handout, and the digest of every file
+    it wrote (the build's manifest records them without reading the files back)."""
+    return _render_task(task), staging.written()
+
+
+def _render_task(task: Task) -> list[tuple[Entry, int]]:
     assert _shared is not None, "worker not initialised"
     if task.relink:
         return [relink_handout(_shared, entry) for entry in task.relink]
@@ -546,7 +563,9 @@ def render_all(
     readings: Mapping[str, LocaleState] | None = None,
 ) -> list[tuple[Entry, int]]:
     """Run ``tasks`` (in worker processes when there are enough handouts); (entry,
-    files written) per handout. ``readings``: catalogs read and checked already."""
+    files written) per handout. ``readings``: catalogs read and checked already. The
+    digests of the files the tasks wrote are this process's (:func:`.staging.written`),
+    as if it had written them."""
     _preloaded.clear()
     _preloaded.update(readings or {})
     try:
@@ -564,14 +583,16 @@ def _run_all(
     if workers <= 1 or total < IN_PROCESS_BELOW:
         _init_worker(shared)
         for task in tasks:
-            results += _run_task(task)
+            entries, written = _run_task(task)
+            results += entries
+            staging.add_written(written)
             if progress:
                 progress(len(results), total)
         return results
     dealer = Dealer(tasks, workers)
     with ExitStack() as stack:  # one pool of one process per worker: the dealer says who
-        lanes = [stack.enter_context(pool(1, _init_worker, (shared,))) for _ in range(workers)]
-        running: dict[Future[list[tuple[Entry, int]]], int] = {}
+        lanes = [stack.enter_context(pool(1, _start_worker, (shared,))) for _ in range(workers)]
+        running: dict[Future[Done], int] = {}
 
         def deal(worker: int) -> None:
             task = dealer.next(worker)
@@ -583,7 +604,9 @@ def _run_all(
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                results += future.result()
+                entries, written = future.result()
+                results += entries
+                staging.add_written(written)
                 deal(running.pop(future))
                 if progress:
                     progress(len(results), total)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import BuildError, HandoutError
-from ..files import inside_project, project_lock, shown
+from ..files import digest, inside_project, project_lock, shown
 from . import editions
 from .manifest import MANIFEST
 
@@ -93,6 +93,7 @@ def staged(output: Path) -> Iterator[Path]:
 
 
 _made: set[Path] = set()  # folders this process has made (or found) in a staging folder
+_written: dict[str, str] = {}  # path -> SHA-256 of what put wrote or linked there
 # a new file, as open(path, "xb") makes it, without a buffered file object around it
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 _NEW_FILE |= getattr(os, "O_BINARY", 0)
@@ -100,7 +101,8 @@ _NEW_FILE |= getattr(os, "O_BINARY", 0)
 
 def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> bool:
     """Write ``data`` at ``staging/relative``; link the previous file if it is the same.
-    Return True when new content was written."""
+    Return True when new content was written. The digest of ``data`` is kept for
+    :func:`written`."""
     target = staging / relative
     if target.parent not in _made:  # (one mkdir per folder, not per file)
         _make_folder(staging, target.parent)
@@ -119,6 +121,7 @@ def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> boo
                 except FileNotFoundError:  # its folder was removed since: make it again
                     _make_folder(staging, target.parent)
                     link(old, target)
+                _written[str(target)] = digest(data)
                 return False
         except FileNotFoundError:
             pass
@@ -136,7 +139,23 @@ def put(staging: Path, previous: Path | None, relative: str, data: bytes) -> boo
             os.close(fd)
     except OSError as error:  # (a failed write names no file: name it)
         raise OSError(error.errno, error.strerror, str(target)) from None
+    _written[str(target)] = digest(data)
     return True
+
+
+def written() -> dict[str, str]:
+    """The digest of each file :func:`put` wrote or linked in this process (or a worker
+    for it: :func:`add_written`) since the last call, by path; forgotten here. The
+    build's manifest records them without reading the files back."""
+    found = dict(_written)
+    _written.clear()
+    return found
+
+
+def add_written(digests: dict[str, str]) -> None:
+    """Count the files a worker wrote (``digests``: its :func:`written`) as this
+    process's."""
+    _written.update(digests)
 
 
 def _make_folder(staging: Path, folder: Path) -> None:

@@ -77,15 +77,21 @@ def file_digests(
     names: Iterable[str],
     recorded: Mapping[str, str],
     verified: set[str],
+    written: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The digest of every file ``names`` of ``staging`` (one missing has none): a
-    verified file of ``output`` linked there unchanged keeps its recorded digest; any
-    other is read and hashed."""
+    """The digest of every file ``names`` of ``staging`` (one missing has none): a file
+    the build wrote has the digest of what it wrote (``written``, by path:
+    :func:`.staging.written`); a verified file of ``output`` linked there unchanged keeps
+    its recorded digest; any other is read and hashed."""
     found: dict[str, str] = {}
+    written = written or {}
     for name in names:
         if name in found:
             continue
         path = staging / name
+        if str(path) in written:
+            found[name] = written[str(path)]
+            continue
         if name in verified:
             try:
                 here, there = os.lstat(path), os.lstat(output / name)
