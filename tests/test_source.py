@@ -162,3 +162,29 @@ def test_list_items_notes_and_context_are_read(tmp_path):
     assert [i.text for i in block.items] == ["You have a fever over 38°C.", "You feel faint."]
     assert block.items[0].note == "Keep the temperature."
     assert block.items[1].context == "symptom"
+
+
+def test_a_monographs_texts_are_enumerated_once_per_object_and_again_for_another():
+    """segments_of keeps what it enumerated per monograph object: the same object gives
+    the same tuple; an equal copy read again, or an edited one, is enumerated anew."""
+    from dataclasses import replace
+
+    from pipeline.source.segments import iter_segments, per_monograph, segments_of
+
+    first = load_monographs(REPO)[0]
+    assert segments_of(first) == tuple(iter_segments(first))
+    assert segments_of(first) is segments_of(first)
+    again = load_monographs(REPO)[0]
+    assert again == first and again is not first
+    assert segments_of(again) is not segments_of(first)
+    edited = replace(first, title=replace(first.title, text="Edited title"))
+    assert segments_of(edited)[0].msgid == "Edited title"
+    assert segments_of(first)[0].msgid == first.title.text
+
+    calls: list[str] = []
+    counted = per_monograph(lambda m: calls.append(m.id) or len(calls))
+    counted.KEPT = 2
+    copies = [load_monographs(REPO)[0] for _ in range(3)]
+    assert [counted(m) for m in copies] == [1, 2, 3]
+    assert counted(copies[2]) == 3 and len(calls) == 3  # kept
+    assert counted(copies[0]) == 4  # forgotten when more than KEPT were seen

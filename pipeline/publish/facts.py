@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -157,7 +157,7 @@ def translated_on(catalog: Catalog | None) -> dt.date | None:
 def handout_facts(
     monograph: Monograph,
     revision: str,
-    keys: list[Key],
+    keys: Sequence[Key],
     lookup: Mapping[Key, Message] | None,
     trust: Trust,
     catalog: Catalog | None,

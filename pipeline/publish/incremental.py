@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from ..catalogs.pofile import Catalog, render_key
 from ..checks.rules import REGISTRY
 from ..model import Key, Message, Monograph
-from ..source.segments import iter_segments
+from ..source.segments import segment_keys
 from .fingerprints import digest
 from .localize import UI_MSGIDS
 
@@ -53,7 +53,7 @@ class CatalogDigests:
 
 def dependent_keys(monograph: Monograph) -> list[Key]:
     """Every catalog key a handout of ``monograph`` may show."""
-    return [*(segment.key for segment in iter_segments(monograph)), *UI_KEYS]
+    return [*segment_keys(monograph), *UI_KEYS]
 
 
 def content_fingerprint(base: str, digests: CatalogDigests, keys: Iterable[Key]) -> str:

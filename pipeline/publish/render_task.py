@@ -19,7 +19,7 @@ from ..errors import HandoutError
 from ..model import Key, Monograph
 from ..source.glossary import Glossary
 from ..source.interface import handout_keys
-from ..source.segments import iter_segments
+from ..source.segments import iter_segments, segment_keys
 from ..workers import pool
 from . import editions, staging
 from . import pdf as pdfs
@@ -138,13 +138,13 @@ def _locale_state(shared: Shared, locale: str, drugs: Iterable[str]) -> LocaleSt
         )
         _per_locale[locale] = state
     if state.catalog is not None:
-        keys = (s.key for drug in drugs for s in iter_segments(shared.monographs[drug]))
+        keys = (key for drug in drugs for key in segment_keys(shared.monographs[drug]))
         check_entries(state, keys, shared.glossary, shared.safety)
     return state
 
 
 def _shapes(shared: Shared) -> dict[Key, bool]:
-    return text_shapes(s.key for m in shared.monographs.values() for s in iter_segments(m))
+    return text_shapes(key for m in shared.monographs.values() for key in segment_keys(m))
 
 
 def _write_pair(

@@ -14,7 +14,7 @@ and cannot claim").
 from __future__ import annotations
 
 from ..model import Key, Monograph
-from .segments import iter_segments
+from .segments import per_monograph, segment_keys
 
 UI_HANDOUT = "Patient handout"
 UI_PRONUNCIATION = "Pronunciation"
@@ -162,10 +162,11 @@ def published_interface(monograph: Monograph) -> list[str]:
     return wanted
 
 
-def handout_keys(monograph: Monograph) -> list[Key]:
+@per_monograph
+def handout_keys(monograph: Monograph) -> tuple[Key, ...]:
     """Every text of ``monograph``'s published handout: its segments in reading order,
     then the interface texts it shows. Publication, coverage per handout and
     ``review --drug`` count exactly these."""
-    keys = [segment.key for segment in iter_segments(monograph)]
+    keys = [*segment_keys(monograph)]
     keys += [(None, msgid) for msgid in published_interface(monograph)]
-    return list(dict.fromkeys(keys))
+    return tuple(dict.fromkeys(keys))

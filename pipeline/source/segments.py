@@ -6,10 +6,13 @@ so the two can never drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from ..model import Monograph, Section, SegmentKind, Text, Where
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +81,40 @@ def iter_segments(monograph: Monograph) -> Iterator[Segment]:
         yield Segment(monograph.disclaimer, "disclaimer", drug, title)
     if monograph.attribution:
         yield Segment(monograph.attribution, "attribution", drug, title)
+
+
+class per_monograph(Generic[T]):  # noqa: N801 (used as a decorator)
+    """``compute(monograph)`` kept per monograph object, for the last :attr:`KEPT` of
+    them: a build asks for each monograph's texts in every locale and format (about
+    27,000 times at 200 monographs and three translations). By identity, not by value:
+    hashing a monograph would walk every text it holds; the monograph is held with the
+    result, so its identity cannot be reused meanwhile."""
+
+    KEPT = 4096
+
+    def __init__(self, compute: Callable[[Monograph], T]):
+        self._compute = compute
+        self._kept: dict[int, tuple[Monograph, T]] = {}
+        self.__doc__ = compute.__doc__
+
+    def __call__(self, monograph: Monograph) -> T:
+        known = self._kept.get(id(monograph))
+        if known is not None and known[0] is monograph:
+            return known[1]
+        if len(self._kept) >= self.KEPT:
+            self._kept.clear()
+        value = self._compute(monograph)
+        self._kept[id(monograph)] = (monograph, value)
+        return value
+
+
+@per_monograph
+def segments_of(monograph: Monograph) -> tuple[Segment, ...]:
+    """Every translatable text of ``monograph`` in reading order (:func:`iter_segments`)."""
+    return tuple(iter_segments(monograph))
+
+
+@per_monograph
+def segment_keys(monograph: Monograph) -> tuple[tuple[str | None, str], ...]:
+    """The catalog key of every text of ``monograph``, in reading order."""
+    return tuple(segment.key for segment in segments_of(monograph))
