@@ -20,7 +20,6 @@ the command that fixes it (:func:`engine_problem`, :func:`missing_fonts`,
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
@@ -34,7 +33,6 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -135,6 +133,8 @@ def environment_signature() -> str:
             parts.append(f"{full}:{stat.st_size}:{stat.st_mtime_ns}")
         except OSError:
             parts.append(f"{full}:-")
+    from importlib.metadata import PackageNotFoundError, version  # (10 ms: only here)
+
     try:
         parts.append(version("playwright"))
     except PackageNotFoundError:
@@ -326,6 +326,8 @@ async def _serve(context: Any, jobs: Sequence[PdfJob]) -> None:
 
 async def _print_all(jobs: Sequence[PdfJob], epoch: int | None, pages: int, split: Split) -> None:
     """Print ``jobs`` with one warm browser, ``pages`` pages at a time."""
+    import asyncio
+
     from playwright.async_api import Error as BrowserError
     from playwright.async_api import async_playwright
 
@@ -382,6 +384,8 @@ def print_jobs(jobs: Sequence[PdfJob], pages: int = PAGES) -> int:
         return 0
     split = Split()
     try:
+        import asyncio  # (imported when printing: 20 ms every build command paid)
+
         asyncio.run(_print_all(jobs, source_epoch(), pages, split))
     finally:
         split.record()

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import segno
 from markupsafe import Markup, escape
 
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 requires
@@ -32,6 +31,8 @@ class QrCode:
 @lru_cache(maxsize=256)
 def qr_code(address: str) -> QrCode:
     """``address`` as a QR code (error correction M or better), inline SVG with a title."""
+    import segno  # (imported when a page has an address: 10 ms every build paid)
+
     code = segno.make(address, error="m", micro=False)
     buffer = io.BytesIO()
     code.save(
