@@ -101,7 +101,9 @@ def check_entries(
         return
     state.checked |= wanted
     subset = replace(state.catalog, messages=tuple(state.lookup[key] for key in wanted))
-    findings = catalog_findings(state.locale, subset, glossary, set(safety), state.trust.reviewers)
+    findings = catalog_findings(
+        state.locale, subset, glossary, set(safety), state.trust.reviewers, errors_only=True
+    )
     by_line = {state.lookup[key].text_line: key for key in wanted}
     for finding in findings:
         if finding.severity == "error" and finding.where and finding.where.line in by_line:
