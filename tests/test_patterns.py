@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,27 @@ def test_the_shared_end_is_written_once_for_neighbours_that_end_alike():
     assert re.match(pattern, "mgsx").group(0) == "mg"  # the longer one does not end: the shorter
     assert re.match(pattern, "mgx") is None
     assert re.match(pattern, "m%y") is None
+
+
+def corpus_texts() -> list[str]:
+    """Every source and translation of the quantity corpus."""
+    import yaml
+
+    texts = []
+    for path in sorted((Path(__file__).parent / "corpus" / "quantities").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts += [text for case in data["cases"] for text in (case["source"], case["translation"])]
+    return texts
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "zh_CN", "ar", "th", "ja", "ko", "hi", "he", "sw"])
+def test_the_quantity_pattern_is_the_fast_paths_without_its_lookahead(locale):
+    """A reader compiles its quantity pattern once: the fast path's, whose lookahead (a
+    compound unit's follower, or nothing) always holds; the pattern without it matches
+    the same at every position of every corpus text."""
+    reader = Reader(lexicon_for(locale) if locale != "en" else ENGLISH)
+    pattern = reader._quantity_re.pattern
+    assert pattern.startswith("(") and ")(?=(" in pattern
+    without = pattern[1 : pattern.rindex(")(?=(")]
+    for text in corpus_texts():
+        assert matches(without, text) == matches(pattern, text), text
