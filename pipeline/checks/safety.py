@@ -44,10 +44,15 @@ SLACK_ABOVE = 10
 _PLACEHOLDER = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
 
 
+@lru_cache(maxsize=64)
+def _typical(locale: str) -> float:
+    return TYPICAL.get(re.split("[_@-]", locale)[0].lower(), DEFAULT_TYPICAL)
+
+
 def bounds(locale: str, source_length: int) -> tuple[int, int]:
     """The fewest and most letters and digits a translation into ``locale`` of a source
     with ``source_length`` of them may have (at least one)."""
-    typical = TYPICAL.get(re.split("[_@-]", locale)[0].lower(), DEFAULT_TYPICAL)
+    typical = _typical(locale)
     low = int(typical / FACTOR * source_length) - SLACK_BELOW
     high = int(typical * FACTOR * source_length + 0.999) + SLACK_ABOVE
     return max(1, low), high

@@ -249,8 +249,10 @@ def _english_counts(source: str) -> Counter[str]:
 def introduced(source: str, translation: str, locale: str) -> list[str]:
     """The designations ``translation`` writes (in ``locale``) that ``source`` (English)
     does not: one message per rule, naming it and what to write instead."""
-    english = _english_counts(source)
     hits = [hit for hit in find(translation, locale, translation=True) if hit.rule.translations]
+    if not hits:
+        return []  # (most translations) nothing to compare with the English's
+    english = _english_counts(source)
     if _CLOCK.search(source):  # a clock time written with a dot (19.00) is not a dose
         hits = [
             hit
