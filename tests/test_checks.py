@@ -551,3 +551,23 @@ def test_a_build_checks_only_for_errors_and_finds_the_gates_errors(path):
     safety = {m.key for m in catalog.messages}
     found, wanted = errors_only_and_the_full_runs(catalog.locale, catalog, GLOSSARY, safety)
     assert found == wanted
+
+
+@pytest.mark.parametrize("locale", ["es", "ar", "vi", "zh_CN"])
+def test_a_locale_states_entry_states_are_worked_out_once_and_alike(locale):
+    """A build's locale state remembers each entry's state: the same as the coverage
+    rule's, asked twice, for every key of the shipped template and catalog."""
+    from pipeline.checks.coverage import state as entry_state
+    from pipeline.publish.locale_state import open_locale
+    from pipeline.publish.plan import load_inputs
+    from tests.projects import REPO
+
+    loaded = load_inputs(REPO, [locale], None)
+    opened = open_locale(REPO, locale, loaded.glossary, loaded.safety, loaded.policy)
+    assert opened.lookup is not None
+    keys = [*opened.lookup, (None, "no such text")]
+    for _ in range(2):
+        assert [opened.state(k) for k in keys] == [
+            entry_state(opened.lookup.get(k), opened.trust) for k in keys
+        ]
+    assert len(opened.states) == len(keys)
