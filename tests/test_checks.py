@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.catalogs.pofile import Catalog
@@ -509,3 +511,63 @@ def test_untranslated_copy_short_cuts_agree_with_its_definition():
         assert bool(reported) == expected, (source, translation)
         copies += expected
     assert copies > 100
+
+
+def errors_only_and_the_full_runs(
+    locale: str, catalog: Catalog, glossary: Glossary, safety: set, reviewers=None
+) -> tuple[list, list]:
+    """A catalog's findings with ``errors_only`` (a build's), and the error and confirmed
+    findings of the full run (the gate's)."""
+    full = catalog_findings(locale, catalog, glossary, safety, reviewers)
+    wanted = [f for f in full if f.severity == "error" or f.confirmed is not None]
+    assert 0 < len(wanted) < len(full), "errors to find and warnings to leave out"
+    return catalog_findings(locale, catalog, glossary, safety, reviewers, errors_only=True), wanted
+
+
+def corpus_catalog(path) -> Catalog:
+    """Every case of a quantity corpus file as one catalog entry (correct and dangerous
+    rows: errors; the same source translated many ways: warnings), and a few warnings."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pairs = [(case["source"], case["translation"]) for case in data["cases"]]
+    pairs += [("Take it with food.", "Take it  with with food."), (LONG, LONG)]
+    messages = tuple(
+        Message(msgid=source, msgstr=translation, msgctxt=str(line), line=line)
+        for line, (source, translation) in enumerate(pairs, start=1)
+    )
+    return Catalog(f"{data['locale']}.po", data["locale"], {}, (), messages)
+
+
+CORPUS_FILES = sorted((Path(__file__).parent / "corpus" / "quantities").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.stem)
+def test_a_build_checks_only_for_errors_and_finds_the_gates_errors(path):
+    """The build's state reads only errors: running only the error checks finds exactly
+    the full run's errors, in its order (every file of the quantity corpus as a catalog,
+    every entry safety-critical, the glossary's drug names)."""
+    catalog = corpus_catalog(path)
+    safety = {m.key for m in catalog.messages}
+    found, wanted = errors_only_and_the_full_runs(catalog.locale, catalog, GLOSSARY, safety)
+    assert found == wanted
+
+
+@pytest.mark.parametrize("locale", ["es", "ar", "vi", "zh_CN"])
+def test_a_locale_states_entry_states_are_worked_out_once_and_alike(locale):
+    """A build's locale state remembers each entry's state: the same as the coverage
+    rule's, asked twice, for every key of the shipped template and catalog."""
+    from pipeline.checks.coverage import state as entry_state
+    from pipeline.publish.locale_state import open_locale
+    from pipeline.publish.plan import load_inputs
+    from tests.projects import REPO
+
+    loaded = load_inputs(REPO, [locale], None)
+    opened = open_locale(REPO, locale, loaded.glossary, loaded.safety, loaded.policy)
+    assert opened.lookup is not None
+    keys = [*opened.lookup, (None, "no such text")]
+    for _ in range(2):
+        assert [opened.state(k) for k in keys] == [
+            entry_state(opened.lookup.get(k), opened.trust) for k in keys
+        ]
+    assert len(opened.states) == len(keys)

@@ -214,3 +214,19 @@ def test_a_confirmed_entry_can_be_marked_reviewed(changed, capsys):
     assert run(root, *review) == 0
     out = capsys.readouterr().out
     assert "marked 1 entry reviewed" in out, out
+
+
+def test_a_build_that_checks_only_for_errors_sees_the_confirmation(changed):
+    """The build's state (errors only) has the confirmed finding the full run has."""
+    from pipeline.publish.plan import load_inputs
+    from tests.test_checks import errors_only_and_the_full_runs
+
+    root, message = changed
+    assert confirm(root, message.line) == 0
+    set_entry(root, "es", "Pain", msgstr="Dolor  dolor")  # and warnings
+    loaded = load_inputs(root, ["es"], None)
+    catalog = load_catalog(root, "es")
+    found, wanted = errors_only_and_the_full_runs(
+        "es", catalog, loaded.glossary, set(loaded.safety), (REVIEWER,)
+    )
+    assert found == wanted and any(f.confirmed is not None for f in found)

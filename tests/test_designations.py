@@ -3,6 +3,7 @@ a translation that introduces one fails the check, in the locale's own number wr
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -197,3 +198,51 @@ def test_check_fails_a_spanish_catalog_writing_38_0_for_38(project, capsys):
     assert len(found) == 1 and found[0]["severity"] == "error"
     assert "'38,0'" in found[0]["message"] and "trailing-zero" in found[0]["message"]
     assert found[0]["path"] == "locales/es/LC_MESSAGES/handouts.po" and found[0]["line"] > 0
+
+
+@functools.cache
+def every_text() -> list[str]:
+    """The texts of the quantity corpus (sources, translations) and the shipped catalogs,
+    and numbers written with every mark, before and after them."""
+    texts = []
+    for path in sorted((REPO / "tests" / "corpus" / "quantities").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts += [text for case in data["cases"] for text in (case["source"], case["translation"])]
+    for path in sorted((REPO / "locales").glob("*/LC_MESSAGES/handouts.po")):
+        texts += [text for entry in polib.pofile(str(path)) for text in (entry.msgid, entry.msgstr)]
+    marks = ".,٫٬'/ -"
+    texts += [f"{a}1{b}5{c}0{d}" for a in marks for b in marks for c in marks for d in marks]
+    texts += ["٣٨٫٠ ١٬٠٠٠ ٫٥ ,5 .5 x.5 5. 5.. ..5 ,,5 1,,0 ۲٫۵ ४.० 10mg 10 U 10U 1.0mg"]
+    return texts
+
+
+LOCALES = ["en", "es", "zh_CN", "ar", "de", "fr", "fa", "hi", "th", "ja", "ko", "am", "ka", "he"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_number_pattern_finds_what_the_plain_one_does(locale):
+    """The numbers pattern written to begin with one character class matches what
+    ``[marks]?\\d+(?:[.,٫٬]\\d+)*`` matches, on every text of the corpus and catalogs."""
+    import re
+
+    from pipeline.source.designations import _reader, marks
+
+    naked = "".join(re.escape(m) for m in sorted(marks(locale).decimals | {"."}))
+    plain = re.compile(rf"[{naked}]?\d+(?:[.,٫٬]\d+)*")
+    written = _reader(locale).numbers
+    for text in every_text():
+        assert [m.span() for m in written.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ], text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_translation_is_read_for_the_rules_it_is_held_to_alike(locale):
+    """Read as a translation (no run-together units), a text has the same hits of the
+    rules a translation is held to as read in full."""
+    checked = 0
+    for text in every_text():
+        full = [hit for hit in find(text, locale) if hit.rule.translations]
+        assert [h for h in find(text, locale, translation=True) if h.rule.translations] == full
+        checked += bool(full)
+    assert checked > 50

@@ -232,3 +232,26 @@ def test_a_callout_label_of_a_no_break_space_leaves_the_handout_a_draft(tmp_path
     result = build(project, project / "output", ["es"], pdf=False)
     assert result.draft_reasons("es")
     assert not (project / "output" / "es" / "blinatumomab.html").exists()
+
+
+def test_the_length_counted_by_runs_is_the_count_of_letters_and_digits():
+    """visible_length sums the runs of letters and digits: the same count as one match
+    per letter or digit, on every code point in one text, one in 97 alone, and every
+    text of the shipped catalogs, with markup."""
+    import re
+
+    import polib
+
+    from pipeline.text.visible import _FILLERS, _without_markup
+
+    one_by_one = re.compile(f"[^\\W_{_FILLERS}]")
+
+    def counted(text: str) -> int:
+        return len(one_by_one.findall(_without_markup(text)))
+
+    texts = ["".join(ALL), *ALL[::97], "<b>38</b> &amp; 1_2 \u3164x"]
+    for path in sorted((REPO / "locales").glob("*/LC_MESSAGES/handouts.po")):
+        texts += [entry.msgstr for entry in polib.pofile(str(path))]
+    assert sum(map(counted, texts)) > 100_000
+    for text in texts:
+        assert visible_length(text) == counted(text), text[:80]

@@ -193,8 +193,31 @@ def _day_words(locale: str) -> tuple[re.Pattern[str], dict[str, set[int]]] | Non
 def day_period_problems(source: str, translation: str, locale: str) -> list[str]:
     """A time of day written without an hour that the translation changed: the English
     names one ("in the morning"), the translation names others and none that overlaps it."""
-    if not _ENGLISH_DAY_WORD.search(source):
+    english, wanted = _english_day_periods(source)
+    if not wanted:
         return []
+    known = _day_words(locale)
+    if known is None:
+        return []
+    pattern, words = known
+    found = {
+        m.group(0).lower() for m in pattern.finditer(reader(locale).without_quantities(translation))
+    }
+    if not found or any(words[w] & wanted for w in found):
+        return []
+    named = ", ".join(f"'{w}'" for w in sorted(found))
+    return [
+        f"the time of day changed: the English says '{english[0]}', the translation "
+        f"{named} (other hours)"
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _english_day_periods(source: str) -> tuple[tuple[str, ...], frozenset[int]]:
+    """The times of day an English text names outside its quantities, and their hours
+    (cached: every locale's translation of a text asks for the same)."""
+    if not _ENGLISH_DAY_WORD.search(source):
+        return (), frozenset()
     english = _ENGLISH_DAY_WORD.findall(english_reader().without_quantities(source))
     wanted = (
         set().union(
@@ -210,17 +233,4 @@ def day_period_problems(source: str, translation: str, locale: str) -> list[str]
         if english
         else set()
     )
-    known = _day_words(locale)
-    if not wanted or known is None:
-        return []
-    pattern, words = known
-    found = {
-        m.group(0).lower() for m in pattern.finditer(reader(locale).without_quantities(translation))
-    }
-    if not found or any(words[w] & wanted for w in found):
-        return []
-    named = ", ".join(f"'{w}'" for w in sorted(found))
-    return [
-        f"the time of day changed: the English says '{english[0]}', the translation "
-        f"{named} (other hours)"
-    ]
+    return tuple(english), frozenset(wanted)

@@ -137,18 +137,26 @@ def catalog_findings(
     glossary: Glossary,
     safety_keys: set[Key],
     confirmers: Iterable[str] | None = None,
+    *,
+    errors_only: bool = False,
 ) -> list[Finding]:
     """Findings of every check for every translated entry of ``catalog``, in line order;
     the quantity errors that one of ``confirmers`` (the locale's listed reviewers)
-    confirmed are warnings that say so (:mod:`.confirmed`)."""
+    confirmed are warnings that say so (:mod:`.confirmed`).
+
+    ``errors_only``: only the checks of severity error run, so only the error findings
+    (and the confirmed ones, which were errors) are found, the same as the full run's:
+    what publication depends on, all a build reads (a warning check finds no error, and
+    confirming reads only the quantity errors)."""
+    checks = [item for item in REGISTRY.values() if item.severity == "error" or not errors_only]
     contexts = list(entry_contexts(locale, catalog, glossary, safety_keys))
     findings = []
-    entry_checks = [item for item in REGISTRY.values() if item.scope == "entry"]
+    entry_checks = [item for item in checks if item.scope == "entry"]
     for entry in contexts:
         findings.extend(
             entry_findings(entry, Where(catalog.path, entry.message.text_line), entry_checks)
         )
-    for item in REGISTRY.values():
+    for item in checks:
         if item.scope == "header":
             findings += [
                 Finding(item.id, item.severity, text, Where(catalog.path, 1), locale)

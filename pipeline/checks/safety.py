@@ -22,6 +22,7 @@ way leaves every one of them well inside, while a 57-word callout cut to its num
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..source.interface import SAFETY_LABELS
@@ -43,10 +44,15 @@ SLACK_ABOVE = 10
 _PLACEHOLDER = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
 
 
+@lru_cache(maxsize=64)
+def _typical(locale: str) -> float:
+    return TYPICAL.get(re.split("[_@-]", locale)[0].lower(), DEFAULT_TYPICAL)
+
+
 def bounds(locale: str, source_length: int) -> tuple[int, int]:
     """The fewest and most letters and digits a translation into ``locale`` of a source
     with ``source_length`` of them may have (at least one)."""
-    typical = TYPICAL.get(re.split("[_@-]", locale)[0].lower(), DEFAULT_TYPICAL)
+    typical = _typical(locale)
     low = int(typical / FACTOR * source_length) - SLACK_BELOW
     high = int(typical * FACTOR * source_length + 0.999) + SLACK_ABOVE
     return max(1, low), high
@@ -57,12 +63,20 @@ def is_safety_critical(entry: EntryContext) -> bool:
     return entry.safety or (entry.message.msgctxt is None and entry.message.msgid in SAFETY_LABELS)
 
 
+def _content_length(text: str) -> int:
+    """The letters and digits of ``text``, its placeholders left out."""
+    return visible_length(_PLACEHOLDER.sub("", text))
+
+
+_source_length = lru_cache(maxsize=4096)(_content_length)  # the same for every locale
+
+
 def check_safety_length(entry: EntryContext) -> list[str]:
     """A safety-critical text's translation has content of a plausible length."""
     if not is_safety_critical(entry):
         return []
-    source = visible_length(_PLACEHOLDER.sub("", entry.source))
-    length = visible_length(_PLACEHOLDER.sub("", entry.translation))
+    source = _source_length(entry.source)
+    length = _content_length(entry.translation)
     low, high = bounds(entry.locale, source)
     if low <= length <= high:
         return []

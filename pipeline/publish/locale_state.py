@@ -46,10 +46,20 @@ class LocaleState:
     def needs_review(self) -> bool:
         return self.policy is not None and self.policy.needs_review
 
+    states: dict[Key, str] = field(default_factory=dict)  # entry states, as asked for
+
+    def state(self, key: Key) -> str:
+        """The entry's state (:func:`~pipeline.checks.coverage.state`), worked out once:
+        the interface texts are in every handout."""
+        found = self.states.get(key)
+        if found is None:
+            assert self.lookup is not None
+            found = self.states[key] = entry_state(self.lookup.get(key), self.trust)
+        return found
+
     def usable(self, key: Key) -> bool:
         """Whether the entry's translation may be published (ready, no error)."""
-        assert self.lookup is not None
-        status = entry_state(self.lookup.get(key), self.trust)
+        status = self.state(key)
         ready = status == "reviewed" or (status == "translated" and not self.needs_review)
         return ready and key not in self.blocked
 
@@ -96,12 +106,14 @@ def check_entries(
 ) -> None:
     """Check the entries of ``keys`` not checked yet; record the blocked ones."""
     assert state.catalog is not None and state.lookup is not None
-    wanted = {key for key in keys if key not in state.checked and key in state.lookup}
+    wanted = (set(keys) - state.checked) & state.lookup.keys()
     if not wanted:
         return
     state.checked |= wanted
     subset = replace(state.catalog, messages=tuple(state.lookup[key] for key in wanted))
-    findings = catalog_findings(state.locale, subset, glossary, set(safety), state.trust.reviewers)
+    findings = catalog_findings(
+        state.locale, subset, glossary, set(safety), state.trust.reviewers, errors_only=True
+    )
     by_line = {state.lookup[key].text_line: key for key in wanted}
     for finding in findings:
         if finding.severity == "error" and finding.where and finding.where.line in by_line:
@@ -127,8 +139,7 @@ def handout_coverage(handout: Handout, state: LocaleState) -> dict[str, float | 
     if state.lookup is None:
         counts = count_states(keys, lambda key: "translated")
     else:
-        lookup, trust = state.lookup, state.trust
-        counts = count_states(keys, lambda key: entry_state(lookup.get(key), trust))
+        counts = count_states(keys, state.state)
     ready = handout.total - handout.missing
     return {
         "untranslated": counts.untranslated,

@@ -102,13 +102,18 @@ def marks(locale: str) -> Marks:
     return Marks(frozenset(decimals), frozenset(groups), grouping < 100, min_grouping)
 
 
+_MARKS = re.compile(r"[.,٫٬]")
+
+
 def _is_zero(digits: str) -> bool:
     return all(char.isdigit() and int(char) == 0 for char in digits)
 
 
 def _trailing_zero(number: str, found: Marks) -> bool:
     """``number`` ends in a decimal mark and zeros (``1.0``, ``38,0``, ``٣٨٫٠``)."""
-    parts = re.split(r"[.,٫٬]", number)
+    if number.isdigit():  # no mark (the usual number): no decimal part
+        return False
+    parts = _MARKS.split(number)
     if len(parts) < 2 or not _is_zero(parts[-1]):
         return False
     mark = number[-len(parts[-1]) - 1]
@@ -140,11 +145,19 @@ def _alternation(forms: Iterable[str]) -> str:
     )
 
 
+def _numbers_pattern(naked: str) -> str:
+    """A number, a decimal mark of ``naked`` before it or not: ``[naked]?\\d+(?:[.,٫٬]\\d+)*``
+    written to begin with one character class (the regex engine then skips from digit to
+    digit instead of trying the pattern at every character); the first character taken,
+    a mark needs a digit after it, a digit may have more: the same matches."""
+    return rf"[{naked}\d](?:(?<=[{naked}])\d+|(?<=\d)\d*)(?:[.,٫٬]\d+)*"
+
+
 @cache
 def _reader(locale: str) -> _Reader:
     found = marks(locale)
     naked = "".join(re.escape(m) for m in sorted(found.decimals | {"."}))
-    numbers = re.compile(rf"[{naked}]?\d+(?:[.,٫٬]\d+)*")
+    numbers = re.compile(_numbers_pattern(naked))
     run_together = None
     by_form: dict[str, Rule] = {}
     after: list[str] = []
@@ -174,9 +187,10 @@ def _order() -> dict[str, int]:
     return {rule.id: index for index, rule in enumerate(rules()[0])}
 
 
-def find(text: str, locale: str = "en") -> list[Hit]:
+def find(text: str, locale: str = "en", translation: bool = False) -> list[Hit]:
     """Every error-prone designation of ``text``, read in ``locale``'s number writing,
-    in the data file's order of rules, then in the order of the text."""
+    in the data file's order of rules, then in the order of the text (in a
+    ``translation``, no run-together unit when only the English is held to them)."""
     reader = _reader(locale)
     found = reader.marks
     size = max(5, 3 + found.min_grouping)
@@ -186,6 +200,9 @@ def find(text: str, locale: str = "en") -> list[Hit]:
     def hit(rule: Rule, written: str, at: int) -> None:
         hits.append((order[rule.id], at, Hit(rule, written)))
 
+    run_together = reader.run_together
+    if translation and run_together and not run_together[0].translations:
+        run_together = None  # the English's rule only: its hits would be dropped
     digits = _DIGIT.search(text) is not None
     for match in reader.numbers.finditer(text) if digits else ():
         written, at, end = match.group(), match.start(), match.end()
@@ -210,8 +227,8 @@ def find(text: str, locale: str = "en") -> list[Hit]:
             and text[end : end + 1] not in ("/", "-")
         ):
             hit(_kind("ungrouped"), written, at)
-        if reader.run_together and not (before.isascii() and before.isalpha()):
-            rule, units = reader.run_together
+        if run_together and not (before.isascii() and before.isalpha()):
+            rule, units = run_together
             unit = units.match(text, end)
             if unit:
                 hit(rule, written + unit.group(), at)
@@ -232,8 +249,10 @@ def _english_counts(source: str) -> Counter[str]:
 def introduced(source: str, translation: str, locale: str) -> list[str]:
     """The designations ``translation`` writes (in ``locale``) that ``source`` (English)
     does not: one message per rule, naming it and what to write instead."""
+    hits = [hit for hit in find(translation, locale, translation=True) if hit.rule.translations]
+    if not hits:
+        return []  # (most translations) nothing to compare with the English's
     english = _english_counts(source)
-    hits = [hit for hit in find(translation, locale) if hit.rule.translations]
     if _CLOCK.search(source):  # a clock time written with a dot (19.00) is not a dose
         hits = [
             hit

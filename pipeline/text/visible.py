@@ -19,6 +19,7 @@ import re
 # letters: HANGUL CHOSEONG/JUNGSEONG FILLER, HANGUL FILLER, HALFWIDTH HANGUL FILLER
 _FILLERS = "\u115f\u1160\u3164\uffa0"
 _VISIBLE = re.compile(f"[^\\W_{_FILLERS}]")
+_VISIBLE_RUN = re.compile(f"[^\\W_{_FILLERS}]+")  # counted by runs: a list of words, not of letters
 # an HTML tag or character reference: markup, not content ('< 38' is not a tag)
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^<>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
@@ -39,7 +40,7 @@ def has_visible_content(text: str) -> bool:
 def visible_length(text: str) -> int:
     """How many letters and digits ``text`` has outside markup: its content's length,
     whatever spaces, punctuation or invisible characters pad it."""
-    return len(_VISIBLE.findall(_without_markup(text)))
+    return sum(map(len, _VISIBLE_RUN.findall(_without_markup(text))))
 
 
 def is_translation(source: str, text: str) -> bool:

@@ -3,6 +3,7 @@ forms, where a word ends, and the names with digits that are no quantity (CD19).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -23,25 +24,47 @@ def trie(forms: Iterable[str], end: Callable[[str], str] | None = None) -> str:
     """An alternation of ``forms`` as a trie, longest form first: the regex engine picks
     the branch by the next character instead of trying hundreds of forms in turn.
     ``end`` gives the assertion that must hold after a form (where a word ends...): a
-    longer form is tried first, and a shorter one when the longer one does not end."""
+    longer form is tried first, and a shorter one when the longer one does not end.
+
+    Neighbouring branches whose forms end alike share one end: ``(?:ones|one)E`` for
+    ``(?:onesE|oneE)``. The engine backtracks through the same forms in the same order,
+    testing the same end after each, so the pattern matches the same; but compiling an
+    end per form was most of a reader's compile time (the class of combining marks of
+    :data:`WORD_END`, at the end of each of hundreds of forms)."""
     root: dict = {}
     for form in forms:
         node = root
         for char in form:
             node = node.setdefault(char, {})
         node[""] = end(form) if end else ""
+    if not root:
+        return "(?!)"
+    pattern, after = _branch(root)
+    return pattern + after
 
-    def pattern(node: dict) -> str:
-        branches = [
-            re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char != ""
-        ]
-        if "" in node:
-            branches.append(node[""])
-        if len(branches) == 1:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")"
 
-    return pattern(root) if root else "(?!)"
+def _branch(node: dict) -> tuple[str, str]:
+    """A trie's ``node`` as (pattern, end): the end that all its forms share, which the
+    caller writes after the pattern, or "" when the pattern holds its forms' ends."""
+    parts = [
+        (re.escape(char) + pattern, after)
+        for char, child in sorted(node.items())
+        if char != ""
+        for pattern, after in (_branch(child),)
+    ]
+    if "" in node:
+        parts.append(("", node[""]))  # the form that ends here: tried after the longer ones
+    runs = [
+        (_alternatives([pattern for pattern, _ in run]), after)
+        for after, run in itertools.groupby(parts, key=lambda part: part[1])
+    ]
+    if len(runs) == 1:
+        return runs[0]
+    return _alternatives([pattern + after for pattern, after in runs]), ""
+
+
+def _alternatives(patterns: list[str]) -> str:
+    return patterns[0] if len(patterns) == 1 else "(?:" + "|".join(patterns) + ")"
 
 
 def boundary_ok(text: str, end: int, glued: bool, form: str) -> bool:

@@ -115,13 +115,15 @@ class Reader(TokenReading):
         after = (f"(?:[{SPACES}]?(?:{multipliers}))?" if self.multipliers else "") + (
             f"(?:{gap}{linker}(?:{self._unit_forms}))?" if self.units else ""
         )
-        self._quantity_re = re.compile(f"(?:{NUMBER_PATTERN}){after}", re.IGNORECASE)
-        # the same, with what follows it when that makes a compound unit (mg/kg, "mg per
+        # a quantity, and what follows it when that makes a compound unit (mg/kg, "mg per
         # kg"): one findall gives the fast path every (written, follower) pair
         follower = f"/|{per}" if per else "/"
         self._simple_re = re.compile(
             f"((?:{NUMBER_PATTERN}){after})(?=({follower}|))", re.IGNORECASE
         )
+        # the quantity pattern: the same one, compiled once (its lookahead, which may
+        # take nothing, always holds and consumes nothing: the same matches)
+        self._quantity_re = self._simple_re
 
     def _compile_words(self, lex: Lexicon) -> None:
         """Number words (bound to a unit or not), and the quick tests for them."""
