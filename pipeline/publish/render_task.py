@@ -483,7 +483,7 @@ def _edition_handout(
     safety = {s.key for s in iter_segments(old) if s.safety}
     errors = [
         f
-        for f in catalog_findings(state.locale, catalog, shared.glossary, safety)
+        for f in catalog_findings(state.locale, catalog, shared.glossary, safety, errors_only=True)
         if f.severity == "error"
     ]
     if errors:
