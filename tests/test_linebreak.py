@@ -9,10 +9,10 @@ from pathlib import Path
 import polib
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.text.linebreak import _WHITESPACE, _fill, tokens, wrap
+from pipeline.text.linebreak import _WHITESPACE, _fill, _one_spaced, tokens, wrap
 from pipeline.text.width import has_wide_blocks, narrow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,7 @@ def general(text: str, width: int, indent: str, subsequent: str | None, locale: 
     """The lines of the general path: every token measured and placed in turn."""
     subsequent = indent if subsequent is None else subsequent
     found = tokens(_WHITESPACE.sub(" ", text).strip(), locale)
+    assert _one_spaced(text) == _WHITESPACE.sub(" ", text).strip()
     return _fill(found, width, indent, subsequent)
 
 
@@ -69,7 +70,22 @@ def test_each_translation_wraps_in_its_own_locale_as_the_general_path(locale):
 
 # digits, units, spaces, a no-break space, an accent, a combining mark, a control
 # character, a wide character: what decides the path and the breaks
-PIECES = ["5", "38,5", "mg", "°C", "horas", " ", "  ", "\u00a0", "é", "e\u0301", "\x07", "贝"]
+PIECES = [
+    "\n",
+    "\r\n",
+    "5",
+    "38,5",
+    "mg",
+    "°C",
+    "horas",
+    " ",
+    "  ",
+    "\u00a0",
+    "é",
+    "e\u0301",
+    "\x07",
+    "贝",
+]
 
 
 @settings(max_examples=400, deadline=None)
@@ -80,6 +96,7 @@ PIECES = ["5", "38,5", "mg", "°C", "horas", " ", "  ", "\u00a0", "é", "e\u0301
     st.sampled_from([None, "", "  "]),
     st.sampled_from([None, "es", "th", "zh_CN"]),
 )
+@example(["5", " ", "5", " ", "38,5"], 1, "EN  - ", None, None)  # an indent wider than the line
 def test_the_fast_path_equals_the_general_path_on_generated_texts(
     pieces, width, indent, subsequent, locale
 ):

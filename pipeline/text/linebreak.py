@@ -144,10 +144,18 @@ def wrap(
 ) -> tuple[str, ...]:
     """Lines of ``text`` in ``locale`` filling ``width`` display columns, indented."""
     subsequent = indent if subsequent is None else subsequent
-    text = _WHITESPACE.sub(" ", text).strip()
+    text = _one_spaced(text)
     if not has_wide_blocks(text) and narrow(text):  # most texts: see _fill_narrow
         return _fill_narrow(text, width, indent, subsequent, locale)
     return _fill(tokens(text, locale), width, indent, subsequent)
+
+
+def _one_spaced(text: str) -> str:
+    """``text`` with each run of spaces, tabs and line breaks one space, stripped; the
+    regular expression runs only on a text with such a run (most have none)."""
+    if "  " in text or "\t" in text or "\n" in text or "\r" in text:
+        text = _WHITESPACE.sub(" ", text)
+    return text.strip()
 
 
 def _fill(
@@ -182,15 +190,17 @@ def _fill_narrow(
     shipped project and the test corpus, in many locales."""
     breakable = _masked(text, locale)
     lines: list[str] = []
-    start, prefix = 0, indent
-    while len(text) - start > width - columns(prefix):  # the rest does not fit the line
-        end = breakable.rfind(" ", start, start + width - columns(prefix) + 1)
+    start, prefix, room = 0, indent, width - columns(indent)
+    while len(text) - start > room:  # the rest does not fit the line
+        # the last break that fits (none when an indent fills the line: rfind would read
+        # a negative end from the text's end)
+        end = breakable.rfind(" ", start, max(start, start + room + 1))
         if end == -1:  # the line's first token is wider than the line: it stays
             end = breakable.find(" ", start)
             if end == -1:
                 break
         lines.append((prefix + text[start:end]).rstrip())
-        start, prefix = end + 1, subsequent
+        start, prefix, room = end + 1, subsequent, width - columns(subsequent)
     lines.append((prefix + text[start:]).rstrip())
     return tuple(lines)
 

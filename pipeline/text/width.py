@@ -73,4 +73,4 @@ def narrow(text: str) -> bool:
 
 def is_double(char: str) -> bool:
     """Whether ``char`` takes two columns as displayed (``wcwidth``)."""
-    return not char.isascii() and columns(char) == 2
+    return not char.isascii() and _char_width(char) == 2
