@@ -1,9 +1,11 @@
 """The plain-text wrapper's fast path gives the lines of its general path: on every text
 of the shipped project and of the quantity corpus, in their own locale and in others
-nobody asked for, at several widths and indents, and on generated texts."""
+nobody asked for, at several widths and indents, and on generated texts; its quantity
+pattern, each unit's end factored after the trie, matches as each form with its own end."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polib
@@ -12,7 +14,21 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.text.linebreak import _WHITESPACE, _fill, _one_spaced, tokens, wrap
+from pipeline.text.lexicon import cldr, lexicon_for
+from pipeline.text.linebreak import (
+    _JOINERS,
+    _NUMBER,
+    _WHITESPACE,
+    _fill,
+    _forms,
+    _one_spaced,
+    _unit_end,
+    quantity_pattern,
+    tokens,
+    wrap,
+)
+from pipeline.text.quantities import ENGLISH
+from pipeline.text.quantities.patterns import alternation, trie
 from pipeline.text.width import has_wide_blocks, narrow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,3 +119,35 @@ def test_the_fast_path_equals_the_general_path_on_generated_texts(
     text = "".join(pieces)
     lines = wrap.__wrapped__(text, width, indent, subsequent, locale)
     assert lines == general(text, width, indent, subsequent, locale)
+
+
+def _each_form_with_its_own_end(locale: str | None) -> re.Pattern[str]:
+    """The quantity pattern as it was built before the ends were factored: each form of
+    the trie followed by its own end (the reference :func:`_ends` must equal)."""
+    lexicons = (ENGLISH,) if locale is None else (lexicon_for(locale), ENGLISH)
+    forms = {f.lower() if len(f.lower()) == len(f) else f for f in _forms(lexicons)}
+    units = trie(forms) if lexicons[0].glued else trie(forms, _unit_end)
+    linkers = {f for lexicon in lexicons for f in lexicon.linkers}
+    linker = f"(?:{alternation(linkers)})?" if linkers else ""
+    return re.compile(rf"{_NUMBER}(?:[ {_JOINERS}]?{linker}(?:{units}))?", re.IGNORECASE)
+
+
+def _samples(locale: str | None) -> list[str]:
+    """Each unit form of ``locale`` after a number, as written, upper-cased and title-cased,
+    followed by a space, a letter, a digit, a mark, a full stop or nothing."""
+    lexicons = (ENGLISH,) if locale is None else (lexicon_for(locale), ENGLISH)
+    found = []
+    for form in sorted(_forms(lexicons)):
+        for written in {form, form.upper(), form.title()}:
+            found += [f"5 {written}{after}" for after in ("", " x", "x", "2", "\u0301", ".")]
+            found.append(f"5{written}")
+    return found
+
+
+@pytest.mark.parametrize("locale", [None, *sorted(cldr())], ids=str)
+def test_the_factored_ends_match_as_each_form_with_its_own_end(locale):
+    factored, reference = quantity_pattern(locale), _each_form_with_its_own_end(locale)
+    assert factored.pattern != reference.pattern or lexicon_for(locale or "en").glued
+    for text in [*sorted(set().union(*TEXTS.values())), *_samples(locale)]:
+        spans = [m.span() for m in factored.finditer(text)]
+        assert spans == [m.span() for m in reference.finditer(text)], (text, locale)
