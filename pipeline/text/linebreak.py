@@ -73,7 +73,7 @@ def _ends(forms: set[str]) -> str | None:
     """Each form's end (:func:`_unit_end`) once after the trie of ``forms``, chosen by a
     lookbehind on the form's last character, instead of after each of its hundreds of
     forms: compiling the word end's class of combining marks at each was nine tenths of
-    the pattern's compile time (40 ms a locale), for matches no faster. Equal: the
+    the pattern's compile time (40 ms a locale); matching takes as long. Equal: the
     trie's alternatives distribute over what follows them, tried in the same order, and
     the lookbehind finds the end of the form just matched, provided no last character of
     one end is, ignoring case, one of another end's (else None: each form keeps its own
@@ -239,5 +239,7 @@ def _masked(text: str, locale: str | None) -> str:
 
 
 def _mask(match: re.Match[str]) -> str:
+    """The quantity matched, its spaces masked but for a last one (nothing of the match
+    follows it: no glue)."""
     quantity = match.group()
     return quantity[:-1].replace(" ", "\0") + quantity[-1]

@@ -21,7 +21,7 @@ WIDE_BLOCKS = re.compile(
 )
 _char_widths: dict[str, int] = {}
 _word_widths: dict[str, int] = {}
-_one_column: set[str] = set()  # characters found one column wide
+_one_column: set[str] = set()  # characters found one column wide (as many as _char_widths)
 
 
 def is_wide(char: str) -> bool:
