@@ -165,7 +165,8 @@ def render_bilingual_text(
     assert handout.published, "a draft has no bilingual format"
     ui = Strings(interface, html=False, locale=handout.locale)
     facts = handout_facts(handout, revision, facts)
-    out = _text_head(handout, english, ui, facts)
+    items = provenance(ui, handout, facts)
+    out = _text_head(handout, english, ui, facts, items[:2])
     out.append(contact_lines(ui, clinic))
     for section, english_section in zip(handout.sections, english.sections, strict=True):
         out += _text_section(section, english_section, ui)
@@ -179,14 +180,16 @@ def render_bilingual_text(
         )
         if block
     ]
-    lines = [*provenance(ui, handout, facts), f"{ui.gettext(UI_ENGLISH)}: {english_address}"]
+    lines = [*items, f"{ui.gettext(UI_ENGLISH)}: {english_address}"]
     out.append([line for item in lines for line in wrap(item)])
     return "\n\n".join("\n".join(lines) for lines in out) + "\n"
 
 
-def _text_head(handout: Handout, english: Handout, ui: Strings, facts: Facts) -> list[list[str]]:
+def _text_head(
+    handout: Handout, english: Handout, ui: Strings, facts: Facts, dates: list[str]
+) -> list[list[str]]:
     """The bilingual text's paragraphs before the contact box: what it is, the notices,
-    the title, pronunciation, classification and dates."""
+    the title, pronunciation, classification and ``dates`` (of the provenance)."""
     info = locale_info(handout.locale)
     out: list[list[str]] = [
         [
@@ -211,7 +214,7 @@ def _text_head(handout: Handout, english: Handout, ui: Strings, facts: Facts) ->
                 *_english(english.classification),
             ]
         )
-    out.append([line for item in provenance(ui, handout, facts)[:2] for line in wrap(item)])
+    out.append([line for item in dates for line in wrap(item)])
     return out
 
 

@@ -542,7 +542,8 @@ def render_text(
         marker = (f"[EN: {reason}] " if shown.fallback else f"[{reason}] ") if reason else ""
         classification = f"{ui.gettext(UI_CLASSIFICATION)}: {marker}{plain(shown.text)}"
         lines += wrap(classification, WIDTH, locale=ui.locale)
-    dates = provenance(ui, handout, facts)[:2]  # "Last updated", the handout code
+    items = provenance(ui, handout, facts)
+    dates = items[:2]  # "Last updated", the handout code
     out.append([*lines, *(line for item in dates for line in wrap(item))])
     out.append(contact_lines(ui, clinic))
     for section in handout.sections:
@@ -568,7 +569,6 @@ def render_text(
     out.append(contact_lines(ui, clinic))
     out.append(["-" * WIDTH])
     out += [text_block(t, ui) for t in (handout.disclaimer, handout.attribution) if t]
-    items = provenance(ui, handout, facts)
     if english_path and handout.locale != ENGLISH:
         items.append(f"{ui.gettext(UI_ENGLISH)}: {english_path}")
     out.append([line for item in items for line in wrap(item)])

@@ -23,7 +23,7 @@ from functools import lru_cache
 from .lexicon import lexicon_for
 from .quantities import ENGLISH, Lexicon
 from .quantities.patterns import WORD_END, alternation, trie
-from .width import WIDE_BLOCKS, columns, is_double, is_wide
+from .width import WIDE_BLOCKS, columns, has_wide_blocks, is_double, is_wide, narrow
 
 _JOINERS = "\u00a0\u202f"  # no-break spaces: part of a token, never a break
 _NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛〞・ー…‥%％°℃)]},.:;!?؟،؛»”’")
@@ -63,7 +63,32 @@ def _units(forms: set[str], glued: bool) -> str:
     case, so the trie is of lower-case forms: "Sentimitir" in another branch than
     "sentimitir saddex jibaaran" would end the match early."""
     lowered = {f.lower() if len(f.lower()) == len(f) else f for f in forms}
-    return trie(lowered) if glued else trie(lowered, _unit_end)
+    if glued:
+        return trie(lowered)
+    ends = _ends(lowered)
+    return trie(lowered) + ends if ends is not None else trie(lowered, _unit_end)
+
+
+def _ends(forms: set[str]) -> str | None:
+    """Each form's end (:func:`_unit_end`) once after the trie of ``forms``, chosen by a
+    lookbehind on the form's last character, instead of after each of its hundreds of
+    forms: compiling the word end's class of combining marks at each was nine tenths of
+    the pattern's compile time (40 ms a locale); matching takes as long. Equal: the
+    trie's alternatives distribute over what follows them, tried in the same order, and
+    the lookbehind finds the end of the form just matched, provided no last character of
+    one end is, ignoring case, one of another end's (else None: each form keeps its own
+    end). tests/test_linebreak.py compares the two patterns in every lexicon locale."""
+    by_end: dict[str, set[str]] = {}
+    for form in forms:
+        by_end.setdefault(_unit_end(form), set()).add(form[-1])
+    last = {
+        end: "[" + "".join(map(re.escape, sorted(chars))) + "]" for end, chars in by_end.items()
+    }
+    for end, chars in by_end.items():
+        others = [re.compile(last[other], re.IGNORECASE) for other in by_end if other != end]
+        if any(pattern.fullmatch(char) for pattern in others for char in chars):
+            return None
+    return "(?:" + "|".join(f"(?<={last[end]}){end}" for end in sorted(by_end)) + ")"
 
 
 def _unit_end(form: str) -> str:
@@ -144,9 +169,27 @@ def wrap(
 ) -> tuple[str, ...]:
     """Lines of ``text`` in ``locale`` filling ``width`` display columns, indented."""
     subsequent = indent if subsequent is None else subsequent
+    text = _one_spaced(text)
+    if not has_wide_blocks(text) and narrow(text):  # most texts: see _fill_narrow
+        return _fill_narrow(text, width, indent, subsequent, locale)
+    return _fill(tokens(text, locale), width, indent, subsequent)
+
+
+def _one_spaced(text: str) -> str:
+    """``text`` with each run of spaces, tabs and line breaks one space, stripped; the
+    regular expression runs only on a text with such a run (most have none)."""
+    if "  " in text or "\t" in text or "\n" in text or "\r" in text:
+        text = _WHITESPACE.sub(" ", text)
+    return text.strip()
+
+
+def _fill(
+    found: list[tuple[str, bool]], width: int, indent: str, subsequent: str
+) -> tuple[str, ...]:
+    """Lines of the tokens ``found``, greedily filled, token by token."""
     lines: list[str] = []
     line, used, first = indent, columns(indent), True
-    for token, space_before in tokens(_WHITESPACE.sub(" ", text).strip(), locale):
+    for token, space_before in found:
         token_width = columns(token)
         gap = 1 if space_before and not first else 0
         if not first and used + gap + token_width > width:
@@ -158,3 +201,45 @@ def wrap(
         first = False
     lines.append(line.rstrip())
     return tuple(lines)
+
+
+def _fill_narrow(
+    text: str, width: int, indent: str, subsequent: str, locale: str | None
+) -> tuple[str, ...]:
+    """:func:`_fill` of a text with one column per character and no wide one (English,
+    Spanish, most alphabets), faster: its tokens are the runs between the spaces outside
+    its quantities (:func:`tokens` splits such a text only there), each as wide as it is
+    long, so a line ends at the last such space that fits, found by ``str.rfind`` instead
+    of adding token after token. A line's first token stays on it however wide, as in
+    :func:`_fill`. tests/test_linebreak.py compares the two on every text of the
+    shipped project and the test corpus, in many locales."""
+    breakable = _masked(text, locale)
+    lines: list[str] = []
+    start, prefix, room = 0, indent, width - columns(indent)
+    while len(text) - start > room:  # the rest does not fit the line
+        # the last break that fits (none when an indent fills the line: rfind would read
+        # a negative end from the text's end)
+        end = breakable.rfind(" ", start, max(start, start + room + 1))
+        if end == -1:  # the line's first token is wider than the line: it stays
+            end = breakable.find(" ", start)
+            if end == -1:
+                break
+        lines.append((prefix + text[start:end]).rstrip())
+        start, prefix, room = end + 1, subsequent, width - columns(subsequent)
+    lines.append((prefix + text[start:]).rstrip())
+    return tuple(lines)
+
+
+def _masked(text: str, locale: str | None) -> str:
+    """``text`` with each space inside a quantity (:func:`_glued_spans`: a character after
+    it in the match) masked, offsets kept: its spaces are where a line may break."""
+    if not _DIGIT.search(text):
+        return text
+    return quantity_pattern(locale).sub(_mask, text)
+
+
+def _mask(match: re.Match[str]) -> str:
+    """The quantity matched, its spaces masked but for a last one (nothing of the match
+    follows it: no glue)."""
+    quantity = match.group()
+    return quantity[:-1].replace(" ", "\0") + quantity[-1]

@@ -21,6 +21,7 @@ WIDE_BLOCKS = re.compile(
 )
 _char_widths: dict[str, int] = {}
 _word_widths: dict[str, int] = {}
+_one_column: set[str] = set()  # characters found one column wide (as many as _char_widths)
 
 
 def is_wide(char: str) -> bool:
@@ -40,18 +41,36 @@ def columns(text: str) -> int:
     known = _word_widths.get(text)
     if known is not None:
         return known
-    total = 0
-    for char in text:
-        w = _char_widths.get(char)
-        if w is None:
-            w = _char_widths[char] = max(wcwidth(char), 0)
-        total += w
+    total = sum(map(_char_width, text))
     if len(_word_widths) > 200_000:
         _word_widths.clear()
     _word_widths[text] = total
     return total
 
 
+def _char_width(char: str) -> int:
+    """Display columns of one character (``wcwidth``, cached; a control character 0)."""
+    width = _char_widths.get(char)
+    if width is None:
+        width = _char_widths[char] = max(wcwidth(char), 0)
+    return width
+
+
+def narrow(text: str) -> bool:
+    """Whether :func:`columns` counts each character of ``text`` one column (ASCII, most
+    alphabets; no wide character, no combining mark): then every slice of ``text`` is as
+    wide as it is long."""
+    if text.isascii():
+        return True
+    chars = set(text)
+    if chars <= _one_column:
+        return True
+    if any(_char_width(char) != 1 for char in chars - _one_column):
+        return False
+    _one_column.update(chars)
+    return True
+
+
 def is_double(char: str) -> bool:
     """Whether ``char`` takes two columns as displayed (``wcwidth``)."""
-    return not char.isascii() and columns(char) == 2
+    return not char.isascii() and _char_width(char) == 2
