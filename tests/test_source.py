@@ -188,3 +188,14 @@ def test_a_monographs_texts_are_enumerated_once_per_object_and_again_for_another
     assert [counted(m) for m in copies] == [1, 2, 3]
     assert counted(copies[2]) == 3 and len(calls) == 3  # kept
     assert counted(copies[0]) == 4  # forgotten when more than KEPT were seen
+
+
+@pytest.mark.parametrize(
+    "text", ["", "plain text", "**", "a ** b", "**bold** and plain", "****", "* single *"]
+)
+def test_plain_without_markup_is_the_text_and_with_it_drops_the_marks(text):
+    from pipeline.source.markup import parse, plain
+
+    assert plain(text) == "".join(run for run, _ in parse(text))
+    if "**" not in text:
+        assert plain(text) == text

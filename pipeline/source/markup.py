@@ -28,6 +28,8 @@ def parse(text: str) -> list[tuple[str, bool]]:
 
 def plain(text: str) -> str:
     """The text without markup (for word counts, comparisons, plain-text output)."""
+    if STRONG not in text:  # most texts (parse would give the text back, in one run)
+        return text
     return "".join(run for run, _ in parse(text))
 
 
