@@ -9,14 +9,15 @@ strings that fall back to English are marked ``lang="en"``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from babel import Locale
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .. import __version__
@@ -107,13 +108,17 @@ def stylesheet() -> tuple[Markup, Markup]:
 def content_policy(*styles: str, scripts: Iterable[str] = (), images: bool = False) -> Markup:
     """A Content-Security-Policy allowing exactly these inline styles and scripts (and,
     with ``images``, images inlined as ``data:`` addresses: the clinic's logo)."""
-    allowed_scripts = " ".join(map(style_hash, scripts)) or "'none'"
+    allowed_scripts = " ".join(map(_hash_of, scripts)) or "'none'"
     return Markup(
-        f"default-src 'none'; style-src {' '.join(map(style_hash, styles))}; "
+        f"default-src 'none'; style-src {' '.join(map(_hash_of, styles))}; "
         f"img-src {'data:' if images else chr(39) + 'none' + chr(39)}; font-src 'none'; "
         f"script-src {allowed_scripts}; connect-src 'none'; base-uri 'none'; "
         "form-action 'none'"
     )
+
+
+# every page hashes the stylesheet, and a handout's formats share their page styles
+_hash_of = lru_cache(maxsize=64)(style_hash)
 
 
 @lru_cache(maxsize=1)
@@ -186,17 +191,10 @@ class Strings:
         return self._mark(*_format(text, english, usable, variables, self.html))
 
     def callables(self) -> dict[str, Callable[..., str]]:
-        """``_``, ``gettext``, ``ngettext`` for a Jinja2 render context (new-style)."""
-
-        @pass_context
-        def gettext(_context: Any, msgid: str, **variables: Any) -> str:
-            return self.gettext(msgid, **variables)
-
-        @pass_context
-        def ngettext(_context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
-            return self.ngettext(singular, plural, num, **variables)
-
-        return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+        """``_``, ``gettext``, ``ngettext`` for a Jinja2 render context (new-style): the
+        bound methods themselves (a page calls them some thirty times; a function that
+        asks for the render context costs Jinja more to call, and these need none)."""
+        return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext}
 
 
 def handout_facts(handout: Handout, revision: str, facts: Facts | None) -> Facts:
@@ -236,11 +234,16 @@ def _nav_macro() -> Callable[..., Any]:
     return module.formats_nav  # type: ignore[attr-defined]  # a macro the template defines
 
 
-def fact_values(handout: Handout, facts: Facts) -> dict[str, str]:
+def fact_values(handout: Handout, facts: Facts) -> Mapping[str, str]:
     """The handout's facts as its language writes them, with its handout code."""
-    return localized_values(
-        facts, locale_info(handout.locale).babel, handout.monograph.id, handout.locale
-    )
+    return _fact_values(facts, handout.locale, handout.monograph.id)
+
+
+@lru_cache(maxsize=64)
+def _fact_values(facts: Facts, locale: str, drug: str) -> Mapping[str, str]:
+    """Cached (read-only): a handout's pages and texts each ask for its facts, some six
+    times; the values depend on nothing else (``Facts`` is frozen)."""
+    return MappingProxyType(localized_values(facts, locale_info(locale).babel, drug, locale))
 
 
 def running_text(
