@@ -108,17 +108,13 @@ def stylesheet() -> tuple[Markup, Markup]:
 def content_policy(*styles: str, scripts: Iterable[str] = (), images: bool = False) -> Markup:
     """A Content-Security-Policy allowing exactly these inline styles and scripts (and,
     with ``images``, images inlined as ``data:`` addresses: the clinic's logo)."""
-    allowed_scripts = " ".join(map(_hash_of, scripts)) or "'none'"
+    allowed_scripts = " ".join(map(style_hash, scripts)) or "'none'"
     return Markup(
-        f"default-src 'none'; style-src {' '.join(map(_hash_of, styles))}; "
+        f"default-src 'none'; style-src {' '.join(map(style_hash, styles))}; "
         f"img-src {'data:' if images else chr(39) + 'none' + chr(39)}; font-src 'none'; "
         f"script-src {allowed_scripts}; connect-src 'none'; base-uri 'none'; "
         "form-action 'none'"
     )
-
-
-# every page hashes the stylesheet, and a handout's formats share their page styles
-_hash_of = lru_cache(maxsize=64)(style_hash)
 
 
 @lru_cache(maxsize=1)
