@@ -134,6 +134,7 @@ def environment() -> Environment:
     env.filters["plain"] = plain
     env.filters["zip"] = lambda first, second: list(zip(first, second, strict=True))
     env.globals["locale_info"] = locale_info
+    env.globals["contact_box"] = contact_box
     return env
 
 
@@ -228,6 +229,21 @@ def render_navigation(nav: Navigation, interface: Interface) -> str:
 def _nav_macro() -> Callable[..., Any]:
     module = environment().get_template("_nav.html").make_module()
     return module.formats_nav  # type: ignore[attr-defined]  # a macro the template defines
+
+
+def contact_box(clinic: Clinic, labels: Mapping[str, str], where: str) -> Markup:
+    """The contact box of ``templates/_contact.html`` at ``where`` (top, end), as the
+    pages' global ``contact_box``: the same on every page of a language, so made once per
+    clinic, labels and place. The labels are keyed as the macro prints them, escaped
+    (it does nothing else with them): a label gives the box it gave when first seen."""
+    printed = tuple((name, escape(label)) for name, label in labels.items())
+    return _contact_box(clinic, printed, where)
+
+
+@lru_cache(maxsize=64)
+def _contact_box(clinic: Clinic, labels: tuple[tuple[str, Markup], ...], where: str) -> Markup:
+    module = environment().get_template("_contact.html").make_module()
+    return Markup(module.contact_box(clinic, dict(labels), where))  # type: ignore[attr-defined]
 
 
 def fact_values(handout: Handout, facts: Facts) -> Mapping[str, str]:
