@@ -13,12 +13,20 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from pipeline.catalogs.pofile import load_catalog
 from pipeline.publish.blocks import PageText, marked, shown
-from pipeline.publish.localize import UI_IMPORTANT, LocalText, interface_for, localize
+from pipeline.publish.localize import (
+    UI_IMPORTANT,
+    UI_MISSING,
+    UI_UPDATED,
+    LocalText,
+    interface_for,
+    localize,
+)
 from pipeline.publish.plaintext import WIDTH, width
-from pipeline.publish.render import inline_html, locale_info, render_html, render_text
+from pipeline.publish.render import Strings, inline_html, locale_info, render_html, render_text
 from pipeline.source.markup import plain
 from pipeline.source.monographs import load_monographs
 from pipeline.source.segments import iter_segments
@@ -244,3 +252,16 @@ def test_a_ready_text_is_shown_as_the_general_case_writes_it():
             local = LocalText(text, state)
             for tag in ("p", "li", "h2"):
                 assert shown(local, tag, page) == marked(local, tag, page), (code, text, state)
+
+
+def test_a_remembered_filled_text_is_the_one_its_values_give():
+    """Strings remembers texts with placeholders filled, per interface: a value that
+    looks like markup is still escaped after the same value as markup was filled in,
+    another count gets its own plural, and English and HTML results stay apart."""
+    interface = interface_for(load_catalog(REPO, "es"))
+    html, text = Strings(interface, html=True), Strings(interface, html=False)
+    assert "<b>" in html.gettext(UI_UPDATED, date=Markup("<b>1</b>"))
+    assert "&lt;b&gt;" in html.gettext(UI_UPDATED, date="<b>1</b>")
+    assert "<b>" in text.gettext(UI_UPDATED, date="<b>1</b>")
+    one, two = (html.ngettext(*UI_MISSING, n) for n in (1, 2))
+    assert "1" in one and "2" in two and one != two.replace("2", "1")

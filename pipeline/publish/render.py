@@ -138,6 +138,9 @@ def environment() -> Environment:
     return env
 
 
+FILLED_KEPT = 1024  # texts with placeholders filled that an interface remembers
+
+
 def _format(
     text: str, english: str, usable: bool, variables: dict[str, Any], html: bool
 ) -> tuple[str, bool]:
@@ -170,8 +173,7 @@ class Strings:
 
     def gettext(self, msgid: str, **variables: Any) -> str:
         if variables:
-            text, usable = self.interface.gettext(msgid)
-            return self._mark(*_format(text, msgid, usable, variables, self.html))
+            return self._filled((msgid,), variables, lambda: self.interface.gettext(msgid), msgid)
         key = (msgid, self.html)  # the same on every page of the locale: formatted once
         shown = self.interface.shown.get(key)
         if shown is None:
@@ -183,9 +185,31 @@ class Strings:
 
     def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
-        text, usable = self.interface.ngettext(singular, plural, num)
         english = singular if num == 1 else plural
-        return self._mark(*_format(text, english, usable, variables, self.html))
+        translated = lambda: self.interface.ngettext(singular, plural, num)  # noqa: E731
+        return self._filled((singular, plural), variables, translated, english)
+
+    def _filled(
+        self,
+        msgids: tuple[str, ...],
+        variables: dict[str, Any],
+        translated: Callable[[], tuple[str, bool]],
+        english: str,
+    ) -> str:
+        """A text with its placeholders filled, remembered by the locale's interface
+        (a handout's pages and texts fill the same dates and codes some six times). The
+        key holds each value as :func:`_format` uses it (escaped in HTML, so a value
+        that is markup and a text that looks like it never share a result)."""
+        quote = escape if self.html else str
+        key = (*msgids, self.html, *((name, quote(value)) for name, value in variables.items()))
+        shown = self.interface.filled.get(key)
+        if shown is None:
+            if len(self.interface.filled) >= FILLED_KEPT:
+                self.interface.filled.clear()
+            text, usable = translated()
+            shown = self._mark(*_format(text, english, usable, variables, self.html))
+            self.interface.filled[key] = shown
+        return shown
 
     def callables(self) -> dict[str, Callable[..., str]]:
         """``_``, ``gettext``, ``ngettext`` for a Jinja2 render context (new-style): the
