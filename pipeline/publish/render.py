@@ -26,7 +26,7 @@ from ..checks.clinic_details import Clinic
 from ..source.markup import plain
 from ..text.direction import direction
 from .blocks import PageText, body, inline_html
-from .facts import Facts, fill, has_placeholders, localized_values
+from .facts import Facts, localized_values
 from .formats import Navigation, relink
 from .localize import (
     ENGLISH,
@@ -68,6 +68,7 @@ from .localize import (
 from .plaintext import WIDTH, underline, wrap
 from .printing import RunningText, page_style, style_hash
 from .qr import qr_code
+from .strings import Strings
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"  # shared with publish
 STYLESHEET = "style.css"
@@ -135,87 +136,8 @@ def environment() -> Environment:
     env.filters["zip"] = lambda first, second: list(zip(first, second, strict=True))
     env.globals["locale_info"] = locale_info
     env.globals["contact_box"] = contact_box
+    env.globals["formats_nav"] = formats_nav
     return env
-
-
-FILLED_KEPT = 1024  # texts with placeholders filled that an interface remembers
-
-
-def _format(
-    text: str, english: str, usable: bool, variables: dict[str, Any], html: bool
-) -> tuple[str, bool]:
-    """``text`` with its placeholders filled (:func:`~.facts.fill`; values escaped in
-    HTML); a text without placeholders is shown as written. A translation naming a value
-    that is not given falls back to English (the check reports it as an error)."""
-    quote = escape if html else str
-    values = {name: quote(value) for name, value in variables.items()}
-    for candidate, ok in ((text, usable), (english, False)):
-        if not has_placeholders(english):
-            return quote(candidate), ok
-        filled = fill(str(quote(candidate)), values)
-        if filled is not None:
-            return (Markup(filled) if html else filled), ok
-    return quote(english), False
-
-
-class Strings:
-    """An interface bound to one output format; plain text or escaped Markup."""
-
-    def __init__(self, interface: Interface, html: bool, locale: str | None = None):
-        self.interface = interface
-        self.html = html
-        self.locale = locale  # the handout's: its units stay on their number's line
-
-    def _mark(self, text: str, usable: bool) -> str:
-        if self.html and not usable:
-            return Markup('<span class="fallback-ui" lang="en" dir="ltr">%s</span>') % text
-        return text
-
-    def gettext(self, msgid: str, **variables: Any) -> str:
-        if variables:
-            return self._filled((msgid,), variables, lambda: self.interface.gettext(msgid), msgid)
-        key = (msgid, self.html)  # the same on every page of the locale: formatted once
-        shown = self.interface.shown.get(key)
-        if shown is None:
-            text, usable = self.interface.gettext(msgid)
-            shown = self.interface.shown[key] = self._mark(
-                *_format(text, msgid, usable, {}, self.html)
-            )
-        return shown
-
-    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
-        variables.setdefault("num", num)
-        english = singular if num == 1 else plural
-        translated = lambda: self.interface.ngettext(singular, plural, num)  # noqa: E731
-        return self._filled((singular, plural), variables, translated, english)
-
-    def _filled(
-        self,
-        msgids: tuple[str, ...],
-        variables: dict[str, Any],
-        translated: Callable[[], tuple[str, bool]],
-        english: str,
-    ) -> str:
-        """A text with its placeholders filled, remembered by the locale's interface
-        (a handout's pages and texts fill the same dates and codes some six times). The
-        key holds each value as :func:`_format` uses it (escaped in HTML, so a value
-        that is markup and a text that looks like it never share a result)."""
-        quote = escape if self.html else str
-        key = (*msgids, self.html, *((name, quote(value)) for name, value in variables.items()))
-        shown = self.interface.filled.get(key)
-        if shown is None:
-            if len(self.interface.filled) >= FILLED_KEPT:
-                self.interface.filled.clear()
-            text, usable = translated()
-            shown = self._mark(*_format(text, english, usable, variables, self.html))
-            self.interface.filled[key] = shown
-        return shown
-
-    def callables(self) -> dict[str, Callable[..., str]]:
-        """``_``, ``gettext``, ``ngettext`` for a Jinja2 render context (new-style): the
-        bound methods themselves (a page calls them some thirty times; a function that
-        asks for the render context costs Jinja more to call, and these need none)."""
-        return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext}
 
 
 def handout_facts(handout: Handout, revision: str, facts: Facts | None) -> Facts:
@@ -246,13 +168,19 @@ def render_navigation(nav: Navigation, interface: Interface) -> str:
         "text": strings.gettext(UI_TEXT),
         "standard": strings.gettext(UI_STANDARD),
     }
-    return str(_nav_macro()(nav, labels, strings.gettext(UI_EDITIONS)))
+    return str(formats_nav(nav, labels, strings.gettext(UI_EDITIONS)))
 
 
 @lru_cache(maxsize=1)
 def _nav_macro() -> Callable[..., Any]:
     module = environment().get_template("_nav.html").make_module()
     return module.formats_nav  # type: ignore[attr-defined]  # a macro the template defines
+
+
+def formats_nav(nav: Navigation, labels: Mapping[str, str], title: str) -> Markup:
+    """``templates/_nav.html``'s macro, as the pages' global ``formats_nav``: its module
+    made once per process (an import in the page template costs every page a lookup)."""
+    return Markup(_nav_macro()(nav, labels, title))
 
 
 def contact_box(clinic: Clinic, labels: Mapping[str, str], where: str) -> Markup:
