@@ -9,6 +9,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ from pipeline.cli import main
 from pipeline.publish import fingerprints, render_task
 from pipeline.publish import pdf as pdf_module
 from pipeline.publish.bilingual import ENGLISH_MARK
-from pipeline.publish.printing import css_string
+from pipeline.publish.printing import css_escape, css_string
 from pipeline.source.monographs import load_monographs
 from pipeline.source.segments import iter_segments
 from tests.conftest import file_states, set_entry
@@ -149,6 +150,24 @@ def test_a_css_string_never_ends_early(text):
     assert '"' not in inner and "<" not in inner and "\n" not in inner
     decoded = re.sub(r"\\([0-9a-f]{1,6}) ", lambda m: chr(int(m.group(1), 16)), inner)
     assert decoded == text
+
+
+def test_a_css_string_is_each_character_escaped_on_real_texts_of_many_languages():
+    """css_string's translate table writes what css_escape writes character by
+    character: every text of the quantity corpus (32 languages), every character of the
+    first 0x3000 code points, astral ones, and after the table was emptied (4096)."""
+    corpus = Path(__file__).parent / "corpus" / "quantities"
+    texts = [
+        text
+        for path in sorted(corpus.glob("*.yaml"))
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+        for text in (case["source"], case["translation"])
+    ]
+    texts += ["".join(map(chr, range(start, start + 512))) for start in range(0, 0x3000, 512)]
+    texts += ["\U0001f600 \U00010400\ud7ff", "".join(map(chr, range(0x4E00, 0x5E00)))]
+    assert len(texts) > 1000
+    for text in [*texts, *texts]:
+        assert css_string(text) == '"' + "".join(map(css_escape, text)) + '"', text[:40]
 
 
 def test_each_handout_links_its_editions_and_other_published_languages(built):

@@ -7,19 +7,32 @@ import hashlib
 import html as html_module
 import re
 import shutil
+from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from pipeline.catalogs.pofile import load_catalog
-from pipeline.publish.localize import UI_IMPORTANT, interface_for, localize
+from pipeline.publish.blocks import PageText, marked, shown
+from pipeline.publish.localize import (
+    UI_IMPORTANT,
+    UI_MISSING,
+    UI_UPDATED,
+    LocalText,
+    interface_for,
+    localize,
+)
 from pipeline.publish.plaintext import WIDTH, width
-from pipeline.publish.render import inline_html, locale_info, render_html, render_text
+from pipeline.publish.render import Strings, inline_html, locale_info, render_html, render_text
 from pipeline.source.markup import plain
 from pipeline.source.monographs import load_monographs
+from pipeline.source.segments import iter_segments
 from pipeline.text.linebreak import tokens as _tokens
 from tests.conftest import complete_catalog, set_entry
+from tests.projects import REPO
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -203,3 +216,52 @@ def test_any_translation_renders_as_escaped_text(text, rtl):
     tags = re.sub(r'</?strong>|<bdi dir="ltr">|</bdi>', "", html)
     assert "<" not in tags and ">" not in tags
     assert html_module.unescape(re.sub(r"<[^>]+>", "", html)) == plain(text)
+
+
+# --- fast paths, held equal to the general case on real texts ---------------------------
+
+QUANTITY_CORPUS = Path(__file__).parent / "corpus" / "quantities"
+UNASKED = ("th", "ja", "ko", "hi", "am", "ka", "he", "fa", "sw", "vi")  # rtl ones too
+
+
+def _real_texts() -> list[tuple[str, str]]:
+    """(locale, text): every text of the shipped monographs and catalogs, and every
+    source and translation of the quantity corpus (32 languages), with ``**strong**``."""
+    monographs = load_monographs(REPO)
+    english = [segment.msgid for m in monographs for segment in iter_segments(m)]
+    found = [(code, text) for code in (*UNASKED, "en") for text in english]
+    for code in ("es", "zh_CN", "ar", "vi"):
+        found += [(code, m.msgstr) for m in load_catalog(REPO, code).active() if m.msgstr]
+    for path in sorted(QUANTITY_CORPUS.glob("*.yaml")):
+        corpus = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in corpus["cases"]:
+            found += [(corpus["locale"], case["source"]), (corpus["locale"], case["translation"])]
+    return found + [(code, f"**{text}** <b>&") for code, text in found[::7]]
+
+
+def test_a_ready_text_is_shown_as_the_general_case_writes_it():
+    """blocks.shown's shortcut for a ready text without class or id is what its general
+    case (blocks.marked) writes, for every real text in every state, left-to-right and
+    right-to-left (the shortcut is taken for the ready states only)."""
+    texts = _real_texts()
+    assert len(texts) > 2000
+    for code, text in texts:
+        info = locale_info(code)
+        page = PageText(info.tag, info.direction, "Important", "Gap", lambda t: f"why {t.state}")
+        for state in ("source", "translated", "reviewed", "unreviewed", "fuzzy", "missing"):
+            local = LocalText(text, state)
+            for tag in ("p", "li", "h2"):
+                assert shown(local, tag, page) == marked(local, tag, page), (code, text, state)
+
+
+def test_a_remembered_filled_text_is_the_one_its_values_give():
+    """Strings remembers texts with placeholders filled, per interface: a value that
+    looks like markup is still escaped after the same value as markup was filled in,
+    another count gets its own plural, and English and HTML results stay apart."""
+    interface = interface_for(load_catalog(REPO, "es"))
+    html, text = Strings(interface, html=True), Strings(interface, html=False)
+    assert "<b>" in html.gettext(UI_UPDATED, date=Markup("<b>1</b>"))
+    assert "&lt;b&gt;" in html.gettext(UI_UPDATED, date="<b>1</b>")
+    assert "<b>" in text.gettext(UI_UPDATED, date="<b>1</b>")
+    one, two = (html.ngettext(*UI_MISSING, n) for n in (1, 2))
+    assert "1" in one and "2" in two and one != two.replace("2", "1")

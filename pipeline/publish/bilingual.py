@@ -61,7 +61,9 @@ from .render import (
 
 ENGLISH_MARK = "EN  "  # before each English block of the bilingual text
 _INDENT = " " * len(ENGLISH_MARK)
-_ENGLISH_UI = Strings(Interface(), html=False)  # the English side's interface texts
+# the English side's interface: one per process, so each of its texts is formatted once
+_ENGLISH_INTERFACE = Interface()
+_ENGLISH_UI = Strings(_ENGLISH_INTERFACE, html=False)  # the English side's interface texts
 
 
 def _ui(handout: Handout, interface: Interface, facts: Facts) -> dict[str, Any]:
@@ -122,10 +124,10 @@ def render_bilingual_html(
             handout,
             english,
             page_text(handout.locale, Strings(interface, html=True)),
-            page_text(ENGLISH, Strings(Interface(), html=True)),
+            page_text(ENGLISH, Strings(_ENGLISH_INTERFACE, html=True)),
         ),
         ui=_ui(handout, interface, facts),
-        ui_en=_ui(english, Interface(), facts),
+        ui_en=_ui(english, _ENGLISH_INTERFACE, facts),
         css=css,
         csp=content_policy(css, print_css, images=clinic.logo is not None),
         print_style=Markup(print_css),

@@ -75,6 +75,15 @@ def shown(t: LocalText, tag: str, page: PageText, css_class: str = "", id: str =
     """A text in its element, as the handout template's ``shown`` macro writes it: a
     text not ready is marked (``pending``, in English with a tag saying why, or the
     preview's held-back text with its findings and English)."""
+    if not (t.pending or css_class or id or t.english):  # a ready text: the usual one
+        return f"<{tag}>{inline_html(t.text, page.rtl)}</{tag}>"
+    return marked(t, tag, page, css_class, id)
+
+
+def marked(t: LocalText, tag: str, page: PageText, css_class: str = "", id: str = "") -> str:
+    """:func:`shown`'s general case, which a ready text without class or id goes through
+    too (no attribute, no tag, no note; a text not pending is never a fallback): the
+    fast path is only its shortcut, and a test holds the two equal on real texts."""
     attrs = f' id="{escape(id)}"' if id else ""
     pending = t.pending
     fallback = t.fallback

@@ -178,6 +178,7 @@ class Interface:
         self.trust = trust
         self.needs_review = needs_review
         self.shown: dict[tuple[str, bool], str] = {}  # msgid, as HTML -> as a page shows it
+        self.filled: dict[tuple[object, ...], str] = {}  # ... with its values (render.Strings)
 
     @property
     def english(self) -> bool:

@@ -34,16 +34,32 @@ FONT_STACKS = {
 BASE_STACK = '"Noto Sans", "DejaVu Sans", Arial, sans-serif'
 
 
+def css_escape(char: str) -> str:
+    """One character of a CSS string literal: an ASCII letter, digit or space as itself,
+    any other as its code point escaped (an escape is ended by one white space, which
+    CSS consumes: a space after it stays)."""
+    return char if (char.isascii() and char.isalnum()) or char == " " else f"\\{ord(char):x} "
+
+
+class _CssEscapes(dict[int, str]):
+    """:func:`css_escape` of each code point, as a ``str.translate`` table filled as
+    characters are met (emptied at 4096 entries: a text of many scripts cannot grow it)."""
+
+    def __missing__(self, code: int) -> str:
+        if len(self) >= 4096:
+            self.clear()
+        escaped = self[code] = css_escape(chr(code))
+        return escaped
+
+
+_CSS_ESCAPES = _CssEscapes()
+
+
 def css_string(text: str) -> str:
-    """``text`` as a CSS string literal that no input can break out of."""
-    # an escape is ended by one white space, which CSS consumes: a space after it stays
-    return (
-        '"'
-        + "".join(
-            c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):x} " for c in text
-        )
-        + '"'
-    )
+    """``text`` as a CSS string literal that no input can break out of: each character
+    :func:`css_escape`'d (through a translate table: a page's running texts are made of
+    the same few hundred characters)."""
+    return '"' + text.translate(_CSS_ESCAPES) + '"'
 
 
 @lru_cache(maxsize=64)  # the stylesheet's hash on every page; a handout's page style twice

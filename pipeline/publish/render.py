@@ -9,14 +9,15 @@ strings that fall back to English are marked ``lang="en"``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from babel import Locale
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .. import __version__
@@ -25,7 +26,7 @@ from ..checks.clinic_details import Clinic
 from ..source.markup import plain
 from ..text.direction import direction
 from .blocks import PageText, body, inline_html
-from .facts import Facts, fill, has_placeholders, localized_values
+from .facts import Facts, localized_values
 from .formats import Navigation, relink
 from .localize import (
     ENGLISH,
@@ -67,6 +68,7 @@ from .localize import (
 from .plaintext import WIDTH, underline, wrap
 from .printing import RunningText, page_style, style_hash
 from .qr import qr_code
+from .strings import Strings
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"  # shared with publish
 STYLESHEET = "style.css"
@@ -133,70 +135,9 @@ def environment() -> Environment:
     env.filters["plain"] = plain
     env.filters["zip"] = lambda first, second: list(zip(first, second, strict=True))
     env.globals["locale_info"] = locale_info
+    env.globals["contact_box"] = contact_box
+    env.globals["formats_nav"] = formats_nav
     return env
-
-
-def _format(
-    text: str, english: str, usable: bool, variables: dict[str, Any], html: bool
-) -> tuple[str, bool]:
-    """``text`` with its placeholders filled (:func:`~.facts.fill`; values escaped in
-    HTML); a text without placeholders is shown as written. A translation naming a value
-    that is not given falls back to English (the check reports it as an error)."""
-    quote = escape if html else str
-    values = {name: quote(value) for name, value in variables.items()}
-    for candidate, ok in ((text, usable), (english, False)):
-        if not has_placeholders(english):
-            return quote(candidate), ok
-        filled = fill(str(quote(candidate)), values)
-        if filled is not None:
-            return (Markup(filled) if html else filled), ok
-    return quote(english), False
-
-
-class Strings:
-    """An interface bound to one output format; plain text or escaped Markup."""
-
-    def __init__(self, interface: Interface, html: bool, locale: str | None = None):
-        self.interface = interface
-        self.html = html
-        self.locale = locale  # the handout's: its units stay on their number's line
-
-    def _mark(self, text: str, usable: bool) -> str:
-        if self.html and not usable:
-            return Markup('<span class="fallback-ui" lang="en" dir="ltr">%s</span>') % text
-        return text
-
-    def gettext(self, msgid: str, **variables: Any) -> str:
-        if variables:
-            text, usable = self.interface.gettext(msgid)
-            return self._mark(*_format(text, msgid, usable, variables, self.html))
-        key = (msgid, self.html)  # the same on every page of the locale: formatted once
-        shown = self.interface.shown.get(key)
-        if shown is None:
-            text, usable = self.interface.gettext(msgid)
-            shown = self.interface.shown[key] = self._mark(
-                *_format(text, msgid, usable, {}, self.html)
-            )
-        return shown
-
-    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
-        variables.setdefault("num", num)
-        text, usable = self.interface.ngettext(singular, plural, num)
-        english = singular if num == 1 else plural
-        return self._mark(*_format(text, english, usable, variables, self.html))
-
-    def callables(self) -> dict[str, Callable[..., str]]:
-        """``_``, ``gettext``, ``ngettext`` for a Jinja2 render context (new-style)."""
-
-        @pass_context
-        def gettext(_context: Any, msgid: str, **variables: Any) -> str:
-            return self.gettext(msgid, **variables)
-
-        @pass_context
-        def ngettext(_context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
-            return self.ngettext(singular, plural, num, **variables)
-
-        return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def handout_facts(handout: Handout, revision: str, facts: Facts | None) -> Facts:
@@ -227,7 +168,7 @@ def render_navigation(nav: Navigation, interface: Interface) -> str:
         "text": strings.gettext(UI_TEXT),
         "standard": strings.gettext(UI_STANDARD),
     }
-    return str(_nav_macro()(nav, labels, strings.gettext(UI_EDITIONS)))
+    return str(formats_nav(nav, labels, strings.gettext(UI_EDITIONS)))
 
 
 @lru_cache(maxsize=1)
@@ -236,11 +177,37 @@ def _nav_macro() -> Callable[..., Any]:
     return module.formats_nav  # type: ignore[attr-defined]  # a macro the template defines
 
 
-def fact_values(handout: Handout, facts: Facts) -> dict[str, str]:
+def formats_nav(nav: Navigation, labels: Mapping[str, str], title: str) -> Markup:
+    """``templates/_nav.html``'s macro, as the pages' global ``formats_nav``: its module
+    made once per process (an import in the page template costs every page a lookup)."""
+    return Markup(_nav_macro()(nav, labels, title))
+
+
+def contact_box(clinic: Clinic, labels: Mapping[str, str], where: str) -> Markup:
+    """The contact box of ``templates/_contact.html`` at ``where`` (top, end), as the
+    pages' global ``contact_box``: the same on every page of a language, so made once per
+    clinic, labels and place. The labels are keyed as the macro prints them, escaped
+    (it does nothing else with them): a label gives the box it gave when first seen."""
+    printed = tuple((name, escape(label)) for name, label in labels.items())
+    return _contact_box(clinic, printed, where)
+
+
+@lru_cache(maxsize=64)
+def _contact_box(clinic: Clinic, labels: tuple[tuple[str, Markup], ...], where: str) -> Markup:
+    module = environment().get_template("_contact.html").make_module()
+    return Markup(module.contact_box(clinic, dict(labels), where))  # type: ignore[attr-defined]
+
+
+def fact_values(handout: Handout, facts: Facts) -> Mapping[str, str]:
     """The handout's facts as its language writes them, with its handout code."""
-    return localized_values(
-        facts, locale_info(handout.locale).babel, handout.monograph.id, handout.locale
-    )
+    return _fact_values(facts, handout.locale, handout.monograph.id)
+
+
+@lru_cache(maxsize=64)
+def _fact_values(facts: Facts, locale: str, drug: str) -> Mapping[str, str]:
+    """Cached (read-only): a handout's pages and texts each ask for its facts, some six
+    times; the values depend on nothing else (``Facts`` is frozen)."""
+    return MappingProxyType(localized_values(facts, locale_info(locale).babel, drug, locale))
 
 
 def running_text(
