@@ -197,10 +197,14 @@ class Talk:
         self.workers: list[tuple[BaseProcess, Connection]] = []
 
     def start(self, target: Callable[..., None], args: tuple[Any, ...]) -> None:
-        """Start a worker running ``target(channel, *args)``."""
-        mine, theirs = start_context().Pipe()  # (forked: the worker inherits what was read)
-        self.workers.append((start_process(_answer, (target, theirs, args)), mine))
-        theirs.close()
+        """Start a worker running ``target(channel, *args)``. Ctrl-C is held back until
+        the worker's end of the pipe is gone here: arriving in that object's ``__del__``,
+        it would be ignored (Python cannot raise from there) and the command go on."""
+        with interrupts_held():
+            mine, theirs = start_context().Pipe()  # (forked: the worker inherits the reading)
+            self.workers.append((start_process(_answer, (target, theirs, args)), mine))
+            theirs.close()
+            del theirs
 
     def gather(self) -> dict[Any, Any]:
         """Every worker's next reply (a dict), merged in the order the workers started; a
