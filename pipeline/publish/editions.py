@@ -18,16 +18,22 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalogs.pofile import Catalog
+from ..checks.rules import catalog_findings
 from ..errors import SourceError
 from ..factcheck import parse_date, revision_problem
 from ..model import Key, Message, Monograph
+from ..source.glossary import Glossary
 from ..source.interface import UI_MSGIDS, handout_keys
 from ..source.monographs import load_monograph
 from ..source.segments import iter_segments
 from .facts import Facts
+from .localize import Handout, Interface, interface_for, localize
+
+if TYPE_CHECKING:  # (a locale's state is built on the fingerprints, which read editions)
+    from .locale_state import LocaleState
 
 EDITIONS_DIR = Path("editions")
 SOURCES = "sources"
@@ -218,3 +224,37 @@ def withdrawal(
     if needs_review and not edition.facts.fully_reviewed:
         return "the edition was not reviewed, and this language publishes reviewed texts only"
     return None
+
+
+def edition_handout(
+    recorded: Edition, old: Monograph, state: LocaleState, glossary: Glossary
+) -> tuple[Handout, Interface] | str:
+    """A kept edition (``recorded``, of the monograph ``old``) as a handout in ``state``'s
+    locale, its texts re-checked now; or why it cannot be shown."""
+    assert state.lookup is not None
+    lookup = {
+        key: message
+        for key, message in state.lookup.items()
+        if key[0] is None and key[1] in UI_MSGIDS and state.usable(key)
+    }
+    lookup.update(recorded.texts)  # the edition's own texts first, exactly as published
+    catalog = Catalog(
+        recorded.path,
+        state.locale,
+        {"Plural-Forms": recorded.plural_forms},
+        (),
+        tuple(lookup.values()),
+    )
+    safety = {s.key for s in iter_segments(old) if s.safety}
+    errors = [
+        f
+        for f in catalog_findings(state.locale, catalog, glossary, safety, errors_only=True)
+        if f.severity == "error"
+    ]
+    if errors:
+        return f"the edition's texts fail a check now: [{errors[0].check}] {errors[0].message}"
+    interface = interface_for(catalog)
+    handout = localize(old, state.locale, lookup, {}, interface)
+    if not handout.published:
+        return "the edition lacks a text the handout shows now (a new interface text)"
+    return handout, interface
